@@ -1,0 +1,158 @@
+/**
+ * Schema migrations for the coordinator's SQLite store. Each migration runs once, in order, inside
+ * a transaction, and bumps PRAGMA user_version. Never edit a shipped migration: append a new one.
+ *
+ * Time columns are integers in milliseconds since the epoch.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE sweeps (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  source_path   TEXT,
+  source_yaml   TEXT NOT NULL,
+  source_hash   TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+
+-- One row per (grid point, class). key = trialKey(params); params_json = canonical JSON.
+CREATE TABLE trials (
+  id               INTEGER PRIMARY KEY,
+  sweep_id         INTEGER NOT NULL REFERENCES sweeps(id),
+  key              TEXT NOT NULL,
+  stage            TEXT NOT NULL,
+  class            TEXT NOT NULL,
+  objective        TEXT NOT NULL,
+  params_json      TEXT NOT NULL,
+  feature_key      TEXT NOT NULL,
+  dwt_key          TEXT NOT NULL,
+  status           TEXT NOT NULL DEFAULT 'pending'
+                   CHECK (status IN ('pending','leased','running','done','failed','cancelled')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  max_attempts     INTEGER NOT NULL DEFAULT 3,
+  lease_id         TEXT,
+  fencing_token    INTEGER NOT NULL DEFAULT 0,
+  worker_id        TEXT,
+  lease_expires_at INTEGER,
+  created_at       INTEGER NOT NULL,
+  started_at       INTEGER,
+  finished_at      INTEGER,
+  error            TEXT,
+  UNIQUE (sweep_id, key)
+);
+CREATE INDEX trials_by_status ON trials (status, sweep_id);
+CREATE INDEX trials_pending_feature ON trials (feature_key, dwt_key) WHERE status = 'pending';
+CREATE INDEX trials_leased_expiry ON trials (lease_expires_at) WHERE status IN ('leased','running');
+
+-- Every lease ever granted. outcome: running | done | failed | expired | cancelled | stale
+CREATE TABLE attempts (
+  id             INTEGER PRIMARY KEY,
+  trial_id       INTEGER NOT NULL REFERENCES trials(id),
+  worker_id      TEXT NOT NULL,
+  lease_id       TEXT NOT NULL UNIQUE,
+  fencing_token  INTEGER NOT NULL,
+  started_at     INTEGER NOT NULL,
+  ended_at       INTEGER,
+  outcome        TEXT NOT NULL DEFAULT 'running',
+  error          TEXT
+);
+CREATE INDEX attempts_by_trial ON attempts (trial_id);
+
+-- final = 1: the trial's result metrics, written in the transaction that marks it done (one per name).
+-- final = 0: progress values streamed during an attempt.
+CREATE TABLE metrics (
+  id          INTEGER PRIMARY KEY,
+  trial_id    INTEGER NOT NULL REFERENCES trials(id),
+  attempt_id  INTEGER REFERENCES attempts(id),
+  name        TEXT NOT NULL,
+  value       REAL NOT NULL,
+  step        INTEGER NOT NULL DEFAULT 0,
+  time        INTEGER NOT NULL,
+  final       INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX metrics_final_unique ON metrics (trial_id, name) WHERE final = 1;
+CREATE INDEX metrics_by_name ON metrics (name, final, trial_id);
+
+-- Highest stream sequence number applied per attempt, so a resent batch is not double-counted.
+CREATE TABLE stream_cursors (
+  attempt_id  INTEGER PRIMARY KEY REFERENCES attempts(id),
+  last_seq    INTEGER NOT NULL
+);
+
+-- Exactly one row per done trial: what makes it reproducible, plus the full result document.
+CREATE TABLE results (
+  trial_id      INTEGER PRIMARY KEY REFERENCES trials(id),
+  attempt_id    INTEGER NOT NULL REFERENCES attempts(id),
+  code_version  TEXT NOT NULL,
+  backend       TEXT NOT NULL,
+  device        TEXT NOT NULL,
+  weights       TEXT NOT NULL,
+  dataset_root  TEXT NOT NULL,
+  class         TEXT NOT NULL,
+  result_json   TEXT NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE workers (
+  id              TEXT PRIMARY KEY,
+  host            TEXT NOT NULL,
+  gpu_index       INTEGER,
+  gpu_name        TEXT,
+  backend         TEXT NOT NULL,
+  memory_mb       INTEGER,
+  caches_json     TEXT NOT NULL DEFAULT '[]',
+  state           TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active','draining','gone')),
+  registered_at   INTEGER NOT NULL,
+  last_heartbeat  INTEGER NOT NULL
+);
+
+CREATE TABLE artifacts (
+  id          INTEGER PRIMARY KEY,
+  trial_id    INTEGER NOT NULL REFERENCES trials(id),
+  kind        TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  UNIQUE (trial_id, kind, path)
+);
+
+-- Log lines worth keeping with the data, e.g. a stale completion rejected by its fencing token.
+CREATE TABLE events (
+  id        INTEGER PRIMARY KEY,
+  time      INTEGER NOT NULL,
+  level     TEXT NOT NULL,
+  trial_id  INTEGER,
+  worker_id TEXT,
+  message   TEXT NOT NULL
+);
+`,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Apply every migration newer than the database's user_version; returns the versions applied. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}
