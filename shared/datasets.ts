@@ -1,6 +1,8 @@
 /** Dataset catalogue: the class lists of spec 2.1 and 2.2. */
 
-export const DATASET_KINDS = ['mvtec', 'visa'] as const;
+/** mvtec and visa follow spec 2.1/2.2 exactly; folder is any MVTec-layout folder with custom class names
+ * (the synthetic dataset is one). */
+export const DATASET_KINDS = ['mvtec', 'visa', 'folder'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 export const MVTEC_CLASSES = [
