@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { renderSbatch, type SbatchOptions } from '../../worker/supervisor/slurm.js';
+import { parseGpuList, superviseWorkers, type SupervisorEvent } from '../../worker/supervisor/supervise.js';
+
+const base: SbatchOptions = {
+  jobName: 'sweep1', coordinator: 'head01:50051', nodes: 3, workersPerNode: 8, concurrency: 1, groupSize: 4,
+  time: '12:00:00', partition: 'gpu', account: null, cpusPerGpu: 4, memPerGpu: '32G', workdir: '/shared/wepadim',
+  spoolDir: '/tmp/wepadim-spool-$SLURM_JOB_ID-$SLURM_ARRAY_TASK_ID', logDir: '/shared/logs', tokenFile: '/home/me/.wepadim-token',
+  tls: null, setup: ['module load nodejs/20'], maxParallel: null,
+};
+
+describe('sbatch writer', () => {
+  it('writes a job array with one element per node and one worker per GPU', () => {
+    const s = renderSbatch(base);
+    expect(s).toContain('#SBATCH --array=0-2\n');
+    expect(s).toContain('#SBATCH --gres=gpu:8\n');
+    expect(s).toContain('#SBATCH --cpus-per-task=32\n');
+    expect(s).toContain('--gpus 0,1,2,3,4,5,6,7 ');
+    expect(s).toContain('--token-file /home/me/.wepadim-token');
+    expect(s).toContain('--insecure');
+    expect(s).not.toMatch(/--token[ =][^f]/);
+    expect(renderSbatch({ ...base, maxParallel: 2 })).toContain('#SBATCH --array=0-2%2\n');
+  });
+  it('is valid bash', () => {
+    const r = spawnSync('bash', ['-n'], { input: renderSbatch({ ...base, workdir: "/odd dir/it's" }) });
+    expect(r.status).toBe(0);
+  });
+  it('names the bad field', () => {
+    expect(() => renderSbatch({ ...base, coordinator: 'nohost' })).toThrow(/--coordinator "nohost"/);
+    expect(() => renderSbatch({ ...base, workersPerNode: 0 })).toThrow(/--workers-per-node 0/);
+    expect(() => renderSbatch({ ...base, time: 'soon' })).toThrow(/--time "soon"/);
+  });
+});
+
+describe('GPU supervisor', () => {
+  it('parses lists and ranges', () => {
+    expect(parseGpuList('0,1,2,3')).toEqual([0, 1, 2, 3]);
+    expect(parseGpuList('0-2,5')).toEqual([0, 1, 2, 5]);
+    expect(() => parseGpuList('0,0')).toThrow(/twice/);
+    expect(() => parseGpuList('a')).toThrow(/not a GPU/);
+  });
+  it('starts one child per GPU, restarts crashed ones, not drained ones', async () => {
+    const events: SupervisorEvent[] = [];
+    const ac = new AbortController();
+    // GPU 0 exits 0 at once; GPU 1 crashes (exit 3) twice, then exits 0
+    let crashes = 0;
+    const summary = await superviseWorkers({
+      gpus: [0, 1],
+      signal: ac.signal,
+      commandFor: (gpu) => {
+        const code = gpu === 1 && crashes++ < 2 ? 3 : 0;
+        return { file: process.execPath, args: ['-e', `process.exit(${code})`] };
+      },
+      onEvent: (e) => events.push(e),
+    });
+    expect(summary.children).toEqual([
+      { gpu: 0, lastCode: 0, restarts: 0 },
+      { gpu: 1, lastCode: 0, restarts: 2 },
+    ]);
+    expect(events.filter((e) => e.type === 'child-start').length).toBe(4);
+  });
+  it('sends SIGTERM to children when stopped and does not restart them', async () => {
+    const ac = new AbortController();
+    const t0 = Date.now();
+    setTimeout(() => ac.abort(), 300);
+    const summary = await superviseWorkers({
+      gpus: [0, 1, 2],
+      signal: ac.signal,
+      // exits 0 on SIGTERM, like a drained worker
+      commandFor: () => ({ file: process.execPath, args: ['-e', "process.on('SIGTERM',()=>process.exit(0));setTimeout(()=>{},60000)"] }),
+    });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(summary.children.map((c) => c.lastCode)).toEqual([0, 0, 0]);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * The built-in `synthetic` objective for load and fault tests: it sleeps, fails at a seeded random
+ * rate, and reports fake but deterministic metrics. Results carry provenance.backend = 'synthetic'
+ * so they can never be mistaken for real measurements.
+ *
+ * Each attempt draws its failure from (seed, trial key, fencing token): a retry is a fresh draw, and
+ * the same attempt always behaves the same. Metrics depend only on (seed, trial key), so a trial that
+ * re-runs elsewhere reports the same numbers.
+ */
+import { createHash } from 'node:crypto';
+import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective.js';
+import { METRIC, type TrialResult } from '../../shared/result.js';
+import { codeVersion } from '../../shared/version.js';
+
+export const SYNTHETIC_BACKEND = 'synthetic';
+
+/** A uniform number in [0, 1) from a string, via sha256 (stable across processes and machines). */
+export function unitHash(text: string): number {
+  const d = createHash('sha256').update(text).digest();
+  return d.readUInt32BE(0) / 2 ** 32;
+}
+
+/** Does this attempt fail? Deterministic in (seed, key, fencing token). */
+export function attemptFails(seed: number, key: string, fencingToken: number, failRate: number): boolean {
+  if (failRate <= 0) return false;
+  if (failRate >= 1) return true;
+  return unitHash(`fail:${seed}:${key}:${fencingToken}`) < failRate;
+}
+
+/** Fake metrics, deterministic in (seed, key), in the ranges real ones live in. */
+export function syntheticMetrics(seed: number, key: string): Record<string, number> {
+  const u = (tag: string): number => unitHash(`${tag}:${seed}:${key}`);
+  return {
+    [METRIC.imageAuroc]: 0.5 + 0.5 * u('image'),
+    [METRIC.pixelAuroc]: 0.5 + 0.5 * u('pixel'),
+    [METRIC.aupro]: u('aupro'),
+    [METRIC.f1Max]: u('f1'),
+  };
+}
+
+/** Resolve after `ms`, or reject with the signal's reason as soon as it aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error(`aborted: ${String(signal.reason)}`));
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new Error(`aborted: ${String(signal.reason)}`));
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function runOne(trial: LeasedTrial, cb: GroupCallbacks): Promise<TrialOutcome> {
+  const spec = trial.params.synthetic;
+  if (!spec) return { ok: false, error: `trial ${trial.key}: objective 'synthetic' needs params.synthetic`, retryable: false };
+  const signal = cb.signalFor(trial.key);
+  const started = performance.now();
+  const steps = spec.sleep_ms > 0 ? 2 : 1;
+  try {
+    for (let i = 0; i < steps; i++) {
+      if (spec.sleep_ms > 0) await abortableSleep(spec.sleep_ms / steps, signal);
+      else if (signal.aborted) throw new Error(`aborted: ${String(signal.reason)}`);
+      cb.progress(trial.key, { phase: 'sleep', done: i + 1, total: steps });
+    }
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: true };
+  }
+  if (attemptFails(spec.seed, trial.key, trial.fencingToken, spec.fail_rate)) {
+    return { ok: false, error: `synthetic failure (fail_rate ${spec.fail_rate}, fencing token ${trial.fencingToken})`, retryable: true };
+  }
+  const result: TrialResult = {
+    metrics: { ...syntheticMetrics(spec.seed, trial.key), [METRIC.timeTotal]: (performance.now() - started) / 1000 },
+    artifacts: [],
+    provenance: {
+      code_version: codeVersion(),
+      backend: SYNTHETIC_BACKEND,
+      device: 'none (synthetic objective)',
+      weights: 'none',
+      dataset_root: trial.params.root,
+      class: trial.params.class,
+    },
+    details: { synthetic: { sleep_ms: spec.sleep_ms, fail_rate: spec.fail_rate, seed: spec.seed } },
+  };
+  return { ok: true, result };
+}
+
+export function createSyntheticObjective(): Objective {
+  return {
+    name: 'synthetic',
+    async runGroup(trials, cb) {
+      await Promise.all(
+        trials.map(async (t) => {
+          const outcome = await runOne(t, cb);
+          cb.finished(t.key, outcome);
+        }),
+      );
+    },
+  };
+}
