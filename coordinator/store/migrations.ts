@@ -138,6 +138,25 @@ CREATE TABLE events (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'grid points and final-metric view for leaderboards',
+    // point_json: the trial's canonical params without `class`, i.e. its grid point. Virtual (computed on read),
+    // so existing rows need no backfill and every writer of trials gets it for free.
+    sql: `
+ALTER TABLE trials ADD COLUMN point_json TEXT GENERATED ALWAYS AS (json_remove(params_json, '$.class')) VIRTUAL;
+CREATE INDEX trials_by_point ON trials (sweep_id, point_json);
+
+-- Covering index for leaderboards: one metric name, all final values, no table lookups.
+CREATE INDEX metrics_final_value ON metrics (name, trial_id, value) WHERE final = 1;
+
+-- One row per (trial, final metric), with what leaderboards group and filter on.
+CREATE VIEW final_metrics AS
+SELECT t.sweep_id, t.id AS trial_id, t.class, t.point_json, t.params_json, m.name, m.value
+FROM metrics m JOIN trials t ON t.id = m.trial_id
+WHERE m.final = 1;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
