@@ -1,0 +1,98 @@
+/**
+ * Per-trial artifacts under `<artifactsDir>/<trial key>/`: the trial JSON, and anomaly-map PNGs (a heat
+ * overlay of the anomaly map on the image, with the ground-truth contour) for the highest- and
+ * lowest-scoring test images.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArtifactRef, TrialResult } from '../../shared/result.js';
+import type { TrialParams } from '../../shared/trial.js';
+import type { DataPort, SampleRef } from './ports.js';
+
+const S = 224;
+
+export function trialArtifactsDir(artifactsDir: string, key: string): string {
+  return join(artifactsDir, key);
+}
+
+export async function writeTrialJson(dir: string, key: string, params: TrialParams, result: TrialResult): Promise<ArtifactRef> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'trial.json');
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify({ key, params, ...result }, null, 2) + '\n');
+  await rename(tmp, path);
+  return { kind: 'trial-json', path };
+}
+
+/** Jet-like colour map of t in [0, 1]. */
+export function heatColor(t: number): [number, number, number] {
+  const c = (x: number): number => Math.round(255 * Math.min(1, Math.max(0, x)));
+  return [c(1.5 - Math.abs(4 * t - 3)), c(1.5 - Math.abs(4 * t - 2)), c(1.5 - Math.abs(4 * t - 1))];
+}
+
+/**
+ * Blend the heat map (normalised with [lo, hi]) over the image at alpha 0.5 and draw the ground-truth
+ * contour (mask pixels with a 4-neighbour outside the mask) in white.
+ */
+export function renderOverlay(rgb: Uint8Array, map: Float32Array, mask: Uint8Array, lo: number, hi: number): Uint8Array {
+  if (rgb.length !== S * S * 3 || map.length !== S * S || mask.length !== S * S) {
+    throw new RangeError(`renderOverlay: expected 224x224 inputs (rgb ${rgb.length}, map ${map.length}, mask ${mask.length})`);
+  }
+  const out = new Uint8Array(S * S * 3);
+  const span = hi > lo ? hi - lo : 1;
+  for (let p = 0; p < S * S; p++) {
+    const [r, g, b] = heatColor((map[p] - lo) / span);
+    out[p * 3] = (rgb[p * 3] + r) >> 1;
+    out[p * 3 + 1] = (rgb[p * 3 + 1] + g) >> 1;
+    out[p * 3 + 2] = (rgb[p * 3 + 2] + b) >> 1;
+  }
+  for (let y = 0; y < S; y++) {
+    for (let x = 0; x < S; x++) {
+      const p = y * S + x;
+      if (!mask[p]) continue;
+      const edge =
+        x === 0 || y === 0 || x === S - 1 || y === S - 1 || !mask[p - 1] || !mask[p + 1] || !mask[p - S] || !mask[p + S];
+      if (edge) out.fill(255, p * 3, p * 3 + 3);
+    }
+  }
+  return out;
+}
+
+/** Indices of the `k` highest and `k` lowest image scores (ties: lower index first). */
+export function extremeIndices(scores: Float32Array, k: number): { best: number[]; worst: number[] } {
+  const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a] || a - b);
+  const kk = Math.min(k, Math.floor(order.length / 2) || order.length);
+  return { best: order.slice(0, kk), worst: order.slice(order.length - kk).reverse() };
+}
+
+export interface MapInputs {
+  test: SampleRef[];
+  scores: Float32Array;
+  maps: Float32Array; // n*224*224
+  masks: Uint8Array; // n*224*224
+}
+
+export async function writeMapPngs(dir: string, data: DataPort, inp: MapInputs, k: number): Promise<ArtifactRef[]> {
+  await mkdir(dir, { recursive: true });
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of inp.maps) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const { best, worst } = extremeIndices(inp.scores, k);
+  const chosen = [...best.map((i, r) => ({ i, kind: 'map-best', rank: r + 1 })), ...worst.map((i, r) => ({ i, kind: 'map-worst', rank: r + 1 }))];
+  const { rgb } = await data.loadBatch(chosen.map((c) => inp.test[c.i]));
+  const refs: ArtifactRef[] = [];
+  for (let j = 0; j < chosen.length; j++) {
+    const { i, kind, rank } = chosen[j];
+    const map = inp.maps.subarray(i * S * S, (i + 1) * S * S);
+    const mask = inp.masks.subarray(i * S * S, (i + 1) * S * S);
+    const img = renderOverlay(rgb[j], map, mask, lo, hi);
+    const name = `${kind}-${rank}-${inp.test[i].defect}-${String(i).padStart(4, '0')}.png`.replace(/[^\w.-]/g, '_');
+    const path = join(dir, name);
+    await data.writePng(path, img, S, S, 3);
+    refs.push({ kind, path });
+  }
+  return refs;
+}

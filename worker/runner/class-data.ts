@@ -1,0 +1,147 @@
+/**
+ * One class's shared inputs for a lease: the sample listing, train and test backbone features (from the
+ * feature cache or computed once), and the test ground truth.
+ */
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { featureBatch, type FeatureBatch } from '../engine/feature-batch.js';
+import type { TrialParams } from '../../shared/trial.js';
+import type { FeatureCache, FeatureEntry } from './feature-cache.js';
+import type { ClassListing, DataPort, FeatureExtractorPort, GroundTruth, SampleRef } from './ports.js';
+
+/** Bumped whenever image preprocessing changes in a way that changes features. */
+export const PREPROCESS_VERSION = 1;
+const MAP = 224 * 224;
+
+export interface ClassData {
+  listing: ClassListing;
+  train: FeatureBatch[];
+  test: FeatureBatch[];
+  truth: GroundTruth;
+  extractor: FeatureEntry['extractor'];
+  timings: { load_s: number; backbone_s: number };
+  cache: { train: 'memory' | 'disk' | 'miss'; test: 'memory' | 'disk' | 'miss' };
+}
+
+export interface ClassDataDeps {
+  data: DataPort;
+  cache: FeatureCache | null;
+  extractor: () => Promise<FeatureExtractorPort>;
+  backend: string;
+  batchSize: number;
+  /** phase progress: phase name, units done, units total */
+  progress: (phase: string, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Hash of the image list: paths, sizes and modification times, so an edited file changes the key. */
+export async function imageListHash(samples: readonly SampleRef[]): Promise<string> {
+  const h = createHash('sha256');
+  for (const s of samples) {
+    const st = await stat(s.path);
+    h.update(`${s.path}\0${st.size}\0${st.mtimeMs}\0${s.label}\0${s.defect}\0${s.maskPath ?? ''}\n`);
+  }
+  return h.digest('hex');
+}
+
+export function featureCacheKey(p: TrialParams, split: 'train' | 'test', listHash: string, backend: string): string {
+  const parts = [p.dataset, p.root, p.class, split, listHash, PREPROCESS_VERSION, p.backbone, p.weights, backend];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+/** Concatenate per-batch tap outputs along N. */
+function concatTaps(chunks: FeatureBatch[][], n: number): FeatureBatch[] {
+  const first = chunks[0];
+  return first.map((tap, t) => {
+    const per = tap.c * tap.h * tap.w;
+    const out = featureBatch(n, tap.c, tap.h, tap.w);
+    let off = 0;
+    for (const ch of chunks) {
+      const b = ch[t];
+      if (b.c !== tap.c || b.h !== tap.h || b.w !== tap.w) throw new Error(`tap ${t}: inconsistent shapes between batches`);
+      out.data.set(b.data.subarray(0, b.n * per), off);
+      off += b.n * per;
+    }
+    return out;
+  });
+}
+
+async function extractSplit(
+  samples: SampleRef[],
+  split: string,
+  deps: ClassDataDeps,
+  t: { load_s: number; backbone_s: number },
+): Promise<{ batches: FeatureBatch[]; extractor: FeatureEntry['extractor'] }> {
+  if (samples.length === 0) throw new Error(`the ${split} split has no images`);
+  const ex = await deps.extractor();
+  const chunks: FeatureBatch[][] = [];
+  for (let i = 0; i < samples.length; i += deps.batchSize) {
+    deps.signal?.throwIfAborted();
+    const part = samples.slice(i, i + deps.batchSize);
+    let t0 = performance.now();
+    const { images } = await deps.data.loadBatch(part);
+    t.load_s += (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const out = await ex.extract(images, part.length);
+    t.backbone_s += (performance.now() - t0) / 1000;
+    for (const b of out) {
+      for (let k = 0; k < b.data.length; k++) {
+        if (!Number.isFinite(b.data[k])) throw new Error(`backbone produced a non-finite value for ${part[Math.floor(k / (b.c * b.h * b.w))]?.path ?? split}`);
+      }
+    }
+    chunks.push(out);
+    deps.progress(`backbone.${split}`, Math.min(samples.length, i + part.length), samples.length);
+  }
+  return { batches: concatTaps(chunks, samples.length), extractor: { ...ex.info, weightsId: ex.weightsId } };
+}
+
+async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<GroundTruth> {
+  const n = test.length;
+  const labels = new Uint8Array(n);
+  const masks = new Uint8Array(n * MAP);
+  for (let i = 0; i < n; i++) {
+    labels[i] = test[i].label;
+    const m = await deps.data.loadMask(test[i].maskPath);
+    if (m.length !== MAP) throw new Error(`mask ${test[i].maskPath ?? '(none)'} has ${m.length} pixels, expected ${MAP}`);
+    masks.set(m, i * MAP);
+  }
+  return { labels, masks, defects: test.map((s) => s.defect) };
+}
+
+export async function prepareClass(p: TrialParams, deps: ClassDataDeps): Promise<ClassData> {
+  const timings = { load_s: 0, backbone_s: 0 };
+  let t0 = performance.now();
+  const listing = await deps.data.listClass(p.dataset, p.root, p.class);
+  const [trainHash, testHash] = await Promise.all([imageListHash(listing.train), imageListHash(listing.test)]);
+  timings.load_s += (performance.now() - t0) / 1000;
+  const trainKey = featureCacheKey(p, 'train', trainHash, deps.backend);
+  const testKey = featureCacheKey(p, 'test', testHash, deps.backend);
+
+  const cache: ClassData['cache'] = { train: 'miss', test: 'miss' };
+  const trainHit = deps.cache ? await deps.cache.get(trainKey) : null;
+  let train: FeatureEntry;
+  if (trainHit) {
+    cache.train = trainHit.layer;
+    train = trainHit.entry;
+  } else {
+    const r = await extractSplit(listing.train, 'train', deps, timings);
+    train = { ...r, truth: null };
+    await deps.cache?.put(trainKey, train);
+  }
+  const testHit = deps.cache ? await deps.cache.get(testKey) : null;
+  let test: FeatureEntry;
+  if (testHit && testHit.entry.truth) {
+    cache.test = testHit.layer;
+    test = testHit.entry;
+  } else {
+    const r = await extractSplit(listing.test, 'test', deps, timings);
+    t0 = performance.now();
+    const truth = await loadTruth(listing.test, deps);
+    timings.load_s += (performance.now() - t0) / 1000;
+    test = { ...r, truth };
+    await deps.cache?.put(testKey, test);
+  }
+  const truth = test.truth;
+  if (!truth) throw new Error('internal: test features without ground truth');
+  return { listing, train: train.batches, test: test.batches, truth, extractor: test.extractor, timings, cache };
+}

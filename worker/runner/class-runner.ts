@@ -1,0 +1,172 @@
+/**
+ * Evaluate one class's trials, one engine call per DWT group, and turn the outcomes into results.
+ * The best `mapTrials` trials of the class (by sel.image_auroc when selection is on, else image_auroc)
+ * are held back until the class is done; their anomaly maps are then recomputed and rendered.
+ */
+import type { Logger } from '../../shared/log.js';
+import type { TrialResult } from '../../shared/result.js';
+import type { SelectionSpec, TrialParams } from '../../shared/trial.js';
+import { METRIC } from '../../shared/result.js';
+import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../objective.js';
+import { trialArtifactsDir, writeMapPngs, writeTrialJson } from './artifacts.js';
+import type { ClassData } from './class-data.js';
+import { failure } from './failure.js';
+import { holdoutSplit } from './holdout.js';
+import type { DwtSpec, GroupOutput, RunnerPorts, SubsetSpec, VariantOutcome, VariantSpec } from './ports.js';
+import { buildResult, selectionNames } from './trial-result.js';
+
+export interface ClassRunContext {
+  ports: RunnerPorts;
+  cb: GroupCallbacks;
+  finish: (key: string, o: TrialOutcome) => void;
+  sharing: boolean;
+  artifactsDir: string;
+  mapTrials: number;
+  mapImages: number;
+  featureTrials: number;
+  log: Logger;
+}
+
+export const variantOf = (p: TrialParams): VariantSpec => ({
+  subbands: p.subbands,
+  cov_reg: p.cov_reg,
+  sigma: p.sigma,
+  distance: p.distance,
+  smoothing: p.smoothing,
+});
+
+export const dwtOf = (p: TrialParams): DwtSpec => ({ wavelet: p.wavelet, level: p.level, mode: p.mode, align: p.align });
+
+export function selectionSubsets(labels: Uint8Array, specs: readonly (SelectionSpec | null)[]): SubsetSpec[] {
+  const out = new Map<string, SubsetSpec>();
+  for (const s of specs) {
+    if (!s) continue;
+    const names = selectionNames(s);
+    if (out.has(names.sel)) continue;
+    const split = holdoutSplit(labels, s);
+    out.set(names.sel, { name: names.sel, indices: split.selection });
+    out.set(names.rep, { name: names.rep, indices: split.report });
+  }
+  return [...out.values()];
+}
+
+interface Held {
+  trial: LeasedTrial;
+  result: TrialResult;
+  score: number;
+}
+
+function rankScore(r: TrialResult): number {
+  const v = r.metrics[METRIC.selImageAuroc] ?? r.metrics[METRIC.imageAuroc];
+  return Number.isFinite(v) ? v : -Infinity;
+}
+
+export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], ctx: ClassRunContext): Promise<void> {
+  const held: Held[] = [];
+  const complete = async (trial: LeasedTrial, result: TrialResult): Promise<void> => {
+    try {
+      const dir = trialArtifactsDir(ctx.artifactsDir, trial.key);
+      const json = await writeTrialJson(dir, trial.key, trial.params, { ...result, artifacts: [...result.artifacts, { kind: 'trial-json', path: `${dir}/trial.json` }] });
+      ctx.finish(trial.key, { ok: true, result: { ...result, artifacts: [...result.artifacts, json] } });
+    } catch (err) {
+      ctx.finish(trial.key, { ok: false, error: `writing artifacts: ${String(err)}`, retryable: true });
+    }
+  };
+  const accept = async (trial: LeasedTrial, result: TrialResult): Promise<void> => {
+    const score = rankScore(result);
+    if (ctx.mapTrials <= 0) return complete(trial, result);
+    if (held.length < ctx.mapTrials) {
+      held.push({ trial, result, score });
+      return;
+    }
+    let worst = 0;
+    for (let i = 1; i < held.length; i++) if (held[i].score < held[worst].score) worst = i;
+    if (score > held[worst].score) {
+      const out = held[worst];
+      held[worst] = { trial, result, score };
+      return complete(out.trial, out.result);
+    }
+    return complete(trial, result);
+  };
+
+  for (const trials of dwtGroups) {
+    const p0 = trials[0].params;
+    const subsets = selectionSubsets(cls.truth.labels, trials.map((t) => t.params.selection));
+    const features = { train: cls.train, test: cls.test };
+    const run = async (ts: LeasedTrial[]): Promise<GroupOutput> => {
+      let done = 0;
+      return ctx.ports.engine.evaluateDwtGroup(features, cls.truth, dwtOf(p0), ts.map((t) => variantOf(t.params)), {
+        subsets,
+        sharing: ctx.sharing,
+        signal: ctx.cb.signalFor(ts[0].key),
+        onVariantDone: (i) => {
+          done++;
+          const key = ts[i]?.key;
+          if (key) ctx.cb.progress(key, { phase: 'score', done: 1, total: 1 });
+          for (const t of ts) ctx.cb.progress(t.key, { phase: 'variants', done, total: ts.length });
+        },
+      });
+    };
+    const handle = async (ts: LeasedTrial[], out: GroupOutput): Promise<void> => {
+      for (let i = 0; i < ts.length; i++) {
+        const o: VariantOutcome | undefined = out.outcomes[i];
+        if (!o) {
+          ctx.finish(ts[i].key, { ok: false, error: `engine returned ${out.outcomes.length} outcomes for ${ts.length} variants`, retryable: false });
+          continue;
+        }
+        let result: TrialResult;
+        try {
+          result = buildResult(o, {
+            params: ts[i].params,
+            cls,
+            dwt_s: out.timings.dwt_s,
+            sharedWith: { features: ctx.featureTrials, dwt: ts.length },
+            artifacts: [],
+          });
+        } catch (err) {
+          ctx.finish(ts[i].key, { ok: false, error: String(err instanceof Error ? err.message : err), retryable: false });
+          continue;
+        }
+        await accept(ts[i], result);
+      }
+    };
+    try {
+      await handle(trials, await run(trials));
+    } catch (err) {
+      if (trials.length === 1) {
+        ctx.finish(trials[0].key, failure(err));
+        continue;
+      }
+      // isolate the failure: evaluate each variant on its own
+      ctx.log.warn('dwt group failed; evaluating its trials one by one', { trials: trials.length, error: String(err) });
+      for (const t of trials) {
+        try {
+          await handle([t], await run([t]));
+        } catch (e) {
+          ctx.finish(t.key, failure(e));
+        }
+      }
+    }
+  }
+
+  for (const h of held) {
+    try {
+      const p = h.trial.params;
+      const out = await ctx.ports.engine.evaluateDwtGroup({ train: cls.train, test: cls.test }, cls.truth, dwtOf(p), [variantOf(p)], {
+        keepMaps: () => true,
+      });
+      const maps = out.outcomes[0]?.maps;
+      if (!maps) throw new Error('engine returned no anomaly maps');
+      const refs = await writeMapPngs(
+        trialArtifactsDir(ctx.artifactsDir, h.trial.key),
+        ctx.ports.data,
+        { test: cls.listing.test, scores: out.outcomes[0].imageScores, maps, masks: cls.truth.masks },
+        ctx.mapImages,
+      );
+      await complete(h.trial, { ...h.result, artifacts: [...h.result.artifacts, ...refs] });
+    } catch (err) {
+      ctx.log.warn('anomaly maps failed', { trial: h.trial.key, error: String(err) });
+      await complete(h.trial, { ...h.result, details: { ...h.result.details, map_error: String(err) } });
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/** A trial failure as an outcome: the reason, and whether another attempt could succeed. */
+import { DataError, ShapeError, UserError, errorMessage } from '../../shared/errors.js';
+import type { TrialOutcome } from '../objective.js';
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+}
+
+/** Bad data, impossible shapes and cancellations are final; anything else (e.g. out of memory) may be retried. */
+export function failure(err: unknown): TrialOutcome {
+  const final = err instanceof UserError || err instanceof DataError || err instanceof ShapeError || isAbort(err);
+  const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
+  return { ok: false, error: `${name}${errorMessage(err)}`, retryable: !final };
+}

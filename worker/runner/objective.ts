@@ -1,0 +1,164 @@
+/**
+ * The `wepadim` objective: runs a leased group of compatible trials. Trials are grouped by feature key
+ * (features loaded or computed once per class), then by DWT key (one engine call evaluates every
+ * variant on one DWT). Each trial is finished as soon as its variant is done, except the current best
+ * few per class, whose anomaly maps are rendered at the end of the class.
+ */
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { log as defaultLog, type Logger } from '../../shared/log.js';
+import { dwtKey, featureKey } from '../../shared/trial.js';
+import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective.js';
+import { prepareClass, type ClassData } from './class-data.js';
+import { FeatureCache } from './feature-cache.js';
+import { failure } from './failure.js';
+import { evaluateClass } from './class-runner.js';
+import type { WepadimObjectiveOptions } from './options.js';
+import { loadDefaultPorts, type FeatureExtractorPort, type RunnerPorts } from './ports.js';
+import { randomInitWarning } from './trial-result.js';
+
+export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
+/** A signal that aborts once every one of the given signals has aborted. */
+export function allAborted(signals: readonly AbortSignal[]): AbortSignal {
+  const ctl = new AbortController();
+  const check = (): void => {
+    if (signals.every((s) => s.aborted)) ctl.abort(new DOMException('all trials of the group were cancelled', 'AbortError'));
+  };
+  for (const s of signals) s.addEventListener('abort', check, { once: true });
+  check();
+  return ctl.signal;
+}
+
+export class WepadimObjective implements Objective {
+  readonly name = 'wepadim';
+  private ports: RunnerPorts | null;
+  private readonly cache: FeatureCache;
+  private readonly log: Logger;
+  private extractor: { key: string; ex: FeatureExtractorPort } | null = null;
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly opts: WepadimObjectiveOptions) {
+    this.ports = opts.ports ?? null;
+    this.log = opts.logger ?? defaultLog;
+    this.cache = new FeatureCache({
+      memoryBytes: opts.memoryCacheBytes ?? 1024 ** 3,
+      dir: opts.cacheDir,
+      diskBytes: opts.diskCacheBytes ?? 2 * 1024 ** 3,
+    });
+  }
+
+  get featureCache(): FeatureCache {
+    return this.cache;
+  }
+
+  private async getPorts(): Promise<RunnerPorts> {
+    if (!this.ports) this.ports = await loadDefaultPorts();
+    return this.ports;
+  }
+
+  private async getExtractor(t: LeasedTrial): Promise<FeatureExtractorPort> {
+    const p = t.params;
+    const backend = this.opts.backend ?? 'auto';
+    const key = JSON.stringify([p.backbone, p.weights, backend]);
+    if (this.extractor?.key === key) return this.extractor.ex;
+    if (this.extractor) await this.extractor.ex.dispose();
+    this.extractor = null;
+    const ports = await this.getPorts();
+    const ex = await ports.models.createFeatureExtractor({
+      backbone: p.backbone,
+      weights: p.weights,
+      backend,
+      ...(this.opts.weightsDir ? { weightsDir: this.opts.weightsDir } : {}),
+      ...(this.opts.threads ? { threads: this.opts.threads } : {}),
+      ...(this.opts.batchSize ? { batchSize: this.opts.batchSize } : {}),
+    });
+    this.extractor = { key, ex };
+    return ex;
+  }
+
+  async runGroup(trials: readonly LeasedTrial[], cb: GroupCallbacks): Promise<void> {
+    const pending = new Set(trials.map((t) => t.key));
+    const finish = (key: string, outcome: TrialOutcome): void => {
+      if (!pending.delete(key)) return;
+      cb.finished(key, outcome);
+    };
+    try {
+      const wrong = trials.filter((t) => t.params.objective !== 'wepadim');
+      for (const t of wrong) finish(t.key, { ok: false, error: `objective ${t.params.objective} is not wepadim`, retryable: false });
+      const sharing = this.opts.sharing ?? true;
+      const units = sharing
+        ? [...groupBy(trials.filter((t) => pending.has(t.key)), (t) => featureKey(t.params)).values()]
+        : trials.filter((t) => pending.has(t.key)).map((t) => [t]);
+      for (const classTrials of units) await this.runClass(classTrials, cb, finish, sharing);
+    } catch (err) {
+      for (const key of [...pending]) finish(key, failure(err));
+    } finally {
+      for (const key of [...pending]) finish(key, { ok: false, error: 'internal: the runner did not finish this trial', retryable: true });
+    }
+  }
+
+  private async runClass(
+    classTrials: LeasedTrial[],
+    cb: GroupCallbacks,
+    finish: (key: string, o: TrialOutcome) => void,
+    sharing: boolean,
+  ): Promise<void> {
+    const ports = await this.getPorts();
+    const first = classTrials[0];
+    const warning = randomInitWarning(first.params.weights);
+    if (warning && !this.warned.has(first.params.weights)) {
+      this.warned.add(first.params.weights);
+      this.log.warn(`!!! ${warning} !!!`);
+    }
+    const signal = allAborted(classTrials.map((t) => cb.signalFor(t.key)));
+    let cls: ClassData;
+    try {
+      cls = await prepareClass(first.params, {
+        data: ports.data,
+        cache: sharing ? this.cache : null,
+        extractor: () => this.getExtractor(first),
+        backend: this.opts.backend ?? 'auto',
+        batchSize: this.opts.batchSize ?? 16,
+        progress: (phase, done, total) => {
+          for (const t of classTrials) cb.progress(t.key, { phase, done, total });
+        },
+        signal,
+      });
+    } catch (err) {
+      for (const t of classTrials) finish(t.key, failure(err));
+      return;
+    }
+    const dwtGroups = [...groupBy(classTrials, (t) => dwtKey(t.params)).values()];
+    await evaluateClass(cls, dwtGroups, {
+      ports,
+      cb,
+      finish,
+      sharing,
+      artifactsDir: this.opts.artifactsDir,
+      mapTrials: this.opts.mapTrialsPerClass ?? 1,
+      mapImages: this.opts.mapImages ?? 2,
+      featureTrials: classTrials.length,
+      log: this.log,
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.extractor) await this.extractor.ex.dispose();
+    this.extractor = null;
+    this.cache.clearMemory();
+  }
+}
+
+export function defaultCacheDir(): string {
+  return join(tmpdir(), 'wepadim-cache');
+}

@@ -1,0 +1,82 @@
+/** Turn an engine outcome into a TrialResult: metric names of shared/result.ts, provenance, details. */
+import { codeVersion } from '../../shared/version.js';
+import { METRIC, defectMetric, type ArtifactRef, type TrialResult } from '../../shared/result.js';
+import type { SelectionSpec, TrialParams } from '../../shared/trial.js';
+import type { ClassData } from './class-data.js';
+import type { VariantOutcome } from './ports.js';
+
+export function selectionNames(s: SelectionSpec): { sel: string; rep: string } {
+  return { sel: `sel:${s.holdout}:${s.seed}`, rep: `rep:${s.holdout}:${s.seed}` };
+}
+
+export function randomInitWarning(weights: string): string | null {
+  return weights.startsWith('random:')
+    ? `RANDOM-INIT WEIGHTS (${weights}): the backbone is not pretrained; metrics are NOT comparable to ImageNet results`
+    : null;
+}
+
+export interface ResultContext {
+  params: TrialParams;
+  cls: ClassData;
+  dwt_s: number;
+  /** how many trials shared the class features and the DWT in this lease */
+  sharedWith: { features: number; dwt: number };
+  artifacts: ArtifactRef[];
+}
+
+export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult {
+  const m = o.metrics;
+  const t = ctx.cls.timings;
+  const metrics: Record<string, number> = {
+    [METRIC.imageAuroc]: m.image_auroc,
+    [METRIC.pixelAuroc]: m.pixel_auroc,
+    [METRIC.aupro]: m.aupro,
+    [METRIC.f1Max]: m.f1_max,
+    [METRIC.f1Threshold]: m.f1_threshold,
+    [METRIC.timeLoad]: t.load_s,
+    [METRIC.timeBackbone]: t.backbone_s,
+    [METRIC.timeDwt]: ctx.dwt_s,
+    [METRIC.timeFit]: o.timings.fit_s,
+    [METRIC.timeScore]: o.timings.score_s,
+    [METRIC.timeMetrics]: o.timings.metrics_s,
+    [METRIC.timeTotal]: t.load_s + t.backbone_s + ctx.dwt_s + o.timings.fit_s + o.timings.score_s + o.timings.metrics_s,
+    [METRIC.peakRssMb]: process.resourceUsage().maxRSS / 1024,
+  };
+  for (const [d, v] of Object.entries(m.per_defect)) metrics[defectMetric(d)] = v;
+  const sel = ctx.params.selection;
+  if (sel) {
+    const names = selectionNames(sel);
+    const s = m.subsets[names.sel];
+    const r = m.subsets[names.rep];
+    if (!s || !r) throw new Error(`engine returned no metrics for the selection subsets ${names.sel} / ${names.rep}`);
+    metrics[METRIC.selImageAuroc] = s.image_auroc;
+    metrics[METRIC.selPixelAuroc] = s.pixel_auroc;
+    metrics[METRIC.repImageAuroc] = r.image_auroc;
+    metrics[METRIC.repPixelAuroc] = r.pixel_auroc;
+  }
+  for (const [k, v] of Object.entries(metrics)) {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`metric ${k} is not a number (${String(v)})`);
+  }
+  const ex = ctx.cls.extractor;
+  const warning = randomInitWarning(ctx.params.weights);
+  return {
+    metrics,
+    artifacts: ctx.artifacts,
+    provenance: {
+      code_version: codeVersion(),
+      backend: ex.executor,
+      device: `${ex.version} ${ex.device}`.trim(),
+      weights: ctx.params.weights.startsWith('random:') ? `random-init seed ${ctx.params.weights.slice(7)}` : ex.weightsId,
+      dataset_root: ctx.params.root,
+      class: ctx.params.class,
+    },
+    details: {
+      weights_id: ex.weightsId,
+      n_train: ctx.cls.listing.train.length,
+      n_test: ctx.cls.listing.test.length,
+      cache: ctx.cls.cache,
+      shared_with: ctx.sharedWith,
+      ...(warning ? { warnings: [warning] } : {}),
+    },
+  };
+}
