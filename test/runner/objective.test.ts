@@ -1,0 +1,192 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../shared/log.js';
+import { trialKey, type TrialParams } from '../../shared/trial.js';
+import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../../worker/objective.js';
+import { createWepadimObjective } from '../../worker/runner/index.js';
+import { fakePorts, makeDataset } from './fake-ports.js';
+
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'wepadim-obj-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const quiet = createLogger({}, { write: () => undefined });
+const CLASSES = { alpha: { train: 6, test: 8 }, beta: { train: 5, test: 8 } };
+
+function params(root: string, over: Partial<TrialParams>): TrialParams {
+  return {
+    objective: 'wepadim', dataset: 'folder', root, class: 'alpha', backbone: 'resnet18', weights: 'random:0',
+    wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL', 'LH', 'HL'], align: 'down', distance: 'squared',
+    smoothing: 'reference', sigma: 4, cov_reg: 0.01, selection: { holdout: 0.5, seed: 3 }, synthetic: null, ...over,
+  };
+}
+
+function grid(root: string): LeasedTrial[] {
+  const out: LeasedTrial[] = [];
+  for (const cls of ['alpha', 'beta'])
+    for (const wavelet of ['haar', 'db2'] as const)
+      for (const [sigma, cov_reg] of [[2, 0.01], [4, 0.1], [4, 0.001]] as const) {
+        const p = params(root, { class: cls, wavelet, sigma, cov_reg });
+        out.push({ trialId: out.length + 1, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p });
+      }
+  return out;
+}
+
+function callbacks(): { cb: GroupCallbacks; outcomes: Map<string, TrialOutcome[]>; phases: Set<string> } {
+  const outcomes = new Map<string, TrialOutcome[]>();
+  const phases = new Set<string>();
+  const ctl = new AbortController();
+  return {
+    outcomes,
+    phases,
+    cb: {
+      progress: (_k, p) => phases.add(p.phase),
+      finished: (k, o) => outcomes.set(k, [...(outcomes.get(k) ?? []), o]),
+      signalFor: () => ctl.signal,
+    },
+  };
+}
+
+const ok = (o: TrialOutcome[] | undefined) => {
+  expect(o).toHaveLength(1);
+  const x = o![0];
+  if (!x.ok) throw new Error(x.error);
+  return x.result;
+};
+
+describe('wepadim objective', () => {
+  it('computes features once per class and the DWT once per group, and finishes every trial once', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const { ports, calls } = fakePorts(root, CLASSES);
+    const art = tmp();
+    const obj = createWepadimObjective({ cacheDir: join(tmp(), 'cache'), artifactsDir: art, ports, logger: quiet });
+    const trials = grid(root);
+    const { cb, outcomes, phases } = callbacks();
+    await obj.runGroup(trials, cb);
+    expect(calls.extractImages).toBe(6 + 8 + 5 + 8);
+    expect(calls.engineGroups).toBe(4 + 2); // 4 DWT groups + one map rendering per class
+    expect(calls.engineVariants).toBe(12 + 2);
+    expect(outcomes.size).toBe(12);
+    for (const t of trials) {
+      const r = ok(outcomes.get(t.key));
+      expect(r.metrics['sel.image_auroc']).toBeGreaterThanOrEqual(0);
+      expect(r.metrics['rep.image_auroc']).toBeGreaterThanOrEqual(0);
+      expect(r.metrics['image_auroc.defect.crack']).toBe(r.metrics.image_auroc);
+      expect(r.metrics['time.dwt_s']).toBe(0.05);
+      expect(r.provenance.class).toBe(t.params.class);
+      expect(r.provenance.weights).toBe('random-init seed 0');
+      expect(String((r.details?.warnings as string[])[0])).toMatch(/RANDOM-INIT/);
+      const json = r.artifacts.find((a) => a.kind === 'trial-json');
+      expect(json && JSON.parse(readFileSync(json.path, 'utf8')).metrics).toEqual(r.metrics);
+    }
+    expect(phases.has('backbone.train') && phases.has('backbone.test')).toBe(true);
+    obj.dispose?.();
+  });
+
+  it('renders maps for the best trial of each class (by sel.image_auroc)', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const { ports, calls } = fakePorts(root, CLASSES);
+    const obj = createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet, mapImages: 2 });
+    const trials = grid(root);
+    const { cb, outcomes } = callbacks();
+    await obj.runGroup(trials, cb);
+    expect(calls.keepMaps).toBe(2);
+    for (const cls of ['alpha', 'beta']) {
+      const rs = trials.filter((t) => t.params.class === cls).map((t) => ok(outcomes.get(t.key)));
+      const withMaps = rs.filter((r) => r.artifacts.some((a) => a.kind === 'map-best'));
+      expect(withMaps).toHaveLength(1);
+      const best = Math.max(...rs.map((r) => r.metrics['sel.image_auroc']));
+      expect(withMaps[0].metrics['sel.image_auroc']).toBe(best);
+      expect(withMaps[0].artifacts.filter((a) => a.kind.startsWith('map-'))).toHaveLength(4);
+    }
+    expect(calls.pngs).toHaveLength(8);
+  });
+
+  it('gives identical results from a warm cache (memory and disk) without running the backbone', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const cacheDir = join(tmp(), 'cache');
+    const trials = grid(root);
+    const run = async () => {
+      const { ports, calls } = fakePorts(root, CLASSES);
+      const obj = createWepadimObjective({ cacheDir, artifactsDir: tmp(), ports, logger: quiet, mapTrialsPerClass: 0 });
+      const { cb, outcomes } = callbacks();
+      await obj.runGroup(trials, cb);
+      const again = callbacks();
+      await obj.runGroup(trials, again.cb); // memory layer
+      return { calls, outcomes, again: again.outcomes };
+    };
+    const cold = await run();
+    const warm = await run(); // new objective: disk layer
+    expect(cold.calls.extractImages).toBe(27);
+    expect(warm.calls.extractImages).toBe(0);
+    const strip = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time.') && k !== 'peak_rss_mb'));
+    for (const t of trials) {
+      const a = ok(cold.outcomes.get(t.key));
+      expect(strip(ok(warm.outcomes.get(t.key)).metrics)).toEqual(strip(a.metrics));
+      expect(strip(ok(cold.again.get(t.key)).metrics)).toEqual(strip(a.metrics));
+      expect((ok(warm.outcomes.get(t.key)).details?.cache as { train: string }).train).toBe('disk');
+      expect((ok(cold.again.get(t.key)).details?.cache as { train: string }).train).toBe('memory');
+    }
+  });
+
+  it('fails only the affected trials: a NaN variant, a corrupt image, an unknown class', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const { ports } = fakePorts(root, CLASSES, { corrupt: 'beta-train-3' });
+    const obj = createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet });
+    const bad = params(root, { cov_reg: -1 });
+    const good = params(root, { cov_reg: 0.1 });
+    const beta = params(root, { class: 'beta' });
+    const gamma = params(root, { class: 'gamma' });
+    const trials = [bad, good, beta, gamma].map((p, i) => ({ trialId: i, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p }));
+    const { cb, outcomes } = callbacks();
+    await obj.runGroup(trials, cb);
+    const [b, g, be, ga] = trials.map((t) => outcomes.get(t.key)!);
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatchObject({ ok: false, retryable: true });
+    expect(!b[0].ok && b[0].error).toMatch(/NaN/);
+    expect(ok(g).metrics.image_auroc).toBeGreaterThan(0);
+    expect(be[0]).toMatchObject({ ok: false, retryable: false });
+    expect(!be[0].ok && be[0].error).toMatch(/beta-train-3.*corrupt/);
+    expect(ga[0]).toMatchObject({ ok: false, retryable: false });
+    expect(!ga[0].ok && ga[0].error).toMatch(/no class gamma/);
+  });
+
+  it('without sharing, runs the backbone for every trial and gets the same numbers', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const trials = grid(root).slice(0, 4);
+    const a = fakePorts(root, CLASSES);
+    const b = fakePorts(root, CLASSES);
+    const shared = callbacks();
+    const unshared = callbacks();
+    await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports: a.ports, logger: quiet, mapTrialsPerClass: 0 }).runGroup(trials, shared.cb);
+    await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports: b.ports, logger: quiet, mapTrialsPerClass: 0, sharing: false }).runGroup(trials, unshared.cb);
+    expect(a.calls.extractImages).toBe(14);
+    expect(b.calls.extractImages).toBe(14 * 4);
+    for (const t of trials) expect(ok(unshared.outcomes.get(t.key)).metrics.image_auroc).toBe(ok(shared.outcomes.get(t.key)).metrics.image_auroc);
+  });
+
+  it('writes trial artifacts under <artifactsDir>/<trial key>/', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const art = tmp();
+    const { ports } = fakePorts(root, CLASSES);
+    const t = grid(root)[0];
+    const { cb, outcomes } = callbacks();
+    await createWepadimObjective({ cacheDir: null, artifactsDir: art, ports, logger: quiet }).runGroup([t], cb);
+    const r = ok(outcomes.get(t.key));
+    expect(existsSync(join(art, t.key, 'trial.json'))).toBe(true);
+    for (const a of r.artifacts) expect(a.path.startsWith(join(art, t.key))).toBe(true);
+  });
+});
