@@ -1,0 +1,175 @@
+/**
+ * Leaderboard queries on final metrics. A grid point is a trial's params minus `class` (trials.point_json).
+ * Class mean per point: the unweighted mean over the classes that have the metric; a point with a class
+ * missing (pending, failed, cancelled) is "incomplete" and ranks after every complete point. Ties (means equal
+ * to 12 decimals) go to the
+ * point or trial that comes first in expansion order (lowest trials.id), like the original's strictly-greater rule.
+ */
+import type { Db } from '../store/db.js';
+import { filterSql, type ParamFilter } from './filters.js';
+
+export type Order = 'desc' | 'asc';
+
+/** Higher is better except for timings and memory. */
+export function defaultOrder(metric: string): Order {
+  return metric.startsWith('time.') || metric === 'peak_rss_mb' ? 'asc' : 'desc';
+}
+
+export interface RankOptions {
+  filters?: readonly ParamFilter[];
+  /** only points where every trial has the metric */
+  completeOnly?: boolean;
+  order?: Order;
+}
+
+export interface PointScore {
+  /** canonical JSON of the grid point (params without class) */
+  point: string;
+  params: Record<string, unknown>;
+  mean: number;
+  /** classes of this point that have the metric */
+  classes: number;
+  /** trials (classes) of this point in the sweep, after filters */
+  trials: number;
+  complete: boolean;
+  /** lowest trial id of the point: its place in expansion order */
+  firstTrialId: number;
+}
+
+interface PointRow {
+  point: string;
+  mean: number;
+  classes: number;
+  trials: number;
+  first_id: number;
+}
+
+/** Every grid point with at least one value of `metric`, ranked. */
+export function rankPoints(db: Db, sweepId: number, metric: string, opts: RankOptions = {}): PointScore[] {
+  const f = filterSql(opts.filters ?? []);
+  const dir = (opts.order ?? defaultOrder(metric)) === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(
+      `SELECT t.point_json AS point, avg(m.value) AS mean, count(m.value) AS classes, count(*) AS trials, min(t.id) AS first_id
+       FROM trials t LEFT JOIN metrics m ON m.trial_id = t.id AND m.name = ? AND m.final = 1
+       WHERE t.sweep_id = ?${f.sql}
+       GROUP BY t.point_json
+       HAVING count(m.value) > 0${opts.completeOnly ? ' AND count(m.value) = count(*)' : ''}
+       ORDER BY count(m.value) = count(*) DESC, round(mean, 12) ${dir}, first_id ASC`,
+    )
+    .all(metric, sweepId, ...f.args) as PointRow[];
+  return rows.map((r) => ({
+    point: r.point,
+    params: JSON.parse(r.point) as Record<string, unknown>,
+    mean: r.mean,
+    classes: r.classes,
+    trials: r.trials,
+    complete: r.classes === r.trials,
+    firstTrialId: r.first_id,
+  }));
+}
+
+export interface ClassEntry {
+  class: string;
+  /** 1 = best for this class */
+  rank: number;
+  trialId: number;
+  point: string;
+  params: Record<string, unknown>;
+  value: number;
+}
+
+/** The top `top` trials of every class by `metric` (classes in expansion order). */
+export function bestPerClass(db: Db, sweepId: number, metric: string, opts: RankOptions & { top?: number } = {}): ClassEntry[] {
+  const f = filterSql(opts.filters ?? []);
+  const dir = (opts.order ?? defaultOrder(metric)) === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(
+      `SELECT class, rk, trial_id, point, value FROM (
+         SELECT t.class, t.id AS trial_id, t.point_json AS point, m.value,
+                row_number() OVER (PARTITION BY t.class ORDER BY m.value ${dir}, t.id ASC) AS rk,
+                min(t.id) OVER (PARTITION BY t.class) AS class_first
+         FROM trials t JOIN metrics m ON m.trial_id = t.id AND m.name = ? AND m.final = 1
+         WHERE t.sweep_id = ?${f.sql})
+       WHERE rk <= ? ORDER BY class_first, rk`,
+    )
+    .all(metric, sweepId, ...f.args, opts.top ?? 1) as { class: string; rk: number; trial_id: number; point: string; value: number }[];
+  return rows.map((r) => ({
+    class: r.class,
+    rank: r.rk,
+    trialId: r.trial_id,
+    point: r.point,
+    params: JSON.parse(r.point) as Record<string, unknown>,
+    value: r.value,
+  }));
+}
+
+export interface ClassValue {
+  class: string;
+  trialId: number;
+  status: string;
+  value: number | null;
+}
+
+/** One point's trials (one per class) with their value of `metric`, in expansion order. */
+export function pointClassValues(db: Db, sweepId: number, point: string, metric: string): ClassValue[] {
+  return db
+    .prepare(
+      `SELECT t.class, t.id AS trialId, t.status, m.value FROM trials t
+       LEFT JOIN metrics m ON m.trial_id = t.id AND m.name = ? AND m.final = 1
+       WHERE t.sweep_id = ? AND t.point_json = ? ORDER BY t.id`,
+    )
+    .all(metric, sweepId, point) as ClassValue[];
+}
+
+/** Values of `metric` for the given trials (absent when the trial has none). */
+export function trialValues(db: Db, trialIds: readonly number[], metric: string): Map<number, number> {
+  const get = db.prepare('SELECT value FROM metrics WHERE trial_id = ? AND name = ? AND final = 1');
+  const out = new Map<number, number>();
+  for (const id of trialIds) {
+    const r = get.get(id, metric) as { value: number } | undefined;
+    if (r) out.set(id, r.value);
+  }
+  return out;
+}
+
+export interface PointAggregate {
+  mean: number;
+  sum: number;
+  classes: number;
+}
+
+/** Per point and metric: mean, sum and count of the final values (for export columns). */
+export function pointAggregates(
+  db: Db,
+  sweepId: number,
+  metrics: readonly string[],
+  filters: readonly ParamFilter[] = [],
+): Map<string, Map<string, PointAggregate>> {
+  const f = filterSql(filters);
+  const rows = db
+    .prepare(
+      `SELECT t.point_json AS point, m.name, avg(m.value) AS mean, sum(m.value) AS sum, count(*) AS classes
+       FROM trials t JOIN metrics m ON m.trial_id = t.id AND m.final = 1 AND m.name IN (${metrics.map(() => '?').join(', ')})
+       WHERE t.sweep_id = ?${f.sql} GROUP BY t.point_json, m.name`,
+    )
+    .all(...metrics, sweepId, ...f.args) as ({ point: string; name: string } & PointAggregate)[];
+  const out = new Map<string, Map<string, PointAggregate>>();
+  for (const r of rows) {
+    let m = out.get(r.point);
+    if (!m) out.set(r.point, (m = new Map()));
+    m.set(r.name, { mean: r.mean, sum: r.sum, classes: r.classes });
+  }
+  return out;
+}
+
+/** Final metric names recorded in a sweep, most common first. */
+export function metricNames(db: Db, sweepId: number): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT m.name FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE t.sweep_id = ? AND m.final = 1 GROUP BY m.name ORDER BY count(*) DESC, m.name`,
+      )
+      .all(sweepId) as { name: string }[]
+  ).map((r) => r.name);
+}

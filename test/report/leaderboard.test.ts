@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SweepStore } from '../../coordinator/store/index.js';
+import { buildLeaderboard } from '../../coordinator/report/leaderboard.js';
+import { parseFilters } from '../../coordinator/report/filters.js';
+import { makeSweep, seedResults, type SeededTrial } from '../store/seed.js';
+import { expectedBestPerClass, expectedRanking } from './expected.js';
+import type { SubmittableSweep } from '../../coordinator/store/types.js';
+
+const classes = ['bottle', 'cable', 'screw', 'wood'];
+let store: SweepStore;
+let sweep: SubmittableSweep;
+let seeded: SeededTrial[];
+const SKIPPED = new Set([5, 22]); // trials left pending: their points are incomplete
+
+beforeAll(() => {
+  store = SweepStore.open(':memory:');
+  sweep = makeSweep('lb', { classes, wavelet: ['haar', 'db4'], sigma: [2, 4], cov_reg: [0.1, 0.01] });
+  const { sweepId } = store.submit(sweep);
+  seeded = seedResults(store.db, sweepId, ['image_auroc', 'pixel_auroc'], 42, (i) => SKIPPED.has(i));
+});
+afterAll(() => store.close());
+
+describe('leaderboard, class mean per grid point', () => {
+  it('ranks every point as computed by hand, incomplete points last', () => {
+    for (const metric of ['image_auroc', 'pixel_auroc']) {
+      const lb = buildLeaderboard(store.db, { sweep: 'lb', metric, mode: 'mean', top: 100 });
+      const exp = expectedRanking(sweep.trials, seeded, metric);
+      expect(lb.totalPoints).toBe(8);
+      expect(lb.completePoints).toBe(6);
+      expect(lb.points.map((p) => p.params)).toEqual(exp.map((e) => e.point));
+      lb.points.forEach((p, i) => {
+        expect(p.mean).toBeCloseTo(exp[i].sumMilli / exp[i].n / 1000, 12);
+        expect([p.classes, p.trials, p.firstTrialId]).toEqual([exp[i].n, exp[i].trials, exp[i].firstId]);
+      });
+      expect(lb.points.slice(-2).every((p) => !p.complete && p.classes === 3)).toBe(true);
+      expect(lb.varying).toEqual(['cov_reg', 'sigma', 'wavelet']);
+    }
+  });
+
+  it('top-k, --complete and filters', () => {
+    const top3 = buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', top: 3 });
+    expect(top3.points.map((p) => p.rank)).toEqual([1, 2, 3]);
+    const complete = buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', top: 100, completeOnly: true });
+    expect(complete.points).toHaveLength(6);
+    const filters = parseFilters(['wavelet=db4', 'sigma=2,4', 'class=bottle,screw']);
+    const f = buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', top: 100, filters });
+    const keep = (s: { params: { wavelet: string; class: string } }): boolean => s.params.wavelet === 'db4' && ['bottle', 'screw'].includes(s.params.class);
+    const exp = expectedRanking(sweep.trials, seeded, 'image_auroc', keep);
+    expect(f.points.map((p) => p.params)).toEqual(exp.map((e) => e.point));
+    expect(f.points.every((p) => p.params.wavelet === 'db4' && p.trials === 2)).toBe(true);
+    expect(f.varying).toEqual(['cov_reg', 'sigma']);
+    expect(buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', filters: parseFilters(['sigma=3']) }).points).toEqual([]);
+  });
+
+  it('marginal means per parameter equal the mean of point means', () => {
+    const lb = buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'mean' });
+    const exp = expectedRanking(sweep.trials, seeded, 'image_auroc');
+    for (const w of ['haar', 'db4']) {
+      const pts = exp.filter((e) => e.point.wavelet === w);
+      const mean = pts.reduce((a, e) => a + e.sumMilli / e.n / 1000, 0) / pts.length;
+      const m = lb.marginals.find((x) => x.param === 'wavelet' && x.value === w);
+      expect(m?.points).toBe(4);
+      expect(m?.mean).toBeCloseTo(mean, 12);
+    }
+    expect(lb.marginals.filter((m) => m.param === 'sigma').map((m) => m.points)).toEqual([4, 4]);
+  });
+
+  it('rejects an unknown metric, listing the recorded ones', () => {
+    expect(() => buildLeaderboard(store.db, { sweep: 'lb', metric: 'aupro', mode: 'mean' })).toThrow(/recorded: .*image_auroc/);
+    expect(() => parseFilters(['colour=red'])).toThrow(/unknown parameter 'colour'/);
+    expect(() => parseFilters(['sigma=big'])).toThrow(/sigma takes numbers/);
+  });
+});
+
+describe('leaderboard, best per class', () => {
+  it('picks each class maximum (first trial on ties) and averages them', () => {
+    const lb = buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'per-class', top: 2 });
+    const best = expectedBestPerClass(seeded, 'image_auroc');
+    const firsts = lb.perClass!.entries.filter((e) => e.rank === 1);
+    expect(firsts.map((e) => e.class)).toEqual(classes);
+    for (const e of firsts) {
+      expect(e.trialId).toBe(best.get(e.class)!.id);
+      expect(e.value).toBe(best.get(e.class)!.metrics.image_auroc);
+    }
+    expect(lb.perClass!.entries).toHaveLength(8);
+    const mean = [...best.values()].reduce((a, t) => a + t.metrics.image_auroc, 0) / best.size;
+    expect(lb.perClass!.meanOfBest).toBeCloseTo(mean, 12);
+    for (const c of classes) {
+      const [a, b] = lb.perClass!.entries.filter((e) => e.class === c);
+      expect(a.value >= b.value).toBe(true);
+    }
+  });
+});
+
+describe('ties', () => {
+  it('first point in expansion order wins an exact tie, in mean and per class', () => {
+    const s = SweepStore.open(':memory:');
+    const sw = makeSweep('tie', { classes: ['a', 'b'], sigma: [2, 4, 6] });
+    const { sweepId } = s.submit(sw);
+    // point sigma=2: 0.8, 0.9 (mean 0.85); sigma=4: 0.9, 0.8 (0.85); sigma=6: 0.7, 0.9 (0.8)
+    const vals = [0.8, 0.9, 0.9, 0.8, 0.7, 0.9];
+    const ins = s.db.prepare(`INSERT INTO metrics (trial_id, name, value, time, final) VALUES (?, 'image_auroc', ?, 0, 1)`);
+    vals.forEach((v, i) => ins.run(i + 1, v));
+    const lb = buildLeaderboard(s.db, { sweep: 'tie', metric: 'image_auroc', mode: 'mean' });
+    expect(lb.points.map((p) => p.params.sigma)).toEqual([2, 4, 6]);
+    const pc = buildLeaderboard(s.db, { sweep: 'tie', metric: 'image_auroc', mode: 'per-class' });
+    // class b: 0.9 at sigma=2 (trial 2) and sigma=6 (trial 6): trial 2 wins
+    expect(pc.perClass!.entries.map((e) => [e.class, e.trialId, e.value])).toEqual([
+      ['a', 3, 0.9],
+      ['b', 2, 0.9],
+    ]);
+    s.close();
+  });
+});
