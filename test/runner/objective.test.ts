@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log.js';
-import { trialKey, type TrialParams } from '../../shared/trial.js';
+import { featureKey, trialKey, type TrialParams } from '../../shared/trial.js';
 import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../../worker/objective.js';
 import { createWepadimObjective } from '../../worker/runner/index.js';
 import { fakePorts, makeDataset } from './fake-ports.js';
@@ -88,7 +88,10 @@ describe('wepadim objective', () => {
       expect(json && JSON.parse(readFileSync(json.path, 'utf8')).metrics).toEqual(r.metrics);
     }
     expect(phases.has('backbone.train') && phases.has('backbone.test')).toBe(true);
-    obj.dispose?.();
+    const warm = (obj as unknown as { featureCaches(): string[] }).featureCaches();
+    expect(warm.sort()).toEqual([featureKey(trials[0].params), featureKey(trials[6].params)].sort());
+    await obj.dispose?.();
+    expect((obj as unknown as { featureCaches(): string[] }).featureCaches()).toEqual([]);
   });
 
   it('renders maps for the best trial of each class (by sel.image_auroc)', async () => {

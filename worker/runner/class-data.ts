@@ -21,6 +21,7 @@ export interface ClassData {
   extractor: FeatureEntry['extractor'];
   timings: { load_s: number; backbone_s: number };
   cache: { train: 'memory' | 'disk' | 'miss'; test: 'memory' | 'disk' | 'miss' };
+  cacheKeys: { train: string; test: string };
 }
 
 export interface ClassDataDeps {
@@ -143,5 +144,5 @@ export async function prepareClass(p: TrialParams, deps: ClassDataDeps): Promise
   }
   const truth = test.truth;
   if (!truth) throw new Error('internal: test features without ground truth');
-  return { listing, train: train.batches, test: test.batches, truth, extractor: test.extractor, timings, cache };
+  return { listing, train: train.batches, test: test.batches, truth, extractor: test.extractor, timings, cache, cacheKeys: { train: trainKey, test: testKey } };
 }

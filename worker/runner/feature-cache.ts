@@ -67,6 +67,10 @@ export class FeatureCache {
     await this.writeDisk(key, entry);
   }
 
+  inMemory(key: string): boolean {
+    return this.mem.has(key);
+  }
+
   /** drop the in-memory layer (the disk layer stays) */
   clearMemory(): void {
     this.mem.clear();

@@ -4,7 +4,7 @@
  * variant on one DWT). Each trial is finished as soon as its variant is done, except the current best
  * few per class, whose anomaly maps are rendered at the end of the class.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { log as defaultLog, type Logger } from '../../shared/log.js';
 import { dwtKey, featureKey } from '../../shared/trial.js';
@@ -13,7 +13,7 @@ import { prepareClass, type ClassData } from './class-data.js';
 import { FeatureCache } from './feature-cache.js';
 import { failure } from './failure.js';
 import { evaluateClass } from './class-runner.js';
-import type { WepadimObjectiveOptions } from './options.js';
+import { checkObjectiveOptions, type WepadimObjectiveOptions } from './options.js';
 import { loadDefaultPorts, type FeatureExtractorPort, type RunnerPorts } from './ports.js';
 import { randomInitWarning } from './trial-result.js';
 
@@ -47,14 +47,31 @@ export class WepadimObjective implements Objective {
   private extractor: { key: string; ex: FeatureExtractorPort } | null = null;
   private readonly warned = new Set<string>();
 
-  constructor(private readonly opts: WepadimObjectiveOptions) {
+  private readonly opts: WepadimObjectiveOptions & { artifactsDir: string };
+  /** feature keys (shared/trial.ts featureKey) of the classes prepared by this objective, most recent last */
+  private readonly warm = new Map<string, string[]>();
+
+  constructor(options: WepadimObjectiveOptions) {
+    checkObjectiveOptions(options);
+    const env = process.env;
+    this.opts = {
+      ...options,
+      cacheDir: options.cacheDir === undefined ? (env.WEPADIM_CACHE_DIR ?? defaultCacheDir()) : options.cacheDir,
+      artifactsDir: resolve(options.artifactsDir ?? env.WEPADIM_ARTIFACTS_DIR ?? join('runs', 'artifacts')),
+    };
+    const opts = this.opts;
     this.ports = opts.ports ?? null;
     this.log = opts.logger ?? defaultLog;
     this.cache = new FeatureCache({
       memoryBytes: opts.memoryCacheBytes ?? 1024 ** 3,
-      dir: opts.cacheDir,
+      dir: opts.cacheDir ?? null,
       diskBytes: opts.diskCacheBytes ?? 2 * 1024 ** 3,
     });
+  }
+
+  /** Feature keys whose train and test features are in this worker's memory cache (for lease affinity). */
+  featureCaches(): string[] {
+    return [...this.warm].filter(([, keys]) => keys.every((k) => this.cache.inMemory(k))).map(([fk]) => fk);
   }
 
   get featureCache(): FeatureCache {
@@ -138,6 +155,8 @@ export class WepadimObjective implements Objective {
       for (const t of classTrials) finish(t.key, failure(err));
       return;
     }
+    this.warm.delete(featureKey(first.params));
+    this.warm.set(featureKey(first.params), [cls.cacheKeys.train, cls.cacheKeys.test]);
     const dwtGroups = [...groupBy(classTrials, (t) => dwtKey(t.params)).values()];
     await evaluateClass(cls, dwtGroups, {
       ports,

@@ -3,10 +3,11 @@ import type { Logger } from '../../shared/log.js';
 import type { RunnerPorts } from './ports.js';
 
 export interface WepadimObjectiveOptions {
-  /** directory of the on-disk feature cache (created on demand); null disables the disk layer */
-  cacheDir: string | null;
-  /** artifacts go to `<artifactsDir>/<trial key>/` */
-  artifactsDir: string;
+  /** directory of the on-disk feature cache (created on demand); null disables the disk layer.
+   * Default: $WEPADIM_CACHE_DIR, else <tmpdir>/wepadim-cache */
+  cacheDir?: string | null;
+  /** artifacts go to `<artifactsDir>/<trial key>/`. Default: $WEPADIM_ARTIFACTS_DIR, else ./runs/artifacts */
+  artifactsDir?: string;
   /** feature-extractor backend: 'auto' | 'onnx' | 'tfjs-wasm' | ... (passed to createFeatureExtractor) */
   backend?: string;
   weightsDir?: string;
@@ -26,4 +27,21 @@ export interface WepadimObjectiveOptions {
   logger?: Logger;
   /** replaces the real data/models/engine modules (tests) */
   ports?: RunnerPorts;
+}
+
+const STRING_KEYS = ['artifactsDir', 'backend', 'weightsDir'] as const;
+const NUMBER_KEYS = ['threads', 'batchSize', 'diskCacheBytes', 'memoryCacheBytes', 'mapTrialsPerClass', 'mapImages'] as const;
+
+/** Check options that arrive untyped (e.g. from the worker's command line); throws naming the field. */
+export function checkObjectiveOptions(o: WepadimObjectiveOptions): void {
+  const rec = o as unknown as Record<string, unknown>;
+  for (const k of STRING_KEYS) {
+    if (rec[k] !== undefined && typeof rec[k] !== 'string') throw new TypeError(`wepadim objective option ${k} must be a string, got ${typeof rec[k]}`);
+  }
+  for (const k of NUMBER_KEYS) {
+    const v = rec[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new TypeError(`wepadim objective option ${k} must be a number >= 0, got ${String(v)}`);
+  }
+  if (rec.cacheDir !== undefined && rec.cacheDir !== null && typeof rec.cacheDir !== 'string') throw new TypeError('wepadim objective option cacheDir must be a string or null');
+  if (rec.sharing !== undefined && typeof rec.sharing !== 'boolean') throw new TypeError('wepadim objective option sharing must be a boolean');
 }
