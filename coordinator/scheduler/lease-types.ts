@@ -1,0 +1,115 @@
+/** Types of the lease store (coordinator/store/leases.ts): what the scheduler and server pass in and get back. */
+import type { TrialResult } from '../../shared/result.js';
+
+export interface WorkerRegistration {
+  id: string;
+  host: string;
+  gpuIndex: number | null;
+  gpuName: string | null;
+  backend: string;
+  memoryMb: number | null;
+  /** feature_key values of the worker's warm feature caches */
+  caches: readonly string[];
+}
+
+export type WorkerState = 'active' | 'draining' | 'gone';
+
+export interface WorkerRow {
+  id: string;
+  host: string;
+  gpu_index: number | null;
+  gpu_name: string | null;
+  backend: string;
+  memory_mb: number | null;
+  caches_json: string;
+  state: WorkerState;
+  registered_at: number;
+  last_heartbeat: number;
+}
+
+export interface GrantedTrial {
+  trialId: number;
+  attemptId: number;
+  key: string;
+  sweep: string;
+  stage: string;
+  objective: string;
+  paramsJson: string;
+  featureKey: string;
+  dwtKey: string;
+  leaseId: string;
+  fencingToken: number;
+  /** 1-based number of this attempt */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** A lease on a group of compatible trials (same feature_key; same dwt_key first). */
+export interface LeaseGroup {
+  featureKey: string;
+  dwtKey: string;
+  expiresAt: number;
+  trials: GrantedTrial[];
+}
+
+export interface LeaseRef {
+  leaseId: string;
+  fencingToken: number;
+}
+
+export type LostReason = 'expired' | 'cancelled' | 'stale' | 'unknown' | 'finished';
+
+export type LeaseCheck =
+  | { leaseId: string; ok: true; expiresAt: number; trialKey: string }
+  | { leaseId: string; ok: false; reason: LostReason; trialKey: string | null };
+
+export interface FinishOutcome {
+  leaseId: string;
+  accepted: boolean;
+  /** true when the same lease had already recorded this outcome (idempotent resend) */
+  duplicate: boolean;
+  trialStatus: string;
+  trialKey: string | null;
+  reason: string;
+}
+
+export interface CompletionInput extends LeaseRef {
+  result: TrialResult;
+}
+
+export interface FailureInput extends LeaseRef {
+  error: string;
+  retryable: boolean;
+}
+
+export interface ProgressInput extends LeaseRef {
+  seq: number;
+  phase: string;
+  done: number;
+  total: number;
+  values: Record<string, number>;
+}
+
+export type ProgressOutcome = 'applied' | 'duplicate' | 'stale';
+
+export interface ExpiredLease {
+  trialId: number;
+  trialKey: string;
+  leaseId: string;
+  workerId: string;
+  /** where the trial went: back to pending, or failed for good (attempt limit reached) */
+  status: 'pending' | 'failed';
+}
+
+export interface CancelledLease {
+  trialKey: string;
+  leaseId: string;
+  workerId: string;
+}
+
+export interface CancelOutcome {
+  matched: 'sweep' | 'trial' | 'none';
+  cancelled: number;
+  /** leased or running trials that were cancelled: their workers must be told */
+  interrupted: CancelledLease[];
+}

@@ -1,0 +1,279 @@
+/**
+ * Lease state in SQLite: acquire (groups of compatible trials, warm caches first), heartbeat,
+ * complete, fail, expire, cancel, progress with per-attempt sequence dedupe, and the workers table.
+ *
+ * Every call is ONE transaction over prepared statements. Every transition checks the lease id, the
+ * fencing token and the trial's status; a stale call writes an `events` row and changes nothing else.
+ * Fencing tokens are monotonic per trial (trials.fencing_token + 1 on each lease); `attempts` counts the
+ * leases granted, and a trial fails for good once an expired or failed attempt reaches the limit.
+ */
+import { randomUUID } from 'node:crypto';
+import { PendingGroups } from '../scheduler/pending-groups.js';
+import { finishStatements, type FinishStatements } from '../scheduler/lease-sql.js';
+import type {
+  CancelOutcome,
+  CompletionInput,
+  ExpiredLease,
+  FailureInput,
+  FinishOutcome,
+  GrantedTrial,
+  LeaseCheck,
+  LeaseGroup,
+  LeaseRef,
+  ProgressInput,
+  ProgressOutcome,
+  WorkerRegistration,
+  WorkerRow,
+  WorkerState,
+} from '../scheduler/lease-types.js';
+import type { Db } from './db.js';
+
+export type * from '../scheduler/lease-types.js';
+
+export interface LeaseStore {
+  registerWorker(w: WorkerRegistration, now: number): void;
+  /** Record that the worker is alive (and its caches, when given); returns its state, or null if unknown. */
+  touchWorker(workerId: string, now: number, caches?: readonly string[]): WorkerState | null;
+  setWorkerState(workerId: string, state: WorkerState): boolean;
+  getWorker(workerId: string): WorkerRow | null;
+  listWorkers(): WorkerRow[];
+  /** Lease up to `max` pending trials sharing one feature_key, preferring the worker's caches; null when none. */
+  acquire(workerId: string, max: number, caches: readonly string[], now: number, ttlMs: number): LeaseGroup | null;
+  /** Extend leases (marking their trials running). */
+  heartbeat(workerId: string, refs: readonly LeaseRef[], now: number, ttlMs: number): LeaseCheck[];
+  complete(workerId: string, items: readonly CompletionInput[], now: number): FinishOutcome[];
+  fail(workerId: string, items: readonly FailureInput[], now: number): FinishOutcome[];
+  /** Requeue (or fail, at the attempt limit) every trial whose lease expired before `now`. */
+  expire(now: number): ExpiredLease[];
+  /** Cancel a sweep (by name) or the trials with this key. */
+  cancel(target: string, now: number): CancelOutcome;
+  appendProgress(workerId: string, updates: readonly ProgressInput[], now: number): ProgressOutcome[];
+  hasPending(): boolean;
+  /** Trials leased or running, for one worker or all. */
+  activeLeases(workerId?: string): number;
+  statusCounts(): Record<string, number>;
+}
+
+export interface LeaseStoreOptions {
+  /** overrides each trial's max_attempts when set */
+  maxAttempts?: number;
+  /** how stale the per-group pending counts may get before a recount (ms) */
+  groupRefreshMs?: number;
+}
+
+interface PendingRow {
+  id: number;
+  key: string;
+  stage: string;
+  objective: string;
+  params_json: string;
+  feature_key: string;
+  dwt_key: string;
+  attempts: number;
+  max_attempts: number;
+  fencing_token: number;
+  sweep: string;
+}
+
+const PENDING_COLS = `t.id, t.key, t.stage, t.objective, t.params_json, t.feature_key, t.dwt_key, t.attempts,
+  t.max_attempts, t.fencing_token, (SELECT name FROM sweeps s WHERE s.id = t.sweep_id) AS sweep`;
+
+export class SqliteLeaseStore implements LeaseStore {
+  private readonly groups: PendingGroups;
+  private readonly fin: FinishStatements;
+  private readonly s;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: LeaseStoreOptions = {},
+  ) {
+    this.groups = new PendingGroups(db, opts.groupRefreshMs ?? 1000);
+    this.fin = finishStatements(db, this.groups, opts.maxAttempts);
+    this.s = {
+      upsertWorker: db.prepare(
+        `INSERT INTO workers (id, host, gpu_index, gpu_name, backend, memory_mb, caches_json, state, registered_at, last_heartbeat)
+         VALUES (@id, @host, @gpuIndex, @gpuName, @backend, @memoryMb, @caches, 'active', @now, @now)
+         ON CONFLICT (id) DO UPDATE SET host = excluded.host, gpu_index = excluded.gpu_index, gpu_name = excluded.gpu_name,
+           backend = excluded.backend, memory_mb = excluded.memory_mb, caches_json = excluded.caches_json,
+           state = 'active', last_heartbeat = excluded.last_heartbeat`,
+      ),
+      touchWorker: db.prepare('UPDATE workers SET last_heartbeat = ? WHERE id = ? RETURNING state'),
+      touchWorkerCaches: db.prepare('UPDATE workers SET last_heartbeat = ?, caches_json = ? WHERE id = ? RETURNING state'),
+      setWorkerState: db.prepare('UPDATE workers SET state = ? WHERE id = ?'),
+      getWorker: db.prepare('SELECT * FROM workers WHERE id = ?'),
+      listWorkers: db.prepare('SELECT * FROM workers ORDER BY id'),
+      hasPendingFeature: db.prepare(`SELECT 1 FROM trials WHERE status = 'pending' AND feature_key = ? LIMIT 1`),
+      firstDwt: db.prepare(`SELECT dwt_key FROM trials WHERE status = 'pending' AND feature_key = ? ORDER BY dwt_key LIMIT 1`),
+      pendingSameDwt: db.prepare(
+        `SELECT ${PENDING_COLS} FROM trials t WHERE t.status = 'pending' AND t.feature_key = ? AND t.dwt_key = ? ORDER BY t.id LIMIT ?`,
+      ),
+      pendingOtherDwt: db.prepare(
+        `SELECT ${PENDING_COLS} FROM trials t WHERE t.status = 'pending' AND t.feature_key = ? AND t.dwt_key > ?
+         ORDER BY t.dwt_key, t.id LIMIT ?`,
+      ),
+      leaseTrial: db.prepare(
+        `UPDATE trials SET status = 'leased', attempts = attempts + 1, lease_id = ?, fencing_token = ?, worker_id = ?,
+           lease_expires_at = ? WHERE id = ? AND status = 'pending'`,
+      ),
+      insAttempt: db.prepare('INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (?, ?, ?, ?, ?)'),
+      extend: db.prepare(`UPDATE trials SET status = 'running', lease_expires_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ?`),
+      cursorGet: db.prepare('SELECT last_seq FROM stream_cursors WHERE attempt_id = ?'),
+      cursorSet: db.prepare(
+        'INSERT INTO stream_cursors (attempt_id, last_seq) VALUES (?, ?) ON CONFLICT (attempt_id) DO UPDATE SET last_seq = excluded.last_seq',
+      ),
+      insProgressMetric: db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, ?, ?, 0)'),
+      hasPending: db.prepare(`SELECT 1 FROM trials WHERE status = 'pending' LIMIT 1`),
+      activeAll: db.prepare(`SELECT COUNT(*) AS n FROM trials WHERE status IN ('leased', 'running')`),
+      activeWorker: db.prepare(`SELECT COUNT(*) AS n FROM trials WHERE status IN ('leased', 'running') AND worker_id = ?`),
+      statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM trials GROUP BY status'),
+    };
+  }
+
+  registerWorker(w: WorkerRegistration, now: number): void {
+    this.s.upsertWorker.run({
+      id: w.id,
+      host: w.host,
+      gpuIndex: w.gpuIndex,
+      gpuName: w.gpuName,
+      backend: w.backend,
+      memoryMb: w.memoryMb,
+      caches: JSON.stringify(w.caches),
+      now,
+    });
+  }
+
+  touchWorker(workerId: string, now: number, caches?: readonly string[]): WorkerState | null {
+    const row = (
+      caches && caches.length > 0
+        ? this.s.touchWorkerCaches.get(now, JSON.stringify(caches), workerId)
+        : this.s.touchWorker.get(now, workerId)
+    ) as { state: WorkerState } | undefined;
+    return row?.state ?? null;
+  }
+
+  setWorkerState(workerId: string, state: WorkerState): boolean {
+    return this.s.setWorkerState.run(state, workerId).changes > 0;
+  }
+
+  getWorker(workerId: string): WorkerRow | null {
+    return (this.s.getWorker.get(workerId) as WorkerRow | undefined) ?? null;
+  }
+
+  listWorkers(): WorkerRow[] {
+    return this.s.listWorkers.all() as WorkerRow[];
+  }
+
+  private pickFeatureKey(caches: readonly string[], now: number): string | null {
+    for (const c of caches) if (this.s.hasPendingFeature.get(c)) return c;
+    return this.groups.largest(now);
+  }
+
+  private pendingRows(featureKey: string, max: number): PendingRow[] {
+    const first = this.s.firstDwt.get(featureKey) as { dwt_key: string } | undefined;
+    if (!first) return [];
+    const rows = this.s.pendingSameDwt.all(featureKey, first.dwt_key, max) as PendingRow[];
+    if (rows.length < max) rows.push(...(this.s.pendingOtherDwt.all(featureKey, first.dwt_key, max - rows.length) as PendingRow[]));
+    return rows;
+  }
+
+  acquire(workerId: string, max: number, caches: readonly string[], now: number, ttlMs: number): LeaseGroup | null {
+    return this.db.transaction((): LeaseGroup | null => {
+      let featureKey = this.pickFeatureKey(caches, now);
+      let rows = featureKey === null ? [] : this.pendingRows(featureKey, max);
+      if (rows.length === 0 && this.hasPending()) {
+        // the cached counts were wrong (trials added, taken or cancelled elsewhere): recount once
+        this.groups.refresh(now);
+        featureKey = this.groups.largest(now);
+        rows = featureKey === null ? [] : this.pendingRows(featureKey, max);
+      }
+      if (featureKey === null || rows.length === 0) return null;
+      const expiresAt = now + ttlMs;
+      const trials: GrantedTrial[] = [];
+      for (const r of rows) {
+        const leaseId = randomUUID();
+        const token = r.fencing_token + 1;
+        if (this.s.leaseTrial.run(leaseId, token, workerId, expiresAt, r.id).changes !== 1) continue;
+        const attemptId = Number(this.s.insAttempt.run(r.id, workerId, leaseId, token, now).lastInsertRowid);
+        trials.push({
+          trialId: r.id,
+          attemptId,
+          key: r.key,
+          sweep: r.sweep,
+          stage: r.stage,
+          objective: r.objective,
+          paramsJson: r.params_json,
+          featureKey: r.feature_key,
+          dwtKey: r.dwt_key,
+          leaseId,
+          fencingToken: token,
+          attempt: r.attempts + 1,
+          maxAttempts: this.opts.maxAttempts ?? r.max_attempts,
+        });
+      }
+      this.groups.adjust(featureKey, -trials.length);
+      this.touchWorker(workerId, now);
+      return trials.length ? { featureKey, dwtKey: trials[0].dwtKey, expiresAt, trials } : null;
+    })();
+  }
+
+  heartbeat(workerId: string, refs: readonly LeaseRef[], now: number, ttlMs: number): LeaseCheck[] {
+    return this.db.transaction((): LeaseCheck[] => {
+      this.touchWorker(workerId, now);
+      return refs.map((ref): LeaseCheck => {
+        const found = this.fin.check(ref);
+        if (!found.ok) {
+          if (found.reason !== 'finished') this.fin.event(now, 'warn', found.row?.trialId ?? null, workerId, `heartbeat for lost lease ${ref.leaseId} (token ${ref.fencingToken}): ${found.reason}`);
+          return { leaseId: ref.leaseId, ok: false, reason: found.reason, trialKey: found.row?.key ?? null };
+        }
+        const expiresAt = now + ttlMs;
+        this.s.extend.run(expiresAt, now, found.row.trialId);
+        return { leaseId: ref.leaseId, ok: true, expiresAt, trialKey: found.row.key };
+      });
+    })();
+  }
+
+  complete(workerId: string, items: readonly CompletionInput[], now: number): FinishOutcome[] {
+    return this.db.transaction(() => items.map((it) => this.fin.complete(workerId, it, now)))();
+  }
+
+  fail(workerId: string, items: readonly FailureInput[], now: number): FinishOutcome[] {
+    return this.db.transaction(() => items.map((it) => this.fin.fail(workerId, it, now)))();
+  }
+
+  expire(now: number): ExpiredLease[] {
+    return this.db.transaction(() => this.fin.expire(now))();
+  }
+
+  cancel(target: string, now: number): CancelOutcome {
+    return this.db.transaction(() => this.fin.cancel(target, now))();
+  }
+
+  appendProgress(workerId: string, updates: readonly ProgressInput[], now: number): ProgressOutcome[] {
+    return this.db.transaction((): ProgressOutcome[] =>
+      updates.map((u): ProgressOutcome => {
+        const found = this.fin.check(u);
+        if (!found.ok) return 'stale';
+        const attemptId = found.row.attemptId;
+        const cur = this.s.cursorGet.get(attemptId) as { last_seq: number } | undefined;
+        if (cur && u.seq <= cur.last_seq) return 'duplicate';
+        for (const [name, value] of Object.entries(u.values)) this.s.insProgressMetric.run(found.row.trialId, attemptId, name, value, u.seq, now);
+        this.s.cursorSet.run(attemptId, u.seq);
+        return 'applied';
+      }),
+    )();
+  }
+
+  hasPending(): boolean {
+    return this.s.hasPending.get() !== undefined;
+  }
+
+  activeLeases(workerId?: string): number {
+    const row = (workerId === undefined ? this.s.activeAll.get() : this.s.activeWorker.get(workerId)) as { n: number };
+    return row.n;
+  }
+
+  statusCounts(): Record<string, number> {
+    const rows = this.s.statusCounts.all() as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+}
