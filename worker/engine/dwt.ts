@@ -1,0 +1,130 @@
+/**
+ * 2-D discrete wavelet transform compatible with PyWavelets (`pywt.dwt2` / `wavedec2`) and with
+ * pytorch_wavelets' DWTForward(mode='zero') as the original uses it (spec 4.1).
+ * Float32 in and out (as the original), float64 accumulation inside each 1-D pass.
+ */
+import { ShapeError } from '../../shared/errors.js';
+import { dwtOutLength, type DwtMode, type Wavelet } from '../../shared/wavelets.js';
+import { featureBatch, type FeatureBatch } from './feature-batch.js';
+import { WAVELET_FILTERS } from './wavelet-filters.js';
+
+/** Detail bands of one level, named as spec 4.1: LH = high along H (pywt cH), HL = high along W (cV), HH = cD. */
+export interface DetailBands {
+  LH: FeatureBatch;
+  HL: FeatureBatch;
+  HH: FeatureBatch;
+}
+
+export interface Dwt2Result {
+  /** the coarsest approximation LL_J */
+  LL: FeatureBatch;
+  /** details[0] is level 1 (finest), details[J-1] level J (coarsest) */
+  details: DetailBands[];
+}
+
+/**
+ * For a signal of length n: per output i and tap j, the source index of x[2i+o-j] under `mode`,
+ * or -1 where the zero extension gives 0. Row-major (nOut x L).
+ */
+function tapTable(n: number, L: number, mode: DwtMode): { nOut: number; idx: Int32Array } {
+  const nOut = dwtOutLength(n, L, mode);
+  const idx = new Int32Array(nOut * L);
+  if (mode === 'periodization') {
+    const ne = n + (n % 2); // odd lengths are extended by repeating the last sample
+    const o = L / 2;
+    for (let i = 0; i < nOut; i++)
+      for (let j = 0; j < L; j++) {
+        let k = (2 * i + o - j) % ne;
+        if (k < 0) k += ne;
+        idx[i * L + j] = k >= n ? n - 1 : k;
+      }
+    return { nOut, idx };
+  }
+  for (let i = 0; i < nOut; i++)
+    for (let j = 0; j < L; j++) {
+      let k = 2 * i + 1 - j;
+      if (mode === 'zero') {
+        idx[i * L + j] = k < 0 || k >= n ? -1 : k;
+      } else {
+        // symmetric (half-sample): ... x1 x0 | x0 x1 ... x_{n-1} | x_{n-1} ..., period 2n
+        k %= 2 * n;
+        if (k < 0) k += 2 * n;
+        idx[i * L + j] = k < n ? k : 2 * n - 1 - k;
+      }
+    }
+  return { nOut, idx };
+}
+
+/** One analysis step along one axis of every plane: returns [lo, hi], each rounded to float32. */
+function analyseAxis(
+  src: Float32Array, planes: number, h: number, w: number, axis: 'h' | 'w',
+  lo: readonly number[], hi: readonly number[], mode: DwtMode,
+): { lo: Float32Array; hi: Float32Array; h: number; w: number } {
+  const L = lo.length;
+  const n = axis === 'w' ? w : h;
+  const { nOut, idx } = tapTable(n, L, mode);
+  const oh = axis === 'w' ? h : nOut;
+  const ow = axis === 'w' ? nOut : w;
+  const outLo = new Float32Array(planes * oh * ow);
+  const outHi = new Float32Array(planes * oh * ow);
+  const lines = axis === 'w' ? planes * h : planes * w; // 1-D signals to transform
+  const stride = axis === 'w' ? 1 : w;
+  for (let line = 0; line < lines; line++) {
+    let base: number;
+    let outBase: number;
+    const outStride = axis === 'w' ? 1 : ow;
+    if (axis === 'w') {
+      base = line * w;
+      outBase = line * ow;
+    } else {
+      const plane = Math.floor(line / w);
+      const col = line % w;
+      base = plane * h * w + col;
+      outBase = plane * oh * ow + col;
+    }
+    for (let i = 0; i < nOut; i++) {
+      let sLo = 0;
+      let sHi = 0;
+      const t0 = i * L;
+      for (let j = 0; j < L; j++) {
+        const k = idx[t0 + j];
+        if (k < 0) continue;
+        const v = src[base + k * stride];
+        sLo += lo[j] * v;
+        sHi += hi[j] * v;
+      }
+      outLo[outBase + i * outStride] = sLo;
+      outHi[outBase + i * outStride] = sHi;
+    }
+  }
+  return { lo: outLo, hi: outHi, h: oh, w: ow };
+}
+
+/** One level of the 2-D DWT of every (image, channel) plane: filter along W, then along H. */
+export function dwt2Level(x: FeatureBatch, wavelet: Wavelet, mode: DwtMode): { LL: FeatureBatch } & DetailBands {
+  const f = WAVELET_FILTERS[wavelet];
+  if (x.h < 2 || x.w < 2) throw new ShapeError('DWT input plane smaller than 2x2', { h: x.h, w: x.w });
+  const planes = x.n * x.c;
+  const rows = analyseAxis(x.data, planes, x.h, x.w, 'w', f.decLo, f.decHi, mode);
+  const a = analyseAxis(rows.lo, planes, rows.h, rows.w, 'h', f.decLo, f.decHi, mode);
+  const b = analyseAxis(rows.hi, planes, rows.h, rows.w, 'h', f.decLo, f.decHi, mode);
+  const mk = (d: Float32Array): FeatureBatch => featureBatch(x.n, x.c, a.h, a.w, d);
+  return { LL: mk(a.lo), LH: mk(a.hi), HL: mk(b.lo), HH: mk(b.hi) };
+}
+
+/** Multi-level 2-D DWT (pywt.wavedec2 with axes (-2,-1)); throws ShapeError when the level is too deep. */
+export function dwt2(x: FeatureBatch, wavelet: Wavelet, level: number, mode: DwtMode): Dwt2Result {
+  if (!Number.isInteger(level) || level < 1) throw new ShapeError('wavelet level must be an integer >= 1', { level });
+  const details: DetailBands[] = [];
+  let cur = x;
+  for (let j = 0; j < level; j++) {
+    if (cur.h < 2 || cur.w < 2)
+      throw new ShapeError(`wavelet level ${level} is too deep for a ${x.h}x${x.w} map`, {
+        level, h: x.h, w: x.w, levelInputH: cur.h, levelInputW: cur.w,
+      });
+    const r = dwt2Level(cur, wavelet, mode);
+    details.push({ LH: r.LH, HL: r.HL, HH: r.HH });
+    cur = r.LL;
+  }
+  return { LL: cur, details };
+}
