@@ -17,6 +17,8 @@ export interface SpooledResult {
   fencingToken: number;
   outcome: TrialOutcome;
   finishedAt: number;
+  /** the worker id that held the lease (a restarted worker delivers under the old id) */
+  workerId: string;
 }
 
 const SUFFIX = '.result.json';
@@ -44,6 +46,7 @@ function isSpooledResult(v: unknown): v is SpooledResult {
     typeof o.key === 'string' &&
     typeof o.leaseId === 'string' &&
     typeof o.fencingToken === 'number' &&
+    typeof o.workerId === 'string' &&
     !!out &&
     typeof out.ok === 'boolean'
   );

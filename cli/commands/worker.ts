@@ -1,0 +1,139 @@
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../../shared/errors.js';
+
+interface WorkerArgs {
+  coordinator: string;
+  gpu?: number;
+  gpus?: string;
+  concurrency: number;
+  'group-size': number;
+  'spool-dir'?: string;
+  'token-file'?: string;
+  'tls-ca'?: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  insecure: boolean;
+  backend: string;
+  'cache-dir'?: string;
+  'artifacts-dir'?: string;
+  threads?: number;
+  'idle-exit'?: number;
+  'worker-id'?: string;
+  json: boolean;
+}
+
+export const command: CommandModule<object, WorkerArgs> = {
+  command: 'worker',
+  describe: 'Run a worker: lease trials from a coordinator and run them (one process per GPU)',
+  builder: (y: Argv) =>
+    y
+      .option('coordinator', { type: 'string', demandOption: true, describe: 'coordinator address HOST:PORT' })
+      .option('gpu', { type: 'number', describe: 'GPU index for the tensor backend (omit for CPU)' })
+      .option('gpus', { type: 'string', describe: 'supervise one worker process per GPU, e.g. 0,1,2,3 or 0-7' })
+      .option('concurrency', { type: 'number', default: 1, describe: 'lease groups in flight at once' })
+      .option('group-size', { type: 'number', default: 8, describe: 'most trials per lease (trials that share features)' })
+      .option('spool-dir', { type: 'string', describe: 'local result spool (default .wepadim/spool/<gpuN|cpu>)' })
+      .option('token-file', { type: 'string', describe: 'file with the auth token (else env WEPADIM_TOKEN; never on the command line)' })
+      .option('tls-ca', { type: 'string', describe: 'CA certificate (PEM) to verify the coordinator' })
+      .option('tls-cert', { type: 'string', describe: 'client certificate (PEM) for mutual TLS' })
+      .option('tls-key', { type: 'string', describe: 'client key (PEM) for mutual TLS' })
+      .option('insecure', { type: 'boolean', default: false, describe: 'plaintext gRPC (loopback / trusted networks only)' })
+      .option('backend', { type: 'string', default: 'auto', describe: 'tensor backend of the wepadim objective: auto | onnx | tfjs-wasm | ...' })
+      .option('cache-dir', { type: 'string', describe: 'feature cache directory (wepadim objective)' })
+      .option('artifacts-dir', { type: 'string', describe: 'where trial artifacts are written (wepadim objective)' })
+      .option('threads', { type: 'number', describe: 'intra-op threads of the backbone' })
+      .option('idle-exit', { type: 'number', describe: 'exit 0 after this many seconds without a lease' })
+      .option('worker-id', { type: 'string', describe: 'worker id to register (default HOST:gpuN:PID)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print worker events as JSON lines on stdout' })
+      .check((a) => {
+        if (a.gpu !== undefined && a.gpus !== undefined) throw new UserError('give --gpu or --gpus, not both');
+        if (!a.insecure && !a['tls-ca']) throw new UserError('give --tls-ca (TLS) or --insecure (plaintext)');
+        if (!Number.isInteger(a.concurrency) || a.concurrency < 1) throw new UserError(`--concurrency ${a.concurrency}: must be an integer >= 1`);
+        if (!Number.isInteger(a['group-size']) || a['group-size'] < 1 || a['group-size'] > 256)
+          throw new UserError(`--group-size ${a['group-size']}: must be an integer in 1..256`);
+        if (!/^[^\s]+:\d{1,5}$/.test(a.coordinator)) throw new UserError(`--coordinator "${a.coordinator}": expected HOST:PORT`);
+        return true;
+      })
+      .example('$0 worker --coordinator 10.0.0.5:50051 --gpu 0 --tls-ca ca.pem', 'one worker on GPU 0 (token from WEPADIM_TOKEN)')
+      .example('$0 worker --coordinator head:50051 --gpus 0-3 --insecure', 'supervise four workers, one per GPU')
+      .example('$0 worker --coordinator 127.0.0.1:50051 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty') as unknown as Argv<WorkerArgs>,
+  handler: async (a) => {
+    const { readFileSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    let token = process.env.WEPADIM_TOKEN?.trim() || null;
+    if (a['token-file']) {
+      try {
+        token = readFileSync(a['token-file'], 'utf8').trim();
+      } catch (err) {
+        throw new UserError(`--token-file: cannot read ${a['token-file']}: ${(err as Error).message}`, { file: a['token-file'] });
+      }
+    }
+    const drain = new AbortController();
+    const hard = new AbortController();
+    let signals = 0;
+    const onSignal = (): void => {
+      signals++;
+      if (signals === 1) drain.abort('signal');
+      else hard.abort('second signal');
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+
+    if (a.gpus !== undefined) {
+      const { parseGpuList, superviseWorkers } = await import('../../worker/supervisor/supervise.js');
+      let gpus: number[];
+      try {
+        gpus = parseGpuList(a.gpus);
+      } catch (err) {
+        throw new UserError(`--gpus: ${(err as Error).message}`);
+      }
+      const passOn = process.argv.slice(2).filter((x, i, all) => x !== '--gpus' && all[i - 1] !== '--gpus' && !x.startsWith('--gpus='));
+      const baseSpool = resolve(a['spool-dir'] ?? '.wepadim/spool');
+      const summary = await superviseWorkers({
+        gpus,
+        signal: drain.signal,
+        commandFor: (gpu) => ({
+          file: process.execPath,
+          args: [...process.execArgv, process.argv[1], ...passOn.filter((x, i, all) => x !== '--spool-dir' && all[i - 1] !== '--spool-dir'), '--gpu', String(gpu), '--spool-dir', `${baseSpool}/gpu${gpu}`],
+        }),
+        onEvent: (e) => (a.json ? process.stdout.write(JSON.stringify(e) + '\n') : process.stderr.write(`supervisor: ${JSON.stringify(e)}\n`)),
+      });
+      if (summary.children.some((c) => c.lastCode !== 0)) process.exitCode = 1;
+      return;
+    }
+
+    const { runWorker } = await import('../../worker/client/index.js');
+    const { createLogger } = await import('../../shared/log.js');
+    const log = createLogger({ worker: a['worker-id'] ?? `gpu${a.gpu ?? '-'}` });
+    const spoolDir = resolve(a['spool-dir'] ?? `.wepadim/spool/${a.gpu === undefined ? 'cpu' : `gpu${a.gpu}`}`);
+    const objectiveOptions: Record<string, unknown> = {};
+    if (a['cache-dir']) objectiveOptions.cacheDir = resolve(a['cache-dir']);
+    if (a['artifacts-dir']) objectiveOptions.artifactsDir = resolve(a['artifacts-dir']);
+    if (a.threads !== undefined) objectiveOptions.threads = a.threads;
+    await runWorker({
+      coordinator: a.coordinator,
+      gpu: a.gpu ?? null,
+      concurrency: a.concurrency,
+      groupSize: a['group-size'],
+      spoolDir,
+      auth: { token, tls: a['tls-ca'] ? { ca: a['tls-ca'], cert: a['tls-cert'], key: a['tls-key'] } : null, insecure: a.insecure },
+      backend: a.backend,
+      objectiveOptions,
+      signal: hard.signal,
+      drainSignal: drain.signal,
+      idleExitMs: a['idle-exit'] === undefined ? null : a['idle-exit'] * 1000,
+      workerId: a['worker-id'],
+      onEvent: (e) => {
+        if (a.json) process.stdout.write(JSON.stringify(e) + '\n');
+        else if (e.type === 'disconnected') log.warn('coordinator unreachable', { during: e.during, error: e.error, retry_ms: e.retryInMs });
+        else if (e.type === 'finished' && !e.ok) log.warn('trial failed', { key: e.key, error: e.error });
+        else if (e.type === 'delivered' && !e.accepted) log.warn('result rejected', { lease: e.leaseId, reason: e.reason });
+        else if (e.type === 'registered' || e.type === 'draining' || e.type === 'stopped' || e.type === 'lease-lost' || e.type === 'cancel')
+          log.info(e.type, Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v !== 'object')) as Record<string, string | number | boolean>);
+      },
+    });
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    if (hard.signal.aborted) process.exitCode = 1;
+  },
+};

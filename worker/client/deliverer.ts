@@ -1,0 +1,107 @@
+/**
+ * Delivers finished attempts to the coordinator: each is first written to the spool (fsync), then sent
+ * in batched Complete / Fail calls, then deleted from the spool once the coordinator answered for it,
+ * whether it accepted it or rejected it as stale (a fencing-token rejection is final). Transport
+ * errors keep everything for the next attempt.
+ */
+import type { CompleteRequest } from '../../proto/gen/wepadim/v1/CompleteRequest.js';
+import type { FailRequest } from '../../proto/gen/wepadim/v1/FailRequest.js';
+import type { FinishOutcome__Output } from '../../proto/gen/wepadim/v1/FinishOutcome.js';
+import type { FinishResponse__Output } from '../../proto/gen/wepadim/v1/FinishResponse.js';
+import type { TrialSuccess } from '../../proto/gen/wepadim/v1/TrialSuccess.js';
+import type { TrialResult } from '../../shared/result.js';
+import { ResultSpool, type SpooledResult } from './spool.js';
+
+export interface FinishTransport {
+  complete(req: CompleteRequest): Promise<FinishResponse__Output>;
+  fail(req: FailRequest): Promise<FinishResponse__Output>;
+}
+
+export function toTrialSuccess(leaseId: string, fencingToken: number, r: TrialResult): TrialSuccess {
+  return {
+    lease_id: leaseId,
+    fencing_token: fencingToken,
+    metrics: r.metrics,
+    artifacts: r.artifacts.map((a) => ({ kind: a.kind, path: a.path })),
+    provenance: { ...r.provenance },
+    details_json: r.details ? JSON.stringify(r.details) : '',
+  };
+}
+
+export class Deliverer {
+  private readonly queue = new Map<string, SpooledResult>();
+  private busy: Promise<void> | null = null;
+
+  constructor(
+    readonly spool: ResultSpool,
+    private readonly onOutcome: (r: SpooledResult, o: FinishOutcome__Output) => void,
+    private readonly maxBatch = 256,
+  ) {
+    for (const r of spool.list().results) this.queue.set(r.leaseId, r);
+  }
+
+  /** Durably record a finished attempt and queue it for delivery. */
+  add(r: SpooledResult): void {
+    this.spool.put(r);
+    this.queue.set(r.leaseId, r);
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Deliver everything queued; concurrent calls share one pass. Throws a transport error. */
+  deliver(t: FinishTransport): Promise<void> {
+    if (!this.busy) {
+      this.busy = this.pass(t).finally(() => {
+        this.busy = null;
+      });
+    }
+    return this.busy;
+  }
+
+  private async pass(t: FinishTransport): Promise<void> {
+    while (this.queue.size > 0) {
+      const items = [...this.queue.values()].slice(0, this.maxBatch);
+      const byWorker = new Map<string, SpooledResult[]>();
+      for (const r of items) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
+      for (const [workerId, rs] of byWorker) {
+        const ok = rs.filter((r) => r.outcome.ok);
+        const bad = rs.filter((r) => !r.outcome.ok);
+        if (ok.length) {
+          const res = await t.complete({
+            worker_id: workerId,
+            results: ok.map((r) => (r.outcome.ok ? toTrialSuccess(r.leaseId, r.fencingToken, r.outcome.result) : ({} as TrialSuccess))),
+          });
+          this.settle(ok, res);
+        }
+        if (bad.length) {
+          const res = await t.fail({
+            worker_id: workerId,
+            failures: bad.map((r) => ({
+              lease_id: r.leaseId,
+              fencing_token: r.fencingToken,
+              error: r.outcome.ok ? '' : r.outcome.error,
+              retryable: r.outcome.ok ? true : r.outcome.retryable,
+            })),
+          });
+          this.settle(bad, res);
+        }
+      }
+    }
+  }
+
+  private settle(sent: SpooledResult[], res: FinishResponse__Output): void {
+    const byLease = new Map(res.outcomes.map((o) => [o.lease_id, o]));
+    let answered = 0;
+    for (const r of sent) {
+      const o = byLease.get(r.leaseId);
+      if (!o) continue; // no answer for it: keep and resend
+      answered++;
+      this.queue.delete(r.leaseId);
+      this.spool.remove(r.leaseId);
+      this.onOutcome(r, o);
+    }
+    if (answered === 0) throw new Error(`coordinator answered none of ${sent.length} finished attempts`);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Progress updates of running trials, numbered per lease (seq 1, 2, ...) and kept until the coordinator
+ * acknowledged them. A failed send keeps them for the next flush; the coordinator skips any seq it has
+ * already applied, so a resent batch is not double-counted. Backpressure: at most `maxPending` updates
+ * wait; beyond that the oldest are dropped (progress is advisory; final results go through the spool).
+ */
+import type { ProgressUpdate } from '../../proto/gen/wepadim/v1/ProgressUpdate.js';
+import type { TrialProgress } from '../objective.js';
+
+export interface ProgressTransport {
+  progress(batches: { worker_id: string; updates: ProgressUpdate[] }[]): Promise<unknown>;
+}
+
+export class ProgressSender {
+  private readonly seqs = new Map<string, number>();
+  private pending: ProgressUpdate[] = [];
+  private sending = false;
+  dropped = 0;
+  sent = 0;
+
+  constructor(private readonly maxPending = 5000, private readonly maxBatch = 500) {}
+
+  push(leaseId: string, fencingToken: number, p: TrialProgress): number {
+    const seq = (this.seqs.get(leaseId) ?? 0) + 1;
+    this.seqs.set(leaseId, seq);
+    this.pending.push({ lease_id: leaseId, fencing_token: fencingToken, seq, phase: p.phase, done: p.done, total: p.total, values: p.values ?? {} });
+    if (this.pending.length > this.maxPending) {
+      const over = this.pending.length - this.maxPending;
+      this.pending.splice(0, over);
+      this.dropped += over;
+    }
+    return seq;
+  }
+
+  /** Forget a lease's counter once nothing of it is pending (after its result was delivered). */
+  forget(leaseId: string): void {
+    if (!this.pending.some((u) => u.lease_id === leaseId)) this.seqs.delete(leaseId);
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Send what is pending (one batch per call). Throws the transport's error; the updates stay pending. */
+  async flush(workerId: string, transport: ProgressTransport): Promise<number> {
+    if (this.sending || this.pending.length === 0) return 0;
+    this.sending = true;
+    try {
+      const batch = this.pending.slice(0, this.maxBatch);
+      await transport.progress([{ worker_id: workerId, updates: batch }]);
+      // acknowledged (applied, duplicate or rejected): drop exactly what was sent
+      const sentSet = new Set(batch);
+      this.pending = this.pending.filter((u) => !sentSet.has(u));
+      this.sent += batch.length;
+      return batch.length;
+    } finally {
+      this.sending = false;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Promise-shaped calls to the coordinator over the wepadim.v1 proto: credentials (TLS or insecure),
+ * the bearer token on every call, deadlines, keepalive. No retry logic here; the worker loop decides.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { coordinatorClientCtor, KEEPALIVE_OPTIONS, type CoordinatorClient } from '../../proto/load.js';
+import type { AcquireRequest } from '../../proto/gen/wepadim/v1/AcquireRequest.js';
+import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/AcquireResponse.js';
+import type { CompleteRequest } from '../../proto/gen/wepadim/v1/CompleteRequest.js';
+import type { ControlMessage__Output } from '../../proto/gen/wepadim/v1/ControlMessage.js';
+import type { FailRequest } from '../../proto/gen/wepadim/v1/FailRequest.js';
+import type { FinishResponse__Output } from '../../proto/gen/wepadim/v1/FinishResponse.js';
+import type { HeartbeatRequest } from '../../proto/gen/wepadim/v1/HeartbeatRequest.js';
+import type { HeartbeatResponse__Output } from '../../proto/gen/wepadim/v1/HeartbeatResponse.js';
+import type { ProgressAck__Output } from '../../proto/gen/wepadim/v1/ProgressAck.js';
+import type { ProgressBatch } from '../../proto/gen/wepadim/v1/ProgressBatch.js';
+import type { RegisterRequest } from '../../proto/gen/wepadim/v1/RegisterRequest.js';
+import type { RegisterResponse__Output } from '../../proto/gen/wepadim/v1/RegisterResponse.js';
+
+export interface AuthOptions {
+  token: string | null;
+  tls: { ca?: string; cert?: string; key?: string } | null;
+  insecure: boolean;
+}
+
+/** gRPC status codes that mean "the coordinator is not reachable right now": retry with backoff. */
+export function isTransient(err: unknown): boolean {
+  const code = (err as { code?: number } | null)?.code;
+  return (
+    code === grpc.status.UNAVAILABLE ||
+    code === grpc.status.DEADLINE_EXCEEDED ||
+    code === grpc.status.CANCELLED ||
+    code === grpc.status.RESOURCE_EXHAUSTED ||
+    code === grpc.status.ABORTED ||
+    code === grpc.status.INTERNAL ||
+    code === grpc.status.UNKNOWN
+  );
+}
+
+function credentialsFor(auth: AuthOptions): grpc.ChannelCredentials {
+  if (auth.insecure || !auth.tls) return grpc.credentials.createInsecure();
+  const read = (p?: string): Buffer | null => (p ? readFileSync(p) : null);
+  return grpc.credentials.createSsl(read(auth.tls.ca), read(auth.tls.key), read(auth.tls.cert));
+}
+
+export class CoordinatorRpc {
+  private readonly client: CoordinatorClient;
+  private readonly meta: grpc.Metadata;
+
+  constructor(address: string, auth: AuthOptions) {
+    const Ctor = coordinatorClientCtor();
+    this.client = new Ctor(address, credentialsFor(auth), {
+      ...KEEPALIVE_OPTIONS,
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 2000,
+      'grpc.enable_retries': 0,
+    });
+    this.meta = new grpc.Metadata();
+    if (auth.token) this.meta.set('authorization', `Bearer ${auth.token}`);
+  }
+
+  private unary<Req, Res>(
+    method: (req: Req, meta: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
+    req: Req,
+    timeoutMs: number,
+  ): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      method.call(this.client, req, this.meta, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err) reject(err);
+        else if (res === undefined) reject(new Error('empty response'));
+        else resolve(res);
+      });
+    });
+  }
+
+  register(req: RegisterRequest, timeoutMs = 10_000): Promise<RegisterResponse__Output> {
+    return this.unary(this.client.Register, req, timeoutMs);
+  }
+  acquire(req: AcquireRequest, timeoutMs: number): Promise<AcquireResponse__Output> {
+    return this.unary(this.client.Acquire, req, timeoutMs);
+  }
+  heartbeat(req: HeartbeatRequest, timeoutMs = 5_000): Promise<HeartbeatResponse__Output> {
+    return this.unary(this.client.Heartbeat, req, timeoutMs);
+  }
+  complete(req: CompleteRequest, timeoutMs = 10_000): Promise<FinishResponse__Output> {
+    return this.unary(this.client.Complete, req, timeoutMs);
+  }
+  fail(req: FailRequest, timeoutMs = 10_000): Promise<FinishResponse__Output> {
+    return this.unary(this.client.Fail, req, timeoutMs);
+  }
+
+  /** One progress stream call carrying `batches`; resolves with the server's ack when it closes. */
+  progress(batches: ProgressBatch[], timeoutMs = 10_000): Promise<ProgressAck__Output> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.StreamProgress(this.meta, { deadline: Date.now() + timeoutMs }, (err, ack) => {
+        if (err) reject(err);
+        else if (!ack) reject(new Error('empty progress ack'));
+        else resolve(ack);
+      });
+      for (const b of batches) call.write(b);
+      call.end();
+    });
+  }
+
+  /** Open the control stream; the caller handles 'data', 'error' and 'end'. */
+  control(workerId: string): grpc.ClientReadableStream<ControlMessage__Output> {
+    return this.client.Control({ worker_id: workerId }, this.meta);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

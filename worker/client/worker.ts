@@ -1,0 +1,312 @@
+/**
+ * The worker loop: register, acquire leases (long-polled) while a p-queue slot is free, run each lease
+ * group through its Objective, heartbeat every held lease, stream progress, spool and deliver results,
+ * listen on the control stream for cancel and drain. Every connection failure is retried with jittered
+ * exponential backoff; nothing here gives up on the coordinator.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname, totalmem } from 'node:os';
+import PQueue from 'p-queue';
+import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/AcquireResponse.js';
+import type { ControlMessage__Output } from '../../proto/gen/wepadim/v1/ControlMessage.js';
+import type { FinishOutcome__Output } from '../../proto/gen/wepadim/v1/FinishOutcome.js';
+import type { TrialParams } from '../../shared/trial.js';
+import { codeVersion } from '../../shared/version.js';
+import type { LeasedTrial, TrialOutcome } from '../objective.js';
+import { Backoff, sleep } from './backoff.js';
+import { Deliverer } from './deliverer.js';
+import { featureCachesOf, objectiveLoader } from './objectives.js';
+import { ProgressSender } from './progress-sender.js';
+import { CoordinatorRpc } from './rpc.js';
+import { ResultSpool, type SpooledResult } from './spool.js';
+import type { WorkerEvent, WorkerOptions } from './types.js';
+
+interface Held {
+  trial: LeasedTrial;
+  abort: AbortController;
+  /** finished locally (spooled); kept until the coordinator answered for it */
+  finished: boolean;
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export async function runWorker(opts: WorkerOptions): Promise<void> {
+  const emit = (e: WorkerEvent): void => opts.onEvent?.(e);
+  const hard = opts.signal ?? new AbortController().signal;
+  const stopAll = new AbortController(); // aborted when the worker returns: ends every loop
+  const onHard = (): void => stopAll.abort();
+  hard.addEventListener('abort', onHard, { once: true });
+  const workerId = opts.workerId ?? `${hostname()}:${opts.gpu === null ? 'cpu' : `gpu${opts.gpu}`}:${process.pid}`;
+  const rpc = new CoordinatorRpc(opts.coordinator, opts.auth);
+  const held = new Map<string, Held>(); // by lease id
+  const byKey = new Map<string, string>(); // trial key -> lease id
+  const progress = new ProgressSender();
+  const objectives = objectiveLoader({ ...opts.objectiveOptions, backend: opts.backend, gpu: opts.gpu });
+  let heartbeatMs = 2000;
+  let draining = false;
+  let drainReason = '';
+  let lastLeaseAt = Date.now();
+  let wake: () => void = () => undefined; // wakes the delivery loop
+  let wakeDrain: () => void = () => undefined;
+
+  const deliverer = new Deliverer(new ResultSpool(opts.spoolDir), (r: SpooledResult, o: FinishOutcome__Output) => {
+    emit({ type: 'delivered', leaseId: r.leaseId, accepted: o.accepted, trialStatus: o.trial_status, reason: o.reason, duplicate: o.duplicate });
+    const h = held.get(r.leaseId);
+    if (h) {
+      held.delete(r.leaseId);
+      if (byKey.get(h.trial.key) === r.leaseId) byKey.delete(h.trial.key);
+    }
+    progress.forget(r.leaseId);
+  });
+
+  const startDrain = (reason: string): void => {
+    if (draining) return;
+    draining = true;
+    drainReason = reason;
+    emit({ type: 'draining', reason });
+    wakeDrain();
+  };
+  const onDrainSignal = (): void => startDrain('drain signal');
+  opts.drainSignal?.addEventListener('abort', onDrainSignal, { once: true });
+  if (opts.drainSignal?.aborted) startDrain('drain signal');
+
+  const register = async (): Promise<void> => {
+    const backoff = new Backoff();
+    while (!stopAll.signal.aborted) {
+      try {
+        const res = await rpc.register({
+          worker_id: workerId,
+          host: hostname(),
+          gpu_index: opts.gpu ?? -1,
+          gpu_name: '',
+          backend: opts.backend,
+          memory_mb: Math.round(totalmem() / 2 ** 20),
+          feature_caches: objectives.all().flatMap(featureCachesOf),
+          code_version: codeVersion(),
+        });
+        heartbeatMs = Math.max(50, Number(res.heartbeat_interval_ms) || 2000);
+        emit({ type: 'registered', workerId, leaseTtlMs: Number(res.lease_ttl_ms), heartbeatIntervalMs: heartbeatMs });
+        if (res.draining) startDrain('coordinator says draining');
+        return;
+      } catch (err) {
+        const d = backoff.next();
+        emit({ type: 'disconnected', during: 'register', error: errText(err), retryInMs: d });
+        await sleep(d, stopAll.signal);
+      }
+    }
+  };
+
+  const heartbeatLoop = async (): Promise<void> => {
+    while (!stopAll.signal.aborted) {
+      await sleep(heartbeatMs, stopAll.signal);
+      if (held.size === 0 || stopAll.signal.aborted) continue;
+      try {
+        const res = await rpc.heartbeat({
+          worker_id: workerId,
+          leases: [...held.values()].map((h) => ({ lease_id: h.trial.leaseId, fencing_token: h.trial.fencingToken })),
+        });
+        if (res.draining) startDrain('coordinator says draining');
+        for (const s of res.leases) {
+          if (s.ok) continue;
+          const h = held.get(s.lease_id);
+          if (!h) continue;
+          emit({ type: 'lease-lost', leaseId: s.lease_id, key: h.trial.key, reason: s.reason });
+          h.abort.abort(`lease ${s.reason || 'lost'}`);
+        }
+      } catch {
+        // unreachable: the coordinator decides about expiry; results still get spooled and offered
+      }
+    }
+  };
+
+  const progressLoop = async (): Promise<void> => {
+    while (!stopAll.signal.aborted) {
+      await sleep(250, stopAll.signal);
+      try {
+        await progress.flush(workerId, rpc);
+      } catch {
+        // kept and resent on the next flush
+      }
+    }
+  };
+
+  const deliveryLoop = async (): Promise<void> => {
+    const backoff = new Backoff();
+    while (!stopAll.signal.aborted) {
+      if (deliverer.pending === 0) {
+        await new Promise<void>((r) => {
+          wake = r;
+          stopAll.signal.addEventListener('abort', () => r(), { once: true });
+        });
+        continue;
+      }
+      try {
+        await deliverer.deliver(rpc);
+        backoff.reset();
+        wakeDrain();
+      } catch (err) {
+        const d = backoff.next();
+        emit({ type: 'disconnected', during: 'deliver', error: errText(err), retryInMs: d });
+        await sleep(d, stopAll.signal);
+      }
+    }
+  };
+
+  const controlLoop = async (): Promise<void> => {
+    const backoff = new Backoff();
+    while (!stopAll.signal.aborted) {
+      const ended = await new Promise<string>((resolve) => {
+        const call = rpc.control(workerId);
+        const stop = (): void => call.cancel();
+        stopAll.signal.addEventListener('abort', stop, { once: true });
+        call.on('data', (m: ControlMessage__Output) => {
+          backoff.reset();
+          if (m.cancel) {
+            const leaseIds = new Set(m.cancel.lease_ids);
+            for (const k of m.cancel.trial_keys) {
+              const l = byKey.get(k);
+              if (l) leaseIds.add(l);
+            }
+            emit({ type: 'cancel', leaseIds: [...leaseIds], reason: m.cancel.reason });
+            for (const l of leaseIds) held.get(l)?.abort.abort(`cancelled: ${m.cancel.reason}`);
+          } else if (m.drain) startDrain(m.drain.reason || 'drain order');
+        });
+        call.on('error', (e) => {
+          stopAll.signal.removeEventListener('abort', stop);
+          resolve(errText(e));
+        });
+        call.on('end', () => {
+          stopAll.signal.removeEventListener('abort', stop);
+          resolve('stream ended');
+        });
+      });
+      if (stopAll.signal.aborted) return;
+      const d = backoff.next();
+      emit({ type: 'disconnected', during: 'control', error: ended, retryInMs: d });
+      await sleep(d, stopAll.signal);
+    }
+  };
+
+  const finish = (t: LeasedTrial, outcome: TrialOutcome): void => {
+    const h = held.get(t.leaseId);
+    if (!h || h.finished) return;
+    h.finished = true;
+    emit({ type: 'finished', key: t.key, leaseId: t.leaseId, ok: outcome.ok, error: outcome.ok ? undefined : outcome.error });
+    deliverer.add({ trialId: t.trialId, key: t.key, leaseId: t.leaseId, fencingToken: t.fencingToken, outcome, finishedAt: Date.now(), workerId });
+    wake();
+  };
+
+  const runGroup = async (trials: LeasedTrial[]): Promise<void> => {
+    const byTrialKey = new Map(trials.map((t) => [t.key, t]));
+    const cb = {
+      progress: (key: string, p: Parameters<ProgressSender['push']>[2]) => {
+        const t = byTrialKey.get(key);
+        if (t) progress.push(t.leaseId, t.fencingToken, p);
+      },
+      finished: (key: string, o: TrialOutcome) => {
+        const t = byTrialKey.get(key);
+        if (t) finish(t, o);
+      },
+      signalFor: (key: string) => held.get(byTrialKey.get(key)?.leaseId ?? '')?.abort.signal ?? AbortSignal.abort('unknown trial'),
+    };
+    try {
+      const objective = await objectives.get(trials[0].params.objective);
+      await objective.runGroup(trials, cb);
+    } catch (err) {
+      for (const t of trials) finish(t, { ok: false, error: `objective failed: ${errText(err)}`, retryable: true });
+    }
+    for (const t of trials) finish(t, { ok: false, error: 'objective returned without finishing this trial', retryable: true });
+  };
+
+  const toLeased = (res: AcquireResponse__Output): LeasedTrial[] =>
+    res.trials.map((t) => ({
+      trialId: Number(t.trial_id),
+      key: t.key,
+      leaseId: t.lease_id,
+      fencingToken: Number(t.fencing_token),
+      params: JSON.parse(t.params_json) as TrialParams,
+    }));
+
+  const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency) });
+  const acquireLoop = async (): Promise<void> => {
+    const backoff = new Backoff();
+    const waitMs = opts.acquireWaitMs ?? 10_000;
+    let requestId = randomUUID();
+    while (!stopAll.signal.aborted && !draining) {
+      if (queue.pending + queue.size >= Math.max(1, opts.concurrency)) {
+        // every slot busy: wait for a group to finish (or a drain / stop)
+        await Promise.race([new Promise((r) => queue.once('next', r)), new Promise((r) => (wakeDrain = () => r(undefined))), sleep(1000, stopAll.signal)]);
+        continue;
+      }
+      if (opts.idleExitMs != null && held.size === 0 && Date.now() - lastLeaseAt > opts.idleExitMs) {
+        emit({ type: 'idle-exit', idleMs: Date.now() - lastLeaseAt });
+        startDrain('idle');
+        break;
+      }
+      let res: AcquireResponse__Output;
+      try {
+        res = await rpc.acquire(
+          { worker_id: workerId, max_trials: Math.max(1, opts.groupSize), feature_caches: objectives.all().flatMap(featureCachesOf), wait_ms: waitMs, request_id: requestId },
+          waitMs + 5000,
+        );
+        backoff.reset();
+      } catch (err) {
+        const d = backoff.next();
+        emit({ type: 'disconnected', during: 'acquire', error: errText(err), retryInMs: d });
+        await sleep(d, stopAll.signal);
+        if (/not registered|unknown worker/i.test(errText(err))) await register();
+        continue; // same request id: a lease granted to a lost answer is handed out again
+      }
+      requestId = randomUUID();
+      if (res.draining) startDrain('coordinator says draining');
+      if (res.trials.length === 0) {
+        if (!draining) await sleep(Math.min(Number(res.retry_after_ms) || 0, 2000), stopAll.signal);
+        continue;
+      }
+      lastLeaseAt = Date.now();
+      const trials = toLeased(res);
+      for (const t of trials) {
+        held.set(t.leaseId, { trial: t, abort: new AbortController(), finished: false });
+        byKey.set(t.key, t.leaseId);
+      }
+      emit({ type: 'leased', leaseIds: trials.map((t) => t.leaseId), trialKeys: trials.map((t) => t.key) });
+      void queue.add(() => runGroup(trials));
+    }
+  };
+
+  // ---- run ----
+  const loops: Promise<void>[] = [];
+  try {
+    await register();
+    loops.push(heartbeatLoop(), progressLoop(), deliveryLoop(), controlLoop());
+    if (deliverer.pending > 0) wake();
+    await acquireLoop();
+    if (stopAll.signal.aborted) return;
+    // draining: finish what runs, then deliver (bounded), then stop
+    await queue.onIdle();
+    const deadline = Date.now() + (opts.drainDeliverTimeoutMs ?? 30_000);
+    while (deliverer.pending > 0 && Date.now() < deadline && !stopAll.signal.aborted) {
+      wake();
+      await new Promise<void>((r) => {
+        wakeDrain = r;
+        setTimeout(r, 200);
+      });
+    }
+    try {
+      await progress.flush(workerId, rpc);
+    } catch {
+      // progress is advisory
+    }
+  } finally {
+    const aborted = hard.aborted;
+    for (const h of held.values()) h.abort.abort(aborted ? 'worker stopped' : 'worker drained');
+    stopAll.abort();
+    await Promise.allSettled(loops);
+    if (aborted) await Promise.race([queue.onIdle(), sleep(2000)]);
+    for (const o of objectives.all()) await o.dispose?.().catch(() => undefined);
+    hard.removeEventListener('abort', onHard);
+    opts.drainSignal?.removeEventListener('abort', onDrainSignal);
+    rpc.close();
+    emit({ type: 'stopped', reason: aborted ? 'aborted' : drainReason === 'idle' ? 'idle' : 'drained', spooled: deliverer.pending });
+  }
+}
