@@ -1,0 +1,169 @@
+/**
+ * Sweep files: read, resolve `extends:` (bases merged first, key by key), validate the top level,
+ * parse and expand every stage, and collect the trials. Nothing is written anywhere; every problem is a
+ * UserError naming file, line and column.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { UserError } from '../../shared/errors.js';
+import type { TrialSpec } from '../../shared/trial.js';
+import type { DatasetDecl } from './dataset.js';
+import { expandStage } from './expand.js';
+import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, parseLocated, toPlain, type LEntry, type LMap } from './located.js';
+import { combineStage, parseStage, STAGE_KEYS } from './stage.js';
+
+export interface ExpandedStage {
+  name: string;
+  trials: TrialSpec[];
+}
+
+export interface ExpandedSweep {
+  name: string;
+  sourcePath: string;
+  /** the file text; after `extends:`, a YAML dump of the merged document (deterministic) */
+  sourceYaml: string;
+  sourceHash: string;
+  maxAttempts: number;
+  datasets: DatasetDecl[];
+  stages: ExpandedStage[];
+  /** grid points per stage (a point is counted when at least one of its classes is kept) */
+  points: Record<string, number>;
+  /** all stages in order, deduplicated by key (the first stage wins) */
+  trials: TrialSpec[];
+}
+
+export interface ExpandOptions {
+  /** expand only these stages (file order is kept) */
+  stages?: string[];
+}
+
+export const TOP_KEYS = ['name', 'description', 'extends', 'retries', 'stages', ...STAGE_KEYS.filter((k) => k !== 'description')];
+const NAME = /^[A-Za-z0-9_.-]+$/;
+const MAX_EXTENDS_DEPTH = 16;
+
+interface Loaded {
+  tree: LMap;
+  files: string[];
+}
+
+function readText(path: string, display: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new UserError(`cannot read sweep file ${display} (${code})`, { file: display });
+  }
+}
+
+function loadTree(text: string, display: string, chain: readonly string[]): Loaded {
+  const m = expectMap(parseLocated(text, display), 'a sweep file');
+  const ext = entry(m, 'extends');
+  if (!ext || (ext.value.kind === 'scalar' && ext.value.value === null)) return { tree: m, files: [display] };
+  const list = ext.value.kind === 'seq' ? ext.value.items : [ext.value];
+  let merged: LMap | null = null;
+  const files: string[] = [];
+  for (const it of list) {
+    if (it.kind !== 'scalar' || typeof it.value !== 'string' || it.value === '') fail(it.loc, `extends must be a file path or a list of them, got ${describe(it)}`);
+    const abs = resolve(dirname(resolve(display)), it.value);
+    const shown = isAbsolute(it.value) ? it.value : join(dirname(display), it.value);
+    if (chain.includes(abs)) fail(it.loc, `extends cycle: ${shown} is already being loaded`);
+    if (chain.length >= MAX_EXTENDS_DEPTH) fail(it.loc, `extends chain deeper than ${MAX_EXTENDS_DEPTH} files`);
+    if (!existsSync(abs)) fail(it.loc, `extends: base file ${shown} not found`);
+    const base = loadTree(readText(abs, shown), shown, [...chain, abs]);
+    merged = merged ? (mergeNodes(merged, base.tree) as LMap) : base.tree;
+    files.push(...base.files);
+  }
+  const own: LMap = { ...m, entries: m.entries.filter((e) => e.key !== 'extends') };
+  return { tree: mergeNodes(merged as LMap, own) as LMap, files: [display, ...files] };
+}
+
+function sweepName(m: LMap): string {
+  const n = get(m, 'name');
+  if (!n) fail(m.loc, 'the sweep needs a name (letters, digits, _ . -)');
+  if (n.kind !== 'scalar' || typeof n.value !== 'string' || !NAME.test(n.value)) fail(n.loc, `bad sweep name ${describe(n)}`, 'letters, digits, _ . -');
+  return n.value;
+}
+
+function maxAttempts(m: LMap): number {
+  const n = get(m, 'retries');
+  if (!n) return 3;
+  if (n.kind !== 'scalar' || typeof n.value !== 'number' || !Number.isInteger(n.value) || n.value < 1 || n.value > 100) {
+    fail(n.loc, `retries (max attempts per trial) must be an integer from 1 to 100, got ${describe(n)}`);
+  }
+  return n.value;
+}
+
+function stageEntries(m: LMap): { name: string; tree: LMap }[] {
+  const shared: LMap = { kind: 'map', loc: m.loc, entries: m.entries.filter((e) => (STAGE_KEYS as readonly string[]).includes(e.key)) };
+  const stagesNode = get(m, 'stages');
+  if (!stagesNode) return [{ name: 'main', tree: shared }];
+  const sm = expectMap(stagesNode, 'stages');
+  const live = sm.entries.filter((e: LEntry) => !(e.value.kind === 'scalar' && e.value.value === null));
+  if (live.length === 0) fail(sm.loc, 'stages is empty: declare at least one stage with a grid');
+  return live.map((e) => {
+    if (!NAME.test(e.key)) fail(e.keyLoc, `bad stage name "${e.key}"`, 'letters, digits, _ . -');
+    return { name: e.key, tree: combineStage(shared, expectMap(e.value, `stage "${e.key}"`)) };
+  });
+}
+
+function expandTree(tree: LMap, sourcePath: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
+  checkKeys(tree, TOP_KEYS, 'the sweep file');
+  const name = sweepName(tree);
+  const attempts = maxAttempts(tree);
+  let stages = stageEntries(tree);
+  if (opts.stages && opts.stages.length > 0) {
+    const known = stages.map((s) => s.name);
+    for (const s of opts.stages) {
+      if (!known.includes(s)) throw new UserError(`unknown stage "${s}" (allowed: ${known.join(', ')})`, { file: sourcePath });
+    }
+    stages = stages.filter((s) => opts.stages?.includes(s.name));
+  }
+  const plans = stages.map((s) => parseStage(s.name, s.tree));
+  const expanded = plans.map((plan) => {
+    const out = expandStage(plan);
+    if (out.trials.length === 0) fail(plan.loc, `stage "${plan.name}" expands to no trials (every point is excluded)`);
+    return out;
+  });
+  const seen = new Set<string>();
+  const trials: TrialSpec[] = [];
+  const datasets = new Map<string, DatasetDecl>();
+  for (const st of expanded) {
+    for (const t of st.trials) {
+      if (seen.has(t.key)) continue;
+      seen.add(t.key);
+      trials.push(t);
+    }
+  }
+  for (const plan of plans) {
+    for (const d of plan.axes.dataset ?? []) datasets.set(JSON.stringify(d.value.decl), d.value.decl);
+  }
+  return {
+    name,
+    sourcePath,
+    sourceYaml,
+    sourceHash: createHash('sha256').update(sourceYaml).digest('hex'),
+    maxAttempts: attempts,
+    datasets: [...datasets.values()],
+    stages: expanded.map((s) => ({ name: s.name, trials: s.trials })),
+    points: Object.fromEntries(expanded.map((s) => [s.name, s.points])),
+    trials,
+  };
+}
+
+/** Expand sweep YAML text; `fileName` names it in errors and anchors relative paths (dataset roots, extends). */
+export function expandSweepText(text: string, fileName: string, opts: ExpandOptions = {}): ExpandedSweep {
+  const { tree, files } = loadTree(text, fileName, [resolve(fileName)]);
+  const sourceYaml =
+    files.length === 1
+      ? text
+      : `# ${fileName} merged with its bases (${files.slice(1).join(', ')}); relative roots are relative to the file that set them\n` +
+        stringify(toPlain(tree), { lineWidth: 0 });
+  return expandTree(tree, fileName, sourceYaml, opts);
+}
+
+/** Read and expand a sweep file. Throws UserError (exit code 2) on any bad input. */
+export function loadSweepFile(path: string, opts: ExpandOptions = {}): ExpandedSweep {
+  return expandSweepText(readText(path, path), path, opts);
+}
