@@ -19,7 +19,8 @@ export interface HonestClassRow {
 }
 
 export interface HonestMean {
-  /** the grid point with the best class-mean sel.<m> */
+  /** the grid point with the best class-mean sel.<m> (canonical JSON, and parsed) */
+  point: string;
   params: Record<string, unknown>;
   selMean: number;
   /** class-mean rep.<m> of that point, over `repClasses` classes */
@@ -55,6 +56,7 @@ export function honestSummary(db: Db, sweepId: number, metric: string, opts: Ran
     .filter((v): v is number => v !== null);
   const optimisticPoints = rankPoints(db, sweepId, metric, opts);
   const mean: HonestMean = {
+    point: win.point,
     params: win.params,
     selMean: win.mean,
     repMean: meanOf(rep),

@@ -1,0 +1,161 @@
+/**
+ * `wepadim export`: the original tool's ranked grid summaries, with the real parameter values (the original
+ * wrote "unknown"/0 there), and a paper-style per-class table.
+ *  - ranked:    one row per grid point, ranked by the class mean of --metric, every parameter that matters
+ *  - long:      the original's long CSV (wavelet_type, wavelet_level, wavelet_kept_subbands, sigma, cov_reg,
+ *               metric = avg_img_auc | avg_pixel_auc, value, time), ranked, plus a model column
+ *  - per-class: per class, the image/pixel AUROC of the point selected by class mean, and the per-class
+ *               optimized best; with honest columns when trials used selection; a Mean row last
+ */
+import type { Cell, Row } from '../../shared/table.js';
+import { METRIC } from '../../shared/result.js';
+import type { Db } from '../store/db.js';
+import { sweepIdByName } from '../store/sweep-store.js';
+import { UserError } from '../../shared/errors.js';
+import type { ParamFilter } from './filters.js';
+import type { Table } from './formats.js';
+import { honestSummary } from './honest.js';
+import { paramCell, varyingKeys } from './params-view.js';
+import { bestPerClass, metricNames, pointAggregates, pointClassValues, rankPoints, type Order, type PointScore } from './queries.js';
+
+export const EXPORT_TABLES = ['ranked', 'long', 'per-class'] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+
+export interface ExportRequest {
+  sweep: string;
+  table: ExportTable;
+  /** ranking / selection metric; default image_auroc */
+  metric?: string;
+  filters?: readonly ParamFilter[];
+  completeOnly?: boolean;
+  order?: Order;
+  /** per-class: include code version, backend, weights and dataset root of each selected trial */
+  provenance?: boolean;
+}
+
+/** Parameters always shown (the original's grid columns), then any other parameter that varies. */
+const CORE_PARAMS = ['backbone', 'wavelet', 'level', 'subbands', 'sigma', 'cov_reg'];
+const IMG = METRIC.imageAuroc;
+const PIX = METRIC.pixelAuroc;
+const TIME = METRIC.timeTotal;
+
+export function buildExport(db: Db, req: ExportRequest): Table {
+  const sweepId = sweepIdByName(db, req.sweep);
+  const metric = req.metric ?? IMG;
+  const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order };
+  const points = rankPoints(db, sweepId, metric, opts);
+  if (points.length === 0 && !metricNames(db, sweepId).includes(metric))
+    throw new UserError(`sweep ${req.sweep} has no final metric '${metric}' (recorded: ${metricNames(db, sweepId).join(', ') || 'none yet'})`);
+  if (req.table === 'per-class') return perClassTable(db, sweepId, req, metric, opts, points);
+  const extra = metric === IMG || metric === PIX ? [] : [metric];
+  const agg = pointAggregates(db, sweepId, [IMG, PIX, TIME, ...extra], opts.filters);
+  const val = (point: string, name: string, field: 'mean' | 'sum' = 'mean'): Cell => agg.get(point)?.get(name)?.[field] ?? null;
+  if (req.table === 'long') {
+    const rows: Row[] = [];
+    for (const p of points) {
+      for (const [label, name] of [
+        ['avg_img_auc', IMG],
+        ['avg_pixel_auc', PIX],
+      ] as const) {
+        const v = val(p.point, name);
+        if (v === null) continue;
+        rows.push({
+          model: String(p.params.backbone),
+          wavelet_type: String(p.params.wavelet),
+          wavelet_level: Number(p.params.level),
+          wavelet_kept_subbands: `[${(p.params.subbands as string[]).map((s) => `'${s}'`).join(', ')}]`,
+          sigma: Number(p.params.sigma),
+          cov_reg: Number(p.params.cov_reg),
+          metric: label,
+          value: v,
+          time: val(p.point, TIME, 'sum'),
+        });
+      }
+    }
+    const columns = ['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'metric', 'value', 'time'];
+    return { title: `${req.sweep}: grid search results ranked by ${metric}`, columns, rows };
+  }
+  const varying = varyingKeys(points.map((p) => p.params)).filter((k) => !CORE_PARAMS.includes(k));
+  const paramCols = [...CORE_PARAMS, ...varying];
+  const rows: Row[] = points.map((p, i) => {
+    const r: Row = { rank: i + 1 };
+    for (const k of paramCols) r[k] = paramCell(p.params[k]);
+    r[IMG] = val(p.point, IMG);
+    r[PIX] = val(p.point, PIX);
+    for (const m of extra) r[m] = p.mean;
+    r.classes = `${p.classes}/${p.trials}`;
+    r.time_s = val(p.point, TIME, 'sum');
+    return r;
+  });
+  return {
+    title: `${req.sweep}: grid points ranked by class-mean ${metric}`,
+    columns: ['rank', ...paramCols, IMG, PIX, ...extra, 'classes', 'time_s'],
+    rows,
+  };
+}
+
+interface Provenance {
+  code_version: string;
+  backend: string;
+  weights: string;
+  dataset_root: string;
+}
+
+function perClassTable(
+  db: Db,
+  sweepId: number,
+  req: ExportRequest,
+  metric: string,
+  opts: { filters: readonly ParamFilter[]; completeOnly: boolean; order?: Order },
+  points: readonly PointScore[],
+): Table {
+  const selected = points[0];
+  const classes: string[] = [];
+  const rows = new Map<string, Row>();
+  const row = (c: string): Row => {
+    let r = rows.get(c);
+    if (!r) {
+      classes.push(c);
+      rows.set(c, (r = { class: c }));
+    }
+    return r;
+  };
+  const prov = db.prepare('SELECT code_version, backend, weights, dataset_root FROM results WHERE trial_id = ?');
+  if (selected) {
+    const img = pointClassValues(db, sweepId, selected.point, IMG);
+    const pix = new Map(pointClassValues(db, sweepId, selected.point, PIX).map((v) => [v.class, v.value]));
+    for (const v of img) {
+      const r = row(v.class);
+      r[IMG] = v.value;
+      r[PIX] = pix.get(v.class) ?? null;
+      if (req.provenance) Object.assign(r, (prov.get(v.trialId) as Provenance | undefined) ?? {});
+    }
+  }
+  for (const [name, col] of [
+    [IMG, `${IMG}_best`],
+    [PIX, `${PIX}_best`],
+  ] as const)
+    for (const b of bestPerClass(db, sweepId, name, { ...opts, order: undefined, top: 1 })) row(b.class)[col] = b.value;
+  const columns = ['class', IMG, PIX, `${IMG}_best`, `${PIX}_best`];
+  const honest = honestSummary(db, sweepId, metric, opts);
+  if (honest) {
+    const hPoint = new Map(pointClassValues(db, sweepId, honest.mean.point, honest.repMetric).map((v) => [v.class, v.value]));
+    for (const c of classes) row(c)[`${metric}_honest`] = hPoint.get(c) ?? null;
+    for (const h of honest.perClass) row(h.class)[`${metric}_honest_best`] = h.rep;
+    columns.push(`${metric}_honest`, `${metric}_honest_best`);
+  }
+  const body = classes.map((c) => rows.get(c)!);
+  const mean: Row = { class: 'Mean' };
+  for (const col of columns.slice(1)) {
+    const xs = body.map((r) => r[col]).filter((v): v is number => typeof v === 'number');
+    mean[col] = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  }
+  if (req.provenance) columns.push('code_version', 'backend', 'weights', 'dataset_root');
+  const chosen = varyingKeys(points.map((p) => p.params));
+  const desc = selected ? chosen.map((k) => `${k}=${paramCell(selected.params[k])}`).join(', ') : 'none';
+  return {
+    title: `${req.sweep}: per-class AUROC of the point with the best class-mean ${metric} (${desc}) and per-class best`,
+    columns,
+    rows: [...body, mean],
+  };
+}

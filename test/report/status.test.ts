@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { SweepStore } from '../../coordinator/store/index.js';
+import { sweepStatus } from '../../coordinator/report/status.js';
+import { makeSweep } from '../store/seed.js';
+
+describe('status', () => {
+  it('counts, rate over the window, ETA and workers', () => {
+    const s = SweepStore.open(':memory:');
+    s.submit(makeSweep('st', { classes: ['a', 'b'], sigma: [1, 2, 3, 4, 5] })); // 10 trials
+    const db = s.db;
+    db.prepare('UPDATE trials SET started_at = 0').run();
+    const fin = db.prepare(`UPDATE trials SET status = ?, finished_at = ?, error = ?, attempts = 1 WHERE id = ?`);
+    fin.run('done', 60_000, null, 1);
+    fin.run('done', 120_000, null, 2);
+    fin.run('done', 180_000, null, 3);
+    fin.run('failed', 240_000, 'CUDA out of memory', 4);
+    db.prepare(`UPDATE trials SET status = 'running', worker_id = 'w1', lease_id = 'L5' WHERE id = 5`).run();
+    db.prepare(`UPDATE trials SET status = 'cancelled' WHERE id = 6`).run();
+    const w = db.prepare(
+      `INSERT INTO workers (id, host, gpu_index, gpu_name, backend, state, registered_at, last_heartbeat) VALUES (?, 'h1', ?, ?, 'onnx', ?, 0, ?)`,
+    );
+    w.run('w1', 0, 'A100', 'active', 290_000);
+    w.run('w2', null, null, 'gone', 10_000); // gone and never worked on this sweep: hidden
+    const st = sweepStatus(db, 'st', { now: 300_000 });
+    expect(st.counts).toEqual({ pending: 4, leased: 0, running: 1, done: 3, failed: 1, cancelled: 1 });
+    expect([st.total, st.finished]).toEqual([10, 5]);
+    // 4 finished (done or failed) in the 5 minutes since the first start: 0.8 per minute; 5 left: 375 s
+    expect(st.ratePerMin).toBeCloseTo(0.8, 12);
+    expect(st.etaS).toBeCloseTo(375, 9);
+    expect(st.workers).toEqual([
+      { id: 'w1', host: 'h1', gpu: '0 A100', backend: 'onnx', state: 'active', lastHeartbeat: 290_000, heartbeatAgeS: 10, active: 1 },
+    ]);
+    expect(st.failures).toEqual([{ trialId: 4, class: 'b', attempts: 1, error: 'CUDA out of memory' }]);
+    // a 2.5-minute window (2:30..5:00] sees the finishes at 3 and 4 minutes: 2 / 2.5 min
+    const recent = sweepStatus(db, 'st', { now: 300_000, windowMs: 150_000 });
+    expect(recent.ratePerMin).toBeCloseTo(0.8, 12);
+    expect(recent.rateWindowS).toBe(150);
+    // a 1.5-minute window (3:30..5:00] sees only the finish at 4 minutes
+    expect(sweepStatus(db, 'st', { now: 300_000, windowMs: 90_000 }).ratePerMin).toBeCloseTo(1 / 1.5, 12);
+    s.close();
+  });
+
+  it('no rate before anything finished', () => {
+    const s = SweepStore.open(':memory:');
+    s.submit(makeSweep('st', { classes: ['a'] }));
+    const st = sweepStatus(s.db, 'st', { now: 1 });
+    expect([st.ratePerMin, st.etaS]).toEqual([null, null]);
+    s.close();
+  });
+});
