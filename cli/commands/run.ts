@@ -1,0 +1,88 @@
+/**
+ * `wepadim run FILE`: run a sweep on this machine (embedded coordinator on SQLite under ./runs/<sweep>/,
+ * local workers), then print the leaderboard. Ctrl-C stops cleanly; running it again resumes.
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { UserError } from '../../shared/errors.js';
+
+interface RunArgs {
+  file: string;
+  workers?: number;
+  backend: string;
+  'max-points'?: number;
+  classes?: string;
+  fresh: boolean;
+  'runs-dir': string;
+  json: boolean;
+}
+
+export const command: CommandModule<object, RunArgs> = {
+  command: 'run <file>',
+  describe: 'Run a sweep on this machine: coordinator, local workers, progress, leaderboard (resumes when run again)',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'sweep YAML file' })
+      .option('workers', { type: 'number', describe: 'local worker processes (default: one per core)' })
+      .option('backend', { type: 'string', default: 'auto', describe: 'feature-extractor backend of the workers (auto, onnx, tfjs-wasm, ...)' })
+      .option('max-points', { type: 'number', describe: 'run only the first K grid points (a smaller demo, e.g. in CI)' })
+      .option('classes', { type: 'string', describe: 'comma-separated classes to run (default: all in the file)' })
+      .option('fresh', { type: 'boolean', default: false, describe: 'delete ./runs/<sweep>/ first instead of resuming' })
+      .option('runs-dir', { type: 'string', default: 'runs', describe: 'directory holding one folder per sweep' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the run summary and leaderboard as JSON on stdout' })
+      .example('$0 run configs/demo.yaml', 'the demo: synthetic classes, resnet18, a small grid (<= 3 min on 2 cores)')
+      .example('$0 run configs/demo.yaml --max-points 4 --classes bead,disc', 'a smaller run of the same file')
+      .example('$0 run configs/phase1-reduced.yaml --workers 2 --fresh', 'start over with 2 workers') as unknown as Argv<RunArgs>,
+  handler: async (argv: ArgumentsCamelCase<RunArgs>) => {
+    if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers > 0)) {
+      throw new UserError(`--workers must be a positive integer, got ${argv.workers}`);
+    }
+    const { runLocalSweep } = await import('../../worker/runner/local/run-local.js');
+    const { buildRunReport, renderRunReport } = await import('../../worker/runner/local/summary.js');
+    const { openReportDb } = await import('../../coordinator/report/open.js');
+    const { log } = await import('../../shared/log.js');
+    const ctl = new AbortController();
+    const onSignal = (): void => {
+      if (ctl.signal.aborted) return;
+      process.stderr.write('\nstopping: draining workers and the coordinator (Ctrl-C again to force)...\n');
+      ctl.abort();
+      process.once('SIGINT', () => process.exit(130));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const summary = await runLocalSweep({
+        file: argv.file,
+        runsDir: argv['runs-dir'],
+        workers: argv.workers,
+        backend: argv.backend,
+        maxPoints: argv['max-points'],
+        classes: argv.classes?.split(',').map((s) => s.trim()).filter(Boolean),
+        fresh: argv.fresh,
+        signal: ctl.signal,
+        log,
+        stream: process.stderr,
+      });
+      const db = openReportDb(summary.dbPath);
+      let report;
+      try {
+        report = buildRunReport(db, summary.sweep);
+      } finally {
+        db.close();
+      }
+      if (argv.json) process.stdout.write(JSON.stringify({ ...summary, leaderboard: report.image, perClass: report.perClass?.perClass ?? null, pixelOfTop: report.pixelOfTop }, null, 2) + '\n');
+      else {
+        const c = summary.counts;
+        process.stdout.write(
+          `${summary.interrupted ? 'Stopped (run the same command again to resume)' : 'Finished'}: ${c.done} done, ${c.failed} failed, ${c.pending} pending in ${summary.elapsed_s.toFixed(1)} s; database ${summary.dbPath}\n\n`,
+        );
+        process.stdout.write(renderRunReport(report, summary.artifactsDir) + '\n');
+        for (const f of summary.workerFailures) process.stderr.write(`worker ${f.id} exited with code ${f.code}:\n  ${f.tail.join('\n  ')}\n`);
+      }
+      if (summary.interrupted) process.exitCode = 130;
+      else if (summary.counts.failed > 0 || summary.workerFailures.length > 0 || summary.counts.pending > 0) process.exitCode = 1;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * Local worker processes for `wepadim run`: `node bin/wepadim.js worker ...`, one per core (or GPU).
+ * Their stderr is captured line by line (for the progress view and for errors); stop() drains them
+ * with SIGTERM and kills what is left after a grace period.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { repoRoot } from '../../../shared/version.js';
+
+export interface LocalWorkerSpec {
+  index: number;
+  workerId: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export interface LocalWorker {
+  spec: LocalWorkerSpec;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** the last lines it wrote on stderr (for error reports) */
+  tail: string[];
+}
+
+export interface WorkerCommandOptions {
+  coordinator: string;
+  backend: string;
+  workerId: string;
+  spoolDir: string;
+  gpu: number | null;
+}
+
+/** The worker command line (the worker engineer's CLI). */
+export function workerArgs(o: WorkerCommandOptions): string[] {
+  return [
+    join(repoRoot(), 'bin', 'wepadim.js'),
+    'worker',
+    '--coordinator', o.coordinator,
+    '--insecure',
+    '--backend', o.backend,
+    '--worker-id', o.workerId,
+    '--spool-dir', o.spoolDir,
+    ...(o.gpu === null ? [] : ['--gpus', String(o.gpu)]),
+  ];
+}
+
+export function startLocalWorker(spec: LocalWorkerSpec, onLine: (w: LocalWorkerSpec, line: string) => void): LocalWorker {
+  const child = spawn(process.execPath, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail: string[] = [];
+  const keep = (line: string): void => {
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+    onLine(spec, line);
+  };
+  if (child.stdout) createInterface({ input: child.stdout }).on('line', keep);
+  if (child.stderr) createInterface({ input: child.stderr }).on('line', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
+    child.once('exit', (code, signal) => res({ code, signal }));
+    child.once('error', () => res({ code: -1, signal: null }));
+  });
+  return { spec, child, exited, tail };
+}
+
+/** SIGTERM (drain), then SIGKILL after graceMs for any that did not exit. */
+export async function stopLocalWorkers(ws: readonly LocalWorker[], graceMs: number): Promise<void> {
+  for (const w of ws) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((res) => {
+    timer = setTimeout(res, graceMs);
+  });
+  await Promise.race([Promise.all(ws.map((w) => w.exited)), timeout]);
+  if (timer) clearTimeout(timer);
+  for (const w of ws) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+  await Promise.all(ws.map((w) => w.exited));
+}

@@ -1,0 +1,170 @@
+/**
+ * `wepadim run FILE` on one machine: generate the synthetic data the sweep asks for, submit (or resume)
+ * the sweep in `<runsDir>/<sweep>/wepadim.db`, start the coordinator and local workers, show progress,
+ * stop everything when the sweep is finished (or on abort), and return the run summary.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { statusCountsById } from '../../../coordinator/store/sweep-store.js';
+import { SweepStore } from '../../../coordinator/store/sweep-store.js';
+import type { Logger } from '../../../shared/log.js';
+import { narrowTrials, type SweepNarrowing } from './sweep-filter.js';
+import { startLocalWorker, stopLocalWorkers, workerArgs, type LocalWorker } from './local-workers.js';
+import { loadGrid, loadServer, loadSynth, type SweepDataset } from './ports.js';
+import { RunProgressView } from './progress-view.js';
+import { snapshot } from './snapshot.js';
+
+export interface LocalRunOptions extends SweepNarrowing {
+  file: string;
+  runsDir: string;
+  workers?: number;
+  backend: string;
+  fresh: boolean;
+  /** aborting it stops the coordinator and the workers cleanly (Ctrl-C) */
+  signal: AbortSignal;
+  log: Logger;
+  stream: NodeJS.WriteStream;
+  pollMs?: number;
+  /** extra environment for the workers */
+  workerEnv?: NodeJS.ProcessEnv;
+}
+
+export interface LocalRunSummary {
+  sweep: string;
+  runDir: string;
+  dbPath: string;
+  artifactsDir: string;
+  submitted: { added: number; existing: number; total: number; requeued: number };
+  counts: Record<string, number>;
+  workers: number;
+  interrupted: boolean;
+  elapsed_s: number;
+  generated: string[];
+  workerFailures: { id: string; code: number | null; tail: string[] }[];
+}
+
+export function sweepDirName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_');
+}
+
+/** Generate each synthetic dataset unless the same spec was generated there before. */
+export async function ensureSyntheticData(datasets: readonly SweepDataset[], log: Logger): Promise<string[]> {
+  const made: string[] = [];
+  for (const d of datasets) {
+    if (!d.synthetic) continue;
+    const marker = join(d.root, '.wepadim-synthetic.json');
+    const spec = JSON.stringify(d.synthetic);
+    if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) continue;
+    log.info('generating synthetic dataset', { root: d.root, classes: d.synthetic.classes.join(','), train: d.synthetic.train, test: d.synthetic.test });
+    const { generateSyntheticDataset } = await loadSynth();
+    await generateSyntheticDataset(d.root, d.synthetic);
+    writeFileSync(marker, spec);
+    made.push(d.root);
+  }
+  return made;
+}
+
+export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary> {
+  const t0 = performance.now();
+  const { loadSweepFile } = await loadGrid();
+  const expanded = await loadSweepFile(resolve(o.file));
+  const trials = narrowTrials(expanded.trials, o, o.file);
+  const runDir = resolve(o.runsDir, sweepDirName(expanded.name));
+  if (o.fresh) rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  const dbPath = join(runDir, 'wepadim.db');
+  const artifactsDir = join(runDir, 'artifacts');
+  const generated = await ensureSyntheticData(expanded.datasets, o.log);
+
+  const store = SweepStore.open(dbPath);
+  const workerFailures: LocalRunSummary['workerFailures'] = [];
+  let workers: LocalWorker[] = [];
+  let interrupted = false;
+  try {
+    const sub = store.submit({ ...expanded, trials });
+    const res = store.resume(expanded.name);
+    const submitted = { added: sub.added, existing: sub.existing, total: sub.total, requeued: res.requeued };
+    o.log.info('sweep submitted', { sweep: expanded.name, db: dbPath, ...submitted });
+    const sweepId = store.sweepId(expanded.name);
+    const open = (): number => {
+      const c = statusCountsById(store.db, sweepId);
+      return c.pending + c.leased + c.running;
+    };
+    const n = o.workers ?? availableParallelism();
+    if (open() > 0 && !o.signal.aborted) {
+      const { startCoordinator } = await loadServer();
+      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: 120_000 });
+      const view = new RunProgressView(o.stream, o.log);
+      const notes = new Map<string, string>();
+      try {
+        const threads = Math.max(1, Math.floor(availableParallelism() / n));
+        workers = Array.from({ length: n }, (_, i) => {
+          const workerId = `local-${i}`;
+          return startLocalWorker(
+            {
+              index: i,
+              workerId,
+              args: workerArgs({ coordinator: coord.address, backend: o.backend, workerId, spoolDir: join(runDir, 'spool', workerId), gpu: null }),
+              env: {
+                ...process.env,
+                WEPADIM_ARTIFACTS_DIR: artifactsDir,
+                WEPADIM_CACHE_DIR: join(resolve(o.runsDir), '.cache', 'features'),
+                WEPADIM_THREADS: String(threads),
+                WEPADIM_LOG_JSON: '1',
+                ...o.workerEnv,
+              },
+            },
+            (w, line) => notes.set(w.workerId, noteOf(line) ?? notes.get(w.workerId) ?? ''),
+          );
+        });
+        const pollMs = o.pollMs ?? 500;
+        while (!o.signal.aborted) {
+          view.update(snapshot(store.db, sweepId, workers.map((w) => w.spec.workerId), notes));
+          if (open() === 0) break;
+          if (workers.every((w) => w.child.exitCode !== null || w.child.signalCode !== null)) {
+            o.log.error('every worker exited before the sweep finished');
+            break;
+          }
+          await new Promise((r) => setTimeout(r, pollMs));
+        }
+        interrupted = o.signal.aborted;
+        view.update(snapshot(store.db, sweepId, workers.map((w) => w.spec.workerId), notes), true);
+      } finally {
+        await stopLocalWorkers(workers, interrupted ? 5000 : 15000);
+        await coord.stop(2000);
+      }
+      for (const w of workers) {
+        const e = await w.exited;
+        if (e.code !== 0 && !(interrupted && e.signal === 'SIGTERM')) workerFailures.push({ id: w.spec.workerId, code: e.code, tail: w.tail.slice(-5) });
+      }
+    }
+    return {
+      sweep: expanded.name,
+      runDir,
+      dbPath,
+      artifactsDir,
+      submitted,
+      counts: statusCountsById(store.db, sweepId),
+      workers: workers.length,
+      interrupted: interrupted || o.signal.aborted,
+      elapsed_s: (performance.now() - t0) / 1000,
+      generated,
+      workerFailures,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+/** A short note for a worker's bar from one of its JSON log lines. */
+function noteOf(line: string): string | null {
+  try {
+    const j = JSON.parse(line) as { msg?: string; phase?: string; level?: string; error?: string };
+    if (j.level === 'error' || j.level === 'warn') return `${j.level}: ${j.msg ?? ''}`.slice(0, 60);
+    if (j.phase) return j.phase;
+    return j.msg ? j.msg.slice(0, 40) : null;
+  } catch {
+    return line.trim() ? line.trim().slice(0, 60) : null;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The end of `wepadim run`: the leaderboard (class-mean image AUROC, with pixel AUROC beside it), each
+ * class's best trial, the honest (selection/report) numbers when the sweep used them, and where the
+ * artifacts are. Everything comes from the store's final metrics through coordinator/report.
+ */
+import { buildLeaderboard, type Leaderboard } from '../../../coordinator/report/leaderboard.js';
+import { pointClassValues } from '../../../coordinator/report/queries.js';
+import type { Db } from '../../../coordinator/store/db.js';
+import { METRIC } from '../../../shared/result.js';
+import { renderTable, type Row } from '../../../shared/table.js';
+
+export interface RunReport {
+  image: Leaderboard | null;
+  perClass: Leaderboard | null;
+  /** pixel AUROC class mean of each of the top image points (same order) */
+  pixelOfTop: (number | null)[];
+}
+
+export function buildRunReport(db: Db, sweep: string, top = 5): RunReport {
+  const done = db.prepare("SELECT count(*) AS n FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = ? AND t.status = 'done'").get(sweep) as { n: number };
+  if (done.n === 0) return { image: null, perClass: null, pixelOfTop: [] };
+  const image = buildLeaderboard(db, { sweep, metric: METRIC.imageAuroc, mode: 'mean', top });
+  const perClass = buildLeaderboard(db, { sweep, metric: METRIC.imageAuroc, mode: 'per-class', top: 1 });
+  const sweepId = (db.prepare('SELECT id FROM sweeps WHERE name = ?').get(sweep) as { id: number }).id;
+  const pixelOfTop = image.points.map((p) => {
+    const vs = pointClassValues(db, sweepId, p.point, METRIC.pixelAuroc)
+      .map((v) => v.value)
+      .filter((v): v is number => v !== null);
+    return vs.length ? vs.reduce((a, v) => a + v, 0) / vs.length : null;
+  });
+  return { image, perClass, pixelOfTop };
+}
+
+export function renderRunReport(r: RunReport, artifactsDir: string): string {
+  if (!r.image) return `no finished trials yet; artifacts: ${artifactsDir}`;
+  const vary = r.image.varying.length ? r.image.varying : ['wavelet', 'level', 'sigma', 'cov_reg'];
+  const rows: Row[] = r.image.points.map((p, i) => ({
+    rank: p.rank,
+    image_auroc: p.mean,
+    pixel_auroc: r.pixelOfTop[i] ?? null,
+    classes: `${p.classes}/${p.trials}`,
+    ...Object.fromEntries(vary.map((k) => [k, cellOf(p.params[k])])),
+  }));
+  const out = [
+    `Leaderboard of ${r.image.sweep}: class-mean image AUROC (${r.image.completePoints}/${r.image.totalPoints} points complete)`,
+    renderTable(rows),
+  ];
+  const best = r.perClass?.perClass;
+  if (best) {
+    out.push('', `Best per class (mean of bests ${best.meanOfBest.toFixed(4)})`);
+    out.push(renderTable(best.entries.map((e) => ({ class: e.class, image_auroc: e.value, trial: e.trialId, ...Object.fromEntries(vary.map((k) => [k, cellOf(e.params[k])])) }))));
+  }
+  const h = r.image.honest;
+  if (h) {
+    const f = (v: number | null): string => (v === null ? '-' : v.toFixed(4));
+    out.push(
+      '',
+      `Honest selection (chosen on ${h.selMetric}, reported on ${h.repMetric}):`,
+      `  one config for all classes: sel ${f(h.mean.selMean)}  rep ${f(h.mean.repMean)}  (optimistic ${f(h.mean.optimisticMean)})`,
+      `  per-class configs:          rep ${f(h.perClassRepMean)}  (optimistic ${f(h.perClassOptimisticMean)})`,
+    );
+  }
+  out.push('', `Artifacts: ${artifactsDir}`);
+  return out.join('\n');
+}
+
+function cellOf(v: unknown): string | number {
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.join('+');
+  return JSON.stringify(v);
+}
