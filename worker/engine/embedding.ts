@@ -1,0 +1,103 @@
+/**
+ * The wavelet embedding of spec 4.2-4.3: per tap, DWT to level J, keep the chosen subbands (details of
+ * every level resized to the LL_J grid), then align every tap to the smallest grid (or the largest, align 'up').
+ * Two views of the same numbers: `waveletEmbedding` in the original's channel order, and `subbandBlocks`,
+ * one block per subband (all taps, all levels) so that trials differing only in subbands share the work.
+ */
+import { ShapeError } from '../../shared/errors.js';
+import { SUBBANDS, type Subband } from '../../shared/subbands.js';
+import { dwt2 } from './dwt.js';
+import { featureBatch, type FeatureBatch } from './feature-batch.js';
+import { resizeBilinear } from './resize.js';
+import type { DwtConfig } from './types.js';
+
+/** One tap after the DWT: LL_J and the detail bands of each level resized to the LL_J grid. */
+interface TapBands {
+  LL: FeatureBatch;
+  details: { LH: FeatureBatch; HL: FeatureBatch; HH: FeatureBatch }[]; // level 1..J
+}
+
+function tapBands(x: FeatureBatch, dwt: DwtConfig, tap: number): TapBands {
+  let r;
+  try {
+    r = dwt2(x, dwt.wavelet, dwt.level, dwt.mode);
+  } catch (e) {
+    if (e instanceof ShapeError) throw new ShapeError(`tap ${tap}: ${e.message}`, { ...e.sizes, tap });
+    throw e;
+  }
+  const { h, w } = r.LL;
+  return {
+    LL: r.LL,
+    details: r.details.map((d) => ({ LH: resizeBilinear(d.LH, h, w), HL: resizeBilinear(d.HL, h, w), HH: resizeBilinear(d.HH, h, w) })),
+  };
+}
+
+function targetGrid(taps: TapBands[], dwt: DwtConfig): { h: number; w: number } {
+  const hs = taps.map((t) => t.LL.h);
+  const ws = taps.map((t) => t.LL.w);
+  return dwt.align === 'up' ? { h: Math.max(...hs), w: Math.max(...ws) } : { h: Math.min(...hs), w: Math.min(...ws) };
+}
+
+/** Concatenate batches along channels (all with the same n, h, w). */
+export function concatChannels(parts: FeatureBatch[]): FeatureBatch {
+  if (parts.length === 0) throw new ShapeError('nothing to concatenate');
+  const { n, h, w } = parts[0];
+  const c = parts.reduce((s, p) => s + p.c, 0);
+  const out = featureBatch(n, c, h, w);
+  const hw = h * w;
+  for (let i = 0; i < n; i++) {
+    let off = i * c * hw;
+    for (const p of parts) {
+      out.data.set(p.data.subarray(i * p.c * hw, (i + 1) * p.c * hw), off);
+      off += p.c * hw;
+    }
+  }
+  return out;
+}
+
+function effectiveSubbands(s: readonly Subband[]): Subband[] {
+  const uniq = s.filter((b, i) => s.indexOf(b) === i);
+  return uniq.length === 0 ? ['LL'] : uniq;
+}
+
+function checkTaps(layers: FeatureBatch[]): void {
+  if (layers.length === 0) throw new ShapeError('no feature taps given');
+  const n = layers[0].n;
+  layers.forEach((l, i) => {
+    if (l.n !== n) throw new ShapeError(`tap ${i} has ${l.n} images, tap 0 has ${n}`, { tap: i, n: l.n, n0: n });
+  });
+}
+
+/** The embedding exactly as the original orders it: per tap [LL_J, level 1 bands in S order, ..., level J], taps concatenated. */
+export function waveletEmbedding(layers: FeatureBatch[], dwt: DwtConfig, subbands: readonly Subband[]): FeatureBatch {
+  checkTaps(layers);
+  const s = effectiveSubbands(subbands);
+  const taps = layers.map((x, i) => tapBands(x, dwt, i));
+  const { h, w } = targetGrid(taps, dwt);
+  const perTap = taps.map((t) => {
+    const parts: FeatureBatch[] = s.includes('LL') ? [t.LL] : [];
+    for (const d of t.details) for (const b of s) if (b !== 'LL') parts.push(d[b]);
+    return resizeBilinear(concatChannels(parts), h, w);
+  });
+  return concatChannels(perTap);
+}
+
+/** Per-subband channel blocks on the final grid; the union of any subset is a permutation of the embedding's channels. */
+export interface SubbandBlocks {
+  n: number;
+  h: number;
+  w: number;
+  blocks: Record<Subband, FeatureBatch>;
+}
+
+export function subbandBlocks(layers: FeatureBatch[], dwt: DwtConfig): SubbandBlocks {
+  checkTaps(layers);
+  const taps = layers.map((x, i) => tapBands(x, dwt, i));
+  const { h, w } = targetGrid(taps, dwt);
+  const block = (b: Subband): FeatureBatch =>
+    concatChannels(
+      taps.map((t) => resizeBilinear(b === 'LL' ? t.LL : concatChannels(t.details.map((d) => d[b as 'LH' | 'HL' | 'HH'])), h, w)),
+    );
+  const blocks = Object.fromEntries(SUBBANDS.map((b) => [b, block(b)])) as Record<Subband, FeatureBatch>;
+  return { n: layers[0].n, h, w, blocks };
+}
