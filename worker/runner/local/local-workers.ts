@@ -28,6 +28,10 @@ export interface WorkerCommandOptions {
   backend: string;
   workerId: string;
   spoolDir: string;
+  cacheDir: string;
+  artifactsDir: string;
+  threads: number;
+  groupSize: number;
   gpu: number | null;
 }
 
@@ -41,7 +45,12 @@ export function workerArgs(o: WorkerCommandOptions): string[] {
     '--backend', o.backend,
     '--worker-id', o.workerId,
     '--spool-dir', o.spoolDir,
-    ...(o.gpu === null ? [] : ['--gpus', String(o.gpu)]),
+    '--cache-dir', o.cacheDir,
+    '--artifacts-dir', o.artifactsDir,
+    '--threads', String(o.threads),
+    '--group-size', String(o.groupSize),
+    '--json',
+    ...(o.gpu === null ? [] : ['--gpu', String(o.gpu)]),
   ];
 }
 

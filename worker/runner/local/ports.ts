@@ -1,8 +1,7 @@
 /**
- * What `wepadim run` uses from the grid, server and data modules, as typed ports (the modules are
+ * What `wepadim run` uses from the server and data modules, as typed ports (the modules are
  * written in parallel; the specifiers are held in variables so a missing one fails at run time, naming it).
  */
-import type { SubmittableSweep } from '../../../coordinator/store/types.js';
 
 export interface SyntheticSpec {
   classes: string[];
@@ -16,14 +15,6 @@ export interface SweepDataset {
   kind: string;
   root: string;
   synthetic: SyntheticSpec | null;
-}
-
-export interface ExpandedSweepLike extends SubmittableSweep {
-  datasets: SweepDataset[];
-}
-
-export interface GridPort {
-  loadSweepFile(path: string, opts?: { stages?: string[] }): ExpandedSweepLike | Promise<ExpandedSweepLike>;
 }
 
 export interface RunningCoordinator {
@@ -50,6 +41,5 @@ async function load<T>(rel: string): Promise<T> {
   return (await import(new URL(rel, import.meta.url).href)) as T;
 }
 
-export const loadGrid = (): Promise<GridPort> => load<GridPort>('../../../coordinator/grid/index.js');
 export const loadServer = (): Promise<ServerPort> => load<ServerPort>('../../../coordinator/server/index.js');
 export const loadSynth = (): Promise<SynthPort> => load<SynthPort>('../../data/index.js');

@@ -11,7 +11,7 @@ import { SweepStore } from '../../../coordinator/store/sweep-store.js';
 import type { Logger } from '../../../shared/log.js';
 import { narrowTrials, type SweepNarrowing } from './sweep-filter.js';
 import { startLocalWorker, stopLocalWorkers, workerArgs, type LocalWorker } from './local-workers.js';
-import { loadGrid, loadServer, loadSynth, type SweepDataset } from './ports.js';
+import { loadServer, loadSynth, type SweepDataset } from './ports.js';
 import { RunProgressView } from './progress-view.js';
 import { snapshot } from './snapshot.js';
 
@@ -26,6 +26,8 @@ export interface LocalRunOptions extends SweepNarrowing {
   log: Logger;
   stream: NodeJS.WriteStream;
   pollMs?: number;
+  /** most trials per lease (default 36: one DWT group of the phase-1 grid) */
+  groupSize?: number;
   /** extra environment for the workers */
   workerEnv?: NodeJS.ProcessEnv;
 }
@@ -67,7 +69,7 @@ export async function ensureSyntheticData(datasets: readonly SweepDataset[], log
 
 export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary> {
   const t0 = performance.now();
-  const { loadSweepFile } = await loadGrid();
+  const { loadSweepFile } = await import('../../../coordinator/grid/index.js');
   const expanded = await loadSweepFile(resolve(o.file));
   const trials = narrowTrials(expanded.trials, o, o.file);
   const runDir = resolve(o.runsDir, sweepDirName(expanded.name));
@@ -105,15 +107,18 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
             {
               index: i,
               workerId,
-              args: workerArgs({ coordinator: coord.address, backend: o.backend, workerId, spoolDir: join(runDir, 'spool', workerId), gpu: null }),
-              env: {
-                ...process.env,
-                WEPADIM_ARTIFACTS_DIR: artifactsDir,
-                WEPADIM_CACHE_DIR: join(resolve(o.runsDir), '.cache', 'features'),
-                WEPADIM_THREADS: String(threads),
-                WEPADIM_LOG_JSON: '1',
-                ...o.workerEnv,
-              },
+              args: workerArgs({
+                coordinator: coord.address,
+                backend: o.backend,
+                workerId,
+                spoolDir: join(runDir, 'spool', workerId),
+                cacheDir: join(resolve(o.runsDir), '.cache', 'features'),
+                artifactsDir,
+                threads,
+                groupSize: o.groupSize ?? 36,
+                gpu: null,
+              }),
+              env: { ...process.env, WEPADIM_LOG_JSON: '1', ...o.workerEnv },
             },
             (w, line) => notes.set(w.workerId, noteOf(line) ?? notes.get(w.workerId) ?? ''),
           );
@@ -157,14 +162,27 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
   }
 }
 
-/** A short note for a worker's bar from one of its JSON log lines. */
-function noteOf(line: string): string | null {
+/** A short note for a worker's bar from one of its lines (worker events on stdout, JSON logs on stderr). */
+export function noteOf(line: string): string | null {
   try {
-    const j = JSON.parse(line) as { msg?: string; phase?: string; level?: string; error?: string };
-    if (j.level === 'error' || j.level === 'warn') return `${j.level}: ${j.msg ?? ''}`.slice(0, 60);
-    if (j.phase) return j.phase;
-    return j.msg ? j.msg.slice(0, 40) : null;
+    const j = JSON.parse(line) as { type?: string; msg?: string; level?: string; trialKeys?: string[]; key?: string; ok?: boolean; error?: string; during?: string };
+    switch (j.type) {
+      case 'leased':
+        return `lease of ${j.trialKeys?.length ?? 0} trials`;
+      case 'finished':
+        return j.ok ? `finished ${j.key?.slice(0, 8) ?? ''}` : `FAILED ${j.key?.slice(0, 8) ?? ''}: ${j.error ?? ''}`.slice(0, 70);
+      case 'disconnected':
+        return `coordinator unreachable (${j.during ?? ''})`;
+      case 'registered':
+      case 'draining':
+      case 'stopped':
+        return j.type;
+      default:
+        break;
+    }
+    if (j.level === 'error' || j.level === 'warn') return `${j.level}: ${j.msg ?? ''}`.slice(0, 70);
+    return null;
   } catch {
-    return line.trim() ? line.trim().slice(0, 60) : null;
+    return line.trim() ? line.trim().slice(0, 70) : null;
   }
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../shared/errors.js';
+import { trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
+import { etaSeconds, renderSnapshot } from '../../worker/runner/local/progress-view.js';
+import { noteOf, sweepDirName } from '../../worker/runner/local/run-local.js';
+import { gridPointKey, narrowTrials } from '../../worker/runner/local/sweep-filter.js';
+
+const base: TrialParams = {
+  objective: 'wepadim', dataset: 'folder', root: '/d', class: 'a', backbone: 'resnet18', weights: 'random:0',
+  wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL'], align: 'down', distance: 'squared',
+  smoothing: 'reference', sigma: 4, cov_reg: 0.01, selection: null, synthetic: null,
+};
+const spec = (p: Partial<TrialParams>): TrialSpec => {
+  const params = { ...base, ...p };
+  return { key: trialKey(params), stage: 'main', params };
+};
+// expansion order: points outer, classes inner
+const trials = [2, 4, 6].flatMap((sigma) => ['a', 'b', 'c'].map((c) => spec({ sigma, class: c })));
+
+describe('narrowTrials', () => {
+  it('keeps the first K grid points with all their classes', () => {
+    const out = narrowTrials(trials, { maxPoints: 2 });
+    expect(out.map((t) => `${t.params.sigma}${t.params.class}`)).toEqual(['2a', '2b', '2c', '4a', '4b', '4c']);
+    expect(new Set(out.map(gridPointKey)).size).toBe(2);
+  });
+  it('filters classes, and names unknown ones', () => {
+    expect(narrowTrials(trials, { classes: ['c', 'a'] }).map((t) => t.params.class)).toEqual(['a', 'c', 'a', 'c', 'a', 'c']);
+    expect(() => narrowTrials(trials, { classes: ['zz'] }, 'demo.yaml')).toThrow(UserError);
+    expect(() => narrowTrials(trials, { classes: ['zz'] }, 'demo.yaml')).toThrow(/zz not in demo.yaml.*a, b, c/);
+    expect(() => narrowTrials(trials, { maxPoints: 0 })).toThrow(/--max-points/);
+  });
+});
+
+describe('progress view', () => {
+  it('estimates the ETA from trials finished since start', () => {
+    expect(etaSeconds(10, 30, 110, 40)).toBe(160); // 20 trials in 40 s, 80 left
+    expect(etaSeconds(10, 10, 110, 40)).toBeNaN();
+  });
+  it('renders an overall line and one line per worker', () => {
+    const lines = renderSnapshot(
+      { total: 10, done: 4, failed: 1, active: 2, pending: 3, workers: [{ id: 'local-0', finished: 3, active: 1, note: 'lease of 4 trials' }, { id: 'local-1', finished: 2, active: 1, note: '' }] },
+      10,
+      0,
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/overall .* 5\/10 .*eta 10s .*done 4 failed 1 running 2 pending 3/);
+    expect(lines[1]).toMatch(/local-0 .* 3\/4 running 1  lease of 4 trials/);
+  });
+  it('turns worker events into notes', () => {
+    expect(noteOf(JSON.stringify({ type: 'leased', leaseIds: ['x'], trialKeys: ['a', 'b'] }))).toBe('lease of 2 trials');
+    expect(noteOf(JSON.stringify({ type: 'finished', key: 'abcdef0123', ok: false, error: 'corrupt' }))).toBe('FAILED abcdef01: corrupt');
+    expect(noteOf(JSON.stringify({ level: 'info', msg: 'x' }))).toBeNull();
+    expect(sweepDirName('my sweep/1')).toBe('my_sweep_1');
+  });
+});
