@@ -1,0 +1,116 @@
+/**
+ * `wepadim best`: a sweep file that re-runs the winners of a sweep, one stage per winner:
+ *  - class mean (default): the top point(s) by class-mean metric, on every class that point had
+ *  - per class: each class's top trial(s), on that class only
+ * Every parameter is written out explicitly, so the file does not depend on the defaults of a later version.
+ * The format is that of docs/sweep-format.md (coordinator/grid reads it back with loadSweepFile).
+ */
+import { Document, visit } from 'yaml';
+import type { TrialParams } from '../../shared/trial.js';
+import { UserError } from '../../shared/errors.js';
+import type { Db } from '../store/db.js';
+import { sweepIdByName } from '../store/sweep-store.js';
+import { expandSweepText, type SyntheticDatasetSpec } from '../grid/index.js';
+import type { ParamFilter } from './filters.js';
+import { bestPerClass, defaultOrder, pointClassValues, rankPoints, type Order } from './queries.js';
+
+export interface BestRequest {
+  sweep: string;
+  metric: string;
+  perClass: boolean;
+  /** winners per class (per-class) or points (class mean); default 1 */
+  top?: number;
+  filters?: readonly ParamFilter[];
+  completeOnly?: boolean;
+  order?: Order;
+  /** name of the new sweep; default "<sweep>-best-<metric>[-per-class]" */
+  name?: string;
+}
+
+export interface Winner {
+  stage: string;
+  classes: string[];
+  value: number;
+  params: Omit<TrialParams, 'class'>;
+}
+
+export interface BestSweep {
+  name: string;
+  winners: Winner[];
+  yaml: string;
+}
+
+type Point = Omit<TrialParams, 'class'>;
+
+/**
+ * Generator specs of the source sweep's synthetic datasets, by absolute root, read back from the stored
+ * YAML so the new file can regenerate the data too. Empty when the stored text no longer expands.
+ */
+function syntheticSpecs(db: Db, sweepId: number): Map<string, SyntheticDatasetSpec> {
+  const row = db.prepare('SELECT source_path, source_yaml FROM sweeps WHERE id = ?').get(sweepId) as { source_path: string | null; source_yaml: string };
+  try {
+    const ex = expandSweepText(row.source_yaml, row.source_path ?? 'sweep.yaml');
+    return new Map(ex.datasets.filter((d) => d.synthetic).map((d) => [d.root, d.synthetic as SyntheticDatasetSpec]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** The grid block of one stage: every parameter as a single value, the dataset narrowed to `classes`. */
+function gridOf(p: Point, classes: string[], synthetic: SyntheticDatasetSpec | undefined): Record<string, unknown> {
+  const g: Record<string, unknown> = {
+    dataset: synthetic ? { kind: p.dataset, root: p.root, classes, synthetic } : { kind: p.dataset, root: p.root, classes },
+    backbone: p.backbone,
+    objective: p.objective,
+    weights: p.weights,
+    wavelet: p.wavelet,
+    level: p.level,
+    mode: p.mode,
+    align: p.align,
+    subbands: p.subbands,
+    distance: p.distance,
+    smoothing: p.smoothing,
+    sigma: p.sigma,
+    cov_reg: p.cov_reg,
+  };
+  if (p.synthetic) g.synthetic = p.synthetic;
+  if (p.selection) g.selection = p.selection;
+  return g;
+}
+
+const stageName = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_');
+
+export function buildBestSweep(db: Db, req: BestRequest): BestSweep {
+  const sweepId = sweepIdByName(db, req.sweep);
+  const top = req.top ?? 1;
+  if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive integer, got ${top}`);
+  const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order ?? defaultOrder(req.metric) };
+  const winners: Winner[] = [];
+  if (req.perClass) {
+    for (const e of bestPerClass(db, sweepId, req.metric, { ...opts, top })) {
+      winners.push({ stage: stageName(top === 1 ? e.class : `${e.class}-${e.rank}`), classes: [e.class], value: e.value, params: e.params as Point });
+    }
+  } else {
+    rankPoints(db, sweepId, req.metric, opts)
+      .slice(0, top)
+      .forEach((p, i) => {
+        const classes = pointClassValues(db, sweepId, p.point, req.metric).map((v) => v.class);
+        winners.push({ stage: `rank-${i + 1}`, classes, value: p.mean, params: p.params as Point });
+      });
+  }
+  if (winners.length === 0) throw new UserError(`sweep ${req.sweep} has no finished trial with metric '${req.metric}' to pick winners from`);
+  const name = req.name ?? stageName(`${req.sweep}-best-${req.metric}${req.perClass ? '-per-class' : ''}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UserError(`--name ${JSON.stringify(name)}: use letters, digits, _ . -`);
+  const how = req.perClass ? `best ${req.metric} per class` : `best class-mean ${req.metric}`;
+  const synth = syntheticSpecs(db, sweepId);
+  const stages: Record<string, unknown> = {};
+  for (const w of winners) stages[w.stage] = { description: `${how}: ${w.value}`, grid: gridOf(w.params, w.classes, synth.get(w.params.root)) };
+  const doc = new Document({
+    name,
+    description: `Winners of sweep ${req.sweep} (${how}${top > 1 ? `, top ${top}` : ''}), written by wepadim best`,
+    stages,
+  }, { aliasDuplicateObjects: false });
+  visit(doc, { Seq: (_key, node) => void (node.flow = true) }); // [LL, LH, HL] and [bottle], not one item per line
+  doc.commentBefore = ` Re-runs the winners of sweep "${req.sweep}" by ${how}. Submit with: wepadim submit <this file>`;
+  return { name, winners, yaml: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) };
+}
