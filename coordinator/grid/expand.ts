@@ -15,7 +15,7 @@ import type { StagePlan } from './stage.js';
 
 export interface ExpandedStagePoints {
   name: string;
-  /** grid points that kept at least one class */
+  /** distinct grid points that gave at least one new trial */
   points: number;
   trials: TrialSpec[];
 }
@@ -77,6 +77,7 @@ export function expandStage(plan: StagePlan): ExpandedStagePoints {
   const emit = (): void => {
     const values = Object.fromEntries(GRID_PARAMS.map((p) => [p, cur[p].value])) as unknown as ParamValues;
     let kept = false;
+    let added = false;
     for (const cls of values.dataset.classes) {
       if (!keepPoint({ values, cls }, plan.exclude, plan.conditions)) continue;
       if (!kept) checkLevel(values, cur.level.loc);
@@ -104,8 +105,9 @@ export function expandStage(plan: StagePlan): ExpandedStagePoints {
       if (seen.has(key)) continue;
       seen.add(key);
       trials.push({ key, stage: plan.name, params });
+      added = true;
     }
-    if (kept) points++;
+    if (added) points++;
   };
 
   const setCur = (p: GridParam, v: Located<unknown>): void => {

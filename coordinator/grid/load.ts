@@ -28,7 +28,7 @@ export interface ExpandedSweep {
   maxAttempts: number;
   datasets: DatasetDecl[];
   stages: ExpandedStage[];
-  /** grid points per stage (a point is counted when at least one of its classes is kept) */
+  /** distinct grid points per stage (a point counts when it gave at least one trial of that stage) */
   points: Record<string, number>;
   /** all stages in order, deduplicated by key (the first stage wins) */
   trials: TrialSpec[];
