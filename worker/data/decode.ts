@@ -3,7 +3,7 @@
  * to encode PNGs; every resampling step is done by pillow-resample.ts so results match Pillow.
  */
 import { access } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import { DataError, errorMessage } from '../../shared/errors.js';
 import type { RawImage } from './pillow-resample.js';
 
@@ -23,7 +23,7 @@ async function assertReadable(path: string, what: string): Promise<void> {
  */
 export async function decodeImage(path: string, what = 'image'): Promise<RawImage> {
   await assertReadable(path, what);
-  let raw: { data: Buffer; info: sharp.OutputInfo };
+  let raw: { data: Buffer; info: OutputInfo };
   try {
     raw = await sharp(path).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (err) {
@@ -64,4 +64,16 @@ export async function writePng(path: string, rgb: Uint8Array, width: number, hei
   await sharp(rgb, { raw: { width, height, channels } })
     .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toFile(path);
+}
+
+/** Width and height from the file header, without decoding pixels. */
+export async function decodeHeader(path: string, what = 'image'): Promise<{ width: number; height: number }> {
+  await assertReadable(path, what);
+  try {
+    const m = await sharp(path).metadata();
+    if (!m.width || !m.height) throw new Error('no image size in header');
+    return { width: m.width, height: m.height };
+  } catch (err) {
+    throw new DataError(`cannot decode ${what}: ${errorMessage(err)}`, path);
+  }
 }
