@@ -1,0 +1,144 @@
+/**
+ * Ranking metrics with sklearn's semantics: roc_auc_score (roc_curve with drop_intermediate, trapezoid summed
+ * with numpy's pairwise summation, so the value is bit-identical), F1-max over all thresholds, per-defect AUROC.
+ */
+import { ShapeError } from '../../shared/errors.js';
+import { argsortDesc } from './sort.js';
+
+/** numpy's pairwise summation (add.reduce over a contiguous float64 array). */
+export function pairwiseSum(a: Float64Array, off = 0, n = a.length): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[off + i];
+    return res;
+  }
+  if (n <= 128) {
+    const r = [a[off], a[off + 1], a[off + 2], a[off + 3], a[off + 4], a[off + 5], a[off + 6], a[off + 7]];
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += a[off + i + j];
+    let res = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
+    for (; i < n; i++) res += a[off + i];
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, off, n2) + pairwiseSum(a, off + n2, n - n2);
+}
+
+/** Cumulative (fps, tps) at the end of each group of tied scores, in descending score order (sklearn _binary_clf_curve). */
+export interface ClfCurve {
+  fps: Float64Array;
+  tps: Float64Array;
+  thresholds: Float32Array;
+  length: number;
+}
+
+export function binaryClfCurve(labels: Uint8Array, scores: Float32Array, order?: Uint32Array): ClfCurve {
+  const n = scores.length;
+  if (labels.length !== n) throw new ShapeError('labels and scores differ in length', { labels: labels.length, scores: n });
+  const ord = order ?? argsortDesc(scores);
+  const fps = new Float64Array(n);
+  const tps = new Float64Array(n);
+  const thresholds = new Float32Array(n);
+  let tp = 0;
+  let fp = 0;
+  let m = 0;
+  for (let r = 0; r < n; r++) {
+    const i = ord[r];
+    if (labels[i]) tp++;
+    else fp++;
+    if (r === n - 1 || scores[ord[r + 1]] !== scores[i]) {
+      fps[m] = fp;
+      tps[m] = tp;
+      thresholds[m] = scores[i];
+      m++;
+    }
+  }
+  return { fps, tps, thresholds, length: m };
+}
+
+function needBothClasses(c: ClfCurve, what: string): void {
+  const pos = c.tps[c.length - 1];
+  const neg = c.fps[c.length - 1];
+  if (!(pos > 0) || !(neg > 0)) throw new ShapeError(`${what} needs both positive and negative samples`, { positives: pos, negatives: neg });
+}
+
+/** sklearn.metrics.roc_auc_score(labels, scores) for binary labels (nonzero = positive). */
+export function rocAuc(labels: Uint8Array, scores: Float32Array, order?: Uint32Array): number {
+  const c = binaryClfCurve(labels, scores, order);
+  needBothClasses(c, 'AUROC');
+  let { fps, tps } = c;
+  let m = c.length;
+  if (m > 2) {
+    // drop_intermediate: keep the ends and every point where either second difference is non-zero
+    const f2 = new Float64Array(m);
+    const t2 = new Float64Array(m);
+    let k = 0;
+    for (let i = 0; i < m; i++) {
+      const keep = i === 0 || i === m - 1 || fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0;
+      if (keep) {
+        f2[k] = fps[i];
+        t2[k] = tps[i];
+        k++;
+      }
+    }
+    fps = f2;
+    tps = t2;
+    m = k;
+  }
+  const fLast = fps[m - 1];
+  const tLast = tps[m - 1];
+  // points: (0,0) then the m kept points
+  const terms = new Float64Array(m);
+  let fPrev = 0;
+  let tPrev = 0;
+  for (let i = 0; i < m; i++) {
+    const f = fps[i] / fLast;
+    const t = tps[i] / tLast;
+    terms[i] = ((f - fPrev) * (t + tPrev)) / 2.0;
+    fPrev = f;
+    tPrev = t;
+  }
+  return pairwiseSum(terms);
+}
+
+/** Best F1 over every threshold (predict positive when score >= threshold), as from sklearn's precision_recall_curve. */
+export function f1Max(labels: Uint8Array, scores: Float32Array, order?: Uint32Array): { f1: number; threshold: number } {
+  const c = binaryClfCurve(labels, scores, order);
+  needBothClasses(c, 'F1');
+  const P = c.tps[c.length - 1];
+  let best = -1;
+  let thr = Number.NaN;
+  for (let i = 0; i < c.length; i++) {
+    const tp = c.tps[i];
+    const precision = tp / (tp + c.fps[i]);
+    const recall = tp / P;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    if (f1 >= best) {
+      best = f1;
+      thr = c.thresholds[i];
+    }
+    if (tp === P) break; // sklearn stops at full recall
+  }
+  return { f1: best, threshold: thr };
+}
+
+/** Image AUROC of each defect type against the normal ('good') images. */
+export function perDefectAuroc(defects: readonly string[], imageScores: Float32Array): Record<string, number> {
+  if (defects.length !== imageScores.length)
+    throw new ShapeError('defects and image scores differ in length', { defects: defects.length, scores: imageScores.length });
+  const good: number[] = [];
+  const byType = new Map<string, number[]>();
+  defects.forEach((d, i) => {
+    if (d === 'good') good.push(i);
+    else byType.set(d, [...(byType.get(d) ?? []), i]);
+  });
+  const out: Record<string, number> = {};
+  for (const [d, idx] of [...byType.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const all = [...good, ...idx];
+    const labels = Uint8Array.from(all, (_, j) => (j < good.length ? 0 : 1));
+    const s = Float32Array.from(all, (i) => imageScores[i]);
+    out[d] = rocAuc(labels, s);
+  }
+  return out;
+}
