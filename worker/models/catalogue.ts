@@ -12,8 +12,8 @@ export function backboneGraph(b: Backbone): BackboneGraph {
   let g: BackboneGraph;
   if (b in RESNET_CONFIGS) g = resnetGraph(b, RESNET_CONFIGS[b as keyof typeof RESNET_CONFIGS]);
   else {
-    const [w, d] = EFFICIENTNET_SCALES[b as keyof typeof EFFICIENTNET_SCALES];
-    g = efficientnetGraph(b, w, d);
+    const [w, d, eps] = EFFICIENTNET_SCALES[b as keyof typeof EFFICIENTNET_SCALES];
+    g = efficientnetGraph(b, w, d, eps);
   }
   const want = BACKBONE_TAPS[b];
   if (want.length !== g.taps.length || want.some((t, i) => t.module !== g.taps[i].module || t.channels !== g.taps[i].channels || t.size * g.taps[i].stride !== 224)) {

@@ -4,16 +4,19 @@
  */
 import type { BackboneGraph, GraphNode } from './graph.js';
 
-/** [width multiplier, depth multiplier] per variant */
+/**
+ * [width multiplier, depth multiplier, batch-norm eps] per variant. torchvision builds B5 and B6 (ported from
+ * lukemelas' weights) with BatchNorm2d(eps=1e-3); B0..B4 use the default 1e-5.
+ */
 export const EFFICIENTNET_SCALES = {
-  'efficientnet-b0': [1.0, 1.0],
-  'efficientnet-b1': [1.0, 1.1],
-  'efficientnet-b2': [1.1, 1.2],
-  'efficientnet-b3': [1.2, 1.4],
-  'efficientnet-b4': [1.4, 1.8],
-  'efficientnet-b5': [1.6, 2.2],
-  'efficientnet-b6': [1.8, 2.6],
-} as const satisfies Record<string, readonly [number, number]>;
+  'efficientnet-b0': [1.0, 1.0, 1e-5],
+  'efficientnet-b1': [1.0, 1.1, 1e-5],
+  'efficientnet-b2': [1.1, 1.2, 1e-5],
+  'efficientnet-b3': [1.2, 1.4, 1e-5],
+  'efficientnet-b4': [1.4, 1.8, 1e-5],
+  'efficientnet-b5': [1.6, 2.2, 1e-3],
+  'efficientnet-b6': [1.8, 2.6, 1e-3],
+} as const satisfies Record<string, readonly [number, number, number]>;
 
 /** torchvision's MBConv table for B0: expand ratio, kernel, stride, in, out, layers (stages 1..7). */
 const STAGES: ReadonlyArray<readonly [number, number, number, number, number, number]> = [
@@ -36,7 +39,7 @@ export function makeDivisible(v: number, divisor = 8): number {
 /** Number of `features` stages built (features.1 .. features.lastStage); the taps are features.3..6. */
 const LAST_STAGE = 6;
 
-export function efficientnetGraph(name: string, width: number, depth: number): BackboneGraph {
+export function efficientnetGraph(name: string, width: number, depth: number, bnEps: number): BackboneGraph {
   const nodes: GraphNode[] = [];
   const ch = (c: number): number => makeDivisible(c * width);
   const stem = ch(32);
@@ -73,7 +76,7 @@ export function efficientnetGraph(name: string, width: number, depth: number): B
     stride *= st;
     if (s + 1 >= 3) taps.push({ module: `features.${s + 1}`, value: x, channels: cout, stride });
   }
-  return { name, input: 'input', nodes, taps, bnEps: 1e-5 };
+  return { name, input: 'input', nodes, taps, bnEps };
 }
 
 /** Rename the output of the last node (used when a block has no residual, so its projection is the block output). */

@@ -2,7 +2,7 @@
  * Seeded weight generation, identical bit for bit in TS and in test/fixtures/make_torchvision_fixtures.py,
  * so parity tests need no committed weights. Each tensor gets its own stream keyed by (seed, tensor name):
  * u_k = mix32(fnv1a(name) ^ mix32(seed), k) / 2^24 in [0, 1), exactly representable in float32.
- * Convolution weights are kaiming-uniform-like; batch norm gets non-trivial running statistics so
+ * Convolution weights are uniform with variance 1/fan_in (LeCun), which keeps deep residual stacks from exploding; batch norm gets non-trivial running statistics so
  * that folding is exercised. These are NOT trained weights: scores are not comparable with published numbers.
  */
 import type { ParamSpec } from '../models/graph.js';
@@ -40,7 +40,7 @@ export function seededTensor(seed: number, p: ParamSpec): Float32Array {
   const n = p.shape.reduce((a, b) => a * b, 1);
   const u = seededUniform(seed, p.name, n);
   const out = new Float32Array(n);
-  const bound = p.fanIn > 0 ? Math.sqrt(6 / p.fanIn) : 0;
+  const bound = p.fanIn > 0 ? Math.sqrt(3 / p.fanIn) : 0;
   for (let i = 0; i < n; i++) {
     const v = u[i];
     switch (p.kind) {
