@@ -72,7 +72,7 @@ export function fakePorts(root: string, classes: Record<string, { train: number;
       createFeatureExtractor(req) {
         return {
           info: { executor: 'fake', version: 'fake 1', device: 'cpu' },
-          weightsId: req.weights,
+          weightsId: req.weights.startsWith('random:') ? `random-init seed ${req.weights.slice(7)}` : req.weights,
           async extract(images: Float32Array, n: number): Promise<FeatureBatch[]> {
             calls.extractImages += n;
             const a = featureBatch(n, 2, 4, 4);

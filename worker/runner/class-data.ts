@@ -100,11 +100,14 @@ async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<Ground
   const n = test.length;
   const labels = new Uint8Array(n);
   const masks = new Uint8Array(n * MAP);
-  for (let i = 0; i < n; i++) {
-    labels[i] = test[i].label;
-    const m = await deps.data.loadMask(test[i].maskPath);
-    if (m.length !== MAP) throw new Error(`mask ${test[i].maskPath ?? '(none)'} has ${m.length} pixels, expected ${MAP}`);
-    masks.set(m, i * MAP);
+  for (let i = 0; i < n; i += 8) {
+    const part = test.slice(i, i + 8);
+    const ms = await Promise.all(part.map((s) => deps.data.loadMask(s.maskPath)));
+    ms.forEach((m, j) => {
+      if (m.length !== MAP) throw new Error(`mask ${part[j].maskPath ?? '(none)'} has ${m.length} pixels, expected ${MAP}`);
+      labels[i + j] = part[j].label;
+      masks.set(m, (i + j) * MAP);
+    });
   }
   return { labels, masks, defects: test.map((s) => s.defect) };
 }

@@ -138,16 +138,16 @@ export interface RunnerPorts {
   engine: EnginePort;
 }
 
-/**
- * Load the real modules. The specifiers are held in variables while the modules are being written in
- * parallel, so a missing module is a runtime error naming it rather than a type error here.
- */
+/** Load the real modules (lazily: they pull in sharp, onnxruntime and the engine). */
 export async function loadDefaultPorts(): Promise<RunnerPorts> {
-  const spec = (p: string): string => new URL(p, import.meta.url).href;
+  // the engine's index is being written in parallel: its specifier is held in a variable until it lands
+  const engineSpec = new URL('../engine/index.js', import.meta.url).href;
   const [data, models, engine] = await Promise.all([
-    import(spec('../data/index.js')) as Promise<DataPort>,
-    import(spec('../models/index.js')) as Promise<ModelsPort>,
-    import(spec('../engine/index.js')) as Promise<EnginePort>,
+    import('../data/index.js'),
+    import('../models/index.js'),
+    import(engineSpec) as Promise<EnginePort>,
   ]);
-  return { data, models, engine };
+  const dataPort: DataPort = data;
+  const modelsPort: ModelsPort = models;
+  return { data: dataPort, models: modelsPort, engine };
 }

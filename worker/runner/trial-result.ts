@@ -66,7 +66,7 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
       code_version: codeVersion(),
       backend: ex.executor,
       device: `${ex.version} ${ex.device}`.trim(),
-      weights: ctx.params.weights.startsWith('random:') ? `random-init seed ${ctx.params.weights.slice(7)}` : ex.weightsId,
+      weights: ex.weightsId,
       dataset_root: ctx.params.root,
       class: ctx.params.class,
     },
