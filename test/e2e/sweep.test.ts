@@ -1,0 +1,168 @@
+/**
+ * End to end: a real (tiny) sweep through `wepadim run`'s orchestration: synthetic data generation, the
+ * store, the gRPC coordinator, worker processes and the engine. Checks that the stored AUROCs equal a direct
+ * engine call on the same inputs, that a rerun from a warm feature cache gives identical numbers, that the
+ * leaderboard is made of those results, and that the CLI works.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openReportDb } from '../../coordinator/report/open.js';
+import { createLogger } from '../../shared/log.js';
+import { METRIC } from '../../shared/result.js';
+import type { TrialParams } from '../../shared/trial.js';
+import { repoRoot } from '../../shared/version.js';
+import { holdoutSplit } from '../../worker/runner/holdout.js';
+import { buildRunReport } from '../../worker/runner/local/summary.js';
+import { runLocalSweep, type LocalRunSummary } from '../../worker/runner/local/run-local.js';
+import { loadDefaultPorts } from '../../worker/runner/ports.js';
+import { selectionNames } from '../../worker/runner/trial-result.js';
+
+const pexec = promisify(execFile);
+const quiet = createLogger({}, { write: () => undefined });
+let work = '';
+let file = '';
+
+const SWEEP = `name: e2e-tiny
+retries: 1
+grid:
+  dataset:
+    kind: folder
+    root: data
+    classes: all
+    synthetic: {classes: [weave, disc], train: 10, test: 8, size: 256, seed: 5}
+  backbone: resnet18
+  weights: random:0
+  wavelet: [haar]
+  level: [1]
+  subbands: [[LL, LH, HL]]
+  sigma: [2.0, 4.0]
+  cov_reg: [0.01]
+  selection: {holdout: 0.5, seed: 7}
+`;
+
+interface Row {
+  key: string;
+  class: string;
+  params: TrialParams;
+  metrics: Record<string, number>;
+}
+
+function storedResults(dbPath: string): Row[] {
+  const db = openReportDb(dbPath);
+  try {
+    const trials = db.prepare("SELECT id, key, class, params_json FROM trials WHERE status = 'done' ORDER BY id").all() as { id: number; key: string; class: string; params_json: string }[];
+    return trials.map((t) => {
+      const ms = db.prepare('SELECT name, value FROM metrics WHERE trial_id = ? AND final = 1').all(t.id) as { name: string; value: number }[];
+      return { key: t.key, class: t.class, params: JSON.parse(t.params_json) as TrialParams, metrics: Object.fromEntries(ms.map((m) => [m.name, m.value])) };
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const run = (runsDir: string, fresh = false): Promise<LocalRunSummary> =>
+  runLocalSweep({ file, runsDir, workers: 1, backend: 'onnx', fresh, signal: new AbortController().signal, log: quiet, stream: process.stderr, pollMs: 200 });
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'wepadim-e2e-'));
+  file = join(work, 'tiny.yaml');
+  writeFileSync(file, SWEEP);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('wepadim run, end to end', () => {
+  let first: LocalRunSummary;
+  let rows: Row[];
+
+  it('runs the sweep through coordinator, gRPC, a worker process and the engine', async () => {
+    first = await run(join(work, 'runs'));
+    expect(first.workerFailures).toEqual([]);
+    expect(first.counts).toMatchObject({ done: 4, failed: 0, pending: 0 });
+    expect(first.generated).toEqual([join(work, 'data')]);
+    rows = storedResults(first.dbPath);
+    expect(rows).toHaveLength(4);
+    for (const r of rows) {
+      expect(r.metrics[METRIC.imageAuroc]).toBeGreaterThanOrEqual(0);
+      expect(r.metrics[METRIC.repImageAuroc]).toBeGreaterThanOrEqual(0);
+      const dir = join(first.artifactsDir, r.key);
+      expect(JSON.parse(readFileSync(join(dir, 'trial.json'), 'utf8')).metrics[METRIC.imageAuroc]).toBe(r.metrics[METRIC.imageAuroc]);
+    }
+    // one class-best per class (per lease) gets anomaly-map PNGs
+    const pngs = rows.flatMap((r) => readdirSync(join(first.artifactsDir, r.key)).filter((n) => n.endsWith('.png')));
+    expect(pngs.length).toBeGreaterThanOrEqual(2 * 4);
+  }, 120_000);
+
+  it('stores the AUROCs that a direct engine call gives on the same inputs', async () => {
+    const ports = await loadDefaultPorts();
+    const ex = await ports.models.createFeatureExtractor({ backbone: 'resnet18', weights: 'random:0', backend: 'onnx', threads: 1 });
+    try {
+      for (const cls of ['weave', 'disc']) {
+        const mine = rows.filter((r) => r.class === cls);
+        const listing = await ports.data.listClass('folder', join(work, 'data'), cls);
+        const tr = await ports.data.loadBatch(listing.train);
+        const te = await ports.data.loadBatch(listing.test);
+        const train = await ex.extract(tr.images, listing.train.length);
+        const test = await ex.extract(te.images, listing.test.length);
+        const masks = new Uint8Array(listing.test.length * 224 * 224);
+        for (let i = 0; i < listing.test.length; i++) masks.set(await ports.data.loadMask(listing.test[i].maskPath), i * 224 * 224);
+        const labels = Uint8Array.from(listing.test.map((s) => s.label));
+        const truth = { labels, masks, defects: listing.test.map((s) => s.defect) };
+        const sel = mine[0].params.selection!;
+        const split = holdoutSplit(labels, sel);
+        const names = selectionNames(sel);
+        for (const r of mine) {
+          const p = r.params;
+          const out = await ports.engine.evaluateDwtGroup({ train, test }, truth, { wavelet: p.wavelet, level: p.level, mode: p.mode, align: p.align },
+            [{ subbands: p.subbands, cov_reg: p.cov_reg, sigma: p.sigma, distance: p.distance, smoothing: p.smoothing }],
+            { subsets: [{ name: names.sel, indices: split.selection }, { name: names.rep, indices: split.report }] });
+          const m = out.outcomes[0].metrics;
+          expect(r.metrics[METRIC.imageAuroc]).toBe(m.image_auroc);
+          expect(r.metrics[METRIC.pixelAuroc]).toBe(m.pixel_auroc);
+          expect(r.metrics[METRIC.aupro]).toBe(m.aupro);
+          expect(r.metrics[METRIC.selImageAuroc]).toBe(m.subsets[names.sel].image_auroc);
+          expect(r.metrics[METRIC.repImageAuroc]).toBe(m.subsets[names.rep].image_auroc);
+        }
+      }
+    } finally {
+      await ex.dispose();
+    }
+  }, 120_000);
+
+  it('gives identical numbers when rerun from a warm feature cache', async () => {
+    const again = await run(join(work, 'runs'), true); // fresh database, same feature cache under runs/.cache
+    expect(again.counts).toMatchObject({ done: 4, failed: 0 });
+    const rows2 = storedResults(again.dbPath);
+    const strip = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time.') && k !== METRIC.peakRssMb));
+    for (const r of rows) expect(strip(rows2.find((x) => x.key === r.key)!.metrics)).toEqual(strip(r.metrics));
+    const details = JSON.parse(readFileSync(join(again.artifactsDir, rows[0].key, 'trial.json'), 'utf8')).details as { cache: { train: string } };
+    expect(details.cache.train).toBe('disk');
+    // the leaderboard is made of these results: the best point's mean is the class mean of its stored values
+    const db = openReportDb(again.dbPath);
+    try {
+      const rep = buildRunReport(db, 'e2e-tiny');
+      const means = [2, 4].map((sigma) => {
+        const xs = rows.filter((r) => r.params.sigma === sigma).map((r) => r.metrics[METRIC.imageAuroc]);
+        return xs.reduce((a, b) => a + b, 0) / xs.length;
+      });
+      expect(rep.image?.points[0].mean).toBeCloseTo(Math.max(...means), 12);
+      expect(rep.image?.points).toHaveLength(2);
+      const best = rep.perClass?.perClass?.entries ?? [];
+      for (const e of best) expect(e.value).toBe(Math.max(...rows.filter((r) => r.class === e.class).map((r) => r.metrics[METRIC.imageAuroc])));
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
+  it('works as a CLI command: resumes (nothing left to run) and prints the leaderboard as JSON', async () => {
+    const { stdout } = await pexec(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'run', file, '--runs-dir', join(work, 'runs'), '--workers', '1', '--json'], { timeout: 60_000 });
+    const j = JSON.parse(stdout) as { counts: { done: number }; leaderboard: { points: unknown[] }; submitted: { added: number } };
+    expect(j.submitted.added).toBe(0);
+    expect(j.counts.done).toBe(4);
+    expect(j.leaderboard.points).toHaveLength(2);
+    expect(existsSync(join(work, 'runs', 'e2e-tiny', 'wepadim.db'))).toBe(true);
+  }, 90_000);
+});
