@@ -92,6 +92,11 @@ export interface ProgressInput extends LeaseRef {
 
 export type ProgressOutcome = 'applied' | 'duplicate' | 'stale';
 
+export interface ProgressResult {
+  outcome: ProgressOutcome;
+  trialKey: string | null;
+}
+
 export interface ExpiredLease {
   trialId: number;
   trialKey: string;

@@ -21,7 +21,7 @@ import type {
   LeaseGroup,
   LeaseRef,
   ProgressInput,
-  ProgressOutcome,
+  ProgressResult,
   WorkerRegistration,
   WorkerRow,
   WorkerState,
@@ -35,6 +35,8 @@ export interface LeaseStore {
   /** Record that the worker is alive (and its caches, when given); returns its state, or null if unknown. */
   touchWorker(workerId: string, now: number, caches?: readonly string[]): WorkerState | null;
   setWorkerState(workerId: string, state: WorkerState): boolean;
+  /** Mark workers silent since before `before` as gone; returns their ids. */
+  markGone(before: number): string[];
   getWorker(workerId: string): WorkerRow | null;
   listWorkers(): WorkerRow[];
   /** Lease up to `max` pending trials sharing one feature_key, preferring the worker's caches; null when none. */
@@ -47,7 +49,7 @@ export interface LeaseStore {
   expire(now: number): ExpiredLease[];
   /** Cancel a sweep (by name) or the trials with this key. */
   cancel(target: string, now: number): CancelOutcome;
-  appendProgress(workerId: string, updates: readonly ProgressInput[], now: number): ProgressOutcome[];
+  appendProgress(workerId: string, updates: readonly ProgressInput[], now: number): ProgressResult[];
   hasPending(): boolean;
   /** Trials leased or running, for one worker or all. */
   activeLeases(workerId?: string): number;
@@ -97,9 +99,12 @@ export class SqliteLeaseStore implements LeaseStore {
            backend = excluded.backend, memory_mb = excluded.memory_mb, caches_json = excluded.caches_json,
            state = 'active', last_heartbeat = excluded.last_heartbeat`,
       ),
-      touchWorker: db.prepare('UPDATE workers SET last_heartbeat = ? WHERE id = ? RETURNING state'),
-      touchWorkerCaches: db.prepare('UPDATE workers SET last_heartbeat = ?, caches_json = ? WHERE id = ? RETURNING state'),
+      touchWorker: db.prepare(`UPDATE workers SET last_heartbeat = ?, state = CASE state WHEN 'gone' THEN 'active' ELSE state END WHERE id = ? RETURNING state`),
+      touchWorkerCaches: db.prepare(
+        `UPDATE workers SET last_heartbeat = ?, caches_json = ?, state = CASE state WHEN 'gone' THEN 'active' ELSE state END WHERE id = ? RETURNING state`,
+      ),
       setWorkerState: db.prepare('UPDATE workers SET state = ? WHERE id = ?'),
+      markGone: db.prepare(`UPDATE workers SET state = 'gone' WHERE state != 'gone' AND last_heartbeat < ? RETURNING id`),
       getWorker: db.prepare('SELECT * FROM workers WHERE id = ?'),
       listWorkers: db.prepare('SELECT * FROM workers ORDER BY id'),
       hasPendingFeature: db.prepare(`SELECT 1 FROM trials WHERE status = 'pending' AND feature_key = ? LIMIT 1`),
@@ -153,6 +158,10 @@ export class SqliteLeaseStore implements LeaseStore {
 
   setWorkerState(workerId: string, state: WorkerState): boolean {
     return this.s.setWorkerState.run(state, workerId).changes > 0;
+  }
+
+  markGone(before: number): string[] {
+    return (this.s.markGone.all(before) as { id: string }[]).map((r) => r.id);
   }
 
   getWorker(workerId: string): WorkerRow | null {
@@ -248,17 +257,18 @@ export class SqliteLeaseStore implements LeaseStore {
     return this.db.transaction(() => this.fin.cancel(target, now))();
   }
 
-  appendProgress(workerId: string, updates: readonly ProgressInput[], now: number): ProgressOutcome[] {
-    return this.db.transaction((): ProgressOutcome[] =>
-      updates.map((u): ProgressOutcome => {
+  appendProgress(workerId: string, updates: readonly ProgressInput[], now: number): ProgressResult[] {
+    return this.db.transaction((): ProgressResult[] =>
+      updates.map((u): ProgressResult => {
         const found = this.fin.check(u);
-        if (!found.ok) return 'stale';
+        if (!found.ok) return { outcome: 'stale', trialKey: found.row?.key ?? null };
+        const trialKey = found.row.key;
         const attemptId = found.row.attemptId;
         const cur = this.s.cursorGet.get(attemptId) as { last_seq: number } | undefined;
-        if (cur && u.seq <= cur.last_seq) return 'duplicate';
+        if (cur && u.seq <= cur.last_seq) return { outcome: 'duplicate', trialKey };
         for (const [name, value] of Object.entries(u.values)) this.s.insProgressMetric.run(found.row.trialId, attemptId, name, value, u.seq, now);
         this.s.cursorSet.run(attemptId, u.seq);
-        return 'applied';
+        return { outcome: 'applied', trialKey };
       }),
     )();
   }

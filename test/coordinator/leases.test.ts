@@ -128,14 +128,14 @@ describe('SqliteLeaseStore lease life', () => {
     const store = new SqliteLeaseStore(db);
     const l = store.acquire('w', 1, [], 0, TTL)!.trials[0];
     const u = (seq: number) => ({ ...l, seq, phase: 'fit', done: seq, total: 3, values: { 'partial.auroc': seq / 10 } });
-    expect(store.appendProgress('w', [u(1), u(2)], 1)).toEqual(['applied', 'applied']);
-    expect(store.appendProgress('w', [u(1), u(2), u(3)], 2)).toEqual(['duplicate', 'duplicate', 'applied']);
+    expect(store.appendProgress('w', [u(1), u(2)], 1).map((r) => r.outcome)).toEqual(['applied', 'applied']);
+    expect(store.appendProgress('w', [u(1), u(2), u(3)], 2).map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'applied']);
     expect(db.prepare('SELECT step, value FROM metrics WHERE final = 0 ORDER BY step').all()).toEqual([
       { step: 1, value: 0.1 },
       { step: 2, value: 0.2 },
       { step: 3, value: 0.3 },
     ]);
-    expect(store.appendProgress('w', [{ ...u(4), fencingToken: 9 }], 3)).toEqual(['stale']);
+    expect(store.appendProgress('w', [{ ...u(4), fencingToken: 9 }], 3)).toEqual([{ outcome: 'stale', trialKey: 't' }]);
   });
 
   it('cancel by sweep name or trial key reports the leases to interrupt', () => {

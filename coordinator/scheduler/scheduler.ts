@@ -1,0 +1,120 @@
+/**
+ * The scheduler around the lease store: long-polled acquire (waiters wake when trials become pending
+ * or new ones appear), idempotent retries of an acquire by request id, and the periodic expiry sweep
+ * that requeues trials whose heartbeats stopped.
+ */
+import type { LeaseStore } from '../store/leases.js';
+import type { ExpiredLease, LeaseGroup } from './lease-types.js';
+
+export interface SchedulerOptions {
+  leaseTtlMs: number;
+  /** how often expired leases are swept (default: ttl / 4, at most 1 s) */
+  expirySweepMs?: number;
+  /** how often a waiting acquire re-checks the store for trials added by another process */
+  pollMs?: number;
+  now?: () => number;
+}
+
+export interface AcquireWish {
+  workerId: string;
+  max: number;
+  caches: readonly string[];
+  waitMs: number;
+  /** a retry with the same id gets the same group back */
+  requestId: string;
+  signal?: AbortSignal;
+}
+
+export class Scheduler {
+  private readonly waiters = new Set<() => void>();
+  private readonly lastGrant = new Map<string, { requestId: string; group: LeaseGroup | null }>();
+  private timer: NodeJS.Timeout | null = null;
+  private leasing = true;
+  readonly now: () => number;
+
+  constructor(
+    readonly store: LeaseStore,
+    private readonly opts: SchedulerOptions,
+    private readonly onExpired: (e: ExpiredLease[]) => void = () => {},
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  start(): void {
+    const every = this.opts.expirySweepMs ?? Math.max(20, Math.min(1000, Math.floor(this.opts.leaseTtlMs / 4)));
+    this.timer = setInterval(() => this.sweep(), every);
+    this.timer.unref();
+  }
+
+  /** Expire overdue leases now; wakes waiting acquires when trials went back to pending. */
+  sweep(): ExpiredLease[] {
+    const expired = this.store.expire(this.now());
+    if (expired.length) {
+      this.onExpired(expired);
+      if (expired.some((e) => e.status === 'pending')) this.wake();
+    }
+    return expired;
+  }
+
+  /** Stop granting leases (graceful shutdown); waiting acquires return empty at once. */
+  stopLeasing(): void {
+    this.leasing = false;
+    this.wake();
+  }
+
+  get isLeasing(): boolean {
+    return this.leasing;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.stopLeasing();
+  }
+
+  /** Trials became pending (requeue, submit): let waiting acquires look again. */
+  wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  private grant(w: AcquireWish): LeaseGroup | null {
+    if (!this.leasing) return null;
+    const state = this.store.getWorker(w.workerId)?.state;
+    if (state !== 'active') return null;
+    return this.store.acquire(w.workerId, w.max, w.caches, this.now(), this.opts.leaseTtlMs);
+  }
+
+  /** Lease a group, waiting up to waitMs for work. Returns null when none came (or leasing stopped). */
+  async acquire(w: AcquireWish): Promise<LeaseGroup | null> {
+    const prev = this.lastGrant.get(w.workerId);
+    if (w.requestId && prev && prev.requestId === w.requestId) return prev.group;
+    const deadline = this.now() + w.waitMs;
+    let group = this.grant(w);
+    while (!group && this.leasing && !w.signal?.aborted && this.now() < deadline) {
+      await this.waitForWork(Math.min(deadline - this.now(), this.opts.pollMs ?? 250), w.signal);
+      if (w.signal?.aborted) break;
+      group = this.grant(w);
+    }
+    // kept even when the caller went away meanwhile: its retry with the same id gets this group
+    if (w.requestId) this.lastGrant.set(w.workerId, { requestId: w.requestId, group });
+    return group;
+  }
+
+  private waitForWork(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, Math.max(0, ms));
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  forgetWorker(workerId: string): void {
+    this.lastGrant.delete(workerId);
+  }
+}

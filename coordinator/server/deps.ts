@@ -1,0 +1,23 @@
+/** What the RPC handlers share: the store, the scheduler, open control streams, events and settings. */
+import type { LeaseStore } from '../store/leases.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { ControlHub } from './control-hub.js';
+import type { CoordinatorEventEmitter } from './events.js';
+import type { GuardContext } from './guard.js';
+
+export interface ServerSettings {
+  leaseTtlMs: number;
+  /** longest an Acquire is held when no work is pending */
+  acquireWaitMs: number;
+  maxMessageBytes: number;
+}
+
+export interface ServerDeps {
+  store: LeaseStore;
+  scheduler: Scheduler;
+  hub: ControlHub;
+  events: CoordinatorEventEmitter;
+  guard: GuardContext;
+  settings: ServerSettings;
+  isShuttingDown(): boolean;
+}

@@ -1,0 +1,132 @@
+/**
+ * The coordinator: the only process that writes the SQLite file. Serves wepadim.v1 over gRPC (TLS or
+ * loopback plaintext, bearer token on every call), leases groups of trials to workers, expires silent
+ * leases and shuts down gracefully (stop leasing, let running trials finish up to a grace period).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { createLogger, type Logger } from '../../shared/log.js';
+import { KEEPALIVE_OPTIONS, coordinatorService } from '../../proto/load.js';
+import { openDatabase } from '../store/db.js';
+import { SqliteLeaseStore } from '../store/leases.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { checkListenSecurity, formatHostPort, parseHostPort, serverCredentials, type TlsMaterial } from '../auth/transport.js';
+import { ControlHub } from './control-hub.js';
+import { CoordinatorEventEmitter } from './events.js';
+import { guardedService } from './guard.js';
+import type { ServerDeps } from './deps.js';
+import { workerHandlers } from './handlers-worker.js';
+import { streamHandlers } from './handlers-streams.js';
+import { adminHandlers } from './handlers-admin.js';
+import type { CoordinatorHandlers } from '../../proto/load.js';
+
+export { CoordinatorEventEmitter } from './events.js';
+export type { CoordinatorEvents } from './events.js';
+
+export interface CoordinatorOptions {
+  dbPath: string;
+  /** host:port; port 0 = ephemeral */
+  listen: string;
+  auth: { token: string | null; tls: TlsMaterial | null; insecure: boolean; forceInsecure?: boolean };
+  leaseTtlMs?: number;
+  acquireWaitMs?: number;
+  maxMessageBytes?: number;
+  shutdownGraceMs?: number;
+  /** overrides each trial's max_attempts */
+  maxAttempts?: number;
+  log?: Logger;
+}
+
+export interface RunningCoordinator {
+  /** host:port actually bound */
+  address: string;
+  events: CoordinatorEventEmitter;
+  /** Stop leasing, wait for leased/running trials up to graceMs, then close streams, server and database. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export const DEFAULTS = { leaseTtlMs: 30_000, acquireWaitMs: 10_000, maxMessageBytes: 4 * 1024 * 1024, shutdownGraceMs: 60_000 } as const;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
+  const listen = parseHostPort(opts.listen);
+  checkListenSecurity(listen, { tls: opts.auth.tls !== null, insecure: opts.auth.insecure, forceInsecure: opts.auth.forceInsecure, token: opts.auth.token !== null });
+  const settings = {
+    leaseTtlMs: opts.leaseTtlMs ?? DEFAULTS.leaseTtlMs,
+    acquireWaitMs: opts.acquireWaitMs ?? Math.min(DEFAULTS.acquireWaitMs, Math.floor((opts.leaseTtlMs ?? DEFAULTS.leaseTtlMs) / 2)),
+    maxMessageBytes: opts.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
+  };
+  const log = opts.log ?? createLogger({ component: 'coordinator' });
+  const db = openDatabase(opts.dbPath);
+  const store = new SqliteLeaseStore(db, opts.maxAttempts === undefined ? {} : { maxAttempts: opts.maxAttempts });
+  const events = new CoordinatorEventEmitter();
+  const scheduler = new Scheduler(store, { leaseTtlMs: settings.leaseTtlMs }, (expired) => {
+    for (const e of expired) {
+      log.warn('lease expired', { trial: e.trialKey, worker: e.workerId, trial_status: e.status });
+      events.emit('finished', { workerId: e.workerId, trialKey: e.trialKey, status: e.status === 'pending' ? 'requeued' : 'failed' });
+    }
+  });
+  const hub = new ControlHub();
+  let shuttingDown = false;
+  const deps: ServerDeps = { store, scheduler, hub, events, guard: { token: opts.auth.token, log }, settings, isShuttingDown: () => shuttingDown };
+  const handlers: CoordinatorHandlers = { ...workerHandlers(deps), ...streamHandlers(deps), ...adminHandlers(deps) };
+
+  const server = new grpc.Server({
+    // hard cap; messages above maxMessageBytes (and below this) get INVALID_ARGUMENT from the guard
+    'grpc.max_receive_message_length': Math.max(4 * settings.maxMessageBytes, 16 * 1024 * 1024),
+    'grpc.keepalive_time_ms': KEEPALIVE_OPTIONS['grpc.keepalive_time_ms'],
+    'grpc.keepalive_timeout_ms': KEEPALIVE_OPTIONS['grpc.keepalive_timeout_ms'],
+  });
+  server.addService(guardedService(coordinatorService(), settings.maxMessageBytes), handlers);
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(formatHostPort(listen), serverCredentials(opts.auth.tls), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  scheduler.sweep(); // leases left by a previous run that expired meanwhile
+  scheduler.start();
+  const goneTimer = setInterval(() => {
+    for (const id of store.markGone(scheduler.now() - 3 * settings.leaseTtlMs)) events.emit('worker', { workerId: id, state: 'gone' });
+  }, settings.leaseTtlMs);
+  goneTimer.unref();
+  const address = formatHostPort({ host: listen.host, port });
+  log.info('coordinator listening', { address, tls: opts.auth.tls !== null, mtls: opts.auth.tls?.ca !== undefined, db: opts.dbPath });
+
+  let stopping: Promise<void> | null = null;
+  const stop = (graceMs = opts.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs): Promise<void> => {
+    stopping ??= (async () => {
+      shuttingDown = true;
+      scheduler.stopLeasing();
+      const until = Date.now() + graceMs;
+      let active = store.activeLeases();
+      if (active > 0) log.info('shutting down: waiting for running trials', { active, grace_ms: graceMs });
+      while (active > 0 && Date.now() < until) {
+        await sleep(Math.min(100, Math.max(1, until - Date.now())));
+        active = store.activeLeases();
+      }
+      if (active > 0) log.warn('grace period over; trials still leased will expire and requeue', { active });
+      scheduler.stop();
+      clearInterval(goneTimer);
+      hub.endAll();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      events.removeAllListeners();
+      db.close();
+      log.info('coordinator stopped');
+    })();
+    return stopping;
+  };
+  return { address, events, stop };
+}
