@@ -12,9 +12,25 @@ export function paramCell(v: unknown): string | number {
   return String(v);
 }
 
-/** Parameter keys whose value differs between the given points, in the points' key order. */
+/** Human text for a parameter value: numbers as written (1e-5, not 0.0000). */
+export function paramText(v: unknown): string {
+  return String(paramCell(v));
+}
+
+/** Display order of parameters: the grid's loop order (outermost first), then anything else. */
+const DISPLAY_ORDER = [
+  'dataset', 'root', 'backbone', 'objective', 'synthetic', 'weights', 'wavelet', 'level', 'mode', 'align',
+  'subbands', 'distance', 'smoothing', 'sigma', 'cov_reg', 'selection',
+];
+
+const rankOf = (k: string): number => {
+  const i = DISPLAY_ORDER.indexOf(k);
+  return i < 0 ? DISPLAY_ORDER.length : i;
+};
+
+/** Parameter keys whose value differs between the given points, in display order. */
 export function varyingKeys(points: readonly Record<string, unknown>[]): string[] {
   if (points.length === 0) return [];
-  const keys = Object.keys(points[0]);
-  return keys.filter((k) => new Set(points.map((p) => JSON.stringify(p[k]))).size > 1);
+  const keys = [...new Set(points.flatMap((p) => Object.keys(p)))];
+  return keys.filter((k) => new Set(points.map((p) => JSON.stringify(p[k]))).size > 1).sort((a, b) => rankOf(a) - rankOf(b) || a.localeCompare(b));
 }

@@ -33,7 +33,7 @@ describe('leaderboard, class mean per grid point', () => {
         expect([p.classes, p.trials, p.firstTrialId]).toEqual([exp[i].n, exp[i].trials, exp[i].firstId]);
       });
       expect(lb.points.slice(-2).every((p) => !p.complete && p.classes === 3)).toBe(true);
-      expect(lb.varying).toEqual(['cov_reg', 'sigma', 'wavelet']);
+      expect(lb.varying).toEqual(['wavelet', 'sigma', 'cov_reg']);
     }
   });
 
@@ -48,7 +48,7 @@ describe('leaderboard, class mean per grid point', () => {
     const exp = expectedRanking(sweep.trials, seeded, 'image_auroc', keep);
     expect(f.points.map((p) => p.params)).toEqual(exp.map((e) => e.point));
     expect(f.points.every((p) => p.params.wavelet === 'db4' && p.trials === 2)).toBe(true);
-    expect(f.varying).toEqual(['cov_reg', 'sigma']);
+    expect(f.varying).toEqual(['sigma', 'cov_reg']);
     expect(buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', filters: parseFilters(['sigma=3']) }).points).toEqual([]);
   });
 

@@ -1,0 +1,52 @@
+/** `wepadim leaderboard SWEEP`: rank grid points by class mean, or list the best per class; marginals; honest selection. */
+import type { Argv, CommandModule } from 'yargs';
+import { orderOf, withSelection, writeJson, writeOut, type SelectArgs } from '../../coordinator/report/cli-support.js';
+
+interface LeaderboardArgs extends SelectArgs {
+  'per-class': boolean;
+  top?: number;
+  marginals: boolean;
+  digits: number;
+}
+
+async function handler(args: LeaderboardArgs): Promise<void> {
+  const { resolveDbPath } = await import('../../coordinator/store/index.js');
+  const { openReportDb } = await import('../../coordinator/report/open.js');
+  const { parseFilters } = await import('../../coordinator/report/filters.js');
+  const { buildLeaderboard } = await import('../../coordinator/report/leaderboard.js');
+  const { leaderboardText } = await import('../../coordinator/report/leaderboard-view.js');
+  const filters = parseFilters(args.where ?? []);
+  const db = openReportDb(resolveDbPath(args.db));
+  try {
+    const lb = buildLeaderboard(db, {
+      sweep: args.sweep,
+      metric: args.metric,
+      mode: args['per-class'] ? 'per-class' : 'mean',
+      top: args.top,
+      filters,
+      completeOnly: args.complete,
+      order: orderOf(args.order),
+    });
+    if (!args.marginals) lb.marginals = [];
+    if (args.json) return writeJson(lb);
+    writeOut(leaderboardText(lb, args.digits));
+  } finally {
+    db.close();
+  }
+}
+
+export const command: CommandModule<object, LeaderboardArgs> = {
+  command: 'leaderboard <sweep>',
+  describe: "Rank a sweep's grid points by class-mean metric, or show the best trials per class",
+  builder: (y: Argv) =>
+    withSelection(y)
+      .option('per-class', { type: 'boolean', default: false, describe: 'best trials per class (the per-class optimized numbers) instead of class means' })
+      .option('top', { type: 'number', describe: 'how many points (default 10), or trials per class with --per-class (default 1)' })
+      .option('marginals', { type: 'boolean', default: true, describe: 'show per-parameter marginal means (--no-marginals to hide)' })
+      .option('digits', { type: 'number', default: 4, describe: 'decimals in the human table' })
+      .example('$0 leaderboard demo', 'top 10 grid points by class-mean image AUROC')
+      .example('$0 leaderboard demo --metric pixel_auroc --per-class --top 3', 'the 3 best trials of every class by pixel AUROC')
+      .example('$0 leaderboard demo --where wavelet=haar,sym4 --where subbands=LL+LH+HL --complete', 'filtered, complete points only')
+      .example('$0 leaderboard demo --json | jq .points[0]', 'the winner as JSON') as unknown as Argv<LeaderboardArgs>,
+  handler,
+};

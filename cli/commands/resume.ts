@@ -1,0 +1,40 @@
+/** `wepadim resume SWEEP`: put failed trials and trials with an expired lease back to pending, within the retry limit. */
+import type { Argv, CommandModule } from 'yargs';
+import { withDb, writeJson, writeOut, type DbArgs } from '../../coordinator/report/cli-support.js';
+
+interface ResumeArgs extends DbArgs {
+  sweep: string;
+  'max-attempts'?: number;
+  json: boolean;
+}
+
+async function handler(args: ResumeArgs): Promise<void> {
+  const { SweepStore, resolveDbPath } = await import('../../coordinator/store/index.js');
+  const store = SweepStore.open(resolveDbPath(args.db));
+  try {
+    const r = store.resume(args.sweep, { maxAttempts: args['max-attempts'] });
+    if (args.json) return writeJson({ sweep: args.sweep, ...r });
+    writeOut(
+      `sweep ${args.sweep}: re-queued ${r.requeued} trial(s) (${r.requeued - r.expired} failed, ${r.expired} with an expired lease)` +
+        (r.exhausted ? `; ${r.exhausted} left failed: attempts used up (raise with --max-attempts)` : '') +
+        '\n',
+    );
+  } finally {
+    store.close();
+  }
+}
+
+export const command: CommandModule<object, ResumeArgs> = {
+  command: 'resume <sweep>',
+  describe: 'Re-queue failed and lease-expired trials of a sweep, within their retry limit',
+  builder: (y: Argv) =>
+    withDb(
+      y
+        .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep name' })
+        .option('max-attempts', { type: 'number', describe: 'new retry limit for the re-queued trials (default: their own, from the sweep file)' })
+        .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
+    )
+      .example('$0 resume demo', 're-queue what failed or was abandoned')
+      .example('$0 resume demo --max-attempts 5', 'also give trials that used up their 3 attempts two more') as unknown as Argv<ResumeArgs>,
+  handler,
+};

@@ -1,0 +1,62 @@
+/** `wepadim status SWEEP`: trial counts by state, rate, ETA, workers and their last heartbeat, latest failures. */
+import type { Argv, CommandModule } from 'yargs';
+import { withDb, writeJson, writeOut, type DbArgs } from '../../coordinator/report/cli-support.js';
+
+interface StatusArgs extends DbArgs {
+  sweep: string;
+  window: number;
+  json: boolean;
+}
+
+async function handler(args: StatusArgs): Promise<void> {
+  const { resolveDbPath } = await import('../../coordinator/store/index.js');
+  const { openReportDb } = await import('../../coordinator/report/open.js');
+  const { sweepStatus } = await import('../../coordinator/report/status.js');
+  const { renderTable } = await import('../../shared/table.js');
+  const { formatDuration } = await import('../../shared/progress.js');
+  const { UserError } = await import('../../shared/errors.js');
+  if (!(args.window > 0)) throw new UserError(`--window must be a positive number of minutes, got ${args.window}`);
+  const db = openReportDb(resolveDbPath(args.db));
+  try {
+    const st = sweepStatus(db, args.sweep, { windowMs: args.window * 60_000 });
+    if (args.json) return writeJson(st);
+    const c = st.counts;
+    const pct = st.total ? ((100 * st.finished) / st.total).toFixed(1) : '0.0';
+    const lines = [
+      `Sweep ${st.sweep}: ${st.total} trials, ${st.finished} finished (${pct}%)`,
+      renderTable([{ pending: c.pending, leased: c.leased, running: c.running, done: c.done, failed: c.failed, cancelled: c.cancelled }]),
+      st.ratePerMin === null
+        ? 'rate: none finished in the window yet; ETA unknown'
+        : `rate: ${st.ratePerMin.toFixed(2)} trials/min over the last ${formatDuration(st.rateWindowS)}; ETA ${formatDuration(st.etaS ?? NaN)}`,
+    ];
+    if (st.workers.length) {
+      lines.push(
+        '',
+        renderTable(
+          st.workers.map((w) => ({ worker: w.id, host: w.host, gpu: w.gpu, backend: w.backend, state: w.state, heartbeat: `${formatDuration(w.heartbeatAgeS)} ago`, active: w.active })),
+        ),
+      );
+    } else lines.push('', 'no workers registered');
+    if (st.failures.length) {
+      lines.push('', 'latest failures:', renderTable(st.failures.map((f) => ({ trial: f.trialId, class: f.class, attempts: f.attempts, error: f.error.split('\n')[0].slice(0, 100) }))));
+    }
+    writeOut(lines.join('\n') + '\n');
+  } finally {
+    db.close();
+  }
+}
+
+export const command: CommandModule<object, StatusArgs> = {
+  command: 'status <sweep>',
+  describe: 'Trial counts by state, completion rate, ETA, and workers with their last heartbeat',
+  builder: (y: Argv) =>
+    withDb(
+      y
+        .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep name' })
+        .option('window', { type: 'number', default: 15, describe: 'minutes to look back for the rate' })
+        .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
+    )
+      .example('$0 status demo', 'how far along, how fast, who is working')
+      .example('$0 status demo --window 60 --json', 'rate over the last hour, as JSON') as unknown as Argv<StatusArgs>,
+  handler,
+};

@@ -1,0 +1,54 @@
+/**
+ * `wepadim submit FILE`: expand a sweep file and store its trials. Re-submitting adds nothing; an edited
+ * grid adds only the new trials and keeps everything already stored (resume and extend).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { withDb, writeJson, writeOut, type DbArgs } from '../../coordinator/report/cli-support.js';
+
+interface SubmitArgs extends DbArgs {
+  file: string;
+  stage?: string[];
+  'dry-run': boolean;
+  json: boolean;
+}
+
+async function handler(args: SubmitArgs): Promise<void> {
+  const { loadSweepFile } = await import('../../coordinator/grid/index.js');
+  const { SweepStore, resolveDbPath } = await import('../../coordinator/store/index.js');
+  const sweep = loadSweepFile(args.file, { stages: args.stage });
+  const path = resolveDbPath(args.db);
+  const store = SweepStore.open(path);
+  try {
+    const r = store.submit(sweep, { dryRun: args['dry-run'] });
+    if (args.json) {
+      writeJson({ sweep: sweep.name, db: path, dryRun: args['dry-run'], ...r });
+      return;
+    }
+    const verb = args['dry-run'] ? 'would add' : 'added';
+    const what = r.created ? 'new sweep' : r.sourceChanged ? 'sweep (grid changed)' : 'sweep (unchanged)';
+    writeOut(
+      `${what} ${sweep.name}: ${verb} ${r.added} trial(s), ${r.existing} already stored, ${r.total} in total` +
+        `${args['dry-run'] ? ' (dry run: nothing written)' : ''}\n` +
+        `database: ${path}\n`,
+    );
+  } finally {
+    store.close();
+  }
+}
+
+export const command: CommandModule<object, SubmitArgs> = {
+  command: 'submit <file>',
+  describe: 'Store the trials of a sweep file; re-submitting adds only new grid points',
+  builder: (y: Argv) =>
+    withDb(
+      y
+        .positional('file', { type: 'string', demandOption: true, describe: 'sweep YAML file' })
+        .option('stage', { type: 'string', array: true, describe: 'submit only these stages (repeatable)' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be added; write nothing' })
+        .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
+    )
+      .example('$0 submit configs/demo.yaml', 'create the sweep "demo" with its 144 trials')
+      .example('$0 submit configs/demo.yaml --dry-run', 'after editing the grid: how many trials would be added')
+      .example('$0 submit configs/phase1-reduced.yaml --db runs/phase1.db --json', 'another database, JSON output') as unknown as Argv<SubmitArgs>,
+  handler,
+};
