@@ -9,7 +9,7 @@ import { BACKBONE_TAPS, type Backbone } from '../../shared/backbones.js';
 import { canonicalParams, trialKey, type SyntheticSpec, type TrialParams, type TrialSpec } from '../../shared/trial.js';
 import { llSize, type DwtMode, type Wavelet } from '../../shared/wavelets.js';
 import { fail, type Loc } from './located.js';
-import { DEFAULTS, GRID_PARAMS, type GridParam, type Located, type ParamValues } from './params.js';
+import { DEFAULTS, GRID_PARAMS, MAX_LEVEL, type GridParam, type Located, type ParamValues } from './params.js';
 import { keepPoint } from './rules.js';
 import type { StagePlan } from './stage.js';
 
@@ -20,12 +20,15 @@ export interface ExpandedStagePoints {
   trials: TrialSpec[];
 }
 
+/** A stage expanding to more trials than this is almost surely a mistake (and would exhaust memory). */
+export const MAX_STAGE_TRIALS = 2_000_000;
+
 const SYNTHETIC_DEFAULT: SyntheticSpec = { sleep_ms: 0, fail_rate: 0, seed: 0 };
 
 /** The deepest level at which every hooked map of the backbone still has an LL band. */
 export function maxLevel(backbone: Backbone, wavelet: Wavelet, mode: DwtMode): number {
   let j = 0;
-  while (j < 16 && BACKBONE_TAPS[backbone].every((t) => llSize(t.size, wavelet, j + 1, mode) !== null)) j++;
+  while (j < MAX_LEVEL && BACKBONE_TAPS[backbone].every((t) => llSize(t.size, wavelet, j + 1, mode) !== null)) j++;
   return j;
 }
 
@@ -104,6 +107,7 @@ export function expandStage(plan: StagePlan): ExpandedStagePoints {
       const key = trialKey(params);
       if (seen.has(key)) continue;
       seen.add(key);
+      if (trials.length >= MAX_STAGE_TRIALS) fail(plan.loc, `stage "${plan.name}" expands to more than ${MAX_STAGE_TRIALS} trials`);
       trials.push({ key, stage: plan.name, params });
       added = true;
     }

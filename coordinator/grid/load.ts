@@ -82,8 +82,9 @@ function loadTree(text: string, display: string, chain: readonly string[]): Load
 function sweepName(m: LMap): string {
   const n = get(m, 'name');
   if (!n) fail(m.loc, 'the sweep needs a name (letters, digits, _ . -)');
-  if (n.kind !== 'scalar' || typeof n.value !== 'string' || !NAME.test(n.value)) fail(n.loc, `bad sweep name ${describe(n)}`, 'letters, digits, _ . -');
-  return n.value;
+  const v = n.kind === 'scalar' && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : '';
+  if (!NAME.test(v)) fail(n.loc, `bad sweep name ${describe(n)}`, 'letters, digits, _ . -');
+  return v;
 }
 
 function maxAttempts(m: LMap): number {

@@ -42,6 +42,9 @@ export interface Located<T> {
 }
 export type AxisValues<P extends GridParam> = Located<ParamValues[P]>[];
 
+/** Upper bound on the DWT level (some wavelet/size pairs never shrink below 2, so depth alone cannot bound it). */
+export const MAX_LEVEL = 16;
+
 export const OBJECTIVES = ['wepadim', 'synthetic'] as const;
 export const ALIGNS = ['down', 'up'] as const;
 export const DISTANCES = ['squared', 'sqrt'] as const;
@@ -202,7 +205,7 @@ function parseAny(param: GridParam, n: LNode): Located<unknown>[] {
     case 'wavelet':
       return enumList(n, param, WAVELETS);
     case 'level':
-      return checked(numberList(n, 'level'), (v) => Number.isInteger(v) && v >= 1 && v <= 16, (v) => `level must be an integer >= 1, got ${v}`);
+      return checked(numberList(n, 'level'), (v) => Number.isInteger(v) && v >= 1 && v <= MAX_LEVEL, (v) => `level must be an integer from 1 to ${MAX_LEVEL}, got ${v}`);
     case 'mode':
       return enumList(n, param, DWT_MODES);
     case 'align':
