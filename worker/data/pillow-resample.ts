@@ -77,21 +77,37 @@ function clip8(ss: number): number {
 }
 
 function horizontalPass(src: RawImage, rowFirst: number, rowCount: number, outWidth: number, c: ResampleCoefficients): RawImage {
-  const { channels: ch, width: inW } = src;
+  const ch = src.channels;
+  const rowLen = src.width * ch;
+  const data = src.data;
   const out = new Uint8Array(outWidth * rowCount * ch);
   const { fixed, bounds, ksize } = c;
   for (let yy = 0; yy < rowCount; yy++) {
-    const rowBase = (yy + rowFirst) * inW * ch;
-    const outBase = yy * outWidth * ch;
+    const rowBase = (yy + rowFirst) * rowLen;
+    let o = yy * outWidth * ch;
     for (let xx = 0; xx < outWidth; xx++) {
-      const xmin = bounds[xx * 2];
-      const xmax = bounds[xx * 2 + 1];
+      const start = rowBase + bounds[xx * 2] * ch;
+      const taps = bounds[xx * 2 + 1];
       const kOff = xx * ksize;
-      for (let b = 0; b < ch; b++) {
-        let ss = HALF;
-        let p = rowBase + xmin * ch + b;
-        for (let x = 0; x < xmax; x++, p += ch) ss += src.data[p] * fixed[kOff + x];
-        out[outBase + xx * ch + b] = clip8(ss);
+      if (ch === 3) {
+        let s0 = HALF;
+        let s1 = HALF;
+        let s2 = HALF;
+        for (let x = 0, p = start; x < taps; x++, p += 3) {
+          const k = fixed[kOff + x];
+          s0 += data[p] * k;
+          s1 += data[p + 1] * k;
+          s2 += data[p + 2] * k;
+        }
+        out[o++] = clip8(s0);
+        out[o++] = clip8(s1);
+        out[o++] = clip8(s2);
+      } else {
+        for (let b = 0; b < ch; b++) {
+          let ss = HALF;
+          for (let x = 0, p = start + b; x < taps; x++, p += ch) ss += data[p] * fixed[kOff + x];
+          out[o++] = clip8(ss);
+        }
       }
     }
   }
@@ -99,25 +115,25 @@ function horizontalPass(src: RawImage, rowFirst: number, rowCount: number, outWi
 }
 
 function verticalPass(src: RawImage, rowOffset: number, outHeight: number, c: ResampleCoefficients): RawImage {
-  const { channels: ch, width: w } = src;
-  const rowLen = w * ch;
+  const rowLen = src.width * src.channels;
+  const data = src.data;
   const out = new Uint8Array(rowLen * outHeight);
   const { fixed, bounds, ksize } = c;
-  const acc = new Float64Array(rowLen);
+  const acc = new Int32Array(rowLen);
   for (let yy = 0; yy < outHeight; yy++) {
     const ymin = bounds[yy * 2] - rowOffset;
-    const ymax = bounds[yy * 2 + 1];
+    const taps = bounds[yy * 2 + 1];
     const kOff = yy * ksize;
     acc.fill(HALF);
-    for (let y = 0; y < ymax; y++) {
-      const kv = fixed[kOff + y];
+    for (let y = 0; y < taps; y++) {
+      const k = fixed[kOff + y];
       const base = (ymin + y) * rowLen;
-      for (let i = 0; i < rowLen; i++) acc[i] += src.data[base + i] * kv;
+      for (let i = 0; i < rowLen; i++) acc[i] += data[base + i] * k;
     }
     const outBase = yy * rowLen;
     for (let i = 0; i < rowLen; i++) out[outBase + i] = clip8(acc[i]);
   }
-  return { data: out, width: w, height: outHeight, channels: ch };
+  return { data: out, width: src.width, height: outHeight, channels: src.channels };
 }
 
 /** Image.resize((outWidth, outHeight), Image.LANCZOS) for 8-bit images with 1..4 independent channels. */

@@ -17,6 +17,10 @@ export interface ObjectScene {
 /** Shader in part coordinates (units of the image size, origin at the part centre): colour or null for background. */
 type PartShader = (u: number, v: number) => [number, number, number] | null;
 
+function dist(a: number, b: number): number {
+  return Math.sqrt(a * a + b * b);
+}
+
 function inRect(u: number, v: number, u0: number, v0: number, u1: number, v1: number): boolean {
   return u >= u0 && u <= u1 && v >= v0 && v <= v1;
 }
@@ -26,10 +30,10 @@ function discShader(rng: Rng): PartShader {
   const darkMetal: Rgb = [metal[0] * 0.62, metal[1] * 0.62, metal[2] * 0.64];
   const holes = Array.from({ length: 6 }, (_, k) => [0.25 * Math.cos((k * Math.PI) / 3), 0.25 * Math.sin((k * Math.PI) / 3)] as const);
   return (u, v) => {
-    const r = Math.hypot(u, v);
+    const r = dist(u, v);
     if (r > 0.36 || r < 0.12) return null;
     if (u > 0.3 && Math.abs(v) < 0.035) return null; // orientation notch
-    for (const [hu, hv] of holes) if (Math.hypot(u - hu, v - hv) < 0.03) return null;
+    for (const [hu, hv] of holes) if (dist(u - hu, v - hv) < 0.03) return null;
     const light = 0.5 + 0.5 * Math.cos(Math.atan2(v, u) - 0.8);
     const rings = 0.5 + 0.5 * Math.sin(r * 160);
     const bevel = r > 0.34 || r < 0.14 ? 0.75 : 1;
@@ -42,8 +46,8 @@ function bracketShader(rng: Rng): PartShader {
   const paintCol = jitterColour([88, 112, 158], rng, 6);
   const inside = (u: number, v: number): boolean =>
     (inRect(u, v, -0.3, -0.3, 0.3, -0.1) || inRect(u, v, -0.3, -0.3, -0.1, 0.3)) &&
-    Math.hypot(u - 0.2, v + 0.2) > 0.04 &&
-    Math.hypot(u + 0.2, v - 0.2) > 0.04;
+    dist(u - 0.2, v + 0.2) > 0.04 &&
+    dist(u + 0.2, v - 0.2) > 0.04;
   return (u, v) => {
     if (!inside(u, v)) return null;
     const e = 0.012;
@@ -58,7 +62,7 @@ function chipShader(rng: Rng): PartShader {
   const pin = jitterColour([192, 192, 198], rng, 6);
   return (u, v) => {
     if (inRect(u, v, -0.25, -0.2, 0.25, 0.2)) {
-      if (Math.hypot(u + 0.19, v + 0.14) < 0.025) return [215, 215, 210];
+      if (dist(u + 0.19, v + 0.14) < 0.025) return [215, 215, 210];
       if (inRect(u, v, -0.12, -0.03, 0.14, 0.0) || inRect(u, v, -0.12, 0.04, 0.06, 0.07)) return [120, 122, 126];
       return [body[0], body[1], body[2]];
     }
