@@ -140,14 +140,9 @@ export interface RunnerPorts {
 
 /** Load the real modules (lazily: they pull in sharp, onnxruntime and the engine). */
 export async function loadDefaultPorts(): Promise<RunnerPorts> {
-  // the engine's index is being written in parallel: its specifier is held in a variable until it lands
-  const engineSpec = new URL('../engine/index.js', import.meta.url).href;
-  const [data, models, engine] = await Promise.all([
-    import('../data/index.js'),
-    import('../models/index.js'),
-    import(engineSpec) as Promise<EnginePort>,
-  ]);
+  const [data, models, engine] = await Promise.all([import('../data/index.js'), import('../models/index.js'), import('../engine/index.js')]);
   const dataPort: DataPort = data;
   const modelsPort: ModelsPort = models;
-  return { data: dataPort, models: modelsPort, engine };
+  const enginePort: EnginePort = engine;
+  return { data: dataPort, models: modelsPort, engine: enginePort };
 }

@@ -11,7 +11,7 @@ import { SweepStore } from '../../../coordinator/store/sweep-store.js';
 import type { Logger } from '../../../shared/log.js';
 import { narrowTrials, type SweepNarrowing } from './sweep-filter.js';
 import { startLocalWorker, stopLocalWorkers, workerArgs, type LocalWorker } from './local-workers.js';
-import { loadServer, loadSynth, type SweepDataset } from './ports.js';
+import type { SweepDataset } from './ports.js';
 import { RunProgressView } from './progress-view.js';
 import { snapshot } from './snapshot.js';
 
@@ -59,7 +59,7 @@ export async function ensureSyntheticData(datasets: readonly SweepDataset[], log
     const spec = JSON.stringify(d.synthetic);
     if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) continue;
     log.info('generating synthetic dataset', { root: d.root, classes: d.synthetic.classes.join(','), train: d.synthetic.train, test: d.synthetic.test });
-    const { generateSyntheticDataset } = await loadSynth();
+    const { generateSyntheticDataset } = await import('../../data/index.js');
     await generateSyntheticDataset(d.root, d.synthetic);
     writeFileSync(marker, spec);
     made.push(d.root);
@@ -95,8 +95,8 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     };
     const n = o.workers ?? availableParallelism();
     if (open() > 0 && !o.signal.aborted) {
-      const { startCoordinator } = await loadServer();
-      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: 120_000 });
+      const { startCoordinator } = await import('../../../coordinator/server/index.js');
+      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: 120_000, log: o.log.child({ component: 'coordinator' }) });
       const view = new RunProgressView(o.stream, o.log);
       const notes = new Map<string, string>();
       try {
