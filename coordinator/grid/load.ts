@@ -11,7 +11,7 @@ import { UserError } from '../../shared/errors.js';
 import type { TrialSpec } from '../../shared/trial.js';
 import type { DatasetDecl } from './dataset.js';
 import { expandStage } from './expand.js';
-import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, parseLocated, toPlain, type LEntry, type LMap } from './located.js';
+import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, parseLocated, toPlain, type LEntry, type LMap, type LNode } from './located.js';
 import { combineStage, parseStage, STAGE_KEYS } from './stage.js';
 
 export interface ExpandedStage {
@@ -21,6 +21,7 @@ export interface ExpandedStage {
 
 export interface ExpandedSweep {
   name: string;
+  /** absolute path of the sweep file */
   sourcePath: string;
   /** the file text; after `extends:`, a YAML dump of the merged document (deterministic) */
   sourceYaml: string;
@@ -153,15 +154,30 @@ function expandTree(tree: LMap, sourcePath: string, sourceYaml: string, opts: Ex
   };
 }
 
+/** The tree with every dataset root (a `root` next to a `kind`) made absolute, so a merged dump stands alone. */
+function absoluteRoots(n: LNode): LNode {
+  if (n.kind === 'seq') return { ...n, items: n.items.map(absoluteRoots) };
+  if (n.kind !== 'map') return n;
+  const isDataset = n.entries.some((e) => e.key === 'kind');
+  const entries = n.entries.map((e): LEntry => {
+    const v = e.value;
+    if (isDataset && e.key === 'root' && v.kind === 'scalar' && typeof v.value === 'string') {
+      return { ...e, value: { ...v, value: resolve(dirname(v.loc.file), v.value) } };
+    }
+    return { ...e, value: absoluteRoots(v) };
+  });
+  return { ...n, entries };
+}
+
 /** Expand sweep YAML text; `fileName` names it in errors and anchors relative paths (dataset roots, extends). */
 export function expandSweepText(text: string, fileName: string, opts: ExpandOptions = {}): ExpandedSweep {
   const { tree, files } = loadTree(text, fileName, [resolve(fileName)]);
   const sourceYaml =
     files.length === 1
       ? text
-      : `# ${fileName} merged with its bases (${files.slice(1).join(', ')}); relative roots are relative to the file that set them\n` +
-        stringify(toPlain(tree), { lineWidth: 0 });
-  return expandTree(tree, fileName, sourceYaml, opts);
+      : `# merged document of an extends: chain of ${files.length} files (dataset roots made absolute)\n` +
+        stringify(toPlain(absoluteRoots(tree)), { lineWidth: 0 });
+  return expandTree(tree, resolve(fileName), sourceYaml, opts);
 }
 
 /** Read and expand a sweep file. Throws UserError (exit code 2) on any bad input. */

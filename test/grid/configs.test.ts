@@ -75,7 +75,7 @@ describe('full and comprehensive grids', () => {
     expect(v.trials.map(tuple)).toEqual(product(['haar', 'sym4'], [1, 2], sets, [2, 4], [0.01, 0.1], VISA_CLASSES));
     expect(v.datasets).toEqual([{ kind: 'visa', root: resolve('data/visa'), synthetic: null }]);
     expect(v.name).toBe('full-grid-visa');
-    expect(v.sourceYaml).toContain('full-grid.yaml');
+    expect(v.sourceYaml).toContain('chain of 2 files');
   });
   it('comprehensive.yaml is the 192-point DEFAULT_WAVELET_PARAM_GRID', () => {
     const sets = [['LL'], ['LL', 'LH'], ['LL', 'LH', 'HL'], ['LL', 'LH', 'HL', 'HH']];

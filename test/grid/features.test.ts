@@ -160,8 +160,13 @@ describe('stages and extends', () => {
     expect(s.trials.map((t) => [t.params.wavelet, t.params.sigma, t.params.class, t.params.root])).toEqual([
       ['haar', 4, 'screw', join(tmp, 'data', 'mv')], ['haar', 4, 'pill', join(tmp, 'data', 'mv')],
     ]);
-    expect(s.sourceYaml).toContain('base/b.yaml');
+    expect(s.sourceYaml).toContain('chain of 2 files');
+    expect(s.sourceYaml).toContain(`root: ${join(tmp, 'data', 'mv')}`);
     expect(s.sourceYaml).toContain('name: child');
     expect(loadSweepFile(join(tmp, 'child.yaml')).sourceHash).toBe(s.sourceHash);
+    // the stored source stands alone: it re-expands to the same trials without the base file
+    const again = expandSweepText(s.sourceYaml, s.sourcePath);
+    expect(again.trials.map((t) => t.key)).toEqual(s.trials.map((t) => t.key));
+    expect(s.sourcePath).toBe(join(tmp, 'child.yaml'));
   });
 });
