@@ -48,6 +48,8 @@ const meanOf = (xs: readonly number[]): number | null => (xs.length ? xs.reduce(
 export function honestSummary(db: Db, sweepId: number, metric: string, opts: RankOptions = {}): HonestSummary | null {
   const selMetric = `sel.${metric}`;
   const repMetric = `rep.${metric}`;
+  // cheap pre-check on the metrics index: most databases hold no selection metrics at all
+  if (!db.prepare('SELECT 1 FROM metrics WHERE name = ? AND final = 1 LIMIT 1').get(selMetric)) return null;
   const selPoints = rankPoints(db, sweepId, selMetric, opts);
   if (selPoints.length === 0) return null;
   const win = selPoints[0];

@@ -85,13 +85,15 @@ export function bestPerClass(db: Db, sweepId: number, metric: string, opts: Rank
   const dir = (opts.order ?? defaultOrder(metric)) === 'asc' ? 'ASC' : 'DESC';
   const rows = db
     .prepare(
-      `SELECT class, rk, trial_id, point, value FROM (
-         SELECT t.class, t.id AS trial_id, t.point_json AS point, m.value,
+      // rank on (class, id, value) only; the grid point (a computed column) is read for the winners alone
+      `SELECT w.class, w.rk, w.trial_id, t2.point_json AS point, w.value FROM (
+         SELECT t.class, t.id AS trial_id, m.value,
                 row_number() OVER (PARTITION BY t.class ORDER BY m.value ${dir}, t.id ASC) AS rk,
                 min(t.id) OVER (PARTITION BY t.class) AS class_first
          FROM trials t JOIN metrics m ON m.trial_id = t.id AND m.name = ? AND m.final = 1
-         WHERE t.sweep_id = ?${f.sql})
-       WHERE rk <= ? ORDER BY class_first, rk`,
+         WHERE t.sweep_id = ?${f.sql}) w
+       JOIN trials t2 ON t2.id = w.trial_id
+       WHERE w.rk <= ? ORDER BY w.class_first, w.rk`,
     )
     .all(metric, sweepId, ...f.args, opts.top ?? 1) as { class: string; rk: number; trial_id: number; point: string; value: number }[];
   return rows.map((r) => ({
