@@ -71,8 +71,10 @@ export interface TapSpec {
 
 export interface BackboneGraph {
   name: string;
-  /** name of the input value: NCHW float32, 3 channels, already normalised */
+  /** name of the input value: NCHW float32, already normalised */
   input: string;
+  /** channels of the input (3 for every backbone; other values only for micro-benchmark graphs) */
+  inputChannels?: number;
   nodes: GraphNode[];
   taps: TapSpec[];
   /** batch-norm epsilon used by every BatchNorm2d of this architecture */

@@ -108,7 +108,7 @@ export function buildOnnxModel(g: BackboneGraph, w: FoldedWeights): Uint8Array {
       name: g.name,
       node: nodes,
       initializer: inits,
-      input: [valueInfo(g.input, 3)],
+      input: [valueInfo(g.input, g.inputChannels ?? 3)],
       output: g.taps.map((t) => valueInfo(t.value, t.channels)),
     },
   };

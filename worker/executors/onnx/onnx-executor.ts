@@ -30,7 +30,7 @@ export async function createOnnxExecutor(g: BackboneGraph, w: FoldedWeights, opt
   return {
     info: { executor: cuda ? 'onnx-cuda' : 'onnx', version: onnxRuntimeVersion(), device: cuda ? `cuda:${gpu}` : `cpu (${threads || 'all'} threads)` },
     async run(input, n, size) {
-      const x = new ort.Tensor('float32', input, [n, 3, size, size]);
+      const x = new ort.Tensor('float32', input, [n, g.inputChannels ?? 3, size, size]);
       const res = await session.run({ [g.input]: x }, outputs);
       x.dispose();
       return outputs.map((name) => {

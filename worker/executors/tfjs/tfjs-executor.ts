@@ -29,7 +29,7 @@ export async function createTfjsExecutor(g: BackboneGraph, w: FoldedWeights, fla
   return {
     info: { executor: 'tfjs-wasm', version, device: `cpu (wasm simd, ${threads} worker threads)` },
     async run(input, n, size) {
-      const per = 3 * size * size;
+      const per = (g.inputChannels ?? 3) * size * size;
       const chunk = Math.ceil(n / pool.length);
       const jobs: Promise<Float32Array[]>[] = [];
       const counts: number[] = [];

@@ -70,7 +70,7 @@ function act<T extends tfc.Tensor>(tf: Tf, x: T, a: Activation): T {
 export function runGraphTf(tf: Tf, g: BackboneGraph, w: TfWeights, input: Float32Array, n: number, size: number): Float32Array[] {
   return tf.tidy(() => {
     const vals = new Map<string, tfc.Tensor4D>();
-    vals.set(g.input, tf.transpose(tf.tensor4d(input, [n, 3, size, size]), [0, 2, 3, 1]));
+    vals.set(g.input, tf.transpose(tf.tensor4d(input, [n, g.inputChannels ?? 3, size, size]), [0, 2, 3, 1]));
     const val = (k: string): tfc.Tensor4D => {
       const v = vals.get(k);
       if (!v) throw new Error(`internal: value ${k} not computed`);
