@@ -4,7 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoordinatorClient } from '../../proto/load.js';
-import { connectCoordinator, type ConnectOptions } from '../../coordinator/server/client.js';
+import { connectCoordinator, deadlineIn, promiseClient, type ConnectOptions } from '../../coordinator/server/client.js';
+import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/AcquireResponse.js';
+import type { ProgressAck__Output } from '../../proto/gen/wepadim/v1/ProgressAck.js';
+import type { ProgressBatch } from '../../proto/gen/wepadim/v1/ProgressBatch.js';
+import type { RegisterResponse__Output } from '../../proto/gen/wepadim/v1/RegisterResponse.js';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../coordinator/server/index.js';
 import { openDatabase, type Db } from '../../coordinator/store/db.js';
 import { createLogger } from '../../shared/log.js';
@@ -78,4 +82,19 @@ export async function codeOf(p: Promise<unknown>): Promise<number | 'ok'> {
   } catch (err) {
     return (err as grpc.ServiceError).code;
   }
+}
+
+export const register = (c: CoordinatorClient, id: string, caches: string[] = []): Promise<RegisterResponse__Output> =>
+  promiseClient(c).Register({ worker_id: id, host: 'h', gpu_index: 0, backend: 'synthetic', feature_caches: caches });
+
+export const acquire = (c: CoordinatorClient, id: string, max: number, extra: { wait_ms?: number; request_id?: string } = {}): Promise<AcquireResponse__Output> =>
+  promiseClient(c).Acquire({ worker_id: id, max_trials: max, ...extra });
+
+/** Open a progress stream, write the batches, end it, and return the acknowledgement. */
+export function progressStream(c: CoordinatorClient, batches: ProgressBatch[]): Promise<ProgressAck__Output> {
+  return new Promise((resolve, reject) => {
+    const s = c.StreamProgress(deadlineIn(3000), (err, ack) => (err || !ack ? reject(err) : resolve(ack)));
+    for (const b of batches) s.write(b);
+    s.end();
+  });
 }

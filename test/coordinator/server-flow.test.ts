@@ -1,13 +1,10 @@
-import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/AcquireResponse.js';
 import type { ControlMessage__Output } from '../../proto/gen/wepadim/v1/ControlMessage.js';
-import type { CoordinatorClient } from '../../proto/load.js';
-import { deadlineIn, unaryCall } from '../../coordinator/server/client.js';
+import { promiseClient } from '../../coordinator/server/client.js';
 import type { CoordinatorEvents } from '../../coordinator/server/events.js';
 import { openDatabase } from '../../coordinator/store/db.js';
 import { seedSweep } from './seed.js';
-import { startHarness, statusOf, type Harness } from './harness.js';
+import { acquire, progressStream, register, startHarness, statusOf, type Harness } from './harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -16,19 +13,6 @@ afterEach(async () => {
 });
 
 const PROV = { code_version: '0.1.0', backend: 'synthetic', device: 'cpu', weights: 'random-init seed 1', dataset_root: '/d', class: 'bottle' };
-
-export const register = (c: CoordinatorClient, id: string, caches: string[] = []) =>
-  unaryCall((cb) => c.Register({ worker_id: id, host: 'h', gpu_index: 0, backend: 'synthetic', feature_caches: caches }, deadlineIn(2000), cb));
-export const acquire = (c: CoordinatorClient, id: string, max: number, extra: { wait_ms?: number; request_id?: string } = {}) =>
-  unaryCall<AcquireResponse__Output>((cb) => c.Acquire({ worker_id: id, max_trials: max, ...extra }, deadlineIn(5000), cb));
-
-function progressStream(c: CoordinatorClient, batches: Parameters<grpc.ClientWritableStream<unknown>['write']>[0][]) {
-  return new Promise<{ applied: number; duplicates: number; rejected: number; last_seq: Record<string, number> }>((resolve, reject) => {
-    const s = c.StreamProgress(deadlineIn(3000), (err, ack) => (err ? reject(err) : resolve(ack!)));
-    for (const b of batches) s.write(b);
-    s.end();
-  });
-}
 
 describe('coordinator over gRPC (loopback, token)', () => {
   it('register -> acquire group -> heartbeat -> progress (resend deduped) -> complete, durable in SQLite', async () => {
@@ -50,8 +34,8 @@ describe('coordinator over gRPC (loopback, token)', () => {
       ['b', 1, 1, 'sweep1'],
     ]);
     const refs = lease.trials.map((t) => ({ lease_id: t.lease_id, fencing_token: t.fencing_token }));
-    const hb = await unaryCall((cb) => h!.client.Heartbeat({ worker_id: 'w1', leases: refs }, deadlineIn(2000), cb));
-    expect(hb!.leases.map((l) => l.ok)).toEqual([true, true]);
+    const hb = await promiseClient(h!.client).Heartbeat({ worker_id: 'w1', leases: refs });
+    expect(hb.leases.map((l) => l.ok)).toEqual([true, true]);
     expect(statusOf(h.ro, 'a').status).toBe('running');
     const [a, b] = lease.trials;
     const upd = (seq: number) => ({ lease_id: a.lease_id, fencing_token: a.fencing_token, seq, phase: 'fit', done: seq, total: 2, values: { partial: seq } });
@@ -61,23 +45,18 @@ describe('coordinator over gRPC (loopback, token)', () => {
     expect(ack2).toMatchObject({ applied: 1, duplicates: 2 });
     expect(h.ro.prepare('SELECT COUNT(*) FROM metrics WHERE final = 0').pluck().get()).toBe(3);
     expect(prog.map((p) => [p.trialKey, p.done])).toEqual([['a', 1], ['a', 2], ['a', 3]]);
-    const done = await unaryCall((cb) =>
-      h!.client.Complete(
-        { worker_id: 'w1', results: [{ lease_id: a.lease_id, fencing_token: a.fencing_token, metrics: { image_auroc: 0.875 }, artifacts: [{ kind: 'trial-json', path: '/x/a.json' }], provenance: PROV }] },
-        deadlineIn(2000),
-        cb,
-      ),
-    );
-    expect(done!.outcomes[0]).toMatchObject({ accepted: true, trial_status: 'done', duplicate: false });
-    const failed = await unaryCall((cb) => h!.client.Fail({ worker_id: 'w1', failures: [{ lease_id: b.lease_id, fencing_token: b.fencing_token, error: 'boom', retryable: true }] }, deadlineIn(2000), cb));
-    expect(failed!.outcomes[0]).toMatchObject({ accepted: true, trial_status: 'pending' });
+    const done = await promiseClient(h!.client).Complete(
+        { worker_id: 'w1', results: [{ lease_id: a.lease_id, fencing_token: a.fencing_token, metrics: { image_auroc: 0.875 }, artifacts: [{ kind: 'trial-json', path: '/x/a.json' }], provenance: PROV }] });
+    expect(done.outcomes[0]).toMatchObject({ accepted: true, trial_status: 'done', duplicate: false });
+    const failed = await promiseClient(h!.client).Fail({ worker_id: 'w1', failures: [{ lease_id: b.lease_id, fencing_token: b.fencing_token, error: 'boom', retryable: true }] });
+    expect(failed.outcomes[0]).toMatchObject({ accepted: true, trial_status: 'pending' });
     expect(h.ro.prepare("SELECT value FROM metrics WHERE final = 1 AND name = 'image_auroc'").pluck().get()).toBe(0.875);
     expect(seen).toEqual([
       { workerId: 'w1', trialKey: 'a', status: 'done' },
       { workerId: 'w1', trialKey: 'b', status: 'requeued' },
     ]);
-    const st = await unaryCall((cb) => h!.client.Status({}, deadlineIn(2000), cb));
-    expect(st!.trials_by_status).toEqual({ done: 1, pending: 2 });
+    const st = await promiseClient(h!.client).Status({});
+    expect(st.trials_by_status).toEqual({ done: 1, pending: 2 });
   });
 
   it('acquire long-polls, wakes on new trials, and a retried request_id returns the same lease', async () => {
@@ -110,9 +89,9 @@ describe('coordinator over gRPC (loopback, token)', () => {
     const lease = await acquire(h.client, 'w1', 1);
     await new Promise((r) => setTimeout(r, 100));
     const admin = h.connect();
-    const c = await unaryCall((cb) => admin.Cancel({ target: lease.trials[0].key }, deadlineIn(2000), cb));
+    const c = await promiseClient(admin).Cancel({ target: lease.trials[0].key });
     expect(c).toMatchObject({ matched: 'trial', cancelled: 1, interrupted: 1 });
-    const d = await unaryCall((cb) => admin.Drain({ worker_id: 'w1' }, deadlineIn(2000), cb));
+    const d = await promiseClient(admin).Drain({ worker_id: 'w1' });
     expect(d).toMatchObject({ found: true, state: 'draining' });
     await new Promise((r) => setTimeout(r, 100));
     expect(got.map((m) => m.kind)).toEqual(['welcome', 'cancel', 'drain']);
@@ -120,8 +99,8 @@ describe('coordinator over gRPC (loopback, token)', () => {
     const after = await acquire(h.client, 'w1', 1);
     expect(after).toMatchObject({ trials: [], draining: true });
     expect(statusOf(h.ro, 'b').status).toBe('pending');
-    const unknown = await unaryCall((cb) => admin.Drain({ worker_id: 'nobody' }, deadlineIn(2000), cb));
-    expect(unknown!.found).toBe(false);
+    const unknown = await promiseClient(admin).Drain({ worker_id: 'nobody' });
+    expect(unknown.found).toBe(false);
     stream.cancel();
   });
 });
