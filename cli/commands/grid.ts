@@ -6,7 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 
 interface ExpandArgs {
   file: string;
-  stage?: string[];
+  stage?: string | string[];
   count?: boolean;
   json?: boolean;
 }
@@ -14,7 +14,8 @@ interface ExpandArgs {
 async function expandHandler(args: ExpandArgs): Promise<void> {
   const { loadSweepFile } = await import('../../coordinator/grid/index.js');
   const { renderTable } = await import('../../shared/table.js');
-  const sweep = loadSweepFile(args.file, { stages: args.stage });
+  const stages = args.stage === undefined ? undefined : ([] as string[]).concat(args.stage);
+  const sweep = loadSweepFile(args.file, { stages });
   const counts = sweep.stages.map((s) => {
     const classes = new Set(s.trials.map((t) => `${t.params.dataset}/${t.params.class}`)).size;
     return { stage: s.name, points: sweep.points[s.name] ?? 0, classes, trials: s.trials.length };
@@ -57,7 +58,7 @@ const expand: CommandModule<object, ExpandArgs> = {
   builder: (y: Argv) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'sweep YAML file' })
-      .option('stage', { type: 'string', array: true, describe: 'expand only these stages (repeatable)' })
+      .option('stage', { type: 'string', describe: 'expand only this stage (repeat the option for several)' })
       .option('count', { type: 'boolean', default: false, describe: 'print grid points and trials per stage only' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' })
       .example('$0 grid expand configs/demo.yaml --count', 'points and trials per stage')

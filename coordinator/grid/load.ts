@@ -110,7 +110,7 @@ function stageEntries(m: LMap): { name: string; tree: LMap }[] {
   });
 }
 
-function expandTree(tree: LMap, sourcePath: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
+function expandTree(tree: LMap, display: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
   checkKeys(tree, TOP_KEYS, 'the sweep file');
   const name = sweepName(tree);
   const attempts = maxAttempts(tree);
@@ -118,7 +118,7 @@ function expandTree(tree: LMap, sourcePath: string, sourceYaml: string, opts: Ex
   if (opts.stages && opts.stages.length > 0) {
     const known = stages.map((s) => s.name);
     for (const s of opts.stages) {
-      if (!known.includes(s)) throw new UserError(`unknown stage "${s}" (allowed: ${known.join(', ')})`, { file: sourcePath });
+      if (!known.includes(s)) throw new UserError(`unknown stage "${s}" (allowed: ${known.join(', ')})`, { file: display });
     }
     stages = stages.filter((s) => opts.stages?.includes(s.name));
   }
@@ -143,7 +143,7 @@ function expandTree(tree: LMap, sourcePath: string, sourceYaml: string, opts: Ex
   }
   return {
     name,
-    sourcePath,
+    sourcePath: resolve(display),
     sourceYaml,
     sourceHash: createHash('sha256').update(sourceYaml).digest('hex'),
     maxAttempts: attempts,
@@ -177,7 +177,7 @@ export function expandSweepText(text: string, fileName: string, opts: ExpandOpti
       ? text
       : `# merged document of an extends: chain of ${files.length} files (dataset roots made absolute)\n` +
         stringify(toPlain(absoluteRoots(tree)), { lineWidth: 0 });
-  return expandTree(tree, resolve(fileName), sourceYaml, opts);
+  return expandTree(tree, fileName, sourceYaml, opts);
 }
 
 /** Read and expand a sweep file. Throws UserError (exit code 2) on any bad input. */
