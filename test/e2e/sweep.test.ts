@@ -33,7 +33,7 @@ grid:
     kind: folder
     root: data
     classes: all
-    synthetic: {classes: [weave, disc], train: 10, test: 8, size: 256, seed: 5}
+    synthetic: {classes: [weave, disc], train: 8, test: 6, size: 256, seed: 5}
   backbone: resnet18
   weights: random:0
   wavelet: [haar]

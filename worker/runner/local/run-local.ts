@@ -46,6 +46,8 @@ export interface LocalRunSummary {
   workerFailures: { id: string; code: number | null; tail: string[] }[];
 }
 
+const LEASE_TTL_MS = 120_000;
+
 export function sweepDirName(name: string): string {
   return name.replace(/[^\w.-]+/g, '_');
 }
@@ -85,7 +87,9 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
   let interrupted = false;
   try {
     const sub = store.submit({ ...expanded, trials });
-    const res = store.resume(expanded.name);
+    // The embedded coordinator is not running, so no lease of an earlier run can still be alive: treat every
+    // lease as expired (leases last at most LEASE_TTL_MS) and put those trials back with the failed ones.
+    const res = store.resume(expanded.name, { now: Date.now() + LEASE_TTL_MS + 1000 });
     const submitted = { added: sub.added, existing: sub.existing, total: sub.total, requeued: res.requeued };
     o.log.info('sweep submitted', { sweep: expanded.name, db: dbPath, ...submitted });
     const sweepId = store.sweepId(expanded.name);
@@ -96,7 +100,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     const n = o.workers ?? availableParallelism();
     if (open() > 0 && !o.signal.aborted) {
       const { startCoordinator } = await import('../../../coordinator/server/index.js');
-      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: 120_000, log: o.log.child({ component: 'coordinator' }) });
+      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: LEASE_TTL_MS, log: o.log.child({ component: 'coordinator' }) });
       const view = new RunProgressView(o.stream, o.log);
       const notes = new Map<string, string>();
       try {
@@ -136,8 +140,11 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
         interrupted = o.signal.aborted;
         view.update(snapshot(store.db, sweepId, workers.map((w) => w.spec.workerId), notes), true);
       } finally {
-        await stopLocalWorkers(workers, interrupted ? 5000 : 15000);
-        await coord.stop(2000);
+        // every trial is finished (or we were interrupted: unfinished leases are re-queued by the next run,
+        // and results a worker already spooled are delivered by it then), so stop both sides at once
+        const t = performance.now();
+        await Promise.all([stopLocalWorkers(workers, interrupted ? 5000 : 15000), coord.stop(interrupted ? 0 : 2000)]);
+        o.log.debug('stopped workers and coordinator', { seconds: Number(((performance.now() - t) / 1000).toFixed(2)) });
       }
       for (const w of workers) {
         const e = await w.exited;
