@@ -1,0 +1,78 @@
+/** The CLI commands end to end, as a user runs them (child processes; kept to a few calls). */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expandSweepText } from '../../coordinator/grid/index.js';
+import { openDatabase } from '../../coordinator/store/index.js';
+import { trialKey } from '../../shared/trial.js';
+import { repoRoot } from '../../shared/version.js';
+import { seedResults } from '../store/seed.js';
+import { expectedBestPerClass, expectedRanking } from './expected.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wepadim-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const db = join(dir, 'runs', 'w.db');
+
+function cli(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), ...args], {
+    env: { ...process.env, WEPADIM_DB: db },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+const sweepText = (sigmas: string): string =>
+  `name: cli\ngrid:\n  dataset: {kind: mvtec, root: /data/mvtec, classes: [bottle, cable]}\n  wavelet: [haar, db4]\n  sigma: [${sigmas}]\n`;
+
+describe('wepadim submit / leaderboard / best / export', () => {
+  it('submits, extends, ranks, and writes a best file', () => {
+    const file = join(dir, 'cli.yaml');
+    writeFileSync(file, sweepText('2'));
+    const first = cli('submit', file, '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ sweep: 'cli', added: 4, existing: 0, total: 4, created: true });
+    writeFileSync(file, sweepText('2, 4'));
+    const dry = cli('submit', file, '--dry-run');
+    expect(dry.out).toMatch(/would add 4 trial\(s\), 4 already stored, 8 in total/);
+
+    const second = cli('submit', file, '--json');
+    expect(JSON.parse(second.out)).toMatchObject({ added: 4, existing: 4, total: 8, sourceChanged: true });
+    const h = openDatabase(db);
+    const seeded = seedResults(h, 1, ['image_auroc', 'pixel_auroc'], 77);
+    h.close();
+
+    // trial ids follow submission order (sigma 2 first, then the extension), which decides ties
+    const idOf = new Map(seeded.map((t) => [trialKey(t.params), t.id]));
+    const specs = expandSweepText(sweepText('2, 4'), file).trials.sort((a, b) => idOf.get(a.key)! - idOf.get(b.key)!);
+    const lb = cli('leaderboard', 'cli', '--json', '--top', '2');
+    expect(lb.code).toBe(0);
+    const got = JSON.parse(lb.out) as { points: { params: unknown; mean: number }[] };
+    const exp = expectedRanking(specs, seeded, 'image_auroc');
+    expect(got.points.map((p) => p.params)).toEqual(exp.slice(0, 2).map((e) => e.point));
+
+    const human = cli('leaderboard', 'cli', '--per-class');
+    const best = expectedBestPerClass(seeded, 'image_auroc');
+    expect(human.out).toMatch(new RegExp(`bottle\\s+1\\s+${best.get('bottle')!.metrics.image_auroc.toFixed(4)}`));
+
+    const out = join(dir, 'best.yaml');
+    expect(cli('best', 'cli', '--per-class', '--out', out).code).toBe(0);
+    const keys = expandSweepText(readFileSync(out, 'utf8'), out).trials.map((t) => t.key).sort();
+    expect(keys).toEqual([...best.values()].map((t) => trialKey(t.params)).sort());
+
+    const csv = cli('export', 'cli', '--table', 'long').out.trim().split('\n');
+    expect(csv[0]).toBe('model,wavelet_type,wavelet_level,wavelet_kept_subbands,sigma,cov_reg,metric,value,time');
+    expect(csv).toHaveLength(1 + 8);
+  }, 60_000);
+
+  it('bad input exits with code 2 and a clear message', () => {
+    const r = cli('leaderboard', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no sweep named "nope"; known sweeps: cli/);
+    const w = cli('export', 'cli', '--where', 'sigma=x');
+    expect(w.code).toBe(2);
+    expect(w.err).toMatch(/sigma takes numbers/);
+  }, 30_000);
+});
