@@ -85,6 +85,7 @@ function convert(node: Node, doc: Document, at: (offset: number) => Loc, depth: 
   }
   if (isMap(node)) {
     const entries: LEntry[] = [];
+    const merged: LEntry[] = [];
     for (const pair of node.items) {
       const k = pair.key as Node | null;
       const keyLoc = k ? at(k.range?.[0] ?? 0) : loc;
@@ -93,11 +94,22 @@ function convert(node: Node, doc: Document, at: (offset: number) => Loc, depth: 
       const value: LNode = pair.value
         ? convert(pair.value as Node, doc, at, depth + 1)
         : { kind: 'scalar', loc: keyLoc, value: null };
-      entries.push({ key, keyLoc, value });
+      if (key === '<<') merged.push(...mergeKeyEntries(value));
+      else entries.push({ key, keyLoc, value });
     }
+    // YAML merge keys (`<<: *anchor`): the mapping's own keys win, then earlier merged mappings
+    for (const e of merged) if (!entries.some((x) => x.key === e.key)) entries.push(e);
     return { kind: 'map', loc, entries };
   }
   return fail(loc, 'unsupported YAML node');
+}
+
+function mergeKeyEntries(v: LNode): LEntry[] {
+  const maps = v.kind === 'seq' ? v.items : [v];
+  return maps.flatMap((m) => {
+    if (m.kind !== 'map') fail(m.loc, `a merge key (<<) takes a mapping or a list of mappings, got ${describe(m)}`);
+    return m.entries;
+  });
 }
 
 export function entry(m: LMap, key: string): LEntry | undefined {

@@ -138,6 +138,18 @@ describe('zip, exclude, conditions, per-backbone overrides', () => {
   });
 });
 
+describe('YAML anchors', () => {
+  it('resolves aliases and merge keys (own keys win)', () => {
+    const s = grid(
+      '  backbone: [efficientnet-b0, efficientnet-b1]\nper_backbone:\n  efficientnet-b0: &best {wavelet: sym4, sigma: 2.0}\n' +
+        '  efficientnet-b1: {<<: *best, sigma: 6.0}\n',
+    );
+    expect(uniq(s.trials.map((t) => [t.params.backbone, t.params.wavelet, t.params.sigma]))).toEqual([
+      ['efficientnet-b0', 'sym4', 2], ['efficientnet-b1', 'sym4', 6],
+    ]);
+  });
+});
+
 describe('stages and extends', () => {
   it('shares top-level settings with every stage and expands only the stages asked for', () => {
     const body = `grid:\n${DS}  sigma: [2.0, 4.0]\nexclude: [{sigma: 4.0, class: cable}]\nstages:\n  one: {grid: {wavelet: db2}}\n  two:\n    grid: {wavelet: sym4}\n    exclude: [{class: bottle}]\n`;
