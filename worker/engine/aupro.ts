@@ -5,7 +5,7 @@
  * (interpolated there) and divided by the limit.
  */
 import { ShapeError } from '../../shared/errors.js';
-import { argsortDesc } from './sort.js';
+import { sortByScoreDesc, type SortedScores } from './sort.js';
 
 /** 8-connected component labels (1..count, 0 = background) of one h x w binary mask. */
 export function connectedComponents(mask: Uint8Array, off: number, h: number, w: number, out: Int32Array): number {
@@ -38,15 +38,22 @@ export function connectedComponents(mask: Uint8Array, off: number, h: number, w:
   return count;
 }
 
-export function aupro(masks: Uint8Array, scores: Float32Array, n: number, h: number, w: number, fprLimit = 0.3, order?: Uint32Array): number {
+/** Per-pixel region codes (0 = normal pixel, r >= 1 = global region id) and the AUPRO weight of each region. */
+export interface RegionCodes {
+  codes: Uint32Array;
+  /** weight[r] = 1 / (regions * size_r); weight[0] = 0 */
+  weight: Float64Array;
+  regions: number;
+  normalPixels: number;
+}
+
+export function regionCodes(masks: Uint8Array, n: number, h: number, w: number): RegionCodes {
   const hw = h * w;
-  if (masks.length !== n * hw || scores.length !== n * hw)
-    throw new ShapeError('masks and scores must both be n*h*w', { masks: masks.length, scores: scores.length, n, h, w });
-  // per pixel: region weight 1/(R * size) for anomalous pixels, -1 for normal ones
-  const region = new Int32Array(n * hw); // global region id + 1, 0 = normal
+  if (masks.length !== n * hw) throw new ShapeError('masks must be n*h*w', { masks: masks.length, n, h, w });
+  const codes = new Uint32Array(n * hw);
   const sizes: number[] = [0];
   const lab = new Int32Array(hw);
-  let nOk = 0;
+  let normalPixels = 0;
   for (let i = 0; i < n; i++) {
     lab.fill(0);
     const c = connectedComponents(masks, i * hw, h, w, lab);
@@ -54,27 +61,35 @@ export function aupro(masks: Uint8Array, scores: Float32Array, n: number, h: num
     for (let k = 0; k < c; k++) sizes.push(0);
     for (let s = 0; s < hw; s++) {
       if (lab[s] > 0) {
-        region[i * hw + s] = base + lab[s];
+        codes[i * hw + s] = base + lab[s];
         sizes[base + lab[s]]++;
-      } else nOk++;
+      } else normalPixels++;
     }
   }
-  const R = sizes.length - 1;
-  if (R === 0 || nOk === 0) throw new ShapeError('AUPRO needs anomalous regions and normal pixels', { regions: R, normalPixels: nOk });
-  const weight = Float64Array.from(sizes, (s) => (s > 0 ? 1 / (R * s) : 0));
-  const ord = order ?? argsortDesc(scores);
+  const regions = sizes.length - 1;
+  const weight = Float64Array.from(sizes, (s) => (s > 0 ? 1 / (regions * s) : 0));
+  return { codes, weight, regions, normalPixels };
+}
+
+/** AUPRO from scores sorted with their region codes as payload (see sortByScoreDesc). */
+export function auproFromSorted(sorted: SortedScores, rc: RegionCodes, fprLimit = 0.3): number {
+  if (rc.regions === 0 || rc.normalPixels === 0)
+    throw new ShapeError('AUPRO needs anomalous regions and normal pixels', { regions: rc.regions, normalPixels: rc.normalPixels });
+  if (!(fprLimit > 0 && fprLimit <= 1)) throw new ShapeError('AUPRO FPR limit must be in (0, 1]', { fprLimit });
+  const { keys, payload } = sorted;
+  const { weight, normalPixels } = rc;
+  const n = keys.length;
   let fpCount = 0;
   let pro = 0;
   let area = 0;
   let x0 = 0;
   let y0 = 0;
-  for (let r = 0; r < ord.length; r++) {
-    const i = ord[r];
-    const g = region[i];
+  for (let r = 0; r < n; r++) {
+    const g = payload[r];
     if (g === 0) fpCount++;
     else pro += weight[g];
-    if (r < ord.length - 1 && scores[ord[r + 1]] === scores[i]) continue;
-    let x1 = Math.min(fpCount / nOk, 1);
+    if (r < n - 1 && keys[r + 1] === keys[r]) continue;
+    let x1 = Math.min(fpCount / normalPixels, 1);
     let y1 = Math.min(pro, 1);
     if (x1 > fprLimit) {
       y1 = y0 + ((y1 - y0) * (fprLimit - x0)) / (x1 - x0);
@@ -86,4 +101,11 @@ export function aupro(masks: Uint8Array, scores: Float32Array, n: number, h: num
     if (x0 >= fprLimit) break;
   }
   return area / fprLimit;
+}
+
+/** AUPRO of n maps (h x w) against binary masks, integrated up to FPR = fprLimit (default 0.3) and normalized. */
+export function aupro(masks: Uint8Array, scores: Float32Array, n: number, h: number, w: number, fprLimit = 0.3): number {
+  if (scores.length !== n * h * w) throw new ShapeError('scores must be n*h*w', { scores: scores.length, n, h, w });
+  const rc = regionCodes(masks, n, h, w);
+  return auproFromSorted(sortByScoreDesc(scores, rc.codes), rc, fprLimit);
 }

@@ -3,7 +3,7 @@
  * with numpy's pairwise summation, so the value is bit-identical), F1-max over all thresholds, per-defect AUROC.
  */
 import { ShapeError } from '../../shared/errors.js';
-import { argsortDesc } from './sort.js';
+import { keyToFloat, sortByScoreDesc, type SortedScores } from './sort.js';
 
 /** numpy's pairwise summation (add.reduce over a contiguous float64 array). */
 export function pairwiseSum(a: Float64Array, off = 0, n = a.length): number {
@@ -13,10 +13,21 @@ export function pairwiseSum(a: Float64Array, off = 0, n = a.length): number {
     return res;
   }
   if (n <= 128) {
-    const r = [a[off], a[off + 1], a[off + 2], a[off + 3], a[off + 4], a[off + 5], a[off + 6], a[off + 7]];
+    let r0 = a[off], r1 = a[off + 1], r2 = a[off + 2], r3 = a[off + 3];
+    let r4 = a[off + 4], r5 = a[off + 5], r6 = a[off + 6], r7 = a[off + 7];
     let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] += a[off + i + j];
-    let res = r[0] + r[1] + (r[2] + r[3]) + (r[4] + r[5] + (r[6] + r[7]));
+    for (; i < n - (n % 8); i += 8) {
+      const o = off + i;
+      r0 += a[o];
+      r1 += a[o + 1];
+      r2 += a[o + 2];
+      r3 += a[o + 3];
+      r4 += a[o + 4];
+      r5 += a[o + 5];
+      r6 += a[o + 6];
+      r7 += a[o + 7];
+    }
+    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) res += a[off + i];
     return res;
   }
@@ -29,32 +40,37 @@ export function pairwiseSum(a: Float64Array, off = 0, n = a.length): number {
 export interface ClfCurve {
   fps: Float64Array;
   tps: Float64Array;
+  /** the score of each group */
   thresholds: Float32Array;
   length: number;
 }
 
-export function binaryClfCurve(labels: Uint8Array, scores: Float32Array, order?: Uint32Array): ClfCurve {
-  const n = scores.length;
-  if (labels.length !== n) throw new ShapeError('labels and scores differ in length', { labels: labels.length, scores: n });
-  const ord = order ?? argsortDesc(scores);
-  const fps = new Float64Array(n);
-  const tps = new Float64Array(n);
-  const thresholds = new Float32Array(n);
+/** The curve from sorted scores; a payload > 0 marks a positive sample. */
+export function curveFromSorted(sorted: SortedScores): ClfCurve {
+  const { keys, payload } = sorted;
+  const n = keys.length;
+  let groups = 0;
+  for (let r = 0; r < n; r++) if (r === n - 1 || keys[r + 1] !== keys[r]) groups++;
+  const fps = new Float64Array(groups);
+  const tps = new Float64Array(groups);
+  const thresholds = new Float32Array(groups);
   let tp = 0;
-  let fp = 0;
   let m = 0;
   for (let r = 0; r < n; r++) {
-    const i = ord[r];
-    if (labels[i]) tp++;
-    else fp++;
-    if (r === n - 1 || scores[ord[r + 1]] !== scores[i]) {
-      fps[m] = fp;
+    if (payload[r] > 0) tp++;
+    if (r === n - 1 || keys[r + 1] !== keys[r]) {
+      fps[m] = r + 1 - tp;
       tps[m] = tp;
-      thresholds[m] = scores[i];
+      thresholds[m] = keyToFloat(keys[r]);
       m++;
     }
   }
   return { fps, tps, thresholds, length: m };
+}
+
+export function binaryClfCurve(labels: Uint8Array, scores: Float32Array): ClfCurve {
+  if (labels.length !== scores.length) throw new ShapeError('labels and scores differ in length', { labels: labels.length, scores: scores.length });
+  return curveFromSorted(sortByScoreDesc(scores, Uint32Array.from(labels)));
 }
 
 function needBothClasses(c: ClfCurve, what: string): void {
@@ -64,8 +80,11 @@ function needBothClasses(c: ClfCurve, what: string): void {
 }
 
 /** sklearn.metrics.roc_auc_score(labels, scores) for binary labels (nonzero = positive). */
-export function rocAuc(labels: Uint8Array, scores: Float32Array, order?: Uint32Array): number {
-  const c = binaryClfCurve(labels, scores, order);
+export function rocAuc(labels: Uint8Array, scores: Float32Array): number {
+  return rocAucFromCurve(binaryClfCurve(labels, scores));
+}
+
+export function rocAucFromCurve(c: ClfCurve): number {
   needBothClasses(c, 'AUROC');
   let { fps, tps } = c;
   let m = c.length;
@@ -103,8 +122,11 @@ export function rocAuc(labels: Uint8Array, scores: Float32Array, order?: Uint32A
 }
 
 /** Best F1 over every threshold (predict positive when score >= threshold), as from sklearn's precision_recall_curve. */
-export function f1Max(labels: Uint8Array, scores: Float32Array, order?: Uint32Array): { f1: number; threshold: number } {
-  const c = binaryClfCurve(labels, scores, order);
+export function f1Max(labels: Uint8Array, scores: Float32Array): { f1: number; threshold: number } {
+  return f1FromCurve(binaryClfCurve(labels, scores));
+}
+
+export function f1FromCurve(c: ClfCurve): { f1: number; threshold: number } {
   needBothClasses(c, 'F1');
   const P = c.tps[c.length - 1];
   let best = -1;

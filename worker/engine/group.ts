@@ -1,0 +1,188 @@
+/**
+ * The group evaluator: every variant of one DWT configuration on one class, computing shared stages once.
+ * DWT blocks are shared by all variants; per-subband centred Grams and test cross-terms are shared by every
+ * subband subset (a subset sums them); cov_reg only changes the N x N solve; sigma only the smoothing.
+ * A variant's numbers do not depend on which other variants run with it (same kernels, same summation order).
+ */
+import { canonicalSubbands, type Subband } from '../../shared/subbands.js';
+import { subbandBlocks, type SubbandBlocks } from './embedding.js';
+import {
+  addBlockCross, addBlockGram, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
+} from './gaussian.js';
+import { scoreMaps } from './score-metrics.js';
+import { smoothGaussian, smoothReference } from './smoothing.js';
+import { upsampleBilinear } from './resize.js';
+import {
+  CROP, type ClassFeatures, type DwtConfig, type GroupOptions, type GroupTimings, type TestTruth, type VariantConfig, type VariantOutcome,
+} from './types.js';
+import { validateFeatures, validateSubsets, validateTruth, validateVariant } from './validate.js';
+
+const now = (): number => performance.now() / 1000;
+
+interface BlockData {
+  xc: PositionMajor;
+  z: PositionMajor;
+  gram?: Float64Array;
+  cross?: Float64Array;
+  sqn?: Float64Array;
+}
+
+/** Shared per-group state, filled lazily. */
+class GroupState {
+  private train: SubbandBlocks | null = null;
+  private test: SubbandBlocks | null = null;
+  private blocks = new Map<Subband, BlockData>();
+  dwtSeconds = 0;
+  constructor(private readonly features: ClassFeatures, private readonly dwt: DwtConfig) {}
+
+  private embed(): { train: SubbandBlocks; test: SubbandBlocks } {
+    if (!this.train || !this.test) {
+      const t0 = now();
+      this.train = subbandBlocks(this.features.train, this.dwt);
+      this.test = subbandBlocks(this.features.test, this.dwt);
+      this.dwtSeconds += now() - t0;
+    }
+    return { train: this.train, test: this.test };
+  }
+
+  grid(): { h: number; w: number; n: number; t: number } {
+    const { train, test } = this.embed();
+    return { h: train.h, w: train.w, n: train.n, t: test.n };
+  }
+
+  block(b: Subband): BlockData {
+    let d = this.blocks.get(b);
+    if (!d) {
+      const { train, test } = this.embed();
+      const mean = positionMean(train.blocks[b]);
+      d = { xc: centered(train.blocks[b], mean), z: centered(test.blocks[b], mean) };
+      this.blocks.set(b, d);
+    }
+    return d;
+  }
+
+  /** Gram, cross terms and squared norms of one block (computed once). */
+  stats(b: Subband): Required<BlockData> {
+    const d = this.block(b);
+    if (!d.gram || !d.cross || !d.sqn) {
+      const { rows: n, p } = d.xc;
+      const t = d.z.rows;
+      d.gram = new Float64Array(p * n * n);
+      d.cross = new Float64Array(p * t * n);
+      d.sqn = new Float64Array(p * t);
+      addBlockGram(d.xc, d.gram);
+      addBlockCross(d.xc, d.z, d.cross, d.sqn);
+    }
+    return d as Required<BlockData>;
+  }
+
+  channels(s: readonly Subband[]): number {
+    const { train } = this.embed();
+    return s.reduce((acc, b) => acc + train.blocks[b].c, 0);
+  }
+}
+
+function subsetOf(v: VariantConfig): Subband[] {
+  const s = canonicalSubbands(v.subbands);
+  return s.length === 0 ? ['LL'] : s;
+}
+
+/** Squared distances (t*p + q) for one subset and cov_reg; Woodbury when D > N unless forced. */
+function distances(state: GroupState, subset: Subband[], covReg: number, opts: GroupOptions): Float64Array {
+  const { n, t, h, w } = state.grid();
+  const p = h * w;
+  const D = state.channels(subset);
+  const method = opts.method ?? 'auto';
+  if (method === 'direct' || (method === 'auto' && D <= n)) {
+    const blocks = subset.map((b) => state.block(b));
+    return directDistances(blocks.map((b) => b.xc), blocks.map((b) => b.z), covReg, opts.signal);
+  }
+  const gram = new Float64Array(p * n * n);
+  const cross = new Float64Array(p * t * n);
+  const sqn = new Float64Array(p * t);
+  for (const b of subset) {
+    const s = state.stats(b);
+    for (let i = 0; i < gram.length; i++) gram[i] += s.gram[i];
+    for (let i = 0; i < cross.length; i++) cross[i] += s.cross[i];
+    for (let i = 0; i < sqn.length; i++) sqn[i] += s.sqn[i];
+  }
+  return scoreWoodbury(factorWoodbury(gram, n, p, covReg, opts.signal), cross, sqn, t);
+}
+
+/** Distances -> (sqrt) -> float32 -> bilinear to CROP x CROP (spec 7.1-7.2). */
+function upsampledMaps(dist: Float64Array, v: VariantConfig, t: number, h: number, w: number): Float32Array {
+  const m = new Float32Array(dist.length);
+  for (let i = 0; i < dist.length; i++) m[i] = v.distance === 'sqrt' ? Math.sqrt(Math.max(dist[i], 0)) : dist[i];
+  return upsampleBilinear(m, t, h, w, CROP);
+}
+
+export function evaluateDwtGroup(
+  features: ClassFeatures, truth: TestTruth, dwt: DwtConfig, variants: VariantConfig[], opts: GroupOptions = {},
+): { outcomes: VariantOutcome[]; timings: GroupTimings } {
+  validateFeatures(features);
+  const T = features.test[0].n;
+  validateTruth(truth, T);
+  variants.forEach(validateVariant);
+  const subsets = opts.subsets ?? [];
+  validateSubsets(subsets, T);
+  const sharing = opts.sharing ?? true;
+
+  const keyOf = (v: VariantConfig): string => `${subsetOf(v).join('+')}|${v.cov_reg}`;
+  const order = variants.map((_, i) => i).sort((a, b) => {
+    const ka = `${keyOf(variants[a])}|${variants[a].distance}`;
+    const kb = `${keyOf(variants[b])}|${variants[b].distance}`;
+    return ka < kb ? -1 : ka > kb ? 1 : a - b;
+  });
+
+  let shared = new GroupState(features, dwt);
+  let dwtSeconds = 0;
+  let cachedDist: { key: string; dist: Float64Array } | null = null;
+  let cachedMaps: { key: string; maps: Float32Array } | null = null;
+  const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);
+
+  for (const i of order) {
+    opts.signal?.throwIfAborted();
+    const v = variants[i];
+    if (!sharing) {
+      dwtSeconds += shared.dwtSeconds;
+      shared = new GroupState(features, dwt);
+      cachedDist = null;
+      cachedMaps = null;
+    }
+    const t0 = now();
+    const dwtBefore = shared.dwtSeconds;
+    const { h, w } = shared.grid();
+    const key = keyOf(v);
+    if (!cachedDist || cachedDist.key !== key) {
+      cachedDist = { key, dist: distances(shared, subsetOf(v), v.cov_reg, opts) };
+      cachedMaps = null;
+    }
+    const t1 = now();
+    const mapKey = `${key}|${v.distance}`;
+    if (!cachedMaps || cachedMaps.key !== mapKey) cachedMaps = { key: mapKey, maps: upsampledMaps(cachedDist.dist, v, T, h, w) };
+    const smooth = v.smoothing === 'reference' ? smoothReference : smoothGaussian;
+    const maps = smooth(cachedMaps.maps, T, CROP, CROP, v.sigma);
+    const t2 = now();
+    const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets);
+    const t3 = now();
+    const dwtHere = shared.dwtSeconds - dwtBefore;
+    const outcome: VariantOutcome = {
+      metrics,
+      imageScores,
+      maps: opts.keepMaps?.(i) ? maps : null,
+      timings: { fit_s: t1 - t0 - dwtHere, score_s: t2 - t1, metrics_s: t3 - t2 },
+    };
+    outcomes[i] = outcome;
+    opts.onVariantDone?.(i, outcome);
+  }
+  dwtSeconds += shared.dwtSeconds;
+  return { outcomes, timings: { dwt_s: dwtSeconds } };
+}
+
+/** One trial alone: the reference path (identical numbers to the same variant inside a group). */
+export function evaluateTrial(
+  features: ClassFeatures, truth: TestTruth, dwt: DwtConfig, v: VariantConfig, opts: Omit<GroupOptions, 'keepMaps' | 'onVariantDone'> & { keepMaps?: boolean } = {},
+): VariantOutcome {
+  const { keepMaps, ...rest } = opts;
+  return evaluateDwtGroup(features, truth, dwt, [v], { ...rest, keepMaps: () => keepMaps ?? false }).outcomes[0];
+}

@@ -1,0 +1,18 @@
+/** The WE-PaDiM engine: pure functions from backbone feature maps to anomaly maps and metrics. */
+export type { FeatureBatch } from './feature-batch.js';
+export { featureBatch } from './feature-batch.js';
+export * from './types.js';
+export { dwt2, dwt2Level, type Dwt2Result, type DetailBands } from './dwt.js';
+export { WAVELET_FILTERS, type WaveletFilters } from './wavelet-filters.js';
+export { waveletEmbedding, subbandBlocks, concatChannels, type SubbandBlocks } from './embedding.js';
+export { resizeBilinear, upsampleBilinear } from './resize.js';
+export {
+  fitGaussianDirect, fitGaussianWoodbury, mahalanobis, NumericalError, JITTER0, JITTER_ATTEMPTS,
+  type GaussianModel, type WoodburyModel, type DirectModel,
+} from './gaussian.js';
+export { smoothReference, smoothGaussian, gaussianTaps } from './smoothing.js';
+export { rocAuc, f1Max, perDefectAuroc, binaryClfCurve, curveFromSorted, rocAucFromCurve, f1FromCurve, pairwiseSum, type ClfCurve } from './metrics.js';
+export { aupro, auproFromSorted, regionCodes, connectedComponents, type RegionCodes } from './aupro.js';
+export { argsortDesc, sortByScoreDesc, keyToFloat, type SortedScores } from './sort.js';
+export { imageMax, scoreMaps } from './score-metrics.js';
+export { evaluateDwtGroup, evaluateTrial } from './group.js';
