@@ -4,6 +4,7 @@
  * the optional generator spec of a synthetic folder dataset.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DATASET_KINDS, MVTEC_CLASSES, VISA_CLASSES, type DatasetKind } from '../../shared/datasets.js';
 import { checkKeys, describe, expectMap, fail, get, type LMap, type LNode } from './located.js';
@@ -99,7 +100,8 @@ export function parseDataset(n: LNode): ResolvedDataset {
   if (rootNode.kind !== 'scalar' || typeof rootNode.value !== 'string' || rootNode.value.trim() === '') {
     fail(rootNode.loc, `dataset.root must be a path, got ${describe(rootNode)}`);
   }
-  const root = resolve(dirname(rootNode.loc.file), rootNode.value);
+  const written = rootNode.value;
+  const root = written === '~' || written.startsWith('~/') ? join(homedir(), written.slice(1)) : resolve(dirname(rootNode.loc.file), written);
   const synNode = get(m, 'synthetic');
   if (synNode && kind !== 'folder') fail(synNode.loc, `dataset.synthetic is only for kind folder, not ${kind}`, ['folder']);
   const synthetic = synNode ? syntheticSpec(synNode) : null;

@@ -3,7 +3,7 @@
  * exclude, conditions, per-backbone overrides, stages, extends, dataset roots and class lists.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandSweepText, loadSweepFile, maxLevel, type ExpandedSweep } from '../../coordinator/grid/index.js';
@@ -30,6 +30,10 @@ describe('defaults and dataset', () => {
     );
     expect(s.maxAttempts).toBe(3);
     expect(s.stages.map((x) => x.name)).toEqual(['main']);
+  });
+
+  it('resolves ~/ in a dataset root to the home directory', () => {
+    expect(sweep('grid:\n  dataset: {kind: visa, root: ~/data/visa, classes: [pcb1]}\n').trials[0].params.root).toBe(join(homedir(), 'data/visa'));
   });
 
   it('lists folder classes from the root (sorted, only folders with train/ and test/)', () => {
