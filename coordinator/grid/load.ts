@@ -114,15 +114,14 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
   checkKeys(tree, TOP_KEYS, 'the sweep file');
   const name = sweepName(tree);
   const attempts = maxAttempts(tree);
-  let stages = stageEntries(tree);
+  let plans = stageEntries(tree).map((s) => parseStage(s.name, s.tree)); // every stage is validated
   if (opts.stages && opts.stages.length > 0) {
-    const known = stages.map((s) => s.name);
+    const known = plans.map((s) => s.name);
     for (const s of opts.stages) {
       if (!known.includes(s)) throw new UserError(`unknown stage "${s}" (allowed: ${known.join(', ')})`, { file: display });
     }
-    stages = stages.filter((s) => opts.stages?.includes(s.name));
+    plans = plans.filter((s) => opts.stages?.includes(s.name));
   }
-  const plans = stages.map((s) => parseStage(s.name, s.tree));
   const expanded = plans.map((plan) => {
     const out = expandStage(plan);
     if (out.trials.length === 0) fail(plan.loc, `stage "${plan.name}" expands to no trials (every point is excluded)`);
