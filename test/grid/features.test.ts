@@ -76,6 +76,13 @@ describe('canonical keys and dedupe', () => {
     expect(s.trials[0].key).toBe(grid('  sigma: 2\n  cov_reg: 0.1\n').trials[0].key);
   });
 
+  it('expands in the fixed parameter order, whatever the key order in the file', () => {
+    const a = grid('  wavelet: [haar, db4]\n  level: [1, 2]\n  sigma: [2.0, 4.0]\n  cov_reg: [0.1, 0.01]\n');
+    const b = grid('  cov_reg: [0.1, 0.01]\n  sigma: [2.0, 4.0]\n  level: [1, 2]\n  wavelet: [haar, db4]\n');
+    expect(b.trials.map((t) => t.key)).toEqual(a.trials.map((t) => t.key));
+    expect(a.trials.slice(0, 4).map((t) => [t.params.cov_reg, t.params.class])).toEqual([[0.1, 'bottle'], [0.1, 'cable'], [0.01, 'bottle'], [0.01, 'cable']]);
+  });
+
   it('keeps the first stage of a trial listed by two stages', () => {
     const s = sweep(`grid:\n${DS}stages:\n  a:\n    grid: {sigma: [2.0, 4.0]}\n  b:\n    grid: {sigma: [4.0, 6.0]}\n`);
     expect(s.stages.map((x) => x.trials.length)).toEqual([4, 4]);
