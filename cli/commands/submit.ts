@@ -19,7 +19,10 @@ async function handler(args: SubmitArgs): Promise<void> {
   const path = resolveDbPath(args.db);
   const store = SweepStore.open(path);
   try {
-    const r = store.submit(sweep, { dryRun: args['dry-run'] });
+    const { createProgress } = await import('../../shared/progress.js');
+    const progress = sweep.trials.length >= 20_000 ? createProgress({ label: `submit ${sweep.name}`, total: sweep.trials.length }) : null;
+    const r = store.submit(sweep, { dryRun: args['dry-run'], onProgress: progress ? (done) => progress.update(done) : undefined });
+    progress?.done();
     if (args.json) {
       writeJson({ sweep: sweep.name, db: path, dryRun: args['dry-run'], ...r });
       return;

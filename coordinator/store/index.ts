@@ -2,7 +2,7 @@
 export { openDatabase, type Db, type OpenOptions } from './db.js';
 export { LATEST_VERSION, MIGRATIONS, migrate, type Migration } from './migrations.js';
 export { SweepStore, statusCountsById, sweepIdByName } from './sweep-store.js';
-export { submitSweep } from './submit.js';
+export { submitSweep, type SubmitOptions } from './submit.js';
 export { resumeSweep } from './resume.js';
 export { DEFAULT_DB_PATH, resolveDbPath } from './paths.js';
 export { TRIAL_STATUSES, type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';

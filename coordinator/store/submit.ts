@@ -2,7 +2,8 @@
  * Submit a sweep: insert the trials the store does not hold yet, in one transaction. Re-submitting the
  * same sweep adds nothing; an edited grid adds only its new points and keeps the finished ones.
  */
-import { canonicalJson, dwtKey, featureKey, trialKey } from '../../shared/trial.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, dwtKey, featureKey } from '../../shared/trial.js';
 import { UserError } from '../../shared/errors.js';
 import type { Db } from './db.js';
 import type { SubmitResult, SubmittableSweep } from './types.js';
@@ -12,19 +13,25 @@ interface SweepRow {
   source_hash: string;
 }
 
+export interface SubmitOptions {
+  dryRun?: boolean;
+  now?: number;
+  /** called every few thousand trials and at the end (submitting 100k trials takes seconds) */
+  onProgress?: (done: number, total: number) => void;
+}
+
 function checkSweep(sweep: SubmittableSweep): void {
   const where = { file: sweep.sourcePath || undefined };
   if (!sweep.name || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(sweep.name))
     throw new UserError(`sweep name ${JSON.stringify(sweep.name)} is not valid (use letters, digits, '.', '_', '-')`, where);
   if (!Number.isInteger(sweep.maxAttempts) || sweep.maxAttempts < 1)
     throw new UserError(`max_attempts must be an integer >= 1, got ${sweep.maxAttempts}`, where);
-  for (const t of sweep.trials) {
-    const k = trialKey(t.params);
-    if (t.key !== k) throw new UserError(`trial key ${t.key} does not match its parameters (expected ${k}); was the sweep expanded by another version?`, where);
-  }
 }
 
-export function submitSweep(db: Db, sweep: SubmittableSweep, opts: { dryRun?: boolean; now?: number } = {}): SubmitResult {
+/** trialKey() from the canonical JSON already at hand (same definition: sha256, first 24 hex digits). */
+const keyOfCanonical = (json: string): string => createHash('sha256').update(json).digest('hex').slice(0, 24);
+
+export function submitSweep(db: Db, sweep: SubmittableSweep, opts: SubmitOptions = {}): SubmitResult {
   checkSweep(sweep);
   const now = opts.now ?? Date.now();
   const run = (): SubmitResult => {
@@ -50,19 +57,32 @@ export function submitSweep(db: Db, sweep: SubmittableSweep, opts: { dryRun?: bo
     }
     const insert = db.prepare(
       `INSERT INTO trials (sweep_id, key, stage, class, objective, params_json, feature_key, dwt_key, max_attempts, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sweep_id, key) DO NOTHING`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const stored = new Set((db.prepare('SELECT key FROM trials WHERE sweep_id = ?').pluck().all(sweepId) as string[]));
     const addedKeys: string[] = [];
     const seen = new Set<string>();
     let existing = 0;
-    for (const t of sweep.trials) {
-      if (seen.has(t.key)) continue; // the same point listed twice in one grid is one trial
+    const n = sweep.trials.length;
+    sweep.trials.forEach((t, i) => {
+      if (opts.onProgress && i % 5000 === 0) opts.onProgress(i, n);
+      if (seen.has(t.key)) return; // the same point listed twice in one grid is one trial
       seen.add(t.key);
+      if (stored.has(t.key)) {
+        existing++;
+        return;
+      }
       const p = t.params;
-      const info = insert.run(sweepId, t.key, t.stage, p.class, p.objective, canonicalJson(p), featureKey(p), dwtKey(p), sweep.maxAttempts, now);
-      if (info.changes === 1) addedKeys.push(t.key);
-      else existing++;
-    }
+      const json = canonicalJson(p);
+      const k = keyOfCanonical(json);
+      if (t.key !== k)
+        throw new UserError(`trial key ${t.key} does not match its parameters (expected ${k}); was the sweep expanded by another version?`, {
+          file: sweep.sourcePath || undefined,
+        });
+      insert.run(sweepId, t.key, t.stage, p.class, p.objective, json, featureKey(p), dwtKey(p), sweep.maxAttempts, now);
+      addedKeys.push(t.key);
+    });
+    opts.onProgress?.(n, n);
     const total = (db.prepare('SELECT count(*) AS n FROM trials WHERE sweep_id = ?').get(sweepId) as { n: number }).n;
     return { sweepId, added: addedKeys.length, existing, total, addedKeys, created: !found, sourceChanged };
   };

@@ -5,7 +5,7 @@
 import { UserError } from '../../shared/errors.js';
 import { openDatabase, type Db } from './db.js';
 import { resumeSweep } from './resume.js';
-import { submitSweep } from './submit.js';
+import { submitSweep, type SubmitOptions } from './submit.js';
 import { TRIAL_STATUSES, type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';
 
 export class SweepStore {
@@ -25,7 +25,7 @@ export class SweepStore {
   }
 
   /** Insert the trials not yet stored; with dryRun nothing is written but the counts are the same. */
-  submit(sweep: SubmittableSweep, opts: { dryRun?: boolean } = {}): SubmitResult {
+  submit(sweep: SubmittableSweep, opts: SubmitOptions = {}): SubmitResult {
     return submitSweep(this.db, sweep, opts);
   }
 
