@@ -60,8 +60,18 @@ function refuse(file: string, what: string): never {
 
 function callGlobal(file: string, g: GlobalRef, args: PickleValue[]): PickleValue {
   switch (g.name) {
-    case 'collections OrderedDict':
-      return { kind: 'dict', map: new Map() };
+    case 'collections OrderedDict': {
+      const d: PickleDict = { kind: 'dict', map: new Map() };
+      const init = args[0];
+      if (Array.isArray(init)) {
+        for (const pair of init) {
+          const [k, v] = tupleItems(pair);
+          if (typeof k !== 'string' && typeof k !== 'number') refuse(file, 'an OrderedDict key that is not a string or number');
+          d.map.set(k, v);
+        }
+      }
+      return d;
+    }
     case 'torch._utils _rebuild_parameter':
       return args[0];
     case 'torch._utils _rebuild_tensor_v2': {
