@@ -10,8 +10,7 @@ import {
   addBlockCross, addBlockGram, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
 } from './gaussian.js';
 import { scoreMaps } from './score-metrics.js';
-import { smoothGaussian, smoothReference } from './smoothing.js';
-import { upsampleBilinear } from './resize.js';
+import { upsampleSmooth } from './upsample-smooth.js';
 import {
   CROP, type ClassFeatures, type DwtConfig, type GroupOptions, type GroupTimings, type TestTruth, type VariantConfig, type VariantOutcome,
 } from './types.js';
@@ -109,11 +108,11 @@ function distances(state: GroupState, subset: Subband[], covReg: number, opts: G
   return scoreWoodbury(factorWoodbury(gram, n, p, covReg, opts.signal), cross, sqn, t);
 }
 
-/** Distances -> (sqrt) -> float32 -> bilinear to CROP x CROP (spec 7.1-7.2). */
-function upsampledMaps(dist: Float64Array, v: VariantConfig, t: number, h: number, w: number): Float32Array {
+/** Distances (t*p) -> (sqrt) -> float32 grid maps (spec 7.1). */
+function gridMaps(dist: Float64Array, v: VariantConfig): Float32Array {
   const m = new Float32Array(dist.length);
   for (let i = 0; i < dist.length; i++) m[i] = v.distance === 'sqrt' ? Math.sqrt(Math.max(dist[i], 0)) : dist[i];
-  return upsampleBilinear(m, t, h, w, CROP);
+  return m;
 }
 
 export function evaluateDwtGroup(
@@ -159,9 +158,9 @@ export function evaluateDwtGroup(
     }
     const t1 = now();
     const mapKey = `${key}|${v.distance}`;
-    if (!cachedMaps || cachedMaps.key !== mapKey) cachedMaps = { key: mapKey, maps: upsampledMaps(cachedDist.dist, v, T, h, w) };
-    const smooth = v.smoothing === 'reference' ? smoothReference : smoothGaussian;
-    const maps = smooth(cachedMaps.maps, T, CROP, CROP, v.sigma);
+    if (!cachedMaps || cachedMaps.key !== mapKey) cachedMaps = { key: mapKey, maps: gridMaps(cachedDist.dist, v) };
+    // bilinear to CROP x CROP and smoothing, fused (spec 7.2-7.3)
+    const maps = upsampleSmooth(cachedMaps.maps, T, h, w, CROP, v.smoothing, v.sigma);
     const t2 = now();
     const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets);
     const t3 = now();

@@ -11,6 +11,7 @@ export {
   type GaussianModel, type WoodburyModel, type DirectModel,
 } from './gaussian.js';
 export { smoothReference, smoothGaussian, gaussianTaps } from './smoothing.js';
+export { upsampleSmooth } from './upsample-smooth.js';
 export { rocAuc, f1Max, perDefectAuroc, binaryClfCurve, curveFromSorted, rocAucFromCurve, f1FromCurve, pairwiseSum, type ClfCurve } from './metrics.js';
 export { aupro, auproFromSorted, regionCodes, connectedComponents, type RegionCodes } from './aupro.js';
 export { argsortDesc, sortByScoreDesc, keyToFloat, type SortedScores } from './sort.js';

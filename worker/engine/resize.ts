@@ -8,14 +8,14 @@ import { featureBatch, type FeatureBatch } from './feature-batch.js';
 
 const f32 = Math.fround;
 
-interface AxisTable {
+export interface AxisTable {
   i0: Int32Array;
   i1: Int32Array;
   l1: Float64Array; // weight of i1 (as float32 value)
   l0: Float64Array; // weight of i0
 }
 
-function axisTable(nIn: number, nOut: number): AxisTable {
+export function axisTable(nIn: number, nOut: number): AxisTable {
   const t: AxisTable = { i0: new Int32Array(nOut), i1: new Int32Array(nOut), l1: new Float64Array(nOut), l0: new Float64Array(nOut) };
   const scale = f32(nIn / nOut);
   for (let i = 0; i < nOut; i++) {

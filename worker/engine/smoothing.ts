@@ -26,10 +26,10 @@ export function gaussianTaps(sigma: number): Float64Array {
   return g;
 }
 
-type Boundary = 'zero' | 'reflect';
+export type Boundary = 'zero' | 'reflect';
 
 /** src index for position k outside [0, n): -1 for zero padding; scipy 'reflect' (d c b a | a b c d), period 2n. */
-function boundaryIndex(k: number, n: number, b: Boundary): number {
+export function boundaryIndex(k: number, n: number, b: Boundary): number {
   if (k >= 0 && k < n) return k;
   if (b === 'zero') return -1;
   let m = k % (2 * n);
@@ -37,38 +37,75 @@ function boundaryIndex(k: number, n: number, b: Boundary): number {
   return m < n ? m : 2 * n - 1 - m;
 }
 
-/**
- * Correlate every line of `src` (a stack of h x w planes) with `taps` along one axis.
- * taps === null means a box sum of width `box` (all ones).
- */
-function pass1d(
+/** Symmetric taps as scipy applies them: centre tap first, then (left + right) * tap for j = 1..r. */
+function hPass(
   src: ArrayLike<number>, dst: Float64Array | Float32Array, planes: number, h: number, w: number,
-  axis: 'v' | 'h', taps: Float64Array | null, r: number, b: Boundary,
+  taps: Float64Array | null, r: number, b: Boundary,
 ): void {
-  const n = axis === 'v' ? h : w;
-  const stride = axis === 'v' ? w : 1;
-  const lines = axis === 'v' ? planes * w : planes * h;
   const k = 2 * r + 1;
-  const line = new Float64Array(n + 2 * r);
-  for (let li = 0; li < lines; li++) {
-    const base = axis === 'v' ? Math.floor(li / w) * h * w + (li % w) : li * w;
-    for (let x = -r; x < n + r; x++) {
-      const s = boundaryIndex(x, n, b);
-      line[x + r] = s < 0 ? 0 : src[base + s * stride];
+  const line = new Float64Array(w + 2 * r);
+  for (let row = 0; row < planes * h; row++) {
+    const base = row * w;
+    for (let x = -r; x < w + r; x++) {
+      const si = boundaryIndex(x, w, b);
+      line[x + r] = si < 0 ? 0 : src[base + si];
     }
     if (taps === null) {
       let acc = 0;
       for (let j = 0; j < k; j++) acc += line[j];
-      for (let x = 0; x < n; x++) {
-        dst[base + x * stride] = acc;
+      for (let x = 0; x < w; x++) {
+        dst[base + x] = acc;
         acc += line[x + k] - line[x];
       }
     } else {
-      for (let x = 0; x < n; x++) {
-        let acc = 0;
-        for (let j = 0; j < k; j++) acc += taps[j] * line[x + j];
-        dst[base + x * stride] = acc;
+      const c = taps[r];
+      for (let x = 0; x < w; x++) {
+        const m = x + r;
+        let acc = c * line[m];
+        for (let j = 1; j <= r; j++) acc += (line[m - j] + line[m + j]) * taps[r + j];
+        dst[base + x] = acc;
       }
+    }
+  }
+}
+
+/** The vertical pass, row by row so that the inner loops run over contiguous memory. */
+function vPass(
+  src: ArrayLike<number>, dst: Float64Array | Float32Array, planes: number, h: number, w: number,
+  taps: Float64Array | null, r: number, b: Boundary,
+): void {
+  const acc = new Float64Array(w);
+  for (let p = 0; p < planes; p++) {
+    const pb = p * h * w;
+    if (taps === null) {
+      // running box sum over rows y-r..y+r with zero padding
+      acc.fill(0);
+      for (let y = 0; y <= Math.min(r, h - 1); y++) for (let x = 0; x < w; x++) acc[x] += src[pb + y * w + x];
+      for (let y = 0; y < h; y++) {
+        const o = pb + y * w;
+        for (let x = 0; x < w; x++) dst[o + x] = acc[x];
+        const add = y + r + 1;
+        const sub = y - r;
+        if (add < h) for (let x = 0; x < w; x++) acc[x] += src[pb + add * w + x];
+        if (sub >= 0) for (let x = 0; x < w; x++) acc[x] -= src[pb + sub * w + x];
+      }
+      continue;
+    }
+    for (let y = 0; y < h; y++) {
+      const c = taps[r];
+      const o = pb + y * w;
+      for (let x = 0; x < w; x++) acc[x] = c * src[o + x];
+      for (let j = 1; j <= r; j++) {
+        const t = taps[r + j];
+        const up = boundaryIndex(y - j, h, b);
+        const dn = boundaryIndex(y + j, h, b);
+        const ou = pb + up * w;
+        const od = pb + dn * w;
+        if (up >= 0 && dn >= 0) for (let x = 0; x < w; x++) acc[x] += (src[ou + x] + src[od + x]) * t;
+        else if (up >= 0) for (let x = 0; x < w; x++) acc[x] += (src[ou + x] + 0) * t;
+        else if (dn >= 0) for (let x = 0; x < w; x++) acc[x] += (0 + src[od + x]) * t;
+      }
+      for (let x = 0; x < w; x++) dst[o + x] = acc[x];
     }
   }
 }
@@ -84,11 +121,11 @@ export function smoothReference(maps: Float32Array, n: number, h: number, w: num
   const g32 = Float64Array.from(gaussianTaps(sigma), (v) => Math.fround(v)); // torch keeps the kernel in float32
   const t64 = new Float64Array(maps.length);
   const mid = new Float32Array(maps.length);
-  pass1d(maps, t64, n, h, w, 'v', g32, r, 'zero');
-  pass1d(t64, mid, n, h, w, 'h', null, r, 'zero'); // K1 output, float32
-  pass1d(mid, t64, n, h, w, 'v', null, r, 'zero');
+  vPass(maps, t64, n, h, w, g32, r, 'zero');
+  hPass(t64, mid, n, h, w, null, r, 'zero'); // K1 output, float32
+  vPass(mid, t64, n, h, w, null, r, 'zero');
   const out = new Float32Array(maps.length);
-  pass1d(t64, out, n, h, w, 'h', g32, r, 'zero'); // K2 output, float32
+  hPass(t64, out, n, h, w, g32, r, 'zero'); // K2 output, float32
   return out;
 }
 
@@ -98,8 +135,8 @@ export function smoothGaussian(maps: Float32Array, n: number, h: number, w: numb
   const r = radiusOf(sigma);
   const g = gaussianTaps(sigma);
   const mid = new Float32Array(maps.length);
-  pass1d(maps, mid, n, h, w, 'v', g, r, 'reflect');
+  vPass(maps, mid, n, h, w, g, r, 'reflect');
   const out = new Float32Array(maps.length);
-  pass1d(mid, out, n, h, w, 'h', g, r, 'reflect');
+  hPass(mid, out, n, h, w, g, r, 'reflect');
   return out;
 }
