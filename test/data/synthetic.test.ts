@@ -60,6 +60,8 @@ describe('synthetic dataset', () => {
     const da = digestTree(a.root);
     expect(Object.keys(da)).toHaveLength(2 * 13 + 1);
     expect(digestTree(b.root)).toEqual(da);
+    await generateSyntheticDataset(b.root, { ...spec, train: 2 });
+    expect(listClass('folder', b.root, 'grid').train).toHaveLength(2); // regenerating replaces the class folders
     const dc = digestTree(c.root);
     const pngs = Object.keys(da).filter((k) => k.endsWith('.png'));
     expect(pngs.filter((k) => dc[k] === da[k])).toEqual([]);
@@ -111,6 +113,6 @@ describe('synthetic dataset', () => {
       /unknown class zebra/,
     );
     await expect(generateSyntheticDataset('/nonexistent', { ...spec, test: 1 })).rejects.toThrow(UserError);
-    await expect(generateSyntheticDataset('/nonexistent', { ...spec, size: 16 })).rejects.toThrow(/size must be an integer in 32..2048/);
+    await expect(generateSyntheticDataset('/nonexistent', { ...spec, size: 16 })).rejects.toThrow(/size must be an integer in 32..4096/);
   });
 });

@@ -151,7 +151,9 @@ function contamination(t: DefectTarget, rng: Rng, region: Uint8Array): void {
     fibre.push([px + Math.cos(dir) * 4 * u, py + Math.sin(dir) * 4 * u]);
   }
   strokePolyline(region, s, fibre, 0.9 * u);
-  const dirt: Rgb = rng.pick([[72, 46, 22], [28, 26, 24], [120, 140, 40]] as const);
+  // foreign material that stands out from the surface it lands on
+  const luma = meanLuma(t.canvas, region);
+  const dirt: Rgb = rng.pick(luma > 110 ? ([[72, 46, 22], [28, 26, 24], [60, 90, 20]] as const) : ([[215, 200, 160], [190, 150, 60], [150, 190, 60]] as const));
   recolour(t.canvas, region, (r, g, b) => [r * 0.15 + dirt[0] * 0.85, g * 0.15 + dirt[1] * 0.85, b * 0.15 + dirt[2] * 0.85]);
 }
 

@@ -3,9 +3,9 @@
  *   <out>/<class>/train/good/NNN.png, <out>/<class>/test/good/NNN.png, <out>/<class>/test/<defect>/NNN.png,
  *   <out>/<class>/ground_truth/<defect>/NNN_mask.png (0/255 grey), plus <out>/wepadim-synthetic.json.
  * Every image has its own seed derived from (seed, class, split, folder, index), so output is byte-identical
- * for a seed whatever the concurrency.
+ * for a seed whatever the concurrency. The class folders it writes are deleted first (other folders are untouched).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../../shared/errors.js';
 import { writePng } from '../decode.js';
@@ -49,8 +49,8 @@ export function validateSyntheticSpec(spec: SyntheticDatasetSpec): void {
   if (new Set(spec.classes).size !== spec.classes.length) throw new UserError('synthetic dataset: a class is listed twice');
   if (!Number.isInteger(spec.train) || spec.train < 1) throw new UserError(`synthetic dataset: train must be an integer >= 1, got ${spec.train}`);
   if (!Number.isInteger(spec.test) || spec.test < 2) throw new UserError(`synthetic dataset: test must be an integer >= 2, got ${spec.test}`);
-  if (!Number.isInteger(spec.size) || spec.size < 32 || spec.size > 2048) {
-    throw new UserError(`synthetic dataset: size must be an integer in 32..2048, got ${spec.size}`);
+  if (!Number.isInteger(spec.size) || spec.size < 32 || spec.size > 4096) {
+    throw new UserError(`synthetic dataset: size must be an integer in 32..4096, got ${spec.size}`);
   }
   if (!Number.isInteger(spec.seed)) throw new UserError(`synthetic dataset: seed must be an integer, got ${spec.seed}`);
 }
@@ -116,6 +116,8 @@ export async function generateSyntheticDataset(
   opts: { onProgress?: (done: number, total: number) => void; concurrency?: number } = {},
 ): Promise<{ classes: string[]; files: number }> {
   validateSyntheticSpec(spec);
+  // each class folder is replaced, so a smaller regeneration leaves no stale images behind
+  for (const c of spec.classes) await rm(join(out, c), { recursive: true, force: true });
   const jobs = spec.classes.flatMap((c) => jobsFor(out, c as SynthClass, spec));
   const dirs = new Set(jobs.flatMap((j) => (j.maskFile ? [j.dir, join(j.maskFile, '..')] : [j.dir])));
   for (const d of dirs) await mkdir(d, { recursive: true });
