@@ -2,10 +2,12 @@
  * All 10 backbones at the real 224x224 input against torchvision: tap shapes, and output checksums
  * (mean, rms, 64 sampled values) recorded by the fixture script with the same seeded weights and input.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BACKBONES, BACKBONE_TAPS } from '../../shared/backbones.js';
 import { createExecutor } from '../../worker/executors/create.js';
 import { backboneGraph } from '../../worker/models/catalogue.js';
+import { graphParams } from '../../worker/models/graph.js';
 import { foldWeights } from '../../worker/weights/fold.js';
 import { randomStateDict } from '../../worker/weights/random-init.js';
 import { seededImages } from '../../worker/weights/seeded.js';
@@ -37,5 +39,14 @@ describe('every backbone on onnx matches torchvision at 224x224', () => {
     } finally {
       await ex.dispose();
     }
+  });
+});
+
+describe('graph parameters are exactly torchvision state_dict tensors up to the last tap', () => {
+  it.each(BACKBONES.map((b) => [b]))('%s: same names and shapes', (arch) => {
+    const keys = graphParams(backboneGraph(arch)).map((p) => `${p.name}:${p.shape.join(',')}`).sort();
+    const want = cs.state_dict_keys[arch];
+    expect(keys.length).toBe(want.count);
+    expect(createHash('sha256').update(keys.join('\n')).digest('hex')).toBe(want.sha256);
   });
 });

@@ -31,6 +31,8 @@ interface Checksums {
   n: number;
   size: number;
   archs: Record<string, ChecksumTap[]>;
+  /** per arch: count and sha256 of the sorted "name:d0,d1,..." list of state_dict tensors up to the last tap */
+  state_dict_keys: Record<string, { count: number; sha256: string }>;
 }
 
 export function parityFixture(): { seed: number; inputSeed: number; n: number; size: number; taps(arch: string): ParityTap[] } {

@@ -46,6 +46,9 @@ describe('reading torch-written state_dicts', () => {
     expect(() => unpickle(Buffer.from('i__builtin__\nobject\n.', 'latin1'), 'x.pkl')).toThrow(/opcode 0x69/);
     const ok = unpickle(Buffer.from('\x80\x02}q\x00(X\x01\x00\x00\x00aK\x07X\x01\x00\x00\x00b\x8a\x02\x00\x01u.', 'latin1'), 'x.pkl');
     expect(ok).toEqual({ kind: 'dict', map: new Map<string, number>([['a', 7], ['b', 256]]) });
+    // collections.OrderedDict([('w', 1.5)]) built from a list of pairs
+    const od = unpickle(Buffer.from('\x80\x02ccollections\nOrderedDict\n]q\x00X\x01\x00\x00\x00wG?\xf8\x00\x00\x00\x00\x00\x00\x86a\x85R.', 'latin1'), 'x.pkl');
+    expect(od).toEqual({ kind: 'dict', map: new Map([['w', 1.5]]) });
   });
 
   it('says what to do with legacy (non-zip) torch files and with garbage', () => {
