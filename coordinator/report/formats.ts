@@ -25,13 +25,23 @@ export function toJson(t: Table): string {
   return JSON.stringify({ title: t.title, columns: t.columns, rows }, null, 2) + '\n';
 }
 
+/**
+ * Cell text for markdown and latex: in a column with any fractional number, every number gets `digits`
+ * decimals (1 -> 1.0000 beside 0.7500); integer-only columns (rank, counts) stay integers.
+ */
+function columnFormatter(t: Table, col: string, digits: number): (v: Cell) => string {
+  const fractional = t.rows.some((r) => typeof r[col] === 'number' && !Number.isInteger(r[col]));
+  return (v) => (typeof v === 'number' && fractional ? v.toFixed(digits) : formatCell(v, digits));
+}
+
 const mdEscape = (s: string): string => s.replace(/\|/g, '\\|');
 
 export function toMarkdown(t: Table, digits = 4): string {
   const numeric = t.columns.map((c) => t.rows.some((r) => typeof r[c] === 'number'));
   const head = `| ${t.columns.map(mdEscape).join(' | ')} |`;
   const sep = `|${numeric.map((n) => (n ? '---:' : ':---')).join('|')}|`;
-  const body = t.rows.map((r) => `| ${t.columns.map((c) => mdEscape(formatCell(r[c], digits))).join(' | ')} |`);
+  const fmt = t.columns.map((c) => columnFormatter(t, c, digits));
+  const body = t.rows.map((r) => `| ${t.columns.map((c, i) => mdEscape(fmt[i](r[c]))).join(' | ')} |`);
   return [`**${mdEscape(t.title)}**`, '', head, sep, ...body].join('\n') + '\n';
 }
 
@@ -54,9 +64,10 @@ export function toLatex(t: Table, digits = 4): string {
     line(t.columns.map(latexEscape)),
     '\\midrule',
   ];
+  const fmt = t.columns.map((c) => columnFormatter(t, c, digits));
   for (const r of t.rows) {
     if (r[t.columns[0]] === 'Mean') out.push('\\midrule');
-    out.push(line(t.columns.map((c) => latexEscape(formatCell(r[c], digits)))));
+    out.push(line(t.columns.map((c, i) => latexEscape(fmt[i](r[c])))));
   }
   out.push('\\bottomrule', '\\end{tabular}', '\\end{table}');
   return out.join('\n') + '\n';

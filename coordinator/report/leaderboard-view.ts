@@ -4,6 +4,19 @@ import type { HonestSummary } from './honest.js';
 import type { Leaderboard } from './leaderboard.js';
 import { paramText } from './params-view.js';
 
+/**
+ * Metric columns as fixed-decimal text padded to one width (1 -> "1.0000" beside "0.7500"); shared/table
+ * would print integers without decimals. Missing values become "-".
+ */
+function fixed(rows: Row[], cols: readonly string[], digits: number): Row[] {
+  for (const c of cols) {
+    const texts = rows.map((r) => (typeof r[c] === 'number' ? (r[c] as number).toFixed(digits) : '-'));
+    const w = Math.max(0, ...texts.map((x) => x.length));
+    rows.forEach((r, i) => (r[c] = texts[i].padStart(w)));
+  }
+  return rows;
+}
+
 function paramsRow(params: Record<string, unknown>, keys: readonly string[]): Row {
   return Object.fromEntries(keys.map((k) => [k, paramText(params[k])]));
 }
@@ -21,7 +34,7 @@ function honestText(h: HonestSummary, varying: readonly string[], digits: number
     `  per class: mean ${h.repMetric} ${f(h.perClassRepMean)}, optimistic ${f(h.perClassOptimisticMean)}`,
   ];
   const rows = h.perClass.map((r) => ({ class: r.class, [h.selMetric]: r.sel, [h.repMetric]: r.rep, optimistic: r.optimistic, ...paramsRow(r.params, varying) }));
-  return lines.join('\n') + '\n' + renderTable(rows, undefined, digits);
+  return lines.join('\n') + '\n' + renderTable(fixed(rows, [h.selMetric, h.repMetric, 'optimistic'], digits));
 }
 
 export function leaderboardText(lb: Leaderboard, digits = 4): string {
@@ -33,17 +46,18 @@ export function leaderboardText(lb: Leaderboard, digits = 4): string {
         (lb.completePoints < lb.totalPoints ? ' (incomplete points: mean over the classes done so far, ranked last)' : ''),
     );
     const rows = lb.points.map((p) => ({ rank: p.rank, [lb.metric]: p.mean, classes: `${p.classes}/${p.trials}`, ...paramsRow(p.params, lb.varying) }));
-    parts.push(rows.length ? renderTable(rows, undefined, digits) : '(no grid point has this metric yet)');
+    parts.push(rows.length ? renderTable(fixed(rows, [lb.metric], digits)) : '(no grid point has this metric yet)');
   } else if (lb.perClass) {
     parts.push(
       `Sweep ${lb.sweep}: best ${lb.metric} per class (${better}); mean of the per-class best over ${lb.perClass.classes} classes: ${lb.perClass.meanOfBest.toFixed(digits)}`,
     );
     const rows = lb.perClass.entries.map((e) => ({ class: e.class, rank: e.rank, [lb.metric]: e.value, trial: e.trialId, ...paramsRow(e.params, lb.varying) }));
-    parts.push(rows.length ? renderTable(rows, undefined, digits) : '(no trial has this metric yet)');
+    parts.push(rows.length ? renderTable(fixed(rows, [lb.metric], digits)) : '(no trial has this metric yet)');
   }
   if (lb.marginals.length) {
     parts.push(`Marginal means of the class-mean ${lb.metric} per parameter value:`);
-    parts.push(renderTable(lb.marginals.map((m) => ({ param: m.param, value: String(m.value), mean: m.mean, best: m.best, points: m.points })), undefined, digits));
+    const rows = lb.marginals.map((m) => ({ param: m.param, value: String(m.value), mean: m.mean, best: m.best, points: m.points }));
+    parts.push(renderTable(fixed(rows, ['mean', 'best'], digits)));
   }
   if (lb.honest) parts.push(honestText(lb.honest, lb.varying, digits));
   return parts.join('\n\n') + '\n';
