@@ -32,7 +32,7 @@ export function resumeSweep(db: Db, sweepId: number, opts: { maxAttempts?: numbe
         .all(sweepId, now) as Candidate[];
       const requeue = db.prepare(
         `UPDATE trials SET status = 'pending', max_attempts = ?, lease_id = NULL, worker_id = NULL,
-           lease_expires_at = NULL, started_at = NULL, finished_at = NULL, error = NULL WHERE id = ?`,
+           lease_expires_at = NULL, finished_at = NULL, error = NULL WHERE id = ?`,
       );
       const closeAttempt = db.prepare(
         `UPDATE attempts SET outcome = 'expired', ended_at = ?, error = 'lease expired; re-queued by resume'
