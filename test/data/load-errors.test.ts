@@ -1,9 +1,11 @@
 /** Loading: decode errors and mask size mismatches name the file; batch order and normalisation values. */
 import { writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../shared/errors.js';
 import { loadBatch, loadImage, loadMask, loadMasks } from '../../worker/data/index.js';
+import { rgbToLuma } from '../../worker/data/decode.js';
 import { centreCropOffsets, roundHalfEven, shorterSideSize } from '../../worker/data/preprocess.js';
 import { png, tempRoot } from './tree-helpers.js';
 
@@ -31,6 +33,28 @@ describe('loading errors name the file', () => {
     const faint = join(t.root, 'faint.png');
     await png(faint, 256, 256, 1, 1);
     expect((await loadMask(faint)).reduce((a, v) => a + v, 0)).toBe(224 * 224);
+  });
+});
+
+describe('channel handling like convert(\'RGB\') / convert(\'L\')', () => {
+  it('alpha is dropped (not composited); an RGB mask uses Pillow\'s integer luma', async () => {
+    const rgba = new Uint8Array(256 * 256 * 4);
+    for (let i = 0; i < 256 * 256; i++) rgba.set([10, 200, 30, i % 256], i * 4);
+    const p = join(t.root, 'rgba.png');
+    await sharp(rgba, { raw: { width: 256, height: 256, channels: 4 } }).png().toFile(p);
+    const { rgb } = await loadImage(p);
+    expect(Array.from(rgb.subarray(0, 6))).toEqual([10, 200, 30, 10, 200, 30]);
+    // (0,0,2): 2*7471 + 0x8000 < 65536, so L = 0 (not a defect); (0,1,0): 38470 + 0x8000 >= 65536, so L = 1
+    const m0 = join(t.root, 'blue2.png');
+    await png(m0, 256, 256, [0, 0, 2]);
+    expect((await loadMask(m0)).reduce((a, v) => a + v, 0)).toBe(0);
+    const m1 = join(t.root, 'green1.png');
+    await png(m1, 256, 256, [0, 1, 0]);
+    expect((await loadMask(m1)).reduce((a, v) => a + v, 0)).toBe(224 * 224);
+    // values printed by Pillow 9.4: Image.new('RGB', (1, 1), c).convert('L')
+    const cases: [number[], number][] = [[[0, 0, 4], 0], [[0, 0, 5], 1], [[1, 0, 0], 0], [[2, 0, 0], 1], [[255, 255, 255], 255], [[12, 200, 99], 132]];
+    const luma = rgbToLuma({ data: Uint8Array.from(cases.flatMap(([c]) => c)), width: cases.length, height: 1, channels: 3 });
+    expect(Array.from(luma.data)).toEqual(cases.map(([, l]) => l));
   });
 });
 
