@@ -1,0 +1,98 @@
+/**
+ * `wepadim coordinator --db FILE --listen HOST:PORT`: serve trials to workers over gRPC. The only process
+ * that writes the database. SIGINT/SIGTERM: stop leasing, let running trials finish (up to --grace), exit;
+ * a second signal exits at once (unfinished leases expire and requeue on the next start).
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../../shared/errors.js';
+import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../../coordinator/server/cli-options.js';
+
+interface CoordinatorArgs extends SecurityArgs {
+  db?: string;
+  listen: string;
+  'force-insecure': boolean;
+  'lease-ttl': number;
+  'acquire-wait': number;
+  'max-attempts'?: number;
+  'max-message-bytes': number;
+  grace: number;
+}
+
+function positiveInt(v: number | undefined, flag: string, min = 1): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new UserError(`${flag} must be an integer >= ${min}, got ${v}`);
+}
+
+async function handler(args: CoordinatorArgs): Promise<void> {
+  positiveInt(args['lease-ttl'], '--lease-ttl', 100);
+  positiveInt(args['acquire-wait'], '--acquire-wait', 0);
+  positiveInt(args['max-attempts'], '--max-attempts');
+  positiveInt(args['max-message-bytes'], '--max-message-bytes', 1024);
+  positiveInt(args.grace, '--grace', 0);
+  const { serverTls } = await import('../../coordinator/server/cli-connect.js');
+  const { readToken } = await import('../../coordinator/auth/token.js');
+  const { resolveDbPath } = await import('../../coordinator/store/paths.js');
+  const { startCoordinator } = await import('../../coordinator/server/index.js');
+  const { createLogger } = await import('../../shared/log.js');
+  const log = createLogger({ component: 'coordinator' });
+  const dbPath = resolveDbPath(args.db);
+  const coord = await startCoordinator({
+    dbPath,
+    listen: args.listen,
+    auth: { token: readToken(args['token-file']), tls: serverTls(args), insecure: args.insecure, forceInsecure: args['force-insecure'] },
+    leaseTtlMs: args['lease-ttl'],
+    acquireWaitMs: args['acquire-wait'],
+    maxMessageBytes: args['max-message-bytes'],
+    shutdownGraceMs: args.grace,
+    ...(args['max-attempts'] !== undefined ? { maxAttempts: args['max-attempts'] } : {}),
+    log,
+  });
+  const counts = { done: 0, failed: 0, requeued: 0, cancelled: 0 };
+  coord.events.on('finished', (e) => counts[e.status]++);
+  coord.events.on('worker', (e) => log.info(`worker ${e.state}`, { worker: e.workerId }));
+  process.stdout.write(args.json ? JSON.stringify({ address: coord.address, db: dbPath }) + '\n' : `coordinator listening on ${coord.address} (db ${dbPath})\n`);
+  let last = '';
+  const report = setInterval(() => {
+    const line = JSON.stringify(counts);
+    if (line !== last) log.info('trials finished', counts);
+    last = line;
+  }, 10_000);
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      signals++;
+      if (signals === 1) {
+        log.info(`${sig}: stopping (no new leases; waiting up to ${args.grace} ms for running trials; signal again to exit now)`);
+        void coord.stop(args.grace).then(resolve);
+      } else {
+        log.warn(`${sig} again: exiting now`);
+        void coord.stop(0).then(resolve);
+        setTimeout(() => process.exit(1), 2000).unref();
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  clearInterval(report);
+  log.info('trials finished', counts);
+}
+
+export const command: CommandModule<object, CoordinatorArgs> = {
+  command: 'coordinator',
+  describe: 'Serve trials from the database to workers over gRPC (TLS + bearer token)',
+  builder: (y: Argv) =>
+    withSecurity(
+      y
+        .option('db', { type: 'string', describe: 'SQLite database file ($WEPADIM_DB)' })
+        .option('listen', { type: 'string', default: DEFAULT_ADDRESS, describe: 'HOST:PORT to listen on (port 0 = any free port)' })
+        .option('force-insecure', { type: 'boolean', default: false, describe: 'allow --insecure on a non-loopback address' })
+        .option('lease-ttl', { type: 'number', default: 30_000, describe: 'ms a lease lives without a heartbeat' })
+        .option('acquire-wait', { type: 'number', default: 10_000, describe: 'ms an idle worker waits in Acquire before it asks again' })
+        .option('max-attempts', { type: 'number', describe: "attempts before a trial fails for good (default: each sweep's max_attempts)" })
+        .option('max-message-bytes', { type: 'number', default: 4 * 1024 * 1024, describe: 'largest request accepted (bigger: INVALID_ARGUMENT)' })
+        .option('grace', { type: 'number', default: 60_000, describe: 'ms to let running trials finish on SIGINT/SIGTERM' })
+        .example('WEPADIM_TOKEN=$(cat token) $0 coordinator --db runs.sqlite --listen 0.0.0.0:7070 --tls-cert srv.pem --tls-key srv.key', 'TLS on all interfaces')
+        .example('$0 coordinator --db runs.sqlite --listen 127.0.0.1:7070 --insecure --token-file token', 'plaintext on loopback only'),
+      'server',
+    ) as unknown as Argv<CoordinatorArgs>,
+  handler,
+};
