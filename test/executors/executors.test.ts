@@ -67,6 +67,7 @@ describe('createFeatureExtractor', () => {
   it('rejects a bad weights spec and a wrong image buffer size', async () => {
     await expect(createFeatureExtractor({ backbone: 'resnet18', weights: 'random:x', backend: 'onnx' })).rejects.toThrow(/the seed must be an integer/);
     await expect(createFeatureExtractor({ backbone: 'resnet18', weights: 'resnet18.pth', backend: 'onnx' })).rejects.toThrow(/use random:SEED, imagenet or sha256:HEX/);
+    await expect(createFeatureExtractor({ backbone: 'resnet18', weights: 'random:1', backend: 'cuda' as 'onnx' })).rejects.toThrow(/unknown backend "cuda"/);
     const fe = await createFeatureExtractor({ backbone: 'efficientnet-b0', weights: 'random:1', backend: 'onnx' });
     try {
       await expect(fe.extract(new Float32Array(10), 1)).rejects.toThrow(/not n\*3\*224\*224/);

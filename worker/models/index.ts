@@ -2,11 +2,11 @@
  * Public API of the backbone layer: createFeatureExtractor runs a torchvision backbone (random, imported or
  * ImageNet weights) on one of the executors and returns its feature taps as FeatureBatches.
  */
-import { BACKBONE_TAPS, INPUT_SIZE, type Backbone, type TapShape } from '../../shared/backbones.js';
+import { BACKBONE_TAPS, BACKBONES, INPUT_SIZE, isBackbone, type Backbone, type TapShape } from '../../shared/backbones.js';
 import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
 import { featureBatch, type FeatureBatch } from '../engine/feature-batch.js';
-import { type BackendChoice, resolveBackend } from '../executors/detect.js';
+import { BACKEND_CHOICES, type BackendChoice, isBackendChoice, resolveBackend } from '../executors/detect.js';
 import type { ExecutorInfo, GraphExecutor } from '../executors/types.js';
 import { foldWeights } from '../weights/fold.js';
 import { parseRandomSpec, RANDOM_WEIGHTS_WARNING, randomStateDict } from '../weights/random-init.js';
@@ -56,6 +56,8 @@ export function loadStateDict(backbone: Backbone, weights: string, weightsDir?: 
 }
 
 export async function createFeatureExtractor(opts: FeatureExtractorOptions): Promise<FeatureExtractor> {
+  if (!isBackendChoice(opts.backend)) throw new UserError(`unknown backend "${String(opts.backend)}": one of ${BACKEND_CHOICES.join(', ')}`);
+  if (!isBackbone(opts.backbone)) throw new UserError(`unknown backbone "${String(opts.backbone)}": one of ${BACKBONES.join(', ')}`);
   const g = backboneGraph(opts.backbone);
   const { sd, id, warning } = loadStateDict(opts.backbone, opts.weights, opts.weightsDir);
   if (warning) log.warn(warning, { backbone: opts.backbone, weights: id });
