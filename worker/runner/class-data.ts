@@ -55,7 +55,8 @@ function concatTaps(chunks: FeatureBatch[][], n: number): FeatureBatch[] {
   const first = chunks[0];
   return first.map((tap, t) => {
     const per = tap.c * tap.h * tap.w;
-    const out = featureBatch(n, tap.c, tap.h, tap.w);
+    // shared memory: the engine thread reads it without a copy
+    const out = featureBatch(n, tap.c, tap.h, tap.w, new Float32Array(new SharedArrayBuffer(n * per * 4)));
     let off = 0;
     for (const ch of chunks) {
       const b = ch[t];
@@ -98,8 +99,8 @@ async function extractSplit(
 
 async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<GroundTruth> {
   const n = test.length;
-  const labels = new Uint8Array(n);
-  const masks = new Uint8Array(n * MAP);
+  const labels = new Uint8Array(new SharedArrayBuffer(n));
+  const masks = new Uint8Array(new SharedArrayBuffer(n * MAP));
   for (let i = 0; i < n; i += 8) {
     const part = test.slice(i, i + 8);
     const ms = await Promise.all(part.map((s) => deps.data.loadMask(s.maskPath)));

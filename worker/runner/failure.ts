@@ -6,9 +6,14 @@ export function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 }
 
+/** error classes (by name, as they cross threads) that another attempt would repeat */
+const FINAL_NAMES = new Set(['UserError', 'DataError', 'ShapeError', 'NumericalError']);
+
 /** Bad data, impossible shapes and cancellations are final; anything else (e.g. out of memory) may be retried. */
 export function failure(err: unknown): TrialOutcome {
-  const final = err instanceof UserError || err instanceof DataError || err instanceof ShapeError || isAbort(err);
+  const final =
+    err instanceof UserError || err instanceof DataError || err instanceof ShapeError || isAbort(err) ||
+    (err instanceof Error && FINAL_NAMES.has(err.name));
   const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
   return { ok: false, error: `${name}${errorMessage(err)}`, retryable: !final };
 }

@@ -123,8 +123,8 @@ export class FeatureCache {
       await rm(p.data, { force: true });
       return null;
     }
-    // copy into a fresh, aligned ArrayBuffer
-    const ab = new ArrayBuffer(buf.byteLength);
+    // copy into a fresh, aligned, shared buffer (the engine thread reads it without a copy)
+    const ab = new SharedArrayBuffer(buf.byteLength);
     new Uint8Array(ab).set(buf);
     let off = 0;
     const batches = header.batches.map((b) => {

@@ -42,6 +42,7 @@ export function allAborted(signals: readonly AbortSignal[]): AbortSignal {
 export class WepadimObjective implements Objective {
   readonly name = 'wepadim';
   private ports: RunnerPorts | null;
+  private disposePorts: () => void = () => undefined;
   private readonly cache: FeatureCache;
   private readonly log: Logger;
   private extractor: { key: string; ex: FeatureExtractorPort } | null = null;
@@ -79,7 +80,11 @@ export class WepadimObjective implements Objective {
   }
 
   private async getPorts(): Promise<RunnerPorts> {
-    if (!this.ports) this.ports = await loadDefaultPorts();
+    if (!this.ports) {
+      const p = await loadDefaultPorts({ engineThread: this.opts.engineThread ?? true });
+      this.disposePorts = p.dispose;
+      this.ports = p;
+    }
     return this.ports;
   }
 
@@ -175,6 +180,7 @@ export class WepadimObjective implements Objective {
     if (this.extractor) await this.extractor.ex.dispose();
     this.extractor = null;
     this.cache.clearMemory();
+    this.disposePorts();
   }
 }
 

@@ -24,6 +24,8 @@ export interface WepadimObjectiveOptions {
   mapTrialsPerClass?: number;
   /** how many highest- and lowest-scoring test images get a PNG (default 2 each) */
   mapImages?: number;
+  /** run the engine in a worker thread so heartbeats keep flowing (default true) */
+  engineThread?: boolean;
   logger?: Logger;
   /** replaces the real data/models/engine modules (tests) */
   ports?: RunnerPorts;
@@ -43,5 +45,7 @@ export function checkObjectiveOptions(o: WepadimObjectiveOptions): void {
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new TypeError(`wepadim objective option ${k} must be a number >= 0, got ${String(v)}`);
   }
   if (rec.cacheDir !== undefined && rec.cacheDir !== null && typeof rec.cacheDir !== 'string') throw new TypeError('wepadim objective option cacheDir must be a string or null');
-  if (rec.sharing !== undefined && typeof rec.sharing !== 'boolean') throw new TypeError('wepadim objective option sharing must be a boolean');
+  for (const k of ['sharing', 'engineThread']) {
+    if (rec[k] !== undefined && typeof rec[k] !== 'boolean') throw new TypeError(`wepadim objective option ${k} must be a boolean`);
+  }
 }

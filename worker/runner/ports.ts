@@ -138,11 +138,20 @@ export interface RunnerPorts {
   engine: EnginePort;
 }
 
-/** Load the real modules (lazily: they pull in sharp, onnxruntime and the engine). */
-export async function loadDefaultPorts(): Promise<RunnerPorts> {
-  const [data, models, engine] = await Promise.all([import('../data/index.js'), import('../models/index.js'), import('../engine/index.js')]);
+/**
+ * Load the real modules (lazily: they pull in sharp, onnxruntime and the engine). With `engineThread`
+ * the engine runs in a worker thread (the default for workers: heartbeats keep flowing); otherwise it
+ * is called directly on this thread.
+ */
+export async function loadDefaultPorts(opts: { engineThread?: boolean } = {}): Promise<RunnerPorts & { dispose(): void }> {
+  const [data, models] = await Promise.all([import('../data/index.js'), import('../models/index.js')]);
   const dataPort: DataPort = data;
   const modelsPort: ModelsPort = models;
-  const enginePort: EnginePort = engine;
-  return { data: dataPort, models: modelsPort, engine: enginePort };
+  if (opts.engineThread ?? true) {
+    const { ThreadedEngine } = await import('./engine-thread.js');
+    const engine = new ThreadedEngine();
+    return { data: dataPort, models: modelsPort, engine, dispose: () => engine.dispose() };
+  }
+  const enginePort: EnginePort = await import('../engine/index.js');
+  return { data: dataPort, models: modelsPort, engine: enginePort, dispose: () => undefined };
 }

@@ -1,0 +1,136 @@
+/**
+ * An EnginePort that runs evaluateDwtGroup in a worker thread (engine-thread-main.ts), so a long group
+ * does not block the worker's event loop. Outcomes stream back one variant at a time (onVariantDone).
+ * Aborting the signal terminates the thread (it is restarted on the next call).
+ */
+import { Worker } from 'node:worker_threads';
+import { ShapeError, UserError } from '../../shared/errors.js';
+import type { FeatureBatch } from '../engine/feature-batch.js';
+import type { DwtSpec, EnginePort, FeatureSets, GroundTruth, GroupOptions, GroupOutput, SubsetSpec, VariantOutcome, VariantSpec } from './ports.js';
+
+export interface EngineRequest {
+  id: number;
+  features: FeatureSets;
+  truth: GroundTruth;
+  dwt: DwtSpec;
+  variants: VariantSpec[];
+  subsets: SubsetSpec[];
+  keepMaps: boolean[];
+  sharing: boolean;
+}
+
+export type EngineReply =
+  | { type: 'variant'; id: number; i: number; outcome: VariantOutcome }
+  | { type: 'done'; id: number; timings: { dwt_s: number }; count: number }
+  | { type: 'error'; id: number; name: string; message: string };
+
+/** An error from the thread, keeping its class where it matters for retry decisions. */
+export function threadError(name: string, message: string): Error {
+  let e: Error;
+  if (name === 'ShapeError') e = new ShapeError(message);
+  else if (name === 'UserError' || name === 'DataError') e = new UserError(message);
+  else e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/**
+ * A worker thread on a .ts module: a small eval bootstrap registers tsx's ESM hooks inside the thread,
+ * then imports the module (Node 20 threads ignore `--import tsx/esm` in execArgv, which tsWorker uses).
+ */
+function startThread(moduleUrl: URL): Worker {
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+const isShared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArrayBuffer;
+
+/** A copy of `a` in a SharedArrayBuffer (or `a` itself when it already is one). */
+export function toShared<T extends Float32Array | Uint8Array>(a: T): T {
+  if (isShared(a)) return a;
+  const Ctor = a.constructor as { new (b: SharedArrayBuffer): T };
+  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
+  out.set(a as never);
+  return out;
+}
+
+export const sharedBatch = (b: FeatureBatch): FeatureBatch => ({ ...b, data: toShared(b.data) });
+
+export class ThreadedEngine implements EnginePort {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, (m: EngineReply) => void>();
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = startThread(new URL('./engine-thread-main.ts', import.meta.url));
+    w.on('message', (m: EngineReply) => this.pending.get(m.id)?.(m));
+    w.on('error', (err) => this.failAll(err));
+    w.on('exit', (code) => {
+      if (this.worker === w) this.worker = null;
+      this.failAll(new Error(`engine thread exited with code ${code}`));
+    });
+    w.unref();
+    this.worker = w;
+    return w;
+  }
+
+  private failAll(err: Error): void {
+    for (const [id, h] of this.pending) h({ type: 'error', id, name: err.name, message: err.message });
+  }
+
+  evaluateDwtGroup(features: FeatureSets, truth: GroundTruth, dwt: DwtSpec, variants: VariantSpec[], opts: GroupOptions = {}): Promise<GroupOutput> {
+    opts.signal?.throwIfAborted();
+    const w = this.ensure();
+    const id = this.nextId++;
+    const req: EngineRequest = {
+      id,
+      features: { train: features.train.map(sharedBatch), test: features.test.map(sharedBatch) },
+      truth: { labels: toShared(truth.labels), masks: toShared(truth.masks), defects: truth.defects },
+      dwt,
+      variants,
+      subsets: opts.subsets ?? [],
+      keepMaps: variants.map((_, i) => opts.keepMaps?.(i) ?? false),
+      sharing: opts.sharing ?? true,
+    };
+    return new Promise<GroupOutput>((resolve, reject) => {
+      const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);
+      const onAbort = (): void => {
+        this.pending.delete(id);
+        if (this.pending.size === 0) this.dispose();
+        reject(opts.signal?.reason instanceof Error ? opts.signal.reason : new DOMException('aborted', 'AbortError'));
+      };
+      const settle = (): void => {
+        this.pending.delete(id);
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (this.pending.size === 0) w.unref();
+      };
+      this.pending.set(id, (m) => {
+        if (m.type === 'variant') {
+          outcomes[m.i] = m.outcome;
+          try {
+            opts.onVariantDone?.(m.i, m.outcome);
+          } catch {
+            // a failing progress callback must not lose the group
+          }
+        } else if (m.type === 'done') {
+          settle();
+          resolve({ outcomes, timings: m.timings });
+        } else {
+          settle();
+          reject(threadError(m.name, m.message));
+        }
+      });
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      w.ref();
+      w.postMessage(req);
+    });
+  }
+
+  dispose(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) void w.terminate();
+  }
+}
