@@ -36,7 +36,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const stopAll = new AbortController(); // aborted when the worker returns: ends every loop
   const onHard = (): void => stopAll.abort();
   hard.addEventListener('abort', onHard, { once: true });
-  const workerId = opts.workerId ?? `${hostname()}:${opts.gpu === null ? 'cpu' : `gpu${opts.gpu}`}:${process.pid}`;
+  const workerId = opts.workerId ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64)}:${opts.gpu === null ? 'cpu' : `gpu${opts.gpu}`}:${process.pid}`;
   const rpc = new CoordinatorRpc(opts.coordinator, opts.auth);
   const held = new Map<string, Held>(); // by lease id
   const byKey = new Map<string, string>(); // trial key -> lease id
