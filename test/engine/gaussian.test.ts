@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../shared/errors.js';
 import { featureBatch } from '../../worker/engine/feature-batch.js';
-import { fitGaussianDirect, fitGaussianWoodbury, mahalanobis } from '../../worker/engine/gaussian.js';
+import { factorWoodbury, fitGaussianDirect, fitGaussianWoodbury, mahalanobis, NumericalError } from '../../worker/engine/gaussian.js';
 import { f64, loadFixture, maxRelDiff, type StoredArray } from './fixtures.js';
 import { rand } from './prng.js';
 
@@ -66,5 +66,19 @@ describe('Gaussian model against a float64 numpy direct inverse', () => {
     expect(() => fitGaussianDirect(featureBatch(1, 4, 1, 1), 0.01)).toThrow(/N=1/);
     const m = fitGaussianWoodbury(featureBatch(3, 4, 1, 2, rand(1, 24)), 0.01);
     expect(() => mahalanobis(m, featureBatch(2, 5, 1, 2))).toThrow(/testC=5, modelD=4/);
+  });
+});
+
+describe('jitter escalation (spec 6)', () => {
+  it('multiplies the jitter by 10 until the Cholesky succeeds, and records the effective ridge', () => {
+    // G + 2*lambda*I is positive definite only for lambda > 7.5e-5: the third attempt (1e-4) succeeds
+    const gram = Float64Array.from([-1.5e-4, 0, 0, 1]);
+    const f = factorWoodbury(gram, 2, 1, 0);
+    expect(f.lambda[0]).toBeCloseTo(1e-4, 12);
+    const g2 = factorWoodbury(Float64Array.from([1, 0, 0, 1]), 2, 1, 0.01);
+    expect(g2.lambda[0]).toBe(0.01 + 1e-6);
+  });
+  it('throws NumericalError when every attempt up to 1e-2 fails', () => {
+    expect(() => factorWoodbury(Float64Array.from([-1, 0, 0, 1]), 2, 1, 0)).toThrow(NumericalError);
   });
 });

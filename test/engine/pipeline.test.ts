@@ -55,6 +55,17 @@ describe('end to end against the original pipeline (pywt + torch + numpy + sklea
   }
 });
 
+describe('alignment', () => {
+  it("align 'up' resizes every tap to the largest grid (PaDiM), 'down' to the smallest (the original)", () => {
+    const c = cases[0]; // sym4 J2 on 28/14/7 gives LL_2 grids 12, 8, 7
+    const { features, dwt } = setup(c);
+    const down = waveletEmbedding(features.test, dwt, c.subbands);
+    const up = waveletEmbedding(features.test, { ...dwt, align: 'up' }, c.subbands);
+    expect([down.h, down.w]).toEqual([7, 7]);
+    expect([up.h, up.w, up.c]).toEqual([12, 12, down.c]);
+  });
+});
+
 describe('group evaluation', () => {
   const c = cases[0];
   const { features, truth, dwt } = setup(c);
