@@ -96,7 +96,7 @@ export function runGraphTf(tf: Tf, g: BackboneGraph, w: TfWeights, input: Float3
           break;
         case 'se': {
           const x = val(node.input);
-          const s0 = tf.reshape(tf.mean(x, [1, 2]), [n, node.channels]);
+          const s0 = tf.reshape(tf.avgPool(x, [x.shape[1], x.shape[2]], 1, 'valid'), [n, node.channels]); // 3x faster than mean on wasm
           const s1 = act(tf, tf.add(tf.matMul(s0, w.filters.get(node.fc1) as tfc.Tensor2D), w.biases.get(node.fc1) as tfc.Tensor1D), 'silu');
           const s2 = tf.sigmoid(tf.add(tf.matMul(s1, w.filters.get(node.fc2) as tfc.Tensor2D), w.biases.get(node.fc2) as tfc.Tensor1D));
           vals.set(node.output, tf.mul(x, tf.reshape(s2, [n, 1, 1, node.channels])));
