@@ -7,10 +7,16 @@ const PLANE = 3 * CROP_SIZE * CROP_SIZE;
 
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const i = next++;
-      await fn(items[i], i);
+      try {
+        await fn(items[i], i);
+      } catch (err) {
+        failed = true; // the first error wins; the other workers stop taking new items
+        throw err;
+      }
     }
   });
   await Promise.all(workers);
