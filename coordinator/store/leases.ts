@@ -77,11 +77,15 @@ interface PendingRow {
   sweep: string;
 }
 
+const TOUCH_EVERY_MS = 1000;
+
 const PENDING_COLS = `t.id, t.key, t.stage, t.objective, t.params_json, t.feature_key, t.dwt_key, t.attempts,
   t.max_attempts, t.fencing_token, (SELECT name FROM sweeps s WHERE s.id = t.sweep_id) AS sweep`;
 
 export class SqliteLeaseStore implements LeaseStore {
   private readonly groups: PendingGroups;
+  /** last persisted touch per worker (the coordinator is the only writer of the workers table) */
+  private readonly touched = new Map<string, { at: number; caches: string | null; state: WorkerState }>();
   private readonly fin: FinishStatements;
   private readonly s;
 
@@ -135,6 +139,7 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   registerWorker(w: WorkerRegistration, now: number): void {
+    this.touched.delete(w.id);
     this.s.upsertWorker.run({
       id: w.id,
       host: w.host,
@@ -148,19 +153,26 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   touchWorker(workerId: string, now: number, caches?: readonly string[]): WorkerState | null {
+    // last_heartbeat is only needed to second precision: skip the write when nothing else changed
+    const cachesJson = caches && caches.length > 0 ? JSON.stringify(caches) : null;
+    const seen = this.touched.get(workerId);
+    if (seen && now - seen.at < TOUCH_EVERY_MS && (cachesJson === null || cachesJson === seen.caches)) return seen.state;
     const row = (
-      caches && caches.length > 0
-        ? this.s.touchWorkerCaches.get(now, JSON.stringify(caches), workerId)
+      cachesJson !== null
+        ? this.s.touchWorkerCaches.get(now, cachesJson, workerId)
         : this.s.touchWorker.get(now, workerId)
     ) as { state: WorkerState } | undefined;
+    if (row) this.touched.set(workerId, { at: now, caches: cachesJson ?? seen?.caches ?? null, state: row.state });
     return row?.state ?? null;
   }
 
   setWorkerState(workerId: string, state: WorkerState): boolean {
+    this.touched.delete(workerId);
     return this.s.setWorkerState.run(state, workerId).changes > 0;
   }
 
   markGone(before: number): string[] {
+    this.touched.clear();
     return (this.s.markGone.all(before) as { id: string }[]).map((r) => r.id);
   }
 

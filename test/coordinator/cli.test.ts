@@ -76,7 +76,6 @@ describe('wepadim coordinator / cancel / drain', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/refusing to listen in plaintext on non-loopback address 0\.0\.0\.0/);
-
     expect(argv.code).toBe(2);
   }, 30_000);
 });
