@@ -7,6 +7,7 @@ interface ExportArgs extends SelectArgs {
   table: 'ranked' | 'long' | 'per-class';
   provenance: boolean;
   digits: number;
+  top?: number;
   out?: string;
 }
 
@@ -28,6 +29,7 @@ async function handler(args: ExportArgs): Promise<void> {
       completeOnly: args.complete,
       order: orderOf(args.order),
       provenance: args.provenance,
+      top: args.top,
     });
     text = renderAs(table, args.json ? 'json' : args.format, args.digits);
   } finally {
@@ -54,6 +56,7 @@ export const command: CommandModule<object, ExportArgs> = {
       })
       .option('provenance', { type: 'boolean', default: false, describe: 'per-class: add code version, backend, weights, dataset root' })
       .option('digits', { type: 'number', default: 4, describe: 'decimals in markdown and latex' })
+      .option('top', { type: 'number', describe: 'ranked/long: only the K best grid points' })
       .option('out', { type: 'string', describe: 'write to this file instead of stdout' })
       .example('$0 export demo --format csv > demo.csv', 'grid points ranked by class-mean image AUROC')
       .example('$0 export demo --table long --metric pixel_auroc', "the original tool's long CSV, with real parameter values")

@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { withDb, writeJson, writeOut, type DbArgs } from '../../coordinator/report/cli-support.js';
 
 interface StatusArgs extends DbArgs {
-  sweep: string;
+  sweep?: string;
   window: number;
   json: boolean;
 }
@@ -11,13 +11,19 @@ interface StatusArgs extends DbArgs {
 async function handler(args: StatusArgs): Promise<void> {
   const { resolveDbPath } = await import('../../coordinator/store/index.js');
   const { openReportDb } = await import('../../coordinator/report/open.js');
-  const { sweepStatus } = await import('../../coordinator/report/status.js');
+  const { listSweeps, sweepStatus } = await import('../../coordinator/report/status.js');
   const { renderTable } = await import('../../shared/table.js');
   const { formatDuration } = await import('../../shared/progress.js');
   const { UserError } = await import('../../shared/errors.js');
   if (!(args.window > 0)) throw new UserError(`--window must be a positive number of minutes, got ${args.window}`);
   const db = openReportDb(resolveDbPath(args.db));
   try {
+    if (args.sweep === undefined) {
+      const all = listSweeps(db);
+      if (args.json) return writeJson(all);
+      const rows = all.map((s) => ({ sweep: s.sweep, trials: s.total, ...s.counts, updated: new Date(s.updated).toISOString().slice(0, 19).replace('T', ' ') }));
+      return writeOut(rows.length ? renderTable(rows) + '\n' : 'no sweeps yet: `wepadim submit FILE`\n');
+    }
     const st = sweepStatus(db, args.sweep, { windowMs: args.window * 60_000 });
     if (args.json) return writeJson(st);
     const c = st.counts;
@@ -47,15 +53,16 @@ async function handler(args: StatusArgs): Promise<void> {
 }
 
 export const command: CommandModule<object, StatusArgs> = {
-  command: 'status <sweep>',
-  describe: 'Trial counts by state, completion rate, ETA, and workers with their last heartbeat',
+  command: 'status [sweep]',
+  describe: 'Trial counts by state, completion rate, ETA, and workers with their last heartbeat (no SWEEP: list sweeps)',
   builder: (y: Argv) =>
     withDb(
       y
-        .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep name' })
+        .positional('sweep', { type: 'string', describe: 'sweep name (omit to list every sweep with its counts)' })
         .option('window', { type: 'number', default: 15, describe: 'minutes to look back for the rate' })
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
     )
+      .example('$0 status', 'every sweep in the database with its trial counts')
       .example('$0 status demo', 'how far along, how fast, who is working')
       .example('$0 status demo --window 60 --json', 'rate over the last hour, as JSON') as unknown as Argv<StatusArgs>,
   handler,

@@ -31,6 +31,8 @@ export interface ExportRequest {
   order?: Order;
   /** per-class: include code version, backend, weights and dataset root of each selected trial */
   provenance?: boolean;
+  /** ranked and long: only the best `top` grid points */
+  top?: number;
 }
 
 /** Parameters always shown (the original's grid columns), then any other parameter that varies. */
@@ -47,12 +49,14 @@ export function buildExport(db: Db, req: ExportRequest): Table {
   if (points.length === 0 && !metricNames(db, sweepId).includes(metric))
     throw new UserError(`sweep ${req.sweep} has no final metric '${metric}' (recorded: ${metricNames(db, sweepId).join(', ') || 'none yet'})`);
   if (req.table === 'per-class') return perClassTable(db, sweepId, req, metric, opts, points);
+  if (req.top !== undefined && (!Number.isInteger(req.top) || req.top < 1)) throw new UserError(`--top must be a positive integer, got ${req.top}`);
+  const shown = req.top === undefined ? points : points.slice(0, req.top);
   const extra = metric === IMG || metric === PIX ? [] : [metric];
   const agg = pointAggregates(db, sweepId, [IMG, PIX, TIME, ...extra], opts.filters);
   const val = (point: string, name: string, field: 'mean' | 'sum' = 'mean'): Cell => agg.get(point)?.get(name)?.[field] ?? null;
   if (req.table === 'long') {
     const rows: Row[] = [];
-    for (const p of points) {
+    for (const p of shown) {
       for (const [label, name] of [
         ['avg_img_auc', IMG],
         ['avg_pixel_auc', PIX],
@@ -77,7 +81,7 @@ export function buildExport(db: Db, req: ExportRequest): Table {
   }
   const varying = varyingKeys(points.map((p) => p.params)).filter((k) => !CORE_PARAMS.includes(k));
   const paramCols = [...CORE_PARAMS, ...varying];
-  const rows: Row[] = points.map((p, i) => {
+  const rows: Row[] = shown.map((p, i) => {
     const r: Row = { rank: i + 1 };
     for (const k of paramCols) r[k] = paramCell(p.params[k]);
     r[IMG] = val(p.point, IMG);

@@ -116,3 +116,25 @@ export function sweepStatus(db: Db, sweep: string, opts: StatusOptions = {}): Sw
     failures,
   };
 }
+
+export interface SweepSummary {
+  sweep: string;
+  created: number;
+  updated: number;
+  counts: Record<TrialStatus, number>;
+  total: number;
+}
+
+/** Every sweep in the database with its trial counts, newest first. */
+export function listSweeps(db: Db): SweepSummary[] {
+  const sweeps = db.prepare('SELECT id, name, created_at, updated_at FROM sweeps ORDER BY created_at DESC, id DESC').all() as {
+    id: number;
+    name: string;
+    created_at: number;
+    updated_at: number;
+  }[];
+  return sweeps.map((s) => {
+    const counts = statusCountsById(db, s.id);
+    return { sweep: s.name, created: s.created_at, updated: s.updated_at, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+  });
+}

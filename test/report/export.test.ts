@@ -96,3 +96,14 @@ describe('export', () => {
     expect(json.rows[0]).toEqual(t.rows[0]);
   });
 });
+
+describe('export --top', () => {
+  it('keeps the best K points in ranked and long tables', () => {
+    const exp = expectedRanking(sweep.trials, seeded, 'image_auroc');
+    const ranked = buildExport(store.db, { sweep: 'ex', table: 'ranked', top: 3 });
+    expect(ranked.rows.map((r) => r.wavelet)).toEqual(exp.slice(0, 3).map((e) => e.point.wavelet));
+    expect(ranked.rows.map((r) => r.level)).toEqual(exp.slice(0, 3).map((e) => e.point.level));
+    expect(buildExport(store.db, { sweep: 'ex', table: 'long', top: 2 }).rows).toHaveLength(4);
+    expect(() => buildExport(store.db, { sweep: 'ex', table: 'ranked', top: 0 })).toThrow(/--top must be a positive integer/);
+  });
+});

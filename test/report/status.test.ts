@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SweepStore } from '../../coordinator/store/index.js';
-import { sweepStatus } from '../../coordinator/report/status.js';
+import { listSweeps, sweepStatus } from '../../coordinator/report/status.js';
 import { makeSweep } from '../store/seed.js';
 
 describe('status', () => {
@@ -45,6 +45,21 @@ describe('status', () => {
     s.submit(makeSweep('st', { classes: ['a'] }));
     const st = sweepStatus(s.db, 'st', { now: 1 });
     expect([st.ratePerMin, st.etaS]).toEqual([null, null]);
+    s.close();
+  });
+});
+
+describe('listSweeps', () => {
+  it('lists every sweep with its counts, newest first', () => {
+    const s = SweepStore.open(':memory:');
+    s.submit(makeSweep('old', { classes: ['a', 'b'] }), { now: 1 });
+    s.submit(makeSweep('new', { classes: ['a'], sigma: [1, 2, 3] }), { now: 2 });
+    s.db.prepare(`UPDATE trials SET status = 'failed' WHERE id = 1`).run();
+    const all = listSweeps(s.db);
+    expect(all.map((x) => [x.sweep, x.total, x.counts.pending, x.counts.failed])).toEqual([
+      ['new', 3, 3, 0],
+      ['old', 2, 1, 1],
+    ]);
     s.close();
   });
 });
