@@ -5,6 +5,7 @@
  * to 12 decimals) go to the
  * point or trial that comes first in expansion order (lowest trials.id), like the original's strictly-greater rule.
  */
+import { UserError } from '../../shared/errors.js';
 import type { Db } from '../store/db.js';
 import { filterSql, type ParamFilter } from './filters.js';
 
@@ -79,8 +80,42 @@ export interface ClassEntry {
   value: number;
 }
 
+const checked = new WeakMap<Db, Set<string>>();
+
+/**
+ * Per-class results are keyed by class name. When a sweep runs two dataset roots that share a class name
+ * (two synthetic sets, say), those classes must not be merged: refuse and ask for a root filter. Cheap
+ * when the sweep has one root (one pass over the grid-point index); remembered per database connection.
+ */
+export function assertClassesUnambiguous(db: Db, sweepId: number, filters: readonly ParamFilter[] = []): void {
+  const memo = `${sweepId}:${JSON.stringify(filters)}`;
+  const seen = checked.get(db) ?? new Set<string>();
+  checked.set(db, seen);
+  if (seen.has(memo)) return;
+  const f = filterSql(filters);
+  const roots = db
+    .prepare(`SELECT DISTINCT json_extract(point_json, '$.root') AS root FROM (SELECT DISTINCT t.point_json FROM trials t WHERE t.sweep_id = ?${f.sql})`)
+    .pluck()
+    .all(sweepId, ...f.args) as string[];
+  if (roots.length > 1) {
+    const clash = db
+      .prepare(
+        `SELECT t.class FROM trials t WHERE t.sweep_id = ?${f.sql}
+         GROUP BY t.class HAVING count(DISTINCT json_extract(t.params_json, '$.root')) > 1 LIMIT 1`,
+      )
+      .pluck()
+      .get(sweepId, ...f.args) as string | undefined;
+    if (clash !== undefined)
+      throw new UserError(
+        `class "${clash}" exists under several dataset roots (${roots.join(', ')}); choose one with --where root=PATH for per-class results`,
+      );
+  }
+  seen.add(memo);
+}
+
 /** The top `top` trials of every class by `metric` (classes in expansion order). */
 export function bestPerClass(db: Db, sweepId: number, metric: string, opts: RankOptions & { top?: number } = {}): ClassEntry[] {
+  assertClassesUnambiguous(db, sweepId, opts.filters);
   const f = filterSql(opts.filters ?? []);
   const dir = (opts.order ?? defaultOrder(metric)) === 'asc' ? 'ASC' : 'DESC';
   const rows = db

@@ -5,6 +5,7 @@ import { parseFilters } from '../../coordinator/report/filters.js';
 import { makeSweep, seedResults, type SeededTrial } from '../store/seed.js';
 import { expectedBestPerClass, expectedRanking } from './expected.js';
 import type { SubmittableSweep } from '../../coordinator/store/types.js';
+import { trialKey } from '../../shared/trial.js';
 
 const classes = ['bottle', 'cable', 'screw', 'wood'];
 let store: SweepStore;
@@ -109,6 +110,26 @@ describe('ties', () => {
       ['a', 3, 0.9],
       ['b', 2, 0.9],
     ]);
+    s.close();
+  });
+});
+
+describe('several dataset roots', () => {
+  it('refuses to merge same-named classes of different roots, and accepts a root filter', () => {
+    const s = SweepStore.open(':memory:');
+    const a = makeSweep('roots', { classes: ['bottle'], sigma: [2, 4] });
+    const b = makeSweep('roots', { classes: ['bottle'], sigma: [2, 4] });
+    b.trials = b.trials.map((t) => {
+      const params = { ...t.params, root: '/data/other' };
+      return { ...t, key: trialKey(params), params };
+    });
+    const { sweepId } = s.submit({ ...a, trials: [...a.trials, ...b.trials] });
+    seedResults(s.db, sweepId, ['image_auroc'], 3);
+    expect(buildLeaderboard(s.db, { sweep: 'roots', metric: 'image_auroc', mode: 'mean' }).points).toHaveLength(4);
+    expect(() => buildLeaderboard(s.db, { sweep: 'roots', metric: 'image_auroc', mode: 'per-class' })).toThrow(/class "bottle" exists under several dataset roots/);
+    const one = buildLeaderboard(s.db, { sweep: 'roots', metric: 'image_auroc', mode: 'per-class', filters: parseFilters(['root=/data/other']) });
+    expect(one.perClass!.entries).toHaveLength(1);
+    expect(one.perClass!.entries[0].params.root).toBe('/data/other');
     s.close();
   });
 });
