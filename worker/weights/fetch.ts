@@ -16,14 +16,29 @@ export function manualImportHint(arch: Backbone): string {
   return `On a machine with internet: curl -LO ${officialUrl(arch)}; copy the file here and run: wepadim weights import ${OFFICIAL_FILES[arch]} --arch ${arch}`;
 }
 
-export async function fetchOfficialWeights(arch: Backbone, opts: { dir?: string; connectTimeoutMs?: number; progress?: (total: number) => Progress } = {}): Promise<WeightsMeta> {
-  const url = officialUrl(arch);
+export interface FetchOptions {
+  dir?: string;
+  connectTimeoutMs?: number;
+  /** mirror holding the official file names (default $WEPADIM_WEIGHTS_MIRROR, else download.pytorch.org) */
+  baseUrl?: string;
+  progress?: (total: number) => Progress;
+}
+
+export async function fetchOfficialWeights(arch: Backbone, opts: FetchOptions = {}): Promise<WeightsMeta> {
+  const base = opts.baseUrl ?? process.env.WEPADIM_WEIGHTS_MIRROR;
+  const url = base ? `${base.replace(/\/+$/, '')}/${OFFICIAL_FILES[arch]}` : officialUrl(arch);
   let res: Response;
+  // the timeout covers connecting and the response headers only, not the (large) body
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(new Error('no response within the connect timeout')), opts.connectTimeoutMs ?? 15_000);
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(opts.connectTimeoutMs ?? 15_000) });
+    res = await fetch(url, { signal: ctl.signal });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    const c = (e as { cause?: { code?: string; message?: string } }).cause;
+    const cause = c?.code ?? c?.message ?? (e as Error).message;
     throw new UserError(`cannot download ${url} (${cause}): no internet here? ${manualImportHint(arch)}`);
+  } finally {
+    clearTimeout(timer);
   }
   if (!res.ok || !res.body) throw new UserError(`download of ${url} failed: HTTP ${res.status}. ${manualImportHint(arch)}`);
   const total = Number(res.headers.get('content-length') ?? 0);
