@@ -55,17 +55,25 @@ export class Cluster {
       env: { ...process.env, WEPADIM_LOG_JSON: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    this.track(child, name);
+    return child;
+  }
+
+  /** Keep the child's output as whole lines (a chunk may end mid-line), and forget it when it exits. */
+  track(child: ChildProcess, name: string): void {
     const lines: string[] = [];
     this.logs.set(child, lines);
-    const keep = (b: Buffer): void => {
-      lines.push(...b.toString().split('\n').filter(Boolean).map((l) => `${name}: ${l}`));
-      if (lines.length > 400) lines.splice(0, lines.length - 400);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream?.on('data', (b: Buffer) => {
+        const parts = (rest + b.toString()).split('\n');
+        rest = parts.pop() ?? '';
+        lines.push(...parts.filter(Boolean).map((l) => `${name}: ${l}`));
+        if (lines.length > 20_000) lines.splice(0, lines.length - 20_000);
+      });
+    }
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
-    return child;
   }
 
   kill9(child: ChildProcess): Promise<void> {
@@ -103,6 +111,7 @@ export interface SweepState {
   finalMetricRowsPerDone: number;
   failedBeforeLimit: number;
   staleEvents: number;
+  expiredAttempts: number;
   syntheticBackendRows: number;
 }
 
@@ -121,7 +130,8 @@ export function readState(dbPath: string): SweepState {
       resultsForNotDone: one("SELECT count(*) AS n FROM results r JOIN trials t ON t.id = r.trial_id WHERE t.status <> 'done'"),
       finalMetricRowsPerDone: done ? one("SELECT count(*) AS n FROM metrics WHERE final = 1 AND name = 'image_auroc'") / done : 0,
       failedBeforeLimit: one("SELECT count(*) AS n FROM trials WHERE status = 'failed' AND attempts < max_attempts"),
-      staleEvents: one("SELECT count(*) AS n FROM attempts WHERE outcome = 'stale'"),
+      staleEvents: one("SELECT count(*) AS n FROM events WHERE message LIKE 'stale % rejected%'"),
+      expiredAttempts: one("SELECT count(*) AS n FROM attempts WHERE outcome = 'expired'"),
       syntheticBackendRows: one("SELECT count(*) AS n FROM results WHERE backend = 'synthetic'"),
     };
   } finally {
@@ -151,14 +161,8 @@ export function startCoordinatorChild(cluster: Cluster, dbPath: string, port: nu
     env: { ...process.env, WEPADIM_LOG_JSON: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  cluster.children.add(child);
-  const lines: string[] = [];
-  cluster.logs.set(child, lines);
-  child.stderr?.on('data', (b: Buffer) => {
-    lines.push(...b.toString().split('\n').filter(Boolean).map((l) => `coordinator: ${l}`));
-    if (lines.length > 400) lines.splice(0, lines.length - 400);
-  });
-  child.once('exit', () => cluster.children.delete(child));
+  cluster.track(child, 'coordinator');
+  const lines = cluster.logs.get(child) ?? [];
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`coordinator did not start in 20 s:\n${lines.join('\n')}`)), 20_000);
@@ -198,15 +202,7 @@ export function startWorkerChild(cluster: Cluster, w: WorkerSpec, name = 'worker
     env: { ...process.env, WEPADIM_LOG_JSON: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: string[] = [];
-  cluster.logs.set(child, lines);
-  const keep = (b: Buffer): void => {
-    lines.push(...b.toString().split('\n').filter(Boolean).map((l) => `${name}: ${l}`));
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  cluster.children.add(child);
-  child.once('exit', () => cluster.children.delete(child));
+  cluster.track(child, name);
   return child;
 }
 
@@ -224,4 +220,19 @@ export function workerEvents(cluster: Cluster, child: ChildProcess): { type: str
     }
   }
   return out;
+}
+
+/** Per-trial counts that reveal loss or duplication: done attempts and results per trial. */
+export function duplicates(dbPath: string): { doneAttemptsOver1: number; resultsOver1: number; notSettled: number } {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    const one = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+    return {
+      doneAttemptsOver1: one("SELECT count(*) AS n FROM (SELECT trial_id FROM attempts WHERE outcome = 'done' GROUP BY trial_id HAVING count(*) > 1)"),
+      resultsOver1: one('SELECT count(*) AS n FROM (SELECT trial_id FROM results GROUP BY trial_id HAVING count(*) > 1)'),
+      notSettled: one("SELECT count(*) AS n FROM trials WHERE status NOT IN ('done','failed')"),
+    };
+  } finally {
+    db.close();
+  }
 }

@@ -1,0 +1,48 @@
+/**
+ * kill -9 the coordinator 5 times mid-sweep and restart it on the same database and port: the sweep
+ * completes, and the same worker processes reconnect on their own (none is restarted by the test).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Cluster, duplicates, exited, freePort, readState, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wepadim-killc-'));
+const cluster = new Cluster();
+afterAll(async () => {
+  await cluster.killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kill -9 the coordinator mid-sweep', () => {
+  it('completes the sweep after 5 crashes, with the original workers reconnecting', async () => {
+    const db = join(dir, 'sweep.db');
+    seedSweep(db, 300, { sleepMs: 100, failRate: 0.05, maxAttempts: 6 });
+    const port = await freePort();
+    let coordinator = await startCoordinatorChild(cluster, db, port, 4000);
+    const workers = Array.from({ length: 6 }, (_, i) =>
+      startWorkerChild(cluster, { address: `127.0.0.1:${port}`, spoolDir: join(dir, `spool${i}`), idleExitS: 6, concurrency: 2, groupSize: 2 }, `w${i}`),
+    );
+    const doneBefore: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      await sleep(1200);
+      const s = readState(db);
+      doneBefore.push(s.byStatus.done ?? 0);
+      expect(settled(s)).toBe(false); // still mid-sweep
+      await cluster.kill9(coordinator);
+      await sleep(300);
+      coordinator = await startCoordinatorChild(cluster, db, port, 4000);
+    }
+    const s = await waitForState(db, settled, 90_000);
+    expect(settled(s), JSON.stringify(s.byStatus)).toBe(true);
+    expect(doneBefore[4]).toBeGreaterThan(doneBefore[0]); // progress was made between crashes
+    expect(duplicates(db)).toEqual({ doneAttemptsOver1: 0, resultsOver1: 0, notSettled: 0 });
+    expect(s.results).toBe(s.byStatus.done);
+    expect(s.failedBeforeLimit).toBe(0);
+    // the original processes were never replaced: each saw the coordinator go away and exits 0 by itself
+    const codes = await Promise.all(workers.map((w) => Promise.race([exited(w), sleep(30_000).then(() => 'still running')])));
+    expect(codes).toEqual(Array(6).fill(0));
+    for (const w of workers) expect(workerEvents(cluster, w).some((e) => e.type === 'disconnected')).toBe(true);
+  }, 160_000);
+});

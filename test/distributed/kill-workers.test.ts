@@ -1,0 +1,55 @@
+/**
+ * kill -9 random workers 20 times during a sweep (each replaced by a fresh process on the same spool):
+ * nothing lost (every trial settles), nothing duplicated (one done attempt and one result per done trial).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Cluster, duplicates, freePort, readState, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState } from './harness.js';
+import type { ChildProcess } from 'node:child_process';
+
+const dir = mkdtempSync(join(tmpdir(), 'wepadim-killw-'));
+const cluster = new Cluster();
+afterAll(async () => {
+  await cluster.killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kill -9 workers mid-sweep', () => {
+  it('loses and duplicates nothing after 20 kills', async () => {
+    const db = join(dir, 'sweep.db');
+    seedSweep(db, 240, { sleepMs: 150, failRate: 0.05, maxAttempts: 6 });
+    const port = await freePort();
+    await startCoordinatorChild(cluster, db, port, 1500);
+    const address = `127.0.0.1:${port}`;
+    const slots: ChildProcess[] = [];
+    const start = (i: number): void => {
+      slots[i] = startWorkerChild(cluster, { address, spoolDir: join(dir, `spool${i}`), idleExitS: 4, concurrency: 2, groupSize: 2 }, `w${i}`);
+    };
+    for (let i = 0; i < 6; i++) start(i);
+    let kills = 0;
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    while (kills < 20) {
+      await sleep(400);
+      if (settled(readState(db))) break;
+      const i = rand(slots.length);
+      await cluster.kill9(slots[i]);
+      kills++;
+      start(i);
+    }
+    expect(kills).toBe(20); // the sweep outlasted the kills, so they really hit it mid-run
+    const s = await waitForState(db, settled, 90_000);
+    expect(settled(s), JSON.stringify(s.byStatus)).toBe(true);
+    expect(duplicates(db)).toEqual({ doneAttemptsOver1: 0, resultsOver1: 0, notSettled: 0 });
+    expect(s.results).toBe(s.byStatus.done);
+    expect(s.doneWithoutResult).toBe(0);
+    expect(s.failedBeforeLimit).toBe(0);
+    expect(s.finalMetricRowsPerDone).toBe(1);
+    expect(s.expiredAttempts).toBeGreaterThan(0); // killed workers held leases that had to expire
+  }, 150_000);
+});
