@@ -114,3 +114,9 @@ describe('perDefectAuroc', () => {
     expect(Object.keys(r)).toEqual(['crack', 'hole']);
   });
 });
+
+describe('perDefectAuroc without normal images', () => {
+  it('names the defect instead of returning NaN', () => {
+    expect(() => perDefectAuroc(['crack', 'hole'], Float32Array.from([0.1, 0.2]))).toThrow(/'crack' needs normal/);
+  });
+});

@@ -117,5 +117,7 @@ describe('group evaluation', () => {
     const one = { train: features.train.map((b) => ({ ...b, n: 1, data: b.data.subarray(0, b.c * b.h * b.w) })), test: features.test };
     expect(() => evaluateTrial(one, truth, dwt, v)).toThrow(/N=1/);
     expect(() => evaluateTrial(features, { ...truth, labels: truth.labels.subarray(1) }, dwt, v)).toThrow(ShapeError);
+    const oneClass = [{ name: 'sel', indices: Uint32Array.from([0, 1]) }];
+    expect(() => evaluateTrial(features, truth, dwt, v, { subsets: oneClass })).toThrow(/test subset 'sel': AUROC needs both/);
   });
 });

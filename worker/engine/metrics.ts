@@ -160,6 +160,7 @@ export function perDefectAuroc(defects: readonly string[], imageScores: Float32A
     const all = [...good, ...idx];
     const labels = Uint8Array.from(all, (_, j) => (j < good.length ? 0 : 1));
     const s = Float32Array.from(all, (i) => imageScores[i]);
+    if (good.length === 0) throw new ShapeError(`per-defect AUROC of '${d}' needs normal ('good') test images`, { good: 0, defective: idx.length });
     out[d] = rocAuc(labels, s);
   }
   return out;

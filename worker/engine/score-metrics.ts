@@ -1,4 +1,5 @@
 /** All metrics of one variant from its smoothed maps (n x CROP x CROP) and the test truth. */
+import { ShapeError } from '../../shared/errors.js';
 import { auproFromSorted, regionCodes, type RegionCodes } from './aupro.js';
 import { curveFromSorted, f1FromCurve, perDefectAuroc, rocAuc, rocAucFromCurve } from './metrics.js';
 import { sortByScoreDesc } from './sort.js';
@@ -45,10 +46,15 @@ export function scoreMaps(maps: Float32Array, truth: TestTruth, n: number, subse
       px.set(maps.subarray(img * hw, (img + 1) * hw), j * hw);
       pl.set(labels.subarray(img * hw, (img + 1) * hw), j * hw);
     });
-    sub[s.name] = {
-      image_auroc: rocAuc(Uint8Array.from(s.indices, (img) => truth.labels[img]), Float32Array.from(s.indices, (img) => imageScores[img])),
-      pixel_auroc: rocAuc(pl, px),
-    };
+    try {
+      sub[s.name] = {
+        image_auroc: rocAuc(Uint8Array.from(s.indices, (img) => truth.labels[img]), Float32Array.from(s.indices, (img) => imageScores[img])),
+        pixel_auroc: rocAuc(pl, px),
+      };
+    } catch (e) {
+      if (e instanceof ShapeError) throw new ShapeError(`test subset '${s.name}': ${e.message}`, { ...e.sizes, images: k });
+      throw e;
+    }
   }
   return {
     imageScores,
