@@ -2,9 +2,10 @@
  * Runner benchmarks (issue 4), all on synthetic classes generated here:
  *  1. one cold grid point (resnet18, haar J1, LL+LH+HL, sigma 4, cov 0.01) on 2 classes of 30 train / 20 test
  *     256x256 images: total time and time per phase;
- *  2. the 216-point phase-1 grid (configs/phase1-reduced.yaml) on the same 2 classes, with shared computation
- *     (all of a class's trials in leases of 36, as `wepadim run` leases them) and without sharing (each trial
- *     alone, no caches: timed on a sample of grid points and extrapolated, as printed);
+ *  2. the 216-point phase-1 grid (configs/phase1-reduced.yaml) on the same 2 classes, on 2 objectives at once
+ *     (one per class, each with its own engine thread: like 2 worker processes), with shared computation
+ *     (leases of 36, as `wepadim run` leases them) and without sharing (each trial alone, no caches: timed on
+ *     a sample of trials and extrapolated, as printed);
  *  3. peak RSS of a worker process at resnet18 sym4 J2 on a class with 391 training images.
  * Usage: node bin/run-ts.js bench/runner.ts [--sample K] [--skip-rss] [--append]
  */
@@ -31,15 +32,24 @@ function leased(p: TrialParams, i: number): LeasedTrial {
   return { trialId: i, key: trialKey(p), leaseId: `bench-${i}`, fencingToken: 1, params: p };
 }
 
-async function runTrials(trials: LeasedTrial[], opts: { sharing: boolean; cacheDir: string | null; art: string; leaseSize: number }) {
-  const obj = createWepadimObjective({ cacheDir: opts.cacheDir, artifactsDir: opts.art, threads: THREADS, sharing: opts.sharing, mapTrialsPerClass: 0, logger: quiet });
+/**
+ * Run `trials` on `workers` objectives at once (each with its own engine thread, like one worker process
+ * per core), the trials split between them by class, in leases of `leaseSize`.
+ */
+async function runTrials(trials: LeasedTrial[], opts: { sharing: boolean; cacheDir: string | null; art: string; leaseSize: number; workers: number }) {
   const results = new Map<string, TrialOutcome>();
-  const ctl = new AbortController();
-  const cb: GroupCallbacks = { progress: () => undefined, finished: (k, o) => results.set(k, o), signalFor: () => ctl.signal };
+  const cb: GroupCallbacks = { progress: () => undefined, finished: (k, o) => results.set(k, o), signalFor: () => new AbortController().signal };
+  const classes = [...new Set(trials.map((t) => t.params.class))];
+  const shares = Array.from({ length: opts.workers }, (_, w) => trials.filter((t) => classes.indexOf(t.params.class) % opts.workers === w));
   const t0 = performance.now();
-  for (let i = 0; i < trials.length; i += opts.leaseSize) await obj.runGroup(trials.slice(i, i + opts.leaseSize), cb);
+  await Promise.all(
+    shares.map(async (mine) => {
+      const obj = createWepadimObjective({ cacheDir: opts.cacheDir, artifactsDir: opts.art, threads: Math.max(1, Math.floor(THREADS / opts.workers)), sharing: opts.sharing, mapTrialsPerClass: 0, logger: quiet });
+      for (let i = 0; i < mine.length; i += opts.leaseSize) await obj.runGroup(mine.slice(i, i + opts.leaseSize), cb);
+      await obj.dispose?.();
+    }),
+  );
   const wall = (performance.now() - t0) / 1000;
-  await obj.dispose?.();
   const failed = [...results.values()].filter((o) => !o.ok);
   if (failed.length) throw new Error(`${failed.length} trials failed, e.g. ${JSON.stringify(failed[0])}`);
   return { wall, results };
@@ -65,7 +75,7 @@ async function main(): Promise<void> {
     out(`## ${new Date().toISOString()} commit ${codeVersion()} (threads ${THREADS})`);
 
     // 1. one cold grid point on two classes
-    const cold = await runTrials([leased(base('weave'), 0), leased(base('disc'), 1)], { sharing: true, cacheDir: null, art: join(work, 'a1'), leaseSize: 1 });
+    const cold = await runTrials([leased(base('weave'), 0), leased(base('disc'), 1)], { sharing: true, cacheDir: null, art: join(work, 'a1'), leaseSize: 1, workers: 1 });
     const sum = (m: string): number => [...cold.results.values()].reduce((a, o) => a + (o.ok ? o.result.metrics[m] : 0), 0);
     out(`1. cold point, 2 classes: wall ${cold.wall.toFixed(2)} s; phases (sum over classes): ${PHASES.map((m) => `${m.replace('time.', '').replace('_s', '')} ${sum(m).toFixed(2)}`).join(', ')}`);
 
@@ -75,12 +85,12 @@ async function main(): Promise<void> {
     const points = sweep.trials.filter((t) => t.params.class === first).map((t) => t.params);
     const grid = ['weave', 'disc'].flatMap((cls) => points.map((p) => ({ ...p, dataset: 'folder' as const, root, class: cls, weights: 'random:0' })));
     const trials = grid.map(leased);
-    const shared = await runTrials(trials, { sharing: true, cacheDir: join(work, 'cache'), art: join(work, 'a2'), leaseSize: 36 });
+    const shared = await runTrials(trials, { sharing: true, cacheDir: join(work, 'cache'), art: join(work, 'a2'), leaseSize: 36, workers: 2 });
     const k = num('--sample', 6);
     const step = Math.floor(trials.length / k);
     const sample = Array.from({ length: k }, (_, i) => trials[i * step]);
-    const unshared = await runTrials(sample, { sharing: false, cacheDir: null, art: join(work, 'a3'), leaseSize: 1 });
-    const extrapolated = (unshared.wall / k) * trials.length;
+    const unshared = await runTrials(sample, { sharing: false, cacheDir: null, art: join(work, 'a3'), leaseSize: 1, workers: 2 });
+    const extrapolated = (unshared.wall / k) * trials.length; // the sample also ran on 2 workers
     for (const t of sample) {
       const a = shared.results.get(t.key);
       const b = unshared.results.get(t.key);
@@ -88,8 +98,8 @@ async function main(): Promise<void> {
         out(`   WARNING: shared and unshared image AUROC differ for ${t.key}: ${a?.ok && a.result.metrics.image_auroc} vs ${b?.ok && b.result.metrics.image_auroc}`);
       }
     }
-    out(`2. phase-1 grid: ${trials.length} trials (${points.length} points x 2 classes). shared ${shared.wall.toFixed(1)} s` +
-        ` (${(shared.wall / trials.length * 1000).toFixed(0)} ms/trial); unshared ${(unshared.wall / k).toFixed(2)} s/trial on a sample of ${k},` +
+    out(`2. phase-1 grid: ${trials.length} trials (${points.length} points x 2 classes), 2 workers. shared ${shared.wall.toFixed(1)} s` +
+        ` (${(shared.wall / trials.length * 1000).toFixed(0)} ms/trial); unshared ${(unshared.wall / k).toFixed(2)} s/trial (wall, 2 workers) on a sample of ${k},` +
         ` extrapolated ${extrapolated.toFixed(0)} s; speed-up ${(extrapolated / shared.wall).toFixed(1)}x (target >= 50x; shared target <= 180 s)`);
 
     // 3. peak RSS of a worker process, 391 training images, sym4 J2
