@@ -10,6 +10,7 @@ import type { HeartbeatRequest__Output } from '../../proto/gen/wepadim/v1/Heartb
 import type { HeartbeatResponse } from '../../proto/gen/wepadim/v1/HeartbeatResponse.js';
 import type { RegisterRequest__Output } from '../../proto/gen/wepadim/v1/RegisterRequest.js';
 import type { RegisterResponse } from '../../proto/gen/wepadim/v1/RegisterResponse.js';
+import type { Logger } from '../../shared/log.js';
 import type { FinishOutcome } from '../scheduler/lease-types.js';
 import type { ServerDeps } from './deps.js';
 import { RpcError, invalidArgument, unary } from './guard.js';
@@ -18,7 +19,9 @@ import * as v from './validate.js';
 /** Margin kept before a call's deadline so a long-polled Acquire answers (empty) in time. */
 const DEADLINE_MARGIN_MS = 250;
 
-function outcomesMessage(outcomes: FinishOutcome[]): FinishResponse {
+function outcomesMessage(outcomes: FinishOutcome[], log: Logger, workerId: string, kind: string): FinishResponse {
+  for (const o of outcomes)
+    if (!o.accepted) log.warn(`stale ${kind} rejected (kept in events)`, { worker: workerId, lease: o.leaseId, trial: o.trialKey ?? undefined, reason: o.reason });
   return {
     outcomes: outcomes.map((o) => ({ lease_id: o.leaseId, accepted: o.accepted, trial_status: o.trialStatus, reason: o.reason, duplicate: o.duplicate })),
   };
@@ -104,7 +107,7 @@ export function workerHandlers(d: ServerDeps) {
     const outcomes = store.complete(workerId, items, scheduler.now());
     for (const o of outcomes)
       if (o.accepted && !o.duplicate && o.trialKey) events.emit('finished', { workerId, trialKey: o.trialKey, status: 'done' });
-    return outcomesMessage(outcomes);
+    return outcomesMessage(outcomes, guard.log, workerId, 'completion');
   });
 
   const Fail = unary<FailRequest__Output, FinishResponse>(guard, 'Fail', (req) => {
@@ -118,7 +121,7 @@ export function workerHandlers(d: ServerDeps) {
       events.emit('finished', { workerId, trialKey: o.trialKey, status: o.trialStatus === 'pending' ? 'requeued' : 'failed' });
     }
     if (requeued) scheduler.wake();
-    return outcomesMessage(outcomes);
+    return outcomesMessage(outcomes, guard.log, workerId, 'failure');
   });
 
   return { Register, Acquire, Heartbeat, Complete, Fail };
