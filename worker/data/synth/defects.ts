@@ -133,6 +133,9 @@ function colourSpot(t: DefectTarget, rng: Rng, region: Uint8Array): void {
   recolour(t.canvas, region, (r, g, b) => [r * 0.35 + tint[0] * 0.65, g * 0.35 + tint[1] * 0.65, b * 0.35 + tint[2] * 0.65]);
 }
 
+const DARK_DIRT: readonly Rgb[] = [[72, 46, 22], [28, 26, 24], [60, 90, 20]];
+const LIGHT_DIRT: readonly Rgb[] = [[215, 200, 160], [190, 150, 60], [150, 190, 60]];
+
 function contamination(t: DefectTarget, rng: Rng, region: Uint8Array): void {
   const s = t.canvas.size;
   const u = s / 256;
@@ -153,7 +156,7 @@ function contamination(t: DefectTarget, rng: Rng, region: Uint8Array): void {
   strokePolyline(region, s, fibre, 0.9 * u);
   // foreign material that stands out from the surface it lands on
   const luma = meanLuma(t.canvas, region);
-  const dirt: Rgb = rng.pick(luma > 110 ? ([[72, 46, 22], [28, 26, 24], [60, 90, 20]] as const) : ([[215, 200, 160], [190, 150, 60], [150, 190, 60]] as const));
+  const dirt = rng.pick(luma > 110 ? DARK_DIRT : LIGHT_DIRT);
   recolour(t.canvas, region, (r, g, b) => [r * 0.15 + dirt[0] * 0.85, g * 0.15 + dirt[1] * 0.85, b * 0.15 + dirt[2] * 0.85]);
 }
 
