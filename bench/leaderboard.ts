@@ -101,7 +101,15 @@ try {
 
   const db = openDatabase(v2Path, { readonly: true });
   const mean = time(() => rankPoints(db, 1, 'image_auroc'));
-  const perClass = time(() => bestPerClass(db, 1, 'image_auroc', { top: 1 }));
+  // per class on a fresh connection each time: includes the one-off dataset-root check
+  const perClass = time(() => {
+    const c = openDatabase(v2Path, { readonly: true });
+    try {
+      return bestPerClass(c, 1, 'image_auroc', { top: 1 });
+    } finally {
+      c.close();
+    }
+  });
   const full = time(() => buildLeaderboard(db, { sweep: 'big', metric: 'image_auroc', mode: 'mean', top: 10 }), 2);
   const filtered = time(() => rankPoints(db, 1, 'pixel_auroc', { filters: [{ key: 'wavelet', values: ['haar'] }] }));
   db.close();
@@ -110,7 +118,7 @@ try {
   const lines = [
     `baseline v1 class-mean query (json_remove per row)  ${baseline.ms.toFixed(0)} ms  1.00x`,
     `v2 class-mean ranking (rankPoints)                  ${mean.ms.toFixed(0)} ms  ${(mean.ms / baseline.ms).toFixed(2)}x`,
-    `v2 best per class (window function)                 ${perClass.ms.toFixed(0)} ms  ${(perClass.ms / baseline.ms).toFixed(2)}x`,
+    `v2 best per class (fresh connection, window fn)     ${perClass.ms.toFixed(0)} ms  ${(perClass.ms / baseline.ms).toFixed(2)}x`,
     `v2 filtered ranking (wavelet=haar, pixel_auroc)     ${filtered.ms.toFixed(0)} ms  ${(filtered.ms / baseline.ms).toFixed(2)}x`,
     `full leaderboard (ranking + marginals + honest)     ${full.ms.toFixed(0)} ms  ${(full.ms / baseline.ms).toFixed(2)}x`,
   ];
