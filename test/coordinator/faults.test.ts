@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { promiseClient } from '../../coordinator/server/client.js';
-import { acquire, codeOf, register, startHarness, statusOf, TOKEN, type Harness } from './harness.js';
+import { acquire, codeOf, register, startHarness, statusOf, TOKEN, waitFor, type Harness } from './harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -33,14 +33,16 @@ describe('lease expiry and retry limit', () => {
     await register(h.client, 'w1');
     await register(h.client, 'w2');
     const l1 = (await acquire(h.client, 'w1', 1)).trials[0];
-    await sleep(550);
+    const t1 = Date.now();
+    await waitFor(() => statusOf(h!.ro, 't').status === 'pending', 5000, 'first expiry');
+    expect(Date.now() - t1).toBeGreaterThanOrEqual(250); // not before the ttl (300 ms)
     expect(statusOf(h.ro, 't')).toMatchObject({ status: 'pending', attempts: 1 });
     const rpc = promiseClient(h.client);
     const hb = await rpc.Heartbeat({ worker_id: 'w1', leases: [{ lease_id: l1.lease_id, fencing_token: l1.fencing_token }] });
     expect(hb.leases[0]).toMatchObject({ ok: false, reason: 'expired' });
     const l2 = (await acquire(h.client, 'w2', 1)).trials[0];
     expect([l2.fencing_token, l2.attempt, l2.max_attempts]).toEqual([2, 2, 2]);
-    await sleep(550);
+    await waitFor(() => statusOf(h!.ro, 't').status === 'failed', 5000, 'second expiry');
     expect(statusOf(h.ro, 't')).toMatchObject({ status: 'failed', attempts: 2 });
     const errors = h.ro.prepare('SELECT outcome, error FROM attempts ORDER BY id').all();
     expect(errors).toEqual([
@@ -52,12 +54,12 @@ describe('lease expiry and retry limit', () => {
   });
 
   it('heartbeats keep a lease alive past its ttl', async () => {
-    h = await startHarness([{ key: 't', featureKey: 'F' }], { leaseTtlMs: 300 });
+    h = await startHarness([{ key: 't', featureKey: 'F' }], { leaseTtlMs: 1000 });
     await register(h.client, 'w1');
     const l = (await acquire(h.client, 'w1', 1)).trials[0];
     const rpc = promiseClient(h.client);
-    for (let i = 0; i < 6; i++) {
-      await sleep(100);
+    for (let i = 0; i < 8; i++) {
+      await sleep(200);
       expect((await rpc.Heartbeat({ worker_id: 'w1', leases: [l] })).leases[0].ok).toBe(true);
     }
     expect(statusOf(h.ro, 't')).toMatchObject({ status: 'running', attempts: 1 });
@@ -71,7 +73,7 @@ describe('fencing', () => {
     await register(h.client, 'new');
     const rpc = promiseClient(h.client);
     const stale = (await acquire(h.client, 'old', 1)).trials[0];
-    await sleep(550);
+    await waitFor(() => statusOf(h!.ro, 't').status === 'pending', 5000, 'expiry');
     const owner = (await acquire(h.client, 'new', 1)).trials[0];
     await rpc.Heartbeat({ worker_id: 'new', leases: [owner] });
     const late = await rpc.Complete({ worker_id: 'old', results: [{ lease_id: stale.lease_id, fencing_token: stale.fencing_token, metrics: { image_auroc: 0.1 }, provenance: PROV }] });

@@ -98,3 +98,12 @@ export function progressStream(c: CoordinatorClient, batches: ProgressBatch[]): 
     s.end();
   });
 }
+
+/** Poll until `fn` returns true (e.g. a lease expired), or fail after timeoutMs. */
+export async function waitFor(fn: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
