@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderSbatch, type SbatchOptions } from '../../worker/supervisor/slurm.js';
 import { parseGpuList, superviseWorkers, type SupervisorEvent } from '../../worker/supervisor/supervise.js';
@@ -63,13 +66,22 @@ describe('GPU supervisor', () => {
   it('sends SIGTERM to children when stopped and does not restart them', async () => {
     const ac = new AbortController();
     const t0 = Date.now();
-    setTimeout(() => ac.abort(), 300);
+    const dir = mkdtempSync(join(tmpdir(), 'wepadim-sup-'));
+    // stop once every child has its SIGTERM handler installed (it writes a marker file then)
+    const poll = setInterval(() => {
+      if (readdirSync(dir).length === 3) ac.abort();
+    }, 20);
     const summary = await superviseWorkers({
       gpus: [0, 1, 2],
       signal: ac.signal,
       // exits 0 on SIGTERM, like a drained worker
-      commandFor: () => ({ file: process.execPath, args: ['-e', "process.on('SIGTERM',()=>process.exit(0));setTimeout(()=>{},60000)"] }),
+      commandFor: (gpu) => ({
+        file: process.execPath,
+        args: ['-e', `process.on('SIGTERM',()=>process.exit(0));require('fs').writeFileSync(${JSON.stringify(join(dir, String(gpu)))},'');setTimeout(()=>{},60000)`],
+      }),
     });
+    clearInterval(poll);
+    rmSync(dir, { recursive: true, force: true });
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(summary.children.map((c) => c.lastCode)).toEqual([0, 0, 0]);
   });

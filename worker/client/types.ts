@@ -26,6 +26,8 @@ export interface WorkerOptions {
   workerId?: string;
   /** longest hold of one long-polled acquire (default 10 s) */
   acquireWaitMs?: number;
+  /** heartbeat right after a lease is granted, so the trial shows as running at once (default true) */
+  heartbeatOnLease?: boolean;
   /** give up delivering spooled results on drain after this long (default 30 s); they stay in the spool */
   drainDeliverTimeoutMs?: number;
   onEvent?: (e: WorkerEvent) => void;
@@ -34,7 +36,7 @@ export interface WorkerOptions {
 export type WorkerEvent =
   | { type: 'registered'; workerId: string; leaseTtlMs: number; heartbeatIntervalMs: number }
   | { type: 'disconnected'; during: string; error: string; retryInMs: number }
-  | { type: 'leased'; leaseIds: string[]; trialKeys: string[] }
+  | { type: 'leased'; leaseIds: string[]; trialKeys: string[]; acquireMs: number }
   | { type: 'finished'; key: string; leaseId: string; ok: boolean; error?: string }
   | { type: 'delivered'; leaseId: string; accepted: boolean; trialStatus: string; reason: string; duplicate: boolean }
   | { type: 'lease-lost'; leaseId: string; key: string; reason: string }

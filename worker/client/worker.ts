@@ -96,26 +96,27 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     }
   };
 
+  const heartbeat = async (only?: readonly LeasedTrial[]): Promise<void> => {
+    const leases = (only ?? [...held.values()].map((h) => h.trial)).map((t) => ({ lease_id: t.leaseId, fencing_token: t.fencingToken }));
+    if (leases.length === 0) return;
+    try {
+      const res = await rpc.heartbeat({ worker_id: workerId, leases });
+      if (res.draining) startDrain('coordinator says draining');
+      for (const s of res.leases) {
+        if (s.ok) continue;
+        const h = held.get(s.lease_id);
+        if (!h) continue;
+        emit({ type: 'lease-lost', leaseId: s.lease_id, key: h.trial.key, reason: s.reason });
+        h.abort.abort(`lease ${s.reason || 'lost'}`);
+      }
+    } catch {
+      // unreachable: the coordinator decides about expiry; results still get spooled and offered
+    }
+  };
   const heartbeatLoop = async (): Promise<void> => {
     while (!stopAll.signal.aborted) {
       await sleep(heartbeatMs, stopAll.signal);
-      if (held.size === 0 || stopAll.signal.aborted) continue;
-      try {
-        const res = await rpc.heartbeat({
-          worker_id: workerId,
-          leases: [...held.values()].map((h) => ({ lease_id: h.trial.leaseId, fencing_token: h.trial.fencingToken })),
-        });
-        if (res.draining) startDrain('coordinator says draining');
-        for (const s of res.leases) {
-          if (s.ok) continue;
-          const h = held.get(s.lease_id);
-          if (!h) continue;
-          emit({ type: 'lease-lost', leaseId: s.lease_id, key: h.trial.key, reason: s.reason });
-          h.abort.abort(`lease ${s.reason || 'lost'}`);
-        }
-      } catch {
-        // unreachable: the coordinator decides about expiry; results still get spooled and offered
-      }
+      if (!stopAll.signal.aborted) await heartbeat();
     }
   };
 
@@ -244,6 +245,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         break;
       }
       let res: AcquireResponse__Output;
+      const asked = performance.now();
       try {
         res = await rpc.acquire(
           { worker_id: workerId, max_trials: Math.max(1, opts.groupSize), feature_caches: objectives.all().flatMap(featureCachesOf), wait_ms: waitMs, request_id: requestId },
@@ -269,8 +271,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         held.set(t.leaseId, { trial: t, abort: new AbortController(), finished: false });
         byKey.set(t.key, t.leaseId);
       }
-      emit({ type: 'leased', leaseIds: trials.map((t) => t.leaseId), trialKeys: trials.map((t) => t.key) });
-      void queue.add(() => runGroup(trials));
+      emit({ type: 'leased', leaseIds: trials.map((t) => t.leaseId), trialKeys: trials.map((t) => t.key), acquireMs: performance.now() - asked });
+      void queue.add(async () => {
+        if (opts.heartbeatOnLease ?? true) await heartbeat(trials);
+        await runGroup(trials);
+      });
     }
   };
 
