@@ -7,6 +7,7 @@ interface LeaderboardArgs extends SelectArgs {
   top?: number;
   marginals: boolean;
   digits: number;
+  also?: string[];
 }
 
 async function handler(args: LeaderboardArgs): Promise<void> {
@@ -26,6 +27,7 @@ async function handler(args: LeaderboardArgs): Promise<void> {
       filters,
       completeOnly: args.complete,
       order: orderOf(args.order),
+      also: args.also ?? ['image_auroc', 'pixel_auroc'],
     });
     if (!args.marginals) lb.marginals = [];
     if (args.json) return writeJson(lb);
@@ -44,9 +46,11 @@ export const command: CommandModule<object, LeaderboardArgs> = {
       .option('top', { type: 'number', describe: 'how many points (default 10), or trials per class with --per-class (default 1)' })
       .option('marginals', { type: 'boolean', default: true, describe: 'show per-parameter marginal means (--no-marginals to hide)' })
       .option('digits', { type: 'number', default: 4, describe: 'decimals in the human table' })
+      .option('also', { type: 'string', array: true, describe: 'metrics shown beside the ranking one (default: image_auroc and pixel_auroc)' })
       .example('$0 leaderboard demo', 'top 10 grid points by class-mean image AUROC')
       .example('$0 leaderboard demo --metric pixel_auroc --per-class --top 3', 'the 3 best trials of every class by pixel AUROC')
       .example('$0 leaderboard demo --where wavelet=haar,sym4 --where subbands=LL+LH+HL --complete', 'filtered, complete points only')
+      .example('$0 leaderboard demo --also aupro --also time.total_s', 'other metrics beside image AUROC')
       .example('$0 leaderboard demo --json | jq .points[0]', 'the winner as JSON') as unknown as Argv<LeaderboardArgs>,
   handler,
 };

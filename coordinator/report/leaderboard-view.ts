@@ -45,14 +45,16 @@ export function leaderboardText(lb: Leaderboard, digits = 4): string {
       `Sweep ${lb.sweep}: grid points by class-mean ${lb.metric} (${better}); ${lb.completePoints} of ${lb.totalPoints} points complete` +
         (lb.completePoints < lb.totalPoints ? ' (incomplete points: mean over the classes done so far, ranked last)' : ''),
     );
-    const rows = lb.points.map((p) => ({ rank: p.rank, [lb.metric]: p.mean, classes: `${p.classes}/${p.trials}`, ...paramsRow(p.params, lb.varying) }));
-    parts.push(rows.length ? renderTable(fixed(rows, [lb.metric], digits)) : '(no grid point has this metric yet)');
+    const also = lb.points.length ? Object.keys(lb.points[0].also) : [];
+    const rows = lb.points.map((p) => ({ rank: p.rank, [lb.metric]: p.mean, ...p.also, classes: `${p.classes}/${p.trials}`, ...paramsRow(p.params, lb.varying) }));
+    parts.push(rows.length ? renderTable(fixed(rows, [lb.metric, ...also], digits)) : '(no grid point has this metric yet)');
   } else if (lb.perClass) {
     parts.push(
       `Sweep ${lb.sweep}: best ${lb.metric} per class (${better}); mean of the per-class best over ${lb.perClass.classes} classes: ${lb.perClass.meanOfBest.toFixed(digits)}`,
     );
-    const rows = lb.perClass.entries.map((e) => ({ class: e.class, rank: e.rank, [lb.metric]: e.value, trial: e.trialId, ...paramsRow(e.params, lb.varying) }));
-    parts.push(rows.length ? renderTable(fixed(rows, [lb.metric], digits)) : '(no trial has this metric yet)');
+    const also = lb.perClass.entries.length ? Object.keys(lb.perClass.entries[0].also) : [];
+    const rows = lb.perClass.entries.map((e) => ({ class: e.class, rank: e.rank, [lb.metric]: e.value, ...e.also, trial: e.trialId, ...paramsRow(e.params, lb.varying) }));
+    parts.push(rows.length ? renderTable(fixed(rows, [lb.metric, ...also], digits)) : '(no trial has this metric yet)');
   }
   if (lb.marginals.length) {
     parts.push(`Marginal means of the class-mean ${lb.metric} per parameter value:`);

@@ -10,7 +10,28 @@ import type { ParamFilter } from './filters.js';
 import { honestSummary, type HonestSummary } from './honest.js';
 import { marginalMeans, type Marginal } from './marginals.js';
 import { varyingKeys } from './params-view.js';
-import { bestPerClass, defaultOrder, metricNames, rankPoints, type ClassEntry, type Order, type PointScore } from './queries.js';
+import {
+  bestPerClass,
+  defaultOrder,
+  metricNames,
+  pointClassValues,
+  rankPoints,
+  trialValues,
+  type ClassEntry,
+  type Order,
+  type PointScore,
+} from './queries.js';
+
+function alsoMeans(db: Db, sweepId: number, point: string, metrics: readonly string[]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const m of metrics) {
+    const xs = pointClassValues(db, sweepId, point, m)
+      .map((v) => v.value)
+      .filter((v): v is number => v !== null);
+    out[m] = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  }
+  return out;
+}
 
 export type LeaderboardMode = 'mean' | 'per-class';
 
@@ -23,14 +44,22 @@ export interface LeaderboardRequest {
   filters?: readonly ParamFilter[];
   completeOnly?: boolean;
   order?: Order;
+  /** more metrics to show beside the ranking one (class mean per point, value per trial) */
+  also?: readonly string[];
 }
 
 export interface RankedPoint extends PointScore {
   rank: number;
+  /** class means of the `also` metrics, over the classes that have them (null: none has) */
+  also: Record<string, number | null>;
+}
+
+export interface ClassRow extends ClassEntry {
+  also: Record<string, number | null>;
 }
 
 export interface PerClassSummary {
-  entries: ClassEntry[];
+  entries: ClassRow[];
   /** mean over classes of each class's best value (the per-class optimized mean) */
   meanOfBest: number;
   classes: number;
@@ -58,18 +87,22 @@ export function buildLeaderboard(db: Db, req: LeaderboardRequest): Leaderboard {
   const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order };
   const all = rankPoints(db, sweepId, req.metric, opts);
   if (all.length === 0) {
+    // an unknown metric is an error once something finished; before that the board is just empty
     const known = metricNames(db, sweepId);
-    if (!known.includes(req.metric))
+    if (known.length > 0 && !known.includes(req.metric))
       throw new UserError(
-        `sweep ${req.sweep} has no final metric '${req.metric}'${known.length ? `; recorded: ${known.join(', ')}` : ' (no trial has finished yet)'}`,
+        `sweep ${req.sweep} has no final metric '${req.metric}'; recorded: ${known.join(', ')}`,
       );
   }
   const varying = varyingKeys(all.map((p) => p.params));
   const top = req.top ?? (req.mode === 'mean' ? 10 : 1);
   if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive integer, got ${top}`);
+  const also = (req.also ?? []).filter((m) => m !== req.metric);
   let perClass: PerClassSummary | null = null;
   if (req.mode === 'per-class') {
-    const entries = bestPerClass(db, sweepId, req.metric, { ...opts, top });
+    const best = bestPerClass(db, sweepId, req.metric, { ...opts, top });
+    const extra = also.map((m) => [m, trialValues(db, best.map((e) => e.trialId), m)] as const);
+    const entries: ClassRow[] = best.map((e) => ({ ...e, also: Object.fromEntries(extra.map(([m, v]) => [m, v.get(e.trialId) ?? null])) }));
     const firsts = entries.filter((e) => e.rank === 1);
     perClass = { entries, meanOfBest: firsts.reduce((a, e) => a + e.value, 0) / (firsts.length || 1), classes: firsts.length };
   }
@@ -81,7 +114,7 @@ export function buildLeaderboard(db: Db, req: LeaderboardRequest): Leaderboard {
     varying,
     totalPoints: all.length,
     completePoints: all.filter((p) => p.complete).length,
-    points: req.mode === 'mean' ? all.slice(0, top).map((p, i) => ({ ...p, rank: i + 1 })) : [],
+    points: req.mode === 'mean' ? all.slice(0, top).map((p, i) => ({ ...p, rank: i + 1, also: alsoMeans(db, sweepId, p.point, also) })) : [],
     perClass,
     marginals: marginalMeans(all, varying, order),
     honest: honestSummary(db, sweepId, req.metric, opts),

@@ -133,3 +133,27 @@ describe('several dataset roots', () => {
     s.close();
   });
 });
+
+describe('metrics beside the ranking one', () => {
+  it('class means per point and values per trial of the --also metrics', () => {
+    const lb = buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', top: 100, also: ['pixel_auroc', 'image_auroc'] });
+    for (const p of lb.points) {
+      const ts = seeded.filter((t) => t.point === JSON.stringify(p.params));
+      expect(Object.keys(p.also)).toEqual(['pixel_auroc']);
+      expect(p.also.pixel_auroc).toBeCloseTo(ts.reduce((a, t) => a + t.metrics.pixel_auroc, 0) / ts.length, 12);
+    }
+    const pc = buildLeaderboard(store.db, { sweep: 'lb', metric: 'image_auroc', mode: 'per-class', also: ['pixel_auroc', 'aupro'] });
+    for (const e of pc.perClass!.entries) {
+      const t = seeded.find((x) => x.id === e.trialId)!;
+      expect(e.also).toEqual({ pixel_auroc: t.metrics.pixel_auroc, aupro: null });
+    }
+  });
+
+  it('an empty board before any trial finished', () => {
+    const s = SweepStore.open(':memory:');
+    s.submit(makeSweep('fresh', { classes }));
+    const lb = buildLeaderboard(s.db, { sweep: 'fresh', metric: 'image_auroc', mode: 'mean' });
+    expect([lb.points, lb.totalPoints, lb.honest]).toEqual([[], 0, null]);
+    s.close();
+  });
+});
