@@ -153,3 +153,26 @@ describe('SqliteLeaseStore lease life', () => {
     expect(store.statusCounts()).toEqual({ cancelled: 4 });
   });
 });
+
+describe('SqliteLeaseStore workers', () => {
+  it('registers, marks silent workers gone, revives them on contact, and keeps drain state', () => {
+    const db = memoryDb();
+    const store = new SqliteLeaseStore(db);
+    const w = { host: 'h', gpuIndex: 0, gpuName: 'A100', backend: 'onnx', memoryMb: 40_000, caches: ['F'] };
+    store.registerWorker({ id: 'a', ...w }, 1_000);
+    store.registerWorker({ id: 'b', ...w, gpuIndex: 1 }, 1_000);
+    expect(store.touchWorker('a', 5_000)).toBe('active');
+    expect(store.markGone(4_000)).toEqual(['b']);
+    expect(store.getWorker('b')?.state).toBe('gone');
+    expect(store.touchWorker('b', 6_000, ['G'])).toBe('active');
+    expect(JSON.parse(store.getWorker('b')!.caches_json)).toEqual(['G']);
+    expect(store.setWorkerState('a', 'draining')).toBe(true);
+    expect(store.touchWorker('a', 6_100)).toBe('draining');
+    expect(store.setWorkerState('nobody', 'draining')).toBe(false);
+    expect(store.touchWorker('nobody', 6_200)).toBeNull();
+    expect(store.listWorkers().map((r) => [r.id, r.state, r.gpu_index])).toEqual([
+      ['a', 'draining', 0],
+      ['b', 'active', 1],
+    ]);
+  });
+});
