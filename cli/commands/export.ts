@@ -4,7 +4,7 @@ import { orderOf, withSelection, writeOut, type SelectArgs } from '../../coordin
 
 interface ExportArgs extends SelectArgs {
   format: 'csv' | 'json' | 'markdown' | 'latex';
-  table: 'ranked' | 'long' | 'per-class';
+  table: 'ranked' | 'long' | 'per-class' | 'models';
   provenance: boolean;
   digits: number;
   top?: number;
@@ -50,9 +50,10 @@ export const command: CommandModule<object, ExportArgs> = {
       .option('format', { type: 'string', choices: ['csv', 'json', 'markdown', 'latex'], default: 'csv', describe: 'output format' })
       .option('table', {
         type: 'string',
-        choices: ['ranked', 'long', 'per-class'],
+        choices: ['ranked', 'long', 'per-class', 'models'],
         default: 'ranked',
-        describe: "ranked: one row per grid point; long: the original tool's CSV layout; per-class: paper-style table",
+        describe:
+          "ranked: one row per grid point; long: the original tool's CSV layout; per-class: paper-style table; models: best per backbone (model_comparison.csv)",
       })
       .option('provenance', { type: 'boolean', default: false, describe: 'per-class: add code version, backend, weights, dataset root' })
       .option('digits', { type: 'number', default: 4, describe: 'decimals in markdown and latex' })

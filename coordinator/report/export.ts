@@ -6,6 +6,7 @@
  *               metric = avg_img_auc | avg_pixel_auc, value, time), ranked, plus a model column
  *  - per-class: per class, the image/pixel AUROC of the point selected by class mean, and the per-class
  *               optimized best; with honest columns when trials used selection; a Mean row last
+ *  - models:    the original's model_comparison.csv, one row per backbone (export-models.ts)
  */
 import type { Cell, Row } from '../../shared/table.js';
 import { METRIC } from '../../shared/result.js';
@@ -14,11 +15,12 @@ import { sweepIdByName } from '../store/sweep-store.js';
 import { UserError } from '../../shared/errors.js';
 import type { ParamFilter } from './filters.js';
 import type { Table } from './formats.js';
+import { modelComparisonTable } from './export-models.js';
 import { honestSummary } from './honest.js';
 import { paramCell, varyingKeys } from './params-view.js';
 import { bestPerClass, metricNames, pointAggregates, pointClassValues, rankPoints, type Order, type PointScore } from './queries.js';
 
-export const EXPORT_TABLES = ['ranked', 'long', 'per-class'] as const;
+export const EXPORT_TABLES = ['ranked', 'long', 'per-class', 'models'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export interface ExportRequest {
@@ -49,6 +51,7 @@ export function buildExport(db: Db, req: ExportRequest): Table {
   if (points.length === 0 && !metricNames(db, sweepId).includes(metric))
     throw new UserError(`sweep ${req.sweep} has no final metric '${metric}' (recorded: ${metricNames(db, sweepId).join(', ') || 'none yet'})`);
   if (req.table === 'per-class') return perClassTable(db, sweepId, req, metric, opts, points);
+  if (req.table === 'models') return modelComparisonTable(db, sweepId, req.sweep, metric, points, opts);
   if (req.top !== undefined && (!Number.isInteger(req.top) || req.top < 1)) throw new UserError(`--top must be a positive integer, got ${req.top}`);
   const shown = req.top === undefined ? points : points.slice(0, req.top);
   const extra = metric === IMG || metric === PIX ? [] : [metric];

@@ -5,6 +5,7 @@ import { renderAs, toCsv } from '../../coordinator/report/formats.js';
 import { makeSweep, seedResults, type SeededTrial } from '../store/seed.js';
 import { expectedBestPerClass, expectedRanking } from './expected.js';
 import type { SubmittableSweep } from '../../coordinator/store/types.js';
+import { trialKey } from '../../shared/trial.js';
 
 const classes = ['bottle', 'cable', 'metal_nut'];
 let store: SweepStore;
@@ -105,5 +106,32 @@ describe('export --top', () => {
     expect(ranked.rows.map((r) => r.level)).toEqual(exp.slice(0, 3).map((e) => e.point.level));
     expect(buildExport(store.db, { sweep: 'ex', table: 'long', top: 2 }).rows).toHaveLength(4);
     expect(() => buildExport(store.db, { sweep: 'ex', table: 'ranked', top: 0 })).toThrow(/--top must be a positive integer/);
+  });
+});
+
+describe('export --table models', () => {
+  it("one row per backbone like the original's model_comparison.csv", () => {
+    const s = SweepStore.open(':memory:');
+    const base = makeSweep('models', { classes, wavelet: ['haar', 'sym4'], sigma: [2, 4] });
+    const other = base.trials.map((t) => {
+      const params = { ...t.params, backbone: 'efficientnet-b0' as const };
+      return { ...t, key: trialKey(params), params };
+    });
+    const all = { ...base, trials: [...base.trials, ...other] };
+    const seededM = seedResults(s.db, s.submit(all).sweepId, ['image_auroc', 'pixel_auroc', 'aupro'], 8);
+    const t = buildExport(s.db, { sweep: 'models', table: 'models' });
+    expect(t.columns).toEqual(['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'best_img_auc', 'best_pixel_auc', 'best_pro_score']);
+    expect(t.rows.map((r) => r.model).sort()).toEqual(['efficientnet-b0', 'resnet18']);
+    for (const r of t.rows) {
+      const mine = (sp: { params: { backbone: string } }): boolean => sp.params.backbone === r.model;
+      const img = expectedRanking(all.trials, seededM, 'image_auroc', mine);
+      const pix = expectedRanking(all.trials, seededM, 'pixel_auroc', mine);
+      const pro = expectedRanking(all.trials, seededM, 'aupro', mine);
+      expect([r.wavelet_type, r.sigma, r.wavelet_kept_subbands]).toEqual([img[0].point.wavelet, img[0].point.sigma, "['LL', 'LH', 'HL']"]);
+      expect(r.best_img_auc as number).toBeCloseTo(img[0].sumMilli / 3000, 12);
+      expect(r.best_pixel_auc as number).toBeCloseTo(pix[0].sumMilli / 3000, 12);
+      expect(r.best_pro_score as number).toBeCloseTo(pro[0].sumMilli / 3000, 12);
+    }
+    s.close();
   });
 });
