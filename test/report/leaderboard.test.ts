@@ -157,3 +157,18 @@ describe('metrics beside the ranking one', () => {
     s.close();
   });
 });
+
+describe('ties in floating point', () => {
+  it('means equal up to rounding of the summation order are ties: the first point wins', () => {
+    const s = SweepStore.open(':memory:');
+    const { sweepId } = s.submit(makeSweep('fp', { classes: ['a', 'b', 'c'], sigma: [2, 4] }));
+    // in JS, 0.7+0.8+0.9 = 2.4 but 0.9+0.8+0.7 = 2.4000000000000004
+    const vals = [0.7, 0.8, 0.9, 0.9, 0.8, 0.7];
+    const ins = s.db.prepare(`INSERT INTO metrics (trial_id, name, value, time, final) VALUES (?, 'image_auroc', ?, 0, 1)`);
+    vals.forEach((v, i) => ins.run(i + 1, v));
+    expect(sweepId).toBe(1);
+    const lb = buildLeaderboard(s.db, { sweep: 'fp', metric: 'image_auroc', mode: 'mean' });
+    expect(lb.points.map((p) => p.params.sigma)).toEqual([2, 4]);
+    s.close();
+  });
+});
