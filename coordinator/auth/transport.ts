@@ -39,23 +39,39 @@ export function isLoopback(host: string): boolean {
   return false;
 }
 
-/** Read --tls-cert/--tls-key/--tls-ca files; null when none are given. Cert and key go together. */
-export function readTlsFiles(files: { cert?: string; key?: string; ca?: string }, side: 'server' | 'client'): TlsMaterial | { ca: Buffer } | null {
-  const read = (path: string, flag: string): Buffer => {
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      throw new UserError(`${flag}: cannot read ${(err as Error).message}`, { file: path });
-    }
+export interface TlsFiles {
+  cert?: string;
+  key?: string;
+  ca?: string;
+}
+
+function readPem(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new UserError(`${flag}: cannot read ${(err as Error).message}`, { file: path });
+  }
+}
+
+/** Server side: --tls-cert and --tls-key (required together), optional --tls-ca for mutual TLS; null when none given. */
+export function readServerTls(files: TlsFiles): TlsMaterial | null {
+  if (!files.cert && !files.key && !files.ca) return null;
+  if (!files.cert || !files.key) throw new UserError('the coordinator needs --tls-cert and --tls-key together (--tls-ca only adds client certificate checks)');
+  return {
+    cert: readPem(files.cert, '--tls-cert'),
+    key: readPem(files.key, '--tls-key'),
+    ...(files.ca ? { ca: readPem(files.ca, '--tls-ca') } : {}),
   };
+}
+
+/** Client side: --tls-ca to trust, and --tls-cert/--tls-key for mutual TLS; null when none given. */
+export function readClientTls(files: TlsFiles): ClientTransport['tls'] {
   if (!files.cert && !files.key && !files.ca) return null;
   if (Boolean(files.cert) !== Boolean(files.key)) throw new UserError('--tls-cert and --tls-key must be given together');
-  const ca = files.ca ? read(files.ca, '--tls-ca') : undefined;
-  if (!files.cert || !files.key) {
-    if (side === 'server') throw new UserError('the server needs --tls-cert and --tls-key (--tls-ca alone turns on nothing)');
-    return { ca: ca as Buffer };
-  }
-  return { cert: read(files.cert, '--tls-cert'), key: read(files.key, '--tls-key'), ...(ca ? { ca } : {}) };
+  return {
+    ...(files.ca ? { ca: readPem(files.ca, '--tls-ca') } : {}),
+    ...(files.cert && files.key ? { cert: readPem(files.cert, '--tls-cert'), key: readPem(files.key, '--tls-key') } : {}),
+  };
 }
 
 export function serverCredentials(tls: TlsMaterial | null): grpc.ServerCredentials {

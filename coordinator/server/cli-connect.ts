@@ -2,16 +2,16 @@
 import * as grpc from '@grpc/grpc-js';
 import { UserError } from '../../shared/errors.js';
 import { readToken, TOKEN_ENV } from '../auth/token.js';
-import { readTlsFiles, type TlsMaterial } from '../auth/transport.js';
+import { readClientTls, readServerTls, type TlsMaterial } from '../auth/transport.js';
 import type { SecurityArgs } from './cli-options.js';
 import type { ConnectOptions } from './client.js';
 
 export function serverTls(a: SecurityArgs): TlsMaterial | null {
-  return readTlsFiles({ cert: a['tls-cert'], key: a['tls-key'], ca: a['tls-ca'] }, 'server') as TlsMaterial | null;
+  return readServerTls({ cert: a['tls-cert'], key: a['tls-key'], ca: a['tls-ca'] });
 }
 
 export function clientConnectOptions(address: string, a: SecurityArgs): ConnectOptions {
-  const tls = readTlsFiles({ cert: a['tls-cert'], key: a['tls-key'], ca: a['tls-ca'] }, 'client');
+  const tls = readClientTls({ cert: a['tls-cert'], key: a['tls-key'], ca: a['tls-ca'] });
   if (tls && a.insecure) throw new UserError('give either TLS files or --insecure, not both');
   const token = readToken(a['token-file']);
   if (!token && !a.insecure) throw new UserError(`no bearer token: set $${TOKEN_ENV} or pass --token-file`);
