@@ -3,101 +3,74 @@
  * Cholesky factorization and triangular solves. Plain TypeScript, no allocation inside the loops.
  */
 
+/** Plain dot product of two rows of length d. */
+function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += x[xo + k] * y[yo + k];
+  return s;
+}
+
 /**
- * out[i*n + j] += sum_k a[aOff + i*d + k] * a[aOff + j*d + k] for the full symmetric n x n result
- * (computed for j <= i with a 2x2 register block, then mirrored).
+ * out[(i*ldo) + j] += row_i(x) . row_j(y) for rows i in [i0, i1) of x and j in [j0, j1(i)) of y, where
+ * j1(i) = min(n, jEnd(i)). A 4 x 2 register block (6 loads per 8 multiply-adds) does the bulk.
  */
-export function addGram(a: Float64Array, aOff: number, n: number, d: number, out: Float64Array, outOff: number): void {
+function addDots(
+  x: Float64Array, xOff: number, y: Float64Array, yOff: number, m: number, n: number, d: number,
+  out: Float64Array, outOff: number, lower: boolean,
+): void {
   let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const ri = aOff + i * d;
-    const ri1 = ri + d;
+  for (; i + 3 < m; i += 4) {
+    const r0 = xOff + i * d, r1 = r0 + d, r2 = r1 + d, r3 = r2 + d;
+    const jEnd = lower ? Math.min(n, i + 4) : n;
     let j = 0;
-    for (; j + 1 <= i; j += 2) {
-      const rj = aOff + j * d;
-      const rj1 = rj + d;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+    for (; j + 1 < jEnd; j += 2) {
+      const c0 = yOff + j * d, c1 = c0 + d;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
       for (let k = 0; k < d; k++) {
-        const x0 = a[ri + k], x1 = a[ri1 + k], y0 = a[rj + k], y1 = a[rj1 + k];
+        const y0 = y[c0 + k], y1 = y[c1 + k];
+        const x0 = x[r0 + k], x1 = x[r1 + k], x2 = x[r2 + k], x3 = x[r3 + k];
         s00 += x0 * y0;
         s01 += x0 * y1;
         s10 += x1 * y0;
         s11 += x1 * y1;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
       }
-      out[outOff + i * n + j] += s00;
-      out[outOff + i * n + j + 1] += s01;
-      out[outOff + (i + 1) * n + j] += s10;
-      out[outOff + (i + 1) * n + j + 1] += s11;
+      const o = outOff + i * n + j;
+      out[o] += s00;
+      out[o + 1] += s01;
+      out[o + n] += s10;
+      out[o + n + 1] += s11;
+      out[o + 2 * n] += s20;
+      out[o + 2 * n + 1] += s21;
+      out[o + 3 * n] += s30;
+      out[o + 3 * n + 1] += s31;
     }
-    // j === i here: the 2x2 diagonal block, of which (i, i+1) lies above the diagonal
-    let s00 = 0, s10 = 0, s11 = 0;
-    for (let k = 0; k < d; k++) {
-      const x0 = a[ri + k], x1 = a[ri1 + k];
-      s00 += x0 * x0;
-      s10 += x1 * x0;
-      s11 += x1 * x1;
-    }
-    out[outOff + i * n + i] += s00;
-    out[outOff + (i + 1) * n + i] += s10;
-    out[outOff + (i + 1) * n + i + 1] += s11;
+    for (; j < jEnd; j++)
+      for (let r = 0; r < 4; r++) out[outOff + (i + r) * n + j] += dot(x, r0 + r * d, y, yOff + j * d, d);
   }
-  if (i < n) {
-    const ri = aOff + i * d;
-    for (let j = 0; j <= i; j++) {
-      const rj = aOff + j * d;
-      let s = 0;
-      for (let k = 0; k < d; k++) s += a[ri + k] * a[rj + k];
-      out[outOff + i * n + j] += s;
-    }
+  for (; i < m; i++) {
+    const jEnd = lower ? i + 1 : n;
+    for (let j = 0; j < jEnd; j++) out[outOff + i * n + j] += dot(x, xOff + i * d, y, yOff + j * d, d);
   }
+}
+
+/**
+ * out[i*n + j] += sum_k a[aOff + i*d + k] * a[aOff + j*d + k]: the full symmetric n x n result
+ * (the lower triangle and diagonal blocks are computed, then mirrored).
+ */
+export function addGram(a: Float64Array, aOff: number, n: number, d: number, out: Float64Array, outOff: number): void {
+  addDots(a, aOff, a, aOff, n, n, d, out, outOff, true);
   for (let r = 0; r < n; r++) for (let c = r + 1; c < n; c++) out[outOff + r * n + c] = out[outOff + c * n + r];
 }
 
-/** out[t*n + i] += sum_k z[zOff + t*d + k] * a[aOff + i*d + k]  (t < m, i < n), 2x2 register blocks. */
+/** out[t*n + i] += sum_k z[zOff + t*d + k] * a[aOff + i*d + k]  (t < m, i < n). */
 export function addCross(
   z: Float64Array, zOff: number, m: number, a: Float64Array, aOff: number, n: number, d: number, out: Float64Array, outOff: number,
 ): void {
-  let t = 0;
-  for (; t + 1 < m; t += 2) {
-    const zt = zOff + t * d;
-    const zt1 = zt + d;
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
-      const ai = aOff + i * d;
-      const ai1 = ai + d;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-      for (let k = 0; k < d; k++) {
-        const x0 = z[zt + k], x1 = z[zt1 + k], y0 = a[ai + k], y1 = a[ai1 + k];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      out[outOff + t * n + i] += s00;
-      out[outOff + t * n + i + 1] += s01;
-      out[outOff + (t + 1) * n + i] += s10;
-      out[outOff + (t + 1) * n + i + 1] += s11;
-    }
-    for (; i < n; i++) {
-      const ai = aOff + i * d;
-      let s0 = 0, s1 = 0;
-      for (let k = 0; k < d; k++) {
-        s0 += z[zt + k] * a[ai + k];
-        s1 += z[zt1 + k] * a[ai + k];
-      }
-      out[outOff + t * n + i] += s0;
-      out[outOff + (t + 1) * n + i] += s1;
-    }
-  }
-  for (; t < m; t++) {
-    const zt = zOff + t * d;
-    for (let i = 0; i < n; i++) {
-      const ai = aOff + i * d;
-      let s = 0;
-      for (let k = 0; k < d; k++) s += z[zt + k] * a[ai + k];
-      out[outOff + t * n + i] += s;
-    }
-  }
+  addDots(z, zOff, a, aOff, m, n, d, out, outOff, false);
 }
 
 /**
