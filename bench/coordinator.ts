@@ -4,6 +4,8 @@
  *   1. store only (no gRPC): the SQLite ceiling
  *   2. baseline: empty Heartbeat RPCs (gRPC + auth + one tiny transaction) with the same concurrency
  *   3. gRPC end to end, W concurrent in-process workers, groups of G trials per lease (batched calls)
+ *   4. the same with the W workers in a child process (bench/coordinator-clients.ts); also reports the
+ *      coordinator's own CPU time per trial, which depends less on the other load of the machine
  * Run: node bin/run-ts.js bench/coordinator.ts [trials=4000] [workers=64] [group=8]
  * The worker engineer's dispatch benchmark runs workers in separate processes; this one measures the
  * coordinator's side with clients in the same process (so client CPU competes with the server's).
@@ -16,6 +18,8 @@ import { startCoordinator } from '../coordinator/server/index.js';
 import { openDatabase, type Db } from '../coordinator/store/db.js';
 import { SqliteLeaseStore } from '../coordinator/store/leases.js';
 import { createLogger } from '../shared/log.js';
+import { forkTs } from '../shared/spawn.js';
+import { fileURLToPath } from 'node:url';
 
 const [TRIALS, WORKERS, GROUP] = [4000, 64, 8].map((d, i) => Number(process.argv[2 + i] ?? d));
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -99,15 +103,38 @@ async function overGrpc(dir: string, name: string): Promise<{ trialsPerS: number
   return { trialsPerS, statusPerS };
 }
 
+async function splitProcess(dir: string): Promise<{ trialsPerS: number; serverCpuUsPerTrial: number }> {
+  const dbPath = join(dir, 'split.sqlite');
+  const db = openDatabase(dbPath);
+  seed(db, TRIALS);
+  db.close();
+  const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: TOKEN, tls: null, insecure: true }, acquireWaitMs: 200, log: createLogger({}, { level: 'error' }) });
+  const cpu0 = process.cpuUsage();
+  const child = forkTs(fileURLToPath(new URL('./coordinator-clients.ts', import.meta.url)), [coord.address, String(WORKERS), String(GROUP)], {
+    env: { ...process.env, WEPADIM_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => child.on('exit', resolve));
+  const cpu = process.cpuUsage(cpu0);
+  await coord.stop(0);
+  const r = JSON.parse(out.trim()) as { done: number; seconds: number };
+  if (r.done !== TRIALS) throw new Error(`split run: only ${r.done}/${TRIALS} trials done`);
+  return { trialsPerS: r.done / r.seconds, serverCpuUsPerTrial: (cpu.user + cpu.system) / r.done };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-bench-'));
 try {
   const store = storeOnly(dir);
   const g = await overGrpc(dir, 'grpc');
+  const split = await splitProcess(dir);
   const rpcPerTrial = 3 / GROUP; // acquire, heartbeat, complete per group (+ one progress stream)
   console.log(`trials=${TRIALS} workers=${WORKERS} group=${GROUP}`);
   console.log(`store only (SQLite, 4 transactions per group):  ${store.toFixed(0)} trials/s`);
   console.log(`baseline empty Heartbeat RPCs:                ${g.statusPerS.toFixed(0)} calls/s (= ${(g.statusPerS / rpcPerTrial).toFixed(0)} trials/s if calls were free of SQL)`);
   console.log(`gRPC end to end:                              ${g.trialsPerS.toFixed(0)} trials/s`);
+  console.log(`clients in a child process:                   ${split.trialsPerS.toFixed(0)} trials/s; coordinator CPU ${split.serverCpuUsPerTrial.toFixed(0)} us/trial (=> ${(1e6 / split.serverCpuUsPerTrial).toFixed(0)} trials/s per core)`);
   console.log(`ratio end-to-end / store-only: ${(g.trialsPerS / store).toFixed(3)}; end-to-end / bare-RPC bound: ${(g.trialsPerS / (g.statusPerS / rpcPerTrial)).toFixed(3)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
