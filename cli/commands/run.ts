@@ -41,14 +41,16 @@ export const command: CommandModule<object, RunArgs> = {
     const { openReportDb } = await import('../../coordinator/report/open.js');
     const { log } = await import('../../shared/log.js');
     const ctl = new AbortController();
+    const force = new AbortController();
     const onSignal = (): void => {
-      if (ctl.signal.aborted) return;
-      process.stderr.write('\nstopping: draining workers and the coordinator (Ctrl-C again to force)...\n');
+      if (ctl.signal.aborted) {
+        force.abort();
+        return;
+      }
       ctl.abort();
-      process.once('SIGINT', () => process.exit(130));
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       const summary = await runLocalSweep({
         file: argv.file,
@@ -59,6 +61,7 @@ export const command: CommandModule<object, RunArgs> = {
         classes: argv.classes?.split(',').map((s) => s.trim()).filter(Boolean),
         fresh: argv.fresh,
         signal: ctl.signal,
+        force: force.signal,
         log,
         stream: process.stderr,
       });

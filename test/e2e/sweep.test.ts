@@ -166,3 +166,44 @@ describe('wepadim run, end to end', () => {
     expect(existsSync(join(work, 'runs', 'e2e-tiny', 'wepadim.db'))).toBe(true);
   }, 90_000);
 });
+
+describe('wepadim run, interrupted', () => {
+  it('stops cleanly on Ctrl-C (exit 130, workers gone) and resumes on the next run', async () => {
+    const { spawn } = await import('node:child_process');
+    const runsDir = join(work, 'runs-int');
+    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'run', file, '--runs-dir', runsDir, '--workers', '1', '--fresh'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // interrupt once the worker has registered (the sweep is then running)
+    await new Promise<void>((res, rej) => {
+      const t = setInterval(() => {
+        if (err.includes('worker registered')) {
+          clearInterval(t);
+          res();
+        }
+        if (child.exitCode !== null) {
+          clearInterval(t);
+          rej(new Error(`run exited early: ${err}`));
+        }
+      }, 100);
+    });
+    child.kill('SIGINT');
+    const t0 = performance.now();
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    if (code !== 130) console.error(err);
+    // no worker process is left (their command lines name the spool dir under runsDir)
+    const left0 = await pexec('pgrep', ['-f', join(runsDir, 'e2e-tiny', 'spool')]).then((r) => r.stdout.trim(), () => '');
+    expect(left0).toBe('');
+    expect(code).toBe(130);
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    const db = openReportDb(join(runsDir, 'e2e-tiny', 'wepadim.db'));
+    const left = db.prepare("SELECT count(*) AS n FROM trials WHERE status != 'done'").get() as { n: number };
+    db.close();
+    const again = await run(runsDir);
+    expect(again.submitted.added).toBe(0);
+    expect(again.submitted.requeued).toBeLessThanOrEqual(left.n);
+    expect(again.counts).toMatchObject({ done: 4, failed: 0, pending: 0 });
+  }, 120_000);
+});

@@ -50,12 +50,20 @@ export function workerArgs(o: WorkerCommandOptions): string[] {
     '--threads', String(o.threads),
     '--group-size', String(o.groupSize),
     '--json',
+    // a safety net: a worker orphaned by a killed `wepadim run` exits once no lease comes for a while
+    '--idle-exit', '300',
     ...(o.gpu === null ? [] : ['--gpu', String(o.gpu)]),
   ];
 }
 
 export function startLocalWorker(spec: LocalWorkerSpec, onLine: (w: LocalWorkerSpec, line: string) => void): LocalWorker {
-  const child = spawn(process.execPath, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // own process group: a terminal's Ctrl-C reaches only `wepadim run`, which then drains the workers with
+  // one SIGTERM (a second signal would make a worker stop hard)
+  const child = spawn(process.execPath, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const tail: string[] = [];
   const keep = (line: string): void => {
     tail.push(line);
@@ -65,21 +73,32 @@ export function startLocalWorker(spec: LocalWorkerSpec, onLine: (w: LocalWorkerS
   if (child.stdout) createInterface({ input: child.stdout }).on('line', keep);
   if (child.stderr) createInterface({ input: child.stderr }).on('line', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
-    child.once('exit', (code, signal) => res({ code, signal }));
+    child.once('exit', (code, signal) => {
+      process.off('exit', killOnExit);
+      res({ code, signal });
+    });
     child.once('error', () => res({ code: -1, signal: null }));
   });
   return { spec, child, exited, tail };
 }
 
-/** SIGTERM (drain), then SIGKILL after graceMs for any that did not exit. */
-export async function stopLocalWorkers(ws: readonly LocalWorker[], graceMs: number): Promise<void> {
+/**
+ * SIGTERM (the worker drains: finishes and delivers its trials), then SIGKILL for any that did not exit
+ * after graceMs or when `force` aborts.
+ */
+export async function stopLocalWorkers(ws: readonly LocalWorker[], graceMs: number, force?: AbortSignal): Promise<void> {
   for (const w of ws) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
+  let onForce: (() => void) | undefined;
   const timeout = new Promise<void>((res) => {
-    timer = setTimeout(res, graceMs);
+    if (Number.isFinite(graceMs)) timer = setTimeout(res, graceMs);
+    onForce = res;
+    if (force?.aborted) res();
+    else force?.addEventListener('abort', onForce, { once: true });
   });
   await Promise.race([Promise.all(ws.map((w) => w.exited)), timeout]);
   if (timer) clearTimeout(timer);
+  if (onForce) force?.removeEventListener('abort', onForce);
   for (const w of ws) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
   await Promise.all(ws.map((w) => w.exited));
 }

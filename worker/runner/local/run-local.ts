@@ -21,8 +21,10 @@ export interface LocalRunOptions extends SweepNarrowing {
   workers?: number;
   backend: string;
   fresh: boolean;
-  /** aborting it stops the coordinator and the workers cleanly (Ctrl-C) */
+  /** aborting it stops cleanly (first Ctrl-C): workers finish and deliver the trials they hold, then exit */
   signal: AbortSignal;
+  /** aborting it stops at once (second Ctrl-C): workers are killed; their leases expire and are re-queued */
+  force?: AbortSignal;
   log: Logger;
   stream: NodeJS.WriteStream;
   pollMs?: number;
@@ -46,7 +48,8 @@ export interface LocalRunSummary {
   workerFailures: { id: string; code: number | null; tail: string[] }[];
 }
 
-const LEASE_TTL_MS = 120_000;
+/** short, so the leases of killed workers come back soon; heartbeats keep live ones (the engine runs in a thread) */
+const LEASE_TTL_MS = 30_000;
 
 export function sweepDirName(name: string): string {
   return name.replace(/[^\w.-]+/g, '_');
@@ -140,10 +143,12 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
         interrupted = o.signal.aborted;
         view.update(snapshot(store.db, sweepId, workers.map((w) => w.spec.workerId), notes), true);
       } finally {
-        // every trial is finished (or we were interrupted: unfinished leases are re-queued by the next run,
-        // and results a worker already spooled are delivered by it then), so stop both sides at once
+        // Workers first: on an interrupt they finish and deliver the trials they hold (a forced stop kills
+        // them: their leases are re-queued by the next run, and results they spooled are delivered then).
         const t = performance.now();
-        await Promise.all([stopLocalWorkers(workers, interrupted ? 5000 : 15000), coord.stop(interrupted ? 0 : 2000)]);
+        if (interrupted) view.message('stopping: workers finish the trials they hold (Ctrl-C again to stop at once)...');
+        await stopLocalWorkers(workers, interrupted ? Infinity : 15000, o.force);
+        await coord.stop(o.force?.aborted ? 0 : 2000);
         o.log.debug('stopped workers and coordinator', { seconds: Number(((performance.now() - t) / 1000).toFixed(2)) });
       }
       for (const w of workers) {
