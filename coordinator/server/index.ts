@@ -4,6 +4,7 @@
  * leases and shuts down gracefully (stop leasing, let running trials finish up to a grace period).
  */
 import * as grpc from '@grpc/grpc-js';
+import { UserError } from '../../shared/errors.js';
 import { createLogger, type Logger } from '../../shared/log.js';
 import { KEEPALIVE_OPTIONS, coordinatorService } from '../../proto/load.js';
 import { openDatabase } from '../store/db.js';
@@ -85,7 +86,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     );
   } catch (err) {
     db.close();
-    throw err;
+    throw new UserError(`cannot listen on ${opts.listen}: ${(err as Error).message}`);
   }
   scheduler.sweep(); // leases left by a previous run that expired meanwhile
   scheduler.start();

@@ -92,3 +92,16 @@ describe('TLS', () => {
   });
 });
 
+
+describe('listen errors', () => {
+  it('a port already in use is a clear UserError', async () => {
+    const h = await startHarness([]);
+    try {
+      await expect(startCoordinator({ dbPath: join(dir, 'y.sqlite'), listen: h.coord.address, auth: { token: TOKEN, tls: null, insecure: true } })).rejects.toThrow(
+        new RegExp(`cannot listen on ${h.coord.address.replace(/\./g, '\\.')}`),
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});
