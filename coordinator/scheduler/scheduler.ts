@@ -77,10 +77,12 @@ export class Scheduler {
     for (const w of [...this.waiters]) w();
   }
 
+  private workerActive(workerId: string): boolean {
+    return this.store.getWorker(workerId)?.state === 'active';
+  }
+
   private grant(w: AcquireWish): LeaseGroup | null {
-    if (!this.leasing) return null;
-    const state = this.store.getWorker(w.workerId)?.state;
-    if (state !== 'active') return null;
+    if (!this.leasing || !this.workerActive(w.workerId)) return null;
     return this.store.acquire(w.workerId, w.max, w.caches, this.now(), this.opts.leaseTtlMs);
   }
 
@@ -90,7 +92,8 @@ export class Scheduler {
     if (w.requestId && prev && prev.requestId === w.requestId) return prev.group;
     const deadline = this.now() + w.waitMs;
     let group = this.grant(w);
-    while (!group && this.leasing && !w.signal?.aborted && this.now() < deadline) {
+    // stop waiting when leasing stops, the caller goes away, or the worker is drained meanwhile
+    while (!group && this.leasing && !w.signal?.aborted && this.now() < deadline && this.workerActive(w.workerId)) {
       await this.waitForWork(Math.min(deadline - this.now(), this.opts.pollMs ?? 250), w.signal);
       if (w.signal?.aborted) break;
       group = this.grant(w);

@@ -103,4 +103,16 @@ describe('coordinator over gRPC (loopback, token)', () => {
     expect(unknown.found).toBe(false);
     stream.cancel();
   });
+
+  it('a drain ends the waiting Acquire of that worker at once', async () => {
+    h = await startHarness([], { acquireWaitMs: 4000 });
+    await register(h.client, 'w1');
+    const t0 = Date.now();
+    const waiting = acquire(h.client, 'w1', 1, { wait_ms: 4000 });
+    await new Promise((r) => setTimeout(r, 200));
+    await promiseClient(h.connect()).Drain({ worker_id: 'w1' });
+    const res = await waiting;
+    expect(res).toMatchObject({ trials: [], draining: true });
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
 });
