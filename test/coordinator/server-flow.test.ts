@@ -115,4 +115,19 @@ describe('coordinator over gRPC (loopback, token)', () => {
     expect(res).toMatchObject({ trials: [], draining: true });
     expect(Date.now() - t0).toBeLessThan(2000);
   });
+
+  it('concurrent workers get disjoint trials, each with its own lease', async () => {
+    h = await startHarness(Array.from({ length: 40 }, (_, i) => ({ key: `t${i}`, featureKey: `F${i % 3}`, dwtKey: `d${i % 2}` })));
+    const ids = Array.from({ length: 16 }, (_, i) => `w${i}`);
+    const clients = ids.map(() => h!.connect());
+    await Promise.all(ids.map((id, i) => register(clients[i], id)));
+    const got = await Promise.all(ids.map((id, i) => acquire(clients[i], id, 4, { wait_ms: 50 })));
+    const keys = got.flatMap((g) => g.trials.map((t) => t.key));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.length).toBe(40);
+    for (const g of got) for (const t of g.trials) expect(`F${Number(t.key.slice(1)) % 3}`).toBe(g.feature_key); // one feature_key per group
+    expect(new Set(got.flatMap((g) => g.trials.map((t) => t.lease_id))).size).toBe(40);
+    expect(h.ro.prepare("SELECT COUNT(*) FROM trials WHERE status = 'leased'").pluck().get()).toBe(40);
+    expect(h.ro.prepare('SELECT COUNT(DISTINCT lease_id) FROM attempts').pluck().get()).toBe(40);
+  });
 });
