@@ -12,11 +12,12 @@ import { trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.j
 
 export const WEPADIM = join(repoRoot(), 'bin', 'wepadim.js');
 
+/** Trial i of a synthetic sweep: 10 classes (so 10 feature keys the scheduler can group by), unique by sigma. */
 export function syntheticParams(i: number, sleepMs: number, failRate: number, seed = 1): TrialParams {
   return {
     objective: 'synthetic', dataset: 'folder', root: '/synthetic', class: `c${i % 10}`, backbone: 'resnet18',
-    weights: `random:${i}`, wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL'], align: 'down', distance: 'squared',
-    smoothing: 'reference', sigma: 4, cov_reg: 0.01, selection: null, synthetic: { sleep_ms: sleepMs, fail_rate: failRate, seed },
+    weights: 'random:0', wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL'], align: 'down', distance: 'squared',
+    smoothing: 'reference', sigma: 1 + i, cov_reg: 0.01, selection: null, synthetic: { sleep_ms: sleepMs, fail_rate: failRate, seed },
   };
 }
 

@@ -49,7 +49,7 @@ describe('worker client against an in-memory coordinator', () => {
     await new Promise((r) => setTimeout(r, 150));
     fake.stop(); // trials are mid-sleep; they finish while the coordinator is away
     await new Promise((r) => setTimeout(r, 600));
-    const spooled = readdirSync(spoolDir).filter((f) => f.endsWith('.result.json')).length;
+    const spooled = readdirSync(spoolDir).filter((f) => f.endsWith('.results.json')).length;
     await fake.start(fake.port);
     await run;
     expect(spooled).toBeGreaterThanOrEqual(1);
@@ -106,10 +106,10 @@ describe('worker client against an in-memory coordinator', () => {
     const { fake, opts, spoolDir } = await setup();
     const t = fake.add(params(0, 0));
     Object.assign(t, { status: 'leased', token: 1, attempts: 1, leaseId: 'L1-1', expiresAt: Date.now() + 60_000 });
-    new ResultSpool(spoolDir).put({
+    await new ResultSpool(spoolDir).putBatch([{
       trialId: t.id, key: t.key, leaseId: 'L1-1', fencingToken: 1, finishedAt: 1, workerId: 'old-worker',
       outcome: { ok: true, result: { metrics: { image_auroc: 0.75 }, artifacts: [], provenance: { code_version: 'x', backend: 'synthetic', device: 'd', weights: 'w', dataset_root: '/', class: 'c0' } } },
-    });
+    }]);
     await runWorker(opts({ idleExitMs: 200 }));
     expect([t.status, t.results, t.attempts]).toEqual(['done', 1, 1]);
     expect(readdirSync(spoolDir)).toEqual([]);

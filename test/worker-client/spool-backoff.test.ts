@@ -19,26 +19,31 @@ const rec = (leaseId: string, at: number): SpooledResult => ({
 });
 
 describe('result spool', () => {
-  it('keeps results across instances until removed, oldest first', () => {
+  it('keeps results across instances until every one in a batch is removed, oldest first', async () => {
     const dir = tmp();
     const s = new ResultSpool(dir);
-    s.put(rec('lease-b', 20));
-    s.put(rec('lease-a', 10));
+    await s.putBatch([rec('lease-b', 20), rec('lease-c', 30)]);
+    await s.putBatch([rec('lease-a', 10)]);
     const again = new ResultSpool(dir); // a restarted worker sees them
-    expect(again.list().results.map((r) => r.leaseId)).toEqual(['lease-a', 'lease-b']);
-    again.remove('lease-a');
-    expect(again.list().results.map((r) => r.leaseId)).toEqual(['lease-b']);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(again.list().results.map((r) => r.leaseId)).toEqual(['lease-a', 'lease-b', 'lease-c']);
+    await again.remove('lease-b');
+    expect(readdirSync(dir).length).toBe(2); // lease-c still holds its batch file
+    await again.remove('lease-c');
+    await again.remove('lease-a');
+    expect(readdirSync(dir)).toEqual([]);
+    expect(new ResultSpool(dir).list().results).toEqual([]);
   });
-  it('reports corrupt files instead of throwing, and refuses path-like lease ids', () => {
+  it('reports corrupt files instead of throwing, and drops temporaries of torn writes', async () => {
     const dir = tmp();
     const s = new ResultSpool(dir);
-    writeFileSync(join(dir, 'x.result.json'), '{"trialId": 1'); // torn write from an older crash
-    s.put(rec('ok', 1));
+    writeFileSync(join(dir, 'x.results.json'), '[{"trialId": 1'); // torn write
+    writeFileSync(join(dir, '.y.results.json.tmp'), '[');
+    await s.putBatch([rec('ok', 1)]);
     const { results, corrupt } = s.list();
     expect(results.map((r) => r.leaseId)).toEqual(['ok']);
-    expect(corrupt).toEqual([join(dir, 'x.result.json')]);
-    expect(() => s.put(rec('../escape', 1))).toThrow(/lease id/);
+    expect(corrupt).toEqual([join(dir, 'x.results.json')]);
+    s.cleanTemporaries();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 

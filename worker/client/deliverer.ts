@@ -30,23 +30,53 @@ export function toTrialSuccess(leaseId: string, fencingToken: number, r: TrialRe
 
 export class Deliverer {
   private readonly queue = new Map<string, SpooledResult>();
+  private staging: SpooledResult[] = [];
+  private writing: Promise<void> | null = null;
   private busy: Promise<void> | null = null;
 
   constructor(
     readonly spool: ResultSpool,
     private readonly onOutcome: (r: SpooledResult, o: FinishOutcome__Output) => void,
+    /** called when newly finished attempts are on disk and ready to deliver */
+    private readonly onSpooled: () => void,
     private readonly maxBatch = 256,
   ) {
+    spool.cleanTemporaries();
     for (const r of spool.list().results) this.queue.set(r.leaseId, r);
   }
 
-  /** Durably record a finished attempt and queue it for delivery. */
+  /** Queue a finished attempt: it is written to the spool (group commit) and then offered for delivery. */
   add(r: SpooledResult): void {
-    this.spool.put(r);
-    this.queue.set(r.leaseId, r);
+    this.staging.push(r);
+    if (!this.writing) this.writing = new Promise<void>((res) => setImmediate(res)).then(() => this.commit());
   }
 
+  private async commit(): Promise<void> {
+    try {
+      while (this.staging.length > 0) {
+        const batch = this.staging;
+        this.staging = [];
+        await this.spool.putBatch(batch);
+        for (const r of batch) this.queue.set(r.leaseId, r);
+        this.onSpooled();
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  /** Wait until everything added so far is on disk. */
+  async flushed(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /** attempts not yet answered by the coordinator (on disk or being written) */
   get pending(): number {
+    return this.queue.size + this.staging.length + (this.writing ? 1 : 0);
+  }
+
+  /** attempts on disk, ready to deliver */
+  get deliverable(): number {
     return this.queue.size;
   }
 
@@ -71,9 +101,9 @@ export class Deliverer {
         if (ok.length) {
           const res = await t.complete({
             worker_id: workerId,
-            results: ok.map((r) => (r.outcome.ok ? toTrialSuccess(r.leaseId, r.fencingToken, r.outcome.result) : ({} as TrialSuccess))),
+            results: ok.flatMap((r) => (r.outcome.ok ? [toTrialSuccess(r.leaseId, r.fencingToken, r.outcome.result)] : [])),
           });
-          this.settle(ok, res);
+          await this.settle(ok, res);
         }
         if (bad.length) {
           const res = await t.fail({
@@ -82,16 +112,16 @@ export class Deliverer {
               lease_id: r.leaseId,
               fencing_token: r.fencingToken,
               error: r.outcome.ok ? '' : r.outcome.error,
-              retryable: r.outcome.ok ? true : r.outcome.retryable,
+              retryable: r.outcome.ok || r.outcome.retryable,
             })),
           });
-          this.settle(bad, res);
+          await this.settle(bad, res);
         }
       }
     }
   }
 
-  private settle(sent: SpooledResult[], res: FinishResponse__Output): void {
+  private async settle(sent: SpooledResult[], res: FinishResponse__Output): Promise<void> {
     const byLease = new Map(res.outcomes.map((o) => [o.lease_id, o]));
     let answered = 0;
     for (const r of sent) {
@@ -99,7 +129,7 @@ export class Deliverer {
       if (!o) continue; // no answer for it: keep and resend
       answered++;
       this.queue.delete(r.leaseId);
-      this.spool.remove(r.leaseId);
+      await this.spool.remove(r.leaseId);
       this.onOutcome(r, o);
     }
     if (answered === 0) throw new Error(`coordinator answered none of ${sent.length} finished attempts`);

@@ -1,12 +1,12 @@
 /**
- * The local result spool: a finished trial's outcome is written to disk (fsync'd file, then fsync'd
- * directory) before it is delivered, and deleted only after the coordinator acknowledged it (or
- * rejected it for good). A coordinator outage or a worker restart therefore loses no result.
- *
- * One JSON file per attempt, named by lease id, so a re-run of the same trial never overwrites the
- * record of an earlier attempt.
+ * The local result spool: finished attempts are written to disk (file fsync'd, renamed into place,
+ * directory fsync'd) before they are delivered, and forgotten only after the coordinator answered for
+ * them (accepted, or rejected for good). A coordinator outage or a worker restart therefore loses no
+ * result. Attempts that finish together are written as one batch file (group commit: one fsync for the
+ * batch); a batch file is deleted once every attempt in it is settled.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrialOutcome } from '../objective.js';
 
@@ -21,21 +21,7 @@ export interface SpooledResult {
   workerId: string;
 }
 
-const SUFFIX = '.result.json';
-
-function safeName(leaseId: string): string {
-  if (!/^[A-Za-z0-9._-]{1,200}$/.test(leaseId)) throw new Error(`spool: lease id not usable as a file name: ${JSON.stringify(leaseId)}`);
-  return leaseId + SUFFIX;
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
+const SUFFIX = '.results.json';
 
 function isSpooledResult(v: unknown): v is SpooledResult {
   if (!v || typeof v !== 'object') return false;
@@ -53,43 +39,74 @@ function isSpooledResult(v: unknown): v is SpooledResult {
 }
 
 export class ResultSpool {
+  /** batch file -> lease ids in it not yet settled */
+  private readonly open = new Map<string, Set<string>>();
+  private readonly fileOf = new Map<string, string>();
+  private seq = 0;
+
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** Durably record a finished attempt. Returns the file path. */
-  put(r: SpooledResult): string {
-    const name = safeName(r.leaseId);
+  /** Durably record finished attempts as one batch. Resolves with the file path once it is on disk. */
+  async putBatch(results: readonly SpooledResult[]): Promise<string | null> {
+    if (results.length === 0) return null;
+    const name = `${Date.now()}-${process.pid}-${++this.seq}${SUFFIX}`;
     const final = join(this.dir, name);
-    const tmp = join(this.dir, `.${name}.${process.pid}.tmp`);
-    const fd = openSync(tmp, 'w');
+    const tmp = join(this.dir, `.${name}.tmp`);
+    const fh = await open(tmp, 'w');
     try {
-      writeSync(fd, JSON.stringify(r));
-      fsyncSync(fd);
+      await fh.writeFile(JSON.stringify(results));
+      await fh.sync();
     } finally {
-      closeSync(fd);
+      await fh.close();
     }
-    renameSync(tmp, final);
-    fsyncDir(this.dir);
+    await rename(tmp, final);
+    const dh = await open(this.dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+    this.track(final, results);
     return final;
   }
 
-  /** Forget a delivered (or definitively rejected) attempt. */
-  remove(leaseId: string): void {
-    rmSync(join(this.dir, safeName(leaseId)), { force: true });
+  private track(file: string, results: readonly SpooledResult[]): void {
+    const ids = new Set(results.map((r) => r.leaseId));
+    this.open.set(file, ids);
+    for (const id of ids) this.fileOf.set(id, file);
   }
 
-  /** Every spooled attempt, oldest first. Unreadable files are reported in `corrupt` and left in place. */
+  /** Forget a delivered (or definitively rejected) attempt; its batch file goes when all of it is settled. */
+  async remove(leaseId: string): Promise<void> {
+    const file = this.fileOf.get(leaseId);
+    if (!file) return;
+    this.fileOf.delete(leaseId);
+    const left = this.open.get(file);
+    left?.delete(leaseId);
+    if (left && left.size === 0) {
+      this.open.delete(file);
+      await rm(file, { force: true });
+    }
+  }
+
+  /** Every spooled attempt on disk, oldest first; unreadable files are reported in `corrupt` and left alone. */
   list(): { results: SpooledResult[]; corrupt: string[] } {
     const results: SpooledResult[] = [];
     const corrupt: string[] = [];
-    for (const f of readdirSync(this.dir)) {
+    for (const f of readdirSync(this.dir).sort()) {
       if (!f.endsWith(SUFFIX) || f.startsWith('.')) continue;
       const path = join(this.dir, f);
       try {
         const v: unknown = JSON.parse(readFileSync(path, 'utf8'));
-        if (isSpooledResult(v)) results.push(v);
-        else corrupt.push(path);
+        if (!Array.isArray(v) || !v.every(isSpooledResult)) {
+          corrupt.push(path);
+          continue;
+        }
+        const fresh = v.filter((r) => !this.fileOf.has(r.leaseId) || this.fileOf.get(r.leaseId) === path);
+        if (!this.open.has(path)) this.track(path, fresh);
+        results.push(...fresh);
       } catch {
         corrupt.push(path);
       }
@@ -98,7 +115,8 @@ export class ResultSpool {
     return { results, corrupt };
   }
 
-  get size(): number {
-    return this.list().results.length;
+  /** Delete leftovers of writes that never completed (temporary files). */
+  cleanTemporaries(): void {
+    for (const f of readdirSync(this.dir)) if (f.startsWith('.') && f.endsWith('.tmp')) rmSync(join(this.dir, f), { force: true });
   }
 }

@@ -57,7 +57,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       if (byKey.get(h.trial.key) === r.leaseId) byKey.delete(h.trial.key);
     }
     progress.forget(r.leaseId);
-  });
+  }, () => wake());
 
   const startDrain = (reason: string): void => {
     if (draining) return;
@@ -134,14 +134,20 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const deliveryLoop = async (): Promise<void> => {
     const backoff = new Backoff();
     while (!stopAll.signal.aborted) {
-      if (deliverer.pending === 0) {
+      if (deliverer.deliverable === 0) {
         await new Promise<void>((r) => {
-          wake = r;
-          stopAll.signal.addEventListener('abort', () => r(), { once: true });
+          const done = (): void => {
+            stopAll.signal.removeEventListener('abort', done);
+            r();
+          };
+          wake = done;
+          stopAll.signal.addEventListener('abort', done, { once: true });
         });
         continue;
       }
       try {
+        // progress first, so a trial's last updates land before its result closes the lease
+        await progress.flush(workerId, rpc).catch(() => undefined);
         await deliverer.deliver(rpc);
         backoff.reset();
         wakeDrain();
@@ -194,7 +200,6 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     h.finished = true;
     emit({ type: 'finished', key: t.key, leaseId: t.leaseId, ok: outcome.ok, error: outcome.ok ? undefined : outcome.error });
     deliverer.add({ trialId: t.trialId, key: t.key, leaseId: t.leaseId, fencingToken: t.fencingToken, outcome, finishedAt: Date.now(), workerId });
-    wake();
   };
 
   const runGroup = async (trials: LeasedTrial[]): Promise<void> => {
@@ -236,7 +241,18 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     while (!stopAll.signal.aborted && !draining) {
       if (queue.pending + queue.size >= Math.max(1, opts.concurrency)) {
         // every slot busy: wait for a group to finish (or a drain / stop)
-        await Promise.race([new Promise((r) => queue.once('next', r)), new Promise((r) => (wakeDrain = () => r(undefined))), sleep(1000, stopAll.signal)]);
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            queue.off('next', done);
+            stopAll.signal.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, 1000);
+          queue.once('next', done);
+          wakeDrain = done;
+          stopAll.signal.addEventListener('abort', done, { once: true });
+        });
         continue;
       }
       if (opts.idleExitMs != null && held.size === 0 && Date.now() - lastLeaseAt > opts.idleExitMs) {
@@ -284,7 +300,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   try {
     await register();
     loops.push(heartbeatLoop(), progressLoop(), deliveryLoop(), controlLoop());
-    if (deliverer.pending > 0) wake();
+    if (deliverer.deliverable > 0) wake();
     await acquireLoop();
     if (stopAll.signal.aborted) return;
     // draining: finish what runs, then deliver (bounded), then stop
@@ -309,6 +325,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     await Promise.allSettled(loops);
     if (aborted) await Promise.race([queue.onIdle(), sleep(2000)]);
     for (const o of objectives.all()) await o.dispose?.().catch(() => undefined);
+    await deliverer.flushed();
     hard.removeEventListener('abort', onHard);
     opts.drainSignal?.removeEventListener('abort', onDrainSignal);
     rpc.close();
