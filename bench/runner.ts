@@ -10,7 +10,7 @@
  * Usage: node bin/run-ts.js bench/runner.ts [--sample K] [--skip-rss] [--append]
  */
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSweepFile } from '../coordinator/grid/index.js';
 import { generateSyntheticDataset } from '../worker/data/index.js';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL', 'LH', 'HL'], align: 'down', distance: 'squared',
       smoothing: 'reference', sigma: 4, cov_reg: 0.01, selection: null, synthetic: null, ...p,
     });
-    out(`## ${new Date().toISOString()} commit ${codeVersion()} (threads ${THREADS})`);
+    out(`## ${new Date().toISOString()} commit ${codeVersion()} (threads ${THREADS}; load average at start ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`);
 
     // 1. one cold grid point on two classes
     const cold = await runTrials([leased(base('weave'), 0), leased(base('disc'), 1)], { sharing: true, cacheDir: null, art: join(work, 'a1'), leaseSize: 1, workers: 1 });
@@ -98,6 +98,19 @@ async function main(): Promise<void> {
         out(`   WARNING: shared and unshared image AUROC differ for ${t.key}: ${a?.ok && a.result.metrics.image_auroc} vs ${b?.ok && b.result.metrics.image_auroc}`);
       }
     }
+    {
+      // where the shared run's time went: shared stages counted once per class / per DWT group
+      const rs = trials.map((t) => ({ t, o: shared.results.get(t.key) })).filter((x): x is { t: LeasedTrial; o: TrialOutcome & { ok: true } } => x.o?.ok === true);
+      const once = (keyOf: (t: LeasedTrial) => string, m: string): number => {
+        const seen = new Map<string, number>();
+        for (const { t, o } of rs) seen.set(keyOf(t), o.result.metrics[m]);
+        return [...seen.values()].reduce((a, b) => a + b, 0);
+      };
+      const total = (m: string): number => rs.reduce((a, { o }) => a + o.result.metrics[m], 0);
+      out(`   shared run, engine/backbone seconds summed over both workers: backbone ${once((t) => t.params.class, METRIC.timeBackbone).toFixed(1)},` +
+          ` dwt ${once((t) => `${t.params.class}|${t.params.wavelet}|${t.params.level}`, METRIC.timeDwt).toFixed(1)}, fit ${total(METRIC.timeFit).toFixed(1)},` +
+          ` score ${total(METRIC.timeScore).toFixed(1)}, metrics ${total(METRIC.timeMetrics).toFixed(1)}`);
+    }
     out(`2. phase-1 grid: ${trials.length} trials (${points.length} points x 2 classes), 2 workers. shared ${shared.wall.toFixed(1)} s` +
         ` (${(shared.wall / trials.length * 1000).toFixed(0)} ms/trial); unshared ${(unshared.wall / k).toFixed(2)} s/trial (wall, 2 workers) on a sample of ${k},` +
         ` extrapolated ${extrapolated.toFixed(0)} s; speed-up ${(extrapolated / shared.wall).toFixed(1)}x (target >= 50x; shared target <= 180 s)`);
@@ -113,6 +126,7 @@ async function main(): Promise<void> {
       const m = /PEAK_RSS_MB (\d+(?:\.\d+)?) WALL_S (\d+(?:\.\d+)?) IMAGE_AUROC (\S+)/.exec(text);
       out(m ? `3. worker peak RSS, resnet18 sym4 J2, 391 train / 40 test: ${Number(m[1]).toFixed(0)} MB (target <= 1536 MB), wall ${Number(m[2]).toFixed(1)} s, image AUROC ${m[3]}` : `3. RSS child failed (exit ${code}): ${text}`);
     }
+    out(`   load average at end ${loadavg()[0].toFixed(1)}`);
     if (flag('--append')) {
       const doc = resolve(repoRoot(), 'docs/BENCHMARKS-runner.md');
       if (!existsSync(doc)) appendFileSync(doc, '# Runner benchmarks (bench/runner.ts)\n\n');

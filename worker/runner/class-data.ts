@@ -50,22 +50,34 @@ export function featureCacheKey(p: TrialParams, split: 'train' | 'test', listHas
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
 
-/** Concatenate per-batch tap outputs along N. */
-function concatTaps(chunks: FeatureBatch[][], n: number): FeatureBatch[] {
-  const first = chunks[0];
-  return first.map((tap, t) => {
-    const per = tap.c * tap.h * tap.w;
-    // shared memory: the engine thread reads it without a copy
-    const out = featureBatch(n, tap.c, tap.h, tap.w, new Float32Array(new SharedArrayBuffer(n * per * 4)));
-    let off = 0;
-    for (const ch of chunks) {
-      const b = ch[t];
-      if (b.c !== tap.c || b.h !== tap.h || b.w !== tap.w) throw new Error(`tap ${t}: inconsistent shapes between batches`);
-      out.data.set(b.data.subarray(0, b.n * per), off);
-      off += b.n * per;
+/**
+ * The features of all `n` images, one FeatureBatch per tap, in shared memory (the engine thread reads it
+ * without a copy). Each chunk's output is copied in and dropped, so the features are held only once.
+ */
+class TapAccumulator {
+  private out: FeatureBatch[] | null = null;
+  private filled = 0;
+  constructor(private readonly n: number) {}
+
+  add(chunk: FeatureBatch[]): void {
+    const m = chunk[0]?.n ?? 0;
+    if (!this.out) {
+      this.out = chunk.map((t) => featureBatch(this.n, t.c, t.h, t.w, new Float32Array(new SharedArrayBuffer(this.n * t.c * t.h * t.w * 4))));
     }
-    return out;
-  });
+    const out = this.out;
+    if (chunk.length !== out.length) throw new Error(`backbone returned ${chunk.length} taps, earlier ${out.length}`);
+    chunk.forEach((b, t) => {
+      const o = out[t];
+      if (b.c !== o.c || b.h !== o.h || b.w !== o.w || b.n !== m) throw new Error(`tap ${t}: inconsistent shapes between batches`);
+      o.data.set(b.data.subarray(0, m * o.c * o.h * o.w), this.filled * o.c * o.h * o.w);
+    });
+    this.filled += m;
+  }
+
+  result(): FeatureBatch[] {
+    if (!this.out || this.filled !== this.n) throw new Error(`backbone returned features for ${this.filled} of ${this.n} images`);
+    return this.out;
+  }
 }
 
 async function extractSplit(
@@ -76,7 +88,7 @@ async function extractSplit(
 ): Promise<{ batches: FeatureBatch[]; extractor: FeatureEntry['extractor'] }> {
   if (samples.length === 0) throw new Error(`the ${split} split has no images`);
   const ex = await deps.extractor();
-  const chunks: FeatureBatch[][] = [];
+  const acc = new TapAccumulator(samples.length);
   for (let i = 0; i < samples.length; i += deps.batchSize) {
     deps.signal?.throwIfAborted();
     const part = samples.slice(i, i + deps.batchSize);
@@ -91,10 +103,10 @@ async function extractSplit(
         if (!Number.isFinite(b.data[k])) throw new Error(`backbone produced a non-finite value for ${part[Math.floor(k / (b.c * b.h * b.w))]?.path ?? split}`);
       }
     }
-    chunks.push(out);
+    acc.add(out);
     deps.progress(`backbone.${split}`, Math.min(samples.length, i + part.length), samples.length);
   }
-  return { batches: concatTaps(chunks, samples.length), extractor: { ...ex.info, weightsId: ex.weightsId } };
+  return { batches: acc.result(), extractor: { ...ex.info, weightsId: ex.weightsId } };
 }
 
 async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<GroundTruth> {

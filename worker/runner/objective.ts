@@ -64,7 +64,7 @@ export class WepadimObjective implements Objective {
     this.ports = opts.ports ?? null;
     this.log = opts.logger ?? defaultLog;
     this.cache = new FeatureCache({
-      memoryBytes: opts.memoryCacheBytes ?? 1024 ** 3,
+      memoryBytes: opts.memoryCacheBytes ?? 768 * 1024 ** 2,
       dir: opts.cacheDir ?? null,
       diskBytes: opts.diskCacheBytes ?? 2 * 1024 ** 3,
     });
