@@ -91,6 +91,18 @@ describe('group evaluation', () => {
     expect(new Set(g.outcomes.map((o) => o.metrics.pixel_auroc)).size).toBe(variants.length);
     expect(g.outcomes[0].metrics.subsets.sel.image_auroc).toBeGreaterThanOrEqual(0);
   });
+  it('mixes direct (D <= N) and Woodbury (D > N) variants in one group with the same results as alone', () => {
+    const c1 = cases[1]; // N = 60: [LL,HH] has D = 56 (direct), all four subbands D = 112 (Woodbury)
+    const s1 = setup(c1);
+    const vs: VariantConfig[] = [
+      { ...s1.v, subbands: ['LL', 'HH'] },
+      { ...s1.v, subbands: ['LL', 'LH', 'HL', 'HH'] },
+      { ...s1.v, subbands: ['HH', 'LL'], cov_reg: 0.01 },
+    ];
+    const g = evaluateDwtGroup(s1.features, s1.truth, s1.dwt, vs);
+    vs.forEach((v, i) => expect(g.outcomes[i].metrics).toEqual(evaluateTrial(s1.features, s1.truth, s1.dwt, v).metrics));
+    expect(g.outcomes[0].metrics.image_auroc).toBe(c1.image_auroc);
+  });
   it('forced direct and Woodbury methods agree to float64 rounding on the metrics', () => {
     const v = variants[0];
     const a = evaluateTrial(features, truth, dwt, v, { method: 'woodbury', keepMaps: true });

@@ -4,8 +4,9 @@
  * subband subset (a subset sums them); cov_reg only changes the N x N solve; sigma only the smoothing.
  * A variant's numbers do not depend on which other variants run with it (same kernels, same summation order).
  */
-import { canonicalSubbands, type Subband } from '../../shared/subbands.js';
-import { subbandBlocks, type SubbandBlocks } from './embedding.js';
+import { canonicalSubbands, SUBBANDS, type Subband } from '../../shared/subbands.js';
+import { subbandBlocks } from './embedding.js';
+import type { FeatureBatch } from './feature-batch.js';
 import {
   addBlockCross, addBlockGram, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
 } from './gaussian.js';
@@ -19,65 +20,92 @@ import { validateFeatures, validateSubsets, validateTruth, validateVariant } fro
 const now = (): number => performance.now() / 1000;
 
 interface BlockData {
-  xc: PositionMajor;
-  z: PositionMajor;
+  /** centred train / test features; dropped once the block's Gram terms exist unless a direct solve needs them */
+  xc?: PositionMajor;
+  z?: PositionMajor;
   gram?: Float64Array;
   cross?: Float64Array;
   sqn?: Float64Array;
 }
 
-/** Shared per-group state, filled lazily. */
+interface GridMeta {
+  h: number;
+  w: number;
+  n: number;
+  t: number;
+  channels: Record<Subband, number>;
+}
+
+/**
+ * Shared per-group state, filled lazily. Memory is released as soon as it is no longer needed:
+ * the float32 blocks once centred, the centred features once the Gram terms exist (unless `directBlocks` need them).
+ */
 class GroupState {
-  private train: SubbandBlocks | null = null;
-  private test: SubbandBlocks | null = null;
+  private meta: GridMeta | null = null;
+  private raw = new Map<Subband, { train: FeatureBatch; test: FeatureBatch }>();
   private blocks = new Map<Subband, BlockData>();
   dwtSeconds = 0;
-  constructor(private readonly features: ClassFeatures, private readonly dwt: DwtConfig) {}
+  constructor(
+    private readonly features: ClassFeatures,
+    private readonly dwt: DwtConfig,
+    private readonly directBlocks: ReadonlySet<Subband>,
+  ) {}
 
-  private embed(): { train: SubbandBlocks; test: SubbandBlocks } {
-    if (!this.train || !this.test) {
+  grid(): GridMeta {
+    if (!this.meta) {
       const t0 = now();
-      this.train = subbandBlocks(this.features.train, this.dwt);
-      this.test = subbandBlocks(this.features.test, this.dwt);
+      const train = subbandBlocks(this.features.train, this.dwt);
+      const test = subbandBlocks(this.features.test, this.dwt);
       this.dwtSeconds += now() - t0;
+      for (const b of SUBBANDS) this.raw.set(b, { train: train.blocks[b], test: test.blocks[b] });
+      const channels = Object.fromEntries(SUBBANDS.map((b) => [b, train.blocks[b].c])) as Record<Subband, number>;
+      this.meta = { h: train.h, w: train.w, n: train.n, t: test.n, channels };
     }
-    return { train: this.train, test: this.test };
+    return this.meta;
   }
 
-  grid(): { h: number; w: number; n: number; t: number } {
-    const { train, test } = this.embed();
-    return { h: train.h, w: train.w, n: train.n, t: test.n };
-  }
-
-  block(b: Subband): BlockData {
+  /** Centred features of one block (for the direct path, or before the Gram terms). */
+  centred(b: Subband): { xc: PositionMajor; z: PositionMajor } {
+    this.grid();
     let d = this.blocks.get(b);
     if (!d) {
-      const { train, test } = this.embed();
-      const mean = positionMean(train.blocks[b]);
-      d = { xc: centered(train.blocks[b], mean), z: centered(test.blocks[b], mean) };
+      d = {};
       this.blocks.set(b, d);
     }
-    return d;
+    if (!d.xc || !d.z) {
+      const raw = this.raw.get(b);
+      if (!raw) throw new Error(`internal: block ${b} was released`);
+      const mean = positionMean(raw.train);
+      d.xc = centered(raw.train, mean);
+      d.z = centered(raw.test, mean);
+      this.raw.delete(b); // direct blocks keep xc/z instead
+    }
+    return { xc: d.xc, z: d.z };
   }
 
   /** Gram, cross terms and squared norms of one block (computed once). */
-  stats(b: Subband): Required<BlockData> {
-    const d = this.block(b);
-    if (!d.gram || !d.cross || !d.sqn) {
-      const { rows: n, p } = d.xc;
-      const t = d.z.rows;
-      d.gram = new Float64Array(p * n * n);
-      d.cross = new Float64Array(p * t * n);
-      d.sqn = new Float64Array(p * t);
-      addBlockGram(d.xc, d.gram);
-      addBlockCross(d.xc, d.z, d.cross, d.sqn);
+  stats(b: Subband): { gram: Float64Array; cross: Float64Array; sqn: Float64Array } {
+    const existing = this.blocks.get(b);
+    if (existing?.gram && existing.cross && existing.sqn) return { gram: existing.gram, cross: existing.cross, sqn: existing.sqn };
+    const { xc, z } = this.centred(b);
+    const d = this.blocks.get(b) as BlockData;
+    const { rows: n, p } = xc;
+    const t = z.rows;
+    d.gram = new Float64Array(p * n * n);
+    d.cross = new Float64Array(p * t * n);
+    d.sqn = new Float64Array(p * t);
+    addBlockGram(xc, d.gram);
+    addBlockCross(xc, z, d.cross, d.sqn);
+    if (!this.directBlocks.has(b)) {
+      d.xc = undefined;
+      d.z = undefined;
     }
-    return d as Required<BlockData>;
+    return { gram: d.gram, cross: d.cross, sqn: d.sqn };
   }
 
   channels(s: readonly Subband[]): number {
-    const { train } = this.embed();
-    return s.reduce((acc, b) => acc + train.blocks[b].c, 0);
+    const { channels } = this.grid();
+    return s.reduce((acc, b) => acc + channels[b], 0);
   }
 }
 
@@ -86,14 +114,34 @@ function subsetOf(v: VariantConfig): Subband[] {
   return s.length === 0 ? ['LL'] : s;
 }
 
+function usesDirect(D: number, n: number, method: GroupOptions['method']): boolean {
+  const m = method ?? 'auto';
+  return m === 'direct' || (m === 'auto' && D <= n);
+}
+
+/** Blocks that some variant solves with the direct path (their centred features must be kept). */
+function directBlocksOf(features: ClassFeatures, dwt: DwtConfig, variants: VariantConfig[], opts: GroupOptions): Set<Subband> {
+  const out = new Set<Subband>();
+  const method = opts.method ?? 'auto';
+  if (method === 'woodbury') return out;
+  const n = features.train[0].n;
+  // channel counts per block without computing the DWT: every block has (levels or 1) x sum(C) channels
+  const sumC = features.train.reduce((acc, b) => acc + b.c, 0);
+  const perBlock = (b: Subband): number => (b === 'LL' ? sumC : dwt.level * sumC);
+  for (const v of variants) {
+    const s = subsetOf(v);
+    if (usesDirect(s.reduce((acc, b) => acc + perBlock(b), 0), n, method)) for (const b of s) out.add(b);
+  }
+  return out;
+}
+
 /** Squared distances (t*p + q) for one subset and cov_reg; Woodbury when D > N unless forced. */
 function distances(state: GroupState, subset: Subband[], covReg: number, opts: GroupOptions): Float64Array {
   const { n, t, h, w } = state.grid();
   const p = h * w;
   const D = state.channels(subset);
-  const method = opts.method ?? 'auto';
-  if (method === 'direct' || (method === 'auto' && D <= n)) {
-    const blocks = subset.map((b) => state.block(b));
+  if (usesDirect(D, n, opts.method)) {
+    const blocks = subset.map((b) => state.centred(b));
     return directDistances(blocks.map((b) => b.xc), blocks.map((b) => b.z), covReg, opts.signal);
   }
   const gram = new Float64Array(p * n * n);
@@ -133,7 +181,8 @@ export function evaluateDwtGroup(
     return ka < kb ? -1 : ka > kb ? 1 : a - b;
   });
 
-  let shared = new GroupState(features, dwt);
+  const direct = directBlocksOf(features, dwt, variants, opts);
+  let shared = new GroupState(features, dwt, direct);
   let dwtSeconds = 0;
   let cachedDist: { key: string; dist: Float64Array } | null = null;
   let cachedMaps: { key: string; maps: Float32Array } | null = null;
@@ -144,7 +193,7 @@ export function evaluateDwtGroup(
     const v = variants[i];
     if (!sharing) {
       dwtSeconds += shared.dwtSeconds;
-      shared = new GroupState(features, dwt);
+      shared = new GroupState(features, dwt, direct);
       cachedDist = null;
       cachedMaps = null;
     }
