@@ -207,3 +207,20 @@ describe('wepadim run, interrupted', () => {
     expect(again.counts).toMatchObject({ done: 4, failed: 0, pending: 0 });
   }, 120_000);
 });
+
+describe('the demo', () => {
+  it('runs configs/demo.yaml through the CLI on a reduced grid (--max-points 1 --classes weave)', async () => {
+    const runsDir = join(work, 'runs-demo');
+    const { stdout } = await pexec(
+      process.execPath,
+      [join(repoRoot(), 'bin', 'wepadim.js'), 'run', join(repoRoot(), 'configs', 'demo.yaml'), '--runs-dir', runsDir, '--max-points', '1', '--classes', 'weave', '--workers', '1', '--json'],
+      { timeout: 90_000 },
+    );
+    const j = JSON.parse(stdout) as { sweep: string; counts: { done: number; failed: number }; leaderboard: { points: { mean: number }[] }; perClass: { entries: { class: string; value: number }[] } };
+    expect(j.sweep).toBe('demo');
+    expect(j.counts).toMatchObject({ done: 1, failed: 0 });
+    expect(j.leaderboard.points).toHaveLength(1);
+    expect(j.perClass.entries.map((e) => e.class)).toEqual(['weave']);
+    expect(j.perClass.entries[0].value).toBe(j.leaderboard.points[0].mean);
+  }, 120_000);
+});
