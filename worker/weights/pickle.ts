@@ -83,7 +83,17 @@ function callGlobal(file: string, g: GlobalRef, args: PickleValue[]): PickleValu
   return refuse(file, `a call to ${g.name.replace(' ', '.')}`);
 }
 
+/** Decode a state_dict pickle. Every failure, including malformed or truncated input, is a UserError naming `file`. */
 export function unpickle(buf: Uint8Array, file: string): PickleValue {
+  try {
+    return unpickleUnchecked(buf, file);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`malformed pickle: ${(e as Error).message}`, { file });
+  }
+}
+
+function unpickleUnchecked(buf: Uint8Array, file: string): PickleValue {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const stack: PickleValue[] = [];
   const marks: number[] = [];

@@ -28,6 +28,9 @@ export function readSafetensors(buf: Uint8Array, file: string): StateDict {
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const e = raw as HeaderEntry;
+    const okShape = Array.isArray(e.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0);
+    const okOffsets = Array.isArray(e.data_offsets) && e.data_offsets.length === 2 && e.data_offsets.every((d) => Number.isInteger(d));
+    if (!okShape || !okOffsets) throw new UserError(`tensor "${name}": header entry needs an integer "shape" list and two "data_offsets"`, { file });
     const dtype = DTYPES[e.dtype];
     if (!dtype) throw new UserError(`tensor "${name}": unsupported dtype ${e.dtype}`, { file });
     const [a, b] = e.data_offsets;
