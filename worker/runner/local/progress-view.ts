@@ -64,7 +64,7 @@ export class RunProgressView {
     if (this.startFinished === null) this.startFinished = s.done + s.failed;
     const el = (performance.now() - this.start) / 1000;
     if (this.tty) {
-      const cols = this.stream.columns ?? 120;
+      const cols = this.stream.columns || 120;
       const text = renderSnapshot(s, el, this.startFinished).map((l) => l.slice(0, cols - 1));
       const up = this.lines > 0 ? `\x1b[${this.lines}F` : '';
       this.stream.write(up + text.map((l) => `${l}\x1b[K\n`).join(''));

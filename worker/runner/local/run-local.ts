@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { statusCountsById } from '../../../coordinator/store/sweep-store.js';
 import { SweepStore } from '../../../coordinator/store/sweep-store.js';
-import type { Logger } from '../../../shared/log.js';
+import { createLogger, type Logger } from '../../../shared/log.js';
 import { narrowTrials, type SweepNarrowing } from './sweep-filter.js';
 import { startLocalWorker, stopLocalWorkers, workerArgs, type LocalWorker } from './local-workers.js';
 import type { SweepDataset } from './ports.js';
@@ -103,8 +103,12 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     const n = o.workers ?? availableParallelism();
     if (open() > 0 && !o.signal.aborted) {
       const { startCoordinator } = await import('../../../coordinator/server/index.js');
-      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: LEASE_TTL_MS, log: o.log.child({ component: 'coordinator' }) });
       const view = new RunProgressView(o.stream, o.log);
+      // on a TTY the bars are redrawn in place: the coordinator only speaks up for warnings, above the bars
+      const coordLog = view.tty
+        ? createLogger({ component: 'coordinator' }, { level: 'warn', json: false, write: (line) => view.message(line) })
+        : o.log.child({ component: 'coordinator' });
+      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: LEASE_TTL_MS, log: coordLog });
       const notes = new Map<string, string>();
       try {
         const threads = Math.max(1, Math.floor(availableParallelism() / n));
