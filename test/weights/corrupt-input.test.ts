@@ -1,4 +1,4 @@
-/** Corrupted pickles must end in a UserError (or a value), never a crash of another kind or a hang. */
+/** Corrupted .pth / .safetensors input must end in a UserError naming the file (or a value), never another crash. */
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { parseStateDict } from '../../worker/weights/read-state-dict.js';
 import { mix32 } from '../../worker/weights/seeded.js';
 import { fixturePath } from '../models/torchvision-fixtures.js';
 
-describe('restricted unpickler under corruption', () => {
+describe('corrupt weights files', () => {
   const zip = unzipSync(readFileSync(fixturePath('resnet18-partial.pth')));
   const pklName = Object.keys(zip).find((k) => k.endsWith('data.pkl'));
   const pkl = zip[pklName as string];
