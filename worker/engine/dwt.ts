@@ -55,33 +55,17 @@ function tapTable(n: number, L: number, mode: DwtMode): { nOut: number; idx: Int
   return { nOut, idx };
 }
 
-/** One analysis step along one axis of every plane: returns [lo, hi], each rounded to float32. */
-function analyseAxis(
-  src: Float32Array, planes: number, h: number, w: number, axis: 'h' | 'w',
-  lo: readonly number[], hi: readonly number[], mode: DwtMode,
-): { lo: Float32Array; hi: Float32Array; h: number; w: number } {
+/** Analysis along W of every row: returns [lo, hi] (rows x nOut), each rounded to float32. */
+function analyseRows(
+  src: Float32Array, rows: number, w: number, lo: readonly number[], hi: readonly number[], mode: DwtMode,
+): { lo: Float32Array; hi: Float32Array; n: number } {
   const L = lo.length;
-  const n = axis === 'w' ? w : h;
-  const { nOut, idx } = tapTable(n, L, mode);
-  const oh = axis === 'w' ? h : nOut;
-  const ow = axis === 'w' ? nOut : w;
-  const outLo = new Float32Array(planes * oh * ow);
-  const outHi = new Float32Array(planes * oh * ow);
-  const lines = axis === 'w' ? planes * h : planes * w; // 1-D signals to transform
-  const stride = axis === 'w' ? 1 : w;
-  for (let line = 0; line < lines; line++) {
-    let base: number;
-    let outBase: number;
-    const outStride = axis === 'w' ? 1 : ow;
-    if (axis === 'w') {
-      base = line * w;
-      outBase = line * ow;
-    } else {
-      const plane = Math.floor(line / w);
-      const col = line % w;
-      base = plane * h * w + col;
-      outBase = plane * oh * ow + col;
-    }
+  const { nOut, idx } = tapTable(w, L, mode);
+  const outLo = new Float32Array(rows * nOut);
+  const outHi = new Float32Array(rows * nOut);
+  for (let r = 0; r < rows; r++) {
+    const base = r * w;
+    const ob = r * nOut;
     for (let i = 0; i < nOut; i++) {
       let sLo = 0;
       let sHi = 0;
@@ -89,15 +73,52 @@ function analyseAxis(
       for (let j = 0; j < L; j++) {
         const k = idx[t0 + j];
         if (k < 0) continue;
-        const v = src[base + k * stride];
+        const v = src[base + k];
         sLo += lo[j] * v;
         sHi += hi[j] * v;
       }
-      outLo[outBase + i * outStride] = sLo;
-      outHi[outBase + i * outStride] = sHi;
+      outLo[ob + i] = sLo;
+      outHi[ob + i] = sHi;
     }
   }
-  return { lo: outLo, hi: outHi, h: oh, w: ow };
+  return { lo: outLo, hi: outHi, n: nOut };
+}
+
+/** Analysis along H of every plane, one output row at a time (contiguous inner loops over W). */
+function analyseCols(
+  src: Float32Array, planes: number, h: number, w: number, lo: readonly number[], hi: readonly number[], mode: DwtMode,
+): { lo: Float32Array; hi: Float32Array; n: number } {
+  const L = lo.length;
+  const { nOut, idx } = tapTable(h, L, mode);
+  const outLo = new Float32Array(planes * nOut * w);
+  const outHi = new Float32Array(planes * nOut * w);
+  const accLo = new Float64Array(w);
+  const accHi = new Float64Array(w);
+  for (let p = 0; p < planes; p++) {
+    const pb = p * h * w;
+    for (let i = 0; i < nOut; i++) {
+      accLo.fill(0);
+      accHi.fill(0);
+      for (let j = 0; j < L; j++) {
+        const k = idx[i * L + j];
+        if (k < 0) continue;
+        const fl = lo[j];
+        const fh = hi[j];
+        const rb = pb + k * w;
+        for (let x = 0; x < w; x++) {
+          const v = src[rb + x];
+          accLo[x] += fl * v;
+          accHi[x] += fh * v;
+        }
+      }
+      const ob = (p * nOut + i) * w;
+      for (let x = 0; x < w; x++) {
+        outLo[ob + x] = accLo[x];
+        outHi[ob + x] = accHi[x];
+      }
+    }
+  }
+  return { lo: outLo, hi: outHi, n: nOut };
 }
 
 /** One level of the 2-D DWT of every (image, channel) plane: filter along W, then along H. */
@@ -105,10 +126,10 @@ export function dwt2Level(x: FeatureBatch, wavelet: Wavelet, mode: DwtMode): { L
   const f = WAVELET_FILTERS[wavelet];
   if (x.h < 2 || x.w < 2) throw new ShapeError('DWT input plane smaller than 2x2', { h: x.h, w: x.w });
   const planes = x.n * x.c;
-  const rows = analyseAxis(x.data, planes, x.h, x.w, 'w', f.decLo, f.decHi, mode);
-  const a = analyseAxis(rows.lo, planes, rows.h, rows.w, 'h', f.decLo, f.decHi, mode);
-  const b = analyseAxis(rows.hi, planes, rows.h, rows.w, 'h', f.decLo, f.decHi, mode);
-  const mk = (d: Float32Array): FeatureBatch => featureBatch(x.n, x.c, a.h, a.w, d);
+  const rows = analyseRows(x.data, planes * x.h, x.w, f.decLo, f.decHi, mode);
+  const a = analyseCols(rows.lo, planes, x.h, rows.n, f.decLo, f.decHi, mode);
+  const b = analyseCols(rows.hi, planes, x.h, rows.n, f.decLo, f.decHi, mode);
+  const mk = (d: Float32Array): FeatureBatch => featureBatch(x.n, x.c, a.n, rows.n, d);
   return { LL: mk(a.lo), LH: mk(a.hi), HL: mk(b.lo), HH: mk(b.hi) };
 }
 
