@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../shared/errors.js';
+import { log } from '../../shared/log.js';
 import { tfjsNodeAvailable } from './tfjs/tfjs-load.js';
 import type { ExecutorName } from './types.js';
 
@@ -43,7 +44,8 @@ export async function detectExecutors(): Promise<ExecutorAvailability[]> {
 /**
  * Resolve a backend choice to a concrete executor. `auto`: onnx-cuda when a GPU is requested and the CUDA EP is
  * installed, else tfjs-gpu when a GPU is requested and tfjs-node-gpu is installed, else onnx on CPU.
- * `tfjs-gpu` falls back to tfjs-node (libtensorflow on CPU) only when asked for without a GPU.
+ * `tfjs-gpu` uses tfjs-node-gpu where installed, else tfjs-node (libtensorflow on CPU), else tfjs-wasm, with a
+ * warning; the executor actually used is what FeatureExtractor.info reports.
  */
 export async function resolveBackend(choice: BackendChoice, gpu: number | null | undefined): Promise<ExecutorName> {
   const wantGpu = gpu !== null && gpu !== undefined;
@@ -54,8 +56,9 @@ export async function resolveBackend(choice: BackendChoice, gpu: number | null |
   }
   if (choice === 'tfjs-gpu') {
     if (await tfjsNodeAvailable('tfjs-gpu')) return 'tfjs-gpu';
-    if (!wantGpu && (await tfjsNodeAvailable('tfjs-node'))) return 'tfjs-node';
-    throw new UserError('--backend tfjs-gpu: @tensorflow/tfjs-node-gpu@4.22.0 is not installed; see docs/backbones-and-weights.md (GPU section)');
+    const fallback = (await tfjsNodeAvailable('tfjs-node')) ? 'tfjs-node' : 'tfjs-wasm';
+    log.warn(`--backend tfjs-gpu: @tensorflow/tfjs-node-gpu@4.22.0 is not installed; running on ${fallback} (CPU) instead. See docs/backbones-and-weights.md (GPU section)`);
+    return fallback;
   }
   if (wantGpu && existsSync(onnxCudaProviderPath())) return 'onnx-cuda';
   if (wantGpu && (await tfjsNodeAvailable('tfjs-gpu'))) return 'tfjs-gpu';
