@@ -128,9 +128,11 @@ async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<Ground
 export async function prepareClass(p: TrialParams, deps: ClassDataDeps): Promise<ClassData> {
   const timings = { load_s: 0, backbone_s: 0 };
   let t0 = performance.now();
+  deps.progress('load', 0, 1);
   const listing = await deps.data.listClass(p.dataset, p.root, p.class);
   const [trainHash, testHash] = await Promise.all([imageListHash(listing.train), imageListHash(listing.test)]);
   timings.load_s += (performance.now() - t0) / 1000;
+  deps.progress('load', 1, 1);
   const trainKey = featureCacheKey(p, 'train', trainHash, deps.backend);
   const testKey = featureCacheKey(p, 'test', testHash, deps.backend);
 

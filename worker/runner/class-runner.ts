@@ -95,14 +95,16 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
     const features = { train: cls.train, test: cls.test };
     const run = async (ts: LeasedTrial[]): Promise<GroupOutput> => {
       let done = 0;
+      for (const t of ts) ctx.cb.progress(t.key, { phase: 'dwt', done: 0, total: ts.length });
       return ctx.ports.engine.evaluateDwtGroup(features, cls.truth, dwtOf(p0), ts.map((t) => variantOf(t.params)), {
         subsets,
         sharing: ctx.sharing,
         signal: ctx.cb.signalFor(ts[0].key),
-        onVariantDone: (i) => {
+        onVariantDone: (i, o) => {
           done++;
           const key = ts[i]?.key;
-          if (key) ctx.cb.progress(key, { phase: 'score', done: 1, total: 1 });
+          const values = { image_auroc: o.metrics.image_auroc, pixel_auroc: o.metrics.pixel_auroc };
+          if (key) ctx.cb.progress(key, { phase: 'scored', done: 1, total: 1, values });
           for (const t of ts) ctx.cb.progress(t.key, { phase: 'variants', done, total: ts.length });
         },
       });
