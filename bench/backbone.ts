@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { renderTable } from '../shared/table.js';
 import { createExecutor } from '../worker/executors/create.js';
@@ -77,4 +78,6 @@ try {
   /* not a git checkout */
 }
 const doc = fileURLToPath(new URL('../docs/BENCHMARKS-backbone.md', import.meta.url));
-appendFileSync(doc, `\n## ${new Date().toISOString()} commit ${commit} (batch ${BATCH}, 224x224, ${THREADS} threads, median of ${REPS})\n\n\`\`\`\n${table}\n\`\`\`\n`);
+const load = loadavg()[0].toFixed(1);
+process.stdout.write(`load average during the run: ${load} on ${availableParallelism()} cores\n`);
+appendFileSync(doc, `\n## ${new Date().toISOString()} commit ${commit} (batch ${BATCH}, 224x224, ${THREADS} threads, median of ${REPS}, load average ${load} on ${availableParallelism()} cores)\n\n\`\`\`\n${table}\n\`\`\`\n`);
