@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../coordinator/store/db.js';
 import { seedSweep } from './seed.js';
 import { TOKEN } from './harness.js';
+import { makePki } from './tls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-cli-'));
 const children: ChildProcess[] = [];
@@ -15,6 +16,23 @@ afterAll(() => {
 });
 
 const env = { ...process.env, WEPADIM_TOKEN: TOKEN, WEPADIM_LOG_JSON: '1' };
+
+/** Start `wepadim coordinator --listen 127.0.0.1:0 --json ARGS` and resolve with the address it prints. */
+function startCoordinatorCli(args: string[]): Promise<{ proc: ChildProcess; address: string }> {
+  const proc = spawn(process.execPath, ['bin/wepadim.js', 'coordinator', '--listen', '127.0.0.1:0', '--json', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(proc);
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ proc, address: (JSON.parse(line) as { address: string }).address });
+    });
+    proc.on('exit', (code) => reject(new Error(`coordinator exited ${code}`)));
+  });
+}
+
+const exitOf = (p: ChildProcess): Promise<number | null> => new Promise((resolve) => p.on('exit', (code) => resolve(code)));
 
 function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
@@ -34,20 +52,7 @@ describe('wepadim coordinator / cancel / drain', () => {
     const db = openDatabase(dbPath);
     seedSweep(db, 'demo', [{ key: 'k1', featureKey: 'F' }, { key: 'k2', featureKey: 'F' }]);
     db.close();
-    const coord = spawn(process.execPath, ['bin/wepadim.js', 'coordinator', '--db', dbPath, '--listen', '127.0.0.1:0', '--insecure', '--json', '--grace', '2000'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(coord);
-    const address = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      coord.stdout!.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const line = buf.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve((JSON.parse(line) as { address: string }).address);
-      });
-      coord.on('exit', (code) => reject(new Error(`coordinator exited ${code}`)));
-    });
+    const { proc: coord, address } = await startCoordinatorCli(['--db', dbPath, '--insecure', '--grace', '2000']);
     expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
     const [cancel, badToken, noWorker] = await Promise.all([
       cli(['cancel', 'demo', '--coordinator', address, '--insecure', '--json']),
@@ -60,7 +65,7 @@ describe('wepadim coordinator / cancel / drain', () => {
     expect(badToken.err).toMatch(/refused the bearer token/);
     expect(noWorker.code).toBe(2);
     expect(noWorker.err).toMatch(/no worker "nobody"/);
-    const exited = new Promise<number | null>((resolve) => coord.on('exit', (code) => resolve(code)));
+    const exited = exitOf(coord);
     coord.kill('SIGTERM');
     expect(await exited).toBe(0);
     const ro = openDatabase(dbPath, { readonly: true });
@@ -77,5 +82,27 @@ describe('wepadim coordinator / cancel / drain', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/refusing to listen in plaintext on non-loopback address 0\.0\.0\.0/);
     expect(argv.code).toBe(2);
+  }, 30_000);
+
+  it('TLS from the command line: cancel with --tls-ca works; without it the coordinator is unreachable (exit 1)', async () => {
+    const pkiDir = join(dir, 'pki');
+    mkdirSync(pkiDir);
+    makePki(pkiDir);
+    const dbPath = join(dir, 'tls.sqlite');
+    const db = openDatabase(dbPath);
+    seedSweep(db, 'secure', [{ key: 's1', featureKey: 'F' }]);
+    db.close();
+    const { proc: coord, address } = await startCoordinatorCli(['--db', dbPath, '--tls-cert', join(pkiDir, 'server.crt'), '--tls-key', join(pkiDir, 'server.key')]);
+    const [ok, noCa] = await Promise.all([
+      cli(['cancel', 'secure', '--coordinator', address, '--tls-ca', join(pkiDir, 'ca.crt'), '--json']),
+      cli(['cancel', 'secure', '--coordinator', address, '--insecure']),
+    ]);
+    expect(ok.code, ok.err).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ matched: 'sweep', cancelled: 1 });
+    expect(noCa.code).toBe(1);
+    expect(noCa.err).toMatch(/cannot reach coordinator at 127\.0\.0\.1/);
+    const exited = exitOf(coord);
+    coord.kill('SIGINT');
+    expect(await exited).toBe(0);
   }, 30_000);
 });
