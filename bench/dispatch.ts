@@ -74,7 +74,7 @@ async function parentMain(): Promise<void> {
     const port = await freePort();
     await startCoordinatorChild(cluster, db, port, 30_000);
     const children = Array.from({ length: hosts }, (_, h) =>
-      forkTs(SELF, ['--child', `127.0.0.1:${port}`, String(Math.floor(workers / hosts) + (h < workers % hosts ? 1 : 0)), join(dir, 'spool'), String(groupSize), String(concurrency)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      forkTs(SELF, ['--child', `127.0.0.1:${port}`, String(Math.floor(workers / hosts) + (h < workers % hosts ? 1 : 0)), join(dir, 'spool'), String(groupSize), String(concurrency)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: h === 0 ? (process.env.WEPADIM_BENCH_WORKER_EXEC_ARGV ?? '').split(' ').filter(Boolean) : [] }),
     );
     for (const c of children) cluster.children.add(c);
     await sleep(3000); // let the children load their modules before the clock starts
@@ -114,6 +114,8 @@ async function parentMain(): Promise<void> {
       appendFileSync(out, '# Dispatch benchmark (bench/dispatch.ts)\n\nZero-work synthetic trials, full path (acquire, heartbeat, progress, complete; durable in SQLite), loopback, against Optuna 3.1 RDB/SQLite with GridSampler in the same run.\n\n| date (UTC) | commit | workers | group x conc. | trials | wepadim trials/s | acquire p50 / p99 ms | optuna trials/s | optuna ask p50 / p99 ms | ratio |\n|---|---|---|---|---|---|---|---|---|---|\n');
     appendFileSync(out, line);
   } finally {
+    for (const c of [...cluster.children]) c.kill('SIGTERM'); // lets a profiled coordinator write its profile
+    await sleep(1500);
     await cluster.killAll();
     rmSync(dir, { recursive: true, force: true });
   }

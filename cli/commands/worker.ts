@@ -42,7 +42,7 @@ export const command: CommandModule<object, WorkerArgs> = {
       .option('cache-dir', { type: 'string', describe: 'feature cache directory (wepadim objective)' })
       .option('artifacts-dir', { type: 'string', describe: 'where trial artifacts are written (wepadim objective)' })
       .option('threads', { type: 'number', describe: 'intra-op threads of the backbone' })
-      .option('idle-exit', { type: 'number', describe: 'exit 0 after this many seconds without a lease' })
+      .option('idle-exit', { type: 'number', describe: 'drain and exit 0 after the coordinator had no work for this many seconds' })
       .option('worker-id', { type: 'string', describe: 'worker id to register (default HOST:gpuN:PID)' })
       .option('json', { type: 'boolean', default: false, describe: 'print worker events as JSON lines on stdout' })
       .check((a) => {

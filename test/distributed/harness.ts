@@ -158,7 +158,9 @@ export const RUN_TS = join(repoRoot(), 'bin', 'run-ts.js');
 
 /** Start the coordinator child on `host:port`; resolves once it listens. */
 export function startCoordinatorChild(cluster: Cluster, dbPath: string, port: number, leaseTtlMs: number, host = '127.0.0.1'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [RUN_TS, COORDINATOR_CHILD, dbPath, String(port), String(leaseTtlMs), '1000', host], {
+  // WEPADIM_COORDINATOR_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the coordinator (benchmarks)
+  const execArgv = (process.env.WEPADIM_COORDINATOR_EXEC_ARGV ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...execArgv, RUN_TS, COORDINATOR_CHILD, dbPath, String(port), String(leaseTtlMs), '1000', host], {
     env: { ...process.env, WEPADIM_LOG_JSON: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

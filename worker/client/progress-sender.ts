@@ -14,7 +14,7 @@ export interface ProgressTransport {
 export class ProgressSender {
   private readonly seqs = new Map<string, number>();
   private pending: ProgressUpdate[] = [];
-  private sending = false;
+  private inflight: Promise<void> | null = null;
   dropped = 0;
   sent = 0;
 
@@ -41,20 +41,24 @@ export class ProgressSender {
     return this.pending.length;
   }
 
-  /** Send what is pending (one batch per call). Throws the transport's error; the updates stay pending. */
+  /**
+   * Send what is pending (up to maxBatch per call; a flush during a send waits for it and then sends
+   * what came meanwhile). Throws the transport's error; the updates stay pending.
+   */
   async flush(workerId: string, transport: ProgressTransport): Promise<number> {
-    if (this.sending || this.pending.length === 0) return 0;
-    this.sending = true;
-    try {
-      const batch = this.pending.slice(0, this.maxBatch);
-      await transport.progress([{ worker_id: workerId, updates: batch }]);
+    while (this.inflight) await this.inflight.catch(() => undefined);
+    if (this.pending.length === 0) return 0;
+    const batch = this.pending.slice(0, this.maxBatch);
+    const send = transport.progress([{ worker_id: workerId, updates: batch }]).then(() => {
       // acknowledged (applied, duplicate or rejected): drop exactly what was sent
       const sentSet = new Set(batch);
       this.pending = this.pending.filter((u) => !sentSet.has(u));
       this.sent += batch.length;
-      return batch.length;
-    } finally {
-      this.sending = false;
-    }
+    });
+    this.inflight = send.finally(() => {
+      this.inflight = null;
+    });
+    await this.inflight;
+    return batch.length;
   }
 }

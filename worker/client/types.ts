@@ -20,7 +20,7 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** drain: finish in-flight trials, deliver their results, take no new leases, return */
   drainSignal?: AbortSignal;
-  /** return (after a drain) when no lease was granted for this long; null/undefined = never */
+  /** drain and return after the coordinator answered "no work" continuously for this long; null/undefined = never */
   idleExitMs?: number | null;
   /** worker id to register with; default `${host}:gpu${N}:${pid}` */
   workerId?: string;

@@ -45,7 +45,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   let heartbeatMs = 2000;
   let draining = false;
   let drainReason = '';
-  let lastLeaseAt = Date.now();
+  /** when the coordinator started answering "no work" (continuously since); null while working or unreachable */
+  let idleSince: number | null = null;
   let wake: () => void = () => undefined; // wakes the delivery loop
   let wakeDrain: () => void = () => undefined;
 
@@ -255,8 +256,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         });
         continue;
       }
-      if (opts.idleExitMs != null && held.size === 0 && Date.now() - lastLeaseAt > opts.idleExitMs) {
-        emit({ type: 'idle-exit', idleMs: Date.now() - lastLeaseAt });
+      if (opts.idleExitMs != null && held.size === 0 && idleSince !== null && Date.now() - idleSince > opts.idleExitMs) {
+        emit({ type: 'idle-exit', idleMs: Date.now() - idleSince });
         startDrain('idle');
         break;
       }
@@ -270,6 +271,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         backoff.reset();
       } catch (err) {
         const d = backoff.next();
+        idleSince = null; // an unreachable coordinator is not an empty queue
         emit({ type: 'disconnected', during: 'acquire', error: errText(err), retryInMs: d });
         await sleep(d, stopAll.signal);
         if (/not registered|unknown worker/i.test(errText(err))) await register();
@@ -278,10 +280,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       requestId = randomUUID();
       if (res.draining) startDrain('coordinator says draining');
       if (res.trials.length === 0) {
+        idleSince ??= Date.now();
         if (!draining) await sleep(Math.min(Number(res.retry_after_ms) || 0, 2000), stopAll.signal);
         continue;
       }
-      lastLeaseAt = Date.now();
+      idleSince = null;
       const trials = toLeased(res);
       for (const t of trials) {
         held.set(t.leaseId, { trial: t, abort: new AbortController(), finished: false });

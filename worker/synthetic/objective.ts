@@ -64,7 +64,7 @@ async function runOne(trial: LeasedTrial, cb: GroupCallbacks): Promise<TrialOutc
     for (let i = 0; i < steps; i++) {
       if (spec.sleep_ms > 0) await abortableSleep(spec.sleep_ms / steps, signal);
       else if (signal.aborted) throw new Error(`aborted: ${String(signal.reason)}`);
-      cb.progress(trial.key, { phase: 'sleep', done: i + 1, total: steps });
+      cb.progress(trial.key, { phase: 'sleep', done: i + 1, total: steps, values: { 'synthetic.step': i + 1 } });
     }
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: true };
