@@ -3,6 +3,7 @@ import { ShapeError } from '../../shared/errors.js';
 import { waveletEmbedding } from '../../worker/engine/embedding.js';
 import { fitGaussianDirect, fitGaussianWoodbury, mahalanobis } from '../../worker/engine/gaussian.js';
 import { evaluateDwtGroup, evaluateTrial } from '../../worker/engine/group.js';
+import { rocAuc } from '../../worker/engine/metrics.js';
 import type { DwtConfig, VariantConfig } from '../../worker/engine/types.js';
 import { f32, f64, loadFixture, maxAbsDiff, maxRelDiff } from './fixtures.js';
 import { pipelineFeatures, pipelineTruth, type PipelineCase } from './pipeline-data.js';
@@ -87,6 +88,18 @@ describe('group evaluation', () => {
       expect(g.outcomes[i].imageScores).toEqual(alone.imageScores);
       expect(unshared.outcomes[i].metrics).toEqual(alone.metrics);
     });
+    // subset pixel AUROC (read from the one global sort) equals sorting the subset's pixels alone
+    const maps = evaluateTrial(features, truth, dwt, variants[0], { keepMaps: true }).maps as Float32Array;
+    for (const s of subsets) {
+      const hw = 224 * 224;
+      const px = new Float32Array(s.indices.length * hw);
+      const pl = new Uint8Array(s.indices.length * hw);
+      s.indices.forEach((img, j) => {
+        px.set(maps.subarray(img * hw, (img + 1) * hw), j * hw);
+        pl.set(truth.masks.subarray(img * hw, (img + 1) * hw), j * hw);
+      });
+      expect(g.outcomes[0].metrics.subsets[s.name].pixel_auroc).toBe(rocAuc(pl, px));
+    }
     // the variants really differ
     expect(new Set(g.outcomes.map((o) => o.metrics.pixel_auroc)).size).toBe(variants.length);
     expect(g.outcomes[0].metrics.subsets.sel.image_auroc).toBeGreaterThanOrEqual(0);

@@ -72,20 +72,21 @@ export function regionCodes(masks: Uint8Array, n: number, h: number, w: number):
 }
 
 /** AUPRO from scores sorted with their region codes as payload (see sortByScoreDesc). */
-export function auproFromSorted(sorted: SortedScores, rc: RegionCodes, fprLimit = 0.3): number {
+export function auproFromSorted(sorted: SortedScores, rc: RegionCodes, fprLimit = 0.3, labelBits = 32): number {
   if (rc.regions === 0 || rc.normalPixels === 0)
     throw new ShapeError('AUPRO needs anomalous regions and normal pixels', { regions: rc.regions, normalPixels: rc.normalPixels });
   if (!(fprLimit > 0 && fprLimit <= 1)) throw new ShapeError('AUPRO FPR limit must be in (0, 1]', { fprLimit });
   const { keys, payload } = sorted;
   const { weight, normalPixels } = rc;
   const n = keys.length;
+  const mask = labelBits >= 32 ? 0xffffffff : (1 << labelBits) - 1;
   let fpCount = 0;
   let pro = 0;
   let area = 0;
   let x0 = 0;
   let y0 = 0;
   for (let r = 0; r < n; r++) {
-    const g = payload[r];
+    const g = payload[r] & mask;
     if (g === 0) fpCount++;
     else pro += weight[g];
     if (r < n - 1 && keys[r + 1] === keys[r]) continue;

@@ -12,7 +12,9 @@ export {
 } from './gaussian.js';
 export { smoothReference, smoothGaussian, gaussianTaps } from './smoothing.js';
 export { upsampleSmooth } from './upsample-smooth.js';
-export { rocAuc, f1Max, perDefectAuroc, binaryClfCurve, curveFromSorted, rocAucFromCurve, f1FromCurve, pairwiseSum, type ClfCurve } from './metrics.js';
+export {
+  rocAuc, f1Max, perDefectAuroc, binaryClfCurve, curveFromSorted, rocAucFromCurve, f1FromCurve, pairwiseSum, type ClfCurve, type PayloadPacking,
+} from './metrics.js';
 export { aupro, auproFromSorted, regionCodes, connectedComponents, type RegionCodes } from './aupro.js';
 export { argsortDesc, sortByScoreDesc, keyToFloat, type SortedScores } from './sort.js';
 export { imageMax, scoreMaps } from './score-metrics.js';

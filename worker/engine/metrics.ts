@@ -45,25 +45,52 @@ export interface ClfCurve {
   length: number;
 }
 
-/** The curve from sorted scores; a payload > 0 marks a positive sample. */
-export function curveFromSorted(sorted: SortedScores): ClfCurve {
+/**
+ * How a sorted payload is read: the low `labelBits` bits are the sample's ground-truth code (non-zero = positive);
+ * the bits above are the test image index, used with `include` to keep only some images.
+ */
+export interface PayloadPacking {
+  labelBits: number;
+  include: Uint8Array | null;
+}
+
+/**
+ * The curve from sorted scores (a non-zero payload label marks a positive). With `include`, only the samples of the
+ * included images count, and ties are grouped among them: the same curve as sorting those samples alone.
+ */
+export function curveFromSorted(sorted: SortedScores, packing: PayloadPacking = { labelBits: 32, include: null }): ClfCurve {
   const { keys, payload } = sorted;
   const n = keys.length;
-  let groups = 0;
-  for (let r = 0; r < n; r++) if (r === n - 1 || keys[r + 1] !== keys[r]) groups++;
-  const fps = new Float64Array(groups);
-  const tps = new Float64Array(groups);
-  const thresholds = new Float32Array(groups);
+  const { include } = packing;
+  const shift = packing.labelBits;
+  const mask = shift >= 32 ? 0xffffffff : (1 << shift) - 1;
+  const size = include === null ? n : payload.reduce((acc, pl) => acc + include[pl >>> shift], 0);
+  const fps = new Float64Array(size);
+  const tps = new Float64Array(size);
+  const thresholds = new Float32Array(size);
   let tp = 0;
+  let count = 0;
   let m = 0;
+  let prev = 0;
   for (let r = 0; r < n; r++) {
-    if (payload[r] > 0) tp++;
-    if (r === n - 1 || keys[r + 1] !== keys[r]) {
-      fps[m] = r + 1 - tp;
+    const pl = payload[r];
+    if (include !== null && include[pl >>> shift] === 0) continue;
+    const k = keys[r];
+    if (count > 0 && k !== prev) {
+      fps[m] = count - tp;
       tps[m] = tp;
-      thresholds[m] = keyToFloat(keys[r]);
+      thresholds[m] = keyToFloat(prev);
       m++;
     }
+    if ((pl & mask) !== 0) tp++;
+    count++;
+    prev = k;
+  }
+  if (count > 0) {
+    fps[m] = count - tp;
+    tps[m] = tp;
+    thresholds[m] = keyToFloat(prev);
+    m++;
   }
   return { fps, tps, thresholds, length: m };
 }
@@ -74,8 +101,8 @@ export function binaryClfCurve(labels: Uint8Array, scores: Float32Array): ClfCur
 }
 
 function needBothClasses(c: ClfCurve, what: string): void {
-  const pos = c.tps[c.length - 1];
-  const neg = c.fps[c.length - 1];
+  const pos = c.length > 0 ? c.tps[c.length - 1] : 0;
+  const neg = c.length > 0 ? c.fps[c.length - 1] : 0;
   if (!(pos > 0) || !(neg > 0)) throw new ShapeError(`${what} needs both positive and negative samples`, { positives: pos, negatives: neg });
 }
 

@@ -1,7 +1,7 @@
 /** All metrics of one variant from its smoothed maps (n x CROP x CROP) and the test truth. */
 import { ShapeError } from '../../shared/errors.js';
 import { auproFromSorted, regionCodes, type RegionCodes } from './aupro.js';
-import { curveFromSorted, f1FromCurve, perDefectAuroc, rocAuc, rocAucFromCurve } from './metrics.js';
+import { curveFromSorted, f1FromCurve, perDefectAuroc, rocAuc, rocAucFromCurve, type PayloadPacking } from './metrics.js';
 import { sortByScoreDesc } from './sort.js';
 import { CROP, type EvalSubset, type TestTruth, type VariantMetrics } from './types.js';
 
@@ -17,51 +17,81 @@ export function imageMax(maps: Float32Array, n: number, size: number): Float32Ar
   return out;
 }
 
-/** Region codes depend only on the masks: computed once per truth and reused by every variant. */
-const regionCache = new WeakMap<Uint8Array, RegionCodes>();
+const LABEL_BITS = 20;
 
-function regionsOf(masks: Uint8Array, n: number): RegionCodes {
-  let rc = regionCache.get(masks);
-  if (!rc) {
-    rc = regionCodes(masks, n, CROP, CROP);
-    regionCache.set(masks, rc);
+/** Region codes, packed with the image index above LABEL_BITS when both fit in 32 bits. */
+interface PixelTruth {
+  rc: RegionCodes;
+  packed: Uint32Array;
+  labelBits: number;
+}
+
+/** Depends only on the masks: computed once per truth and reused by every variant. */
+const truthCache = new WeakMap<Uint8Array, PixelTruth>();
+
+function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
+  let pt = truthCache.get(masks);
+  if (!pt) {
+    const rc = regionCodes(masks, n, CROP, CROP);
+    const hw = CROP * CROP;
+    if (rc.regions < 1 << LABEL_BITS && n <= 1 << (32 - LABEL_BITS)) {
+      const packed = new Uint32Array(rc.codes.length);
+      for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
+      pt = { rc, packed, labelBits: LABEL_BITS };
+    } else pt = { rc, packed: rc.codes, labelBits: 32 };
+    truthCache.set(masks, pt);
   }
-  return rc;
+  return pt;
+}
+
+function withSubsetName<T>(name: string, k: number, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ShapeError) throw new ShapeError(`test subset '${name}': ${e.message}`, { ...e.sizes, images: k });
+    throw e;
+  }
+}
+
+/** Pixel AUROC of a subset of images by gathering its pixels (used when the payload cannot carry image indices). */
+function gatheredPixelAuroc(maps: Float32Array, masks: Uint8Array, indices: Uint32Array): number {
+  const hw = CROP * CROP;
+  const px = new Float32Array(indices.length * hw);
+  const pl = new Uint8Array(indices.length * hw);
+  indices.forEach((img, j) => {
+    px.set(maps.subarray(img * hw, (img + 1) * hw), j * hw);
+    pl.set(masks.subarray(img * hw, (img + 1) * hw), j * hw);
+  });
+  return rocAuc(pl, px);
 }
 
 export function scoreMaps(maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[]): { metrics: VariantMetrics; imageScores: Float32Array } {
   const imageScores = imageMax(maps, n, CROP);
-  const rc = regionsOf(truth.masks, n);
-  const sorted = sortByScoreDesc(maps, rc.codes); // one sort serves pixel AUROC, F1 and AUPRO
-  const curve = curveFromSorted(sorted);
+  const pt = pixelTruth(truth.masks, n);
+  const sorted = sortByScoreDesc(maps, pt.packed); // one sort serves pixel AUROC, F1, AUPRO and the subsets
+  const all: PayloadPacking = { labelBits: pt.labelBits, include: null };
+  const curve = curveFromSorted(sorted, all);
   const f1 = f1FromCurve(curve);
-  const hw = CROP * CROP;
   const sub: VariantMetrics['subsets'] = {};
   for (const s of subsets) {
-    const k = s.indices.length;
-    const px = new Float32Array(k * hw);
-    const pl = new Uint8Array(k * hw);
-    const labels = truth.masks;
-    s.indices.forEach((img, j) => {
-      px.set(maps.subarray(img * hw, (img + 1) * hw), j * hw);
-      pl.set(labels.subarray(img * hw, (img + 1) * hw), j * hw);
-    });
-    try {
-      sub[s.name] = {
+    sub[s.name] = withSubsetName(s.name, s.indices.length, () => {
+      const include = new Uint8Array(n);
+      for (const img of s.indices) include[img] = 1;
+      return {
         image_auroc: rocAuc(Uint8Array.from(s.indices, (img) => truth.labels[img]), Float32Array.from(s.indices, (img) => imageScores[img])),
-        pixel_auroc: rocAuc(pl, px),
+        pixel_auroc:
+          pt.labelBits < 32
+            ? rocAucFromCurve(curveFromSorted(sorted, { labelBits: pt.labelBits, include }))
+            : gatheredPixelAuroc(maps, truth.masks, s.indices),
       };
-    } catch (e) {
-      if (e instanceof ShapeError) throw new ShapeError(`test subset '${s.name}': ${e.message}`, { ...e.sizes, images: k });
-      throw e;
-    }
+    });
   }
   return {
     imageScores,
     metrics: {
       image_auroc: rocAuc(truth.labels, imageScores),
       pixel_auroc: rocAucFromCurve(curve),
-      aupro: auproFromSorted(sorted, rc, 0.3),
+      aupro: auproFromSorted(sorted, pt.rc, 0.3, pt.labelBits),
       f1_max: f1.f1,
       f1_threshold: f1.threshold,
       per_defect: perDefectAuroc(truth.defects, imageScores),
