@@ -4,6 +4,7 @@ import { trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.j
 import { etaSeconds, renderSnapshot } from '../../worker/runner/local/progress-view.js';
 import { noteOf, sweepDirName } from '../../worker/runner/local/run-local.js';
 import { gridPointKey, narrowTrials } from '../../worker/runner/local/sweep-filter.js';
+import { parseNvidiaSmiList } from '../../worker/runner/local/devices.js';
 
 const base: TrialParams = {
   objective: 'wepadim', dataset: 'folder', root: '/d', class: 'a', backbone: 'resnet18', weights: 'random:0',
@@ -51,5 +52,13 @@ describe('progress view', () => {
     expect(noteOf(JSON.stringify({ type: 'finished', key: 'abcdef0123', ok: false, error: 'corrupt' }))).toBe('FAILED abcdef01: corrupt');
     expect(noteOf(JSON.stringify({ level: 'info', msg: 'x' }))).toBeNull();
     expect(sweepDirName('my sweep/1')).toBe('my_sweep_1');
+  });
+});
+
+describe('devices', () => {
+  it('reads GPU indices from nvidia-smi -L', () => {
+    const text = 'GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-1)\nGPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-2)\n  MIG 1g.5gb Device 0: (UUID: MIG-x)\n';
+    expect(parseNvidiaSmiList(text)).toEqual([0, 1]);
+    expect(parseNvidiaSmiList('')).toEqual([]);
   });
 });

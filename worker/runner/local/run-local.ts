@@ -14,6 +14,7 @@ import { startLocalWorker, stopLocalWorkers, workerArgs, type LocalWorker } from
 import type { SweepDataset } from './ports.js';
 import { RunProgressView } from './progress-view.js';
 import { snapshot } from './snapshot.js';
+import { localDevices } from './devices.js';
 
 export interface LocalRunOptions extends SweepNarrowing {
   file: string;
@@ -100,7 +101,9 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
       const c = statusCountsById(store.db, sweepId);
       return c.pending + c.leased + c.running;
     };
-    const n = o.workers ?? availableParallelism();
+    // --workers N: N CPU workers; otherwise one per GPU where a GPU executor is present, else one per core
+    const devices = o.workers === undefined ? await localDevices(o.backend) : { gpus: [], cpuWorkers: o.workers, note: `--workers ${o.workers}` };
+    const n = devices.gpus.length || devices.cpuWorkers;
     if (open() > 0 && !o.signal.aborted) {
       const { startCoordinator } = await import('../../../coordinator/server/index.js');
       const view = new RunProgressView(o.stream, o.log);
@@ -111,6 +114,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
       const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: LEASE_TTL_MS, log: coordLog });
       const notes = new Map<string, string>();
       try {
+        o.log.info('starting local workers', { workers: n, backend: o.backend, devices: devices.note });
         const threads = Math.max(1, Math.floor(availableParallelism() / n));
         workers = Array.from({ length: n }, (_, i) => {
           const workerId = `local-${i}`;
@@ -127,7 +131,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
                 artifactsDir,
                 threads,
                 groupSize: o.groupSize ?? 36,
-                gpu: null,
+                gpu: devices.gpus[i] ?? null,
               }),
               env: { ...process.env, WEPADIM_LOG_JSON: '1', ...o.workerEnv },
             },
