@@ -10,7 +10,7 @@ import type { FeatureBatch } from './feature-batch.js';
 import {
   addBlockCross, addBlockGram, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
 } from './gaussian.js';
-import { scoreMaps } from './score-metrics.js';
+import { pixelTruth, scoreMaps } from './score-metrics.js';
 import { upsampleSmooth } from './upsample-smooth.js';
 import {
   CROP, type ClassFeatures, type DwtConfig, type GroupOptions, type GroupTimings, type TestTruth, type VariantConfig, type VariantOutcome,
@@ -182,6 +182,7 @@ export function evaluateDwtGroup(
   });
 
   const direct = directBlocksOf(features, dwt, variants, opts);
+  const truthPixels = variants.length > 0 ? pixelTruth(truth.masks, T) : null;
   let shared = new GroupState(features, dwt, direct);
   let dwtSeconds = 0;
   let cachedDist: { key: string; dist: Float64Array } | null = null;
@@ -211,7 +212,7 @@ export function evaluateDwtGroup(
     // bilinear to CROP x CROP and smoothing, fused (spec 7.2-7.3)
     const maps = upsampleSmooth(cachedMaps.maps, T, h, w, CROP, v.smoothing, v.sigma);
     const t2 = now();
-    const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets);
+    const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets, truthPixels ?? undefined);
     const t3 = now();
     const dwtHere = shared.dwtSeconds - dwtBefore;
     const outcome: VariantOutcome = {

@@ -17,5 +17,5 @@ export {
 } from './metrics.js';
 export { aupro, auproFromSorted, regionCodes, connectedComponents, type RegionCodes } from './aupro.js';
 export { argsortDesc, sortByScoreDesc, keyToFloat, type SortedScores } from './sort.js';
-export { imageMax, scoreMaps } from './score-metrics.js';
+export { imageMax, scoreMaps, pixelTruth, type PixelTruth } from './score-metrics.js';
 export { evaluateDwtGroup, evaluateTrial } from './group.js';

@@ -20,28 +20,22 @@ export function imageMax(maps: Float32Array, n: number, size: number): Float32Ar
 const LABEL_BITS = 20;
 
 /** Region codes, packed with the image index above LABEL_BITS when both fit in 32 bits. */
-interface PixelTruth {
+export interface PixelTruth {
   rc: RegionCodes;
   packed: Uint32Array;
   labelBits: number;
 }
 
-/** Depends only on the masks: computed once per truth and reused by every variant. */
-const truthCache = new WeakMap<Uint8Array, PixelTruth>();
-
-function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
-  let pt = truthCache.get(masks);
-  if (!pt) {
-    const rc = regionCodes(masks, n, CROP, CROP);
-    const hw = CROP * CROP;
-    if (rc.regions < 1 << LABEL_BITS && n <= 1 << (32 - LABEL_BITS)) {
-      const packed = new Uint32Array(rc.codes.length);
-      for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
-      pt = { rc, packed, labelBits: LABEL_BITS };
-    } else pt = { rc, packed: rc.codes, labelBits: 32 };
-    truthCache.set(masks, pt);
+/** Depends only on the masks: the group evaluator computes it once per call and passes it to every variant. */
+export function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
+  const rc = regionCodes(masks, n, CROP, CROP);
+  const hw = CROP * CROP;
+  if (rc.regions < 1 << LABEL_BITS && n <= 1 << (32 - LABEL_BITS)) {
+    const packed = new Uint32Array(rc.codes.length);
+    for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
+    return { rc, packed, labelBits: LABEL_BITS };
   }
-  return pt;
+  return { rc, packed: rc.codes, labelBits: 32 };
 }
 
 function withSubsetName<T>(name: string, k: number, f: () => T): T {
@@ -65,9 +59,10 @@ function gatheredPixelAuroc(maps: Float32Array, masks: Uint8Array, indices: Uint
   return rocAuc(pl, px);
 }
 
-export function scoreMaps(maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[]): { metrics: VariantMetrics; imageScores: Float32Array } {
+export function scoreMaps(
+  maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[], pt: PixelTruth = pixelTruth(truth.masks, n),
+): { metrics: VariantMetrics; imageScores: Float32Array } {
   const imageScores = imageMax(maps, n, CROP);
-  const pt = pixelTruth(truth.masks, n);
   const sorted = sortByScoreDesc(maps, pt.packed); // one sort serves pixel AUROC, F1, AUPRO and the subsets
   const all: PayloadPacking = { labelBits: pt.labelBits, include: null };
   const curve = curveFromSorted(sorted, all);
