@@ -33,6 +33,7 @@ async function handler(args: CoordinatorArgs): Promise<void> {
   const { resolveDbPath } = await import('../../coordinator/store/paths.js');
   const { startCoordinator } = await import('../../coordinator/server/index.js');
   const { createLogger } = await import('../../shared/log.js');
+  const { createProgress } = await import('../../shared/progress.js');
   const log = createLogger({ component: 'coordinator' });
   const dbPath = resolveDbPath(args.db);
   const coord = await startCoordinator({
@@ -50,12 +51,14 @@ async function handler(args: CoordinatorArgs): Promise<void> {
   coord.events.on('finished', (e) => counts[e.status]++);
   coord.events.on('worker', (e) => log.info(`worker ${e.state}`, { worker: e.workerId }));
   process.stdout.write(args.json ? JSON.stringify({ address: coord.address, db: dbPath }) + '\n' : `coordinator listening on ${coord.address} (db ${dbPath})\n`);
-  let last = '';
+  // progress over every trial in the database: a bar on a TTY, a log line every 10 s otherwise
+  const progress = createProgress({ label: 'trials', total: 0, logger: log, logEveryMs: 10_000 });
   const report = setInterval(() => {
-    const line = JSON.stringify(counts);
-    if (line !== last) log.info('trials finished', counts);
-    last = line;
-  }, 10_000);
+    const c = coord.trialCounts();
+    const total = Object.values(c).reduce((a, b) => a + b, 0);
+    progress.update((c.done ?? 0) + (c.failed ?? 0) + (c.cancelled ?? 0), total, `running ${(c.running ?? 0) + (c.leased ?? 0)} pending ${c.pending ?? 0}`);
+  }, 2_000);
+  report.unref();
   await new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = (sig: NodeJS.Signals): void => {
@@ -73,7 +76,8 @@ async function handler(args: CoordinatorArgs): Promise<void> {
     process.on('SIGTERM', onSignal);
   });
   clearInterval(report);
-  log.info('trials finished', counts);
+  progress.done();
+  log.info('trials finished by this coordinator', counts);
 }
 
 export const command: CommandModule<object, CoordinatorArgs> = {

@@ -41,6 +41,8 @@ export interface RunningCoordinator {
   /** host:port actually bound */
   address: string;
   events: CoordinatorEventEmitter;
+  /** Trials in the database by status (one GROUP BY over the status index). */
+  trialCounts(): Record<string, number>;
   /** Stop leasing, wait for leased/running trials up to graceMs, then close streams, server and database. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -129,5 +131,5 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     })();
     return stopping;
   };
-  return { address, events, stop };
+  return { address, events, trialCounts: () => store.statusCounts(), stop };
 }
