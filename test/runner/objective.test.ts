@@ -180,6 +180,28 @@ describe('wepadim objective', () => {
     for (const t of trials) expect(ok(unshared.outcomes.get(t.key)).metrics.image_auroc).toBe(ok(shared.outcomes.get(t.key)).metrics.image_auroc);
   });
 
+  it('stops a class only when all its trials are cancelled', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const { ports, calls } = fakePorts(root, CLASSES);
+    const trials = grid(root).slice(0, 6); // class alpha
+    const ctls = new Map(trials.map((t) => [t.key, new AbortController()]));
+    const outcomes = new Map<string, TrialOutcome>();
+    const cb: GroupCallbacks = { progress: () => undefined, finished: (k, o) => outcomes.set(k, o), signalFor: (k) => ctls.get(k)!.signal };
+    const obj = createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet, mapTrialsPerClass: 0 });
+    ctls.get(trials[0].key)!.abort(); // one cancelled: the rest still run
+    await obj.runGroup(trials, cb);
+    expect(calls.extractImages).toBe(14);
+    expect([...outcomes.values()].filter((o) => o.ok)).toHaveLength(6);
+    // all cancelled (class beta): nothing runs, each trial is still finished once
+    outcomes.clear();
+    const aborted = AbortSignal.abort();
+    await obj.runGroup(grid(root).slice(6, 12), { ...cb, signalFor: () => aborted });
+    expect(calls.extractImages).toBe(14);
+    expect(outcomes.size).toBe(6);
+    for (const o of outcomes.values()) expect(o).toMatchObject({ ok: false, retryable: false });
+  });
+
   it('writes trial artifacts under <artifactsDir>/<trial key>/', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);

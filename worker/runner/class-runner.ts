@@ -10,7 +10,7 @@ import { METRIC } from '../../shared/result.js';
 import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../objective.js';
 import { trialArtifactsDir, writeMapPngs, writeTrialJson } from './artifacts.js';
 import type { ClassData } from './class-data.js';
-import { failure } from './failure.js';
+import { allAborted, failure } from './failure.js';
 import { holdoutSplit } from './holdout.js';
 import type { DwtSpec, GroupOutput, RunnerPorts, SubsetSpec, VariantOutcome, VariantSpec } from './ports.js';
 import { buildResult, selectionNames } from './trial-result.js';
@@ -99,7 +99,8 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
       return ctx.ports.engine.evaluateDwtGroup(features, cls.truth, dwtOf(p0), ts.map((t) => variantOf(t.params)), {
         subsets,
         sharing: ctx.sharing,
-        signal: ctx.cb.signalFor(ts[0].key),
+        // the group stops only when every one of its trials is cancelled
+        signal: allAborted(ts.map((t) => ctx.cb.signalFor(t.key))),
         onVariantDone: (i, o) => {
           done++;
           const key = ts[i]?.key;

@@ -17,3 +17,14 @@ export function failure(err: unknown): TrialOutcome {
   const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
   return { ok: false, error: `${name}${errorMessage(err)}`, retryable: !final };
 }
+
+/** A signal that aborts once every one of the given signals has aborted. */
+export function allAborted(signals: readonly AbortSignal[]): AbortSignal {
+  const ctl = new AbortController();
+  const check = (): void => {
+    if (signals.every((s) => s.aborted)) ctl.abort(new DOMException('all trials of the group were cancelled', 'AbortError'));
+  };
+  for (const s of signals) s.addEventListener('abort', check, { once: true });
+  check();
+  return ctl.signal;
+}

@@ -11,7 +11,7 @@ import { dwtKey, featureKey } from '../../shared/trial.js';
 import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective.js';
 import { prepareClass, type ClassData } from './class-data.js';
 import { FeatureCache } from './feature-cache.js';
-import { failure } from './failure.js';
+import { allAborted, failure } from './failure.js';
 import { evaluateClass } from './class-runner.js';
 import { checkObjectiveOptions, type WepadimObjectiveOptions } from './options.js';
 import { loadDefaultPorts, type FeatureExtractorPort, type RunnerPorts } from './ports.js';
@@ -26,17 +26,6 @@ export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string,
     else m.set(k, [x]);
   }
   return m;
-}
-
-/** A signal that aborts once every one of the given signals has aborted. */
-export function allAborted(signals: readonly AbortSignal[]): AbortSignal {
-  const ctl = new AbortController();
-  const check = (): void => {
-    if (signals.every((s) => s.aborted)) ctl.abort(new DOMException('all trials of the group were cancelled', 'AbortError'));
-  };
-  for (const s of signals) s.addEventListener('abort', check, { once: true });
-  check();
-  return ctl.signal;
 }
 
 export class WepadimObjective implements Objective {
