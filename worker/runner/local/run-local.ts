@@ -11,7 +11,7 @@ import { SweepStore } from '../../../coordinator/store/sweep-store.js';
 import { createLogger, type Logger } from '../../../shared/log.js';
 import { narrowTrials, type SweepNarrowing } from './sweep-filter.js';
 import { startLocalWorker, stopLocalWorkers, workerArgs, type LocalWorker } from './local-workers.js';
-import type { SweepDataset } from './ports.js';
+import type { DatasetDecl as SweepDataset } from '../../../coordinator/grid/index.js';
 import { RunProgressView } from './progress-view.js';
 import { snapshot } from './snapshot.js';
 import { localDevices } from './devices.js';
