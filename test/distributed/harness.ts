@@ -153,17 +153,18 @@ export async function waitForState(dbPath: string, pred: (s: SweepState) => bool
 
 export const settled = (s: SweepState): boolean => (s.byStatus.done ?? 0) + (s.byStatus.failed ?? 0) === s.total;
 
-export const COORDINATOR_CHILD = join(repoRoot(), 'test', 'distributed', 'coordinator-child.ts');
-export const RUN_TS = join(repoRoot(), 'bin', 'run-ts.js');
-
-/** Start the coordinator child on `host:port`; resolves once it listens. */
+/**
+ * Start `wepadim coordinator` (plaintext, no token) on `host:port` as a child; resolves once it listens.
+ * A host other than loopback (the partition test's own veth address) needs --force-insecure.
+ */
 export function startCoordinatorChild(cluster: Cluster, dbPath: string, port: number, leaseTtlMs: number, host = '127.0.0.1'): Promise<ChildProcess> {
   // WEPADIM_COORDINATOR_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the coordinator (benchmarks)
   const execArgv = (process.env.WEPADIM_COORDINATOR_EXEC_ARGV ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...execArgv, RUN_TS, COORDINATOR_CHILD, dbPath, String(port), String(leaseTtlMs), '1000', host], {
-    env: { ...process.env, WEPADIM_LOG_JSON: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = ['coordinator', '--db', dbPath, '--listen', `${host}:${port}`, '--insecure', '--lease-ttl', String(leaseTtlMs), '--acquire-wait', '1000', '--grace', '0', '--json'];
+  if (host !== '127.0.0.1') args.push('--force-insecure');
+  const env: NodeJS.ProcessEnv = { ...process.env, WEPADIM_LOG_JSON: '1' };
+  delete env.WEPADIM_TOKEN;
+  const child = spawn(process.execPath, [...execArgv, WEPADIM, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   cluster.track(child, 'coordinator');
   const lines = cluster.logs.get(child) ?? [];
   return new Promise((resolve, reject) => {
@@ -171,7 +172,7 @@ export function startCoordinatorChild(cluster: Cluster, dbPath: string, port: nu
     const timer = setTimeout(() => reject(new Error(`coordinator did not start in 20 s:\n${lines.join('\n')}`)), 20_000);
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString();
-      if (out.includes('LISTENING')) {
+      if (out.includes('"address"')) {
         clearTimeout(timer);
         resolve(child);
       }

@@ -1,12 +1,13 @@
 /**
- * kill -9 random workers 20 times during a sweep (each replaced by a fresh process on the same spool):
+ * kill -9 random workers (mostly ones holding leases) 20 times during a sweep, each replaced by a fresh
+ * process on the same spool:
  * nothing lost (every trial settles), nothing duplicated (one done attempt and one result per done trial).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster, duplicates, freePort, readState, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState } from './harness.js';
+import { Cluster, duplicates, freePort, readState, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
 import type { ChildProcess } from 'node:child_process';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-killw-'));
@@ -19,7 +20,7 @@ afterAll(async () => {
 describe('kill -9 workers mid-sweep', () => {
   it('loses and duplicates nothing after 20 kills', async () => {
     const db = join(dir, 'sweep.db');
-    seedSweep(db, 240, { sleepMs: 150, failRate: 0.05, maxAttempts: 6 });
+    seedSweep(db, 300, { sleepMs: 400, failRate: 0.05, maxAttempts: 8 });
     const port = await freePort();
     await startCoordinatorChild(cluster, db, port, 1500);
     const address = `127.0.0.1:${port}`;
@@ -34,14 +35,20 @@ describe('kill -9 workers mid-sweep', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
+    let leaseHolderKills = 0;
     while (kills < 20) {
-      await sleep(400);
+      await sleep(500);
       if (settled(readState(db))) break;
-      const i = rand(slots.length);
+      // prefer a worker that is running trials (has leased something), so kills hit held leases
+      const busy = slots.map((c, i) => [c, i] as const).filter(([c]) => workerEvents(cluster, c).some((e) => e.type === 'leased'));
+      const pick = busy.length > 0 ? busy[rand(busy.length)] : ([slots[rand(slots.length)], -1] as const);
+      const i = pick[1] >= 0 ? pick[1] : slots.indexOf(pick[0]);
+      if (pick[1] >= 0) leaseHolderKills++;
       await cluster.kill9(slots[i]);
       kills++;
       start(i);
     }
+    expect(leaseHolderKills).toBeGreaterThanOrEqual(10);
     expect(kills).toBe(20); // the sweep outlasted the kills, so they really hit it mid-run
     const s = await waitForState(db, settled, 90_000);
     expect(settled(s), JSON.stringify(s.byStatus)).toBe(true);
