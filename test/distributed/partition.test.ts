@@ -37,10 +37,10 @@ describe.skipIf(skipReason !== null)('network partition (netns + veth)', () => {
   it('expires the cut-off lease, re-runs elsewhere, and rejects the stale completion', async () => {
     link = createNetnsLink(200 + (process.pid % 50), String(process.pid % 100000));
     const db = join(dir, 'sweep.db');
-    seedSweep(db, 1, { sleepMs: 3500, failRate: 0, maxAttempts: 5 });
+    seedSweep(db, 1, { sleepMs: 5000, failRate: 0, maxAttempts: 5 });
     const port = await freePort();
     const address = `${link.hostAddr}:${port}`;
-    await startCoordinatorChild(cluster, db, port, 1500, link.hostAddr);
+    await startCoordinatorChild(cluster, db, port, 2500, link.hostAddr);
 
     const a = startWorkerChild(cluster, { address, spoolDir: join(dir, 'spoolA'), idleExitS: 120, concurrency: 1, groupSize: 1, workerId: 'partitioned-A', netns: link.ns }, 'A');
     let row = trialRow(db);
@@ -51,8 +51,11 @@ describe.skipIf(skipReason !== null)('network partition (netns + veth)', () => {
     const b = startWorkerChild(cluster, { address, spoolDir: join(dir, 'spoolB'), idleExitS: 3, concurrency: 1, groupSize: 1, workerId: 'healthy-B' }, 'B');
     const s = await waitForState(db, (x) => (x.byStatus.done ?? 0) === 1, 30_000);
     expect(s.byStatus.done, cluster.tail(b)).toBe(1);
-    expect(trialRow(db)).toMatchObject({ status: 'done', worker_id: 'healthy-B', attempts: 2 });
-    expect(s.expiredAttempts).toBe(1);
+    expect(trialRow(db)).toMatchObject({ status: 'done', worker_id: 'healthy-B' });
+    const h0 = openDatabase(db, { readonly: true });
+    const aOutcomes = h0.prepare("SELECT outcome FROM attempts WHERE worker_id = 'partitioned-A'").all() as { outcome: string }[];
+    h0.close();
+    expect(aOutcomes).toEqual([{ outcome: 'expired' }]); // A's lease expired while it was cut off
 
     link.restore();
     const deadline = Date.now() + 45_000;
