@@ -1,4 +1,7 @@
 /** Executors agree with each other, batch splitting is exact, and createFeatureExtractor batches correctly. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createExecutor } from '../../worker/executors/create.js';
 import { resolveBackend } from '../../worker/executors/detect.js';
@@ -7,7 +10,9 @@ import { backboneGraph } from '../../worker/models/catalogue.js';
 import { createFeatureExtractor, RANDOM_WEIGHTS_WARNING } from '../../worker/models/index.js';
 import { foldWeights } from '../../worker/weights/fold.js';
 import { randomStateDict } from '../../worker/weights/random-init.js';
+import { writeSafetensors } from '../../worker/weights/safetensors.js';
 import { seededImages } from '../../worker/weights/seeded.js';
+import { importWeights } from '../../worker/weights/store.js';
 import { relL2 } from '../models/torchvision-fixtures.js';
 
 const open: GraphExecutor[] = [];
@@ -62,6 +67,33 @@ describe('createFeatureExtractor', () => {
     } finally {
       await fe2.dispose();
       await fe3.dispose();
+    }
+  });
+
+  it('imported weights (sha256:PREFIX and imagenet) give the same features as the same weights generated in memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wepadim-fe-'));
+    try {
+      const f = join(dir, 'efficientnet_b0_rwightman-3dd342df.pth.safetensors');
+      writeFileSync(f, writeSafetensors(randomStateDict(backboneGraph('efficientnet-b0'), 8)));
+      const meta = importWeights({ file: f, arch: 'efficientnet-b0', dir: join(dir, 'w'), tag: 'IMAGENET1K_V1' });
+      const x = seededImages(4, 1, 224);
+      const outs = [];
+      for (const weights of [`sha256:${meta.id.slice(7, 15)}`, 'imagenet', 'random:8']) {
+        const fe = await createFeatureExtractor({ backbone: 'efficientnet-b0', weights, backend: 'onnx', weightsDir: join(dir, 'w'), threads: 1 });
+        try {
+          expect(fe.weightsId).toBe(weights === 'random:8' ? 'random-init seed 8' : meta.id);
+          expect(fe.weightsWarning === null).toBe(weights !== 'random:8');
+          outs.push(await fe.extract(x, 1));
+        } finally {
+          await fe.dispose();
+        }
+      }
+      for (let t = 0; t < 4; t++) {
+        expect(Array.from(outs[0][t].data)).toEqual(Array.from(outs[2][t].data));
+        expect(Array.from(outs[1][t].data)).toEqual(Array.from(outs[2][t].data));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
