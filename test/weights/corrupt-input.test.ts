@@ -52,6 +52,22 @@ describe('corrupt weights files', () => {
     expect(() => parseStateDict(make({ w: { dtype: 'U8', shape: [8], data_offsets: [0, 8] } }), 'd.safetensors')).toThrow(/unsupported dtype U8/);
   });
 
+  it('200 seeded corruptions of a legacy-format .pth all give UserError or a value', () => {
+    const clean = readFileSync(fixturePath('dtypes-legacy.pth'));
+    for (let k = 0; k < 200; k++) {
+      const buf = Uint8Array.from(clean);
+      const r = mix32(91, k);
+      let cut = buf;
+      if (k % 4 === 0) cut = buf.subarray(0, 1 + (r % (buf.length - 1)));
+      else buf[r % buf.length] = mix32(r, 1) & 0xff;
+      try {
+        parseStateDict(cut, 'old.pth');
+      } catch (e) {
+        expect(e, `case ${k}: ${(e as Error).message}`).toBeInstanceOf(UserError);
+      }
+    }
+  });
+
   it('a truncated zip is a UserError naming the file', () => {
     const whole = readFileSync(fixturePath('resnet18-partial.pth'));
     expect(() => readPth(whole.subarray(0, 1000), 'cut.pth')).toThrow(/^cut\.pth: /);

@@ -1,10 +1,10 @@
-/** The .pth reader on every dtype and view layout torch writes (fixture dtypes.pth from the fixture script). */
+/** The .pth readers (zip and legacy format) on every dtype and view layout torch writes (fixtures from the fixture script). */
 import { describe, expect, it } from 'vitest';
 import { readStateDict } from '../../worker/weights/read-state-dict.js';
 import { fixturePath } from '../models/torchvision-fixtures.js';
 
-describe('dtypes.pth', () => {
-  const sd = readStateDict(fixturePath('dtypes.pth'));
+describe.each(['dtypes.pth', 'dtypes-legacy.pth'])('%s', (file) => {
+  const sd = readStateDict(fixturePath(file));
   const get = (k: string): { shape: number[]; values: number[] } => {
     const t = sd.get(k);
     if (!t) throw new Error(`missing ${k}`);

@@ -14,10 +14,11 @@ function half(h: number): number {
 
 /** Elements [start, start+count) of a storage of `dtype`, as float32. */
 export function toFloat32(bytes: Uint8Array, dtype: StorageDtype, start: number, count: number): Float32Array {
+  const w = DTYPE_BYTES[dtype];
+  if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0)) throw new RangeError(`bad element range [${start}, +${count})`);
+  if (bytes.byteLength < (start + count) * w) throw new RangeError(`storage too short: ${bytes.byteLength} bytes for ${start + count} ${dtype}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(count);
-  const w = DTYPE_BYTES[dtype];
-  if (bytes.byteLength < (start + count) * w) throw new RangeError(`storage too short: ${bytes.byteLength} bytes for ${start + count} ${dtype}`);
   if (dtype === 'float32' && (bytes.byteOffset + start * 4) % 4 === 0) {
     out.set(new Float32Array(bytes.buffer, bytes.byteOffset + start * 4, count));
     return out;

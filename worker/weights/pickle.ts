@@ -85,20 +85,25 @@ function callGlobal(file: string, g: GlobalRef, args: PickleValue[]): PickleValu
 
 /** Decode a state_dict pickle. Every failure, including malformed or truncated input, is a UserError naming `file`. */
 export function unpickle(buf: Uint8Array, file: string): PickleValue {
+  return unpickleFrom(buf, 0, file).value;
+}
+
+/** Decode the pickle starting at byte `start`; `end` is the byte after its STOP opcode (pickles can be concatenated). */
+export function unpickleFrom(buf: Uint8Array, start: number, file: string): { value: PickleValue; end: number } {
   try {
-    return unpickleUnchecked(buf, file);
+    return unpickleUnchecked(buf, start, file);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`malformed pickle: ${(e as Error).message}`, { file });
   }
 }
 
-function unpickleUnchecked(buf: Uint8Array, file: string): PickleValue {
+function unpickleUnchecked(buf: Uint8Array, start: number, file: string): { value: PickleValue; end: number } {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const stack: PickleValue[] = [];
   const marks: number[] = [];
   const memo = new Map<number, PickleValue>();
-  let p = 0;
+  let p = start;
   const u8 = (): number => buf[p++];
   const u16 = (): number => { const v = dv.getUint16(p, true); p += 2; return v; };
   const u32 = (): number => { const v = dv.getUint32(p, true); p += 4; return v; };
@@ -126,7 +131,7 @@ function unpickleUnchecked(buf: Uint8Array, file: string): PickleValue {
     switch (op) {
       case 0x80: u8(); break; // PROTO
       case 0x95: p += 8; break; // FRAME
-      case 0x2e: return pop(); // STOP
+      case 0x2e: return { value: pop(), end: p }; // STOP
       case 0x28: marks.push(stack.length); break; // MARK
       case 0x7d: stack.push({ kind: 'dict', map: new Map() }); break; // EMPTY_DICT
       case 0x5d: stack.push([]); break; // EMPTY_LIST
@@ -168,6 +173,7 @@ function unpickleUnchecked(buf: Uint8Array, file: string): PickleValue {
         const t = items[1];
         const dtype = isObj(t, 'global') ? STORAGE_TYPES[(t as GlobalRef).name] : undefined;
         if (items[0] !== 'storage' || !dtype) refuse(file, 'a persistent object that is not a tensor storage');
+        if (items.length > 5 && items[5] !== null) refuse(file, 'a legacy storage view (re-save the file with torch >= 1.6)');
         stack.push({ kind: 'storage', dtype, key: String(items[2]), numel: toInt(items[4]) }); break;
       }
       case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM

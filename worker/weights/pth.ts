@@ -1,7 +1,7 @@
 /**
  * Read a torch `.pth` state_dict in the zip format that torch.save writes since 1.6 (and torchvision
  * downloads use): `<archive>/data.pkl` (a pickle, read by the restricted unpickler) plus one raw file
- * per storage under `<archive>/data/<key>`. The legacy (pre-1.6) tar/pickle format is refused with advice.
+ * per storage under `<archive>/data/<key>`. The legacy (pre-1.6) format is read by pth-legacy.ts.
  */
 import { unzipSync } from 'fflate';
 import { UserError } from '../../shared/errors.js';
@@ -12,12 +12,7 @@ import type { StateDict } from './tensors.js';
 const isTensor = (v: PickleValue): v is TensorRef => typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'tensor';
 
 export function readPth(buf: Uint8Array, file: string): StateDict {
-  if (!(buf[0] === 0x50 && buf[1] === 0x4b)) {
-    throw new UserError(
-      'not a zip-format torch file (legacy torch < 1.6 format?). Re-save it with torch >= 1.6 `torch.save(torch.load(f), g)`, or convert it to .safetensors',
-      { file },
-    );
-  }
+  if (!(buf[0] === 0x50 && buf[1] === 0x4b)) throw new UserError('not a zip-format torch file', { file });
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(buf);
@@ -42,13 +37,13 @@ export function readPth(buf: Uint8Array, file: string): StateDict {
     if (!isTensor(v)) continue;
     const data = entries[`${prefix}data/${v.storage.key}`];
     if (!data) throw new UserError(`tensor "${String(name)}": storage data/${v.storage.key} missing from the zip`, { file });
-    out.set(String(name), { shape: v.shape, data: gather(data, v, file, String(name)) });
+    out.set(String(name), { shape: v.shape, data: gatherTensor(data, v, file, String(name)) });
   }
   return out;
 }
 
 /** Materialise a (possibly strided) view as a contiguous float32 array. */
-function gather(bytes: Uint8Array, t: TensorRef, file: string, name: string): Float32Array {
+export function gatherTensor(bytes: Uint8Array, t: TensorRef, file: string, name: string): Float32Array {
   const n = t.shape.reduce((a, b) => a * b, 1);
   let contiguous = true;
   for (let i = t.shape.length - 1, s = 1; i >= 0; i--) {
@@ -57,6 +52,10 @@ function gather(bytes: Uint8Array, t: TensorRef, file: string, name: string): Fl
   }
   try {
     if (contiguous) return toFloat32(bytes, t.storage.dtype, t.offset, n);
+    const last = t.shape.reduce((o, d, i) => o + (d - 1) * t.stride[i], t.offset);
+    if (!(n <= t.storage.numel && last < t.storage.numel && t.stride.every((s) => s >= 0))) {
+      throw new RangeError(`view (offset ${t.offset}, shape [${t.shape.join(', ')}], stride [${t.stride.join(', ')}]) does not fit its storage of ${t.storage.numel} elements`);
+    }
     const all = toFloat32(bytes, t.storage.dtype, 0, t.storage.numel);
     const out = new Float32Array(n);
     const idx = new Array<number>(t.shape.length).fill(0);
