@@ -13,12 +13,14 @@ export function parseStateDict(buf: Uint8Array, file: string): StateDict {
   throw new UserError('neither a torch .pth (zip or legacy) nor a .safetensors file', { file });
 }
 
-export function readStateDict(file: string): StateDict {
-  let buf: Buffer;
+export function readWeightsFile(file: string): Buffer {
   try {
-    buf = readFileSync(file);
+    return readFileSync(file);
   } catch (e) {
     throw new UserError(`cannot read weights file: ${(e as Error).message}`, { file });
   }
-  return parseStateDict(buf, file);
+}
+
+export function readStateDict(file: string): StateDict {
+  return parseStateDict(readWeightsFile(file), file);
 }

@@ -13,7 +13,7 @@ import { UserError } from '../../shared/errors.js';
 import { backboneGraph } from '../models/catalogue.js';
 import { checkStateDict } from './fold.js';
 import { IMAGENET_TAG, OFFICIAL_FILES } from './official.js';
-import { parseStateDict, readStateDict } from './read-state-dict.js';
+import { parseStateDict, readWeightsFile } from './read-state-dict.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import type { StateDict } from './tensors.js';
 
@@ -39,8 +39,8 @@ export function sha256Hex(buf: Uint8Array): string {
 /** Import weights from a file (or its bytes). Returns the stored entry; importing twice is a no-op. */
 export function importWeights(opts: { file: string; arch: Backbone; dir?: string; tag?: string | null; bytes?: Uint8Array }): WeightsMeta {
   const dir = opts.dir ?? defaultWeightsDir();
-  const raw = opts.bytes ?? readFileSync(opts.file);
-  const sd = opts.bytes ? parseStateDict(opts.bytes, opts.file) : readStateDict(opts.file);
+  const raw = opts.bytes ?? readWeightsFile(opts.file);
+  const sd = parseStateDict(raw, opts.file);
   const g = backboneGraph(opts.arch);
   const specs = checkStateDict(g, sd, opts.file);
   const canonical: StateDict = new Map(specs.map((p) => [p.name, sd.get(p.name)!]));
