@@ -202,6 +202,20 @@ describe('wepadim objective', () => {
     for (const o of outcomes.values()) expect(o).toMatchObject({ ok: false, retryable: false });
   });
 
+  it('omits an undefined honest-selection metric instead of failing the trial', async () => {
+    const root = tmp();
+    const tiny = { gamma: { train: 3, test: 2 } }; // one good, one defective test image: one part gets both
+    makeDataset(root, tiny);
+    const { ports } = fakePorts(root, tiny);
+    const p = params(root, { class: 'gamma' });
+    const { cb, outcomes } = callbacks();
+    await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet }).runGroup([{ trialId: 1, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p }], cb);
+    const r = ok(outcomes.get(trialKey(p)));
+    expect(r.metrics['sel.image_auroc']).toBe(1);
+    expect('rep.image_auroc' in r.metrics).toBe(false);
+    expect((r.details?.warnings as string[]).some((w) => /rep.image_auroc is undefined/.test(w))).toBe(true);
+  });
+
   it('writes trial artifacts under <artifactsDir>/<trial key>/', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);

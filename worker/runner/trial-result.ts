@@ -44,21 +44,28 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
   };
   for (const [d, v] of Object.entries(m.per_defect)) metrics[defectMetric(d)] = v;
   const sel = ctx.params.selection;
+  const warnings: string[] = [];
   if (sel) {
     const names = selectionNames(sel);
     const s = m.subsets[names.sel];
     const r = m.subsets[names.rep];
     if (!s || !r) throw new Error(`engine returned no metrics for the selection subsets ${names.sel} / ${names.rep}`);
-    metrics[METRIC.selImageAuroc] = s.image_auroc;
-    metrics[METRIC.selPixelAuroc] = s.pixel_auroc;
-    metrics[METRIC.repImageAuroc] = r.image_auroc;
-    metrics[METRIC.repPixelAuroc] = r.pixel_auroc;
+    // a part with images of one label only has no AUROC: leave its metrics out rather than fail the trial
+    const put = (name: string, v: number): void => {
+      if (Number.isNaN(v)) warnings.push(`${name} is undefined (that part of the test set has a single label); omitted`);
+      else metrics[name] = v;
+    };
+    put(METRIC.selImageAuroc, s.image_auroc);
+    put(METRIC.selPixelAuroc, s.pixel_auroc);
+    put(METRIC.repImageAuroc, r.image_auroc);
+    put(METRIC.repPixelAuroc, r.pixel_auroc);
   }
   for (const [k, v] of Object.entries(metrics)) {
     if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`metric ${k} is not a number (${String(v)})`);
   }
   const ex = ctx.cls.extractor;
   const warning = randomInitWarning(ctx.params.weights);
+  if (warning) warnings.unshift(warning);
   return {
     metrics,
     artifacts: ctx.artifacts,
@@ -76,7 +83,7 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
       n_test: ctx.cls.listing.test.length,
       cache: ctx.cls.cache,
       shared_with: ctx.sharedWith,
-      ...(warning ? { warnings: [warning] } : {}),
+      ...(warnings.length ? { warnings } : {}),
     },
   };
 }
