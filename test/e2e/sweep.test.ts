@@ -224,3 +224,19 @@ describe('the demo', () => {
     expect(j.perClass.entries[0].value).toBe(j.leaderboard.points[0].mean);
   }, 120_000);
 });
+
+describe('wepadim run, bad input', () => {
+  it('exits 2 naming the problem: unknown class, missing file', async () => {
+    const cli = (args: string[]) =>
+      pexec(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'run', ...args, '--runs-dir', join(work, 'runs-bad')]).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+      );
+    const a = await cli([file, '--classes', 'zz']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/--classes: zz not in .*tiny.yaml \(its classes: disc, weave\)/);
+    const b = await cli([join(work, 'missing.yaml')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('missing.yaml');
+  }, 30_000);
+});
