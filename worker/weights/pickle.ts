@@ -123,7 +123,7 @@ function unpickleUnchecked(buf: Uint8Array, start: number, file: string): { valu
   };
   const global = (mod: string, name: string): GlobalRef => {
     const key = `${mod} ${name}`;
-    if (!(key in STORAGE_TYPES) && !CALLABLE.has(key)) refuse(file, `the global ${mod}.${name}`);
+    if (!Object.hasOwn(STORAGE_TYPES, key) && !CALLABLE.has(key)) refuse(file, `the global ${mod}.${name}`);
     return { kind: 'global', name: key };
   };
   while (p < buf.length) {
