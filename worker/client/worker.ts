@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname, totalmem } from 'node:os';
 import PQueue from 'p-queue';
 import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/AcquireResponse.js';
-import type { ControlMessage__Output } from '../../proto/gen/wepadim/v1/ControlMessage.js';
 import type { FinishOutcome__Output } from '../../proto/gen/wepadim/v1/FinishOutcome.js';
 import type { TrialParams } from '../../shared/trial.js';
 import { codeVersion } from '../../shared/version.js';
 import type { LeasedTrial, TrialOutcome } from '../objective.js';
 import { Backoff, sleep } from './backoff.js';
+import { runControlStream } from './control.js';
 import { Deliverer } from './deliverer.js';
 import { featureCachesOf, objectiveLoader } from './objectives.js';
 import { ProgressSender } from './progress-sender.js';
@@ -160,40 +160,20 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     }
   };
 
-  const controlLoop = async (): Promise<void> => {
-    const backoff = new Backoff();
-    while (!stopAll.signal.aborted) {
-      const ended = await new Promise<string>((resolve) => {
-        const call = rpc.control(workerId);
-        const stop = (): void => call.cancel();
-        stopAll.signal.addEventListener('abort', stop, { once: true });
-        call.on('data', (m: ControlMessage__Output) => {
-          backoff.reset();
-          if (m.cancel) {
-            const leaseIds = new Set(m.cancel.lease_ids);
-            for (const k of m.cancel.trial_keys) {
-              const l = byKey.get(k);
-              if (l) leaseIds.add(l);
-            }
-            emit({ type: 'cancel', leaseIds: [...leaseIds], reason: m.cancel.reason });
-            for (const l of leaseIds) held.get(l)?.abort.abort(`cancelled: ${m.cancel.reason}`);
-          } else if (m.drain) startDrain(m.drain.reason || 'drain order');
-        });
-        call.on('error', (e) => {
-          stopAll.signal.removeEventListener('abort', stop);
-          resolve(errText(e));
-        });
-        call.on('end', () => {
-          stopAll.signal.removeEventListener('abort', stop);
-          resolve('stream ended');
-        });
-      });
-      if (stopAll.signal.aborted) return;
-      const d = backoff.next();
-      emit({ type: 'disconnected', during: 'control', error: ended, retryInMs: d });
-      await sleep(d, stopAll.signal);
-    }
-  };
+  const controlLoop = (): Promise<void> =>
+    runControlStream(rpc, workerId, stopAll.signal, {
+      cancel: (trialKeys, leaseIdList, reason) => {
+        const leaseIds = new Set(leaseIdList);
+        for (const k of trialKeys) {
+          const l = byKey.get(k);
+          if (l) leaseIds.add(l);
+        }
+        emit({ type: 'cancel', leaseIds: [...leaseIds], reason });
+        for (const l of leaseIds) held.get(l)?.abort.abort(`cancelled: ${reason}`);
+      },
+      drain: (reason) => startDrain(reason),
+      disconnected: (error, retryInMs) => emit({ type: 'disconnected', during: 'control', error, retryInMs }),
+    });
 
   const finish = (t: LeasedTrial, outcome: TrialOutcome): void => {
     const h = held.get(t.leaseId);
