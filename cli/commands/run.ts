@@ -12,6 +12,7 @@ interface RunArgs {
   'max-points'?: number;
   classes?: string;
   fresh: boolean;
+  maps: number;
   'runs-dir': string;
   json: boolean;
 }
@@ -27,6 +28,7 @@ export const command: CommandModule<object, RunArgs> = {
       .option('max-points', { type: 'number', describe: 'run only the first K grid points (a smaller demo, e.g. in CI)' })
       .option('classes', { type: 'string', describe: 'comma-separated classes to run (default: all in the file)' })
       .option('fresh', { type: 'boolean', default: false, describe: 'delete ./runs/<sweep>/ first instead of resuming' })
+      .option('maps', { type: 'number', default: 1, describe: 'anomaly-map PNGs for the best K trials of each class per lease (0: none)' })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'directory holding one folder per sweep' })
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary and leaderboard as JSON on stdout' })
       .example('$0 run configs/demo.yaml', 'the demo: synthetic classes, resnet18, a small grid (<= 3 min on 2 cores)')
@@ -36,6 +38,7 @@ export const command: CommandModule<object, RunArgs> = {
     if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers > 0)) {
       throw new UserError(`--workers must be a positive integer, got ${argv.workers}`);
     }
+    if (!(Number.isInteger(argv.maps) && argv.maps >= 0)) throw new UserError(`--maps must be an integer >= 0, got ${argv.maps}`);
     const { runLocalSweep } = await import('../../worker/runner/local/run-local.js');
     const { buildRunReport, renderRunReport } = await import('../../worker/runner/local/summary.js');
     const { openReportDb } = await import('../../coordinator/report/open.js');
@@ -60,6 +63,7 @@ export const command: CommandModule<object, RunArgs> = {
         maxPoints: argv['max-points'],
         classes: argv.classes?.split(',').map((s) => s.trim()).filter(Boolean),
         fresh: argv.fresh,
+        mapTrials: argv.maps,
         signal: ctl.signal,
         force: force.signal,
         log,

@@ -216,6 +216,22 @@ describe('wepadim objective', () => {
     expect((r.details?.warnings as string[]).some((w) => /rep.image_auroc is undefined/.test(w))).toBe(true);
   });
 
+  it('takes the number of map trials from WEPADIM_MAP_TRIALS (set by wepadim run --maps)', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const { ports, calls } = fakePorts(root, CLASSES);
+    process.env.WEPADIM_MAP_TRIALS = '2';
+    try {
+      const { cb } = callbacks();
+      await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet }).runGroup(grid(root), cb);
+      expect(calls.keepMaps).toBe(4); // 2 per class
+      process.env.WEPADIM_MAP_TRIALS = 'x';
+      expect(() => createWepadimObjective({ cacheDir: null, ports })).toThrow(/WEPADIM_MAP_TRIALS=x/);
+    } finally {
+      delete process.env.WEPADIM_MAP_TRIALS;
+    }
+  });
+
   it('writes trial artifacts under <artifactsDir>/<trial key>/', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);

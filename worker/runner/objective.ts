@@ -6,6 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { UserError } from '../../shared/errors.js';
 import { log as defaultLog, type Logger } from '../../shared/log.js';
 import { dwtKey, featureKey } from '../../shared/trial.js';
 import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective.js';
@@ -48,6 +49,8 @@ export class WepadimObjective implements Objective {
       ...options,
       cacheDir: options.cacheDir === undefined ? (env.WEPADIM_CACHE_DIR ?? defaultCacheDir()) : options.cacheDir,
       artifactsDir: resolve(options.artifactsDir ?? env.WEPADIM_ARTIFACTS_DIR ?? join('runs', 'artifacts')),
+      mapTrialsPerClass: options.mapTrialsPerClass ?? envCount('WEPADIM_MAP_TRIALS'),
+      mapImages: options.mapImages ?? envCount('WEPADIM_MAP_IMAGES'),
     };
     const opts = this.opts;
     this.ports = opts.ports ?? null;
@@ -171,6 +174,15 @@ export class WepadimObjective implements Objective {
     this.cache.clearMemory();
     this.disposePorts();
   }
+}
+
+/** A non-negative integer from the environment, or undefined when unset; a bad value is an error naming it. */
+export function envCount(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`${name}=${v}: expected a non-negative integer`);
+  return n;
 }
 
 export function defaultCacheDir(): string {

@@ -29,6 +29,8 @@ export interface LocalRunOptions extends SweepNarrowing {
   log: Logger;
   stream: NodeJS.WriteStream;
   pollMs?: number;
+  /** anomaly-map PNGs for the best `mapTrials` trials of each class in a lease (default 1) */
+  mapTrials?: number;
   /** most trials per lease (default 36: one DWT group of the phase-1 grid) */
   groupSize?: number;
   /** extra environment for the workers */
@@ -133,7 +135,12 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
                 groupSize: o.groupSize ?? 36,
                 gpu: devices.gpus[i] ?? null,
               }),
-              env: { ...process.env, WEPADIM_LOG_JSON: '1', ...o.workerEnv },
+              env: {
+                ...process.env,
+                WEPADIM_LOG_JSON: '1',
+                ...(o.mapTrials === undefined ? {} : { WEPADIM_MAP_TRIALS: String(o.mapTrials) }),
+                ...o.workerEnv,
+              },
             },
             (w, line) => notes.set(w.workerId, noteOf(line) ?? notes.get(w.workerId) ?? ''),
           );
