@@ -58,16 +58,9 @@ export const command: CommandModule<object, WorkerArgs> = {
       .example('$0 worker --coordinator head:50051 --gpus 0-3 --insecure', 'supervise four workers, one per GPU')
       .example('$0 worker --coordinator 127.0.0.1:50051 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty') as unknown as Argv<WorkerArgs>,
   handler: async (a) => {
-    const { readFileSync } = await import('node:fs');
     const { resolve } = await import('node:path');
-    let token = process.env.WEPADIM_TOKEN?.trim() || null;
-    if (a['token-file']) {
-      try {
-        token = readFileSync(a['token-file'], 'utf8').trim();
-      } catch (err) {
-        throw new UserError(`--token-file: cannot read ${a['token-file']}: ${(err as Error).message}`, { file: a['token-file'] });
-      }
-    }
+    const { readToken } = await import('../../coordinator/auth/token.js');
+    const token = readToken(a['token-file']); // --token-file, else $WEPADIM_TOKEN; never argv
     const drain = new AbortController();
     const hard = new AbortController();
     let signals = 0;

@@ -157,13 +157,14 @@ export const settled = (s: SweepState): boolean => (s.byStatus.done ?? 0) + (s.b
  * Start `wepadim coordinator` (plaintext, no token) on `host:port` as a child; resolves once it listens.
  * A host other than loopback (the partition test's own veth address) needs --force-insecure.
  */
-export function startCoordinatorChild(cluster: Cluster, dbPath: string, port: number, leaseTtlMs: number, host = '127.0.0.1'): Promise<ChildProcess> {
+export function startCoordinatorChild(cluster: Cluster, dbPath: string, port: number, leaseTtlMs: number, host = '127.0.0.1', token: string | null = null): Promise<ChildProcess> {
   // WEPADIM_COORDINATOR_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the coordinator (benchmarks)
   const execArgv = (process.env.WEPADIM_COORDINATOR_EXEC_ARGV ?? '').split(' ').filter(Boolean);
   const args = ['coordinator', '--db', dbPath, '--listen', `${host}:${port}`, '--insecure', '--lease-ttl', String(leaseTtlMs), '--acquire-wait', '1000', '--grace', '0', '--json'];
   if (host !== '127.0.0.1') args.push('--force-insecure');
   const env: NodeJS.ProcessEnv = { ...process.env, WEPADIM_LOG_JSON: '1' };
   delete env.WEPADIM_TOKEN;
+  if (token) env.WEPADIM_TOKEN = token;
   const child = spawn(process.execPath, [...execArgv, WEPADIM, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   cluster.track(child, 'coordinator');
   const lines = cluster.logs.get(child) ?? [];

@@ -43,16 +43,17 @@ describe('GPU supervisor', () => {
     expect(() => parseGpuList('0,0')).toThrow(/twice/);
     expect(() => parseGpuList('a')).toThrow(/not a GPU/);
   });
-  it('starts one child per GPU, restarts crashed ones, not drained ones', async () => {
+  it('starts one child per GPU, restarts crashed ones, not drained or misconfigured ones', async () => {
     const events: SupervisorEvent[] = [];
     const ac = new AbortController();
     // GPU 0 exits 0 at once; GPU 1 crashes (exit 3) twice, then exits 0
     let crashes = 0;
     const summary = await superviseWorkers({
-      gpus: [0, 1],
+      gpus: [0, 1, 2],
       signal: ac.signal,
       commandFor: (gpu) => {
-        const code = gpu === 1 && crashes++ < 2 ? 3 : 0;
+        // GPU 2 exits 2 (bad input, e.g. refused credentials): a restart cannot help
+        const code = gpu === 2 ? 2 : gpu === 1 && crashes++ < 2 ? 3 : 0;
         return { file: process.execPath, args: ['-e', `process.exit(${code})`] };
       },
       onEvent: (e) => events.push(e),
@@ -60,8 +61,9 @@ describe('GPU supervisor', () => {
     expect(summary.children).toEqual([
       { gpu: 0, lastCode: 0, restarts: 0 },
       { gpu: 1, lastCode: 0, restarts: 2 },
+      { gpu: 2, lastCode: 2, restarts: 0 },
     ]);
-    expect(events.filter((e) => e.type === 'child-start').length).toBe(4);
+    expect(events.filter((e) => e.type === 'child-start').length).toBe(5);
   });
   it('sends SIGTERM to children when stopped and does not restart them', async () => {
     const ac = new AbortController();

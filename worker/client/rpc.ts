@@ -38,6 +38,12 @@ export function isTransient(err: unknown): boolean {
   );
 }
 
+/** gRPC status codes that retrying cannot fix: the token or certificate is wrong. */
+export function isAuthFailure(err: unknown): boolean {
+  const code = (err as { code?: number } | null)?.code;
+  return code === grpc.status.UNAUTHENTICATED || code === grpc.status.PERMISSION_DENIED;
+}
+
 function credentialsFor(auth: AuthOptions): grpc.ChannelCredentials {
   if (auth.insecure || !auth.tls) return grpc.credentials.createInsecure();
   const read = (p?: string): Buffer | null => (p ? readFileSync(p) : null);

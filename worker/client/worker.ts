@@ -17,7 +17,8 @@ import { runControlStream } from './control.js';
 import { Deliverer } from './deliverer.js';
 import { featureCachesOf, objectiveLoader } from './objectives.js';
 import { ProgressSender } from './progress-sender.js';
-import { CoordinatorRpc } from './rpc.js';
+import { CoordinatorRpc, isAuthFailure } from './rpc.js';
+import { UserError } from '../../shared/errors.js';
 import { ResultSpool, type SpooledResult } from './spool.js';
 import type { WorkerEvent, WorkerOptions } from './types.js';
 
@@ -29,6 +30,10 @@ interface Held {
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The coordinator refused our credentials: retrying cannot help, so the worker stops (exit code 2). */
+const authError = (err: unknown): UserError =>
+  new UserError(`the coordinator rejected this worker's credentials (${errText(err)}); check WEPADIM_TOKEN / --token-file and the TLS files`);
 
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const emit = (e: WorkerEvent): void => opts.onEvent?.(e);
@@ -90,6 +95,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         if (res.draining) startDrain('coordinator says draining');
         return;
       } catch (err) {
+        if (isAuthFailure(err)) throw authError(err);
         const d = backoff.next();
         emit({ type: 'disconnected', during: 'register', error: errText(err), retryInMs: d });
         await sleep(d, stopAll.signal);
@@ -250,6 +256,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         );
         backoff.reset();
       } catch (err) {
+        if (isAuthFailure(err)) throw authError(err);
         const d = backoff.next();
         idleSince = null; // an unreachable coordinator is not an empty queue
         emit({ type: 'disconnected', during: 'acquire', error: errText(err), retryInMs: d });

@@ -1,6 +1,6 @@
 /**
  * `wepadim worker --gpus 0,1,2,3`: one child worker process per GPU on this machine. A child that
- * crashes is restarted with backoff; a child that exits 0 (drained) is not. Stopping the supervisor
+ * crashes is restarted with backoff; a child that exits 0 (drained) or 2 (bad input) is not. Stopping the supervisor
  * (its signal aborts) sends SIGTERM to every child, which makes each drain and exit; the supervisor
  * resolves once all children are gone.
  */
@@ -69,7 +69,8 @@ async function superviseOne(gpu: number, opts: SuperviseOptions): Promise<{ gpu:
     opts.signal.removeEventListener('abort', stop);
     // A child that ran for a minute counts as healthy: start the crash count over.
     if (Date.now() - started > 60_000) backoff.reset();
-    const finished = code === 0 || opts.signal.aborted || backoff.attempts >= maxRestarts;
+    // 0: drained; 2: bad input (e.g. credentials refused), which a restart cannot fix
+    const finished = code === 0 || code === 2 || opts.signal.aborted || backoff.attempts >= maxRestarts;
     const delay = finished ? null : backoff.next();
     opts.onEvent?.({ type: 'child-exit', gpu, code, signal, restartInMs: delay });
     if (delay === null) return { gpu, lastCode: code, restarts };
