@@ -34,7 +34,7 @@ export function makeDataset(root: string, classes: Record<string, { train: numbe
   }
 }
 
-export function fakePorts(root: string, classes: Record<string, { train: number; test: number }>, opts: { corrupt?: string } = {}): { ports: RunnerPorts; calls: Calls } {
+export function fakePorts(classes: Record<string, { train: number; test: number }>, opts: { corrupt?: string } = {}): { ports: RunnerPorts; calls: Calls } {
   const calls: Calls = { listClass: 0, extractImages: 0, engineGroups: 0, engineVariants: 0, keepMaps: 0, pngs: [] };
   const ports: RunnerPorts = {
     data: {

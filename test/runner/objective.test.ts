@@ -65,7 +65,7 @@ describe('wepadim objective', () => {
   it('computes features once per class and the DWT once per group, and finishes every trial once', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);
-    const { ports, calls } = fakePorts(root, CLASSES);
+    const { ports, calls } = fakePorts(CLASSES);
     const art = tmp();
     const obj = createWepadimObjective({ cacheDir: join(tmp(), 'cache'), artifactsDir: art, ports, logger: quiet });
     const trials = grid(root);
@@ -97,7 +97,7 @@ describe('wepadim objective', () => {
   it('renders maps for the best trial of each class (by sel.image_auroc)', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);
-    const { ports, calls } = fakePorts(root, CLASSES);
+    const { ports, calls } = fakePorts(CLASSES);
     const obj = createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet, mapImages: 2 });
     const trials = grid(root);
     const { cb, outcomes } = callbacks();
@@ -120,7 +120,7 @@ describe('wepadim objective', () => {
     const cacheDir = join(tmp(), 'cache');
     const trials = grid(root);
     const run = async () => {
-      const { ports, calls } = fakePorts(root, CLASSES);
+      const { ports, calls } = fakePorts(CLASSES);
       const obj = createWepadimObjective({ cacheDir, artifactsDir: tmp(), ports, logger: quiet, mapTrialsPerClass: 0 });
       const { cb, outcomes } = callbacks();
       await obj.runGroup(trials, cb);
@@ -145,7 +145,7 @@ describe('wepadim objective', () => {
   it('fails only the affected trials: a NaN variant, a corrupt image, an unknown class', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);
-    const { ports } = fakePorts(root, CLASSES, { corrupt: 'beta-train-3' });
+    const { ports } = fakePorts(CLASSES, { corrupt: 'beta-train-3' });
     const obj = createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet });
     const bad = params(root, { cov_reg: -1 });
     const good = params(root, { cov_reg: 0.1 });
@@ -169,8 +169,8 @@ describe('wepadim objective', () => {
     const root = tmp();
     makeDataset(root, CLASSES);
     const trials = grid(root).slice(0, 4);
-    const a = fakePorts(root, CLASSES);
-    const b = fakePorts(root, CLASSES);
+    const a = fakePorts(CLASSES);
+    const b = fakePorts(CLASSES);
     const shared = callbacks();
     const unshared = callbacks();
     await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports: a.ports, logger: quiet, mapTrialsPerClass: 0 }).runGroup(trials, shared.cb);
@@ -183,7 +183,7 @@ describe('wepadim objective', () => {
   it('stops a class only when all its trials are cancelled', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);
-    const { ports, calls } = fakePorts(root, CLASSES);
+    const { ports, calls } = fakePorts(CLASSES);
     const trials = grid(root).slice(0, 6); // class alpha
     const ctls = new Map(trials.map((t) => [t.key, new AbortController()]));
     const outcomes = new Map<string, TrialOutcome>();
@@ -206,7 +206,7 @@ describe('wepadim objective', () => {
     const root = tmp();
     const tiny = { gamma: { train: 3, test: 2 } }; // one good, one defective test image: one part gets both
     makeDataset(root, tiny);
-    const { ports } = fakePorts(root, tiny);
+    const { ports } = fakePorts(tiny);
     const p = params(root, { class: 'gamma' });
     const { cb, outcomes } = callbacks();
     await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet }).runGroup([{ trialId: 1, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p }], cb);
@@ -219,7 +219,7 @@ describe('wepadim objective', () => {
   it('takes the number of map trials from WEPADIM_MAP_TRIALS (set by wepadim run --maps)', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);
-    const { ports, calls } = fakePorts(root, CLASSES);
+    const { ports, calls } = fakePorts(CLASSES);
     process.env.WEPADIM_MAP_TRIALS = '2';
     try {
       const { cb } = callbacks();
@@ -236,7 +236,7 @@ describe('wepadim objective', () => {
     const root = tmp();
     makeDataset(root, CLASSES);
     const art = tmp();
-    const { ports } = fakePorts(root, CLASSES);
+    const { ports } = fakePorts(CLASSES);
     const t = grid(root)[0];
     const { cb, outcomes } = callbacks();
     await createWepadimObjective({ cacheDir: null, artifactsDir: art, ports, logger: quiet }).runGroup([t], cb);
