@@ -80,14 +80,16 @@ export const command: CommandModule<object, WorkerArgs> = {
       } catch (err) {
         throw new UserError(`--gpus: ${(err as Error).message}`);
       }
-      const passOn = process.argv.slice(2).filter((x, i, all) => x !== '--gpus' && all[i - 1] !== '--gpus' && !x.startsWith('--gpus='));
+      // the children get this command line minus --gpus and --spool-dir (each gets its own --gpu and spool)
+      const without = (args: string[], flag: string): string[] => args.filter((x, i, all) => x !== flag && all[i - 1] !== flag && !x.startsWith(`${flag}=`));
+      const passOn = without(without(process.argv.slice(2), '--gpus'), '--spool-dir');
       const baseSpool = resolve(a['spool-dir'] ?? '.wepadim/spool');
       const summary = await superviseWorkers({
         gpus,
         signal: drain.signal,
         commandFor: (gpu) => ({
           file: process.execPath,
-          args: [...process.execArgv, process.argv[1], ...passOn.filter((x, i, all) => x !== '--spool-dir' && all[i - 1] !== '--spool-dir'), '--gpu', String(gpu), '--spool-dir', `${baseSpool}/gpu${gpu}`],
+          args: [...process.execArgv, process.argv[1], ...passOn, '--gpu', String(gpu), '--spool-dir', `${baseSpool}/gpu${gpu}`],
         }),
         onEvent: (e) => (a.json ? process.stdout.write(JSON.stringify(e) + '\n') : process.stderr.write(`supervisor: ${JSON.stringify(e)}\n`)),
       });
