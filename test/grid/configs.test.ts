@@ -141,9 +141,9 @@ describe('demo.yaml', () => {
   const s = load('demo.yaml');
   it('runs a generated folder dataset with random weights', () => {
     expect(s.datasets).toEqual([
-      { kind: 'folder', root: resolve('runs/data/synth'), synthetic: { classes: ['weave', 'disk', 'ring'], train: 24, test: 16, size: 256, seed: 0 } },
+      { kind: 'folder', root: resolve('runs/data/synth'), synthetic: { classes: ['weave', 'disc', 'chip'], train: 24, test: 16, size: 256, seed: 0 } },
     ]);
-    expect(new Set(s.trials.map((t) => t.params.class))).toEqual(new Set(['weave', 'disk', 'ring']));
+    expect(new Set(s.trials.map((t) => t.params.class))).toEqual(new Set(['weave', 'disc', 'chip']));
     expect(new Set(s.trials.map((t) => t.params.weights))).toEqual(new Set(['random:0']));
     expect(s.maxAttempts).toBe(2);
   });

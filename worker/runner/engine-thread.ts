@@ -3,7 +3,8 @@
  * does not block the worker's event loop. Outcomes stream back one variant at a time (onVariantDone).
  * Aborting the signal terminates the thread (it is restarted on the next call).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { tsWorker } from '../../shared/spawn.js';
 import { ShapeError, UserError } from '../../shared/errors.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
 import type { DwtSpec, EnginePort, FeatureSets, GroundTruth, GroupOptions, GroupOutput, SubsetSpec, VariantOutcome, VariantSpec } from './ports.js';
@@ -34,16 +35,6 @@ export function threadError(name: string, message: string): Error {
   return e;
 }
 
-/**
- * A worker thread on a .ts module: a small eval bootstrap registers tsx's ESM hooks inside the thread,
- * then imports the module (Node 20 threads ignore `--import tsx/esm` in execArgv, which tsWorker uses).
- */
-function startThread(moduleUrl: URL): Worker {
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
-  return new Worker(boot, { eval: true });
-}
-
 const isShared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArrayBuffer;
 
 /** A copy of `a` in a SharedArrayBuffer (or `a` itself when it already is one). */
@@ -64,7 +55,7 @@ export class ThreadedEngine implements EnginePort {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const w = startThread(new URL('./engine-thread-main.ts', import.meta.url));
+    const w = tsWorker(new URL('./engine-thread-main.ts', import.meta.url));
     w.on('message', (m: EngineReply) => this.pending.get(m.id)?.(m));
     w.on('error', (err) => this.failAll(err));
     w.on('exit', (code) => {
