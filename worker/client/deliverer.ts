@@ -80,19 +80,28 @@ export class Deliverer {
     return this.queue.size;
   }
 
-  /** Deliver everything queued; concurrent calls share one pass. Throws a transport error. */
-  deliver(t: FinishTransport): Promise<void> {
+  /**
+   * Deliver everything queued whose lease `ready` accepts (default: all); concurrent calls share one
+   * pass. The worker holds back a result while its trial's progress is unacknowledged, so the result
+   * cannot close the lease before the last progress lands. Throws a transport error.
+   */
+  deliver(t: FinishTransport, ready: (leaseId: string) => boolean = () => true): Promise<void> {
     if (!this.busy) {
-      this.busy = this.pass(t).finally(() => {
+      this.busy = this.pass(t, ready).finally(() => {
         this.busy = null;
       });
     }
     return this.busy;
   }
 
-  private async pass(t: FinishTransport): Promise<void> {
-    while (this.queue.size > 0) {
-      const items = [...this.queue.values()].slice(0, this.maxBatch);
+  private async pass(t: FinishTransport, ready: (leaseId: string) => boolean): Promise<void> {
+    for (;;) {
+      const items: SpooledResult[] = [];
+      for (const r of this.queue.values()) {
+        if (items.length >= this.maxBatch) break;
+        if (ready(r.leaseId)) items.push(r);
+      }
+      if (items.length === 0) return;
       const byWorker = new Map<string, SpooledResult[]>();
       for (const r of items) byWorker.set(r.workerId, [...(byWorker.get(r.workerId) ?? []), r]);
       for (const [workerId, rs] of byWorker) {

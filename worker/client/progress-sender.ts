@@ -41,6 +41,19 @@ export class ProgressSender {
     return this.pending.length;
   }
 
+  /** Are updates of this lease waiting for (or on the way to) the coordinator's ack? */
+  hasPending(leaseId: string): boolean {
+    return this.pending.some((u) => u.lease_id === leaseId);
+  }
+
+  /**
+   * Flush until nothing is pending or `maxRounds` sends were made (trials keep pushing meanwhile).
+   * Throws the transport's error, like flush.
+   */
+  async flushAll(workerId: string, transport: ProgressTransport, maxRounds = 8): Promise<void> {
+    for (let i = 0; i < maxRounds && (this.pending.length > 0 || this.inflight); i++) await this.flush(workerId, transport);
+  }
+
   /**
    * Send what is pending (up to maxBatch per call; a flush during a send waits for it and then sends
    * what came meanwhile). Throws the transport's error; the updates stay pending.

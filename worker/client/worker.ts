@@ -153,9 +153,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         continue;
       }
       try {
-        // progress first, so a trial's last updates land before its result closes the lease
-        await progress.flush(workerId, rpc).catch(() => undefined);
-        await deliverer.deliver(rpc);
+        // progress first, so a trial's last updates land before its result closes the lease (an update
+        // arriving after the Complete is stale and dropped); results whose progress is still unacknowledged
+        // wait for the next round. When progress cannot be sent at all, results go anyway (progress is advisory).
+        const progressOk = await progress.flushAll(workerId, rpc).then(() => true, () => false);
+        await deliverer.deliver(rpc, progressOk ? (leaseId) => !progress.hasPending(leaseId) : undefined);
         backoff.reset();
         wakeDrain();
       } catch (err) {

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective.js';
 import { METRIC, type TrialResult } from '../../shared/result.js';
 import { codeVersion } from '../../shared/version.js';
+import { featureKey } from '../../shared/trial.js';
 
 export const SYNTHETIC_BACKEND = 'synthetic';
 
@@ -88,10 +89,27 @@ async function runOne(trial: LeasedTrial, cb: GroupCallbacks): Promise<TrialOutc
   return { ok: true, result };
 }
 
-export function createSyntheticObjective(): Objective {
+/** How many feature keys the synthetic objective reports as "warm" (most recent first). */
+export const SYNTHETIC_WARM_KEYS = 8;
+
+/**
+ * The synthetic objective. Its `featureCaches()` reports the feature keys of the trials it has run,
+ * most recent first (at most SYNTHETIC_WARM_KEYS): it holds no features, but a real worker would hold
+ * exactly these warm, so the coordinator's cache affinity can be exercised without the tensor stack.
+ */
+export function createSyntheticObjective(): Objective & { featureCaches(): string[] } {
+  const seen: string[] = [];
+  const see = (key: string): void => {
+    const i = seen.indexOf(key);
+    if (i >= 0) seen.splice(i, 1);
+    seen.unshift(key);
+    if (seen.length > SYNTHETIC_WARM_KEYS) seen.length = SYNTHETIC_WARM_KEYS;
+  };
   return {
     name: 'synthetic',
+    featureCaches: () => [...seen],
     async runGroup(trials, cb) {
+      for (const t of trials) see(featureKey(t.params));
       await Promise.all(
         trials.map(async (t) => {
           const outcome = await runOne(t, cb);
