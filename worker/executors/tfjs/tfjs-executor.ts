@@ -4,7 +4,7 @@
  */
 import { cpus } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startTsWorkerThread } from './ts-worker-thread.js';
+import { tsWorker } from '../../../shared/spawn.js';
 import type { BackboneGraph } from '../../models/graph.js';
 import type { FoldedWeights } from '../../weights/fold.js';
 import type { ExecutorOptions, GraphExecutor } from '../types.js';
@@ -62,7 +62,7 @@ interface PoolWorker {
 }
 
 async function startWorker(g: BackboneGraph, w: FoldedWeights): Promise<PoolWorker> {
-  const worker = startTsWorkerThread(new URL('./tfjs-worker.ts', import.meta.url));
+  const worker = tsWorker(new URL('./tfjs-worker.ts', import.meta.url));
   const pending = new Map<number, { resolve: (t: Float32Array[]) => void; reject: (e: Error) => void }>();
   let onReady: ((r: WorkerReply) => void) | undefined;
   worker.on('message', (r: WorkerReply) => {
