@@ -93,6 +93,7 @@ export class WepadimObjective implements Objective {
       weights: p.weights,
       backend,
       ...(this.opts.weightsDir ? { weightsDir: this.opts.weightsDir } : {}),
+      ...(this.opts.gpu != null ? { gpu: this.opts.gpu } : {}),
       ...(this.opts.threads ? { threads: this.opts.threads } : {}),
       ...(this.opts.batchSize ? { batchSize: this.opts.batchSize } : {}),
     });

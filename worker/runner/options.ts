@@ -11,6 +11,8 @@ export interface WepadimObjectiveOptions {
   /** feature-extractor backend: 'auto' | 'onnx' | 'tfjs-wasm' | ... (passed to createFeatureExtractor) */
   backend?: string;
   weightsDir?: string;
+  /** device index for the tensor backend (the worker's --gpu); null/absent = CPU */
+  gpu?: number | null;
   /** intra-op threads for the backbone */
   threads?: number;
   batchSize?: number;
@@ -45,6 +47,8 @@ export function checkObjectiveOptions(o: WepadimObjectiveOptions): void {
     const v = rec[k];
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new TypeError(`wepadim objective option ${k} must be a number >= 0, got ${String(v)}`);
   }
+  if (rec.gpu !== undefined && rec.gpu !== null && !(typeof rec.gpu === 'number' && Number.isInteger(rec.gpu) && rec.gpu >= 0))
+    throw new TypeError(`wepadim objective option gpu must be a device index >= 0 or null, got ${String(rec.gpu)}`);
   if (rec.cacheDir !== undefined && rec.cacheDir !== null && typeof rec.cacheDir !== 'string') throw new TypeError('wepadim objective option cacheDir must be a string or null');
   for (const k of ['sharing', 'engineThread']) {
     if (rec[k] !== undefined && typeof rec[k] !== 'boolean') throw new TypeError(`wepadim objective option ${k} must be a boolean`);

@@ -53,6 +53,8 @@ export interface ExtractorRequest {
   weights: string;
   backend: string;
   weightsDir?: string;
+  /** device index for the tensor backend (the worker's --gpu); null/absent = CPU */
+  gpu?: number | null;
   threads?: number;
   batchSize?: number;
 }
