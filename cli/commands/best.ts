@@ -14,6 +14,8 @@ async function handler(args: BestArgs): Promise<void> {
   const { openReportDb } = await import('../../coordinator/report/open.js');
   const { parseFilters } = await import('../../coordinator/report/filters.js');
   const { buildBestSweep } = await import('../../coordinator/report/best-yaml.js');
+  const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
+  const { RANDOM_WEIGHTS_WARNING } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
   const db = openReportDb(resolveDbPath(args.db));
   let best;
@@ -28,6 +30,11 @@ async function handler(args: BestArgs): Promise<void> {
       order: orderOf(args.order),
       name: args.name,
     });
+    const random = randomWeightsOf(db, args.sweep);
+    if (random.length) {
+      best = { ...best, yaml: `# ${RANDOM_WEIGHTS_WARNING}\n# winners chosen with ${random.join(', ')}\n${best.yaml}` };
+      process.stderr.write(`${RANDOM_WEIGHTS_WARNING}\n`);
+    }
   } finally {
     db.close();
   }

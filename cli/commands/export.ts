@@ -17,6 +17,8 @@ async function handler(args: ExportArgs): Promise<void> {
   const { parseFilters } = await import('../../coordinator/report/filters.js');
   const { buildExport } = await import('../../coordinator/report/export.js');
   const { renderAs } = await import('../../coordinator/report/formats.js');
+  const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
+  const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
   const db = openReportDb(resolveDbPath(args.db));
   let text: string;
@@ -31,7 +33,15 @@ async function handler(args: ExportArgs): Promise<void> {
       provenance: args.provenance,
       top: args.top,
     });
-    text = renderAs(table, args.json ? 'json' : args.format, args.digits);
+    const format = args.json ? 'json' : args.format;
+    text = renderAs(table, format, args.digits);
+    const random = randomWeightsOf(db, args.sweep);
+    if (random.length) {
+      // csv and json stay machine-readable: the notice goes to stderr; documents carry it in the text
+      process.stderr.write(randomWeightsBanner(random));
+      if (format === 'markdown') text = `> **${RANDOM_WEIGHTS_WARNING}** (${random.join(', ')})\n\n${text}`;
+      if (format === 'latex') text = `% ${RANDOM_WEIGHTS_WARNING} (${random.join(', ')})\n${text}`;
+    }
   } finally {
     db.close();
   }

@@ -16,6 +16,8 @@ async function handler(args: LeaderboardArgs): Promise<void> {
   const { parseFilters } = await import('../../coordinator/report/filters.js');
   const { buildLeaderboard } = await import('../../coordinator/report/leaderboard.js');
   const { leaderboardText } = await import('../../coordinator/report/leaderboard-view.js');
+  const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
+  const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
   const db = openReportDb(resolveDbPath(args.db));
   try {
@@ -30,8 +32,9 @@ async function handler(args: LeaderboardArgs): Promise<void> {
       also: args.also ?? ['image_auroc', 'pixel_auroc'],
     });
     if (!args.marginals) lb.marginals = [];
-    if (args.json) return writeJson(lb);
-    writeOut(leaderboardText(lb, args.digits));
+    const random = randomWeightsOf(db, args.sweep);
+    if (args.json) return writeJson({ ...lb, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random });
+    writeOut((random.length ? randomWeightsBanner(random) : '') + leaderboardText(lb, args.digits));
   } finally {
     db.close();
   }

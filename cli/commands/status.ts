@@ -25,7 +25,10 @@ async function handler(args: StatusArgs): Promise<void> {
       return writeOut(rows.length ? renderTable(rows) + '\n' : 'no sweeps yet: `wepadim submit FILE`\n');
     }
     const st = sweepStatus(db, args.sweep, { windowMs: args.window * 60_000 });
-    if (args.json) return writeJson(st);
+    const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
+    const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
+    const random = randomWeightsOf(db, args.sweep);
+    if (args.json) return writeJson({ ...st, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random });
     const c = st.counts;
     const pct = st.total ? ((100 * st.finished) / st.total).toFixed(1) : '0.0';
     const lines = [
@@ -46,7 +49,7 @@ async function handler(args: StatusArgs): Promise<void> {
     if (st.failures.length) {
       lines.push('', 'latest failures:', renderTable(st.failures.map((f) => ({ trial: f.trialId, class: f.class, attempts: f.attempts, error: f.error.split('\n')[0].slice(0, 100) }))));
     }
-    writeOut(lines.join('\n') + '\n');
+    writeOut((random.length ? randomWeightsBanner(random) : '') + lines.join('\n') + '\n');
   } finally {
     db.close();
   }

@@ -1,5 +1,6 @@
 /** Turn an engine outcome into a TrialResult: metric names of shared/result.ts, provenance, details. */
 import { codeVersion } from '../../shared/version.js';
+import { isRandomWeights, RANDOM_WEIGHTS_WARNING } from '../../shared/weights-notice.js';
 import { METRIC, defectMetric, type ArtifactRef, type TrialResult } from '../../shared/result.js';
 import type { SelectionSpec, TrialParams } from '../../shared/trial.js';
 import type { ClassData } from './class-data.js';
@@ -10,9 +11,7 @@ export function selectionNames(s: SelectionSpec): { sel: string; rep: string } {
 }
 
 export function randomInitWarning(weights: string): string | null {
-  return weights.startsWith('random:')
-    ? `RANDOM-INIT WEIGHTS (${weights}): the backbone is not pretrained; metrics are NOT comparable to ImageNet results`
-    : null;
+  return isRandomWeights(weights) ? `${RANDOM_WEIGHTS_WARNING} (${weights})` : null;
 }
 
 export interface ResultContext {

@@ -4,8 +4,7 @@ import { graphParams } from '../models/graph.js';
 import { seededTensor } from './seeded.js';
 import type { StateDict } from './tensors.js';
 
-export const RANDOM_WEIGHTS_WARNING =
-  'RANDOM WEIGHTS: the backbone is randomly initialised (random:SEED); scores are NOT comparable with published numbers';
+export { RANDOM_WEIGHTS_WARNING } from '../../shared/weights-notice.js';
 
 export function randomStateDict(g: BackboneGraph, seed: number): StateDict {
   return new Map(graphParams(g).map((p) => [p.name, { shape: p.shape, data: seededTensor(seed, p) }]));

@@ -8,17 +8,22 @@ import { pointClassValues } from '../../../coordinator/report/queries.js';
 import type { Db } from '../../../coordinator/store/db.js';
 import { METRIC } from '../../../shared/result.js';
 import { renderTable, type Row } from '../../../shared/table.js';
+import { randomWeightsBanner } from '../../../shared/weights-notice.js';
+import { randomWeightsOf } from '../../../coordinator/report/weights-notice.js';
 
 export interface RunReport {
   image: Leaderboard | null;
   perClass: Leaderboard | null;
   /** pixel AUROC class mean of each of the top image points (same order) */
   pixelOfTop: (number | null)[];
+  /** random-init weights specs used by the sweep (scores not comparable with published numbers) */
+  randomWeights: string[];
 }
 
 export function buildRunReport(db: Db, sweep: string, top = 5): RunReport {
   const done = db.prepare("SELECT count(*) AS n FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = ? AND t.status = 'done'").get(sweep) as { n: number };
-  if (done.n === 0) return { image: null, perClass: null, pixelOfTop: [] };
+  const randomWeights = randomWeightsOf(db, sweep);
+  if (done.n === 0) return { image: null, perClass: null, pixelOfTop: [], randomWeights };
   const image = buildLeaderboard(db, { sweep, metric: METRIC.imageAuroc, mode: 'mean', top });
   const perClass = buildLeaderboard(db, { sweep, metric: METRIC.imageAuroc, mode: 'per-class', top: 1 });
   const sweepId = (db.prepare('SELECT id FROM sweeps WHERE name = ?').get(sweep) as { id: number }).id;
@@ -28,7 +33,7 @@ export function buildRunReport(db: Db, sweep: string, top = 5): RunReport {
       .filter((v): v is number => v !== null);
     return vs.length ? vs.reduce((a, v) => a + v, 0) / vs.length : null;
   });
-  return { image, perClass, pixelOfTop };
+  return { image, perClass, pixelOfTop, randomWeights };
 }
 
 export function renderRunReport(r: RunReport, artifactsDir: string): string {
@@ -42,6 +47,7 @@ export function renderRunReport(r: RunReport, artifactsDir: string): string {
     ...Object.fromEntries(vary.map((k) => [k, cellOf(p.params[k])])),
   }));
   const out = [
+    ...(r.randomWeights.length ? [randomWeightsBanner(r.randomWeights)] : []),
     `Leaderboard of ${r.image.sweep}: class-mean image AUROC (${r.image.completePoints}/${r.image.totalPoints} points complete)`,
     renderTable(rows),
   ];
@@ -61,6 +67,7 @@ export function renderRunReport(r: RunReport, artifactsDir: string): string {
     );
   }
   out.push('', `Artifacts: ${artifactsDir}`);
+  if (r.randomWeights.length) out.push('', `(scores above come from ${r.randomWeights.join(', ')}: NOT comparable with published numbers)`);
   return out.join('\n');
 }
 
