@@ -8,18 +8,9 @@ import type { SubmittableSweep } from '../../coordinator/store/types.js';
 import { trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
 import type { Subband } from '../../shared/subbands.js';
 import type { Wavelet } from '../../shared/wavelets.js';
+import { mulberry32 } from '../../shared/random.js';
 
-/** mulberry32: small, fast, deterministic */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 export const BASE: TrialParams = {
   objective: 'wepadim',

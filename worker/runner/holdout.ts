@@ -3,18 +3,10 @@
  * and a report part. Deterministic for a given (labels, holdout, seed).
  */
 import type { SelectionSpec } from '../../shared/trial.js';
+import { mulberry32 } from '../../shared/random.js';
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The holdout split's PRNG (mulberry32). */
+export const seededRandom = mulberry32;
 
 export interface HoldoutSplit {
   selection: Uint32Array; // sorted test indices

@@ -1,4 +1,5 @@
 /** Seeded, platform-independent randomness for the synthetic dataset (mulberry32 + FNV-1a seed mixing). */
+import { mulberry32 } from '../../../shared/random.js';
 
 /** 32-bit FNV-1a hash of the joined parts: a stable per-image seed, independent of generation order. */
 export function hashSeed(...parts: readonly (string | number)[]): number {
@@ -12,17 +13,10 @@ export function hashSeed(...parts: readonly (string | number)[]): number {
 }
 
 export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
   /** uniform in [0, 1) */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
   }
   range(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();
