@@ -3,7 +3,7 @@
  * with numpy's pairwise summation, so the value is bit-identical), F1-max over all thresholds, per-defect AUROC.
  */
 import { ShapeError } from '../../shared/errors.js';
-import { keyToFloat, sortByScoreDesc, type SortedScores } from './sort.js';
+import { sortByScoreDesc, type SortedScores } from './sort.js';
 
 /** numpy's pairwise summation (add.reduce over a contiguous float64 array). */
 export function pairwiseSum(a: Float64Array, off = 0, n = a.length): number {
@@ -54,20 +54,44 @@ export interface PayloadPacking {
   include: Uint8Array | null;
 }
 
+/** Reusable curve and AUROC buffers for inputs of up to `capacity` samples (see CurveBuffers in scoreMaps). */
+export class CurveBuffers {
+  readonly fps: Float64Array;
+  readonly tps: Float64Array;
+  readonly thresholds: Float32Array;
+  readonly terms: Float64Array;
+  constructor(readonly capacity: number) {
+    this.fps = new Float64Array(capacity);
+    this.tps = new Float64Array(capacity);
+    this.thresholds = new Float32Array(capacity);
+    this.terms = new Float64Array(capacity);
+  }
+}
+
 /**
  * The curve from sorted scores (a non-zero payload label marks a positive). With `include`, only the samples of the
  * included images count, and ties are grouped among them: the same curve as sorting those samples alone.
+ * With `buf`, the curve's arrays are views of the buffers (valid until their next use).
  */
-export function curveFromSorted(sorted: SortedScores, packing: PayloadPacking = { labelBits: 32, include: null }): ClfCurve {
+export function curveFromSorted(
+  sorted: SortedScores, packing: PayloadPacking = { labelBits: 32, include: null }, buf?: CurveBuffers,
+): ClfCurve {
   const { keys, payload } = sorted;
   const n = keys.length;
   const { include } = packing;
   const shift = packing.labelBits;
   const mask = shift >= 32 ? 0xffffffff : (1 << shift) - 1;
-  const size = include === null ? n : payload.reduce((acc, pl) => acc + include[pl >>> shift], 0);
-  const fps = new Float64Array(size);
-  const tps = new Float64Array(size);
-  const thresholds = new Float32Array(size);
+  let size = n;
+  if (include !== null) {
+    size = 0;
+    for (let r = 0; r < n; r++) size += include[payload[r] >>> shift];
+  }
+  if (buf !== undefined && buf.capacity < size) throw new ShapeError('curve buffers are too small', { capacity: buf.capacity, samples: size });
+  const fps = buf ? buf.fps : new Float64Array(size);
+  const tps = buf ? buf.tps : new Float64Array(size);
+  const thresholds = buf ? buf.thresholds : new Float32Array(size);
+  // thresholds are written as bit patterns: the float32 of a descending key (as keyToFloat)
+  const thrBits = new Int32Array(thresholds.buffer, thresholds.byteOffset, thresholds.length);
   let tp = 0;
   let count = 0;
   let m = 0;
@@ -79,7 +103,7 @@ export function curveFromSorted(sorted: SortedScores, packing: PayloadPacking = 
     if (count > 0 && k !== prev) {
       fps[m] = count - tp;
       tps[m] = tp;
-      thresholds[m] = keyToFloat(prev);
+      thrBits[m] = prev < 0 ? prev : ~prev & 0x7fffffff;
       m++;
     }
     if ((pl & mask) !== 0) tp++;
@@ -89,7 +113,7 @@ export function curveFromSorted(sorted: SortedScores, packing: PayloadPacking = 
   if (count > 0) {
     fps[m] = count - tp;
     tps[m] = tp;
-    thresholds[m] = keyToFloat(prev);
+    thrBits[m] = prev < 0 ? prev : ~prev & 0x7fffffff;
     m++;
   }
   return { fps, tps, thresholds, length: m };
@@ -111,41 +135,31 @@ export function rocAuc(labels: Uint8Array, scores: Float32Array): number {
   return rocAucFromCurve(binaryClfCurve(labels, scores));
 }
 
-export function rocAucFromCurve(c: ClfCurve): number {
+/** AUROC of a curve; `terms` (at least c.length long) avoids allocating the trapezoid terms. */
+export function rocAucFromCurve(c: ClfCurve, terms: Float64Array = new Float64Array(c.length)): number {
   needBothClasses(c, 'AUROC');
-  let { fps, tps } = c;
-  let m = c.length;
-  if (m > 2) {
-    // drop_intermediate: keep the ends and every point where either second difference is non-zero
-    const f2 = new Float64Array(m);
-    const t2 = new Float64Array(m);
-    let k = 0;
-    for (let i = 0; i < m; i++) {
-      const keep = i === 0 || i === m - 1 || fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0;
-      if (keep) {
-        f2[k] = fps[i];
-        t2[k] = tps[i];
-        k++;
-      }
-    }
-    fps = f2;
-    tps = t2;
-    m = k;
-  }
+  const { fps, tps } = c;
+  const m = c.length;
+  if (terms.length < m) throw new ShapeError('AUROC term buffer is too small', { terms: terms.length, points: m });
+  // drop_intermediate (when more than 2 points): keep the ends and every point where either second difference is
+  // non-zero; the last point is always kept, so the normalisation is known before the walk
+  const drop = m > 2;
   const fLast = fps[m - 1];
   const tLast = tps[m - 1];
-  // points: (0,0) then the m kept points
-  const terms = new Float64Array(m);
+  // points: (0,0) then the kept points; one trapezoid term per kept point
+  let k = 0;
   let fPrev = 0;
   let tPrev = 0;
   for (let i = 0; i < m; i++) {
+    const keep = !drop || i === 0 || i === m - 1 || fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0;
+    if (!keep) continue;
     const f = fps[i] / fLast;
     const t = tps[i] / tLast;
-    terms[i] = ((f - fPrev) * (t + tPrev)) / 2.0;
+    terms[k++] = ((f - fPrev) * (t + tPrev)) / 2.0;
     fPrev = f;
     tPrev = t;
   }
-  return pairwiseSum(terms);
+  return pairwiseSum(terms, 0, k);
 }
 
 /** Best F1 over every threshold (predict positive when score >= threshold), as from sklearn's precision_recall_curve. */

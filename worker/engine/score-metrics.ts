@@ -1,8 +1,8 @@
 /** All metrics of one variant from its smoothed maps (n x CROP x CROP) and the test truth. */
 import { ShapeError } from '../../shared/errors.js';
 import { auproFromSorted, regionCodes, type RegionCodes } from './aupro.js';
-import { curveFromSorted, f1FromCurve, perDefectAuroc, rocAuc, rocAucFromCurve, type PayloadPacking } from './metrics.js';
-import { sortByScoreDesc } from './sort.js';
+import { CurveBuffers, curveFromSorted, f1FromCurve, perDefectAuroc, rocAuc, rocAucFromCurve, type PayloadPacking } from './metrics.js';
+import { SortBuffers, sortByScoreDesc } from './sort.js';
 import { CROP, type EvalSubset, type TestTruth, type VariantMetrics } from './types.js';
 
 /** Image score = max of each map (spec 7.4). */
@@ -19,11 +19,15 @@ export function imageMax(maps: Float32Array, n: number, size: number): Float32Ar
 
 const LABEL_BITS = 20;
 
-/** Region codes, packed with the image index above LABEL_BITS when both fit in 32 bits. */
+/**
+ * Region codes, packed with the image index above LABEL_BITS when both fit in 32 bits, and the ranking buffers
+ * that every variant of a group reuses (created at the first scoreMaps; one scoreMaps at a time per PixelTruth).
+ */
 export interface PixelTruth {
   rc: RegionCodes;
   packed: Uint32Array;
   labelBits: number;
+  buffers?: { sort: SortBuffers; curve: CurveBuffers };
 }
 
 /** Depends only on the masks: the group evaluator computes it once per call and passes it to every variant. */
@@ -63,9 +67,11 @@ export function scoreMaps(
   maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[], pt: PixelTruth = pixelTruth(truth.masks, n),
 ): { metrics: VariantMetrics; imageScores: Float32Array } {
   const imageScores = imageMax(maps, n, CROP);
-  const sorted = sortByScoreDesc(maps, pt.packed); // one sort serves pixel AUROC, F1, AUPRO and the subsets
+  pt.buffers ??= { sort: new SortBuffers(pt.packed.length), curve: new CurveBuffers(pt.packed.length) };
+  const { sort: sortBuf, curve: curveBuf } = pt.buffers;
+  const sorted = sortByScoreDesc(maps, pt.packed, sortBuf); // one sort serves pixel AUROC, F1, AUPRO and the subsets
   const all: PayloadPacking = { labelBits: pt.labelBits, include: null };
-  const curve = curveFromSorted(sorted, all);
+  const curve = curveFromSorted(sorted, all, curveBuf);
   const f1 = f1FromCurve(curve);
   const sub: VariantMetrics['subsets'] = {};
   for (const s of subsets) {
@@ -76,7 +82,7 @@ export function scoreMaps(
         image_auroc: rocAuc(Uint8Array.from(s.indices, (img) => truth.labels[img]), Float32Array.from(s.indices, (img) => imageScores[img])),
         pixel_auroc:
           pt.labelBits < 32
-            ? rocAucFromCurve(curveFromSorted(sorted, { labelBits: pt.labelBits, include }))
+            ? rocAucFromCurve(curveFromSorted(sorted, { labelBits: pt.labelBits, include })) // own arrays: `curve` stays valid
             : gatheredPixelAuroc(maps, truth.masks, s.indices),
       };
     });
@@ -85,7 +91,7 @@ export function scoreMaps(
     imageScores,
     metrics: {
       image_auroc: rocAuc(truth.labels, imageScores),
-      pixel_auroc: rocAucFromCurve(curve),
+      pixel_auroc: rocAucFromCurve(curve, curveBuf.terms),
       aupro: auproFromSorted(sorted, pt.rc, 0.3, pt.labelBits),
       f1_max: f1.f1,
       f1_threshold: f1.threshold,

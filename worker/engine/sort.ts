@@ -35,45 +35,108 @@ export interface SortedScores {
   payload: Uint32Array;
 }
 
-/** Sort by descending score, carrying payload[i] along (ties keep input order). LSD radix, digits 11/11/10 bits. */
-export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array): SortedScores {
+/**
+ * Reusable buffers of sortByScoreDesc for inputs of one length (the group evaluator sorts every variant's
+ * ~1M pixels: reusing them avoids allocating and collecting four 1M-element arrays per variant).
+ * A result sorted into these buffers stays valid until the next sort into the same buffers.
+ */
+export class SortBuffers {
+  readonly keysA: Int32Array;
+  readonly keysB: Int32Array;
+  readonly payloadA: Uint32Array;
+  readonly payloadB: Uint32Array;
+  /** digit histograms of up to 3 passes of up to 13 bits */
+  readonly counts = [new Uint32Array(1 << 13), new Uint32Array(1 << 13), new Uint32Array(1 << 13)] as const;
+  constructor(readonly length: number) {
+    this.keysA = new Int32Array(length);
+    this.keysB = new Int32Array(length);
+    this.payloadA = new Uint32Array(length);
+    this.payloadB = new Uint32Array(length);
+  }
+}
+
+const KEY_POS_INF = 0x007fffff;
+const KEY_NEG_INF = 0xff800000;
+
+/** Digit widths for keys spanning `rangeBits` bits: one pass up to 13 bits, two up to 26, else three of <= 11. */
+function digitWidths(rangeBits: number): number[] {
+  if (rangeBits === 0) return [];
+  if (rangeBits <= 13) return [rangeBits];
+  if (rangeBits <= 26) return [(rangeBits + 1) >> 1, rangeBits >> 1];
+  const a = ((rangeBits + 2) / 3) | 0;
+  return [a, a, rangeBits - 2 * a];
+}
+
+/**
+ * Sort by descending score, carrying payload[i] along (ties keep input order): LSD radix on the descending keys
+ * minus their minimum, so that only the bits the scores actually span are sorted (smooth anomaly maps span about
+ * 25 bits: two passes of 13-bit digits). With `buf` (of the same length) no memory is allocated and the result
+ * lives in `buf`.
+ */
+export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array, buf?: SortBuffers): SortedScores {
   const n = scores.length;
   if (payload.length !== n) throw new ShapeError('payload and scores differ in length', { payload: payload.length, scores: n });
-  let k1: Int32Array = descendingKeys(scores);
-  let p1: Uint32Array = payload.slice();
-  let k2: Int32Array = new Int32Array(n);
-  let p2: Uint32Array = new Uint32Array(n);
-  const c0 = new Uint32Array(2048);
-  const c1 = new Uint32Array(2048);
-  const c2 = new Uint32Array(1024);
+  if (buf !== undefined && buf.length !== n) throw new ShapeError('sort buffers and scores differ in length', { buffers: buf.length, scores: n });
+  const b = buf ?? new SortBuffers(n);
+  // descending keys (see descendingKeys), their unsigned minimum and maximum
+  let k1 = b.keysA;
+  const bits = new Int32Array(scores.buffer, scores.byteOffset, n);
+  let lo = 0xffffffff;
+  let hi = 0;
   for (let i = 0; i < n; i++) {
-    const k = k1[i];
-    c0[k & 2047]++;
-    c1[(k >>> 11) & 2047]++;
-    c2[k >>> 22]++;
+    const bi = scores[i] === 0 ? 0 : bits[i];
+    const k = bi < 0 ? bi : ~(bi | 0x80000000);
+    k1[i] = k;
+    const u = k >>> 0;
+    if (u < lo) lo = u;
+    if (u > hi) hi = u;
   }
-  for (const [c, shift, mask] of [[c0, 0, 2047], [c1, 11, 2047], [c2, 22, 1023]] as const) {
+  // a NaN's key lies outside [key(+Inf), key(-Inf)]
+  if (n > 0 && (lo < KEY_POS_INF || hi > KEY_NEG_INF)) {
+    const index = scores.findIndex((v) => v !== v);
+    throw new ShapeError('NaN in scores', { index, length: n });
+  }
+  const widths = digitWidths(n === 0 ? 0 : 32 - Math.clz32(hi - lo));
+  const base = lo | 0;
+  for (let i = 0; i < n; i++) k1[i] = (k1[i] - base) | 0; // relative to the minimum: the same unsigned order
+  let k2 = b.keysB;
+  // the first pass reads the caller's payload; later passes ping-pong between A and B
+  let p1: Uint32Array = payload;
+  let p2: Uint32Array = b.payloadA;
+  let shift = 0;
+  for (let d = 0; d < widths.length; d++) {
+    const c = b.counts[d];
+    const width = widths[d] | 0;
+    const mask = (1 << width) - 1;
+    c.fill(0);
+    for (let i = 0; i < n; i++) c[(k1[i] >>> shift) & mask]++;
     let s = 0;
-    let single = false;
-    for (let b = 0; b < c.length; b++) {
-      const v = c[b];
-      if (v === n) single = true;
-      c[b] = s;
+    for (let j = 0; j <= mask; j++) {
+      const v = c[j];
+      c[j] = s;
       s += v;
     }
-    if (single) continue; // every key has the same digit here: the pass would not move anything
+    // the last pass writes the descending keys back (the minimum added again)
+    const add = d === widths.length - 1 ? base : 0;
     for (let i = 0; i < n; i++) {
       const k = k1[i];
       const pos = c[(k >>> shift) & mask]++;
-      k2[pos] = k;
+      k2[pos] = (k + add) | 0;
       p2[pos] = p1[i];
     }
     const tk = k1;
     k1 = k2;
     k2 = tk;
-    const tp = p1;
+    const next = p1 === payload ? b.payloadB : p1;
     p1 = p2;
-    p2 = tp;
+    p2 = next;
+    shift = (shift + width) | 0;
+  }
+  if (p1 === payload) {
+    // no pass ran: every score is equal
+    b.payloadA.set(payload);
+    p1 = b.payloadA;
+    for (let i = 0; i < n; i++) k1[i] = (k1[i] + base) | 0;
   }
   return { keys: k1, payload: p1 };
 }

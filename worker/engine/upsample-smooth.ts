@@ -68,12 +68,41 @@ export function axisOperator(nIn: number, size: number, kind: SmoothingKind, sig
   return op;
 }
 
+/**
+ * Non-zero column range [lo, hi) of each row of a rows x cols operator (the operators are banded: a smoothing
+ * kernel reaches only part of the grid). Skipping exact zeros leaves every sum bit-identical: the terms are
+ * products with +0 or -0 coefficients, and a float64 sum that starts at +0 is never -0 and never changes when a
+ * zero is added (finite inputs).
+ */
+function rowRanges(op: Float64Array, rows: number, cols: number): Int32Array {
+  const hit = ranges.get(op);
+  if (hit) return hit;
+  const r = new Int32Array(2 * rows);
+  for (let i = 0; i < rows; i++) {
+    let lo = cols;
+    let hi = 0;
+    for (let j = 0; j < cols; j++)
+      if (op[i * cols + j] !== 0) {
+        if (j < lo) lo = j;
+        hi = j + 1;
+      }
+    r[2 * i] = lo < hi ? lo : 0;
+    r[2 * i + 1] = hi;
+  }
+  ranges.set(op, r);
+  return r;
+}
+
+const ranges = new WeakMap<Float64Array, Int32Array>();
+
 /** n maps of h x w (float32 distances) -> n smoothed maps of size x size (float32). */
 export function upsampleSmooth(maps: Float32Array, n: number, h: number, w: number, size: number, kind: SmoothingKind, sigma: number): Float32Array {
   if (maps.length !== n * h * w) throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
   if (!(sigma > 0) || !Number.isFinite(sigma)) throw new ShapeError('smoothing sigma must be a positive number', { sigma });
   const av = axisOperator(h, size, kind, sigma, 'v');
   const ah = axisOperator(w, size, kind, sigma, 'h');
+  const rv = rowRanges(av, size, h);
+  const rh = rowRanges(ah, size, w);
   const out = new Float32Array(n * size * size);
   const tmp = new Float64Array(h * size); // D . A_h^T
   const row = new Float64Array(size);
@@ -82,13 +111,15 @@ export function upsampleSmooth(maps: Float32Array, n: number, h: number, w: numb
     for (let a = 0; a < h; a++)
       for (let x = 0; x < size; x++) {
         let s = 0;
-        for (let b = 0; b < w; b++) s += maps[mb + a * w + b] * ah[x * w + b];
+        const end = rh[2 * x + 1];
+        for (let b = rh[2 * x]; b < end; b++) s += maps[mb + a * w + b] * ah[x * w + b];
         tmp[a * size + x] = s;
       }
     const ob = i * size * size;
     for (let y = 0; y < size; y++) {
       row.fill(0);
-      for (let a = 0; a < h; a++) {
+      const end = rv[2 * y + 1];
+      for (let a = rv[2 * y]; a < end; a++) {
         const c = av[y * h + a];
         const tb = a * size;
         for (let x = 0; x < size; x++) row[x] += c * tmp[tb + x];
