@@ -10,8 +10,8 @@
  * channel, worker id and p-queue per worker). Appends a line to docs/BENCHMARKS-dispatch.md.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forkTs } from '../shared/spawn.js';
@@ -22,12 +22,25 @@ const SELF = fileURLToPath(import.meta.url);
 
 interface ChildReport {
   acquireMs: number[];
+  /** per trial: lease granted -> finished locally (heartbeat-on-lease round trip + the zero-work run) */
+  runMs: number[];
+  /** per trial: finished locally -> the coordinator's answer (spool fsync, progress flush, Complete) */
+  deliverMs: number[];
   leased: number;
+  /** CPU time (user + system) of this worker process between "go" and its last worker's exit, in us */
+  cpuUs: number;
 }
 
 function flag(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+/** user + system CPU time of a process so far, in us (Linux /proc; clock ticks of 10 ms) */
+function cpuOfPid(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10_000;
 }
 
 const pct = (xs: number[], q: number): number => {
@@ -38,8 +51,13 @@ const pct = (xs: number[], q: number): number => {
 async function childMain(address: string, count: number, spoolRoot: string, groupSize: number, concurrency: number): Promise<void> {
   const { runWorker } = await import('../worker/client/index.js');
   const acquireMs: number[] = [];
+  const runMs: number[] = [];
+  const deliverMs: number[] = [];
+  const leasedAt = new Map<string, number>();
+  const finishedAt = new Map<string, number>();
   let leased = 0;
   await new Promise<void>((r) => process.once('message', () => r())); // "go"
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
       runWorker({
@@ -47,15 +65,25 @@ async function childMain(address: string, count: number, spoolRoot: string, grou
         auth: { token: null, tls: null, insecure: true }, backend: 'synthetic', objectiveOptions: {}, idleExitMs: 1500,
         workerId: `bench-${process.pid}-${i}`, acquireWaitMs: 1000,
         onEvent: (e) => {
+          const now = performance.now();
           if (e.type === 'leased') {
             acquireMs.push(e.acquireMs);
             leased += e.leaseIds.length;
+            for (const l of e.leaseIds) leasedAt.set(l, now);
+          } else if (e.type === 'finished') {
+            runMs.push(now - (leasedAt.get(e.leaseId) ?? now));
+            leasedAt.delete(e.leaseId);
+            finishedAt.set(e.leaseId, now);
+          } else if (e.type === 'delivered') {
+            deliverMs.push(now - (finishedAt.get(e.leaseId) ?? now));
+            finishedAt.delete(e.leaseId);
           }
         },
       }),
     ),
   );
-  const report: ChildReport = { acquireMs, leased };
+  const cpu = process.cpuUsage(cpu0);
+  const report: ChildReport = { acquireMs, runMs, deliverMs, leased, cpuUs: cpu.user + cpu.system };
   process.send?.(report);
 }
 
@@ -72,13 +100,14 @@ async function parentMain(): Promise<void> {
     const db = join(dir, 'bench.db');
     seedSweep(db, trials, { sleepMs: 0, failRate: 0, maxAttempts: 3 });
     const port = await freePort();
-    await startCoordinatorChild(cluster, db, port, 30_000);
+    const coordinator = await startCoordinatorChild(cluster, db, port, 30_000);
     const children = Array.from({ length: hosts }, (_, h) =>
       forkTs(SELF, ['--child', `127.0.0.1:${port}`, String(Math.floor(workers / hosts) + (h < workers % hosts ? 1 : 0)), join(dir, 'spool'), String(groupSize), String(concurrency)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: h === 0 ? (process.env.WEPADIM_BENCH_WORKER_EXEC_ARGV ?? '').split(' ').filter(Boolean) : [] }),
     );
     for (const c of children) cluster.children.add(c);
     await sleep(3000); // let the children load their modules before the clock starts
     const reports = children.map((c) => new Promise<ChildReport>((r) => c.once('message', (m) => r(m as ChildReport))));
+    const coordCpu0 = cpuOfPid(coordinator.pid);
     const t0 = performance.now();
     for (const c of children) c.send('go');
     let s = readState(db);
@@ -88,13 +117,16 @@ async function parentMain(): Promise<void> {
       if (performance.now() - t0 > 600_000) throw new Error(`timed out: ${JSON.stringify(s.byStatus)}`);
     }
     const seconds = (performance.now() - t0) / 1000;
+    const coordCpuUs = cpuOfPid(coordinator.pid) - coordCpu0;
     const all = await Promise.all(reports);
     const lat = all.flatMap((r) => r.acquireMs);
+    const runMs = all.flatMap((r) => r.runMs);
+    const deliverMs = all.flatMap((r) => r.deliverMs);
     const progressRows = (() => {
       const r = spawnSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(db)},{readonly:true});console.log(d.prepare('select count(*) n from metrics where final=0').get().n)`], { cwd: repoRoot(), encoding: 'utf8' });
       return Number(r.stdout.trim());
     })();
-    const ours = { system: 'wepadim', workers, group_size: groupSize, concurrency, trials, seconds, trials_per_s: trials / seconds, acquire_p50_ms: pct(lat, 0.5), acquire_p99_ms: pct(lat, 0.99), results: s.results, progress_rows: progressRows };
+    const ours = { system: 'wepadim', workers, group_size: groupSize, concurrency, trials, seconds, trials_per_s: trials / seconds, acquire_p50_ms: pct(lat, 0.5), acquire_p99_ms: pct(lat, 0.99), run_p50_ms: pct(runMs, 0.5), deliver_p50_ms: pct(deliverMs, 0.5), deliver_p99_ms: pct(deliverMs, 0.99), results: s.results, progress_rows: progressRows, coordinator_cpu_us_per_trial: coordCpuUs / trials, workers_cpu_us_per_trial: all.reduce((t, r) => t + r.cpuUs, 0) / trials, loadavg_1m: loadavg()[0] };
     console.log(JSON.stringify(ours));
 
     let optuna: { trials_per_s: number; ask_p50_ms: number; ask_p99_ms: number; trials: number; seconds: number } | null = null;

@@ -13,6 +13,8 @@ export interface SchedulerOptions {
   /** how often a waiting acquire re-checks the store for trials added by another process */
   pollMs?: number;
   now?: () => number;
+  /** runs a lease grant in a (group-committed) transaction; default: at once, in the store's own transaction */
+  commit?: <T>(fn: () => T) => Promise<T>;
 }
 
 export interface AcquireWish {
@@ -78,12 +80,14 @@ export class Scheduler {
   }
 
   private workerActive(workerId: string): boolean {
-    return this.store.getWorker(workerId)?.state === 'active';
+    return this.store.workerState(workerId) === 'active';
   }
 
-  private grant(w: AcquireWish): LeaseGroup | null {
+  private async grant(w: AcquireWish): Promise<LeaseGroup | null> {
     if (!this.leasing || !this.workerActive(w.workerId)) return null;
-    return this.store.acquire(w.workerId, w.max, w.caches, this.now(), this.opts.leaseTtlMs);
+    const take = (): LeaseGroup | null =>
+      this.leasing && this.workerActive(w.workerId) ? this.store.acquire(w.workerId, w.max, w.caches, this.now(), this.opts.leaseTtlMs) : null;
+    return this.opts.commit ? this.opts.commit(take) : take();
   }
 
   /** Lease a group, waiting up to waitMs for work. Returns null when none came (or leasing stopped). */
@@ -91,12 +95,12 @@ export class Scheduler {
     const prev = this.lastGrant.get(w.workerId);
     if (w.requestId && prev && prev.requestId === w.requestId) return prev.group;
     const deadline = this.now() + w.waitMs;
-    let group = this.grant(w);
+    let group = await this.grant(w);
     // stop waiting when leasing stops, the caller goes away, or the worker is drained meanwhile
     while (!group && this.leasing && !w.signal?.aborted && this.now() < deadline && this.workerActive(w.workerId)) {
       await this.waitForWork(Math.min(deadline - this.now(), this.opts.pollMs ?? 250), w.signal);
       if (w.signal?.aborted) break;
-      group = this.grant(w);
+      group = await this.grant(w);
     }
     // kept even when the caller went away meanwhile: its retry with the same id gets this group
     if (w.requestId) this.lastGrant.set(w.workerId, { requestId: w.requestId, group });

@@ -1,6 +1,7 @@
 /** What the RPC handlers share: the store, the scheduler, open control streams, events and settings. */
 import type { LeaseStore } from '../store/leases.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { GroupCommit } from '../scheduler/group-commit.js';
 import type { ControlHub } from './control-hub.js';
 import type { CoordinatorEventEmitter } from './events.js';
 import type { GuardContext } from './guard.js';
@@ -15,6 +16,8 @@ export interface ServerSettings {
 export interface ServerDeps {
   store: LeaseStore;
   scheduler: Scheduler;
+  /** state changes of concurrent RPCs share one transaction (each in its own savepoint) */
+  commit: GroupCommit;
   hub: ControlHub;
   events: CoordinatorEventEmitter;
   guard: GuardContext;

@@ -9,7 +9,7 @@ import { authorize, checkDecoded, toServiceError, type InvalidMessage } from './
 import * as v from './validate.js';
 
 export function streamHandlers(d: ServerDeps) {
-  const { store, scheduler, hub, events, guard } = d;
+  const { store, scheduler, commit, hub, events, guard } = d;
 
   const StreamProgress: grpc.handleClientStreamingCall<ProgressBatch__Output, ProgressAck> = (call, callback) => {
     let finished = false;
@@ -29,38 +29,51 @@ export function streamHandlers(d: ServerDeps) {
     let duplicates = 0;
     let rejected = 0;
     const lastSeq = new Map<string, number>();
+    // batches are applied in arrival order (group-committed with other calls); the ack waits for all of them
+    let applying: Promise<void> = Promise.resolve();
+    const count = (workerId: string, updates: ReturnType<typeof v.progress>[], results: ReturnType<typeof store.appendProgress>): void => {
+      results.forEach((r, i) => {
+        const u = updates[i];
+        if (r.outcome === 'stale') {
+          rejected++;
+          return;
+        }
+        if (r.outcome === 'duplicate') duplicates++;
+        else {
+          applied++;
+          events.emit('progress', {
+            workerId,
+            trialKey: r.trialKey ?? '',
+            phase: u.phase,
+            done: u.done,
+            total: u.total,
+            ...(Object.keys(u.values).length ? { values: u.values } : {}),
+          });
+        }
+        lastSeq.set(u.leaseId, Math.max(lastSeq.get(u.leaseId) ?? 0, u.seq));
+      });
+    };
     call.on('data', (raw: ProgressBatch__Output | InvalidMessage) => {
       if (finished) return;
       try {
         const batch = checkDecoded(raw);
         const workerId = v.workerId(batch.worker_id);
         const updates = v.list(batch.updates, 'updates').map(v.progress);
-        const results = store.appendProgress(workerId, updates, scheduler.now());
-        results.forEach((r, i) => {
-          const u = updates[i];
-          if (r.outcome === 'stale') {
-            rejected++;
-            return;
-          }
-          if (r.outcome === 'duplicate') duplicates++;
-          else {
-            applied++;
-            events.emit('progress', {
-              workerId,
-              trialKey: r.trialKey ?? '',
-              phase: u.phase,
-              done: u.done,
-              total: u.total,
-              ...(Object.keys(u.values).length ? { values: u.values } : {}),
-            });
-          }
-          lastSeq.set(u.leaseId, Math.max(lastSeq.get(u.leaseId) ?? 0, u.seq));
+        applying = applying.then(async () => {
+          if (finished) return;
+          count(workerId, updates, await commit.run(() => store.appendProgress(workerId, updates, scheduler.now())));
         });
+        applying.catch((err: unknown) => finish(err));
       } catch (err) {
         finish(err);
       }
     });
-    call.on('end', () => finish(null, { applied, duplicates, rejected, last_seq: Object.fromEntries(lastSeq) }));
+    call.on('end', () => {
+      applying.then(
+        () => finish(null, { applied, duplicates, rejected, last_seq: Object.fromEntries(lastSeq) }),
+        (err: unknown) => finish(err),
+      );
+    });
     call.on('error', () => {
       finished = true;
     });

@@ -34,7 +34,7 @@ function deadlineBudget(call: grpc.ServerUnaryCall<unknown, unknown>, now: numbe
 }
 
 export function workerHandlers(d: ServerDeps) {
-  const { store, scheduler, events, guard, settings } = d;
+  const { store, scheduler, commit, events, guard, settings } = d;
 
   const Register = unary<RegisterRequest__Output, RegisterResponse>(guard, 'Register', (req) => {
     const id = req.worker_id ? v.workerId(req.worker_id) : `${(req.host || 'worker').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64)}-${randomUUID().slice(0, 8)}`;
@@ -62,12 +62,12 @@ export function workerHandlers(d: ServerDeps) {
     const empty = (draining: boolean): AcquireResponse => ({ trials: [], draining, retry_after_ms: d.isShuttingDown() ? 1000 : 0, lease_ttl_ms: settings.leaseTtlMs });
     if (state === 'draining') return empty(true);
     if (d.isShuttingDown()) return empty(false);
-    const caches = given.length ? given : (JSON.parse(store.getWorker(workerId)?.caches_json ?? '[]') as string[]);
+    const caches = given.length ? given : store.workerCaches(workerId);
     const waitMs = Math.min(req.wait_ms > 0 ? req.wait_ms : settings.acquireWaitMs, settings.acquireWaitMs, deadlineBudget(call, now));
     const abort = new AbortController();
     call.once('cancelled', () => abort.abort());
     const group = await scheduler.acquire({ workerId, max: req.max_trials || 1, caches, waitMs, requestId: req.request_id, signal: abort.signal });
-    if (!group) return empty(store.getWorker(workerId)?.state === 'draining');
+    if (!group) return empty(store.workerState(workerId) === 'draining');
     return {
       trials: group.trials.map((t) => ({
         trial_id: t.trialId,
@@ -90,30 +90,30 @@ export function workerHandlers(d: ServerDeps) {
     };
   });
 
-  const Heartbeat = unary<HeartbeatRequest__Output, HeartbeatResponse>(guard, 'Heartbeat', (req) => {
+  const Heartbeat = unary<HeartbeatRequest__Output, HeartbeatResponse>(guard, 'Heartbeat', async (req) => {
     const workerId = v.workerId(req.worker_id);
     const refs = v.leaseRefs(req.leases);
-    const checks = store.heartbeat(workerId, refs, scheduler.now(), settings.leaseTtlMs);
+    const checks = await commit.run(() => store.heartbeat(workerId, refs, scheduler.now(), settings.leaseTtlMs));
     return {
       leases: checks.map((c) => (c.ok ? { lease_id: c.leaseId, ok: true, expires_at_ms: c.expiresAt, reason: '' } : { lease_id: c.leaseId, ok: false, expires_at_ms: 0, reason: c.reason })),
-      draining: store.getWorker(workerId)?.state === 'draining',
+      draining: store.workerState(workerId) === 'draining',
       lease_ttl_ms: settings.leaseTtlMs,
     };
   });
 
-  const Complete = unary<CompleteRequest__Output, FinishResponse>(guard, 'Complete', (req) => {
+  const Complete = unary<CompleteRequest__Output, FinishResponse>(guard, 'Complete', async (req) => {
     const workerId = v.workerId(req.worker_id);
     const items = v.list(req.results, 'results').map(v.completion);
-    const outcomes = store.complete(workerId, items, scheduler.now());
+    const outcomes = await commit.run(() => store.complete(workerId, items, scheduler.now()));
     for (const o of outcomes)
       if (o.accepted && !o.duplicate && o.trialKey) events.emit('finished', { workerId, trialKey: o.trialKey, status: 'done' });
     return outcomesMessage(outcomes, guard.log, workerId, 'completion');
   });
 
-  const Fail = unary<FailRequest__Output, FinishResponse>(guard, 'Fail', (req) => {
+  const Fail = unary<FailRequest__Output, FinishResponse>(guard, 'Fail', async (req) => {
     const workerId = v.workerId(req.worker_id);
     const items = v.list(req.failures, 'failures').map(v.failure);
-    const outcomes = store.fail(workerId, items, scheduler.now());
+    const outcomes = await commit.run(() => store.fail(workerId, items, scheduler.now()));
     let requeued = false;
     for (const o of outcomes) {
       if (!o.accepted || o.duplicate || !o.trialKey) continue;

@@ -10,6 +10,7 @@ import { KEEPALIVE_OPTIONS, coordinatorService } from '../../proto/load.js';
 import { openDatabase } from '../store/db.js';
 import { SqliteLeaseStore } from '../store/leases.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { GroupCommit } from '../scheduler/group-commit.js';
 import { checkListenSecurity, formatHostPort, parseHostPort, serverCredentials, type TlsMaterial } from '../auth/transport.js';
 import { ControlHub } from './control-hub.js';
 import { CoordinatorEventEmitter } from './events.js';
@@ -63,7 +64,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const db = openDatabase(opts.dbPath);
   const store = new SqliteLeaseStore(db, opts.maxAttempts === undefined ? {} : { maxAttempts: opts.maxAttempts });
   const events = new CoordinatorEventEmitter();
-  const scheduler = new Scheduler(store, { leaseTtlMs: settings.leaseTtlMs }, (expired) => {
+  const commit = new GroupCommit(db);
+  const scheduler = new Scheduler(store, { leaseTtlMs: settings.leaseTtlMs, commit: (fn) => commit.run(fn) }, (expired) => {
     for (const e of expired) {
       log.warn('lease expired', { trial: e.trialKey, worker: e.workerId, trial_status: e.status });
       events.emit('finished', { workerId: e.workerId, trialKey: e.trialKey, status: e.status === 'pending' ? 'requeued' : 'failed' });
@@ -71,7 +73,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   });
   const hub = new ControlHub();
   let shuttingDown = false;
-  const deps: ServerDeps = { store, scheduler, hub, events, guard: { token: opts.auth.token, log }, settings, isShuttingDown: () => shuttingDown };
+  const deps: ServerDeps = { store, scheduler, commit, hub, events, guard: { token: opts.auth.token, log }, settings, isShuttingDown: () => shuttingDown };
   const handlers: CoordinatorHandlers = { ...workerHandlers(deps), ...streamHandlers(deps), ...adminHandlers(deps) };
 
   const server = new grpc.Server({
@@ -126,6 +128,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
         });
       });
       events.removeAllListeners();
+      commit.flush();
       db.close();
       log.info('coordinator stopped');
     })();

@@ -35,6 +35,10 @@ export interface LeaseStore {
   /** Record that the worker is alive (and its caches, when given); returns its state, or null if unknown. */
   touchWorker(workerId: string, now: number, caches?: readonly string[]): WorkerState | null;
   setWorkerState(workerId: string, state: WorkerState): boolean;
+  /** The worker's state (from memory when known, else the workers table); null if unknown. */
+  workerState(workerId: string): WorkerState | null;
+  /** The feature caches the worker reported last (Register or Acquire). */
+  workerCaches(workerId: string): string[];
   /** Mark workers silent since before `before` as gone; returns their ids. */
   markGone(before: number): string[];
   getWorker(workerId: string): WorkerRow | null;
@@ -74,18 +78,21 @@ interface PendingRow {
   attempts: number;
   max_attempts: number;
   fencing_token: number;
-  sweep: string;
+  sweep_id: number;
 }
 
 const TOUCH_EVERY_MS = 1000;
 
-const PENDING_COLS = `t.id, t.key, t.stage, t.objective, t.params_json, t.feature_key, t.dwt_key, t.attempts,
-  t.max_attempts, t.fencing_token, (SELECT name FROM sweeps s WHERE s.id = t.sweep_id) AS sweep`;
+
 
 export class SqliteLeaseStore implements LeaseStore {
   private readonly groups: PendingGroups;
   /** last persisted touch per worker (the coordinator is the only writer of the workers table) */
   private readonly touched = new Map<string, { at: number; caches: string | null; state: WorkerState }>();
+  /** the caches each worker reported last (the coordinator is the only writer of workers.caches_json) */
+  private readonly caches = new Map<string, string[]>();
+  /** sweep names by id (a sweep's name never changes) */
+  private readonly sweepNames = new Map<number, string>();
   private readonly fin: FinishStatements;
   private readonly s;
 
@@ -111,15 +118,13 @@ export class SqliteLeaseStore implements LeaseStore {
       markGone: db.prepare(`UPDATE workers SET state = 'gone' WHERE state != 'gone' AND last_heartbeat < ? RETURNING id`),
       getWorker: db.prepare('SELECT * FROM workers WHERE id = ?'),
       listWorkers: db.prepare('SELECT * FROM workers ORDER BY id'),
-      hasPendingFeature: db.prepare(`SELECT 1 FROM trials WHERE status = 'pending' AND feature_key = ? LIMIT 1`),
-      firstDwt: db.prepare(`SELECT dwt_key FROM trials WHERE status = 'pending' AND feature_key = ? ORDER BY dwt_key LIMIT 1`),
-      pendingSameDwt: db.prepare(
-        `SELECT ${PENDING_COLS} FROM trials t WHERE t.status = 'pending' AND t.feature_key = ? AND t.dwt_key = ? ORDER BY t.id LIMIT ?`,
+      hasPendingFeature: db.prepare(`SELECT 1 FROM trials INDEXED BY trials_pending_feature WHERE status = 'pending' AND feature_key = ? LIMIT 1`),
+      // the group's trials, same dwt_key first (the smallest), in submission order: one walk of the pending index
+      pendingGroup: db.prepare(
+        `SELECT id, key, stage, objective, params_json, feature_key, dwt_key, attempts, max_attempts, fencing_token, sweep_id
+         FROM trials INDEXED BY trials_pending_feature WHERE status = 'pending' AND feature_key = ? ORDER BY dwt_key, id LIMIT ?`,
       ),
-      pendingOtherDwt: db.prepare(
-        `SELECT ${PENDING_COLS} FROM trials t WHERE t.status = 'pending' AND t.feature_key = ? AND t.dwt_key > ?
-         ORDER BY t.dwt_key, t.id LIMIT ?`,
-      ),
+      sweepName: db.prepare('SELECT name FROM sweeps WHERE id = ?'),
       leaseTrial: db.prepare(
         `UPDATE trials SET status = 'leased', attempts = attempts + 1, lease_id = ?, fencing_token = ?, worker_id = ?,
            lease_expires_at = ? WHERE id = ? AND status = 'pending'`,
@@ -140,6 +145,7 @@ export class SqliteLeaseStore implements LeaseStore {
 
   registerWorker(w: WorkerRegistration, now: number): void {
     this.touched.delete(w.id);
+    this.caches.set(w.id, [...w.caches]);
     this.s.upsertWorker.run({
       id: w.id,
       host: w.host,
@@ -163,7 +169,23 @@ export class SqliteLeaseStore implements LeaseStore {
         : this.s.touchWorker.get(now, workerId)
     ) as { state: WorkerState } | undefined;
     if (row) this.touched.set(workerId, { at: now, caches: cachesJson ?? seen?.caches ?? null, state: row.state });
+    if (row && caches && caches.length > 0) this.caches.set(workerId, [...caches]);
     return row?.state ?? null;
+  }
+
+  workerState(workerId: string): WorkerState | null {
+    return this.touched.get(workerId)?.state ?? this.getWorker(workerId)?.state ?? null;
+  }
+
+  workerCaches(workerId: string): string[] {
+    let c = this.caches.get(workerId);
+    if (!c) {
+      const json = this.getWorker(workerId)?.caches_json;
+      const parsed: unknown = json ? JSON.parse(json) : [];
+      c = Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+      this.caches.set(workerId, c);
+    }
+    return c;
   }
 
   setWorkerState(workerId: string, state: WorkerState): boolean {
@@ -190,11 +212,16 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   private pendingRows(featureKey: string, max: number): PendingRow[] {
-    const first = this.s.firstDwt.get(featureKey) as { dwt_key: string } | undefined;
-    if (!first) return [];
-    const rows = this.s.pendingSameDwt.all(featureKey, first.dwt_key, max) as PendingRow[];
-    if (rows.length < max) rows.push(...(this.s.pendingOtherDwt.all(featureKey, first.dwt_key, max - rows.length) as PendingRow[]));
-    return rows;
+    return this.s.pendingGroup.all(featureKey, max) as PendingRow[];
+  }
+
+  private sweepName(id: number): string {
+    let name = this.sweepNames.get(id);
+    if (name === undefined) {
+      name = (this.s.sweepName.get(id) as { name: string } | undefined)?.name ?? '';
+      this.sweepNames.set(id, name);
+    }
+    return name;
   }
 
   acquire(workerId: string, max: number, caches: readonly string[], now: number, ttlMs: number): LeaseGroup | null {
@@ -219,7 +246,7 @@ export class SqliteLeaseStore implements LeaseStore {
           trialId: r.id,
           attemptId,
           key: r.key,
-          sweep: r.sweep,
+          sweep: this.sweepName(r.sweep_id),
           stage: r.stage,
           objective: r.objective,
           paramsJson: r.params_json,

@@ -1,0 +1,81 @@
+/**
+ * Group commit: state changes that arrive in the same event-loop turn (many workers' Complete,
+ * Heartbeat, Acquire and progress calls) run in ONE SQLite transaction, each inside its own savepoint.
+ *
+ * - Each operation stays atomic: a throwing operation rolls back its savepoint only, and only its
+ *   caller gets the error.
+ * - Nobody is answered before the whole batch is committed (durable before ack, as before); if the
+ *   COMMIT itself fails, every caller of the batch gets that error.
+ * - Operations run in arrival order, so the calls of one stream keep their order.
+ *
+ * The win: the per-transaction cost (BEGIN, writing the dirty pages to the WAL, COMMIT) is paid once per
+ * batch instead of once per RPC; pages touched by several operations (index leaves, the trials table)
+ * are written once.
+ */
+import type { Db } from '../store/db.js';
+
+interface Op {
+  fn: () => unknown;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+export interface GroupCommitStats {
+  batches: number;
+  operations: number;
+  largestBatch: number;
+}
+
+export class GroupCommit {
+  private queue: Op[] = [];
+  private scheduled = false;
+  readonly stats: GroupCommitStats = { batches: 0, operations: 0, largestBatch: 0 };
+
+  constructor(
+    private readonly db: Db,
+    /** most operations per transaction (bounds how long one batch holds the event loop) */
+    private readonly maxBatch = 512,
+  ) {}
+
+  /** Run `fn` in the next batch's transaction (in its own savepoint); resolves after the COMMIT. */
+  run<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Run everything queued now (also called by the timer). */
+  flush(): void {
+    this.scheduled = false;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.commit(batch);
+    }
+  }
+
+  private commit(batch: Op[]): void {
+    const out: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const op of batch) {
+          try {
+            out.push({ ok: true, value: this.db.transaction(op.fn)() }); // a savepoint inside the batch
+          } catch (err) {
+            out.push({ ok: false, value: err });
+          }
+        }
+      })();
+    } catch (err) {
+      for (const op of batch) op.reject(err);
+      return;
+    }
+    this.stats.batches++;
+    this.stats.operations += batch.length;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    batch.forEach((op, i) => (out[i].ok ? op.resolve(out[i].value) : op.reject(out[i].value)));
+  }
+}
