@@ -87,17 +87,38 @@ export interface SubbandBlocks {
   n: number;
   h: number;
   w: number;
-  blocks: Record<Subband, FeatureBatch>;
+  /** the requested blocks (all four by default) */
+  blocks: Partial<Record<Subband, FeatureBatch>>;
 }
 
-export function subbandBlocks(layers: FeatureBatch[], dwt: DwtConfig): SubbandBlocks {
+/** Images [i0, i1) of a batch, without copying. */
+function imageSlice(x: FeatureBatch, i0: number, i1: number): FeatureBatch {
+  const per = x.c * x.h * x.w;
+  return featureBatch(i1 - i0, x.c, x.h, x.w, x.data.subarray(i0 * per, i1 * per));
+}
+
+/**
+ * The blocks of `which` subbands. Every image is transformed on its own, so the images are processed in chunks of
+ * `chunk`: the full-resolution DWT bands of every tap (several times the size of the blocks) exist for one chunk only.
+ */
+export function subbandBlocks(
+  layers: FeatureBatch[], dwt: DwtConfig, which: readonly Subband[] = SUBBANDS, chunk = 16,
+): SubbandBlocks {
   checkTaps(layers);
-  const taps = layers.map((x, i) => tapBands(x, dwt, i));
-  const { h, w } = targetGrid(taps, dwt);
-  const block = (b: Subband): FeatureBatch =>
-    concatChannels(
-      taps.map((t) => resizeBilinear(b === 'LL' ? t.LL : concatChannels(t.details.map((d) => d[b as 'LH' | 'HL' | 'HH'])), h, w)),
-    );
-  const blocks = Object.fromEntries(SUBBANDS.map((b) => [b, block(b)])) as Record<Subband, FeatureBatch>;
-  return { n: layers[0].n, h, w, blocks };
+  const n = layers[0].n;
+  const wanted = SUBBANDS.filter((b) => which.includes(b));
+  let out: SubbandBlocks | null = null;
+  for (let i0 = 0; i0 < Math.max(n, 1); i0 += chunk) {
+    const i1 = Math.min(n, i0 + chunk);
+    const taps = layers.map((x, i) => tapBands(imageSlice(x, i0, i1), dwt, i));
+    const { h, w } = targetGrid(taps, dwt);
+    const block = (b: Subband): FeatureBatch =>
+      concatChannels(
+        taps.map((t) => resizeBilinear(b === 'LL' ? t.LL : concatChannels(t.details.map((d) => d[b as 'LH' | 'HL' | 'HH'])), h, w)),
+      );
+    const parts = wanted.map((b) => [b, block(b)] as const);
+    out ??= { n, h, w, blocks: Object.fromEntries(parts.map(([b, x]) => [b, featureBatch(n, x.c, h, w)])) };
+    for (const [b, x] of parts) (out.blocks[b] as FeatureBatch).data.set(x.data, i0 * x.c * h * w);
+  }
+  return out as SubbandBlocks;
 }

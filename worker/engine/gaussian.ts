@@ -57,6 +57,44 @@ export function centered(x: FeatureBatch, mean: Float64Array): PositionMajor {
   return { rows: x.n, d, p, data: out };
 }
 
+/** x - mean for positions [q0, q1) only, position-major float64 (p = q1 - q0), written into `out` when given. */
+export function centeredPositions(x: FeatureBatch, mean: Float64Array, q0: number, q1: number, out?: Float64Array): PositionMajor {
+  const p = x.h * x.w;
+  const d = x.c;
+  const k = q1 - q0;
+  if (mean.length !== p * d) throw new ShapeError('mean does not match the features', { mean: mean.length, p, d });
+  const data = out ? out.subarray(0, k * x.n * d) : new Float64Array(k * x.n * d);
+  for (let i = 0; i < x.n; i++)
+    for (let c = 0; c < d; c++) {
+      const src = (i * d + c) * p;
+      for (let q = q0; q < q1; q++) data[((q - q0) * x.n + i) * d + c] = x.data[src + q] - mean[q * d + c];
+    }
+  return { rows: x.n, d, p: k, data };
+}
+
+/**
+ * Gram matrices, cross terms and squared norms of one channel block, centring `chunk` positions at a time
+ * (the same numbers as centering the whole block first: every position is independent), so that the
+ * float64 centred copy never exists for the whole block. Outputs as addBlockGram / addBlockCross.
+ */
+export function addBlockStats(
+  train: FeatureBatch, test: FeatureBatch, gram: Float64Array, cross: Float64Array, sqn: Float64Array, chunk = 8,
+): void {
+  const mean = positionMean(train);
+  const p = train.h * train.w;
+  const n = train.n;
+  const t = test.n;
+  const xbuf = new Float64Array(Math.min(chunk, p) * n * train.c);
+  const zbuf = new Float64Array(Math.min(chunk, p) * t * test.c);
+  for (let q0 = 0; q0 < p; q0 += chunk) {
+    const q1 = Math.min(p, q0 + chunk);
+    const xc = centeredPositions(train, mean, q0, q1, xbuf);
+    const z = centeredPositions(test, mean, q0, q1, zbuf);
+    addBlockGram(xc, gram.subarray(q0 * n * n, q1 * n * n));
+    addBlockCross(xc, z, cross.subarray(q0 * t * n, q1 * t * n), sqn.subarray(q0 * t, q1 * t));
+  }
+}
+
 /** Centred Gram matrices G_q = Xc_q Xc_q^T, added into `out` (p * n * n). */
 export function addBlockGram(xc: PositionMajor, out: Float64Array): void {
   const { rows: n, d, p } = xc;
@@ -96,9 +134,15 @@ function jitterLoop(covReg: number, attempt: (ridge: number) => boolean, where: 
   throw new NumericalError(`${where}: Cholesky failed with every jitter from 1e-6 to 1e-2 (cov_reg=${covReg})`);
 }
 
-/** Factor G_q + N (cov_reg + jitter) I per position, with the original's jitter escalation. */
-export function factorWoodbury(gram: Float64Array, n: number, p: number, covReg: number, signal?: AbortSignal): WoodburyFactor {
-  const chol = new Float64Array(p * n * n);
+/**
+ * Factor G_q + N (cov_reg + jitter) I per position, with the original's jitter escalation. With `out === gram`
+ * the factors overwrite the Grams (each position's Gram is read only before its own factor is stored).
+ */
+export function factorWoodbury(
+  gram: Float64Array, n: number, p: number, covReg: number, signal?: AbortSignal, out?: Float64Array,
+): WoodburyFactor {
+  if (out !== undefined && out.length !== p * n * n) throw new ShapeError('factor buffer does not match p*n*n', { out: out.length, p, n });
+  const chol = out ?? new Float64Array(p * n * n);
   const lambda = new Float64Array(p);
   const l = new Float64Array(n * n);
   for (let q = 0; q < p; q++) {

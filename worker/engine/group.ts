@@ -8,7 +8,7 @@ import { canonicalSubbands, SUBBANDS, type Subband } from '../../shared/subbands
 import { subbandBlocks } from './embedding.js';
 import type { FeatureBatch } from './feature-batch.js';
 import {
-  addBlockCross, addBlockGram, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
+  addBlockCross, addBlockGram, addBlockStats, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
 } from './gaussian.js';
 import { pixelTruth, scoreMaps } from './score-metrics.js';
 import { upsampleSmooth } from './upsample-smooth.js';
@@ -49,16 +49,26 @@ class GroupState {
     private readonly features: ClassFeatures,
     private readonly dwt: DwtConfig,
     private readonly directBlocks: ReadonlySet<Subband>,
+    /** the blocks some variant of the group uses (only these are computed) */
+    private readonly needed: readonly Subband[],
+    /** per block, how many distinct distance computations (subset, cov_reg) use it: single-use Grams are not kept */
+    private readonly uses: ReadonlyMap<Subband, number>,
   ) {}
 
   grid(): GridMeta {
     if (!this.meta) {
       const t0 = now();
-      const train = subbandBlocks(this.features.train, this.dwt);
-      const test = subbandBlocks(this.features.test, this.dwt);
+      const train = subbandBlocks(this.features.train, this.dwt, this.needed);
+      const test = subbandBlocks(this.features.test, this.dwt, this.needed);
       this.dwtSeconds += now() - t0;
-      for (const b of SUBBANDS) this.raw.set(b, { train: train.blocks[b], test: test.blocks[b] });
-      const channels = Object.fromEntries(SUBBANDS.map((b) => [b, train.blocks[b].c])) as Record<Subband, number>;
+      const channels = {} as Record<Subband, number>;
+      for (const b of this.needed) {
+        const tr = train.blocks[b];
+        const te = test.blocks[b];
+        if (!tr || !te) throw new Error(`internal: block ${b} was not computed`);
+        this.raw.set(b, { train: tr, test: te });
+        channels[b] = tr.c;
+      }
       this.meta = { h: train.h, w: train.w, n: train.n, t: test.n, channels };
     }
     return this.meta;
@@ -87,20 +97,42 @@ class GroupState {
   stats(b: Subband): { gram: Float64Array; cross: Float64Array; sqn: Float64Array } {
     const existing = this.blocks.get(b);
     if (existing?.gram && existing.cross && existing.sqn) return { gram: existing.gram, cross: existing.cross, sqn: existing.sqn };
-    const { xc, z } = this.centred(b);
-    const d = this.blocks.get(b) as BlockData;
-    const { rows: n, p } = xc;
-    const t = z.rows;
+    const { n, t, h, w } = this.grid();
+    const p = h * w;
+    const d: BlockData = existing ?? {};
+    this.blocks.set(b, d);
     d.gram = new Float64Array(p * n * n);
     d.cross = new Float64Array(p * t * n);
     d.sqn = new Float64Array(p * t);
-    addBlockGram(xc, d.gram);
-    addBlockCross(xc, z, d.cross, d.sqn);
-    if (!this.directBlocks.has(b)) {
-      d.xc = undefined;
-      d.z = undefined;
+    const raw = this.raw.get(b);
+    if (!this.directBlocks.has(b) && raw) {
+      // centred a few positions at a time: the block's float64 centred copy is never held
+      addBlockStats(raw.train, raw.test, d.gram, d.cross, d.sqn);
+      this.raw.delete(b);
+    } else {
+      const { xc, z } = this.centred(b);
+      addBlockGram(xc, d.gram);
+      addBlockCross(xc, z, d.cross, d.sqn);
     }
     return { gram: d.gram, cross: d.cross, sqn: d.sqn };
+  }
+
+  /**
+   * Add block b's Gram, cross terms and squared norms into the sums. A block that no other distance computation
+   * needs goes straight into the sums (addDots adds complete dot products, so the sums are bit-identical to adding
+   * a kept block Gram) and its per-block terms are never held.
+   */
+  addStatsInto(b: Subband, gram: Float64Array, cross: Float64Array, sqn: Float64Array): void {
+    const raw = this.raw.get(b);
+    if (raw && !this.blocks.get(b)?.gram && !this.directBlocks.has(b) && (this.uses.get(b) ?? 0) <= 1) {
+      addBlockStats(raw.train, raw.test, gram, cross, sqn);
+      this.raw.delete(b);
+      return;
+    }
+    const st = this.stats(b);
+    for (let i = 0; i < gram.length; i++) gram[i] += st.gram[i];
+    for (let i = 0; i < cross.length; i++) cross[i] += st.cross[i];
+    for (let i = 0; i < sqn.length; i++) sqn[i] += st.sqn[i];
   }
 
   channels(s: readonly Subband[]): number {
@@ -147,13 +179,8 @@ function distances(state: GroupState, subset: Subband[], covReg: number, opts: G
   const gram = new Float64Array(p * n * n);
   const cross = new Float64Array(p * t * n);
   const sqn = new Float64Array(p * t);
-  for (const b of subset) {
-    const s = state.stats(b);
-    for (let i = 0; i < gram.length; i++) gram[i] += s.gram[i];
-    for (let i = 0; i < cross.length; i++) cross[i] += s.cross[i];
-    for (let i = 0; i < sqn.length; i++) sqn[i] += s.sqn[i];
-  }
-  return scoreWoodbury(factorWoodbury(gram, n, p, covReg, opts.signal), cross, sqn, t);
+  for (const b of subset) state.addStatsInto(b, gram, cross, sqn);
+  return scoreWoodbury(factorWoodbury(gram, n, p, covReg, opts.signal, gram), cross, sqn, t); // factors replace the summed Grams
 }
 
 /** Distances (t*p) -> (sqrt) -> float32 grid maps (spec 7.1). */
@@ -182,8 +209,16 @@ export function evaluateDwtGroup(
   });
 
   const direct = directBlocksOf(features, dwt, variants, opts);
+  const needed = SUBBANDS.filter((b) => variants.some((v) => subsetOf(v).includes(b)));
+  const usesOf = (vs: VariantConfig[]): Map<Subband, number> => {
+    const m = new Map<Subband, number>();
+    const keys = new Set(vs.map(keyOf));
+    for (const k of keys) for (const b of k.split('|')[0].split('+') as Subband[]) m.set(b, (m.get(b) ?? 0) + 1);
+    return m;
+  };
+  const uses = usesOf(variants);
   const truthPixels = variants.length > 0 ? pixelTruth(truth.masks, T) : null;
-  let shared = new GroupState(features, dwt, direct);
+  let shared = new GroupState(features, dwt, direct, needed, uses);
   let dwtSeconds = 0;
   let cachedDist: { key: string; dist: Float64Array } | null = null;
   let cachedMaps: { key: string; maps: Float32Array } | null = null;
@@ -194,7 +229,7 @@ export function evaluateDwtGroup(
     const v = variants[i];
     if (!sharing) {
       dwtSeconds += shared.dwtSeconds;
-      shared = new GroupState(features, dwt, direct);
+      shared = new GroupState(features, dwt, direct, subsetOf(v), usesOf([v])); // alone: only this variant's blocks
       cachedDist = null;
       cachedMaps = null;
     }
