@@ -131,9 +131,10 @@ export class SqliteLeaseStore implements LeaseStore {
       ),
       insAttempt: db.prepare('INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (?, ?, ?, ?, ?)'),
       extend: db.prepare(`UPDATE trials SET status = 'running', lease_expires_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ?`),
-      cursorGet: db.prepare('SELECT last_seq FROM stream_cursors WHERE attempt_id = ?'),
-      cursorSet: db.prepare(
-        'INSERT INTO stream_cursors (attempt_id, last_seq) VALUES (?, ?) ON CONFLICT (attempt_id) DO UPDATE SET last_seq = excluded.last_seq',
+      // advances the cursor only past it: changes = 0 means the update is at or below it (a duplicate)
+      cursorAdvance: db.prepare(
+        `INSERT INTO stream_cursors (attempt_id, last_seq) VALUES (?, ?)
+         ON CONFLICT (attempt_id) DO UPDATE SET last_seq = excluded.last_seq WHERE excluded.last_seq > stream_cursors.last_seq`,
       ),
       insProgressMetric: db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, ?, ?, 0)'),
       hasPending: db.prepare(`SELECT 1 FROM trials WHERE status = 'pending' LIMIT 1`),
@@ -159,10 +160,14 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   touchWorker(workerId: string, now: number, caches?: readonly string[]): WorkerState | null {
-    // last_heartbeat is only needed to second precision: skip the write when nothing else changed
-    const cachesJson = caches && caches.length > 0 ? JSON.stringify(caches) : null;
+    // last_heartbeat and caches_json are informational (status, restarts): written at most once a
+    // second per worker; acquire uses the caches kept in memory, updated on every call
     const seen = this.touched.get(workerId);
-    if (seen && now - seen.at < TOUCH_EVERY_MS && (cachesJson === null || cachesJson === seen.caches)) return seen.state;
+    if (seen && now - seen.at < TOUCH_EVERY_MS) {
+      if (caches && caches.length > 0) this.caches.set(workerId, [...caches]);
+      return seen.state;
+    }
+    const cachesJson = caches && caches.length > 0 ? JSON.stringify(caches) : null;
     const row = (
       cachesJson !== null
         ? this.s.touchWorkerCaches.get(now, cachesJson, workerId)
@@ -303,10 +308,8 @@ export class SqliteLeaseStore implements LeaseStore {
         if (!found.ok) return { outcome: 'stale', trialKey: found.row?.key ?? null };
         const trialKey = found.row.key;
         const attemptId = found.row.attemptId;
-        const cur = this.s.cursorGet.get(attemptId) as { last_seq: number } | undefined;
-        if (cur && u.seq <= cur.last_seq) return { outcome: 'duplicate', trialKey };
+        if (this.s.cursorAdvance.run(attemptId, u.seq).changes === 0) return { outcome: 'duplicate', trialKey };
         for (const [name, value] of Object.entries(u.values)) this.s.insProgressMetric.run(found.row.trialId, attemptId, name, value, u.seq, now);
-        this.s.cursorSet.run(attemptId, u.seq);
         return { outcome: 'applied', trialKey };
       }),
     )();

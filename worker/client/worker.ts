@@ -280,10 +280,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         byKey.set(t.key, t.leaseId);
       }
       emit({ type: 'leased', leaseIds: trials.map((t) => t.leaseId), trialKeys: trials.map((t) => t.key), acquireMs: performance.now() - asked });
-      void queue.add(async () => {
-        if (opts.heartbeatOnLease ?? true) await heartbeat(trials);
-        await runGroup(trials);
-      });
+      // the first heartbeat goes out at once (the trials show as running) but does not hold up the
+      // group: the slot's cycle is one round trip (acquire), not two; a lease it reports lost aborts the trial
+      if (opts.heartbeatOnLease ?? true) void heartbeat(trials);
+      void queue.add(() => runGroup(trials));
     }
   };
 
