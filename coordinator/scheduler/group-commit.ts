@@ -2,8 +2,9 @@
  * Group commit: state changes that arrive in the same event-loop turn (many workers' Complete,
  * Heartbeat, Acquire and progress calls) run in ONE SQLite transaction, each inside its own savepoint.
  *
- * - Each operation stays atomic: a throwing operation rolls back its savepoint only, and only its
- *   caller gets the error.
+ * - Each operation stays atomic: it must be a `db.transaction(...)` function (every LeaseStore method
+ *   is), which inside the batch's transaction runs as a savepoint; a throwing operation rolls back its
+ *   savepoint only, and only its caller gets the error.
  * - Nobody is answered before the whole batch is committed (durable before ack, as before); if the
  *   COMMIT itself fails, every caller of the batch gets that error.
  * - Operations run in arrival order, so the calls of one stream keep their order.
@@ -37,7 +38,10 @@ export class GroupCommit {
     private readonly maxBatch = 512,
   ) {}
 
-  /** Run `fn` in the next batch's transaction (in its own savepoint); resolves after the COMMIT. */
+  /**
+   * Run `fn` in the next batch's transaction; resolves after the COMMIT. `fn` must be atomic by itself
+   * (a db.transaction function: a savepoint here), so that its failure undoes exactly its own writes.
+   */
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
@@ -63,7 +67,7 @@ export class GroupCommit {
       this.db.transaction(() => {
         for (const op of batch) {
           try {
-            out.push({ ok: true, value: this.db.transaction(op.fn)() }); // a savepoint inside the batch
+            out.push({ ok: true, value: op.fn() });
           } catch (err) {
             out.push({ ok: false, value: err });
           }

@@ -25,13 +25,16 @@ describe('group commit', () => {
     const gc = new GroupCommit(d);
     const ins = d.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
     const order: string[] = [];
-    const a = gc.run(() => (order.push('a'), ins.run('a', 1).changes));
-    const b = gc.run(() => {
-      order.push('b');
-      ins.run('b', 2);
-      ins.run('a', 3); // primary key violation: b's own insert must be rolled back too
-    });
-    const c = gc.run(() => (order.push('c'), ins.run('c', 3).changes));
+    // each operation is a db.transaction function (a savepoint inside the batch), as LeaseStore methods are
+    const a = gc.run(d.transaction(() => (order.push('a'), ins.run('a', 1).changes)));
+    const b = gc.run(
+      d.transaction(() => {
+        order.push('b');
+        ins.run('b', 2);
+        ins.run('a', 3); // primary key violation: b's own insert must be rolled back too
+      }),
+    );
+    const c = gc.run(d.transaction(() => (order.push('c'), ins.run('c', 3).changes)));
     // nothing has run yet: the batch waits for the end of this turn
     expect(order).toEqual([]);
     await expect(a).resolves.toBe(1);
