@@ -140,10 +140,13 @@ async function parentMain(): Promise<void> {
     const ratio = optuna ? ours.trials_per_s / optuna.trials_per_s : NaN;
     console.log(`\nwepadim: ${ours.trials_per_s.toFixed(0)} trials/s, acquire p50 ${ours.acquire_p50_ms.toFixed(1)} ms p99 ${ours.acquire_p99_ms.toFixed(1)} ms (${workers} workers x ${concurrency} leases of up to ${groupSize} trials, ${trials} trials)`);
     if (optuna) console.log(`optuna:  ${optuna.trials_per_s.toFixed(1)} trials/s, ask p50 ${optuna.ask_p50_ms.toFixed(1)} ms p99 ${optuna.ask_p99_ms.toFixed(1)} ms (${workers} processes, ${optuna.trials} trials)\nratio:   ${ratio.toFixed(1)}x`);
-    const line = `| ${new Date().toISOString().slice(0, 16)} | ${codeVersion()} | ${workers} | ${groupSize} x ${concurrency} | ${trials} | ${ours.trials_per_s.toFixed(0)} | ${ours.acquire_p50_ms.toFixed(1)} / ${ours.acquire_p99_ms.toFixed(1)} | ${optuna ? optuna.trials_per_s.toFixed(1) : '-'} | ${optuna ? `${optuna.ask_p50_ms.toFixed(0)} / ${optuna.ask_p99_ms.toFixed(0)}` : '-'} | ${Number.isFinite(ratio) ? ratio.toFixed(0) + 'x' : '-'} |\n`;
+    const line = `| ${new Date().toISOString().slice(0, 16)} | ${codeVersion()} | ${workers} | ${groupSize} x ${concurrency} | ${trials} | ${ours.trials_per_s.toFixed(0)} | ${ours.acquire_p50_ms.toFixed(0)} / ${ours.acquire_p99_ms.toFixed(0)} | ${ours.deliver_p50_ms.toFixed(0)} | ${ours.coordinator_cpu_us_per_trial.toFixed(0)} | ${ours.workers_cpu_us_per_trial.toFixed(0)} | ${ours.loadavg_1m.toFixed(1)} | ${progressRows} | ${optuna ? optuna.trials_per_s.toFixed(1) : '-'} | ${Number.isFinite(ratio) ? ratio.toFixed(0) + 'x' : '-'} |\n`;
     const out = join(repoRoot(), 'docs', 'BENCHMARKS-dispatch.md');
-    if (!existsSync(out))
-      appendFileSync(out, '# Dispatch benchmark (bench/dispatch.ts)\n\nZero-work synthetic trials, full path (acquire, heartbeat, progress, complete; durable in SQLite), loopback, against Optuna 3.1 RDB/SQLite with GridSampler in the same run.\n\n| date (UTC) | commit | workers | group x conc. | trials | wepadim trials/s | acquire p50 / p99 ms | optuna trials/s | optuna ask p50 / p99 ms | ratio |\n|---|---|---|---|---|---|---|---|---|---|\n');
+    const header =
+      '| date (UTC) | commit | workers | group x conc. | trials | wepadim trials/s | acquire p50 / p99 ms | result delivered p50 ms | coordinator CPU us/trial | workers CPU us/trial | load avg 1 min | progress rows | optuna trials/s | ratio |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+    const existing = existsSync(out) ? readFileSync(out, 'utf8') : '';
+    if (!existing) appendFileSync(out, '# Dispatch benchmark (bench/dispatch.ts)\n\nZero-work synthetic trials, full path (acquire, heartbeat, progress, complete; durable in SQLite), loopback, against Optuna 3.1 RDB/SQLite with GridSampler in the same run.\n');
+    if (!existing.includes(header)) appendFileSync(out, `\n${header}`);
     appendFileSync(out, line);
   } finally {
     for (const c of [...cluster.children]) c.kill('SIGTERM'); // lets a profiled coordinator write its profile

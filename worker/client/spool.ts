@@ -6,7 +6,7 @@
  * batch); a batch file is deleted once every attempt in it is settled.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrialOutcome } from '../objective.js';
 
@@ -87,7 +87,10 @@ export class ResultSpool {
     left?.delete(leaseId);
     if (left && left.size === 0) {
       this.open.delete(file);
-      await rm(file, { force: true });
+      // unlink, not rm: rm({ force }) runs a synchronous lstat on the event loop first
+      await unlink(file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
     }
   }
 

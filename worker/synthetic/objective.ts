@@ -28,14 +28,15 @@ export function attemptFails(seed: number, key: string, fencingToken: number, fa
   return unitHash(`fail:${seed}:${key}:${fencingToken}`) < failRate;
 }
 
-/** Fake metrics, deterministic in (seed, key), in the ranges real ones live in. */
+/** Fake metrics, deterministic in (seed, key), in the ranges real ones live in (four numbers from one sha256). */
 export function syntheticMetrics(seed: number, key: string): Record<string, number> {
-  const u = (tag: string): number => unitHash(`${tag}:${seed}:${key}`);
+  const d = createHash('sha256').update(`metrics:${seed}:${key}`).digest();
+  const u = (i: number): number => d.readUInt32BE(4 * i) / 2 ** 32;
   return {
-    [METRIC.imageAuroc]: 0.5 + 0.5 * u('image'),
-    [METRIC.pixelAuroc]: 0.5 + 0.5 * u('pixel'),
-    [METRIC.aupro]: u('aupro'),
-    [METRIC.f1Max]: u('f1'),
+    [METRIC.imageAuroc]: 0.5 + 0.5 * u(0),
+    [METRIC.pixelAuroc]: 0.5 + 0.5 * u(1),
+    [METRIC.aupro]: u(2),
+    [METRIC.f1Max]: u(3),
   };
 }
 
