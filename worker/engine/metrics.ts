@@ -54,28 +54,11 @@ export interface PayloadPacking {
   include: Uint8Array | null;
 }
 
-/** Reusable curve and AUROC buffers for inputs of up to `capacity` samples (see CurveBuffers in scoreMaps). */
-export class CurveBuffers {
-  readonly fps: Float64Array;
-  readonly tps: Float64Array;
-  readonly thresholds: Float32Array;
-  readonly terms: Float64Array;
-  constructor(readonly capacity: number) {
-    this.fps = new Float64Array(capacity);
-    this.tps = new Float64Array(capacity);
-    this.thresholds = new Float32Array(capacity);
-    this.terms = new Float64Array(capacity);
-  }
-}
-
 /**
  * The curve from sorted scores (a non-zero payload label marks a positive). With `include`, only the samples of the
  * included images count, and ties are grouped among them: the same curve as sorting those samples alone.
- * With `buf`, the curve's arrays are views of the buffers (valid until their next use).
  */
-export function curveFromSorted(
-  sorted: SortedScores, packing: PayloadPacking = { labelBits: 32, include: null }, buf?: CurveBuffers,
-): ClfCurve {
+export function curveFromSorted(sorted: SortedScores, packing: PayloadPacking = { labelBits: 32, include: null }): ClfCurve {
   const { keys, payload } = sorted;
   const n = keys.length;
   const { include } = packing;
@@ -86,10 +69,9 @@ export function curveFromSorted(
     size = 0;
     for (let r = 0; r < n; r++) size += include[payload[r] >>> shift];
   }
-  if (buf !== undefined && buf.capacity < size) throw new ShapeError('curve buffers are too small', { capacity: buf.capacity, samples: size });
-  const fps = buf ? buf.fps : new Float64Array(size);
-  const tps = buf ? buf.tps : new Float64Array(size);
-  const thresholds = buf ? buf.thresholds : new Float32Array(size);
+  const fps = new Float64Array(size);
+  const tps = new Float64Array(size);
+  const thresholds = new Float32Array(size);
   // thresholds are written as bit patterns: the float32 of a descending key (as keyToFloat)
   const thrBits = new Int32Array(thresholds.buffer, thresholds.byteOffset, thresholds.length);
   let tp = 0;

@@ -1,7 +1,8 @@
 /** All metrics of one variant from its smoothed maps (n x CROP x CROP) and the test truth. */
 import { ShapeError } from '../../shared/errors.js';
-import { auproFromSorted, regionCodes, type RegionCodes } from './aupro.js';
-import { CurveBuffers, curveFromSorted, f1FromCurve, perDefectAuroc, rocAuc, rocAucFromCurve, type PayloadPacking } from './metrics.js';
+import { regionCodes, type RegionCodes } from './aupro.js';
+import { curveFromSorted, perDefectAuroc, rocAuc, rocAucFromCurve } from './metrics.js';
+import { rankMetrics } from './rank-metrics.js';
 import { SortBuffers, sortByScoreDesc } from './sort.js';
 import { CROP, type EvalSubset, type TestTruth, type VariantMetrics } from './types.js';
 
@@ -27,7 +28,7 @@ export interface PixelTruth {
   rc: RegionCodes;
   packed: Uint32Array;
   labelBits: number;
-  buffers?: { sort: SortBuffers; curve: CurveBuffers };
+  buffers?: { sort: SortBuffers; terms: Float64Array };
 }
 
 /** Depends only on the masks: the group evaluator computes it once per call and passes it to every variant. */
@@ -67,12 +68,9 @@ export function scoreMaps(
   maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[], pt: PixelTruth = pixelTruth(truth.masks, n),
 ): { metrics: VariantMetrics; imageScores: Float32Array } {
   const imageScores = imageMax(maps, n, CROP);
-  pt.buffers ??= { sort: new SortBuffers(pt.packed.length), curve: new CurveBuffers(pt.packed.length) };
-  const { sort: sortBuf, curve: curveBuf } = pt.buffers;
-  const sorted = sortByScoreDesc(maps, pt.packed, sortBuf); // one sort serves pixel AUROC, F1, AUPRO and the subsets
-  const all: PayloadPacking = { labelBits: pt.labelBits, include: null };
-  const curve = curveFromSorted(sorted, all, curveBuf);
-  const f1 = f1FromCurve(curve);
+  pt.buffers ??= { sort: new SortBuffers(pt.packed.length), terms: new Float64Array(pt.packed.length) };
+  const sorted = sortByScoreDesc(maps, pt.packed, pt.buffers.sort); // one sort serves pixel AUROC, F1, AUPRO and the subsets
+  const ranked = rankMetrics(sorted, pt.rc, pt.labelBits, pt.buffers.terms); // one walk: AUROC, F1, AUPRO
   const sub: VariantMetrics['subsets'] = {};
   for (const s of subsets) {
     sub[s.name] = withSubsetName(s.name, s.indices.length, () => {
@@ -82,7 +80,7 @@ export function scoreMaps(
         image_auroc: rocAuc(Uint8Array.from(s.indices, (img) => truth.labels[img]), Float32Array.from(s.indices, (img) => imageScores[img])),
         pixel_auroc:
           pt.labelBits < 32
-            ? rocAucFromCurve(curveFromSorted(sorted, { labelBits: pt.labelBits, include })) // own arrays: `curve` stays valid
+            ? rocAucFromCurve(curveFromSorted(sorted, { labelBits: pt.labelBits, include }))
             : gatheredPixelAuroc(maps, truth.masks, s.indices),
       };
     });
@@ -91,10 +89,10 @@ export function scoreMaps(
     imageScores,
     metrics: {
       image_auroc: rocAuc(truth.labels, imageScores),
-      pixel_auroc: rocAucFromCurve(curve, curveBuf.terms),
-      aupro: auproFromSorted(sorted, pt.rc, 0.3, pt.labelBits),
-      f1_max: f1.f1,
-      f1_threshold: f1.threshold,
+      pixel_auroc: ranked.pixelAuroc,
+      aupro: ranked.aupro,
+      f1_max: ranked.f1,
+      f1_threshold: ranked.f1Threshold,
       per_defect: perDefectAuroc(truth.defects, imageScores),
       subsets: sub,
     },

@@ -45,9 +45,11 @@ export class SortBuffers {
   readonly keysB: Int32Array;
   readonly payloadA: Uint32Array;
   readonly payloadB: Uint32Array;
-  /** digit histograms of up to 3 passes of up to 13 bits */
-  readonly counts = [new Uint32Array(1 << 13), new Uint32Array(1 << 13), new Uint32Array(1 << 13)] as const;
+  /** digit histograms of up to 3 passes of up to maxDigitBits(length) bits */
+  readonly counts: readonly [Uint32Array, Uint32Array, Uint32Array];
   constructor(readonly length: number) {
+    const size = 1 << maxDigitBits(length);
+    this.counts = [new Uint32Array(size), new Uint32Array(size), new Uint32Array(size)];
     this.keysA = new Int32Array(length);
     this.keysB = new Int32Array(length);
     this.payloadA = new Uint32Array(length);
@@ -55,22 +57,39 @@ export class SortBuffers {
   }
 }
 
-const KEY_POS_INF = 0x007fffff;
-const KEY_NEG_INF = 0xff800000;
+/** The descending key of one float32 value (as descendingKeys). */
+function descendingKey(v: number): number {
+  keyBuf[0] = v === 0 ? 0 : v;
+  const b = keyBits[0];
+  return b < 0 ? b : ~(b | 0x80000000);
+}
 
-/** Digit widths for keys spanning `rangeBits` bits: one pass up to 13 bits, two up to 26, else three of <= 11. */
-function digitWidths(rangeBits: number): number[] {
+/**
+ * Widest digit for n keys: 16 bits from 65536 keys on (measured at 1M keys: two 16-bit passes cost as much as two
+ * 13-bit passes and much less than three 10-bit passes), 11 bits below (the histograms stay small).
+ */
+function maxDigitBits(n: number): number {
+  return n >= 1 << 16 ? 16 : 11;
+}
+
+/** Digit widths (least significant first) for keys spanning `rangeBits` bits: as few passes as the widest digit allows. */
+function digitWidths(rangeBits: number, maxBits: number): number[] {
   if (rangeBits === 0) return [];
-  if (rangeBits <= 13) return [rangeBits];
-  if (rangeBits <= 26) return [(rangeBits + 1) >> 1, rangeBits >> 1];
-  const a = ((rangeBits + 2) / 3) | 0;
-  return [a, a, rangeBits - 2 * a];
+  const passes = Math.ceil(rangeBits / maxBits);
+  const widths: number[] = [];
+  let left = rangeBits;
+  for (let d = passes; d > 0; d--) {
+    const wd = Math.ceil(left / d);
+    widths.push(wd);
+    left -= wd;
+  }
+  return widths;
 }
 
 /**
  * Sort by descending score, carrying payload[i] along (ties keep input order): LSD radix on the descending keys
- * minus their minimum, so that only the bits the scores actually span are sorted (smooth anomaly maps span about
- * 25 bits: two passes of 13-bit digits). With `buf` (of the same length) no memory is allocated and the result
+ * minus their minimum, so that only the bits the scores actually span are sorted: two passes of up to 16-bit digits
+ * for a million pixels whatever their range (three 11-bit passes at most for fewer than 65536 keys). With `buf` (of the same length) no memory is allocated and the result
  * lives in `buf`.
  */
 export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array, buf?: SortBuffers): SortedScores {
@@ -78,27 +97,35 @@ export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array, buf?
   if (payload.length !== n) throw new ShapeError('payload and scores differ in length', { payload: payload.length, scores: n });
   if (buf !== undefined && buf.length !== n) throw new ShapeError('sort buffers and scores differ in length', { buffers: buf.length, scores: n });
   const b = buf ?? new SortBuffers(n);
-  // descending keys (see descendingKeys), their unsigned minimum and maximum
+  // the score range fixes the key range: key(max score) is the smallest key, key(min score) the largest
+  let sMin = Infinity;
+  let sMax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    if (v < sMin) sMin = v;
+    if (v > sMax) sMax = v;
+    if (v !== v) throw new ShapeError('NaN in scores', { index: i, length: n });
+  }
+  const lo = n === 0 ? 0 : descendingKey(sMax) >>> 0;
+  const hi = n === 0 ? 0 : descendingKey(sMin) >>> 0;
+  const widths = digitWidths(32 - Math.clz32(hi - lo), maxDigitBits(n));
+  const base = lo | 0;
+  const [c0, c1] = b.counts;
+  const w0 = widths.length > 0 ? widths[0] | 0 : 0;
+  const m0 = (1 << w0) - 1;
+  const m1 = widths.length > 1 ? (1 << widths[1]) - 1 : 0;
+  c0.fill(0);
+  c1.fill(0);
+  // keys relative to the minimum (the same unsigned order) and the first two digit histograms in one pass
   let k1 = b.keysA;
   const bits = new Int32Array(scores.buffer, scores.byteOffset, n);
-  let lo = 0xffffffff;
-  let hi = 0;
   for (let i = 0; i < n; i++) {
     const bi = scores[i] === 0 ? 0 : bits[i];
-    const k = bi < 0 ? bi : ~(bi | 0x80000000);
+    const k = ((bi < 0 ? bi : ~(bi | 0x80000000)) - base) | 0;
     k1[i] = k;
-    const u = k >>> 0;
-    if (u < lo) lo = u;
-    if (u > hi) hi = u;
+    c0[k & m0]++;
+    c1[(k >>> w0) & m1]++;
   }
-  // a NaN's key lies outside [key(+Inf), key(-Inf)]
-  if (n > 0 && (lo < KEY_POS_INF || hi > KEY_NEG_INF)) {
-    const index = scores.findIndex((v) => v !== v);
-    throw new ShapeError('NaN in scores', { index, length: n });
-  }
-  const widths = digitWidths(n === 0 ? 0 : 32 - Math.clz32(hi - lo));
-  const base = lo | 0;
-  for (let i = 0; i < n; i++) k1[i] = (k1[i] - base) | 0; // relative to the minimum: the same unsigned order
   let k2 = b.keysB;
   // the first pass reads the caller's payload; later passes ping-pong between A and B
   let p1: Uint32Array = payload;
@@ -108,8 +135,10 @@ export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array, buf?
     const c = b.counts[d];
     const width = widths[d] | 0;
     const mask = (1 << width) - 1;
-    c.fill(0);
-    for (let i = 0; i < n; i++) c[(k1[i] >>> shift) & mask]++;
+    if (d >= 2) {
+      c.fill(0);
+      for (let i = 0; i < n; i++) c[(k1[i] >>> shift) & mask]++;
+    }
     let s = 0;
     for (let j = 0; j <= mask; j++) {
       const v = c[j];
