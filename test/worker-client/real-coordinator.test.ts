@@ -59,6 +59,24 @@ describe('worker client against the real coordinator', () => {
     expect(query<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE message LIKE '%stale%'`).n).toBe(0);
   }, 30_000);
 
+  it('a leased trial shows as running shortly after the lease, long before it finishes', async () => {
+    const { opts, query } = await setup([syntheticParams(0, 1500, 0)]);
+    const t0 = Date.now();
+    let leasedAt = 0;
+    const run = runWorker(opts('w1', { onEvent: (e) => void (e.type === 'leased' && (leasedAt = Date.now())) }));
+    let status = '';
+    while (Date.now() - t0 < 5000 && status !== 'running') {
+      await new Promise((r) => setTimeout(r, 20));
+      status = query<{ status: string }>(`SELECT status FROM trials`).status;
+    }
+    const runningAfter = Date.now() - leasedAt;
+    await run;
+    expect(status).toBe('running');
+    expect(leasedAt).toBeGreaterThan(0);
+    expect(runningAfter).toBeLessThan(700); // the 1.5 s trial is still going
+    expect(query<{ status: string }>(`SELECT status FROM trials`).status).toBe('done');
+  }, 30_000);
+
   it('cache affinity: once a worker ran a class, it keeps getting that class\'s groups', async () => {
     // A is the larger group, so both workers start on it; once A is smaller than B, "largest group
     // first" alone would send every next acquire to the other class, back and forth

@@ -26,7 +26,7 @@ export interface WorkerOptions {
   workerId?: string;
   /** longest hold of one long-polled acquire (default 10 s) */
   acquireWaitMs?: number;
-  /** heartbeat right after a lease is granted, so the trial shows as running at once (default true) */
+  /** heartbeat 100 ms after a lease is granted (skipped for trials finished by then), so a trial shows as running at once (default true) */
   heartbeatOnLease?: boolean;
   /** give up delivering spooled results on drain after this long (default 30 s); they stay in the spool */
   drainDeliverTimeoutMs?: number;

@@ -29,6 +29,9 @@ interface Held {
   finished: boolean;
 }
 
+/** delay of the first heartbeat after a lease: a group that finishes sooner needs none */
+const FIRST_HEARTBEAT_MS = 100;
+
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** The coordinator refused our credentials: retrying cannot help, so the worker stops (exit code 2). */
@@ -280,9 +283,15 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         byKey.set(t.key, t.leaseId);
       }
       emit({ type: 'leased', leaseIds: trials.map((t) => t.leaseId), trialKeys: trials.map((t) => t.key), acquireMs: performance.now() - asked });
-      // the first heartbeat goes out at once (the trials show as running) but does not hold up the
-      // group: the slot's cycle is one round trip (acquire), not two; a lease it reports lost aborts the trial
-      if (opts.heartbeatOnLease ?? true) void heartbeat(trials);
+      // the first heartbeat goes out shortly after the lease (the trials show as running) without holding
+      // up the group, so a slot's cycle is one round trip; it is skipped for trials already finished by then
+      if (opts.heartbeatOnLease ?? true) {
+        const first = setTimeout(() => {
+          const live = trials.filter((t) => held.get(t.leaseId)?.finished === false);
+          if (live.length > 0 && !stopAll.signal.aborted) void heartbeat(live);
+        }, FIRST_HEARTBEAT_MS);
+        first.unref();
+      }
       void queue.add(() => runGroup(trials));
     }
   };
