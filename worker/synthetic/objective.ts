@@ -110,7 +110,14 @@ export function createSyntheticObjective(): Objective & { featureCaches(): strin
     name: 'synthetic',
     featureCaches: () => [...seen],
     async runGroup(trials, cb) {
-      for (const t of trials) see(featureKey(t.params));
+      // a lease group normally shares one feature key: hash each distinct identity (the fields featureKey hashes) once
+      const keys = new Map<string, string>();
+      for (const t of trials) {
+        const p = t.params;
+        const id = JSON.stringify([p.objective, p.dataset, p.root, p.class, p.backbone, p.weights]);
+        if (!keys.has(id)) keys.set(id, featureKey(p));
+      }
+      for (const k of keys.values()) see(k);
       await Promise.all(
         trials.map(async (t) => {
           const outcome = await runOne(t, cb);
