@@ -17,6 +17,94 @@ export interface RankMetrics {
   aupro: number;
 }
 
+/** The curve walk shared by both drivers: one call per curve point, in descending score order. */
+class CurveWalk {
+  // ROC: the last two points seen (a = i-1, b = i, pending its keep decision) and the last kept point
+  private m = 0;
+  private fa = 0;
+  private ta = 0;
+  private fb = 0;
+  private tb = 0;
+  private k = 0;
+  private fPrev = 0;
+  private tPrev = 0;
+  // F1
+  private best = -1;
+  private thr = Number.NaN;
+  private f1Open = true;
+  // AUPRO: while open, the driver adds the weight of every positive pixel to `pro`
+  pro = 0;
+  proOpen = true;
+  private area = 0;
+  private x0 = 0;
+  private y0 = 0;
+
+  constructor(
+    private readonly negatives: number,
+    private readonly positives: number,
+    private readonly terms: Float64Array,
+    private readonly fprLimit: number,
+  ) {}
+
+  /** A curve point: fp negatives and tp positives at or above the score of descending key `key`. */
+  point(fp: number, tp: number, key: number): void {
+    if (this.m >= 1) {
+      // decide for the pending point b (index m-1): the first is kept, else a non-zero second difference
+      if (this.m === 1 || fp - 2 * this.fb + this.fa !== 0 || tp - 2 * this.tb + this.ta !== 0) this.keep(this.fb, this.tb);
+    }
+    this.fa = this.fb;
+    this.ta = this.tb;
+    this.fb = fp;
+    this.tb = tp;
+    this.m++;
+    if (this.f1Open) {
+      const precision = tp / (tp + fp);
+      const recall = tp / this.positives;
+      const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+      if (f1 >= this.best) {
+        this.best = f1;
+        this.thr = keyToFloat(key);
+      }
+      if (tp === this.positives) this.f1Open = false; // sklearn stops at full recall
+    }
+    if (this.proOpen) {
+      const lim = this.fprLimit;
+      let x1 = Math.min(fp / this.negatives, 1);
+      let y1 = Math.min(this.pro, 1);
+      if (x1 > lim) {
+        y1 = this.y0 + ((y1 - this.y0) * (lim - this.x0)) / (x1 - this.x0);
+        x1 = lim;
+      }
+      this.area += ((x1 - this.x0) * (this.y0 + y1)) / 2;
+      this.x0 = x1;
+      this.y0 = y1;
+      if (this.x0 >= lim) this.proOpen = false;
+    }
+  }
+
+  private keep(fp: number, tp: number): void {
+    const f = fp / this.negatives;
+    const t = tp / this.positives;
+    this.terms[this.k++] = ((f - this.fPrev) * (t + this.tPrev)) / 2.0;
+    this.fPrev = f;
+    this.tPrev = t;
+  }
+
+  finish(): RankMetrics {
+    this.keep(this.fb, this.tb); // the last point is always kept
+    return { pixelAuroc: pairwiseSum(this.terms, 0, this.k), f1: this.best, f1Threshold: this.thr, aupro: this.area / this.fprLimit };
+  }
+}
+
+function checkInputs(n: number, rc: RegionCodes, terms: Float64Array, fprLimit: number): { negatives: number; positives: number } {
+  const negatives = rc.normalPixels;
+  const positives = n - negatives;
+  if (!(positives > 0) || !(negatives > 0)) throw new ShapeError('F1 needs both positive and negative samples', { positives, negatives });
+  if (!(fprLimit > 0 && fprLimit <= 1)) throw new ShapeError('AUPRO FPR limit must be in (0, 1]', { fprLimit });
+  if (terms.length < n) throw new ShapeError('AUROC term buffer is too small', { terms: terms.length, samples: n });
+  return { negatives, positives };
+}
+
 /**
  * `sorted` carries the region code in its low `labelBits` payload bits (0 = normal pixel); `terms` holds at least
  * one float64 per curve point (the trapezoid terms, summed pairwise as numpy does).
@@ -24,83 +112,21 @@ export interface RankMetrics {
 export function rankMetrics(sorted: SortedScores, rc: RegionCodes, labelBits: number, terms: Float64Array, fprLimit = 0.3): RankMetrics {
   const { keys, payload } = sorted;
   const n = keys.length;
-  const negatives = rc.normalPixels;
-  const positives = n - negatives;
-  if (!(positives > 0) || !(negatives > 0)) throw new ShapeError('F1 needs both positive and negative samples', { positives, negatives });
-  if (!(fprLimit > 0 && fprLimit <= 1)) throw new ShapeError('AUPRO FPR limit must be in (0, 1]', { fprLimit });
-  if (terms.length < n) throw new ShapeError('AUROC term buffer is too small', { terms: terms.length, samples: n });
+  const { negatives, positives } = checkInputs(n, rc, terms, fprLimit);
   const mask = labelBits >= 32 ? 0xffffffff : (1 << labelBits) - 1;
   const { weight } = rc;
-  const fLast = negatives;
-  const tLast = positives;
+  const walk = new CurveWalk(negatives, positives, terms, fprLimit);
   let fp = 0;
   let tp = 0;
-  // ROC: the last two points seen (i-1 = "a", i = "b", pending its keep decision) and the last kept point
-  let m = 0;
-  let fa = 0, ta = 0, fb = 0, tb = 0;
-  let k = 0;
-  let fPrev = 0;
-  let tPrev = 0;
-  // F1
-  let best = -1;
-  let thr = Number.NaN;
-  let f1Open = true;
-  // AUPRO
-  let pro = 0;
-  let area = 0;
-  let x0 = 0;
-  let y0 = 0;
-  let proOpen = true;
   for (let r = 0; r < n; r++) {
     const g = payload[r] & mask;
     if (g === 0) fp++;
     else {
       tp++;
-      if (proOpen) pro += weight[g];
+      if (walk.proOpen) walk.pro += weight[g];
     }
     if (r < n - 1 && keys[r + 1] === keys[r]) continue;
-    // a curve point (fp, tp) at this group's score
-    if (m >= 1) {
-      // decide for the pending point b (index m-1): the ends are kept, else a non-zero second difference
-      if (m - 1 === 0 || fp - 2 * fb + fa !== 0 || tp - 2 * tb + ta !== 0) {
-        const f = fb / fLast;
-        const t = tb / tLast;
-        terms[k++] = ((f - fPrev) * (t + tPrev)) / 2.0;
-        fPrev = f;
-        tPrev = t;
-      }
-    }
-    fa = fb;
-    ta = tb;
-    fb = fp;
-    tb = tp;
-    m++;
-    if (f1Open) {
-      const precision = tp / (tp + fp);
-      const recall = tp / positives;
-      const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-      if (f1 >= best) {
-        best = f1;
-        thr = keyToFloat(keys[r]);
-      }
-      if (tp === positives) f1Open = false; // sklearn stops at full recall
-    }
-    if (proOpen) {
-      let x1 = Math.min(fp / negatives, 1);
-      let y1 = Math.min(pro, 1);
-      if (x1 > fprLimit) {
-        y1 = y0 + ((y1 - y0) * (fprLimit - x0)) / (x1 - x0);
-        x1 = fprLimit;
-      }
-      area += ((x1 - x0) * (y0 + y1)) / 2;
-      x0 = x1;
-      y0 = y1;
-      if (x0 >= fprLimit) proOpen = false;
-    }
+    walk.point(fp, tp, keys[r]);
   }
-  // the last point is always kept
-  const f = fb / fLast;
-  const t = tb / tLast;
-  terms[k++] = ((f - fPrev) * (t + tPrev)) / 2.0;
-  return { pixelAuroc: pairwiseSum(terms, 0, k), f1: best, f1Threshold: thr, aupro: area / fprLimit };
+  return walk.finish();
 }

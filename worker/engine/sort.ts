@@ -86,18 +86,15 @@ function digitWidths(rangeBits: number, maxBits: number): number[] {
   return widths;
 }
 
-/**
- * Sort by descending score, carrying payload[i] along (ties keep input order): LSD radix on the descending keys
- * minus their minimum, so that only the bits the scores actually span are sorted: two passes of up to 16-bit digits
- * for a million pixels whatever their range (three 11-bit passes at most for fewer than 65536 keys). With `buf` (of the same length) no memory is allocated and the result
- * lives in `buf`.
- */
-export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array, buf?: SortBuffers): SortedScores {
+/** The radix plan of a score array: the smallest descending key (the key of the largest score) and the digit widths. */
+interface KeyPlan {
+  base: number;
+  widths: number[];
+}
+
+/** One pass over the scores: their range fixes the key range (NaN is rejected with its index). */
+function keyPlan(scores: Float32Array): KeyPlan {
   const n = scores.length;
-  if (payload.length !== n) throw new ShapeError('payload and scores differ in length', { payload: payload.length, scores: n });
-  if (buf !== undefined && buf.length !== n) throw new ShapeError('sort buffers and scores differ in length', { buffers: buf.length, scores: n });
-  const b = buf ?? new SortBuffers(n);
-  // the score range fixes the key range: key(max score) is the smallest key, key(min score) the largest
   let sMin = Infinity;
   let sMax = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -106,10 +103,24 @@ export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array, buf?
     if (v > sMax) sMax = v;
     if (v !== v) throw new ShapeError('NaN in scores', { index: i, length: n });
   }
+  // key(max score) is the smallest key, key(min score) the largest
   const lo = n === 0 ? 0 : descendingKey(sMax) >>> 0;
   const hi = n === 0 ? 0 : descendingKey(sMin) >>> 0;
-  const widths = digitWidths(32 - Math.clz32(hi - lo), maxDigitBits(n));
-  const base = lo | 0;
+  return { base: lo | 0, widths: digitWidths(32 - Math.clz32(hi - lo), maxDigitBits(n)) };
+}
+
+/**
+ * Sort by descending score, carrying payload[i] along (ties keep input order): LSD radix on the descending keys
+ * minus their minimum, so that only the bits the scores actually span are sorted: two passes of up to 16-bit digits
+ * for a million pixels whatever their range (three 11-bit passes at most for fewer than 65536 keys).
+ * With `buf` (of the same length) no memory is allocated and the result lives in `buf`.
+ */
+export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array, buf?: SortBuffers): SortedScores {
+  const n = scores.length;
+  if (payload.length !== n) throw new ShapeError('payload and scores differ in length', { payload: payload.length, scores: n });
+  if (buf !== undefined && buf.length !== n) throw new ShapeError('sort buffers and scores differ in length', { buffers: buf.length, scores: n });
+  const b = buf ?? new SortBuffers(n);
+  const { base, widths } = keyPlan(scores);
   const [c0, c1] = b.counts;
   const w0 = widths.length > 0 ? widths[0] | 0 : 0;
   const m0 = (1 << w0) - 1;
