@@ -52,4 +52,31 @@ describe('progress sender', () => {
     expect(seen).toEqual([[3, 4], [5, 6]]);
     expect(p.size).toBe(0);
   });
+
+  it('knows which leases still have unacknowledged updates, through failures, drops and flushAll', async () => {
+    const p = new ProgressSender(3, 2);
+    p.push('A', 1, { phase: 'x', done: 1, total: 1 });
+    p.push('B', 1, { phase: 'x', done: 1, total: 2 });
+    p.push('B', 1, { phase: 'x', done: 2, total: 2 });
+    expect([p.hasPending('A'), p.hasPending('B'), p.hasPending('C')]).toEqual([true, true, false]);
+    p.push('C', 1, { phase: 'x', done: 1, total: 1 }); // over the cap of 3: A's update is dropped
+    expect([p.hasPending('A'), p.hasPending('B'), p.hasPending('C')]).toEqual([false, true, true]);
+    let fail = true;
+    const sent: number[] = [];
+    const transport = {
+      progress: async (b: Batch[]) => {
+        sent.push(b[0].updates.length);
+        if (fail) throw new Error('unavailable');
+      },
+    };
+    await expect(p.flushAll('w', transport)).rejects.toThrow('unavailable');
+    expect([p.hasPending('B'), p.hasPending('C')]).toEqual([true, true]);
+    fail = false;
+    await p.flushAll('w', transport); // batches of 2: B's two, then C's one
+    expect(sent).toEqual([2, 2, 1]);
+    expect([p.hasPending('B'), p.hasPending('C'), p.size]).toEqual([false, false, 0]);
+    p.forget('B');
+    expect(p.push('B', 1, { phase: 'x', done: 1, total: 1 })).toBe(1); // its counter was forgotten
+    expect(p.push('C', 1, { phase: 'x', done: 1, total: 1 })).toBe(2); // not forgotten
+  });
 });

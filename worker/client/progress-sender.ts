@@ -14,6 +14,8 @@ export interface ProgressTransport {
 export class ProgressSender {
   private readonly seqs = new Map<string, number>();
   private pending: ProgressUpdate[] = [];
+  /** pending updates per lease id (what hasPending and forget look up) */
+  private readonly perLease = new Map<string, number>();
   private inflight: Promise<void> | null = null;
   dropped = 0;
   sent = 0;
@@ -24,17 +26,26 @@ export class ProgressSender {
     const seq = (this.seqs.get(leaseId) ?? 0) + 1;
     this.seqs.set(leaseId, seq);
     this.pending.push({ lease_id: leaseId, fencing_token: fencingToken, seq, phase: p.phase, done: p.done, total: p.total, values: p.values ?? {} });
+    this.perLease.set(leaseId, (this.perLease.get(leaseId) ?? 0) + 1);
     if (this.pending.length > this.maxPending) {
       const over = this.pending.length - this.maxPending;
-      this.pending.splice(0, over);
+      this.settled(this.pending.splice(0, over));
       this.dropped += over;
     }
     return seq;
   }
 
+  private settled(updates: readonly ProgressUpdate[]): void {
+    for (const u of updates) {
+      const n = (this.perLease.get(u.lease_id) ?? 0) - 1;
+      if (n > 0) this.perLease.set(u.lease_id, n);
+      else this.perLease.delete(u.lease_id);
+    }
+  }
+
   /** Forget a lease's counter once nothing of it is pending (after its result was delivered). */
   forget(leaseId: string): void {
-    if (!this.pending.some((u) => u.lease_id === leaseId)) this.seqs.delete(leaseId);
+    if (!this.perLease.has(leaseId)) this.seqs.delete(leaseId);
   }
 
   get size(): number {
@@ -43,7 +54,7 @@ export class ProgressSender {
 
   /** Are updates of this lease waiting for (or on the way to) the coordinator's ack? */
   hasPending(leaseId: string): boolean {
-    return this.pending.some((u) => u.lease_id === leaseId);
+    return this.perLease.has(leaseId);
   }
 
   /**
@@ -64,8 +75,11 @@ export class ProgressSender {
     const batch = this.pending.slice(0, this.maxBatch);
     const send = transport.progress([{ worker_id: workerId, updates: batch }]).then(() => {
       // acknowledged (applied, duplicate or rejected): drop exactly what was sent
+      // (updates of the batch dropped for backpressure meanwhile were settled when dropped)
       const sentSet = new Set(batch);
-      this.pending = this.pending.filter((u) => !sentSet.has(u));
+      const acked: ProgressUpdate[] = [];
+      this.pending = this.pending.filter((u) => (sentSet.has(u) ? (acked.push(u), false) : true));
+      this.settled(acked);
       this.sent += batch.length;
     });
     this.inflight = send.finally(() => {
