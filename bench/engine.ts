@@ -6,6 +6,9 @@
  * 2. Group sharing: a Phase-1 style grid (3 wavelets x 2 levels x 4 subband sets x 3 sigma x 3 cov_reg = 216 points)
  *    on one synthetic class (resnet18 taps, 30 train / 20 test): evaluateDwtGroup with sharing vs without
  *    (the unshared path is measured on a sample of variants and scaled).
+ * 3. Memory: peak RSS of one group evaluation (resnet18 taps, 391 train / 40 test, sym4 J2, LL+LH+HL, features
+ *    given) in a child process, beside the RSS with the features alone.
+ * Usage: node bin/run-ts.js bench/engine.ts [--quick] [--only gaussian|group|rss]
  * Appends a line per result to docs/BENCHMARKS-engine.md.
  */
 import { execSync } from 'node:child_process';
@@ -56,6 +59,27 @@ function gaussianChild(method: 'woodbury' | 'direct', positions: number): void {
   let checksum = 0;
   for (const x of d) checksum += x;
   const rep: ChildReport = { method, positions, seconds, cpuSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024, checksum };
+  process.send?.(rep);
+}
+
+interface RssReport { featuresMB: number; peakMB: number; seconds: number; imageAuroc: number }
+
+/** Child: one sym4 J2 group at N = 391 (the runner's worst case of issue 4), reports RSS with features and at peak. */
+function rssChild(): void {
+  const taps: [number, number][] = [[64, 56], [128, 28], [256, 14]];
+  const features = {
+    train: taps.map(([c, s], l) => synthetic(30 + l, 391, c, s, s)),
+    test: taps.map(([c, s], l) => synthetic(40 + l, 40, c, s, s, 0)),
+  };
+  for (const b of features.test) for (let j = (b.data.length / 2) | 0; j < b.data.length; j++) b.data[j] += 0.3;
+  const featuresMB = process.resourceUsage().maxRSS / 1024;
+  const t0 = performance.now();
+  const g = evaluateDwtGroup(features, truthFor(40), { wavelet: 'sym4', level: 2, mode: 'zero', align: 'down' }, [
+    { subbands: ['LL', 'LH', 'HL'], sigma: 4, cov_reg: 0.01, distance: 'squared', smoothing: 'reference' },
+  ]);
+  const rep: RssReport = {
+    featuresMB, peakMB: process.resourceUsage().maxRSS / 1024, seconds: (performance.now() - t0) / 1000, imageAuroc: g.outcomes[0].metrics.image_auroc,
+  };
   process.send?.(rep);
 }
 
@@ -114,6 +138,22 @@ async function main(): Promise<void> {
   }
   if (only === 'gaussian') return finish(lines);
 
+  if (only === null || only === 'rss') {
+    const r = await new Promise<RssReport>((resolve, reject) => {
+      const child = forkTs(fileURLToPath(import.meta.url), ['--rss-child']);
+      child.on('message', (m) => resolve(m as RssReport));
+      child.on('error', reject);
+      child.on('exit', (code) => code !== 0 && reject(new Error(`rss child exited with ${code}`)));
+    });
+    lines.push(
+      `- ${stamp}: memory, one group resnet18 sym4 J2 LL+LH+HL, 391 train / 40 test (features given, synthetic): ` +
+        `RSS with the features ${r.featuresMB.toFixed(0)} MB, peak ${r.peakMB.toFixed(0)} MB (engine +${(r.peakMB - r.featuresMB).toFixed(0)} MB), ` +
+        `${r.seconds.toFixed(1)} s wall, image AUROC ${r.imageAuroc.toFixed(3)}`,
+    );
+    console.log(lines[lines.length - 1]);
+  }
+  if (only === 'rss') return finish(lines);
+
   // 2. group sharing on a Phase-1 grid, one class
   const taps: [number, number][] = [[64, 56], [128, 28], [256, 14]];
   const features = {
@@ -161,4 +201,5 @@ function finish(lines: string[]): void {
 }
 
 if (process.argv[2] === '--child') gaussianChild(process.argv[3] as 'woodbury' | 'direct', Number(process.argv[4]));
+else if (process.argv[2] === '--rss-child') rssChild();
 else await main();
