@@ -37,9 +37,10 @@ export class ProgressSender {
 
   private settled(updates: readonly ProgressUpdate[]): void {
     for (const u of updates) {
-      const n = (this.perLease.get(u.lease_id) ?? 0) - 1;
-      if (n > 0) this.perLease.set(u.lease_id, n);
-      else this.perLease.delete(u.lease_id);
+      const lease = u.lease_id ?? '';
+      const n = (this.perLease.get(lease) ?? 0) - 1;
+      if (n > 0) this.perLease.set(lease, n);
+      else this.perLease.delete(lease);
     }
   }
 
