@@ -12,7 +12,9 @@ import { submitSweep } from '../../coordinator/store/submit.js';
 import { createLogger } from '../../shared/log.js';
 import { featureKey, trialKey, type TrialParams } from '../../shared/trial.js';
 import { runWorker, type WorkerEvent, type WorkerOptions } from '../../worker/client/index.js';
+import type { RunnerPorts } from '../../worker/runner/ports.js';
 import { syntheticParams } from '../distributed/harness.js';
+import { fakePorts, makeDataset } from '../runner/fake-ports.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -103,5 +105,34 @@ describe('worker client against the real coordinator', () => {
       const switches = s.filter((k, i) => i > 0 && k !== s[i - 1]).length;
       expect(switches, `class sequence ${s.map((k) => (k === fkA ? 'A' : 'B')).join('')}`).toBeLessThanOrEqual(1);
     }
+  }, 30_000);
+
+  it('wepadim objective: Acquire carries the class the worker holds warm, and the objective is disposed on exit', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'wepadim-client-data-'));
+    cleanups.push(() => rmSync(data, { recursive: true, force: true }));
+    const classes = { alpha: { train: 4, test: 4 } };
+    makeDataset(data, classes);
+    const p: TrialParams = {
+      objective: 'wepadim', dataset: 'folder', root: data, class: 'alpha', backbone: 'resnet18', weights: 'random:0',
+      wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL'], align: 'down', distance: 'squared',
+      smoothing: 'reference', sigma: 4, cov_reg: 0.01, selection: null, synthetic: null,
+    };
+    const { opts, query } = await setup([p, { ...p, sigma: 2 }]);
+    const { ports } = fakePorts(classes);
+    let disposed = 0;
+    const recording: RunnerPorts = {
+      ...ports,
+      models: {
+        createFeatureExtractor: async (req) => {
+          const ex = await ports.models.createFeatureExtractor(req);
+          return { ...ex, extract: ex.extract.bind(ex), dispose: () => void disposed++ };
+        },
+      },
+    };
+    // idle long enough (> 1 s) that a later Acquire's caches are persisted to the workers table
+    await runWorker(opts('w1', { idleExitMs: 1500, objectiveOptions: { ports: recording, cacheDir: null, artifactsDir: join(data, 'art'), mapTrialsPerClass: 0, logger: createLogger({}, { write: () => {} }) } }));
+    expect(query<{ n: number }>(`SELECT COUNT(*) AS n FROM trials WHERE status = 'done'`).n).toBe(2);
+    expect(JSON.parse(query<{ caches_json: string }>(`SELECT caches_json FROM workers WHERE id = 'w1'`).caches_json)).toEqual([featureKey(p)]);
+    expect(disposed).toBe(1);
   }, 30_000);
 });
