@@ -8,6 +8,9 @@
  * - Nobody is answered before the whole batch is committed (durable before ack, as before); if the
  *   COMMIT itself fails, every caller of the batch gets that error.
  * - Operations run in arrival order, so the calls of one stream keep their order.
+ * - If a COMMIT fails, the store's in-memory bookkeeping may be ahead of the database: pending-group
+ *   counts (recounted when a pick proves them wrong, and at least once a second) and the worker touch
+ *   cache (delays one last_heartbeat write); lease state itself lives only in the database.
  *
  * The win: the per-transaction cost (BEGIN, writing the dirty pages to the WAL, COMMIT) is paid once per
  * batch instead of once per RPC; pages touched by several operations (index leaves, the trials table)
