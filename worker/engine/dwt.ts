@@ -4,7 +4,8 @@
  * Float32 in and out (as the original), float64 accumulation inside each 1-D pass.
  */
 import { ShapeError } from '../../shared/errors.js';
-import { dwtOutLength, type DwtMode, type Wavelet } from '../../shared/wavelets.js';
+import type { DwtMode, Wavelet } from '../../shared/wavelets.js';
+import { analyseCols, analyseRows } from './dwt-kernels.js';
 import { featureBatch, type FeatureBatch } from './feature-batch.js';
 import { WAVELET_FILTERS } from './wavelet-filters.js';
 
@@ -20,105 +21,6 @@ export interface Dwt2Result {
   LL: FeatureBatch;
   /** details[0] is level 1 (finest), details[J-1] level J (coarsest) */
   details: DetailBands[];
-}
-
-/**
- * For a signal of length n: per output i and tap j, the source index of x[2i+o-j] under `mode`,
- * or -1 where the zero extension gives 0. Row-major (nOut x L).
- */
-function tapTable(n: number, L: number, mode: DwtMode): { nOut: number; idx: Int32Array } {
-  const nOut = dwtOutLength(n, L, mode);
-  const idx = new Int32Array(nOut * L);
-  if (mode === 'periodization') {
-    const ne = n + (n % 2); // odd lengths are extended by repeating the last sample
-    const o = L / 2;
-    for (let i = 0; i < nOut; i++)
-      for (let j = 0; j < L; j++) {
-        let k = (2 * i + o - j) % ne;
-        if (k < 0) k += ne;
-        idx[i * L + j] = k >= n ? n - 1 : k;
-      }
-    return { nOut, idx };
-  }
-  for (let i = 0; i < nOut; i++)
-    for (let j = 0; j < L; j++) {
-      let k = 2 * i + 1 - j;
-      if (mode === 'zero') {
-        idx[i * L + j] = k < 0 || k >= n ? -1 : k;
-      } else {
-        // symmetric (half-sample): ... x1 x0 | x0 x1 ... x_{n-1} | x_{n-1} ..., period 2n
-        k %= 2 * n;
-        if (k < 0) k += 2 * n;
-        idx[i * L + j] = k < n ? k : 2 * n - 1 - k;
-      }
-    }
-  return { nOut, idx };
-}
-
-/** Analysis along W of every row: returns [lo, hi] (rows x nOut), each rounded to float32. */
-function analyseRows(
-  src: Float32Array, rows: number, w: number, lo: readonly number[], hi: readonly number[], mode: DwtMode,
-): { lo: Float32Array; hi: Float32Array; n: number } {
-  const L = lo.length;
-  const { nOut, idx } = tapTable(w, L, mode);
-  const outLo = new Float32Array(rows * nOut);
-  const outHi = new Float32Array(rows * nOut);
-  for (let r = 0; r < rows; r++) {
-    const base = r * w;
-    const ob = r * nOut;
-    for (let i = 0; i < nOut; i++) {
-      let sLo = 0;
-      let sHi = 0;
-      const t0 = i * L;
-      for (let j = 0; j < L; j++) {
-        const k = idx[t0 + j];
-        if (k < 0) continue;
-        const v = src[base + k];
-        sLo += lo[j] * v;
-        sHi += hi[j] * v;
-      }
-      outLo[ob + i] = sLo;
-      outHi[ob + i] = sHi;
-    }
-  }
-  return { lo: outLo, hi: outHi, n: nOut };
-}
-
-/** Analysis along H of every plane, one output row at a time (contiguous inner loops over W). */
-function analyseCols(
-  src: Float32Array, planes: number, h: number, w: number, lo: readonly number[], hi: readonly number[], mode: DwtMode,
-): { lo: Float32Array; hi: Float32Array; n: number } {
-  const L = lo.length;
-  const { nOut, idx } = tapTable(h, L, mode);
-  const outLo = new Float32Array(planes * nOut * w);
-  const outHi = new Float32Array(planes * nOut * w);
-  const accLo = new Float64Array(w);
-  const accHi = new Float64Array(w);
-  for (let p = 0; p < planes; p++) {
-    const pb = p * h * w;
-    for (let i = 0; i < nOut; i++) {
-      accLo.fill(0);
-      accHi.fill(0);
-      for (let j = 0; j < L; j++) {
-        const k = idx[i * L + j];
-        if (k < 0) continue;
-        const fl = lo[j];
-        const fh = hi[j];
-        const rb = pb + k * w;
-        for (let x = 0; x < w; x++) {
-          const v = src[rb + x];
-          accLo[x] += fl * v;
-          accHi[x] += fh * v;
-        }
-      }
-      const ob = (p * nOut + i) * w;
-      for (let x = 0; x < w; x++) {
-        outLo[ob + x] = accLo[x];
-        outHi[ob + x] = accHi[x];
-      }
-    }
-  }
-  return { lo: outLo, hi: outHi, n: nOut };
 }
 
 /** One level of the 2-D DWT of every (image, channel) plane: filter along W, then along H. */

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { DWT_MODES, WAVELETS } from '../../shared/wavelets.js';
+import { dwt2 } from '../../worker/engine/dwt.js';
+import { tapPlan } from '../../worker/engine/dwt-kernels.js';
+import { featureBatch, type FeatureBatch } from '../../worker/engine/feature-batch.js';
+import { dwt2Reference } from './dwt-reference.js';
+import { rand } from './prng.js';
+
+/** random planes with patches of +0 and -0 (so signed-zero sums are exercised) and a wide range of magnitudes */
+function input(seed: number, n: number, c: number, h: number, w: number): FeatureBatch {
+  const d = rand(seed, n * c * h * w);
+  const m = rand(seed + 1, d.length);
+  for (let i = 0; i < d.length; i++) {
+    if (m[i] > 0.8) d[i] = m[i] > 0.9 ? -0 : 0;
+    else if (m[i] < -0.9) d[i] *= 1e6;
+    else if (m[i] < -0.8) d[i] *= 1e-6;
+  }
+  return featureBatch(n, c, h, w, d);
+}
+
+function sameBits(a: Float32Array, b: Float32Array, what: string): void {
+  expect(a.length, what).toBe(b.length);
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  let first = -1;
+  for (let i = 0; i < ua.length && first < 0; i++) if (ua[i] !== ub[i]) first = i;
+  expect(first, `${what}: first differing element ${first} (${a[first]} vs ${b[first]})`).toBe(-1);
+}
+
+describe('specialised DWT kernels are bit-identical to the tap-table reference', () => {
+  const sizes: [number, number][] = [[2, 2], [3, 5], [7, 8], [14, 14], [15, 9], [28, 28], [33, 30]];
+  for (const wavelet of WAVELETS)
+    for (const mode of DWT_MODES)
+      it(`${wavelet} ${mode}`, () => {
+        let seed = 11;
+        for (const [h, w] of sizes) {
+          const x = input(seed++, 2, 3, h, w);
+          for (const level of [1, 2, 3]) {
+            let ref;
+            try {
+              ref = dwt2Reference(x, wavelet, level, mode);
+            } catch {
+              expect(() => dwt2(x, wavelet, level, mode), `${h}x${w} J${level} must throw too`).toThrow();
+              continue;
+            }
+            const got = dwt2(x, wavelet, level, mode);
+            const tag = `${wavelet} ${mode} ${h}x${w} J${level}`;
+            sameBits(got.LL.data, ref.LL.data, `${tag} LL`);
+            expect([got.LL.h, got.LL.w]).toEqual([ref.LL.h, ref.LL.w]);
+            got.details.forEach((d, j) => {
+              for (const b of ['LH', 'HL', 'HH'] as const) sameBits(d[b].data, ref.details[j][b].data, `${tag} L${j + 1} ${b}`);
+            });
+          }
+        }
+      });
+
+  it('produces -0 exactly where the reference does (signed zeros survive the unrolled sums)', () => {
+    const x = featureBatch(1, 1, 16, 16, new Float32Array(256).fill(-0));
+    const a = dwt2(x, 'sym4', 1, 'zero').LL.data;
+    const b = dwt2Reference(x, 'sym4', 1, 'zero').LL.data;
+    sameBits(a, b, 'all -0 input');
+    expect(Object.is(a[5 * a.length / 11 | 0], 0)).toBe(true);
+  });
+
+  it('marks only boundary-free outputs as regular', () => {
+    const p = tapPlan(56, 8, 'zero'); // nOut 31; output i reads 2i+1 .. 2i-6
+    expect(p.nOut).toBe(31);
+    expect(Array.from(p.regular).map((r, i) => (r ? i : -1)).filter((i) => i >= 0)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 3),
+    );
+    const q = tapPlan(56, 2, 'periodization');
+    expect(q.regular.every((r) => r === 1)).toBe(true);
+    expect(q.c).toBe(1);
+  });
+});
