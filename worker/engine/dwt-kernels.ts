@@ -17,6 +17,9 @@ export interface TapPlan {
   c: number;
   /** 1 where every tap of output i is the plain in-range source 2i + c - j */
   regular: Uint8Array;
+  /** the regular outputs are exactly [first, end) (empty when first === end) */
+  first: number;
+  end: number;
 }
 
 /** Tap plan for a signal of length n under `mode` (same index rules as pywt's dwt_axis for these modes). */
@@ -55,23 +58,35 @@ export function tapPlan(n: number, L: number, mode: DwtMode): TapPlan {
     }
     regular[i] = ok;
   }
-  return { nOut, L, idx, c, regular };
+  let first = 0;
+  while (first < nOut && regular[first] === 0) first++;
+  let end = first;
+  while (end < nOut && regular[end] === 1) end++;
+  for (let i = end; i < nOut; i++) if (regular[i] === 1) throw new Error(`internal: non-contiguous regular taps (n ${n}, L ${L})`);
+  return { nOut, L, idx, c, regular, first, end };
 }
 
-/** Analysis along W of every row (rows x w -> rows x nOut), both filters in one pass. */
-export function analyseRows(
-  src: Float32Array, rows: number, w: number, lo: readonly number[], hi: readonly number[], mode: DwtMode,
-): { lo: Float32Array; hi: Float32Array; n: number } {
-  const plan = tapPlan(w, lo.length, mode);
-  const nOut = plan.nOut;
-  const outLo = new Float32Array(rows * nOut);
-  const outHi = new Float32Array(rows * nOut);
+/** Float64 scratch for boundary rows of the column pass (length >= the row width). */
+export interface ColScratch { lo: Float64Array; hi: Float64Array }
+
+/**
+ * Analysis along W of `rows` consecutive rows of width w starting at src[srcOff]: writes rows x plan.nOut values
+ * to outLo / outHi from outOff, both filters in one pass.
+ */
+export function rowsPass(
+  src: Float32Array, srcOff: number, rows: number, w: number, plan: TapPlan, lo: readonly number[], hi: readonly number[],
+  outLo: Float32Array, outHi: Float32Array, outOff: number,
+): void {
+  const { nOut, L, first, end } = plan;
   for (let r = 0; r < rows; r++) {
-    if (plan.L === 2) rowL2(src, r * w, outLo, outHi, r * nOut, plan, lo, hi);
-    else if (plan.L === 8) rowL8(src, r * w, outLo, outHi, r * nOut, plan, lo, hi);
-    else for (let i = 0; i < nOut; i++) rowTapTable(src, r * w, outLo, outHi, r * nOut, plan, lo, hi, i);
+    const base = srcOff + r * w;
+    const ob = outOff + r * nOut;
+    for (let i = 0; i < first; i++) rowTapTable(src, base, outLo, outHi, ob, plan, lo, hi, i);
+    if (L === 2) rowL2(src, base, outLo, outHi, ob, plan.c, first, end, lo, hi);
+    else if (L === 8) rowL8(src, base, outLo, outHi, ob, plan.c, first, end, lo, hi);
+    else for (let i = first; i < end; i++) rowTapTable(src, base, outLo, outHi, ob, plan, lo, hi, i);
+    for (let i = end; i < nOut; i++) rowTapTable(src, base, outLo, outHi, ob, plan, lo, hi, i);
   }
-  return { lo: outLo, hi: outHi, n: nOut };
 }
 
 function rowTapTable(
@@ -95,15 +110,10 @@ function rowTapTable(
 
 function rowL2(
   src: Float32Array, base: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  plan: TapPlan, lo: readonly number[], hi: readonly number[],
+  c: number, first: number, end: number, lo: readonly number[], hi: readonly number[],
 ): void {
   const l0 = lo[0], l1 = lo[1], h0 = hi[0], h1 = hi[1];
-  const { nOut, c, regular } = plan;
-  for (let i = 0; i < nOut; i++) {
-    if (regular[i] === 0) {
-      rowTapTable(src, base, outLo, outHi, ob, plan, lo, hi, i);
-      continue;
-    }
+  for (let i = first; i < end; i++) {
     const q = base + 2 * i + c;
     const v0 = src[q], v1 = src[q - 1];
     outLo[ob + i] = 0 + l0 * v0 + l1 * v1;
@@ -113,16 +123,11 @@ function rowL2(
 
 function rowL8(
   src: Float32Array, base: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  plan: TapPlan, lo: readonly number[], hi: readonly number[],
+  c: number, first: number, end: number, lo: readonly number[], hi: readonly number[],
 ): void {
   const l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3], l4 = lo[4], l5 = lo[5], l6 = lo[6], l7 = lo[7];
   const h0 = hi[0], h1 = hi[1], h2 = hi[2], h3 = hi[3], h4 = hi[4], h5 = hi[5], h6 = hi[6], h7 = hi[7];
-  const { nOut, c, regular } = plan;
-  for (let i = 0; i < nOut; i++) {
-    if (regular[i] === 0) {
-      rowTapTable(src, base, outLo, outHi, ob, plan, lo, hi, i);
-      continue;
-    }
+  for (let i = first; i < end; i++) {
     const q = base + 2 * i + c;
     const v0 = src[q], v1 = src[q - 1], v2 = src[q - 2], v3 = src[q - 3];
     const v4 = src[q - 4], v5 = src[q - 5], v6 = src[q - 6], v7 = src[q - 7];
@@ -132,27 +137,21 @@ function rowL8(
 }
 
 /**
- * Analysis along H of every plane (planes x h x w -> planes x nOut x w), one output row at a time with contiguous
- * inner loops over W. Regular output rows read their L source rows directly; boundary rows accumulate per tap.
+ * Analysis along H of one h x w plane at src[srcOff]: writes plan.nOut x w values to outLo / outHi from outOff,
+ * one output row at a time with contiguous inner loops over W. Regular output rows read their L source rows
+ * directly; boundary rows accumulate tap by tap in `acc`.
  */
-export function analyseCols(
-  src: Float32Array, planes: number, h: number, w: number, lo: readonly number[], hi: readonly number[], mode: DwtMode,
-): { lo: Float32Array; hi: Float32Array; n: number } {
-  const plan = tapPlan(h, lo.length, mode);
-  const nOut = plan.nOut;
-  const outLo = new Float32Array(planes * nOut * w);
-  const outHi = new Float32Array(planes * nOut * w);
-  const acc = { lo: new Float64Array(w), hi: new Float64Array(w) };
-  for (let p = 0; p < planes; p++) {
-    const pb = p * h * w;
-    for (let i = 0; i < nOut; i++) {
-      const ob = (p * nOut + i) * w;
-      if (plan.regular[i] === 1 && plan.L === 2) colL2(src, pb + (2 * i + plan.c) * w, w, outLo, outHi, ob, lo, hi);
-      else if (plan.regular[i] === 1 && plan.L === 8) colL8(src, pb + (2 * i + plan.c) * w, w, outLo, outHi, ob, lo, hi);
-      else colTapTable(src, pb, w, outLo, outHi, ob, plan, lo, hi, i, acc);
-    }
+export function colsPass(
+  src: Float32Array, srcOff: number, w: number, plan: TapPlan, lo: readonly number[], hi: readonly number[],
+  outLo: Float32Array, outHi: Float32Array, outOff: number, acc: ColScratch,
+): void {
+  const { nOut, L, c, regular } = plan;
+  for (let i = 0; i < nOut; i++) {
+    const ob = outOff + i * w;
+    if (regular[i] === 1 && L === 2) colL2(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, lo, hi);
+    else if (regular[i] === 1 && L === 8) colL8(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, lo, hi);
+    else colTapTable(src, srcOff, w, outLo, outHi, ob, plan, lo, hi, i, acc);
   }
-  return { lo: outLo, hi: outHi, n: nOut };
 }
 
 function colTapTable(

@@ -5,7 +5,7 @@
  */
 import { ShapeError } from '../../shared/errors.js';
 import type { DwtMode, Wavelet } from '../../shared/wavelets.js';
-import { analyseCols, analyseRows } from './dwt-kernels.js';
+import { colsPass, rowsPass, tapPlan } from './dwt-kernels.js';
 import { featureBatch, type FeatureBatch } from './feature-batch.js';
 import { WAVELET_FILTERS } from './wavelet-filters.js';
 
@@ -23,16 +23,31 @@ export interface Dwt2Result {
   details: DetailBands[];
 }
 
-/** One level of the 2-D DWT of every (image, channel) plane: filter along W, then along H. */
+/**
+ * One level of the 2-D DWT of every (image, channel) plane: filter along W, then along H. Plane by plane, so the
+ * row-pass intermediate (rounded to float32, as before) stays in a small cache-resident scratch.
+ */
 export function dwt2Level(x: FeatureBatch, wavelet: Wavelet, mode: DwtMode): { LL: FeatureBatch } & DetailBands {
   const f = WAVELET_FILTERS[wavelet];
   if (x.h < 2 || x.w < 2) throw new ShapeError('DWT input plane smaller than 2x2', { h: x.h, w: x.w });
   const planes = x.n * x.c;
-  const rows = analyseRows(x.data, planes * x.h, x.w, f.decLo, f.decHi, mode);
-  const a = analyseCols(rows.lo, planes, x.h, rows.n, f.decLo, f.decHi, mode);
-  const b = analyseCols(rows.hi, planes, x.h, rows.n, f.decLo, f.decHi, mode);
-  const mk = (d: Float32Array): FeatureBatch => featureBatch(x.n, x.c, a.n, rows.n, d);
-  return { LL: mk(a.lo), LH: mk(a.hi), HL: mk(b.lo), HH: mk(b.hi) };
+  const L = f.decLo.length;
+  const pw = tapPlan(x.w, L, mode);
+  const ph = tapPlan(x.h, L, mode);
+  const ow = pw.nOut;
+  const oh = ph.nOut;
+  const rowLo = new Float32Array(x.h * ow);
+  const rowHi = new Float32Array(x.h * ow);
+  const acc = { lo: new Float64Array(ow), hi: new Float64Array(ow) };
+  const bands = [0, 1, 2, 3].map(() => new Float32Array(planes * oh * ow));
+  const [ll, lh, hl, hh] = bands;
+  for (let p = 0; p < planes; p++) {
+    rowsPass(x.data, p * x.h * x.w, x.h, x.w, pw, f.decLo, f.decHi, rowLo, rowHi, 0);
+    colsPass(rowLo, 0, ow, ph, f.decLo, f.decHi, ll, lh, p * oh * ow, acc);
+    colsPass(rowHi, 0, ow, ph, f.decLo, f.decHi, hl, hh, p * oh * ow, acc);
+  }
+  const mk = (d: Float32Array): FeatureBatch => featureBatch(x.n, x.c, oh, ow, d);
+  return { LL: mk(ll), LH: mk(lh), HL: mk(hl), HH: mk(hh) };
 }
 
 /** Multi-level 2-D DWT (pywt.wavedec2 with axes (-2,-1)); throws ShapeError when the level is too deep. */
