@@ -4,24 +4,33 @@
  */
 import type { Backbone } from '../../shared/backbones.js';
 import type { DatasetKind } from '../../shared/datasets.js';
-import type { Subband } from '../../shared/subbands.js';
-import type { Align, DistanceKind, SmoothingKind } from '../../shared/trial.js';
-import type { DwtMode, Wavelet } from '../../shared/wavelets.js';
+import type { ClassListing as DataClassListing, SampleRef } from '../data/types.js';
+import type {
+  ClassFeatures,
+  DwtConfig,
+  EvalSubset,
+  GroupOptions as EngineGroupOptions,
+  GroupTimings,
+  TestTruth,
+  VariantConfig,
+  VariantMetrics,
+  VariantOutcome,
+} from '../engine/types.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
-export interface SampleRef {
-  path: string;
-  label: 0 | 1;
-  defect: string;
-  maskPath: string | null;
-}
-
-export interface ClassListing {
-  train: SampleRef[];
-  test: SampleRef[];
-}
+// The runner speaks the data and engine modules' own types (type-only imports: no runtime coupling),
+// under the names the runner uses.
+export type { SampleRef, VariantOutcome };
+export type ClassListing = Pick<DataClassListing, 'train' | 'test'>;
+export type GroundTruth = TestTruth;
+export type DwtSpec = DwtConfig;
+export type VariantSpec = VariantConfig;
+export type SubsetSpec = EvalSubset;
+export type EngineMetrics = VariantMetrics;
+export type FeatureSets = ClassFeatures;
+export type GroupOptions = Omit<EngineGroupOptions, 'method'>;
 
 export interface LoadedBatch {
   images: Float32Array; // n*3*224*224
@@ -63,65 +72,9 @@ export interface ModelsPort {
   createFeatureExtractor(req: ExtractorRequest): MaybePromise<FeatureExtractorPort>;
 }
 
-export interface GroundTruth {
-  labels: Uint8Array;
-  masks: Uint8Array; // n*224*224, 0/1
-  defects: string[];
-}
-
-export interface DwtSpec {
-  wavelet: Wavelet;
-  level: number;
-  mode: DwtMode;
-  align: Align;
-}
-
-export interface VariantSpec {
-  subbands: Subband[];
-  cov_reg: number;
-  sigma: number;
-  distance: DistanceKind;
-  smoothing: SmoothingKind;
-}
-
-export interface SubsetSpec {
-  name: string;
-  indices: Uint32Array;
-}
-
-export interface EngineMetrics {
-  image_auroc: number;
-  pixel_auroc: number;
-  aupro: number;
-  f1_max: number;
-  f1_threshold: number;
-  per_defect: Record<string, number>;
-  subsets: Record<string, { image_auroc: number; pixel_auroc: number }>;
-}
-
-export interface VariantOutcome {
-  metrics: EngineMetrics;
-  imageScores: Float32Array;
-  maps: Float32Array | null;
-  timings: { fit_s: number; score_s: number; metrics_s: number };
-}
-
-export interface FeatureSets {
-  train: FeatureBatch[];
-  test: FeatureBatch[];
-}
-
-export interface GroupOptions {
-  subsets?: SubsetSpec[];
-  keepMaps?: (i: number) => boolean;
-  onVariantDone?: (i: number, outcome: VariantOutcome) => void;
-  signal?: AbortSignal;
-  sharing?: boolean;
-}
-
 export interface GroupOutput {
   outcomes: VariantOutcome[];
-  timings: { dwt_s: number };
+  timings: GroupTimings;
 }
 
 export interface EnginePort {
