@@ -14,3 +14,12 @@ export const VISA_CLASSES = [
   'candle', 'capsules', 'cashew', 'chewinggum', 'fryum', 'macaroni1', 'macaroni2',
   'pcb1', 'pcb2', 'pcb3', 'pcb4', 'pipe_fryum',
 ] as const;
+
+/** The seeded synthetic dataset a sweep may ask `wepadim run` to generate (MVTec layout, kind 'folder'). */
+export interface SyntheticDatasetSpec {
+  classes: string[];
+  train: number; // train/good images per class
+  test: number; // test images per class (about half defective)
+  size: number; // square image side in pixels
+  seed: number;
+}

@@ -10,14 +10,9 @@ import { DATASET_KINDS, MVTEC_CLASSES, VISA_CLASSES, type DatasetKind } from '..
 import { checkKeys, describe, expectMap, fail, get, type LMap, type LNode } from './located.js';
 import type { Located } from './params.js';
 import { scalarNumber } from './ranges.js';
+import type { SyntheticDatasetSpec } from '../../shared/datasets.js';
 
-export interface SyntheticDatasetSpec {
-  classes: string[];
-  train: number;
-  test: number;
-  size: number;
-  seed: number;
-}
+export type { SyntheticDatasetSpec };
 
 export interface DatasetDecl {
   kind: DatasetKind;

@@ -14,14 +14,9 @@ import { paintDefect, type DefectTarget, type DefectType } from './defects.js';
 import { OBJECT_CLASSES, renderObject, type ObjectClass } from './objects.js';
 import { hashSeed, Rng } from './rng.js';
 import { renderTexture, TEXTURE_CLASSES, type TextureClass } from './textures.js';
+import type { SyntheticDatasetSpec } from '../../../shared/datasets.js';
 
-export interface SyntheticDatasetSpec {
-  classes: string[];
-  train: number;
-  test: number;
-  size: number;
-  seed: number;
-}
+export type { SyntheticDatasetSpec };
 
 /** Defect types per class (three each, spread over the six kinds). */
 export const SYNTHETIC_DEFECTS: Readonly<Record<TextureClass | ObjectClass, readonly DefectType[]>> = {
