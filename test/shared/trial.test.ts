@@ -2,26 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { allNonEmptySubsets } from '../../shared/subbands.js';
 import { canonicalJson, dwtKey, featureKey, normalizeNumber, trialKey, type TrialParams } from '../../shared/trial.js';
 import { llSize } from '../../shared/wavelets.js';
+import { BASE } from '../store/seed.js';
 
-const base: TrialParams = {
-  objective: 'wepadim',
-  dataset: 'mvtec',
-  root: '/data/mvtec',
-  class: 'bottle',
-  backbone: 'resnet18',
-  weights: 'random:0',
-  wavelet: 'haar',
-  level: 1,
-  mode: 'zero',
-  subbands: ['LL', 'LH', 'HL'],
-  align: 'down',
-  distance: 'squared',
-  smoothing: 'reference',
-  sigma: 4,
-  cov_reg: 0.01,
-  selection: null,
-  synthetic: null,
-};
+const base: TrialParams = BASE;
 
 describe('trial identity', () => {
   it('ignores subband order and number spelling', () => {
