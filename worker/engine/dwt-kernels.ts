@@ -17,6 +17,12 @@ export interface TapPlan {
   c: number;
   /** 1 where every tap of output i is the plain in-range source 2i + c - j */
   regular: Uint8Array;
+  /**
+   * per output i, where its existing taps are a plain contiguous run (tap j reads 2i + c - j for j in
+   * [jLo[i], jHi[i]) and every other tap is a zero-extension -1): that run; jLo[i] = -1 otherwise
+   */
+  jLo: Int32Array;
+  jHi: Int32Array;
   /** the regular outputs are exactly [first, end) (empty when first === end) */
   first: number;
   end: number;
@@ -58,12 +64,26 @@ export function tapPlan(n: number, L: number, mode: DwtMode): TapPlan {
     }
     regular[i] = ok;
   }
+  const jLo = new Int32Array(nOut).fill(-1);
+  const jHi = new Int32Array(nOut);
+  for (let i = 0; i < nOut; i++) {
+    let a = 0;
+    while (a < L && idx[i * L + a] === -1) a++;
+    let b = a;
+    while (b < L && 2 * i + c - b >= 0 && idx[i * L + b] === 2 * i + c - b) b++;
+    let rest = b;
+    while (rest < L && idx[i * L + rest] === -1) rest++;
+    if (b > a && rest === L) {
+      jLo[i] = a;
+      jHi[i] = b;
+    }
+  }
   let first = 0;
   while (first < nOut && regular[first] === 0) first++;
   let end = first;
   while (end < nOut && regular[end] === 1) end++;
   for (let i = end; i < nOut; i++) if (regular[i] === 1) throw new Error(`internal: non-contiguous regular taps (n ${n}, L ${L})`);
-  return { nOut, L, idx, c, regular, first, end };
+  return { nOut, L, idx, c, regular, jLo, jHi, first, end };
 }
 
 /** Float64 scratch for boundary rows of the column pass (length >= the row width). */
@@ -93,6 +113,21 @@ function rowTapTable(
   src: Float32Array, base: number, outLo: Float32Array, outHi: Float32Array, ob: number,
   plan: TapPlan, lo: readonly number[], hi: readonly number[], i: number,
 ): void {
+  const a = plan.jLo[i];
+  if (a >= 0) {
+    const b = plan.jHi[i];
+    const q = base + 2 * i + plan.c;
+    let sl = 0;
+    let sh = 0;
+    for (let j = a; j < b; j++) {
+      const v = src[q - j];
+      sl += lo[j] * v;
+      sh += hi[j] * v;
+    }
+    outLo[ob + i] = sl;
+    outHi[ob + i] = sh;
+    return;
+  }
   const L = plan.L;
   const idx = plan.idx;
   let sLo = 0;
@@ -150,6 +185,7 @@ export function colsPass(
     const ob = outOff + i * w;
     if (regular[i] === 1 && L === 2) colL2(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, lo, hi);
     else if (regular[i] === 1 && L === 8) colL8(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, lo, hi);
+    else if (plan.jLo[i] >= 0) colSpan(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, plan.jLo[i], plan.jHi[i], lo, hi);
     else colTapTable(src, srcOff, w, outLo, outHi, ob, plan, lo, hi, i, acc);
   }
 }
@@ -178,6 +214,24 @@ function colTapTable(
   for (let x = 0; x < w; x++) {
     outLo[ob + x] = accLo[x];
     outHi[ob + x] = accHi[x];
+  }
+}
+
+/** boundary output row whose existing taps are the plain run j in [a, b): tap j reads source row (2i + c - j) */
+function colSpan(
+  src: Float32Array, r0: number, w: number, outLo: Float32Array, outHi: Float32Array, ob: number,
+  a: number, b: number, lo: readonly number[], hi: readonly number[],
+): void {
+  for (let x = 0; x < w; x++) {
+    let sl = 0;
+    let sh = 0;
+    for (let j = a; j < b; j++) {
+      const v = src[r0 - j * w + x];
+      sl += lo[j] * v;
+      sh += hi[j] * v;
+    }
+    outLo[ob + x] = sl;
+    outHi[ob + x] = sh;
   }
 }
 
