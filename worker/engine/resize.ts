@@ -40,11 +40,47 @@ export function resizeBilinear(x: FeatureBatch, oh: number, ow: number): Feature
   return out;
 }
 
-/** Plane-level resize into `dst` (planes x oh x ow). */
+/**
+ * Plane-level resize into `dst` (planes x oh x ow). Separable evaluation of the same float64 expression
+ * h0 * (w0 * x[r0][a] + w1 * x[r0][b]) + h1 * (w0 * x[r1][a] + w1 * x[r1][b]): the horizontal interpolation of each
+ * source row that some output row reads is computed once per plane (unrounded float64, so the result is bit-identical
+ * to evaluating the expression per output). Downsizes along H (oh < h) use the per-output expression directly.
+ */
 export function resizePlanes(src: Float32Array, planes: number, h: number, w: number, dst: Float32Array, oh: number, ow: number): void {
   if (h < 1 || w < 1 || oh < 1 || ow < 1) throw new ShapeError('bilinear resize needs non-empty sizes', { h, w, oh, ow });
   const ty = axisTable(h, oh);
   const tx = axisTable(w, ow);
+  if (oh < h) {
+    resizeDirect(src, planes, h, w, dst, oh, ow, ty, tx);
+    return;
+  }
+  const used: number[] = [];
+  for (let r = 0; r < h; r++) if (ty.i0.includes(r) || ty.i1.includes(r)) used.push(r);
+  const hx = new Float64Array(h * ow);
+  const { i0, i1, l0, l1 } = tx;
+  for (let p = 0; p < planes; p++) {
+    const sb = p * h * w;
+    const db = p * oh * ow;
+    for (const r of used) {
+      const sr = sb + r * w;
+      const hr = r * ow;
+      for (let xx = 0; xx < ow; xx++) hx[hr + xx] = l0[xx] * src[sr + i0[xx]] + l1[xx] * src[sr + i1[xx]];
+    }
+    for (let y = 0; y < oh; y++) {
+      const r0 = ty.i0[y] * ow;
+      const r1 = ty.i1[y] * ow;
+      const h0 = ty.l0[y];
+      const h1 = ty.l1[y];
+      const orow = db + y * ow;
+      for (let xx = 0; xx < ow; xx++) dst[orow + xx] = h0 * hx[r0 + xx] + h1 * hx[r1 + xx];
+    }
+  }
+}
+
+/** the per-output expression, cheaper than the separable form when rows are dropped (oh < h) */
+function resizeDirect(
+  src: Float32Array, planes: number, h: number, w: number, dst: Float32Array, oh: number, ow: number, ty: AxisTable, tx: AxisTable,
+): void {
   for (let p = 0; p < planes; p++) {
     const sb = p * h * w;
     const db = p * oh * ow;
