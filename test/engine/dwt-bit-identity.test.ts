@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DWT_MODES, WAVELETS } from '../../shared/wavelets.js';
 import { dwt2 } from '../../worker/engine/dwt.js';
-import { tapPlan } from '../../worker/engine/dwt-kernels.js';
+import { colsPass, rowsPass, tapPlan } from '../../worker/engine/dwt-kernels.js';
 import { featureBatch, type FeatureBatch } from '../../worker/engine/feature-batch.js';
 import { resizePlanes } from '../../worker/engine/resize.js';
+import { WAVELET_FILTERS } from '../../worker/engine/wavelet-filters.js';
 import { dwt2Reference } from './dwt-reference.js';
 import { resizePlanesReference } from './resize-reference.js';
 import { rand } from './prng.js';
@@ -56,12 +57,26 @@ describe('specialised DWT kernels are bit-identical to the tap-table reference',
         }
       });
 
-  it('produces -0 exactly where the reference does (signed zeros survive the unrolled sums)', () => {
-    const x = featureBatch(1, 1, 16, 16, new Float32Array(256).fill(-0));
-    const a = dwt2(x, 'sym4', 1, 'zero').LL.data;
-    const b = dwt2Reference(x, 'sym4', 1, 'zero').LL.data;
-    sameBits(a, b, 'all -0 input');
-    expect(Object.is(a[5 * a.length / 11 | 0], 0)).toBe(true);
+  it('keeps +0 where every product is -0 (sums start from +0, as the reference loop)', () => {
+    const x = featureBatch(1, 2, 16, 16, new Float32Array(512).fill(-0));
+    for (const wavelet of ['haar', 'db4', 'sym4'] as const) {
+      const got = dwt2(x, wavelet, 1, 'zero');
+      const ref = dwt2Reference(x, wavelet, 1, 'zero');
+      sameBits(got.LL.data, ref.LL.data, `${wavelet} LL of -0`);
+      sameBits(got.details[0].HH.data, ref.details[0].HH.data, `${wavelet} HH of -0`);
+      expect(got.LL.data.every((v) => Object.is(v, 0)), `${wavelet}: LL is +0 everywhere`).toBe(true);
+      // the passes themselves (a -0 row output would be hidden by the column pass above)
+      const f = WAVELET_FILTERS[wavelet];
+      const plan = tapPlan(16, f.decLo.length, 'zero');
+      const lo = new Float32Array(16 * plan.nOut).fill(7);
+      const hi = new Float32Array(16 * plan.nOut).fill(7);
+      rowsPass(x.data, 0, 16, 16, plan, f.decLo, f.decHi, lo, hi, 0);
+      expect([...lo, ...hi].every((v) => Object.is(v, 0)), `${wavelet}: row pass gives +0`).toBe(true);
+      const cl = new Float32Array(plan.nOut * 16).fill(7);
+      const ch = new Float32Array(plan.nOut * 16).fill(7);
+      colsPass(x.data, 0, 16, plan, f.decLo, f.decHi, cl, ch, 0, { lo: new Float64Array(16), hi: new Float64Array(16) });
+      expect([...cl, ...ch].every((v) => Object.is(v, 0)), `${wavelet}: column pass gives +0`).toBe(true);
+    }
   });
 
   it('marks only boundary-free outputs as regular', () => {
