@@ -46,3 +46,14 @@ export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1e-300));
   return m;
 }
+
+/** max |a-b| / max |b|: error relative to the largest reference value (float32 sums of many terms). */
+export function relToMax(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  let mb = 0;
+  for (let i = 0; i < a.length; i++) {
+    m = Math.max(m, Math.abs(a[i] - b[i]));
+    mb = Math.max(mb, Math.abs(b[i]));
+  }
+  return m / mb;
+}

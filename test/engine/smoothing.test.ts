@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../shared/errors.js';
 import { smoothGaussian, smoothReference } from '../../worker/engine/smoothing.js';
-import { f32, loadFixture, type StoredArray } from './fixtures.js';
+import { f32, loadFixture, relToMax, type StoredArray } from './fixtures.js';
 import { rand } from './prng.js';
 
 interface SCase { seed: number; shape: [number, number]; sigma: number; stride?: number; reference: StoredArray; gaussian: StoredArray }
@@ -16,17 +16,6 @@ function strided(a: Float32Array, h: number, w: number, s: number): Float32Array
   const out: number[] = [];
   for (let y = 0; y < h; y += s) for (let x = 0; x < w; x += s) out.push(a[y * w + x]);
   return Float32Array.from(out);
-}
-
-/** max |a-b| / max |b|: float32 rounding of sums with ~k^2 terms */
-function relToMax(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  let mb = 0;
-  for (let i = 0; i < a.length; i++) {
-    m = Math.max(m, Math.abs(a[i] - b[i]));
-    mb = Math.max(mb, Math.abs(b[i]));
-  }
-  return m / mb;
 }
 
 describe('smoothing against torch (the original kernel) and scipy', () => {

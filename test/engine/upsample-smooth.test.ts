@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { upsampleBilinear } from '../../worker/engine/resize.js';
 import { smoothGaussian, smoothReference } from '../../worker/engine/smoothing.js';
 import { upsampleSmooth } from '../../worker/engine/upsample-smooth.js';
+import { relToMax } from './fixtures.js';
 import { rand } from './prng.js';
-
-function relToMax(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  let mb = 0;
-  for (let i = 0; i < a.length; i++) {
-    m = Math.max(m, Math.abs(a[i] - b[i]));
-    mb = Math.max(mb, Math.abs(b[i]));
-  }
-  return m / mb;
-}
 
 describe('fused upsample + smoothing', () => {
   for (const [h, w] of [[7, 7], [8, 5], [2, 2]] as const)
