@@ -9,6 +9,7 @@ import { ShapeError } from '../../shared/errors.js';
 import type { RegionCodes } from './aupro.js';
 import { pairwiseSum } from './metrics.js';
 import { keyToFloat, type SortedScores } from './sort.js';
+import type { SplitSorted } from './split-sort.js';
 
 export interface RankMetrics {
   pixelAuroc: number;
@@ -52,12 +53,14 @@ class CurveWalk {
       // decide for the pending point b (index m-1): the first is kept, else a non-zero second difference
       if (this.m === 1 || fp - 2 * this.fb + this.fa !== 0 || tp - 2 * this.tb + this.ta !== 0) this.keep(this.fb, this.tb);
     }
+    // F1: a point that added only negatives (tp > 0 unchanged, fp larger) has a smaller F1 than the point before it
+    const f1Skip = tp === this.tb && tp > 0 && this.m >= 1;
     this.fa = this.fb;
     this.ta = this.tb;
     this.fb = fp;
     this.tb = tp;
     this.m++;
-    if (this.f1Open) {
+    if (this.f1Open && !f1Skip) {
       const precision = tp / (tp + fp);
       const recall = tp / this.positives;
       const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
@@ -127,6 +130,38 @@ export function rankMetrics(sorted: SortedScores, rc: RegionCodes, labelBits: nu
     }
     if (r < n - 1 && keys[r + 1] === keys[r]) continue;
     walk.point(fp, tp, keys[r]);
+  }
+  return walk.finish();
+}
+
+/**
+ * The same metrics from the label-split sort: a merge of the sorted negatives and positives, one curve point per
+ * group of tied scores, the positives of a group adding their AUPRO weights in the order of the single sort.
+ */
+export function mergedRankMetrics(sorted: SplitSorted, rc: RegionCodes, labelBits: number, terms: Float64Array, fprLimit = 0.3): RankMetrics {
+  const { neg, pos, posPayload } = sorted;
+  const nN = neg.length;
+  const nP = pos.length;
+  const { negatives, positives } = checkInputs(nN + nP, rc, terms, fprLimit);
+  if (negatives !== nN || positives !== nP) throw new ShapeError('split sort does not match the region codes', { negatives, positives, sortedNegatives: nN, sortedPositives: nP });
+  const mask = labelBits >= 32 ? 0xffffffff : (1 << labelBits) - 1;
+  const { weight } = rc;
+  const walk = new CurveWalk(negatives, positives, terms, fprLimit);
+  let a = 0;
+  let b = 0;
+  for (;;) {
+    let key: number;
+    if (a < nN) {
+      key = neg[a];
+      if (b < nP && pos[b] < key) key = pos[b];
+    } else if (b < nP) key = pos[b];
+    else break;
+    while (b < nP && pos[b] === key) {
+      if (walk.proOpen) walk.pro += weight[posPayload[b] & mask];
+      b++;
+    }
+    while (a < nN && neg[a] === key) a++;
+    walk.point(a, b, key ^ -0x80000000);
   }
   return walk.finish();
 }

@@ -2,8 +2,9 @@
 import { ShapeError } from '../../shared/errors.js';
 import { regionCodes, type RegionCodes } from './aupro.js';
 import { curveFromSorted, perDefectAuroc, rocAuc, rocAucFromCurve } from './metrics.js';
-import { rankMetrics } from './rank-metrics.js';
-import { SortBuffers, sortByScoreDesc } from './sort.js';
+import { mergedRankMetrics, rankMetrics, type RankMetrics } from './rank-metrics.js';
+import { SortBuffers, sortByScoreDesc, type SortedScores } from './sort.js';
+import { SplitSortBuffers, splitSortByScoreDesc } from './split-sort.js';
 import { CROP, type EvalSubset, type TestTruth, type VariantMetrics } from './types.js';
 
 /** Image score = max of each map (spec 7.4). */
@@ -28,19 +29,41 @@ export interface PixelTruth {
   rc: RegionCodes;
   packed: Uint32Array;
   labelBits: number;
+  /** non-zero for an anomalous pixel (the masks) and the packed payload of each anomalous pixel, in pixel order */
+  positive: Uint8Array;
+  posPayload: Uint32Array;
   buffers?: { sort: SortBuffers; terms: Float64Array };
+  splitBuffers?: SplitSortBuffers;
 }
 
 /** Depends only on the masks: the group evaluator computes it once per call and passes it to every variant. */
 export function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
   const rc = regionCodes(masks, n, CROP, CROP);
   const hw = CROP * CROP;
-  if (rc.regions < 1 << LABEL_BITS && n <= 1 << (32 - LABEL_BITS)) {
-    const packed = new Uint32Array(rc.codes.length);
-    for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
-    return { rc, packed, labelBits: LABEL_BITS };
+  const fits = rc.regions < 1 << LABEL_BITS && n <= 1 << (32 - LABEL_BITS);
+  const packed = fits ? new Uint32Array(rc.codes.length) : rc.codes;
+  if (fits) for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
+  const positive = Uint8Array.from(rc.codes, (c) => (c !== 0 ? 1 : 0));
+  const posPayload = new Uint32Array(rc.codes.length - rc.normalPixels);
+  for (let i = 0, p = 0; i < packed.length; i++) if (positive[i] !== 0) posPayload[p++] = packed[i];
+  return { rc, packed, labelBits: fits ? LABEL_BITS : 32, positive, posPayload };
+}
+
+/**
+ * Pixel AUROC, F1 and AUPRO of one variant. Without subsets: the label-split sort (normal pixels as bare keys) and
+ * its merge walk. With subsets: one sort of all pixels with their packed payloads, which the subsets' curves reuse.
+ */
+function rankAll(maps: Float32Array, pt: PixelTruth, needPayloads: boolean): { ranked: RankMetrics; sorted: SortedScores | null; terms: Float64Array } {
+  pt.buffers ??= { sort: new SortBuffers(0), terms: new Float64Array(pt.packed.length) };
+  const { terms } = pt.buffers;
+  if (!needPayloads) {
+    pt.splitBuffers ??= new SplitSortBuffers(pt.rc.normalPixels, pt.posPayload.length);
+    const split = splitSortByScoreDesc(maps, pt.positive, pt.posPayload, pt.splitBuffers);
+    return { ranked: mergedRankMetrics(split, pt.rc, pt.labelBits, terms), sorted: null, terms };
   }
-  return { rc, packed: rc.codes, labelBits: 32 };
+  if (pt.buffers.sort.length !== pt.packed.length) pt.buffers.sort = new SortBuffers(pt.packed.length);
+  const sorted = sortByScoreDesc(maps, pt.packed, pt.buffers.sort);
+  return { ranked: rankMetrics(sorted, pt.rc, pt.labelBits, terms), sorted, terms };
 }
 
 function withSubsetName<T>(name: string, k: number, f: () => T): T {
@@ -68,9 +91,7 @@ export function scoreMaps(
   maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[], pt: PixelTruth = pixelTruth(truth.masks, n),
 ): { metrics: VariantMetrics; imageScores: Float32Array } {
   const imageScores = imageMax(maps, n, CROP);
-  pt.buffers ??= { sort: new SortBuffers(pt.packed.length), terms: new Float64Array(pt.packed.length) };
-  const sorted = sortByScoreDesc(maps, pt.packed, pt.buffers.sort); // one sort serves pixel AUROC, F1, AUPRO and the subsets
-  const ranked = rankMetrics(sorted, pt.rc, pt.labelBits, pt.buffers.terms); // one walk: AUROC, F1, AUPRO
+  const { ranked, sorted } = rankAll(maps, pt, subsets.length > 0 && pt.labelBits < 32);
   const sub: VariantMetrics['subsets'] = {};
   for (const s of subsets) {
     sub[s.name] = withSubsetName(s.name, s.indices.length, () => {
@@ -79,7 +100,7 @@ export function scoreMaps(
       return {
         image_auroc: rocAuc(Uint8Array.from(s.indices, (img) => truth.labels[img]), Float32Array.from(s.indices, (img) => imageScores[img])),
         pixel_auroc:
-          pt.labelBits < 32
+          sorted !== null
             ? rocAucFromCurve(curveFromSorted(sorted, { labelBits: pt.labelBits, include }))
             : gatheredPixelAuroc(maps, truth.masks, s.indices),
       };

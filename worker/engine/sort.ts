@@ -68,12 +68,12 @@ function descendingKey(v: number): number {
  * Widest digit for n keys: 16 bits from 65536 keys on (measured at 1M keys: two 16-bit passes cost as much as two
  * 13-bit passes and much less than three 10-bit passes), 11 bits below (the histograms stay small).
  */
-function maxDigitBits(n: number): number {
+export function maxDigitBits(n: number): number {
   return n >= 1 << 16 ? 16 : 11;
 }
 
 /** Digit widths (least significant first) for keys spanning `rangeBits` bits: as few passes as the widest digit allows. */
-function digitWidths(rangeBits: number, maxBits: number): number[] {
+export function digitWidths(rangeBits: number, maxBits: number): number[] {
   if (rangeBits === 0) return [];
   const passes = Math.ceil(rangeBits / maxBits);
   const widths: number[] = [];
@@ -87,13 +87,15 @@ function digitWidths(rangeBits: number, maxBits: number): number[] {
 }
 
 /** The radix plan of a score array: the smallest descending key (the key of the largest score) and the digit widths. */
-interface KeyPlan {
+export interface KeyPlan {
   base: number;
+  /** bits spanned by the keys relative to base */
+  rangeBits: number;
   widths: number[];
 }
 
 /** One pass over the scores: their range fixes the key range (NaN is rejected with its index). */
-function keyPlan(scores: Float32Array): KeyPlan {
+export function keyPlan(scores: Float32Array): KeyPlan {
   const n = scores.length;
   let sMin = Infinity;
   let sMax = -Infinity;
@@ -106,7 +108,8 @@ function keyPlan(scores: Float32Array): KeyPlan {
   // key(max score) is the smallest key, key(min score) the largest
   const lo = n === 0 ? 0 : descendingKey(sMax) >>> 0;
   const hi = n === 0 ? 0 : descendingKey(sMin) >>> 0;
-  return { base: lo | 0, widths: digitWidths(32 - Math.clz32(hi - lo), maxDigitBits(n)) };
+  const rangeBits = 32 - Math.clz32(hi - lo);
+  return { base: lo | 0, rangeBits, widths: digitWidths(rangeBits, maxDigitBits(n)) };
 }
 
 /**

@@ -1,0 +1,157 @@
+/**
+ * The per-variant ranking step, split by label. Normal pixels (~95% of a test set) are radix-sorted as bare keys:
+ * their label is known, so no payload moves with them. Anomalous pixels are sorted with their region codes.
+ * A merge of the two runs (rank-metrics' mergedRankMetrics) meets the same groups of tied scores, in the same order,
+ * with the positives of a group in the same (input) order, as a walk over one sort of all pixels with their labels.
+ */
+import { ShapeError } from '../../shared/errors.js';
+import { digitWidths, keyPlan, maxDigitBits } from './sort.js';
+
+/**
+ * Sorted keys, ascending as int32: the descending key of each score (see descendingKeys) with its sign bit flipped,
+ * so that the int32 order is the unsigned order of the descending keys (larger score first).
+ */
+export interface SplitSorted {
+  neg: Int32Array;
+  pos: Int32Array;
+  /** the payload of each positive key, in the same order */
+  posPayload: Uint32Array;
+}
+
+/** Reusable buffers for one labelling (the positives' count is fixed by the masks). */
+export class SplitSortBuffers {
+  readonly negA: Int32Array;
+  readonly negB: Int32Array;
+  readonly posA: Int32Array;
+  readonly posB: Int32Array;
+  readonly payA: Uint32Array;
+  readonly payB: Uint32Array;
+  readonly counts: Uint32Array[];
+  readonly posCounts: Uint32Array[];
+  constructor(readonly negatives: number, readonly positives: number) {
+    this.negA = new Int32Array(negatives);
+    this.negB = new Int32Array(negatives);
+    this.posA = new Int32Array(positives);
+    this.posB = new Int32Array(positives);
+    this.payA = new Uint32Array(positives);
+    this.payB = new Uint32Array(positives);
+    this.counts = [0, 1, 2].map(() => new Uint32Array(1 << maxDigitBits(negatives)));
+    this.posCounts = [0, 1, 2].map(() => new Uint32Array(1 << maxDigitBits(positives)));
+  }
+}
+
+const FLIP = -0x80000000;
+
+/** Exclusive prefix sums of counts[0..size). */
+function prefix(c: Uint32Array, size: number): void {
+  let s = 0;
+  for (let j = 0; j < size; j++) {
+    const v = c[j];
+    c[j] = s;
+    s += v;
+  }
+}
+
+/** Histogram of one digit of keys[0..n). */
+function count(keys: Int32Array, n: number, c: Uint32Array, shift: number, mask: number): void {
+  c.fill(0, 0, mask + 1);
+  for (let i = 0; i < n; i++) c[(keys[i] >>> shift) & mask]++;
+}
+
+/**
+ * LSD passes over the relative keys in `a` (ping-pong with `b`); the histograms of the first `counted` digits are
+ * already in `counts`. The last pass adds the base back and flips the sign bit: (k + base) ^ FLIP == k + (base ^ FLIP)
+ * modulo 2^32. Returns the array holding the result.
+ */
+function sortKeys(a: Int32Array, b: Int32Array, n: number, widths: readonly number[], counts: Uint32Array[], counted: number, base: number): Int32Array {
+  let src = a;
+  let dst = b;
+  let shift = 0;
+  for (let d = 0; d < widths.length; d++) {
+    const c = counts[d];
+    const mask = (1 << widths[d]) - 1;
+    if (d >= counted) count(src, n, c, shift, mask);
+    prefix(c, mask + 1);
+    const add = d === widths.length - 1 ? (base ^ FLIP) | 0 : 0;
+    for (let i = 0; i < n; i++) {
+      const k = src[i];
+      dst[c[(k >>> shift) & mask]++] = (k + add) | 0;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+    shift += widths[d];
+  }
+  if (widths.length === 0) for (let i = 0; i < n; i++) src[i] = (src[i] + base) ^ FLIP;
+  return src;
+}
+
+/** The same with a payload moving along (the positives: a few percent of the pixels). */
+function sortKeysWithPayload(
+  a: Int32Array, b: Int32Array, pa: Uint32Array, pb: Uint32Array, n: number, widths: readonly number[], counts: Uint32Array[], base: number,
+): { keys: Int32Array; payload: Uint32Array } {
+  let src = a, dst = b, ps = pa, pd = pb;
+  let shift = 0;
+  for (let d = 0; d < widths.length; d++) {
+    const c = counts[d];
+    const mask = (1 << widths[d]) - 1;
+    count(src, n, c, shift, mask);
+    prefix(c, mask + 1);
+    const add = d === widths.length - 1 ? (base ^ FLIP) | 0 : 0;
+    for (let i = 0; i < n; i++) {
+      const k = src[i];
+      const at = c[(k >>> shift) & mask]++;
+      dst[at] = (k + add) | 0;
+      pd[at] = ps[i];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+    const tp = ps;
+    ps = pd;
+    pd = tp;
+    shift += widths[d];
+  }
+  if (widths.length === 0) for (let i = 0; i < n; i++) src[i] = (src[i] + base) ^ FLIP;
+  return { keys: src, payload: ps };
+}
+
+/**
+ * Sort `scores` by descending value, split by `positive[i] !== 0`: stable, so tied positives keep input order.
+ * `posPayload[j]` is the payload of the j-th positive pixel in input order. The result lives in `buf`.
+ */
+export function splitSortByScoreDesc(scores: Float32Array, positive: Uint8Array, posPayload: Uint32Array, buf: SplitSortBuffers): SplitSorted {
+  const n = scores.length;
+  if (positive.length !== n) throw new ShapeError('labels and scores differ in length', { labels: positive.length, scores: n });
+  if (buf.negatives + buf.positives !== n || posPayload.length !== buf.positives)
+    throw new ShapeError('split sort buffers do not match the scores', { negatives: buf.negatives, positives: buf.positives, scores: n, payload: posPayload.length });
+  const { base, rangeBits } = keyPlan(scores);
+  const nw = digitWidths(rangeBits, maxDigitBits(buf.negatives));
+  const pw = digitWidths(rangeBits, maxDigitBits(buf.positives));
+  const [c0, c1] = buf.counts;
+  const w0 = nw.length > 0 ? nw[0] : 0;
+  const m0 = (1 << w0) - 1;
+  const m1 = nw.length > 1 ? (1 << nw[1]) - 1 : 0;
+  c0.fill(0, 0, m0 + 1);
+  c1.fill(0, 0, m1 + 1);
+  const neg = buf.negA;
+  const pos = buf.posA;
+  const bits = new Int32Array(scores.buffer, scores.byteOffset, n);
+  let q = 0;
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const bi = scores[i] === 0 ? 0 : bits[i];
+    const k = ((bi < 0 ? bi : ~(bi | 0x80000000)) - base) | 0;
+    if (positive[i] !== 0) pos[p++] = k;
+    else {
+      neg[q++] = k;
+      c0[k & m0]++;
+      c1[(k >>> w0) & m1]++;
+    }
+  }
+  if (p !== buf.positives) throw new ShapeError('labels do not match the split sort buffers', { positives: p, expected: buf.positives });
+  const negSorted = sortKeys(neg, buf.negB, q, nw, buf.counts, 2, base);
+  buf.payA.set(posPayload);
+  const posSorted = sortKeysWithPayload(pos, buf.posB, buf.payA, buf.payB, p, pw, buf.posCounts, base);
+  return { neg: negSorted, pos: posSorted.keys, posPayload: posSorted.payload };
+}
