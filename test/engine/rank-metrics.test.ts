@@ -3,7 +3,7 @@ import { ShapeError } from '../../shared/errors.js';
 import { auproFromSorted, regionCodes } from '../../worker/engine/aupro.js';
 import { curveFromSorted, f1FromCurve, rocAucFromCurve } from '../../worker/engine/metrics.js';
 import { mergedRankMetrics, rankMetrics } from '../../worker/engine/rank-metrics.js';
-import { SplitSortBuffers, splitSortByScoreDesc } from '../../worker/engine/split-sort.js';
+import { SplitSortBuffers, splitLabels, splitSortByScoreDesc } from '../../worker/engine/split-sort.js';
 import { sortByScoreDesc } from '../../worker/engine/sort.js';
 import { XorShift32 } from './prng.js';
 
@@ -44,8 +44,7 @@ describe('rankMetrics (one walk) equals the separate curve / AUROC / F1 / AUPRO 
       expect(got.aupro).toBe(auproFromSorted(sorted, rc, limit));
       // the label-split sort and its merge walk: the same four numbers, bit for bit
       const positive = Uint8Array.from(rc.codes, (c) => (c !== 0 ? 1 : 0));
-      const posPayload = rc.codes.filter((c) => c !== 0);
-      const split = splitSortByScoreDesc(scores, positive, posPayload, new SplitSortBuffers(rc.normalPixels, posPayload.length));
+      const split = splitSortByScoreDesc(scores, splitLabels(positive, rc.codes), new SplitSortBuffers(rc.normalPixels, scores.length - rc.normalPixels));
       expect(mergedRankMetrics(split, rc, 32, new Float64Array(scores.length), limit)).toEqual(got);
       expect(got.pixelAuroc).toBeGreaterThan(0.5); // defects score higher: the metrics are not trivial
       expect(got.aupro).toBeGreaterThan(0);

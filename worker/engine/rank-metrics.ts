@@ -85,6 +85,64 @@ class CurveWalk {
     }
   }
 
+  /**
+   * Consecutive groups of negatives only, from neg[a] while a < end and neg[a] < limit (split sort keys; fp = index):
+   * point() for each, with the walk's state in locals. Only when no group can change F1: after the first point, with
+   * tp > 0 (see point) or F1 closed. Returns the index after the run.
+   */
+  negativeRun(neg: Int32Array, a: number, end: number, limit: number): number {
+    const tp = this.tb;
+    if (this.m < 1 || (tp === 0 && this.f1Open)) return a;
+    const { negatives, terms } = this;
+    const lim = this.fprLimit;
+    const pro = Math.min(this.pro, 1);
+    let { fa, ta, fb, tb, m, k, fPrev, tPrev, proOpen, area, x0, y0 } = this; // eslint-disable-line prefer-const
+    while (a < end) {
+      const key = neg[a];
+      if (key >= limit) break;
+      a++;
+      while (a < end && neg[a] === key) a++;
+      const fp = a;
+      if (m === 1 || fp - 2 * fb + fa !== 0 || tp - 2 * tb + ta !== 0) {
+        const f = fb / negatives;
+        const t = tb / this.positives;
+        terms[k++] = ((f - fPrev) * (t + tPrev)) / 2.0;
+        fPrev = f;
+        tPrev = t;
+      }
+      fa = fb;
+      ta = tb;
+      fb = fp;
+      tb = tp;
+      m++;
+      if (proOpen) {
+        let x1 = Math.min(fp / negatives, 1);
+        let y1 = pro;
+        if (x1 > lim) {
+          y1 = y0 + ((y1 - y0) * (lim - x0)) / (x1 - x0);
+          x1 = lim;
+        }
+        area += ((x1 - x0) * (y0 + y1)) / 2;
+        x0 = x1;
+        y0 = y1;
+        if (x0 >= lim) proOpen = false;
+      }
+    }
+    this.fa = fa;
+    this.ta = ta;
+    this.fb = fb;
+    this.tb = tb;
+    this.m = m;
+    this.k = k;
+    this.fPrev = fPrev;
+    this.tPrev = tPrev;
+    this.proOpen = proOpen;
+    this.area = area;
+    this.x0 = x0;
+    this.y0 = y0;
+    return a;
+  }
+
   private keep(fp: number, tp: number): void {
     const f = fp / this.negatives;
     const t = tp / this.positives;
@@ -162,6 +220,8 @@ export function mergedRankMetrics(sorted: SplitSorted, rc: RegionCodes, labelBit
     }
     while (a < nN && neg[a] === key) a++;
     walk.point(a, b, key ^ -0x80000000);
+    // the negatives up to the next positive key, in a tight loop
+    a = walk.negativeRun(neg, a, nN, b < nP ? pos[b] : 0x7fffffff + 1);
   }
   return walk.finish();
 }

@@ -4,19 +4,36 @@ import { regionCodes, type RegionCodes } from './aupro.js';
 import { curveFromSorted, perDefectAuroc, rocAuc, rocAucFromCurve } from './metrics.js';
 import { mergedRankMetrics, rankMetrics, type RankMetrics } from './rank-metrics.js';
 import { SortBuffers, sortByScoreDesc, type SortedScores } from './sort.js';
-import { SplitSortBuffers, splitSortByScoreDesc } from './split-sort.js';
+import { SplitSortBuffers, splitLabels, splitSortByScoreDesc, type SplitLabels } from './split-sort.js';
 import { CROP, type EvalSubset, type TestTruth, type VariantMetrics } from './types.js';
 
 /** Image score = max of each map (spec 7.4). */
 export function imageMax(maps: Float32Array, n: number, size: number): Float32Array {
-  const out = new Float32Array(n);
+  return scanMaps(maps, n, size).imageScores;
+}
+
+/** One read of the maps: each map's maximum (the image scores) and the range of all scores; NaN is rejected. */
+export function scanMaps(maps: Float32Array, n: number, size: number): { imageScores: Float32Array; min: number; max: number } {
+  const imageScores = new Float32Array(n);
   const hw = size * size;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    let m = -Infinity;
-    for (let j = i * hw; j < (i + 1) * hw; j++) if (maps[j] > m) m = maps[j];
-    out[i] = m;
+    let hi = -Infinity;
+    let lo = Infinity;
+    let nan = false;
+    for (let j = i * hw; j < (i + 1) * hw; j++) {
+      const v = maps[j];
+      if (v > hi) hi = v;
+      if (v < lo) lo = v;
+      nan ||= v !== v;
+    }
+    if (nan) throw new ShapeError('NaN in scores', { index: maps.subarray(i * hw, (i + 1) * hw).findIndex((v) => v !== v) + i * hw, length: maps.length });
+    imageScores[i] = hi;
+    if (hi > max) max = hi;
+    if (lo < min) min = lo;
   }
-  return out;
+  return { imageScores, min, max };
 }
 
 const LABEL_BITS = 20;
@@ -29,36 +46,49 @@ export interface PixelTruth {
   rc: RegionCodes;
   packed: Uint32Array;
   labelBits: number;
-  /** non-zero for an anomalous pixel (the masks) and the packed payload of each anomalous pixel, in pixel order */
-  positive: Uint8Array;
-  posPayload: Uint32Array;
+  /** the negatives' runs and the positives with their packed payloads, for the label-split sort */
+  labels: SplitLabels;
   buffers?: { sort: SortBuffers; terms: Float64Array };
   splitBuffers?: SplitSortBuffers;
 }
 
-/** Depends only on the masks: the group evaluator computes it once per call and passes it to every variant. */
+/** The last masks seen and their truth (without buffers): the leases of one class share their test masks. */
+let lastTruth: { masks: Uint8Array; n: number; pt: PixelTruth } | null = null;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
+/**
+ * Depends only on the masks: the group evaluator computes it once per call and passes it to every variant. The
+ * last result is kept (compared byte for byte with the next masks); every call gets its own ranking buffers.
+ */
 export function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
+  if (lastTruth && lastTruth.n === n && sameBytes(lastTruth.masks, masks)) return { ...lastTruth.pt };
   const rc = regionCodes(masks, n, CROP, CROP);
   const hw = CROP * CROP;
   const fits = rc.regions < 1 << LABEL_BITS && n <= 1 << (32 - LABEL_BITS);
   const packed = fits ? new Uint32Array(rc.codes.length) : rc.codes;
   if (fits) for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
-  const positive = Uint8Array.from(rc.codes, (c) => (c !== 0 ? 1 : 0));
-  const posPayload = new Uint32Array(rc.codes.length - rc.normalPixels);
-  for (let i = 0, p = 0; i < packed.length; i++) if (positive[i] !== 0) posPayload[p++] = packed[i];
-  return { rc, packed, labelBits: fits ? LABEL_BITS : 32, positive, posPayload };
+  const positive = new Uint8Array(rc.codes.length);
+  for (let i = 0; i < positive.length; i++) positive[i] = rc.codes[i] !== 0 ? 1 : 0;
+  const pt: PixelTruth = { rc, packed, labelBits: fits ? LABEL_BITS : 32, labels: splitLabels(positive, packed) };
+  lastTruth = { masks: masks.slice(), n, pt };
+  return { ...pt };
 }
 
 /**
  * Pixel AUROC, F1 and AUPRO of one variant. Without subsets: the label-split sort (normal pixels as bare keys) and
  * its merge walk. With subsets: one sort of all pixels with their packed payloads, which the subsets' curves reuse.
  */
-function rankAll(maps: Float32Array, pt: PixelTruth, needPayloads: boolean): { ranked: RankMetrics; sorted: SortedScores | null; terms: Float64Array } {
+function rankAll(
+  maps: Float32Array, pt: PixelTruth, needPayloads: boolean, range: { min: number; max: number },
+): { ranked: RankMetrics; sorted: SortedScores | null; terms: Float64Array } {
   pt.buffers ??= { sort: new SortBuffers(0), terms: new Float64Array(pt.packed.length) };
   const { terms } = pt.buffers;
   if (!needPayloads) {
-    pt.splitBuffers ??= new SplitSortBuffers(pt.rc.normalPixels, pt.posPayload.length);
-    const split = splitSortByScoreDesc(maps, pt.positive, pt.posPayload, pt.splitBuffers);
+    pt.splitBuffers ??= new SplitSortBuffers(pt.labels.negatives, pt.labels.posIndex.length);
+    const split = splitSortByScoreDesc(maps, pt.labels, pt.splitBuffers, range);
     return { ranked: mergedRankMetrics(split, pt.rc, pt.labelBits, terms), sorted: null, terms };
   }
   if (pt.buffers.sort.length !== pt.packed.length) pt.buffers.sort = new SortBuffers(pt.packed.length);
@@ -90,8 +120,9 @@ function gatheredPixelAuroc(maps: Float32Array, masks: Uint8Array, indices: Uint
 export function scoreMaps(
   maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[], pt: PixelTruth = pixelTruth(truth.masks, n),
 ): { metrics: VariantMetrics; imageScores: Float32Array } {
-  const imageScores = imageMax(maps, n, CROP);
-  const { ranked, sorted } = rankAll(maps, pt, subsets.length > 0 && pt.labelBits < 32);
+  const scan = scanMaps(maps, n, CROP);
+  const imageScores = scan.imageScores;
+  const { ranked, sorted } = rankAll(maps, pt, subsets.length > 0 && pt.labelBits < 32, scan);
   const sub: VariantMetrics['subsets'] = {};
   for (const s of subsets) {
     sub[s.name] = withSubsetName(s.name, s.indices.length, () => {

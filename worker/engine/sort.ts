@@ -105,6 +105,11 @@ export function keyPlan(scores: Float32Array): KeyPlan {
     if (v > sMax) sMax = v;
     if (v !== v) throw new ShapeError('NaN in scores', { index: i, length: n });
   }
+  return keyPlanOfRange(sMin, sMax, n);
+}
+
+/** The key plan of n scores (none NaN) spanning [sMin, sMax]. */
+export function keyPlanOfRange(sMin: number, sMax: number, n: number): KeyPlan {
   // key(max score) is the smallest key, key(min score) the largest
   const lo = n === 0 ? 0 : descendingKey(sMax) >>> 0;
   const hi = n === 0 ? 0 : descendingKey(sMin) >>> 0;

@@ -5,7 +5,7 @@
  * with the positives of a group in the same (input) order, as a walk over one sort of all pixels with their labels.
  */
 import { ShapeError } from '../../shared/errors.js';
-import { digitWidths, keyPlan, maxDigitBits } from './sort.js';
+import { digitWidths, keyPlan, keyPlanOfRange, maxDigitBits } from './sort.js';
 
 /**
  * Sorted keys, ascending as int32: the descending key of each score (see descendingKeys) with its sign bit flipped,
@@ -116,18 +116,46 @@ function sortKeysWithPayload(
   return { keys: src, payload: ps };
 }
 
+/** Where the positives are: fixed by the masks, computed once for every variant of a group. */
+export interface SplitLabels {
+  length: number;
+  /** [start, end) index pairs of the runs of negative pixels, ascending */
+  negRuns: Int32Array;
+  negatives: number;
+  /** indices of the positive pixels, ascending, and their payloads */
+  posIndex: Uint32Array;
+  posPayload: Uint32Array;
+}
+
+/** The split labelling of `positive` (non-zero = positive), each positive carrying payload[i]. */
+export function splitLabels(positive: Uint8Array, payload: Uint32Array): SplitLabels {
+  const n = positive.length;
+  if (payload.length !== n) throw new ShapeError('payload and labels differ in length', { payload: payload.length, labels: n });
+  const runs: number[] = [];
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (positive[i] !== 0) idx.push(i);
+    else if (i === 0 || positive[i - 1] !== 0) runs.push(i, i + 1);
+    else runs[runs.length - 1] = i + 1;
+  }
+  const posIndex = Uint32Array.from(idx);
+  return { length: n, negRuns: Int32Array.from(runs), negatives: n - idx.length, posIndex, posPayload: posIndex.map((i) => payload[i]) };
+}
+
 /**
- * Sort `scores` by descending value, split by `positive[i] !== 0`: stable, so tied positives keep input order.
- * `posPayload[j]` is the payload of the j-th positive pixel in input order. The result lives in `buf`.
+ * Sort `scores` by descending value, split by label: stable, so tied positives keep input order. With `range`
+ * (the scores' minimum and maximum, found by the caller's own pass, which also rejects NaN) the scores are read once.
+ * The result lives in `buf`.
  */
-export function splitSortByScoreDesc(scores: Float32Array, positive: Uint8Array, posPayload: Uint32Array, buf: SplitSortBuffers): SplitSorted {
+export function splitSortByScoreDesc(scores: Float32Array, labels: SplitLabels, buf: SplitSortBuffers, range?: { min: number; max: number }): SplitSorted {
   const n = scores.length;
-  if (positive.length !== n) throw new ShapeError('labels and scores differ in length', { labels: positive.length, scores: n });
-  if (buf.negatives + buf.positives !== n || posPayload.length !== buf.positives)
-    throw new ShapeError('split sort buffers do not match the scores', { negatives: buf.negatives, positives: buf.positives, scores: n, payload: posPayload.length });
-  const { base, rangeBits } = keyPlan(scores);
+  const positives = labels.posIndex.length;
+  if (labels.length !== n) throw new ShapeError('labels and scores differ in length', { labels: labels.length, scores: n });
+  if (buf.negatives !== labels.negatives || buf.positives !== positives)
+    throw new ShapeError('split sort buffers do not match the labels', { negatives: buf.negatives, positives: buf.positives, labelNegatives: labels.negatives, labelPositives: positives });
+  const { base, rangeBits } = range ? keyPlanOfRange(range.min, range.max, n) : keyPlan(scores);
   const nw = digitWidths(rangeBits, maxDigitBits(buf.negatives));
-  const pw = digitWidths(rangeBits, maxDigitBits(buf.positives));
+  const pw = digitWidths(rangeBits, maxDigitBits(positives));
   const [c0, c1] = buf.counts;
   const w0 = nw.length > 0 ? nw[0] : 0;
   const m0 = (1 << w0) - 1;
@@ -135,23 +163,28 @@ export function splitSortByScoreDesc(scores: Float32Array, positive: Uint8Array,
   c0.fill(0, 0, m0 + 1);
   c1.fill(0, 0, m1 + 1);
   const neg = buf.negA;
-  const pos = buf.posA;
   const bits = new Int32Array(scores.buffer, scores.byteOffset, n);
+  const { negRuns } = labels;
   let q = 0;
-  let p = 0;
-  for (let i = 0; i < n; i++) {
-    const bi = scores[i] === 0 ? 0 : bits[i];
-    const k = ((bi < 0 ? bi : ~(bi | 0x80000000)) - base) | 0;
-    if (positive[i] !== 0) pos[p++] = k;
-    else {
+  for (let r = 0; r < negRuns.length; r += 2) {
+    const end = negRuns[r + 1];
+    for (let i = negRuns[r]; i < end; i++) {
+      const bi = scores[i] === 0 ? 0 : bits[i];
+      const k = ((bi < 0 ? bi : ~(bi | 0x80000000)) - base) | 0;
       neg[q++] = k;
       c0[k & m0]++;
       c1[(k >>> w0) & m1]++;
     }
   }
-  if (p !== buf.positives) throw new ShapeError('labels do not match the split sort buffers', { positives: p, expected: buf.positives });
+  const pos = buf.posA;
+  const { posIndex } = labels;
+  for (let j = 0; j < positives; j++) {
+    const i = posIndex[j];
+    const bi = scores[i] === 0 ? 0 : bits[i];
+    pos[j] = ((bi < 0 ? bi : ~(bi | 0x80000000)) - base) | 0;
+  }
   const negSorted = sortKeys(neg, buf.negB, q, nw, buf.counts, 2, base);
-  buf.payA.set(posPayload);
-  const posSorted = sortKeysWithPayload(pos, buf.posB, buf.payA, buf.payB, p, pw, buf.posCounts, base);
+  buf.payA.set(labels.posPayload);
+  const posSorted = sortKeysWithPayload(pos, buf.posB, buf.payA, buf.payB, positives, pw, buf.posCounts, base);
   return { neg: negSorted, pos: posSorted.keys, posPayload: posSorted.payload };
 }
