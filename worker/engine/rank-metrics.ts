@@ -96,8 +96,20 @@ class CurveWalk {
     const { negatives, terms } = this;
     const lim = this.fprLimit;
     const pro = Math.min(this.pro, 1);
+    const tRun = tp / this.positives; // the TPR of every point of the run
     let { fa, ta, fb, tb, m, k, fPrev, tPrev, proOpen, area, x0, y0 } = this; // eslint-disable-line prefer-const
     while (a < end) {
+      if (!proOpen && m > 1 && fb - fa === 1 && ta === tp && tb === tp) {
+        // groups of one negative each after a group of one: collinear, none kept; skip to the next tie or limit
+        let j = a;
+        while (j + 1 < end && neg[j] < limit && neg[j + 1] !== neg[j]) j++;
+        if (j > a) {
+          m += j - a;
+          fa = j - 1;
+          fb = j;
+          a = j;
+        }
+      }
       const key = neg[a];
       if (key >= limit) break;
       a++;
@@ -105,8 +117,8 @@ class CurveWalk {
       const fp = a;
       if (m === 1 || fp - 2 * fb + fa !== 0 || tp - 2 * tb + ta !== 0) {
         const f = fb / negatives;
-        const t = tb / this.positives;
-        terms[k++] = ((f - fPrev) * (t + tPrev)) / 2.0;
+        const t = tb === tp ? tRun : tb / this.positives;
+        terms[k++] = (f - fPrev) * (t + tPrev) * 0.5; // x / 2 and x * 0.5 round alike
         fPrev = f;
         tPrev = t;
       }
@@ -122,7 +134,7 @@ class CurveWalk {
           y1 = y0 + ((y1 - y0) * (lim - x0)) / (x1 - x0);
           x1 = lim;
         }
-        area += ((x1 - x0) * (y0 + y1)) / 2;
+        area += (x1 - x0) * (y0 + y1) * 0.5;
         x0 = x1;
         y0 = y1;
         if (x0 >= lim) proOpen = false;

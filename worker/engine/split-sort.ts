@@ -28,6 +28,8 @@ export class SplitSortBuffers {
   readonly payB: Uint32Array;
   readonly counts: Uint32Array[];
   readonly posCounts: Uint32Array[];
+  /** second histograms of the first two digits: odd and even keys count apart (no store-to-load chain) */
+  readonly spare: Uint32Array[];
   constructor(readonly negatives: number, readonly positives: number) {
     this.negA = new Int32Array(negatives);
     this.negB = new Int32Array(negatives);
@@ -37,6 +39,7 @@ export class SplitSortBuffers {
     this.payB = new Uint32Array(positives);
     this.counts = [0, 1, 2].map(() => new Uint32Array(1 << maxDigitBits(negatives)));
     this.posCounts = [0, 1, 2].map(() => new Uint32Array(1 << maxDigitBits(positives)));
+    this.spare = [0, 1].map(() => new Uint32Array(1 << maxDigitBits(negatives)));
   }
 }
 
@@ -84,6 +87,44 @@ function sortKeys(a: Int32Array, b: Int32Array, n: number, widths: readonly numb
   }
   if (widths.length === 0) for (let i = 0; i < n; i++) src[i] = (src[i] + base) ^ FLIP;
   return src;
+}
+
+/**
+ * The relative keys of the negatives (runs of `negRuns`) into `neg`, and the histograms of their two digits:
+ * even and odd keys count into separate arrays (c0b, c1b) so that increments of one bucket do not wait on each other.
+ * A score of -0 gets the key of +0. Returns the count.
+ */
+function negativeKeys(
+  bits: Int32Array, negRuns: Int32Array, neg: Int32Array, base: number,
+  c0: Uint32Array, c1: Uint32Array, c0b: Uint32Array, c1b: Uint32Array, w0: number, m0: number, m1: number,
+): number {
+  let q = 0;
+  for (let r = 0; r < negRuns.length; r += 2) {
+    const end = negRuns[r + 1];
+    let i = negRuns[r];
+    for (; i + 1 < end; i += 2) {
+      const b0 = bits[i];
+      const b1 = bits[i + 1];
+      const k0 = (((b0 << 1) === 0 ? 0x7fffffff : b0 < 0 ? b0 : ~(b0 | 0x80000000)) - base) | 0;
+      const k1 = (((b1 << 1) === 0 ? 0x7fffffff : b1 < 0 ? b1 : ~(b1 | 0x80000000)) - base) | 0;
+      neg[q++] = k0;
+      neg[q++] = k1;
+      c0[k0 & m0]++;
+      c0b[k1 & m0]++;
+      c1[(k0 >>> w0) & m1]++;
+      c1b[(k1 >>> w0) & m1]++;
+    }
+    for (; i < end; i++) {
+      const b0 = bits[i];
+      const k0 = (((b0 << 1) === 0 ? 0x7fffffff : b0 < 0 ? b0 : ~(b0 | 0x80000000)) - base) | 0;
+      neg[q++] = k0;
+      c0[k0 & m0]++;
+      c1[(k0 >>> w0) & m1]++;
+    }
+  }
+  for (let j = 0; j <= m0; j++) c0[j] += c0b[j];
+  for (let j = 0; j <= m1; j++) c1[j] += c1b[j];
+  return q;
 }
 
 /** The same with a payload moving along (the positives: a few percent of the pixels). */
@@ -160,22 +201,15 @@ export function splitSortByScoreDesc(scores: Float32Array, labels: SplitLabels, 
   const w0 = nw.length > 0 ? nw[0] : 0;
   const m0 = (1 << w0) - 1;
   const m1 = nw.length > 1 ? (1 << nw[1]) - 1 : 0;
+  const c0b = buf.spare[0];
+  const c1b = buf.spare[1];
   c0.fill(0, 0, m0 + 1);
   c1.fill(0, 0, m1 + 1);
+  c0b.fill(0, 0, m0 + 1);
+  c1b.fill(0, 0, m1 + 1);
   const neg = buf.negA;
   const bits = new Int32Array(scores.buffer, scores.byteOffset, n);
-  const { negRuns } = labels;
-  let q = 0;
-  for (let r = 0; r < negRuns.length; r += 2) {
-    const end = negRuns[r + 1];
-    for (let i = negRuns[r]; i < end; i++) {
-      const bi = scores[i] === 0 ? 0 : bits[i];
-      const k = ((bi < 0 ? bi : ~(bi | 0x80000000)) - base) | 0;
-      neg[q++] = k;
-      c0[k & m0]++;
-      c1[(k >>> w0) & m1]++;
-    }
-  }
+  const q = negativeKeys(bits, labels.negRuns, neg, base, c0, c1, c0b, c1b, w0, m0, m1);
   const pos = buf.posA;
   const { posIndex } = labels;
   for (let j = 0; j < positives; j++) {
