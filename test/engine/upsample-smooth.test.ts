@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { upsampleBilinear } from '../../worker/engine/resize.js';
 import { smoothGaussian, smoothReference } from '../../worker/engine/smoothing.js';
-import { axisOperator, upsampleSmooth } from '../../worker/engine/upsample-smooth.js';
+import { scanMaps, scoreMaps } from '../../worker/engine/score-metrics.js';
+import { axisOperator, upsampleSmooth, upsampleSmoothScan } from '../../worker/engine/upsample-smooth.js';
 import { relToMax } from './fixtures.js';
 import { rand } from './prng.js';
 
@@ -51,4 +52,30 @@ describe('fused upsample + smoothing: banded loops', () => {
         expect(got).toEqual(denseProduct(d, 2, h, w, size, kind, sigma));
       }
     });
+});
+
+describe('upsampleSmoothScan', () => {
+  it('scans its outputs as scanMaps would (maxima, range), into a given buffer or a new one', () => {
+    const d = Float32Array.from(rand(77, 3 * 14 * 14), (v) => (v + 1) * 30);
+    const plain = upsampleSmooth(d, 3, 14, 14, 224, 'reference', 4);
+    const buf = new Float32Array(3 * 224 * 224).fill(7);
+    const got = upsampleSmoothScan(d, 3, 14, 14, 224, 'reference', 4, buf);
+    expect(got.maps).toBe(buf);
+    expect(got.maps).toEqual(plain);
+    const want = scanMaps(plain, 3, 224);
+    expect(got.scan).toEqual({ ...want, nanAt: -1 });
+    expect(new Set(got.scan.imageScores).size).toBe(3); // three different maps: the maxima are per image
+    expect(() => upsampleSmoothScan(d, 3, 14, 14, 224, 'reference', 4, new Float32Array(5))).toThrow(/output buffer/);
+  });
+
+  it('reports the first NaN output, which scoreMaps turns into an error naming it', () => {
+    const d = Float32Array.from(rand(78, 2 * 6 * 6), (v) => v + 2);
+    d[36 + 20] = Number.NaN; // second map
+    const { maps, scan } = upsampleSmoothScan(d, 2, 6, 6, 224, 'gaussian', 2);
+    expect(scan.nanAt).toBeGreaterThanOrEqual(224 * 224);
+    expect(Number.isNaN(maps[scan.nanAt])).toBe(true);
+    expect(maps.slice(0, scan.nanAt).some((v) => Number.isNaN(v))).toBe(false);
+    const truth = { labels: Uint8Array.from([0, 1]), masks: new Uint8Array(2 * 224 * 224).fill(1, 224 * 224, 224 * 224 + 500), defects: ['good', 'x'] };
+    expect(() => scoreMaps(maps, truth, 2, [], undefined, scan)).toThrow(new RegExp(`NaN in scores \\(index=${scan.nanAt}`));
+  });
 });

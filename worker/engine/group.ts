@@ -11,7 +11,7 @@ import {
   addBlockCross, addBlockGram, addBlockStats, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
 } from './gaussian.js';
 import { pixelTruth, scoreMaps } from './score-metrics.js';
-import { upsampleSmooth } from './upsample-smooth.js';
+import { upsampleSmoothScan } from './upsample-smooth.js';
 import {
   CROP, type ClassFeatures, type DwtConfig, type GroupOptions, type GroupTimings, type TestTruth, type VariantConfig, type VariantOutcome,
 } from './types.js';
@@ -222,6 +222,7 @@ export function evaluateDwtGroup(
   let dwtSeconds = 0;
   let cachedDist: { key: string; dist: Float64Array } | null = null;
   let cachedMaps: { key: string; maps: Float32Array } | null = null;
+  let scratchMaps: Float32Array | null = null;
   const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);
 
   for (const i of order) {
@@ -245,15 +246,18 @@ export function evaluateDwtGroup(
     const mapKey = `${key}|${v.distance}`;
     if (!cachedMaps || cachedMaps.key !== mapKey) cachedMaps = { key: mapKey, maps: gridMaps(cachedDist.dist, v) };
     // bilinear to CROP x CROP and smoothing, fused (spec 7.2-7.3)
-    const maps = upsampleSmooth(cachedMaps.maps, T, h, w, CROP, v.smoothing, v.sigma);
+    // a kept map gets its own array; the others reuse one buffer (no 4 MB allocation per variant)
+    const keep = opts.keepMaps?.(i) ?? false;
+    if (!keep) scratchMaps ??= new Float32Array(T * CROP * CROP);
+    const { maps, scan } = upsampleSmoothScan(cachedMaps.maps, T, h, w, CROP, v.smoothing, v.sigma, keep ? undefined : (scratchMaps ?? undefined));
     const t2 = now();
-    const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets, truthPixels ?? undefined);
+    const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets, truthPixels ?? undefined, scan);
     const t3 = now();
     const dwtHere = shared.dwtSeconds - dwtBefore;
     const outcome: VariantOutcome = {
       metrics,
       imageScores,
-      maps: opts.keepMaps?.(i) ? maps : null,
+      maps: keep ? maps : null,
       timings: { fit_s: t1 - t0 - dwtHere, score_s: t2 - t1, metrics_s: t3 - t2 },
     };
     outcomes[i] = outcome;

@@ -5,6 +5,7 @@ import { curveFromSorted, perDefectAuroc, rocAuc, rocAucFromCurve } from './metr
 import { mergedRankMetrics, rankMetrics, type RankMetrics } from './rank-metrics.js';
 import { SortBuffers, sortByScoreDesc, type SortedScores } from './sort.js';
 import { SplitSortBuffers, splitLabels, splitSortByScoreDesc, type SplitLabels } from './split-sort.js';
+import type { MapScan } from './upsample-smooth.js';
 import { CROP, type EvalSubset, type TestTruth, type VariantMetrics } from './types.js';
 
 /** Image score = max of each map (spec 7.4). */
@@ -117,10 +118,12 @@ function gatheredPixelAuroc(maps: Float32Array, masks: Uint8Array, indices: Uint
   return rocAuc(pl, px);
 }
 
+/** `scan`: the maps' maxima and range when the caller has them (upsampleSmoothScan), else one pass finds them. */
 export function scoreMaps(
-  maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[], pt: PixelTruth = pixelTruth(truth.masks, n),
+  maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[], pt: PixelTruth = pixelTruth(truth.masks, n), given?: MapScan,
 ): { metrics: VariantMetrics; imageScores: Float32Array } {
-  const scan = scanMaps(maps, n, CROP);
+  if (given && given.nanAt >= 0) throw new ShapeError('NaN in scores', { index: given.nanAt, length: maps.length });
+  const scan = given ?? scanMaps(maps, n, CROP);
   const imageScores = scan.imageScores;
   const { ranked, sorted } = rankAll(maps, pt, subsets.length > 0 && pt.labelBits < 32, scan);
   const sub: VariantMetrics['subsets'] = {};

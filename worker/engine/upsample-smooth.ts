@@ -95,15 +95,39 @@ function rowRanges(op: Float64Array, rows: number, cols: number): Int32Array {
 
 const ranges = new WeakMap<Float64Array, Int32Array>();
 
+/** What the metrics need from one read of the smoothed maps: each map's maximum (its image score) and the range. */
+export interface MapScan {
+  imageScores: Float32Array;
+  min: number;
+  max: number;
+  /** the first index of a NaN output, or -1 */
+  nanAt: number;
+}
+
 /** n maps of h x w (float32 distances) -> n smoothed maps of size x size (float32). */
 export function upsampleSmooth(maps: Float32Array, n: number, h: number, w: number, size: number, kind: SmoothingKind, sigma: number): Float32Array {
+  return upsampleSmoothScan(maps, n, h, w, size, kind, sigma).maps;
+}
+
+/**
+ * upsampleSmooth, also scanning its outputs as it writes them (the metrics then need no pass of their own);
+ * `out` (n * size * size) is written instead of a new array when given. The maximum and minimum are taken over the
+ * float64 sums and rounded to float32 at the end: rounding is monotonic, so they equal the maxima of the outputs.
+ */
+export function upsampleSmoothScan(
+  maps: Float32Array, n: number, h: number, w: number, size: number, kind: SmoothingKind, sigma: number, out: Float32Array = new Float32Array(n * size * size),
+): { maps: Float32Array; scan: MapScan } {
   if (maps.length !== n * h * w) throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
   if (!(sigma > 0) || !Number.isFinite(sigma)) throw new ShapeError('smoothing sigma must be a positive number', { sigma });
   const av = axisOperator(h, size, kind, sigma, 'v');
   const ah = axisOperator(w, size, kind, sigma, 'h');
   const rv = rowRanges(av, size, h);
   const rh = rowRanges(ah, size, w);
-  const out = new Float32Array(n * size * size);
+  if (out.length !== n * size * size) throw new ShapeError('output buffer does not match n*size*size', { length: out.length, n, size });
+  const imageScores = new Float32Array(n);
+  let min = Infinity;
+  let max = -Infinity;
+  let nan = false;
   const tmp = new Float64Array(h * size); // D . A_h^T
   for (let i = 0; i < n; i++) {
     const mb = i * h * w;
@@ -115,6 +139,8 @@ export function upsampleSmooth(maps: Float32Array, n: number, h: number, w: numb
         tmp[a * size + x] = s;
       }
     const ob = i * size * size;
+    let hi = -Infinity;
+    let lo2 = Infinity;
     for (let y = 0; y < size; y++) {
       // out[y][x] = sum over the band of av[y][a] * tmp[a][x], a ascending: four columns at a time in registers
       const lo = rv[2 * y];
@@ -135,13 +161,29 @@ export function upsampleSmooth(maps: Float32Array, n: number, h: number, w: numb
         out[o + x + 1] = s1;
         out[o + x + 2] = s2;
         out[o + x + 3] = s3;
+        const h01 = s0 > s1 ? s0 : s1;
+        const h23 = s2 > s3 ? s2 : s3;
+        const l01 = s0 < s1 ? s0 : s1;
+        const l23 = s2 < s3 ? s2 : s3;
+        if (h01 > hi) hi = h01;
+        if (h23 > hi) hi = h23;
+        if (l01 < lo2) lo2 = l01;
+        if (l23 < lo2) lo2 = l23;
+        nan ||= s0 !== s0 || s1 !== s1 || s2 !== s2 || s3 !== s3;
       }
       for (; x < size; x++) {
         let s0 = 0;
         for (let a = lo; a < end; a++) s0 += av[cb + a] * tmp[a * size + x];
         out[o + x] = s0;
+        if (s0 > hi) hi = s0;
+        if (s0 < lo2) lo2 = s0;
+        nan ||= s0 !== s0;
       }
     }
+    imageScores[i] = hi;
+    if (hi > max) max = hi;
+    if (lo2 < min) min = lo2;
   }
-  return out;
+  const nanAt = nan ? out.findIndex((v) => v !== v) : -1;
+  return { maps: out, scan: { imageScores, min: Math.fround(min), max: Math.fround(max), nanAt } };
 }
