@@ -6,6 +6,7 @@
  */
 import { ShapeError } from '../../shared/errors.js';
 import { digitWidths, keyPlan, keyPlanOfRange, maxDigitBits } from './sort.js';
+import { WasmRadix } from './wasm/radix.js';
 
 /**
  * Sorted keys, ascending as int32: the descending key of each score (see descendingKeys) with its sign bit flipped,
@@ -30,14 +31,18 @@ export class SplitSortBuffers {
   readonly posCounts: Uint32Array[];
   /** second histograms of the first two digits: odd and even keys count apart (no store-to-load chain) */
   readonly spare: Uint32Array[];
+  /** the memory of negA, negB and counts, and the scatter pass that runs on it */
+  readonly radix: WasmRadix;
   constructor(readonly negatives: number, readonly positives: number) {
-    this.negA = new Int32Array(negatives);
-    this.negB = new Int32Array(negatives);
+    const size = 1 << maxDigitBits(negatives);
+    this.radix = new WasmRadix(4 * (2 * negatives + 3 * size));
+    this.negA = this.radix.int32(negatives);
+    this.negB = this.radix.int32(negatives);
+    this.counts = [0, 1, 2].map(() => this.radix.uint32(size));
     this.posA = new Int32Array(positives);
     this.posB = new Int32Array(positives);
     this.payA = new Uint32Array(positives);
     this.payB = new Uint32Array(positives);
-    this.counts = [0, 1, 2].map(() => new Uint32Array(1 << maxDigitBits(negatives)));
     this.posCounts = [0, 1, 2].map(() => new Uint32Array(1 << maxDigitBits(positives)));
     this.spare = [0, 1].map(() => new Uint32Array(1 << maxDigitBits(negatives)));
   }
@@ -66,7 +71,9 @@ function count(keys: Int32Array, n: number, c: Uint32Array, shift: number, mask:
  * already in `counts`. The last pass adds the base back and flips the sign bit: (k + base) ^ FLIP == k + (base ^ FLIP)
  * modulo 2^32. Returns the array holding the result.
  */
-function sortKeys(a: Int32Array, b: Int32Array, n: number, widths: readonly number[], counts: Uint32Array[], counted: number, base: number): Int32Array {
+function sortKeys(
+  a: Int32Array, b: Int32Array, n: number, widths: readonly number[], counts: Uint32Array[], counted: number, base: number, radix: WasmRadix,
+): Int32Array {
   let src = a;
   let dst = b;
   let shift = 0;
@@ -76,10 +83,7 @@ function sortKeys(a: Int32Array, b: Int32Array, n: number, widths: readonly numb
     if (d >= counted) count(src, n, c, shift, mask);
     prefix(c, mask + 1);
     const add = d === widths.length - 1 ? (base ^ FLIP) | 0 : 0;
-    for (let i = 0; i < n; i++) {
-      const k = src[i];
-      dst[c[(k >>> shift) & mask]++] = (k + add) | 0;
-    }
+    radix.scatter(src, dst, c, n, shift, mask, add);
     const t = src;
     src = dst;
     dst = t;
@@ -217,7 +221,7 @@ export function splitSortByScoreDesc(scores: Float32Array, labels: SplitLabels, 
     const bi = scores[i] === 0 ? 0 : bits[i];
     pos[j] = ((bi < 0 ? bi : ~(bi | 0x80000000)) - base) | 0;
   }
-  const negSorted = sortKeys(neg, buf.negB, q, nw, buf.counts, 2, base);
+  const negSorted = sortKeys(neg, buf.negB, q, nw, buf.counts, 2, base, buf.radix);
   buf.payA.set(labels.posPayload);
   const posSorted = sortKeysWithPayload(pos, buf.posB, buf.payA, buf.payB, positives, pw, buf.posCounts, base);
   return { neg: negSorted, pos: posSorted.keys, posPayload: posSorted.payload };
