@@ -79,3 +79,19 @@ describe('upsampleSmoothScan', () => {
     expect(() => scoreMaps(maps, truth, 2, [], undefined, scan)).toThrow(new RegExp(`NaN in scores \\(index=${scan.nanAt}`));
   });
 });
+
+describe('upsampleSmoothScan into the workspace', () => {
+  it('gives the same maps and scan as a new array; the view is reused by the next call', () => {
+    const a = Float32Array.from(rand(91, 2 * 28 * 28), (v) => (v + 1) * 9);
+    const b = Float32Array.from(rand(92, 2 * 28 * 28), (v) => (v + 1) * 9);
+    const fresh = upsampleSmoothScan(a, 2, 28, 28, 224, 'reference', 6);
+    const inWs = upsampleSmoothScan(a, 2, 28, 28, 224, 'reference', 6, 'workspace');
+    expect(inWs.maps).toEqual(fresh.maps);
+    expect(inWs.scan).toEqual(fresh.scan);
+    const kept = inWs.maps.slice();
+    const next = upsampleSmoothScan(b, 2, 28, 28, 224, 'reference', 6, 'workspace');
+    expect(next.maps.buffer).toBe(inWs.maps.buffer);
+    expect(inWs.maps).not.toEqual(kept); // overwritten: a caller keeps a copy, as the group evaluator does for kept maps
+    expect(fresh.maps).toEqual(kept); // the 'new' result is the caller's own
+  });
+});

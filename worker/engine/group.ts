@@ -222,7 +222,6 @@ export function evaluateDwtGroup(
   let dwtSeconds = 0;
   let cachedDist: { key: string; dist: Float64Array } | null = null;
   let cachedMaps: { key: string; maps: Float32Array } | null = null;
-  let scratchMaps: Float32Array | null = null;
   const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);
 
   for (const i of order) {
@@ -246,10 +245,9 @@ export function evaluateDwtGroup(
     const mapKey = `${key}|${v.distance}`;
     if (!cachedMaps || cachedMaps.key !== mapKey) cachedMaps = { key: mapKey, maps: gridMaps(cachedDist.dist, v) };
     // bilinear to CROP x CROP and smoothing, fused (spec 7.2-7.3)
-    // a kept map gets its own array; the others reuse one buffer (no 4 MB allocation per variant)
+    // a kept map gets its own array; the others stay in the smoothing's workspace (no 4 MB allocation per variant)
     const keep = opts.keepMaps?.(i) ?? false;
-    if (!keep) scratchMaps ??= new Float32Array(T * CROP * CROP);
-    const { maps, scan } = upsampleSmoothScan(cachedMaps.maps, T, h, w, CROP, v.smoothing, v.sigma, keep ? undefined : (scratchMaps ?? undefined));
+    const { maps, scan } = upsampleSmoothScan(cachedMaps.maps, T, h, w, CROP, v.smoothing, v.sigma, keep ? 'new' : 'workspace');
     const t2 = now();
     const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets, truthPixels ?? undefined, scan);
     const t3 = now();

@@ -10,6 +10,7 @@ import { ShapeError } from '../../shared/errors.js';
 import type { SmoothingKind } from '../../shared/trial.js';
 import { axisTable } from './resize.js';
 import { boundaryIndex, gaussianTaps, type Boundary } from './smoothing.js';
+import { UpsampleWorkspace, type PassStats } from './wasm/upsample.js';
 
 function corr1d(v: Float64Array, taps: Float64Array, b: Boundary): Float64Array {
   const n = v.length;
@@ -110,25 +111,74 @@ export function upsampleSmooth(maps: Float32Array, n: number, h: number, w: numb
 }
 
 /**
- * upsampleSmooth, also scanning its outputs as it writes them (the metrics then need no pass of their own);
- * `out` (n * size * size) is written instead of a new array when given. The maximum and minimum are taken over the
- * float64 sums and rounded to float32 at the end: rounding is monotonic, so they equal the maxima of the outputs.
+ * One map's vertical pass in TypeScript (the fallback of the wasm pass, for sizes that are not a multiple of 4):
+ * out[ob + y*size + x] = sum over the band of av[y][a] * tmp[a][x], a ascending, four columns at a time.
+ */
+function verticalPass(tmp: Float64Array, av: Float64Array, rv: Int32Array, out: Float32Array, ob: number, h: number, size: number): PassStats {
+  let max = -Infinity;
+  let min = Infinity;
+  let nan = false;
+  for (let y = 0; y < size; y++) {
+    const lo = rv[2 * y];
+    const end = rv[2 * y + 1];
+    const cb = y * h;
+    const o = ob + y * size;
+    let x = 0;
+    for (; x + 3 < size; x += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let a = lo, t = lo * size + x; a < end; a++, t += size) {
+        const c = av[cb + a];
+        s0 += c * tmp[t];
+        s1 += c * tmp[t + 1];
+        s2 += c * tmp[t + 2];
+        s3 += c * tmp[t + 3];
+      }
+      out[o + x] = s0;
+      out[o + x + 1] = s1;
+      out[o + x + 2] = s2;
+      out[o + x + 3] = s3;
+      max = Math.max(max, s0, s1, s2, s3);
+      min = Math.min(min, s0, s1, s2, s3);
+      nan ||= s0 !== s0 || s1 !== s1 || s2 !== s2 || s3 !== s3;
+    }
+    for (; x < size; x++) {
+      let s0 = 0;
+      for (let a = lo; a < end; a++) s0 += av[cb + a] * tmp[a * size + x];
+      out[o + x] = s0;
+      max = Math.max(max, s0);
+      min = Math.min(min, s0);
+      nan ||= s0 !== s0;
+    }
+  }
+  return { max, min, nan };
+}
+
+/**
+ * upsampleSmooth, also scanning its outputs as it writes them (the metrics then need no pass of their own).
+ * The maps go into a new array, into `into`, or (into = 'workspace') stay in this thread's wasm workspace: that view
+ * is valid until the next call. The maximum and minimum are taken over the float64 sums and rounded to float32 at
+ * the end: rounding is monotonic, so they equal the maxima of the outputs. The vertical pass runs in wasm (SIMD,
+ * bit-identical) when size is a multiple of 4.
  */
 export function upsampleSmoothScan(
-  maps: Float32Array, n: number, h: number, w: number, size: number, kind: SmoothingKind, sigma: number, out: Float32Array = new Float32Array(n * size * size),
+  maps: Float32Array, n: number, h: number, w: number, size: number, kind: SmoothingKind, sigma: number, into: Float32Array | 'new' | 'workspace' = 'new',
 ): { maps: Float32Array; scan: MapScan } {
   if (maps.length !== n * h * w) throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
   if (!(sigma > 0) || !Number.isFinite(sigma)) throw new ShapeError('smoothing sigma must be a positive number', { sigma });
+  const total = n * size * size;
+  if (into instanceof Float32Array && into.length !== total) throw new ShapeError('output buffer does not match n*size*size', { length: into.length, n, size });
   const av = axisOperator(h, size, kind, sigma, 'v');
   const ah = axisOperator(w, size, kind, sigma, 'h');
   const rv = rowRanges(av, size, h);
   const rh = rowRanges(ah, size, w);
-  if (out.length !== n * size * size) throw new ShapeError('output buffer does not match n*size*size', { length: out.length, n, size });
+  const ws = size % 4 === 0 ? UpsampleWorkspace.for(total, h, size) : null;
+  ws?.setOperator(av, rv);
+  const out = ws ? ws.out : into instanceof Float32Array ? into : new Float32Array(total);
+  const tmp = ws ? ws.tmp : new Float64Array(h * size); // D . A_h^T
   const imageScores = new Float32Array(n);
   let min = Infinity;
   let max = -Infinity;
   let nan = false;
-  const tmp = new Float64Array(h * size); // D . A_h^T
   for (let i = 0; i < n; i++) {
     const mb = i * h * w;
     for (let a = 0; a < h; a++)
@@ -138,52 +188,17 @@ export function upsampleSmoothScan(
         for (let b = rh[2 * x]; b < end; b++) s += maps[mb + a * w + b] * ah[x * w + b];
         tmp[a * size + x] = s;
       }
-    const ob = i * size * size;
-    let hi = -Infinity;
-    let lo2 = Infinity;
-    for (let y = 0; y < size; y++) {
-      // out[y][x] = sum over the band of av[y][a] * tmp[a][x], a ascending: four columns at a time in registers
-      const lo = rv[2 * y];
-      const end = rv[2 * y + 1];
-      const cb = y * h;
-      const o = ob + y * size;
-      let x = 0;
-      for (; x + 3 < size; x += 4) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let a = lo, t = lo * size + x; a < end; a++, t += size) {
-          const c = av[cb + a];
-          s0 += c * tmp[t];
-          s1 += c * tmp[t + 1];
-          s2 += c * tmp[t + 2];
-          s3 += c * tmp[t + 3];
-        }
-        out[o + x] = s0;
-        out[o + x + 1] = s1;
-        out[o + x + 2] = s2;
-        out[o + x + 3] = s3;
-        const h01 = s0 > s1 ? s0 : s1;
-        const h23 = s2 > s3 ? s2 : s3;
-        const l01 = s0 < s1 ? s0 : s1;
-        const l23 = s2 < s3 ? s2 : s3;
-        if (h01 > hi) hi = h01;
-        if (h23 > hi) hi = h23;
-        if (l01 < lo2) lo2 = l01;
-        if (l23 < lo2) lo2 = l23;
-        nan ||= s0 !== s0 || s1 !== s1 || s2 !== s2 || s3 !== s3;
-      }
-      for (; x < size; x++) {
-        let s0 = 0;
-        for (let a = lo; a < end; a++) s0 += av[cb + a] * tmp[a * size + x];
-        out[o + x] = s0;
-        if (s0 > hi) hi = s0;
-        if (s0 < lo2) lo2 = s0;
-        nan ||= s0 !== s0;
-      }
-    }
-    imageScores[i] = hi;
-    if (hi > max) max = hi;
-    if (lo2 < min) min = lo2;
+    const st = ws ? ws.vpass(i * size * size, h, size) : verticalPass(tmp, av, rv, out, i * size * size, h, size);
+    imageScores[i] = st.max;
+    if (st.max > max) max = st.max;
+    if (st.min < min) min = st.min;
+    nan ||= st.nan;
   }
   const nanAt = nan ? out.findIndex((v) => v !== v) : -1;
-  return { maps: out, scan: { imageScores, min: Math.fround(min), max: Math.fround(max), nanAt } };
+  let result = out;
+  if (ws && into !== 'workspace') {
+    result = into instanceof Float32Array ? into : new Float32Array(total);
+    result.set(out);
+  }
+  return { maps: result, scan: { imageScores, min: Math.fround(min), max: Math.fround(max), nanAt } };
 }

@@ -3,18 +3,10 @@
  * set of sort buffers (its memory holds them); instantiation is synchronous (the module is 153 bytes).
  */
 import { RADIX_WASM_BASE64 } from './radix-bytes.js';
-
-/** The part of the WebAssembly API used here (the project's lib settings carry no WebAssembly types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | null = null;
+import { ensureBytes, instantiate, type WasmMemory } from './wasm-api.js';
 
 interface RadixExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   scatter: (src: number, dst: number, counts: number, n: number, shift: number, mask: number, add: number) => void;
 }
 
@@ -25,10 +17,8 @@ export class WasmRadix {
 
   /** `bytes`: the total size of the arrays this instance will hold. */
   constructor(bytes: number) {
-    compiled ??= new wasm.Module(Buffer.from(RADIX_WASM_BASE64, 'base64'));
-    this.exports = new wasm.Instance(compiled, {}).exports as RadixExports;
-    const have = this.exports.memory.buffer.byteLength;
-    if (bytes > have) this.exports.memory.grow(Math.ceil((bytes - have) / 65536));
+    this.exports = instantiate<RadixExports>(RADIX_WASM_BASE64);
+    ensureBytes(this.exports.memory, bytes);
   }
 
   private take(length: number): number {

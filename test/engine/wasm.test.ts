@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesModule, compileRadixWat } from '../../worker/engine/wasm/build.js';
+import { bytesModule, compileWat, WAT_MODULES } from '../../worker/engine/wasm/build.js';
 import { WasmRadix } from '../../worker/engine/wasm/radix.js';
 import { XorShift32 } from './prng.js';
 
 describe('wasm radix scatter', () => {
-  it('the committed radix-bytes.ts is the compilation of radix.wat (run `npm run gen:wasm` after editing it)', async () => {
-    const committed = readFileSync(new URL('../../worker/engine/wasm/radix-bytes.ts', import.meta.url), 'utf8');
-    expect(committed).toBe(bytesModule(await compileRadixWat()));
-  });
+  for (const name of WAT_MODULES)
+    it(`the committed ${name}-bytes.ts is the compilation of ${name}.wat (run \`npm run gen:wasm\` after editing it)`, async () => {
+      const committed = readFileSync(new URL(`../../worker/engine/wasm/${name}-bytes.ts`, import.meta.url), 'utf8');
+      expect(committed).toBe(bytesModule(name, await compileWat(name)));
+    });
 
   it('scatters like the typed-array loop, in memory grown beyond one page', () => {
     const n = 70000; // 280 KB per array: the instance's memory has to grow
