@@ -29,22 +29,35 @@ export class SplitSortBuffers {
   readonly payB: Uint32Array;
   readonly counts: Uint32Array[];
   readonly posCounts: Uint32Array[];
-  /** second histograms of the first two digits: odd and even keys count apart (no store-to-load chain) */
-  readonly spare: Uint32Array[];
-  /** the memory of negA, negB and counts, and the scatter pass that runs on it */
+  /** a copy of the scores and the negatives' runs (at most one more than the positives), for the key pass */
+  readonly scores: Float32Array;
+  readonly runs: Int32Array;
+  private runsOf: SplitLabels | null = null;
+  /** the memory of the arrays above and the passes that run on it */
   readonly radix: WasmRadix;
   constructor(readonly negatives: number, readonly positives: number) {
     const size = 1 << maxDigitBits(negatives);
-    this.radix = new WasmRadix(4 * (2 * negatives + 3 * size));
+    this.radix = new WasmRadix(4 * (3 * negatives + positives + 3 * size + 2 * (positives + 1)));
     this.negA = this.radix.int32(negatives);
     this.negB = this.radix.int32(negatives);
     this.counts = [0, 1, 2].map(() => this.radix.uint32(size));
+    this.scores = this.radix.float32(negatives + positives);
+    this.runs = this.radix.int32(2 * (positives + 1));
     this.posA = new Int32Array(positives);
     this.posB = new Int32Array(positives);
     this.payA = new Uint32Array(positives);
     this.payB = new Uint32Array(positives);
     this.posCounts = [0, 1, 2].map(() => new Uint32Array(1 << maxDigitBits(positives)));
-    this.spare = [0, 1].map(() => new Uint32Array(1 << maxDigitBits(negatives)));
+  }
+
+  /** The runs of `labels` in this memory (copied when the labels change). */
+  runsFor(labels: SplitLabels): Int32Array {
+    if (this.runsOf !== labels) {
+      if (labels.negRuns.length > this.runs.length) throw new ShapeError('more negative runs than the split sort buffers hold', { runs: labels.negRuns.length / 2, capacity: this.runs.length / 2 });
+      this.runs.set(labels.negRuns);
+      this.runsOf = labels;
+    }
+    return this.runs;
   }
 }
 
@@ -91,44 +104,6 @@ function sortKeys(
   }
   if (widths.length === 0) for (let i = 0; i < n; i++) src[i] = (src[i] + base) ^ FLIP;
   return src;
-}
-
-/**
- * The relative keys of the negatives (runs of `negRuns`) into `neg`, and the histograms of their two digits:
- * even and odd keys count into separate arrays (c0b, c1b) so that increments of one bucket do not wait on each other.
- * A score of -0 gets the key of +0. Returns the count.
- */
-function negativeKeys(
-  bits: Int32Array, negRuns: Int32Array, neg: Int32Array, base: number,
-  c0: Uint32Array, c1: Uint32Array, c0b: Uint32Array, c1b: Uint32Array, w0: number, m0: number, m1: number,
-): number {
-  let q = 0;
-  for (let r = 0; r < negRuns.length; r += 2) {
-    const end = negRuns[r + 1];
-    let i = negRuns[r];
-    for (; i + 1 < end; i += 2) {
-      const b0 = bits[i];
-      const b1 = bits[i + 1];
-      const k0 = (((b0 << 1) === 0 ? 0x7fffffff : b0 < 0 ? b0 : ~(b0 | 0x80000000)) - base) | 0;
-      const k1 = (((b1 << 1) === 0 ? 0x7fffffff : b1 < 0 ? b1 : ~(b1 | 0x80000000)) - base) | 0;
-      neg[q++] = k0;
-      neg[q++] = k1;
-      c0[k0 & m0]++;
-      c0b[k1 & m0]++;
-      c1[(k0 >>> w0) & m1]++;
-      c1b[(k1 >>> w0) & m1]++;
-    }
-    for (; i < end; i++) {
-      const b0 = bits[i];
-      const k0 = (((b0 << 1) === 0 ? 0x7fffffff : b0 < 0 ? b0 : ~(b0 | 0x80000000)) - base) | 0;
-      neg[q++] = k0;
-      c0[k0 & m0]++;
-      c1[(k0 >>> w0) & m1]++;
-    }
-  }
-  for (let j = 0; j <= m0; j++) c0[j] += c0b[j];
-  for (let j = 0; j <= m1; j++) c1[j] += c1b[j];
-  return q;
 }
 
 /** The same with a payload moving along (the positives: a few percent of the pixels). */
@@ -205,15 +180,12 @@ export function splitSortByScoreDesc(scores: Float32Array, labels: SplitLabels, 
   const w0 = nw.length > 0 ? nw[0] : 0;
   const m0 = (1 << w0) - 1;
   const m1 = nw.length > 1 ? (1 << nw[1]) - 1 : 0;
-  const c0b = buf.spare[0];
-  const c1b = buf.spare[1];
   c0.fill(0, 0, m0 + 1);
   c1.fill(0, 0, m1 + 1);
-  c0b.fill(0, 0, m0 + 1);
-  c1b.fill(0, 0, m1 + 1);
+  buf.scores.set(scores);
+  const q = buf.radix.keys(buf.scores, buf.runsFor(labels), labels.negRuns.length / 2, buf.negA, base, c0, c1, w0, m0, m1);
   const neg = buf.negA;
   const bits = new Int32Array(scores.buffer, scores.byteOffset, n);
-  const q = negativeKeys(bits, labels.negRuns, neg, base, c0, c1, c0b, c1b, w0, m0, m1);
   const pos = buf.posA;
   const { posIndex } = labels;
   for (let j = 0; j < positives; j++) {
