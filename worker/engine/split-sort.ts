@@ -5,7 +5,7 @@
  * with the positives of a group in the same (input) order, as a walk over one sort of all pixels with their labels.
  */
 import { ShapeError } from '../../shared/errors.js';
-import { digitWidths, keyPlan, keyPlanOfRange, maxDigitBits } from './sort.js';
+import { digitWidths, keyPlan, keyPlanOfRange, maxDigitBits, SortBuffers, sortByScoreDesc } from './sort.js';
 import { WasmRadix } from './wasm/radix.js';
 
 /**
@@ -23,12 +23,11 @@ export interface SplitSorted {
 export class SplitSortBuffers {
   readonly negA: Int32Array;
   readonly negB: Int32Array;
-  readonly posA: Int32Array;
-  readonly posB: Int32Array;
-  readonly payA: Uint32Array;
-  readonly payB: Uint32Array;
+  /** the positives: their scores, sorted with their payloads by sortByScoreDesc, and their keys as the negatives' */
+  readonly posScores: Float32Array;
+  readonly posKeys: Int32Array;
+  readonly posSort: SortBuffers;
   readonly counts: Uint32Array[];
-  readonly posCounts: Uint32Array[];
   /** a copy of the scores and the negatives' runs (at most one more than the positives), for the key pass */
   readonly scores: Float32Array;
   readonly runs: Int32Array;
@@ -43,11 +42,9 @@ export class SplitSortBuffers {
     this.counts = [0, 1, 2].map(() => this.radix.uint32(size));
     this.scores = this.radix.float32(negatives + positives);
     this.runs = this.radix.int32(2 * (positives + 1));
-    this.posA = new Int32Array(positives);
-    this.posB = new Int32Array(positives);
-    this.payA = new Uint32Array(positives);
-    this.payB = new Uint32Array(positives);
-    this.posCounts = [0, 1, 2].map(() => new Uint32Array(1 << maxDigitBits(positives)));
+    this.posScores = new Float32Array(positives);
+    this.posKeys = new Int32Array(positives);
+    this.posSort = new SortBuffers(positives);
   }
 
   /** The runs of `labels` in this memory (copied when the labels change). */
@@ -106,36 +103,6 @@ function sortKeys(
   return src;
 }
 
-/** The same with a payload moving along (the positives: a few percent of the pixels). */
-function sortKeysWithPayload(
-  a: Int32Array, b: Int32Array, pa: Uint32Array, pb: Uint32Array, n: number, widths: readonly number[], counts: Uint32Array[], base: number,
-): { keys: Int32Array; payload: Uint32Array } {
-  let src = a, dst = b, ps = pa, pd = pb;
-  let shift = 0;
-  for (let d = 0; d < widths.length; d++) {
-    const c = counts[d];
-    const mask = (1 << widths[d]) - 1;
-    count(src, n, c, shift, mask);
-    prefix(c, mask + 1);
-    const add = d === widths.length - 1 ? (base ^ FLIP) | 0 : 0;
-    for (let i = 0; i < n; i++) {
-      const k = src[i];
-      const at = c[(k >>> shift) & mask]++;
-      dst[at] = (k + add) | 0;
-      pd[at] = ps[i];
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-    const tp = ps;
-    ps = pd;
-    pd = tp;
-    shift += widths[d];
-  }
-  if (widths.length === 0) for (let i = 0; i < n; i++) src[i] = (src[i] + base) ^ FLIP;
-  return { keys: src, payload: ps };
-}
-
 /** Where the positives are: fixed by the masks, computed once for every variant of a group. */
 export interface SplitLabels {
   length: number;
@@ -175,7 +142,6 @@ export function splitSortByScoreDesc(scores: Float32Array, labels: SplitLabels, 
     throw new ShapeError('split sort buffers do not match the labels', { negatives: buf.negatives, positives: buf.positives, labelNegatives: labels.negatives, labelPositives: positives });
   const { base, rangeBits } = range ? keyPlanOfRange(range.min, range.max, n) : keyPlan(scores);
   const nw = digitWidths(rangeBits, maxDigitBits(buf.negatives));
-  const pw = digitWidths(rangeBits, maxDigitBits(positives));
   const [c0, c1] = buf.counts;
   const w0 = nw.length > 0 ? nw[0] : 0;
   const m0 = (1 << w0) - 1;
@@ -184,17 +150,11 @@ export function splitSortByScoreDesc(scores: Float32Array, labels: SplitLabels, 
   c1.fill(0, 0, m1 + 1);
   buf.scores.set(scores);
   const q = buf.radix.keys(buf.scores, buf.runsFor(labels), labels.negRuns.length / 2, buf.negA, base, c0, c1, w0, m0, m1);
-  const neg = buf.negA;
-  const bits = new Int32Array(scores.buffer, scores.byteOffset, n);
-  const pos = buf.posA;
+  const negSorted = sortKeys(buf.negA, buf.negB, q, nw, buf.counts, 2, base, buf.radix);
+  // the positives (a few percent): sorted with their payloads, stable, then keyed as the negatives
   const { posIndex } = labels;
-  for (let j = 0; j < positives; j++) {
-    const i = posIndex[j];
-    const bi = scores[i] === 0 ? 0 : bits[i];
-    pos[j] = ((bi < 0 ? bi : ~(bi | 0x80000000)) - base) | 0;
-  }
-  const negSorted = sortKeys(neg, buf.negB, q, nw, buf.counts, 2, base, buf.radix);
-  buf.payA.set(labels.posPayload);
-  const posSorted = sortKeysWithPayload(pos, buf.posB, buf.payA, buf.payB, positives, pw, buf.posCounts, base);
-  return { neg: negSorted, pos: posSorted.keys, posPayload: posSorted.payload };
+  for (let j = 0; j < positives; j++) buf.posScores[j] = scores[posIndex[j]];
+  const posSorted = sortByScoreDesc(buf.posScores, labels.posPayload, buf.posSort);
+  for (let j = 0; j < positives; j++) buf.posKeys[j] = posSorted.keys[j] ^ FLIP;
+  return { neg: negSorted, pos: buf.posKeys, posPayload: posSorted.payload };
 }
