@@ -113,7 +113,7 @@ export function fakePorts(classes: Record<string, { train: number; test: number 
             metrics: { image_auroc: image, pixel_auroc: image / 2, aupro: 0.3, f1_max: 0.5, f1_threshold: 1.5, per_defect: { crack: image, hole: image }, subsets },
             imageScores: scores,
             maps,
-            timings: { fit_s: 0.01, score_s: 0.02, metrics_s: 0.003 },
+            timings: { fit_s: 0.01, score_s: 0.02, metrics_s: 0.003, dwt_s: 0.05 },
           };
           o?.onVariantDone?.(vi, outcome);
           return outcome;

@@ -165,6 +165,29 @@ describe('wepadim objective', () => {
     expect(!ga[0].ok && ga[0].error).toMatch(/no class gamma/);
   });
 
+  it('keeps the trials a group finished before a failure: only the unfinished ones are evaluated again', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const { ports, calls } = fakePorts(CLASSES);
+    const obj = createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet });
+    // one DWT group; the fake engine streams each variant as it is done and throws at the negative cov_reg
+    const ps = [0.1, 0.01, -1, 0.001].map((cov_reg) => params(root, { cov_reg }));
+    const trials = ps.map((p, i) => ({ trialId: i, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p }));
+    const { cb, outcomes } = callbacks();
+    await obj.runGroup(trials, cb);
+    const [a, b, bad, d] = trials.map((t) => outcomes.get(t.key)!);
+    for (const got of [a, b, bad, d]) expect(got).toHaveLength(1); // each trial finished exactly once
+    expect(ok(a).metrics.image_auroc).toBeGreaterThan(0);
+    expect(ok(b).metrics.image_auroc).toBeGreaterThan(0);
+    expect(bad[0]).toMatchObject({ ok: false });
+    expect(ok(d).metrics.image_auroc).toBeGreaterThan(0);
+    // the group call (4 variants, 2 streamed before the throw), then the two unfinished trials alone, then the
+    // class's best trial once more for its anomaly maps
+    expect(calls.keepMaps).toBe(1);
+    expect(calls.engineGroups).toBe(1 + 2 + 1);
+    expect(calls.engineVariants).toBe(4 + 1 + 1 + 1);
+  });
+
   it('without sharing, runs the backbone for every trial and gets the same numbers', async () => {
     const root = tmp();
     makeDataset(root, CLASSES);

@@ -256,7 +256,7 @@ export function evaluateDwtGroup(
       metrics,
       imageScores,
       maps: keep ? maps : null,
-      timings: { fit_s: t1 - t0 - dwtHere, score_s: t2 - t1, metrics_s: t3 - t2 },
+      timings: { fit_s: t1 - t0 - dwtHere, score_s: t2 - t1, metrics_s: t3 - t2, dwt_s: dwtSeconds + shared.dwtSeconds },
     };
     outcomes[i] = outcome;
     opts.onVariantDone?.(i, outcome);

@@ -60,6 +60,8 @@ export interface VariantTimings {
   fit_s: number;
   score_s: number;
   metrics_s: number;
+  /** the DWT seconds of the group when this variant was done (the group's total for its last variant) */
+  dwt_s: number;
 }
 
 export interface VariantOutcome {

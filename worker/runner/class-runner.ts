@@ -93,6 +93,24 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
     const p0 = trials[0].params;
     const subsets = selectionSubsets(cls.truth.labels, trials.map((t) => t.params.selection));
     const features = { train: cls.train, test: cls.test };
+    // each variant's result is taken as the engine streams it, so a group cut short keeps its finished trials
+    const taken = new Set<string>();
+    const streamed: Promise<void>[] = [];
+    const take = (t: LeasedTrial, o: VariantOutcome | undefined, count: number, dwt_s: number): Promise<void> => {
+      taken.add(t.key);
+      if (!o) {
+        ctx.finish(t.key, { ok: false, error: `engine returned no outcome for this trial (${count} variants)`, retryable: false });
+        return Promise.resolve();
+      }
+      let result: TrialResult;
+      try {
+        result = buildResult(o, { params: t.params, cls, dwt_s, sharedWith: { features: ctx.featureTrials, dwt: count }, artifacts: [] });
+      } catch (err) {
+        ctx.finish(t.key, { ok: false, error: String(err instanceof Error ? err.message : err), retryable: false });
+        return Promise.resolve();
+      }
+      return accept(t, result);
+    };
     const run = async (ts: LeasedTrial[]): Promise<GroupOutput> => {
       let done = 0;
       for (const t of ts) ctx.cb.progress(t.key, { phase: 'dwt', done: 0, total: ts.length });
@@ -103,50 +121,36 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
         signal: allAborted(ts.map((t) => ctx.cb.signalFor(t.key))),
         onVariantDone: (i, o) => {
           done++;
-          const key = ts[i]?.key;
+          const t = ts[i];
+          if (!t) return;
           const values = { image_auroc: o.metrics.image_auroc, pixel_auroc: o.metrics.pixel_auroc };
-          if (key) ctx.cb.progress(key, { phase: 'scored', done: 1, total: 1, values });
-          for (const t of ts) ctx.cb.progress(t.key, { phase: 'variants', done, total: ts.length });
+          ctx.cb.progress(t.key, { phase: 'scored', done: 1, total: 1, values });
+          for (const u of ts) ctx.cb.progress(u.key, { phase: 'variants', done, total: ts.length });
+          if (!taken.has(t.key)) streamed.push(take(t, o, ts.length, o.timings.dwt_s));
         },
       });
     };
-    const handle = async (ts: LeasedTrial[], out: GroupOutput): Promise<void> => {
-      for (let i = 0; i < ts.length; i++) {
-        const o: VariantOutcome | undefined = out.outcomes[i];
-        if (!o) {
-          ctx.finish(ts[i].key, { ok: false, error: `engine returned ${out.outcomes.length} outcomes for ${ts.length} variants`, retryable: false });
-          continue;
-        }
-        let result: TrialResult;
-        try {
-          result = buildResult(o, {
-            params: ts[i].params,
-            cls,
-            dwt_s: out.timings.dwt_s,
-            sharedWith: { features: ctx.featureTrials, dwt: ts.length },
-            artifacts: [],
-          });
-        } catch (err) {
-          ctx.finish(ts[i].key, { ok: false, error: String(err instanceof Error ? err.message : err), retryable: false });
-          continue;
-        }
-        await accept(ts[i], result);
-      }
+    // outcomes the stream did not deliver (an engine port without streaming) are taken at the end
+    const rest = async (ts: LeasedTrial[], out: GroupOutput): Promise<void> => {
+      await Promise.all(streamed);
+      for (let i = 0; i < ts.length; i++) if (!taken.has(ts[i].key)) await take(ts[i], out.outcomes[i], out.outcomes.length, out.timings.dwt_s);
     };
     try {
-      await handle(trials, await run(trials));
+      await rest(trials, await run(trials));
     } catch (err) {
+      await Promise.allSettled(streamed);
+      const open = trials.filter((t) => !taken.has(t.key));
       if (trials.length === 1) {
-        ctx.finish(trials[0].key, failure(err));
+        for (const t of open) ctx.finish(t.key, failure(err));
         continue;
       }
-      // isolate the failure: evaluate each variant on its own
-      ctx.log.warn('dwt group failed; evaluating its trials one by one', { trials: trials.length, error: String(err) });
-      for (const t of trials) {
+      // isolate the failure: evaluate each unfinished variant on its own
+      ctx.log.warn('dwt group failed; evaluating its unfinished trials one by one', { trials: trials.length, unfinished: open.length, error: String(err) });
+      for (const t of open) {
         try {
-          await handle([t], await run([t]));
+          await rest([t], await run([t]));
         } catch (e) {
-          ctx.finish(t.key, failure(e));
+          if (!taken.has(t.key)) ctx.finish(t.key, failure(e));
         }
       }
     }
