@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesModule, compileWat, WAT_MODULES } from '../../worker/engine/wasm/build.js';
 import { WasmRadix } from '../../worker/engine/wasm/radix.js';
+import { addDots } from '../../worker/engine/linalg.js';
+import { addDotsWasm } from '../../worker/engine/wasm/linalg.js';
 import { XorShift32 } from './prng.js';
 
 describe('wasm radix scatter', () => {
@@ -41,4 +43,27 @@ describe('wasm radix scatter', () => {
     r.int32(16);
     expect(() => r.int32(1 << 20)).toThrow(/wasm radix memory too small/);
   });
+});
+
+describe('wasm Gram and cross products (linalg.wat)', () => {
+  for (const [m, n, d, lower] of [[9, 9, 37, true], [12, 12, 64, false], [7, 13, 5, false], [16, 16, 1, true], [3, 2, 50, false], [33, 30, 448, false]] as const)
+    it(`add the same bits as the TypeScript kernel: m ${m}, n ${n}, d ${d}${lower ? ', lower' : ''}`, () => {
+      const rng = new XorShift32(m * 1000 + n * 10 + d);
+      const u = (): number => rng.nextU32() / 4294967296 - 0.5;
+      const x = Float64Array.from({ length: m * d + 3 }, u);
+      const y = lower ? x : Float64Array.from({ length: n * d + 1 }, u);
+      const yOff = lower ? 3 : 1;
+      const before = Float64Array.from({ length: m * n + 4 }, u);
+      const want = before.slice();
+      const got = before.slice();
+      addDots(x, 3, y, yOff, m, n, d, want, 4, lower);
+      addDotsWasm(x, 3, y, yOff, m, n, d, got, 4, lower);
+      expect(got).toEqual(want);
+      expect(got.subarray(0, 4)).toEqual(before.subarray(0, 4)); // nothing before outOff is touched
+      // and the values are the dot products added once (not just equal to each other)
+      const i = m - 1, j = lower ? Math.min(n - 1, i) : n - 1;
+      let s = 0;
+      for (let k = 0; k < d; k++) s += x[3 + i * d + k] * y[yOff + j * d + k];
+      expect(got[4 + i * n + j]).toBe(before[4 + i * n + j] + s);
+    });
 });

@@ -11,7 +11,7 @@ import wabtInit from 'wabt';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The wat sources compiled here. */
-export const WAT_MODULES = ['radix', 'upsample'] as const;
+export const WAT_MODULES = ['radix', 'upsample', 'linalg'] as const;
 
 /** The wasm bytes of NAME.wat (SIMD enabled). */
 export async function compileWat(name: string): Promise<Uint8Array> {

@@ -1,0 +1,35 @@
+/**
+ * addDots in wasm (linalg.wat): the operands are copied into this thread's workspace, the dot products added into a
+ * copy of `out` there, and the result copied back. The copies cost O(m d + n d + m n) against O(m n d) of work.
+ */
+import { LINALG_WASM_BASE64 } from './linalg-bytes.js';
+import { ensureBytes, instantiate, type WasmMemory } from './wasm-api.js';
+
+interface LinalgExports {
+  memory: WasmMemory;
+  dots: (x: number, y: number, m: number, n: number, d: number, out: number, lower: number) => void;
+}
+
+let exportsOf: LinalgExports | null = null;
+
+/**
+ * out[outOff + i*n + j] += row_i(x) . row_j(y) (rows of d values at xOff and yOff) for i < m and j < n, or only the
+ * 4-row blocks of the lower triangle when `lower` (see linalg.ts addDots): the same bits as the TypeScript kernel.
+ */
+export function addDotsWasm(
+  x: Float64Array, xOff: number, y: Float64Array, yOff: number, m: number, n: number, d: number,
+  out: Float64Array, outOff: number, lower: boolean,
+): void {
+  const ex = (exportsOf ??= instantiate<LinalgExports>(LINALG_WASM_BASE64));
+  const same = x === y && xOff === yOff && m === n;
+  const xBytes = 8 * m * d;
+  const yBytes = same ? 0 : 8 * n * d;
+  ensureBytes(ex.memory, xBytes + yBytes + 8 * m * n);
+  const buf = ex.memory.buffer;
+  new Float64Array(buf, 0, m * d).set(x.subarray(xOff, xOff + m * d));
+  if (!same) new Float64Array(buf, xBytes, n * d).set(y.subarray(yOff, yOff + n * d));
+  const o = new Float64Array(buf, xBytes + yBytes, m * n);
+  o.set(out.subarray(outOff, outOff + m * n));
+  ex.dots(0, same ? 0 : xBytes, m, n, d, xBytes + yBytes, lower ? 1 : 0);
+  out.set(o, outOff);
+}

@@ -1,0 +1,126 @@
+;; addDots of worker/engine/linalg.ts in wasm: out[i*n + j] += row_i(x) . row_j(y) for i < m and j < n (lower: j <= i,
+;; rounded up to the 4-row block, as the TypeScript kernel does). Each dot product is the float64 sum over k = 0..d-1
+;; from +0, in order, added once to out: the same bits as the TypeScript kernel. 4 x 4 register blocks hold two
+;; columns per f64x2 lane pair (8 multiply-adds per 2 SIMD multiplies and adds, with no fused multiply-add).
+;; Offsets in bytes; x, y row-major (d float64 per row), out row-major with n columns.
+(module
+  (memory (export "memory") 1)
+  (func $dot (param $x i32) (param $y i32) (param $d i32) (result f64)
+    (local $s f64) (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $d) (i32.const 3))))
+    (block $done
+      (loop $k
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $x)) (f64.load (local.get $y)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $y (i32.add (local.get $y) (i32.const 8)))
+        (br $k)))
+    (local.get $s))
+  (func (export "dots")
+    (param $x i32) (param $y i32) (param $m i32) (param $n i32) (param $d i32) (param $out i32) (param $lower i32)
+    (local $i i32) (local $j i32) (local $jEnd i32) (local $row i32) (local $r0 i32) (local $r1 i32) (local $r2 i32)
+    (local $r3 i32) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $kk i32) (local $kEnd i32)
+    (local $o i32) (local $r i32) (local $ldo i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
+    (local $a6 v128) (local $a7 v128) (local $y01 v128) (local $y23 v128) (local $xv v128)
+    (local.set $row (i32.shl (local.get $d) (i32.const 3)))
+    (local.set $ldo (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $kEnd (local.get $row))
+    (block $idone
+      (loop $iloop
+        (br_if $idone (i32.ge_s (i32.add (local.get $i) (i32.const 3)) (local.get $m)))
+        (local.set $r0 (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $row))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $row)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $row)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $row)))
+        (local.set $jEnd (local.get $n))
+        (if (local.get $lower)
+          (then (if (i32.lt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n))
+            (then (local.set $jEnd (i32.add (local.get $i) (i32.const 4)))))))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_s (i32.add (local.get $j) (i32.const 3)) (local.get $jEnd)))
+            (local.set $c0 (i32.add (local.get $y) (i32.mul (local.get $j) (local.get $row))))
+            (local.set $c1 (i32.add (local.get $c0) (local.get $row)))
+            (local.set $c2 (i32.add (local.get $c1) (local.get $row)))
+            (local.set $c3 (i32.add (local.get $c2) (local.get $row)))
+            (local.set $a0 (v128.const i64x2 0 0)) (local.set $a1 (v128.const i64x2 0 0))
+            (local.set $a2 (v128.const i64x2 0 0)) (local.set $a3 (v128.const i64x2 0 0))
+            (local.set $a4 (v128.const i64x2 0 0)) (local.set $a5 (v128.const i64x2 0 0))
+            (local.set $a6 (v128.const i64x2 0 0)) (local.set $a7 (v128.const i64x2 0 0))
+            (local.set $kk (i32.const 0))
+            (block $kdone
+              (loop $kloop
+                (br_if $kdone (i32.ge_u (local.get $kk) (local.get $kEnd)))
+                (local.set $y01 (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $c0) (local.get $kk))))
+                  (f64.load (i32.add (local.get $c1) (local.get $kk)))))
+                (local.set $y23 (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $c2) (local.get $kk))))
+                  (f64.load (i32.add (local.get $c3) (local.get $kk)))))
+                (local.set $xv (f64x2.splat (f64.load (i32.add (local.get $r0) (local.get $kk)))))
+                (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $xv) (local.get $y01))))
+                (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $xv) (local.get $y23))))
+                (local.set $xv (f64x2.splat (f64.load (i32.add (local.get $r1) (local.get $kk)))))
+                (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (local.get $xv) (local.get $y01))))
+                (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (local.get $xv) (local.get $y23))))
+                (local.set $xv (f64x2.splat (f64.load (i32.add (local.get $r2) (local.get $kk)))))
+                (local.set $a4 (f64x2.add (local.get $a4) (f64x2.mul (local.get $xv) (local.get $y01))))
+                (local.set $a5 (f64x2.add (local.get $a5) (f64x2.mul (local.get $xv) (local.get $y23))))
+                (local.set $xv (f64x2.splat (f64.load (i32.add (local.get $r3) (local.get $kk)))))
+                (local.set $a6 (f64x2.add (local.get $a6) (f64x2.mul (local.get $xv) (local.get $y01))))
+                (local.set $a7 (f64x2.add (local.get $a7) (f64x2.mul (local.get $xv) (local.get $y23))))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 8)))
+                (br $kloop)))
+            (local.set $o (i32.add (local.get $out)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (local.get $a0)))
+            (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (local.get $a1)))
+            (local.set $o (i32.add (local.get $o) (local.get $ldo)))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (local.get $a2)))
+            (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (local.get $a3)))
+            (local.set $o (i32.add (local.get $o) (local.get $ldo)))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (local.get $a4)))
+            (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (local.get $a5)))
+            (local.set $o (i32.add (local.get $o) (local.get $ldo)))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (local.get $a6)))
+            (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (local.get $a7)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $jloop)))
+        ;; the last columns one at a time
+        (block $sdone
+          (loop $sloop
+            (br_if $sdone (i32.ge_s (local.get $j) (local.get $jEnd)))
+            (local.set $c0 (i32.add (local.get $y) (i32.mul (local.get $j) (local.get $row))))
+            (local.set $r (i32.const 0))
+            (block $rdone
+              (loop $rloop
+                (br_if $rdone (i32.ge_s (local.get $r) (i32.const 4)))
+                (local.set $o (i32.add (local.get $out)
+                  (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (local.get $r)) (local.get $n)) (local.get $j)) (i32.const 3))))
+                (f64.store (local.get $o) (f64.add (f64.load (local.get $o))
+                  (call $dot (i32.add (local.get $r0) (i32.mul (local.get $r) (local.get $row))) (local.get $c0) (local.get $d))))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $rloop)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $sloop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop)))
+    ;; the last rows one element at a time
+    (block $tdone
+      (loop $tloop
+        (br_if $tdone (i32.ge_s (local.get $i) (local.get $m)))
+        (local.set $jEnd (local.get $n))
+        (if (local.get $lower) (then (local.set $jEnd (i32.add (local.get $i) (i32.const 1)))))
+        (local.set $j (i32.const 0))
+        (block $udone
+          (loop $uloop
+            (br_if $udone (i32.ge_s (local.get $j) (local.get $jEnd)))
+            (local.set $o (i32.add (local.get $out)
+              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
+            (f64.store (local.get $o) (f64.add (f64.load (local.get $o))
+              (call $dot (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $row)))
+                (i32.add (local.get $y) (i32.mul (local.get $j) (local.get $row))) (local.get $d))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $uloop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tloop)))))
