@@ -49,8 +49,10 @@ export interface PixelTruth {
   labelBits: number;
   /** the negatives' runs and the positives with their packed payloads, for the label-split sort */
   labels: SplitLabels;
-  buffers?: { sort: SortBuffers; terms: Float64Array };
-  splitBuffers?: SplitSortBuffers;
+  /** ranking buffers, made at the first scoreMaps: AUROC terms, and the sort of the path in use */
+  terms?: Float64Array;
+  sort?: SortBuffers;
+  splitSort?: SplitSortBuffers;
 }
 
 /** The last masks seen and their truth (without buffers): the leases of one class share their test masks. */
@@ -71,9 +73,7 @@ export function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
   const fits = rc.regions < 1 << LABEL_BITS && n <= 1 << (32 - LABEL_BITS);
   const packed = fits ? new Uint32Array(rc.codes.length) : rc.codes;
   if (fits) for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
-  const positive = new Uint8Array(rc.codes.length);
-  for (let i = 0; i < positive.length; i++) positive[i] = rc.codes[i] !== 0 ? 1 : 0;
-  const pt: PixelTruth = { rc, packed, labelBits: fits ? LABEL_BITS : 32, labels: splitLabels(positive, packed) };
+  const pt: PixelTruth = { rc, packed, labelBits: fits ? LABEL_BITS : 32, labels: splitLabels(rc.codes, packed) };
   lastTruth = { masks: masks.slice(), n, pt };
   return { ...pt };
 }
@@ -82,19 +82,16 @@ export function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
  * Pixel AUROC, F1 and AUPRO of one variant. Without subsets: the label-split sort (normal pixels as bare keys) and
  * its merge walk. With subsets: one sort of all pixels with their packed payloads, which the subsets' curves reuse.
  */
-function rankAll(
-  maps: Float32Array, pt: PixelTruth, needPayloads: boolean, range: { min: number; max: number },
-): { ranked: RankMetrics; sorted: SortedScores | null; terms: Float64Array } {
-  pt.buffers ??= { sort: new SortBuffers(0), terms: new Float64Array(pt.packed.length) };
-  const { terms } = pt.buffers;
+function rankAll(maps: Float32Array, pt: PixelTruth, needPayloads: boolean, range: { min: number; max: number }): { ranked: RankMetrics; sorted: SortedScores | null } {
+  const terms = (pt.terms ??= new Float64Array(pt.packed.length));
   if (!needPayloads) {
-    pt.splitBuffers ??= new SplitSortBuffers(pt.labels.negatives, pt.labels.posIndex.length);
-    const split = splitSortByScoreDesc(maps, pt.labels, pt.splitBuffers, range);
-    return { ranked: mergedRankMetrics(split, pt.rc, pt.labelBits, terms), sorted: null, terms };
+    pt.splitSort ??= new SplitSortBuffers(pt.labels.negatives, pt.labels.posIndex.length);
+    const split = splitSortByScoreDesc(maps, pt.labels, pt.splitSort, range);
+    return { ranked: mergedRankMetrics(split, pt.rc, pt.labelBits, terms), sorted: null };
   }
-  if (pt.buffers.sort.length !== pt.packed.length) pt.buffers.sort = new SortBuffers(pt.packed.length);
-  const sorted = sortByScoreDesc(maps, pt.packed, pt.buffers.sort);
-  return { ranked: rankMetrics(sorted, pt.rc, pt.labelBits, terms), sorted, terms };
+  pt.sort ??= new SortBuffers(pt.packed.length);
+  const sorted = sortByScoreDesc(maps, pt.packed, pt.sort);
+  return { ranked: rankMetrics(sorted, pt.rc, pt.labelBits, terms), sorted };
 }
 
 function withSubsetName<T>(name: string, k: number, f: () => T): T {

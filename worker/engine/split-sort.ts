@@ -114,8 +114,8 @@ export interface SplitLabels {
   posPayload: Uint32Array;
 }
 
-/** The split labelling of `positive` (non-zero = positive), each positive carrying payload[i]. */
-export function splitLabels(positive: Uint8Array, payload: Uint32Array): SplitLabels {
+/** The split labelling of `positive` (non-zero = positive: a mask or region codes), each positive carrying payload[i]. */
+export function splitLabels(positive: Uint8Array | Uint32Array, payload: Uint32Array): SplitLabels {
   const n = positive.length;
   if (payload.length !== n) throw new ShapeError('payload and labels differ in length', { payload: payload.length, labels: n });
   const runs: number[] = [];
