@@ -96,12 +96,8 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
     // each variant's result is taken as the engine streams it, so a group cut short keeps its finished trials
     const taken = new Set<string>();
     const streamed: Promise<void>[] = [];
-    const take = (t: LeasedTrial, o: VariantOutcome | undefined, count: number, dwt_s: number): Promise<void> => {
+    const take = (t: LeasedTrial, o: VariantOutcome, count: number, dwt_s: number): Promise<void> => {
       taken.add(t.key);
-      if (!o) {
-        ctx.finish(t.key, { ok: false, error: `engine returned no outcome for this trial (${count} variants)`, retryable: false });
-        return Promise.resolve();
-      }
       let result: TrialResult;
       try {
         result = buildResult(o, { params: t.params, cls, dwt_s, sharedWith: { features: ctx.featureTrials, dwt: count }, artifacts: [] });
@@ -133,7 +129,15 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
     // outcomes the stream did not deliver (an engine port without streaming) are taken at the end
     const rest = async (ts: LeasedTrial[], out: GroupOutput): Promise<void> => {
       await Promise.all(streamed);
-      for (let i = 0; i < ts.length; i++) if (!taken.has(ts[i].key)) await take(ts[i], out.outcomes[i], out.outcomes.length, out.timings.dwt_s);
+      for (let i = 0; i < ts.length; i++) {
+        const o: VariantOutcome | undefined = out.outcomes[i];
+        if (taken.has(ts[i].key)) continue;
+        if (o) await take(ts[i], o, ts.length, out.timings.dwt_s);
+        else {
+          taken.add(ts[i].key);
+          ctx.finish(ts[i].key, { ok: false, error: `engine returned ${out.outcomes.length} outcomes for ${ts.length} variants`, retryable: false });
+        }
+      }
     };
     try {
       await rest(trials, await run(trials));
