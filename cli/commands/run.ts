@@ -39,8 +39,8 @@ export const command: CommandModule<object, RunArgs> = {
       throw new UserError(`--workers must be a positive integer, got ${argv.workers}`);
     }
     if (!(Number.isInteger(argv.maps) && argv.maps >= 0)) throw new UserError(`--maps must be an integer >= 0, got ${argv.maps}`);
-    const { runLocalSweep } = await import('../../worker/runner/local/run-local.js');
-    const { buildRunReport, renderRunReport } = await import('../../worker/runner/local/summary.js');
+    const { runLocalSweep } = await import('../../local/run-local.js');
+    const { buildRunReport, renderRunReport } = await import('../../local/summary.js');
     const { openReportDb } = await import('../../coordinator/report/open.js');
     const { log } = await import('../../shared/log.js');
     const ctl = new AbortController();

@@ -16,8 +16,8 @@ import { METRIC } from '../../shared/result.js';
 import type { TrialParams } from '../../shared/trial.js';
 import { repoRoot } from '../../shared/version.js';
 import { holdoutSplit } from '../../worker/runner/holdout.js';
-import { buildRunReport } from '../../worker/runner/local/summary.js';
-import { runLocalSweep, type LocalRunSummary } from '../../worker/runner/local/run-local.js';
+import { buildRunReport } from '../../local/summary.js';
+import { runLocalSweep, type LocalRunSummary } from '../../local/run-local.js';
 import { loadDefaultPorts } from '../../worker/runner/ports.js';
 import { selectionNames } from '../../worker/runner/trial-result.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/errors.js';
 import { trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
-import { etaSeconds, renderSnapshot } from '../../worker/runner/local/progress-view.js';
-import { noteOf, sweepDirName } from '../../worker/runner/local/run-local.js';
-import { gridPointKey, narrowTrials } from '../../worker/runner/local/sweep-filter.js';
-import { parseNvidiaSmiList } from '../../worker/runner/local/devices.js';
+import { etaSeconds, renderSnapshot } from '../../local/progress-view.js';
+import { noteOf, sweepDirName } from '../../local/run-local.js';
+import { gridPointKey, narrowTrials } from '../../local/sweep-filter.js';
+import { parseNvidiaSmiList } from '../../local/devices.js';
 
 const base: TrialParams = {
   objective: 'wepadim', dataset: 'folder', root: '/d', class: 'a', backbone: 'resnet18', weights: 'random:0',

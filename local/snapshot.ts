@@ -1,6 +1,6 @@
 /** A snapshot of a sweep's progress from its database: trial counts and per-worker activity. */
-import type { Db } from '../../../coordinator/store/db.js';
-import { statusCountsById } from '../../../coordinator/store/sweep-store.js';
+import type { Db } from '../coordinator/store/db.js';
+import { statusCountsById } from '../coordinator/store/sweep-store.js';
 import type { RunSnapshot, WorkerRow } from './progress-view.js';
 
 export function snapshot(db: Db, sweepId: number, workerIds: readonly string[], notes: ReadonlyMap<string, string>): RunSnapshot {

@@ -2,8 +2,8 @@
  * Narrow an expanded sweep for a local run: keep some classes (--classes) and the first K grid points
  * (--max-points), where a grid point is a trial's parameters without the class.
  */
-import { UserError } from '../../../shared/errors.js';
-import { trialKey, type TrialSpec } from '../../../shared/trial.js';
+import { UserError } from '../shared/errors.js';
+import { trialKey, type TrialSpec } from '../shared/trial.js';
 
 /** Identity of a grid point: the trial key of the parameters with the class blanked. */
 export function gridPointKey(t: TrialSpec): string {

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot } from '../../../shared/version.js';
+import { repoRoot } from '../shared/version.js';
 
 export interface LocalWorkerSpec {
   index: number;

@@ -2,8 +2,8 @@
  * The progress display of `wepadim run`: one bar per worker and an overall bar with ETA, redrawn in
  * place on a TTY; structured log lines (at most every few seconds) otherwise.
  */
-import type { Logger } from '../../../shared/log.js';
-import { formatDuration, renderBar } from '../../../shared/progress.js';
+import type { Logger } from '../shared/log.js';
+import { formatDuration, renderBar } from '../shared/progress.js';
 
 export interface WorkerRow {
   id: string;

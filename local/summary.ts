@@ -3,13 +3,13 @@
  * class's best trial, the honest (selection/report) numbers when the sweep used them, and where the
  * artifacts are. Everything comes from the store's final metrics through coordinator/report.
  */
-import { buildLeaderboard, type Leaderboard } from '../../../coordinator/report/leaderboard.js';
-import { pointClassValues } from '../../../coordinator/report/queries.js';
-import type { Db } from '../../../coordinator/store/db.js';
-import { METRIC } from '../../../shared/result.js';
-import { renderTable, type Row } from '../../../shared/table.js';
-import { randomWeightsBanner } from '../../../shared/weights-notice.js';
-import { randomWeightsOf } from '../../../coordinator/report/weights-notice.js';
+import { buildLeaderboard, type Leaderboard } from '../coordinator/report/leaderboard.js';
+import { pointClassValues } from '../coordinator/report/queries.js';
+import type { Db } from '../coordinator/store/db.js';
+import { METRIC } from '../shared/result.js';
+import { renderTable, type Row } from '../shared/table.js';
+import { randomWeightsBanner } from '../shared/weights-notice.js';
+import { randomWeightsOf } from '../coordinator/report/weights-notice.js';
 
 export interface RunReport {
   image: Leaderboard | null;

@@ -6,12 +6,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { statusCountsById } from '../../../coordinator/store/sweep-store.js';
-import { SweepStore } from '../../../coordinator/store/sweep-store.js';
-import { createLogger, type Logger } from '../../../shared/log.js';
+import { statusCountsById } from '../coordinator/store/sweep-store.js';
+import { SweepStore } from '../coordinator/store/sweep-store.js';
+import { createLogger, type Logger } from '../shared/log.js';
 import { narrowTrials, type SweepNarrowing } from './sweep-filter.js';
 import { startLocalWorker, stopLocalWorkers, workerArgs, type LocalWorker } from './local-workers.js';
-import type { DatasetDecl as SweepDataset } from '../../../coordinator/grid/index.js';
+import type { DatasetDecl as SweepDataset } from '../coordinator/grid/index.js';
 import { RunProgressView } from './progress-view.js';
 import { snapshot } from './snapshot.js';
 import { localDevices } from './devices.js';
@@ -67,7 +67,7 @@ export async function ensureSyntheticData(datasets: readonly SweepDataset[], log
     const spec = JSON.stringify(d.synthetic);
     if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) continue;
     log.info('generating synthetic dataset', { root: d.root, classes: d.synthetic.classes.join(','), train: d.synthetic.train, test: d.synthetic.test });
-    const { generateSyntheticDataset } = await import('../../data/index.js');
+    const { generateSyntheticDataset } = await import('../worker/data/index.js');
     await generateSyntheticDataset(d.root, d.synthetic);
     writeFileSync(marker, spec);
     made.push(d.root);
@@ -77,7 +77,7 @@ export async function ensureSyntheticData(datasets: readonly SweepDataset[], log
 
 export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary> {
   const t0 = performance.now();
-  const { loadSweepFile } = await import('../../../coordinator/grid/index.js');
+  const { loadSweepFile } = await import('../coordinator/grid/index.js');
   const expanded = await loadSweepFile(resolve(o.file));
   const trials = narrowTrials(expanded.trials, o, o.file);
   const runDir = resolve(o.runsDir, sweepDirName(expanded.name));
@@ -107,7 +107,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     const devices = o.workers === undefined ? await localDevices(o.backend) : { gpus: [], cpuWorkers: o.workers, note: `--workers ${o.workers}` };
     const n = devices.gpus.length || devices.cpuWorkers;
     if (open() > 0 && !o.signal.aborted) {
-      const { startCoordinator } = await import('../../../coordinator/server/index.js');
+      const { startCoordinator } = await import('../coordinator/server/index.js');
       const view = new RunProgressView(o.stream, o.log);
       // on a TTY the bars are redrawn in place: the coordinator only speaks up for warnings, above the bars
       const coordLog = view.tty
