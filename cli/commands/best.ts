@@ -1,6 +1,6 @@
 /** `wepadim best SWEEP > best.yaml`: a sweep file that re-runs the winners (class-mean or per-class). */
 import type { Argv, CommandModule } from 'yargs';
-import { orderOf, withSelection, writeJson, writeOut, type SelectArgs } from '../../coordinator/report/cli-support.js';
+import { orderOf, withSelection, writeJson, writeOut, type SelectArgs } from '../support/report-options.js';
 
 interface BestArgs extends SelectArgs {
   'per-class': boolean;

@@ -1,7 +1,7 @@
 /** `wepadim cancel SWEEP|TRIAL`: cancel a sweep's unfinished trials, or one trial; running ones are stopped. */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
-import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../../coordinator/server/cli-options.js';
+import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../support/security-options.js';
 
 interface CancelArgs extends SecurityArgs {
   target: string;
@@ -9,7 +9,7 @@ interface CancelArgs extends SecurityArgs {
 }
 
 async function handler(args: CancelArgs): Promise<void> {
-  const { clientConnectOptions, explainRpcError } = await import('../../coordinator/server/cli-connect.js');
+  const { clientConnectOptions, explainRpcError } = await import('../support/security-connect.js');
   const { connectCoordinator, promiseClient } = await import('../../coordinator/server/client.js');
   const { renderTable } = await import('../../shared/table.js');
   const client = connectCoordinator(clientConnectOptions(args.coordinator, args));

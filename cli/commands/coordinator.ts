@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
-import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../../coordinator/server/cli-options.js';
+import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../support/security-options.js';
 
 interface CoordinatorArgs extends SecurityArgs {
   db?: string;
@@ -28,7 +28,7 @@ async function handler(args: CoordinatorArgs): Promise<void> {
   positiveInt(args['max-attempts'], '--max-attempts');
   positiveInt(args['max-message-bytes'], '--max-message-bytes', 1024);
   positiveInt(args.grace, '--grace', 0);
-  const { serverTls } = await import('../../coordinator/server/cli-connect.js');
+  const { serverTls } = await import('../support/security-connect.js');
   const { readToken } = await import('../../coordinator/auth/token.js');
   const { resolveDbPath } = await import('../../coordinator/store/paths.js');
   const { startCoordinator } = await import('../../coordinator/server/index.js');

@@ -1,7 +1,7 @@
 /** `wepadim drain WORKER`: tell a worker to finish its running trials, take no new ones, and exit. */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
-import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../../coordinator/server/cli-options.js';
+import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../support/security-options.js';
 
 interface DrainArgs extends SecurityArgs {
   worker: string;
@@ -9,7 +9,7 @@ interface DrainArgs extends SecurityArgs {
 }
 
 async function handler(args: DrainArgs): Promise<void> {
-  const { clientConnectOptions, explainRpcError } = await import('../../coordinator/server/cli-connect.js');
+  const { clientConnectOptions, explainRpcError } = await import('../support/security-connect.js');
   const { connectCoordinator, promiseClient } = await import('../../coordinator/server/client.js');
   const { renderTable } = await import('../../shared/table.js');
   const client = connectCoordinator(clientConnectOptions(args.coordinator, args));

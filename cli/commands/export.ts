@@ -1,6 +1,6 @@
 /** `wepadim export SWEEP --format csv|json|markdown|latex`: ranked grid summaries and the paper-style per-class table. */
 import type { Argv, CommandModule } from 'yargs';
-import { orderOf, withSelection, writeOut, type SelectArgs } from '../../coordinator/report/cli-support.js';
+import { orderOf, withSelection, writeOut, type SelectArgs } from '../support/report-options.js';
 
 interface ExportArgs extends SelectArgs {
   format: 'csv' | 'json' | 'markdown' | 'latex';

@@ -1,6 +1,6 @@
 /** `wepadim leaderboard SWEEP`: rank grid points by class mean, or list the best per class; marginals; honest selection. */
 import type { Argv, CommandModule } from 'yargs';
-import { orderOf, withSelection, writeJson, writeOut, type SelectArgs } from '../../coordinator/report/cli-support.js';
+import { orderOf, withSelection, writeJson, writeOut, type SelectArgs } from '../support/report-options.js';
 
 interface LeaderboardArgs extends SelectArgs {
   'per-class': boolean;

@@ -1,6 +1,6 @@
 /** `wepadim resume SWEEP`: put failed trials and trials with an expired lease back to pending, within the retry limit. */
 import type { Argv, CommandModule } from 'yargs';
-import { withDb, writeJson, writeOut, type DbArgs } from '../../coordinator/report/cli-support.js';
+import { withDb, writeJson, writeOut, type DbArgs } from '../support/report-options.js';
 
 interface ResumeArgs extends DbArgs {
   sweep: string;

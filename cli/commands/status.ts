@@ -1,6 +1,6 @@
 /** `wepadim status SWEEP`: trial counts by state, rate, ETA, workers and their last heartbeat, latest failures. */
 import type { Argv, CommandModule } from 'yargs';
-import { withDb, writeJson, writeOut, type DbArgs } from '../../coordinator/report/cli-support.js';
+import { withDb, writeJson, writeOut, type DbArgs } from '../support/report-options.js';
 
 interface StatusArgs extends DbArgs {
   sweep?: string;

@@ -3,7 +3,7 @@
  * grid adds only the new trials and keeps everything already stored (resume and extend).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { withDb, writeJson, writeOut, type DbArgs } from '../../coordinator/report/cli-support.js';
+import { withDb, writeJson, writeOut, type DbArgs } from '../support/report-options.js';
 
 interface SubmitArgs extends DbArgs {
   file: string;

@@ -1,10 +1,10 @@
 /**
  * Command-line flags shared by `wepadim coordinator`, `drain` and `cancel`: the token comes from
  * $WEPADIM_TOKEN or --token-file (never argv), plus TLS files and --insecure. Light to import: the
- * gRPC-dependent parts are in cli-connect.ts, which handlers import lazily.
+ * gRPC-dependent parts are in security-connect.ts, which handlers import lazily.
  */
 import type { Argv } from 'yargs';
-import { TOKEN_ENV } from '../auth/token.js';
+import { TOKEN_ENV } from '../../coordinator/auth/token.js';
 
 export const DEFAULT_ADDRESS = '127.0.0.1:7070';
 

@@ -1,10 +1,10 @@
 /** Turning security flags into credentials, and gRPC errors into CLI errors (bad token -> exit 2, unreachable -> exit 1). */
 import * as grpc from '@grpc/grpc-js';
 import { UserError } from '../../shared/errors.js';
-import { readToken, TOKEN_ENV } from '../auth/token.js';
-import { readClientTls, readServerTls, type TlsMaterial } from '../auth/transport.js';
-import type { SecurityArgs } from './cli-options.js';
-import type { ConnectOptions } from './client.js';
+import { readToken, TOKEN_ENV } from '../../coordinator/auth/token.js';
+import { readClientTls, readServerTls, type TlsMaterial } from '../../coordinator/auth/transport.js';
+import type { SecurityArgs } from './security-options.js';
+import type { ConnectOptions } from '../../coordinator/server/client.js';
 
 export function serverTls(a: SecurityArgs): TlsMaterial | null {
   return readServerTls({ cert: a['tls-cert'], key: a['tls-key'], ca: a['tls-ca'] });

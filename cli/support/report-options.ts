@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { UserError } from '../../shared/errors.js';
-import { DEFAULT_DB_PATH } from '../store/paths.js';
+import { DEFAULT_DB_PATH } from '../../coordinator/store/paths.js';
 
 export interface DbArgs {
   db?: string;
