@@ -21,7 +21,7 @@ export function parseNvidiaSmiList(text: string): number[] {
 export async function localDevices(backend: string): Promise<LocalDevices> {
   const cpuWorkers = availableParallelism();
   if (backend === 'onnx' || backend === 'tfjs-wasm') return { gpus: [], cpuWorkers, note: `--backend ${backend}: CPU workers` };
-  const { detectExecutors } = await import('../worker/models/index.js');
+  const { detectExecutors } = await import('../worker/extractor/feature-extractor.js');
   const gpuExecutors = (await detectExecutors()).filter((e) => (e.executor === 'onnx-cuda' || e.executor === 'tfjs-gpu') && e.available);
   if (gpuExecutors.length === 0) return { gpus: [], cpuWorkers, note: 'no GPU executor installed: one worker per core' };
   let gpus: number[] = [];

@@ -7,7 +7,7 @@ import { createExecutor } from '../../worker/executors/create.js';
 import { resolveBackend } from '../../worker/executors/detect.js';
 import type { GraphExecutor } from '../../worker/executors/types.js';
 import { backboneGraph } from '../../worker/models/catalogue.js';
-import { createFeatureExtractor, RANDOM_WEIGHTS_WARNING } from '../../worker/models/index.js';
+import { createFeatureExtractor, RANDOM_WEIGHTS_WARNING } from '../../worker/extractor/feature-extractor.js';
 import { foldWeights } from '../../worker/weights/fold.js';
 import { randomStateDict } from '../../worker/weights/random-init.js';
 import { writeSafetensors } from '../../worker/weights/safetensors.js';

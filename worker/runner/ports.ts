@@ -99,7 +99,7 @@ export interface RunnerPorts {
  * is called directly on this thread.
  */
 export async function loadDefaultPorts(opts: { engineThread?: boolean } = {}): Promise<RunnerPorts & { dispose(): void }> {
-  const [data, models] = await Promise.all([import('../data/index.js'), import('../models/index.js')]);
+  const [data, models] = await Promise.all([import('../data/index.js'), import('../extractor/feature-extractor.js')]);
   const dataPort: DataPort = data;
   const modelsPort: ModelsPort = models;
   if (opts.engineThread ?? true) {

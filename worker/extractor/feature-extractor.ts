@@ -12,7 +12,7 @@ import { foldWeights } from '../weights/fold.js';
 import { parseRandomSpec, RANDOM_WEIGHTS_WARNING, randomStateDict } from '../weights/random-init.js';
 import { defaultWeightsDir, loadStoredWeights, resolveWeights } from '../weights/store.js';
 import type { StateDict } from '../weights/tensors.js';
-import { backboneGraph } from './catalogue.js';
+import { backboneGraph } from '../models/catalogue.js';
 
 export type { Backbone, TapShape } from '../../shared/backbones.js';
 export type { BackendChoice } from '../executors/detect.js';
