@@ -7,8 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DATASET_KINDS, MVTEC_CLASSES, VISA_CLASSES, type DatasetKind } from '../../shared/datasets.js';
-import { checkKeys, describe, expectMap, fail, get, type LMap, type LNode } from './located.js';
-import type { Located } from './params.js';
+import { checkKeys, describe, expectMap, fail, get, type LMap, type LNode, type Located } from './located.js';
 import { scalarNumber } from './ranges.js';
 import type { SyntheticDatasetSpec } from '../../shared/datasets.js';
 

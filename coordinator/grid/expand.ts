@@ -9,7 +9,8 @@ import { BACKBONE_TAPS, type Backbone } from '../../shared/backbones.js';
 import { canonicalParams, trialKey, type SyntheticSpec, type TrialParams, type TrialSpec } from '../../shared/trial.js';
 import { llSize, type DwtMode, type Wavelet } from '../../shared/wavelets.js';
 import { fail, type Loc } from './located.js';
-import { DEFAULTS, GRID_PARAMS, MAX_LEVEL, type GridParam, type Located, type ParamValues } from './params.js';
+import { DEFAULTS, GRID_PARAMS, MAX_LEVEL, type GridParam, type ParamValues } from './params.js';
+import type { Located } from './located.js';
 import { keepPoint } from './rules.js';
 import type { StagePlan } from './stage.js';
 

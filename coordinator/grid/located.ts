@@ -12,6 +12,12 @@ export interface Loc {
   column: number; // 1-based
 }
 
+/** A parsed value and the place in the sweep file it came from. */
+export interface Located<T> {
+  value: T;
+  loc: Loc;
+}
+
 export type ScalarValue = string | number | boolean | null;
 
 export interface LScalar {

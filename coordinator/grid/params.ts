@@ -8,7 +8,7 @@ import type { Align, DistanceKind, Objective, SelectionSpec, SmoothingKind, Synt
 import { DWT_MODES, WAVELETS, type DwtMode, type Wavelet } from '../../shared/wavelets.js';
 import type { ResolvedDataset } from './dataset.js';
 import { parseDatasets } from './dataset.js';
-import { checkKeys, describe, expectMap, fail, get, type LNode, type Loc } from './located.js';
+import { checkKeys, describe, expectMap, fail, get, type LNode, type Loc, type Located } from './located.js';
 import { numberList, scalarNumber } from './ranges.js';
 
 /** Every grid parameter, in expansion order (first = outermost loop; the class is always innermost). */
@@ -36,10 +36,6 @@ export interface ParamValues {
   selection: SelectionSpec | null;
 }
 
-export interface Located<T> {
-  value: T;
-  loc: Loc;
-}
 export type AxisValues<P extends GridParam> = Located<ParamValues[P]>[];
 
 /** Upper bound on the DWT level (some wavelet/size pairs never shrink below 2, so depth alone cannot bound it). */

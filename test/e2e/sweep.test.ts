@@ -18,7 +18,7 @@ import { repoRoot } from '../../shared/version.js';
 import { holdoutSplit } from '../../worker/runner/holdout.js';
 import { buildRunReport } from '../../local/summary.js';
 import { runLocalSweep, type LocalRunSummary } from '../../local/run-local.js';
-import { loadDefaultPorts } from '../../worker/runner/ports.js';
+import { loadDefaultPorts } from '../../worker/runner/default-ports.js';
 import { selectionNames } from '../../worker/runner/trial-result.js';
 
 const pexec = promisify(execFile);

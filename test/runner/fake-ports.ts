@@ -7,7 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../../shared/errors.js';
 import { featureBatch, type FeatureBatch } from '../../worker/engine/feature-batch.js';
-import type { RunnerPorts, SampleRef, VariantOutcome } from '../../worker/runner/ports.js';
+import type { SampleRef } from '../../worker/data/types.js';
+import type { VariantOutcome } from '../../worker/engine/types.js';
+import type { RunnerPorts } from '../../worker/runner/ports.js';
 
 export interface Calls {
   listClass: number;

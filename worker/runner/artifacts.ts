@@ -7,7 +7,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactRef, TrialResult } from '../../shared/result.js';
 import type { TrialParams } from '../../shared/trial.js';
-import type { DataPort, SampleRef } from './ports.js';
+import type { SampleRef } from '../data/types.js';
+import type { DataPort } from './ports.js';
 
 const S = 224;
 

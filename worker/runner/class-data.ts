@@ -7,7 +7,9 @@ import { stat } from 'node:fs/promises';
 import { featureBatch, type FeatureBatch } from '../engine/feature-batch.js';
 import type { TrialParams } from '../../shared/trial.js';
 import type { FeatureCache, FeatureEntry } from './feature-cache.js';
-import type { ClassListing, DataPort, FeatureExtractorPort, GroundTruth, SampleRef } from './ports.js';
+import type { SampleRef } from '../data/types.js';
+import type { TestTruth } from '../engine/types.js';
+import type { ClassListing, DataPort, FeatureExtractorPort } from './ports.js';
 
 /** Bumped whenever image preprocessing changes in a way that changes features. */
 export const PREPROCESS_VERSION = 1;
@@ -17,7 +19,7 @@ export interface ClassData {
   listing: ClassListing;
   train: FeatureBatch[];
   test: FeatureBatch[];
-  truth: GroundTruth;
+  truth: TestTruth;
   extractor: FeatureEntry['extractor'];
   timings: { load_s: number; backbone_s: number };
   cache: { train: 'memory' | 'disk' | 'miss'; test: 'memory' | 'disk' | 'miss' };
@@ -109,7 +111,7 @@ async function extractSplit(
   return { batches: acc.result(), extractor: { ...ex.info, weightsId: ex.weightsId } };
 }
 
-async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<GroundTruth> {
+async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<TestTruth> {
   const n = test.length;
   const labels = new Uint8Array(new SharedArrayBuffer(n));
   const masks = new Uint8Array(new SharedArrayBuffer(n * MAP));

@@ -12,7 +12,8 @@ import { trialArtifactsDir, writeMapPngs, writeTrialJson } from './artifacts.js'
 import type { ClassData } from './class-data.js';
 import { allAborted, failure } from './failure.js';
 import { holdoutSplit } from './holdout.js';
-import type { DwtSpec, GroupOutput, RunnerPorts, SubsetSpec, VariantOutcome, VariantSpec } from './ports.js';
+import type { DwtConfig, EvalSubset, VariantConfig, VariantOutcome } from '../engine/types.js';
+import type { GroupOutput, RunnerPorts } from './ports.js';
 import { buildResult, selectionNames } from './trial-result.js';
 
 export interface ClassRunContext {
@@ -27,7 +28,7 @@ export interface ClassRunContext {
   log: Logger;
 }
 
-export const variantOf = (p: TrialParams): VariantSpec => ({
+export const variantOf = (p: TrialParams): VariantConfig => ({
   subbands: p.subbands,
   cov_reg: p.cov_reg,
   sigma: p.sigma,
@@ -35,10 +36,10 @@ export const variantOf = (p: TrialParams): VariantSpec => ({
   smoothing: p.smoothing,
 });
 
-export const dwtOf = (p: TrialParams): DwtSpec => ({ wavelet: p.wavelet, level: p.level, mode: p.mode, align: p.align });
+export const dwtOf = (p: TrialParams): DwtConfig => ({ wavelet: p.wavelet, level: p.level, mode: p.mode, align: p.align });
 
-export function selectionSubsets(labels: Uint8Array, specs: readonly (SelectionSpec | null)[]): SubsetSpec[] {
-  const out = new Map<string, SubsetSpec>();
+export function selectionSubsets(labels: Uint8Array, specs: readonly (SelectionSpec | null)[]): EvalSubset[] {
+  const out = new Map<string, EvalSubset>();
   for (const s of specs) {
     if (!s) continue;
     const names = selectionNames(s);

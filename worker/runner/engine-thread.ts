@@ -7,15 +7,16 @@ import type { Worker } from 'node:worker_threads';
 import { tsWorker } from '../../shared/spawn.js';
 import { ShapeError, UserError } from '../../shared/errors.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
-import type { DwtSpec, EnginePort, FeatureSets, GroundTruth, GroupOptions, GroupOutput, SubsetSpec, VariantOutcome, VariantSpec } from './ports.js';
+import type { ClassFeatures, DwtConfig, EvalSubset, GroupOptions, TestTruth, VariantConfig, VariantOutcome } from '../engine/types.js';
+import type { EnginePort, GroupOutput } from './ports.js';
 
 export interface EngineRequest {
   id: number;
-  features: FeatureSets;
-  truth: GroundTruth;
-  dwt: DwtSpec;
-  variants: VariantSpec[];
-  subsets: SubsetSpec[];
+  features: ClassFeatures;
+  truth: TestTruth;
+  dwt: DwtConfig;
+  variants: VariantConfig[];
+  subsets: EvalSubset[];
   keepMaps: boolean[];
   sharing: boolean;
 }
@@ -71,7 +72,7 @@ export class ThreadedEngine implements EnginePort {
     for (const [id, h] of this.pending) h({ type: 'error', id, name: err.name, message: err.message });
   }
 
-  evaluateDwtGroup(features: FeatureSets, truth: GroundTruth, dwt: DwtSpec, variants: VariantSpec[], opts: GroupOptions = {}): Promise<GroupOutput> {
+  evaluateDwtGroup(features: ClassFeatures, truth: TestTruth, dwt: DwtConfig, variants: VariantConfig[], opts: Omit<GroupOptions, 'method'> = {}): Promise<GroupOutput> {
     opts.signal?.throwIfAborted();
     const w = this.ensure();
     const id = this.nextId++;

@@ -7,12 +7,13 @@
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { featureBatch, type FeatureBatch } from '../engine/feature-batch.js';
-import type { ExtractorInfo, GroundTruth } from './ports.js';
+import type { TestTruth } from '../engine/types.js';
+import type { ExtractorInfo } from './ports.js';
 
 export interface FeatureEntry {
   batches: FeatureBatch[];
   extractor: ExtractorInfo & { weightsId: string };
-  truth: GroundTruth | null;
+  truth: TestTruth | null;
 }
 
 export type CacheLayer = 'memory' | 'disk';
@@ -133,7 +134,7 @@ export class FeatureCache {
       off += len * 4;
       return fb;
     });
-    let truth: GroundTruth | null = null;
+    let truth: TestTruth | null = null;
     if (header.truth) {
       const n = header.truth.n;
       const labels = new Uint8Array(ab, off, n);

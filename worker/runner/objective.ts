@@ -15,7 +15,8 @@ import { FeatureCache } from './feature-cache.js';
 import { allAborted, failure } from './failure.js';
 import { evaluateClass } from './class-runner.js';
 import { checkObjectiveOptions, type WepadimObjectiveOptions } from './options.js';
-import { loadDefaultPorts, type FeatureExtractorPort, type RunnerPorts } from './ports.js';
+import { loadDefaultPorts } from './default-ports.js';
+import type { FeatureExtractorPort, RunnerPorts } from './ports.js';
 import { randomInitWarning } from './trial-result.js';
 
 export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {

@@ -5,32 +5,14 @@
 import type { Backbone } from '../../shared/backbones.js';
 import type { DatasetKind } from '../../shared/datasets.js';
 import type { ClassListing as DataClassListing, SampleRef } from '../data/types.js';
-import type {
-  ClassFeatures,
-  DwtConfig,
-  EvalSubset,
-  GroupOptions as EngineGroupOptions,
-  GroupTimings,
-  TestTruth,
-  VariantConfig,
-  VariantMetrics,
-  VariantOutcome,
-} from '../engine/types.js';
+import type { ClassFeatures, DwtConfig, GroupOptions, GroupTimings, TestTruth, VariantConfig, VariantOutcome } from '../engine/types.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
-// The runner speaks the data and engine modules' own types (type-only imports: no runtime coupling),
-// under the names the runner uses.
-export type { SampleRef, VariantOutcome };
+// The runner speaks the data and engine modules' own types, under their own names (type-only imports:
+// no runtime coupling). The runner sees the part of a class listing it reads.
 export type ClassListing = Pick<DataClassListing, 'train' | 'test'>;
-export type GroundTruth = TestTruth;
-export type DwtSpec = DwtConfig;
-export type VariantSpec = VariantConfig;
-export type SubsetSpec = EvalSubset;
-export type EngineMetrics = VariantMetrics;
-export type FeatureSets = ClassFeatures;
-export type GroupOptions = Omit<EngineGroupOptions, 'method'>;
 
 export interface LoadedBatch {
   images: Float32Array; // n*3*224*224
@@ -79,11 +61,11 @@ export interface GroupOutput {
 
 export interface EnginePort {
   evaluateDwtGroup(
-    features: FeatureSets,
-    truth: GroundTruth,
-    dwt: DwtSpec,
-    variants: VariantSpec[],
-    opts?: GroupOptions,
+    features: ClassFeatures,
+    truth: TestTruth,
+    dwt: DwtConfig,
+    variants: VariantConfig[],
+    opts?: Omit<GroupOptions, 'method'>,
   ): MaybePromise<GroupOutput>;
 }
 
@@ -91,22 +73,4 @@ export interface RunnerPorts {
   data: DataPort;
   models: ModelsPort;
   engine: EnginePort;
-}
-
-/**
- * Load the real modules (lazily: they pull in sharp, onnxruntime and the engine). With `engineThread`
- * the engine runs in a worker thread (the default for workers: heartbeats keep flowing); otherwise it
- * is called directly on this thread.
- */
-export async function loadDefaultPorts(opts: { engineThread?: boolean } = {}): Promise<RunnerPorts & { dispose(): void }> {
-  const [data, models] = await Promise.all([import('../data/index.js'), import('../extractor/feature-extractor.js')]);
-  const dataPort: DataPort = data;
-  const modelsPort: ModelsPort = models;
-  if (opts.engineThread ?? true) {
-    const { ThreadedEngine } = await import('./engine-thread.js');
-    const engine = new ThreadedEngine();
-    return { data: dataPort, models: modelsPort, engine, dispose: () => engine.dispose() };
-  }
-  const enginePort: EnginePort = await import('../engine/index.js');
-  return { data: dataPort, models: modelsPort, engine: enginePort, dispose: () => undefined };
 }

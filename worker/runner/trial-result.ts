@@ -4,7 +4,7 @@ import { isRandomWeights, RANDOM_WEIGHTS_WARNING } from '../../shared/weights-no
 import { METRIC, defectMetric, type ArtifactRef, type TrialResult } from '../../shared/result.js';
 import type { SelectionSpec, TrialParams } from '../../shared/trial.js';
 import type { ClassData } from './class-data.js';
-import type { VariantOutcome } from './ports.js';
+import type { VariantOutcome } from '../engine/types.js';
 
 export function selectionNames(s: SelectionSpec): { sel: string; rep: string } {
   return { sel: `sel:${s.holdout}:${s.seed}`, rep: `rep:${s.holdout}:${s.seed}` };
