@@ -1,7 +1,7 @@
 /** Child of bench/runner.ts: one trial (resnet18 sym4 J2) in a fresh process; prints its peak RSS. */
 import { createLogger } from '../shared/log.js';
 import { trialKey, type TrialParams } from '../shared/trial.js';
-import type { TrialOutcome } from '../worker/objective.js';
+import type { TrialOutcome } from '../worker/objective-types.js';
 import { createWepadimObjective } from '../worker/runner/index.js';
 
 const [root, threads] = process.argv.slice(2);

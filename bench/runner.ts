@@ -19,7 +19,7 @@ import { forkTs } from '../shared/spawn.js';
 import { METRIC } from '../shared/result.js';
 import { trialKey, type TrialParams } from '../shared/trial.js';
 import { codeVersion, repoRoot } from '../shared/version.js';
-import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../worker/objective.js';
+import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../worker/objective-types.js';
 import { createWepadimObjective } from '../worker/runner/index.js';
 
 const args = process.argv.slice(2);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../coordinator/store/index.js';
-import { attemptFails } from '../../worker/synthetic/objective.js';
+import { attemptFails } from '../../worker/synthetic/synthetic-objective.js';
 import { Cluster, exited, freePort, readState, seedSweep, settled, startCoordinatorChild, startWorkerChild, waitForState } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-sweep500-'));

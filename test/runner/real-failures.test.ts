@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log.js';
 import { trialKey, type TrialParams } from '../../shared/trial.js';
 import { generateSyntheticDataset } from '../../worker/data/index.js';
-import type { GroupCallbacks, TrialOutcome } from '../../worker/objective.js';
+import type { GroupCallbacks, TrialOutcome } from '../../worker/objective-types.js';
 import { createWepadimObjective } from '../../worker/runner/index.js';
 
 const work = mkdtempSync(join(tmpdir(), 'wepadim-realfail-'));

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log.js';
 import { featureKey, trialKey, type TrialParams } from '../../shared/trial.js';
-import { featureCachesOf, objectiveLoader } from '../../worker/client/objectives.js';
-import type { LeasedTrial, TrialOutcome } from '../../worker/objective.js';
+import { featureCachesOf, objectiveLoader } from '../../worker/client/objective-registry.js';
+import type { LeasedTrial, TrialOutcome } from '../../worker/objective-types.js';
 import type { ExtractorRequest, RunnerPorts } from '../../worker/runner/ports.js';
 import { fakePorts, makeDataset } from '../runner/fake-ports.js';
 
@@ -63,5 +63,17 @@ describe('worker objective options', () => {
     const r = await runWith(null);
     expect(r.requests).toHaveLength(1);
     expect(r.requests[0].gpu).toBeUndefined();
+  });
+});
+
+describe('objective registry', () => {
+  const opts = { cacheDir: null, artifactsDir: '/nonexistent', logger: createLogger({}, { write: () => undefined }), mapTrialsPerClass: 0 };
+  it('makes each named objective once, and rejects a name it does not know', async () => {
+    const loader = objectiveLoader(opts);
+    const a = await loader.get('synthetic');
+    expect(a.name).toBe('synthetic');
+    expect(await loader.get('synthetic')).toBe(a);
+    await expect(loader.get('tfjs-magic')).rejects.toThrow('unknown objective "tfjs-magic" (expected "synthetic" or "wepadim")');
+    expect(loader.all().map((o) => o.name)).toEqual(['synthetic']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupCallbacks, LeasedTrial, TrialOutcome, TrialProgress } from '../../worker/objective.js';
+import type { GroupCallbacks, LeasedTrial, TrialOutcome, TrialProgress } from '../../worker/objective-types.js';
 import { attemptFails, createSyntheticObjective, syntheticMetrics } from '../../worker/synthetic/index.js';
 import type { TrialParams } from '../../shared/trial.js';
 

@@ -5,7 +5,7 @@
  * wait; beyond that the oldest are dropped (progress is advisory; final results go through the spool).
  */
 import type { ProgressUpdate } from '../../proto/gen/wepadim/v1/ProgressUpdate.js';
-import type { TrialProgress } from '../objective.js';
+import type { TrialProgress } from '../objective-types.js';
 
 export interface ProgressTransport {
   progress(batches: { worker_id: string; updates: ProgressUpdate[] }[]): Promise<unknown>;

@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrialOutcome } from '../objective.js';
+import type { TrialOutcome } from '../objective-types.js';
 
 export interface SpooledResult {
   trialId: number;

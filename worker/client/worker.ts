@@ -11,11 +11,11 @@ import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/Acquire
 import type { FinishOutcome__Output } from '../../proto/gen/wepadim/v1/FinishOutcome.js';
 import type { TrialParams } from '../../shared/trial.js';
 import { codeVersion } from '../../shared/version.js';
-import type { LeasedTrial, TrialOutcome } from '../objective.js';
+import type { LeasedTrial, TrialOutcome } from '../objective-types.js';
 import { Backoff, sleep } from './backoff.js';
 import { runControlStream } from './control.js';
 import { Deliverer } from './deliverer.js';
-import { featureCachesOf, objectiveLoader } from './objectives.js';
+import { featureCachesOf, objectiveLoader } from './objective-registry.js';
 import { ProgressSender } from './progress-sender.js';
 import { CoordinatorRpc, isAuthFailure } from './rpc.js';
 import { UserError } from '../../shared/errors.js';

@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/log.js';
 import type { TrialResult } from '../../shared/result.js';
 import type { SelectionSpec, TrialParams } from '../../shared/trial.js';
 import { METRIC } from '../../shared/result.js';
-import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../objective.js';
+import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../objective-types.js';
 import { trialArtifactsDir, writeMapPngs, writeTrialJson } from './artifacts.js';
 import type { ClassData } from './class-data.js';
 import { allAborted, failure } from './failure.js';

@@ -1,6 +1,6 @@
 /** A trial failure as an outcome: the reason, and whether another attempt could succeed. */
 import { DataError, ShapeError, UserError, errorMessage } from '../../shared/errors.js';
-import type { TrialOutcome } from '../objective.js';
+import type { TrialOutcome } from '../objective-types.js';
 
 export function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');

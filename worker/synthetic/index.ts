@@ -1,1 +1,1 @@
-export { createSyntheticObjective, attemptFails, syntheticMetrics, unitHash, abortableSleep, SYNTHETIC_BACKEND } from './objective.js';
+export { createSyntheticObjective, attemptFails, syntheticMetrics, unitHash, abortableSleep, SYNTHETIC_BACKEND } from './synthetic-objective.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { UserError } from '../../shared/errors.js';
 import { log as defaultLog, type Logger } from '../../shared/log.js';
 import { dwtKey, featureKey } from '../../shared/trial.js';
-import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective.js';
+import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective-types.js';
 import { prepareClass, type ClassData } from './class-data.js';
 import { FeatureCache } from './feature-cache.js';
 import { allAborted, failure } from './failure.js';

@@ -8,7 +8,7 @@
  * re-runs elsewhere reports the same numbers.
  */
 import { createHash } from 'node:crypto';
-import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective.js';
+import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective-types.js';
 import { METRIC, type TrialResult } from '../../shared/result.js';
 import { codeVersion } from '../../shared/version.js';
 import { featureKey } from '../../shared/trial.js';

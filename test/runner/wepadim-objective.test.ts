@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log.js';
 import { featureKey, trialKey, type TrialParams } from '../../shared/trial.js';
-import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../../worker/objective.js';
+import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../../worker/objective-types.js';
 import { createWepadimObjective } from '../../worker/runner/index.js';
 import { fakePorts, makeDataset } from './fake-ports.js';
 

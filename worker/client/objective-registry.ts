@@ -1,0 +1,57 @@
+/**
+ * Chooses the Objective for a leased trial by its params.objective: a typed registry from each objective
+ * name of the grid to a factory. Each factory imports its module lazily (a literal `import()`, so tsc
+ * checks the edge): the wepadim objective pulls in the tensor stack, which a synthetic-only worker never loads.
+ */
+import type { Objective as ObjectiveName } from '../../shared/trial.js';
+import type { WepadimObjectiveOptions } from '../runner/options.js';
+import type { Objective } from '../objective-types.js';
+
+export type ObjectiveFactory = (name: string) => Promise<Objective>;
+
+/** One factory per objective name; `satisfies` makes a new objective name a compile error until it is registered. */
+const OBJECTIVE_FACTORIES = {
+  synthetic: async () => (await import('../synthetic/synthetic-objective.js')).createSyntheticObjective(),
+  wepadim: async (o: WepadimObjectiveOptions) => (await import('../runner/index.js')).createWepadimObjective(o),
+} satisfies Record<ObjectiveName, (o: WepadimObjectiveOptions) => Promise<Objective>>;
+
+function isObjectiveName(name: string): name is ObjectiveName {
+  return Object.hasOwn(OBJECTIVE_FACTORIES, name);
+}
+
+export function objectiveLoader(wepadimOptions: WepadimObjectiveOptions): { get: ObjectiveFactory; all(): Objective[] } {
+  const made = new Map<string, Promise<Objective>>();
+  const loaded: Objective[] = [];
+  const create = async (name: string): Promise<Objective> => {
+    if (!isObjectiveName(name)) {
+      throw new Error(`unknown objective "${name}" (expected ${Object.keys(OBJECTIVE_FACTORIES).map((k) => `"${k}"`).join(' or ')})`);
+    }
+    return OBJECTIVE_FACTORIES[name](wepadimOptions);
+  };
+  return {
+    get(name) {
+      let p = made.get(name);
+      if (!p) {
+        p = create(name).then((o) => {
+          loaded.push(o);
+          return o;
+        });
+        made.set(name, p);
+        p.catch(() => made.delete(name));
+      }
+      return p;
+    },
+    /** the objectives created so far */
+    all() {
+      return [...loaded];
+    },
+  };
+}
+
+/** Feature keys an objective holds warm, if it reports them (an optional `featureCaches()` method). */
+export function featureCachesOf(o: Objective): string[] {
+  const f = (o as { featureCaches?: () => unknown }).featureCaches;
+  if (typeof f !== 'function') return [];
+  const v: unknown = f.call(o);
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
