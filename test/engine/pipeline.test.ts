@@ -3,7 +3,7 @@ import { ShapeError } from '../../shared/errors.js';
 import { waveletEmbedding } from '../../worker/engine/embedding.js';
 import { fitGaussianDirect, fitGaussianWoodbury, mahalanobis } from '../../worker/engine/gaussian.js';
 import { evaluateDwtGroup, evaluateTrial } from '../../worker/engine/group.js';
-import { rocAuc } from '../../worker/engine/metrics.js';
+import { rocAuc } from '../../worker/engine/sklearn-metrics.js';
 import type { DwtConfig, VariantConfig } from '../../worker/engine/types.js';
 import { f32, f64, loadFixture, maxAbsDiff, maxRelDiff } from './fixtures.js';
 import { pipelineFeatures, pipelineTruth, type PipelineCase } from './pipeline-data.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { upsampleBilinear } from '../../worker/engine/resize.js';
 import { smoothGaussian, smoothReference } from '../../worker/engine/smoothing.js';
-import { scanMaps, scoreMaps } from '../../worker/engine/score-metrics.js';
+import { scanMaps, scoreMaps } from '../../worker/engine/variant-metrics.js';
 import { axisOperator, upsampleSmooth, upsampleSmoothScan } from '../../worker/engine/upsample-smooth.js';
 import { relToMax } from './fixtures.js';
 import { rand } from './prng.js';

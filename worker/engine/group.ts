@@ -10,7 +10,7 @@ import type { FeatureBatch } from './feature-batch.js';
 import {
   addBlockCross, addBlockGram, addBlockStats, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
 } from './gaussian.js';
-import { pixelTruth, scoreMaps } from './score-metrics.js';
+import { pixelTruth, scoreMaps } from './variant-metrics.js';
 import { upsampleSmoothScan } from './upsample-smooth.js';
 import {
   CROP, type ClassFeatures, type DwtConfig, type GroupOptions, type GroupTimings, type TestTruth, type VariantConfig, type VariantOutcome,

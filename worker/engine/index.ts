@@ -14,8 +14,8 @@ export { smoothReference, smoothGaussian, gaussianTaps } from './smoothing.js';
 export { upsampleSmooth } from './upsample-smooth.js';
 export {
   rocAuc, f1Max, perDefectAuroc, binaryClfCurve, curveFromSorted, rocAucFromCurve, f1FromCurve, pairwiseSum, type ClfCurve, type PayloadPacking,
-} from './metrics.js';
+} from './sklearn-metrics.js';
 export { aupro, auproFromSorted, regionCodes, connectedComponents, type RegionCodes } from './aupro.js';
 export { argsortDesc, sortByScoreDesc, keyToFloat, type SortedScores } from './sort.js';
-export { imageMax, scoreMaps, pixelTruth, type PixelTruth } from './score-metrics.js';
+export { imageMax, scoreMaps, pixelTruth, type PixelTruth } from './variant-metrics.js';
 export { evaluateDwtGroup, evaluateTrial } from './group.js';

@@ -1,7 +1,7 @@
 /**
  * The per-variant ranking step, split by label. Normal pixels (~95% of a test set) are radix-sorted as bare keys:
  * their label is known, so no payload moves with them. Anomalous pixels are sorted with their region codes.
- * A merge of the two runs (rank-metrics' mergedRankMetrics) meets the same groups of tied scores, in the same order,
+ * A merge of the two runs (pixel-metrics-one-pass.ts' mergedRankMetrics) meets the same groups of tied scores, in the same order,
  * with the positives of a group in the same (input) order, as a walk over one sort of all pixels with their labels.
  */
 import { ShapeError } from '../../shared/errors.js';

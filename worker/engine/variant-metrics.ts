@@ -1,8 +1,8 @@
 /** All metrics of one variant from its smoothed maps (n x CROP x CROP) and the test truth. */
 import { ShapeError } from '../../shared/errors.js';
 import { regionCodes, type RegionCodes } from './aupro.js';
-import { curveFromSorted, perDefectAuroc, rocAuc, rocAucFromCurve } from './metrics.js';
-import { mergedRankMetrics, rankMetrics, type RankMetrics } from './rank-metrics.js';
+import { curveFromSorted, perDefectAuroc, rocAuc, rocAucFromCurve } from './sklearn-metrics.js';
+import { mergedRankMetrics, rankMetrics, type RankMetrics } from './pixel-metrics-one-pass.js';
 import { SortBuffers, sortByScoreDesc, type SortedScores } from './sort.js';
 import { SplitSortBuffers, splitLabels, splitSortByScoreDesc, type SplitLabels } from './split-sort.js';
 import type { MapScan } from './upsample-smooth.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../shared/errors.js';
 import { aupro, connectedComponents } from '../../worker/engine/aupro.js';
-import { f1Max, perDefectAuroc, rocAuc } from '../../worker/engine/metrics.js';
+import { f1Max, perDefectAuroc, rocAuc } from '../../worker/engine/sklearn-metrics.js';
 import { argsortDesc } from '../../worker/engine/sort.js';
 import { loadFixture } from './fixtures.js';
 import { XorShift32 } from './prng.js';

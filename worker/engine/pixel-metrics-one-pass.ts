@@ -7,7 +7,7 @@
  */
 import { ShapeError } from '../../shared/errors.js';
 import type { RegionCodes } from './aupro.js';
-import { pairwiseSum } from './metrics.js';
+import { pairwiseSum } from './sklearn-metrics.js';
 import { keyToFloat, type SortedScores } from './sort.js';
 import type { SplitSorted } from './split-sort.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../shared/errors.js';
 import { auproFromSorted, regionCodes } from '../../worker/engine/aupro.js';
-import { curveFromSorted, f1FromCurve, rocAucFromCurve } from '../../worker/engine/metrics.js';
-import { mergedRankMetrics, rankMetrics } from '../../worker/engine/rank-metrics.js';
+import { curveFromSorted, f1FromCurve, rocAucFromCurve } from '../../worker/engine/sklearn-metrics.js';
+import { mergedRankMetrics, rankMetrics } from '../../worker/engine/pixel-metrics-one-pass.js';
 import { SplitSortBuffers, splitLabels, splitSortByScoreDesc } from '../../worker/engine/split-sort.js';
 import { sortByScoreDesc } from '../../worker/engine/sort.js';
 import { XorShift32 } from './prng.js';
