@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { statusCountsById } from '../coordinator/store/sweep-store.js';
 import { SweepStore } from '../coordinator/store/sweep-store.js';
+import { COORDINATOR_DEFAULTS } from '../coordinator/server/defaults.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { narrowTrials, type SweepNarrowing } from './sweep-filter.js';
 import { startLocalWorker, stopLocalWorkers, workerArgs, type LocalWorker } from './local-workers.js';
@@ -51,8 +52,8 @@ export interface LocalRunSummary {
   workerFailures: { id: string; code: number | null; tail: string[] }[];
 }
 
-/** short, so the leases of killed workers come back soon; heartbeats keep live ones (the engine runs in a thread) */
-const LEASE_TTL_MS = 30_000;
+/** the coordinator's lease TTL: short, so the leases of killed workers come back soon; heartbeats keep live ones */
+const LEASE_TTL_MS = COORDINATOR_DEFAULTS.leaseTtlMs;
 
 export function sweepDirName(name: string): string {
   return name.replace(/[^\w.-]+/g, '_');

@@ -5,6 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
+import { COORDINATOR_DEFAULTS } from '../../coordinator/server/defaults.js';
 import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../support/security-options.js';
 
 interface CoordinatorArgs extends SecurityArgs {
@@ -12,7 +13,7 @@ interface CoordinatorArgs extends SecurityArgs {
   listen: string;
   'force-insecure': boolean;
   'lease-ttl': number;
-  'acquire-wait': number;
+  'acquire-wait'?: number;
   'max-attempts'?: number;
   'max-message-bytes': number;
   grace: number;
@@ -89,11 +90,11 @@ export const command: CommandModule<object, CoordinatorArgs> = {
         .option('db', { type: 'string', describe: 'SQLite database file ($WEPADIM_DB)' })
         .option('listen', { type: 'string', default: DEFAULT_ADDRESS, describe: 'HOST:PORT to listen on (port 0 = any free port)' })
         .option('force-insecure', { type: 'boolean', default: false, describe: 'allow --insecure on a non-loopback address' })
-        .option('lease-ttl', { type: 'number', default: 30_000, describe: 'ms a lease lives without a heartbeat' })
-        .option('acquire-wait', { type: 'number', default: 10_000, describe: 'ms an idle worker waits in Acquire before it asks again' })
+        .option('lease-ttl', { type: 'number', default: COORDINATOR_DEFAULTS.leaseTtlMs, describe: 'ms a lease lives without a heartbeat' })
+        .option('acquire-wait', { type: 'number', describe: `ms an idle worker waits in Acquire before it asks again (default: ${COORDINATOR_DEFAULTS.acquireWaitMs}, at most half the lease TTL)` })
         .option('max-attempts', { type: 'number', describe: "attempts before a trial fails for good (default: each sweep's max_attempts)" })
-        .option('max-message-bytes', { type: 'number', default: 4 * 1024 * 1024, describe: 'largest request accepted (bigger: INVALID_ARGUMENT)' })
-        .option('grace', { type: 'number', default: 60_000, describe: 'ms to let running trials finish on SIGINT/SIGTERM' })
+        .option('max-message-bytes', { type: 'number', default: COORDINATOR_DEFAULTS.maxMessageBytes, describe: 'largest request accepted (bigger: INVALID_ARGUMENT)' })
+        .option('grace', { type: 'number', default: COORDINATOR_DEFAULTS.shutdownGraceMs, describe: 'ms to let running trials finish on SIGINT/SIGTERM' })
         .example('WEPADIM_TOKEN=$(cat token) $0 coordinator --db runs.sqlite --listen 0.0.0.0:7070 --tls-cert srv.pem --tls-key srv.key', 'TLS on all interfaces')
         .example('$0 coordinator --db runs.sqlite --listen 127.0.0.1:7070 --insecure --token-file token', 'plaintext on loopback only'),
       'server',

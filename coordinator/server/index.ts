@@ -20,6 +20,7 @@ import { workerHandlers } from './handlers-worker.js';
 import { streamHandlers } from './handlers-streams.js';
 import { adminHandlers } from './handlers-admin.js';
 import type { CoordinatorHandlers } from '../../proto/load.js';
+import { COORDINATOR_DEFAULTS } from './defaults.js';
 
 export { CoordinatorEventEmitter } from './events.js';
 export type { CoordinatorEvents } from './events.js';
@@ -48,7 +49,6 @@ export interface RunningCoordinator {
   stop(graceMs?: number): Promise<void>;
 }
 
-export const DEFAULTS = { leaseTtlMs: 30_000, acquireWaitMs: 10_000, maxMessageBytes: 4 * 1024 * 1024, shutdownGraceMs: 60_000 } as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -56,9 +56,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const listen = parseHostPort(opts.listen);
   checkListenSecurity(listen, { tls: opts.auth.tls !== null, insecure: opts.auth.insecure, forceInsecure: opts.auth.forceInsecure, token: opts.auth.token !== null });
   const settings = {
-    leaseTtlMs: opts.leaseTtlMs ?? DEFAULTS.leaseTtlMs,
-    acquireWaitMs: opts.acquireWaitMs ?? Math.min(DEFAULTS.acquireWaitMs, Math.floor((opts.leaseTtlMs ?? DEFAULTS.leaseTtlMs) / 2)),
-    maxMessageBytes: opts.maxMessageBytes ?? DEFAULTS.maxMessageBytes,
+    leaseTtlMs: opts.leaseTtlMs ?? COORDINATOR_DEFAULTS.leaseTtlMs,
+    acquireWaitMs: opts.acquireWaitMs ?? Math.min(COORDINATOR_DEFAULTS.acquireWaitMs, Math.floor((opts.leaseTtlMs ?? COORDINATOR_DEFAULTS.leaseTtlMs) / 2)),
+    maxMessageBytes: opts.maxMessageBytes ?? COORDINATOR_DEFAULTS.maxMessageBytes,
   };
   const log = opts.log ?? createLogger({ component: 'coordinator' });
   const db = openDatabase(opts.dbPath);
@@ -102,7 +102,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   log.info('coordinator listening', { address, tls: opts.auth.tls !== null, mtls: opts.auth.tls?.ca !== undefined, db: opts.dbPath });
 
   let stopping: Promise<void> | null = null;
-  const stop = (graceMs = opts.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs): Promise<void> => {
+  const stop = (graceMs = opts.shutdownGraceMs ?? COORDINATOR_DEFAULTS.shutdownGraceMs): Promise<void> => {
     stopping ??= (async () => {
       shuttingDown = true;
       scheduler.stopLeasing();
