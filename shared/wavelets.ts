@@ -1,12 +1,23 @@
-/** Wavelet catalogue (the names the original allows) and the DWT output-size arithmetic of spec 4.1. */
+/**
+ * Wavelet catalogue (the names the original allows) and the DWT output-size arithmetic of spec 4.1.
+ * The list itself lives in wavelets.json, read both here and by the Python fixture generator
+ * (test/fixtures/make_engine_fixtures.py), which writes the filter table worker/engine/wavelet-filters.ts.
+ */
+import catalogue from './wavelets.json' with { type: 'json' };
 
-export const WAVELETS = [
-  'haar',
-  'db1', 'db2', 'db3', 'db4', 'db5', 'db6', 'db7', 'db8',
-  'sym2', 'sym3', 'sym4', 'sym5', 'sym6', 'sym7', 'sym8',
-  'coif1', 'coif2', 'coif3', 'coif4', 'coif5',
-] as const;
-export type Wavelet = (typeof WAVELETS)[number];
+/** The shape of a wavelet name (filterLength depends on it); which names exist is WAVELETS, checked by isWavelet. */
+export type Wavelet = 'haar' | `db${number}` | `sym${number}` | `coif${number}`;
+
+const WAVELET_NAME = /^(haar|db[1-9]\d*|sym[1-9]\d*|coif[1-9]\d*)$/;
+
+function checkedWavelets(names: readonly string[]): readonly Wavelet[] {
+  const bad = names.filter((w) => !WAVELET_NAME.test(w));
+  if (bad.length > 0 || new Set(names).size !== names.length) throw new Error(`shared/wavelets.json: bad or repeated wavelet names: ${bad.join(', ') || 'a repeat'}`);
+  return Object.freeze(names as Wavelet[]);
+}
+
+/** Every wavelet a grid may name, in the catalogue's order. */
+export const WAVELETS: readonly Wavelet[] = checkedWavelets(catalogue.wavelets);
 
 export const DWT_MODES = ['zero', 'symmetric', 'periodization'] as const;
 export type DwtMode = (typeof DWT_MODES)[number];
