@@ -8,11 +8,13 @@ import type { DatasetKind } from './datasets.js';
 import type { Subband } from './subbands.js';
 import { canonicalSubbands } from './subbands.js';
 import type { DwtMode, Wavelet } from './wavelets.js';
+import type { ALIGNS, DISTANCES, OBJECTIVES, SMOOTHINGS } from './params/catalogue.js';
 
-export type Align = 'down' | 'up';
-export type DistanceKind = 'squared' | 'sqrt';
-export type SmoothingKind = 'reference' | 'gaussian';
-export type Objective = 'wepadim' | 'synthetic';
+// the values of each kind live in the parameter catalogue (shared/params/catalogue.ts)
+export type Align = (typeof ALIGNS)[number];
+export type DistanceKind = (typeof DISTANCES)[number];
+export type SmoothingKind = (typeof SMOOTHINGS)[number];
+export type Objective = (typeof OBJECTIVES)[number];
 
 /** Honest selection: the class's test set is split (stratified, seeded) into selection and report parts. */
 export interface SelectionSpec {

@@ -1,50 +1,21 @@
 /**
- * The grid parameters a sweep can set, their defaults (those of the original code) and the parsers that turn
- * a YAML value (one value, a list, a range, a named subband set) into the list of typed values of one axis.
+ * The defaults of the grid parameters (those of the original code) and the parsers that turn a YAML value (one
+ * value, a list, a range, a named subband set) into the list of typed values of one axis. Which parameters
+ * exist, their allowed values and ranges come from the catalogue (shared/params/catalogue.ts).
  */
-import { BACKBONES, type Backbone } from '../../shared/backbones.js';
+import { GRID_PARAMS, isWeightsSpec, TRIAL_PARAMS, WEIGHTS_ALLOWED, type GridParam, type NumberCheck } from '../../shared/params/catalogue.js';
 import { allNonEmptySubsets, canonicalSubbands, isSubband, SUBBANDS, type Subband } from '../../shared/subbands.js';
-import type { Align, DistanceKind, Objective, SelectionSpec, SmoothingKind, SyntheticSpec } from '../../shared/trial.js';
-import { DWT_MODES, WAVELETS, type DwtMode, type Wavelet } from '../../shared/wavelets.js';
+import type { SelectionSpec, SyntheticSpec, TrialParams } from '../../shared/trial.js';
 import type { ResolvedDataset } from './dataset.js';
 import { parseDatasets } from './dataset.js';
-import { checkKeys, describe, expectMap, fail, get, type LNode, type Loc, type Located } from './located.js';
+import { checkKeys, describe, expectMap, fail, get, type LMap, type LNode, type Loc, type Located } from './located.js';
 import { numberList, scalarNumber } from './ranges.js';
 
-/** Every grid parameter, in expansion order (first = outermost loop; the class is always innermost). */
-export const GRID_PARAMS = [
-  'dataset', 'backbone', 'objective', 'synthetic', 'weights', 'wavelet', 'level', 'mode', 'align',
-  'subbands', 'distance', 'smoothing', 'sigma', 'cov_reg', 'selection',
-] as const;
-export type GridParam = (typeof GRID_PARAMS)[number];
-
-export interface ParamValues {
-  dataset: ResolvedDataset;
-  backbone: Backbone;
-  objective: Objective;
-  synthetic: SyntheticSpec | null;
-  weights: string;
-  wavelet: Wavelet;
-  level: number;
-  mode: DwtMode;
-  align: Align;
-  subbands: Subband[];
-  distance: DistanceKind;
-  smoothing: SmoothingKind;
-  sigma: number;
-  cov_reg: number;
-  selection: SelectionSpec | null;
-}
+/** The value of each axis: a trial's parameter, except the dataset axis, which carries root and classes too. */
+export type ParamValues = { [P in GridParam]: P extends 'dataset' ? ResolvedDataset : TrialParams[P] };
 
 export type AxisValues<P extends GridParam> = Located<ParamValues[P]>[];
 
-/** Upper bound on the DWT level (some wavelet/size pairs never shrink below 2, so depth alone cannot bound it). */
-export const MAX_LEVEL = 16;
-
-export const OBJECTIVES = ['wepadim', 'synthetic'] as const;
-export const ALIGNS = ['down', 'up'] as const;
-export const DISTANCES = ['squared', 'sqrt'] as const;
-export const SMOOTHINGS = ['reference', 'gaussian'] as const;
 export const SUBBAND_SET_NAMES = ['all-nonempty', 'default', 'all', 'details'] as const;
 
 /** Defaults of the original code (config.py) plus random:0 weights and no selection split. */
@@ -64,8 +35,6 @@ export const DEFAULTS: Omit<ParamValues, 'dataset'> = {
   cov_reg: 0.01,
   selection: null,
 };
-
-const WEIGHTS_ALLOWED = 'random:SEED, imagenet, sha256:<64 hex digits>';
 
 function items(n: LNode, param: string): LNode[] {
   if (n.kind !== 'seq') return [n];
@@ -91,7 +60,7 @@ export function nonNegativeInt(n: LNode, what: string): number {
 function weightsList(n: LNode): Located<string>[] {
   return items(n, 'weights').map((it) => {
     const v = it.kind === 'scalar' ? it.value : null;
-    const ok = typeof v === 'string' && (v === 'imagenet' || /^random:\d{1,15}$/.test(v) || /^sha256:[0-9a-f]{64}$/.test(v));
+    const ok = typeof v === 'string' && isWeightsSpec(v);
     if (!ok) fail(it.loc, `bad weights ${describe(it)}`, WEIGHTS_ALLOWED);
     return { value: v as string, loc: it.loc };
   });
@@ -146,38 +115,40 @@ export function subbandsList(n: LNode): Located<Subband[]>[] {
   return setOrNamed(n).map((value) => ({ value, loc: n.loc }));
 }
 
+/** A field of an object parameter: its number, checked by the catalogue, or `dflt` when absent. */
+function field(m: LMap, param: 'synthetic' | 'selection', key: string, dflt: number): number {
+  const node = get(m, key);
+  if (!node) return dflt;
+  const v = scalarNumber(node, `${param}.${key}`);
+  const check: NumberCheck = TRIAL_PARAMS[param].fields[key as never];
+  const e = check(v);
+  if (e) fail(node.loc, e);
+  return v;
+}
+
 function syntheticObjective(n: LNode): SyntheticSpec {
   const m = expectMap(n, 'synthetic');
-  checkKeys(m, ['sleep_ms', 'fail_rate', 'seed'], 'synthetic');
-  const sleepNode = get(m, 'sleep_ms');
-  const rateNode = get(m, 'fail_rate');
-  const seedNode = get(m, 'seed');
-  const sleep_ms = sleepNode ? scalarNumber(sleepNode, 'synthetic.sleep_ms') : 0;
-  if (sleepNode && sleep_ms < 0) fail(sleepNode.loc, `synthetic.sleep_ms must be >= 0, got ${sleep_ms}`);
-  const fail_rate = rateNode ? scalarNumber(rateNode, 'synthetic.fail_rate') : 0;
-  if (rateNode && (fail_rate < 0 || fail_rate > 1)) fail(rateNode.loc, `synthetic.fail_rate must be in [0, 1], got ${fail_rate}`);
-  const seed = seedNode ? nonNegativeInt(seedNode, 'synthetic.seed') : 0;
-  return { sleep_ms, fail_rate, seed };
+  checkKeys(m, Object.keys(TRIAL_PARAMS.synthetic.fields), 'synthetic');
+  return { sleep_ms: field(m, 'synthetic', 'sleep_ms', 0), fail_rate: field(m, 'synthetic', 'fail_rate', 0), seed: field(m, 'synthetic', 'seed', 0) };
 }
 
 function selection(n: LNode): SelectionSpec | null {
   if (n.kind === 'scalar' && n.value === null) return null;
   const m = expectMap(n, 'selection');
-  checkKeys(m, ['holdout', 'seed'], 'selection');
-  const h = get(m, 'holdout');
-  if (!h) fail(m.loc, 'selection needs holdout, the fraction of test images used for selection (0 < holdout < 1)');
-  const holdout = scalarNumber(h, 'selection.holdout');
-  if (!(holdout > 0 && holdout < 1)) fail(h.loc, `selection.holdout must be in (0, 1), got ${holdout}`);
-  const seedNode = get(m, 'seed');
-  return { holdout, seed: seedNode ? nonNegativeInt(seedNode, 'selection.seed') : 0 };
+  checkKeys(m, Object.keys(TRIAL_PARAMS.selection.fields), 'selection');
+  if (!get(m, 'holdout')) fail(m.loc, 'selection needs holdout, the fraction of test images used for selection (0 < holdout < 1)');
+  return { holdout: field(m, 'selection', 'holdout', NaN), seed: field(m, 'selection', 'seed', 0) };
 }
 
 function mappings<T>(n: LNode, param: string, parse: (x: LNode) => T): Located<T>[] {
   return items(n, param).map((it) => ({ value: parse(it), loc: it.loc }));
 }
 
-function checked(list: Located<number>[], ok: (v: number) => boolean, msg: (v: number) => string): Located<number>[] {
-  for (const x of list) if (!ok(x.value)) fail(x.loc, msg(x.value));
+function checked(list: Located<number>[], check: NumberCheck): Located<number>[] {
+  for (const x of list) {
+    const e = check(x.value);
+    if (e) fail(x.loc, e);
+  }
   return list;
 }
 
@@ -190,37 +161,20 @@ function parseAny(param: GridParam, n: LNode): Located<unknown>[] {
   switch (param) {
     case 'dataset':
       return parseDatasets(n);
-    case 'backbone':
-      return enumList(n, param, BACKBONES);
-    case 'objective':
-      return enumList(n, param, OBJECTIVES);
     case 'synthetic':
       return mappings(n, param, syntheticObjective);
     case 'weights':
       return weightsList(n);
-    case 'wavelet':
-      return enumList(n, param, WAVELETS);
-    case 'level':
-      return checked(numberList(n, 'level'), (v) => Number.isInteger(v) && v >= 1 && v <= MAX_LEVEL, (v) => `level must be an integer from 1 to ${MAX_LEVEL}, got ${v}`);
-    case 'mode':
-      return enumList(n, param, DWT_MODES);
-    case 'align':
-      return enumList(n, param, ALIGNS);
     case 'subbands':
       return subbandsList(n);
-    case 'distance':
-      return enumList(n, param, DISTANCES);
-    case 'smoothing':
-      return enumList(n, param, SMOOTHINGS);
-    case 'sigma':
-      return checked(numberList(n, 'sigma'), (v) => v > 0, (v) => `sigma must be > 0, got ${v}`);
-    case 'cov_reg':
-      return checked(numberList(n, 'cov_reg'), (v) => v >= 0, (v) => `cov_reg must be >= 0, got ${v}`);
     case 'selection':
       return mappings(n, param, selection);
+    case 'level':
+    case 'sigma':
+    case 'cov_reg':
+      return checked(numberList(n, param), TRIAL_PARAMS[param].check);
+    default:
+      return enumList(n, param, TRIAL_PARAMS[param].values);
   }
 }
 
-export function isGridParam(x: string): x is GridParam {
-  return (GRID_PARAMS as readonly string[]).includes(x);
-}

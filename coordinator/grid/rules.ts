@@ -5,17 +5,12 @@
  */
 import { DATASET_KINDS } from '../../shared/datasets.js';
 import { checkKeys, describe, expectMap, fail, get, type LNode, type Loc } from './located.js';
-import { isGridParam, parseAxis, type GridParam, type ParamValues } from './params.js';
-
-export const MATCH_KEYS = [
-  'dataset', 'class', 'backbone', 'objective', 'weights', 'wavelet', 'level', 'mode', 'align',
-  'subbands', 'distance', 'smoothing', 'sigma', 'cov_reg',
-] as const;
-export type MatchKey = (typeof MATCH_KEYS)[number];
+import { isGridParam, RULE_KEYS, type GridParam, type RuleKey } from '../../shared/params/catalogue.js';
+import { parseAxis, type ParamValues } from './params.js';
 
 export interface Match {
   loc: Loc;
-  tests: { key: MatchKey; ids: Set<string> }[];
+  tests: { key: RuleKey; ids: Set<string> }[];
 }
 export interface Condition {
   loc: Loc;
@@ -35,7 +30,7 @@ export function valueId<P extends GridParam>(param: P, v: ParamValues[P]): strin
   return JSON.stringify(v);
 }
 
-function idsFor(key: MatchKey, n: LNode): Set<string> {
+function idsFor(key: RuleKey, n: LNode): Set<string> {
   if (key === 'class' || key === 'dataset') {
     const nodes = n.kind === 'seq' ? n.items : [n];
     if (nodes.length === 0) fail(n.loc, `${key} is an empty list: give at least one value`);
@@ -55,9 +50,9 @@ function idsFor(key: MatchKey, n: LNode): Set<string> {
 
 export function parseMatch(n: LNode, where: string): Match {
   const m = expectMap(n, where);
-  if (m.entries.length === 0) fail(m.loc, `${where} is empty: name at least one parameter`, MATCH_KEYS);
-  checkKeys(m, MATCH_KEYS, where);
-  return { loc: m.loc, tests: m.entries.map((e) => ({ key: e.key as MatchKey, ids: idsFor(e.key as MatchKey, e.value) })) };
+  if (m.entries.length === 0) fail(m.loc, `${where} is empty: name at least one parameter`, RULE_KEYS);
+  checkKeys(m, RULE_KEYS, where);
+  return { loc: m.loc, tests: m.entries.map((e) => ({ key: e.key as RuleKey, ids: idsFor(e.key as RuleKey, e.value) })) };
 }
 
 export function parseCondition(n: LNode, where: string): Condition {
@@ -69,7 +64,7 @@ export function parseCondition(n: LNode, where: string): Condition {
   return { loc: m.loc, when: parseMatch(w, `${where} if`), then: parseMatch(t, `${where} then`) };
 }
 
-function idOf(p: PointView, key: MatchKey): string {
+function idOf(p: PointView, key: RuleKey): string {
   if (key === 'class') return p.cls;
   return valueId(key, p.values[key]);
 }

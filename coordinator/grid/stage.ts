@@ -5,7 +5,8 @@
  */
 import { BACKBONES, isBackbone, type Backbone } from '../../shared/backbones.js';
 import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, type LEntry, type LMap, type LNode, type Loc } from './located.js';
-import { GRID_PARAMS, isGridParam, parseAxis, type AxisValues, type GridParam } from './params.js';
+import { GRID_PARAMS, isGridParam, type GridParam } from '../../shared/params/catalogue.js';
+import { parseAxis, type AxisValues } from './params.js';
 import { parseCondition, parseMatch, type Condition, type Match } from './rules.js';
 
 export const STAGE_KEYS = ['description', 'grid', 'zip', 'exclude', 'conditions', 'per_backbone'] as const;

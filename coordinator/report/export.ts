@@ -10,6 +10,7 @@
  */
 import type { Cell, Row } from '../../shared/table.js';
 import { METRIC } from '../../shared/result.js';
+import { CORE_PARAMS } from '../../shared/params/catalogue.js';
 import type { Db } from '../store/db.js';
 import { sweepIdByName } from '../store/sweep-store.js';
 import { UserError } from '../../shared/errors.js';
@@ -37,8 +38,6 @@ export interface ExportRequest {
   top?: number;
 }
 
-/** Parameters always shown (the original's grid columns), then any other parameter that varies. */
-const CORE_PARAMS = ['backbone', 'wavelet', 'level', 'subbands', 'sigma', 'cov_reg'];
 const IMG = METRIC.imageAuroc;
 const PIX = METRIC.pixelAuroc;
 const TIME = METRIC.timeTotal;

@@ -5,34 +5,10 @@
 import { UserError } from '../../shared/errors.js';
 import { canonicalSubbands, isSubband, type Subband } from '../../shared/subbands.js';
 import { normalizeNumber } from '../../shared/trial.js';
+import { filterPaths, type FilterType } from '../../shared/params/catalogue.js';
 
-type KeyType = 'string' | 'number' | 'subbands' | 'object';
-
-/** Every filterable parameter path and the type of its values. */
-export const PARAM_KEYS: Record<string, KeyType> = {
-  objective: 'string',
-  dataset: 'string',
-  root: 'string',
-  class: 'string',
-  backbone: 'string',
-  weights: 'string',
-  wavelet: 'string',
-  level: 'number',
-  mode: 'string',
-  subbands: 'subbands',
-  align: 'string',
-  distance: 'string',
-  smoothing: 'string',
-  sigma: 'number',
-  cov_reg: 'number',
-  selection: 'object',
-  'selection.holdout': 'number',
-  'selection.seed': 'number',
-  synthetic: 'object',
-  'synthetic.sleep_ms': 'number',
-  'synthetic.fail_rate': 'number',
-  'synthetic.seed': 'number',
-};
+/** Every filterable parameter path (`sigma`, `selection.holdout`, ...) and the type of its values. */
+export const PARAM_KEYS: Readonly<Record<string, FilterType>> = filterPaths();
 
 export interface ParamFilter {
   key: string;
@@ -45,7 +21,7 @@ export interface SqlFragment {
   args: (string | number)[];
 }
 
-function parseValue(key: string, type: KeyType, raw: string): string | number | null {
+function parseValue(key: string, type: FilterType, raw: string): string | number | null {
   const v = raw.trim();
   if (v === 'none' || v === 'null') return null;
   if (type === 'object') throw new UserError(`--where ${key}: only 'none' is allowed here; filter on ${key}.<field> instead`);

@@ -1,4 +1,5 @@
 /** Displaying grid-point parameters: which ones vary, and one cell per value. */
+import { PARAM_NAMES } from '../../shared/params/catalogue.js';
 
 /** One table cell for a parameter value: subbands as LL+LH+HL, null as none, objects as k=v lists. */
 export function paramCell(v: unknown): string | number {
@@ -17,11 +18,8 @@ export function paramText(v: unknown): string {
   return String(paramCell(v));
 }
 
-/** Display order of parameters: the grid's loop order (outermost first), then anything else. */
-const DISPLAY_ORDER = [
-  'dataset', 'root', 'backbone', 'objective', 'synthetic', 'weights', 'wavelet', 'level', 'mode', 'align',
-  'subbands', 'distance', 'smoothing', 'sigma', 'cov_reg', 'selection',
-];
+/** Display order of parameters: the catalogue's (the grid's loop order, outermost first), then anything else. */
+const DISPLAY_ORDER: readonly string[] = PARAM_NAMES;
 
 const rankOf = (k: string): number => {
   const i = DISPLAY_ORDER.indexOf(k);
