@@ -9,7 +9,7 @@ import { hostname, totalmem } from 'node:os';
 import PQueue from 'p-queue';
 import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/AcquireResponse.js';
 import type { FinishOutcome__Output } from '../../proto/gen/wepadim/v1/FinishOutcome.js';
-import type { TrialParams } from '../../shared/trial.js';
+import { parseTrialParamsJson } from '../../shared/params/trial-params.js';
 import { codeVersion } from '../../shared/version.js';
 import type { LeasedTrial, TrialOutcome } from '../objective-types.js';
 import { Backoff, sleep } from './backoff.js';
@@ -216,14 +216,20 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     for (const t of trials) finish(t, { ok: false, error: 'objective returned without finishing this trial', retryable: true });
   };
 
+  // params are checked against the grid's own catalogue; a trial whose params fail is reported failed at once
+  // (not retryable: they are wrong on any worker) and not run
   const toLeased = (res: AcquireResponse__Output): LeasedTrial[] =>
-    res.trials.map((t) => ({
-      trialId: Number(t.trial_id),
-      key: t.key,
-      leaseId: t.lease_id,
-      fencingToken: Number(t.fencing_token),
-      params: JSON.parse(t.params_json) as TrialParams,
-    }));
+    res.trials.flatMap((t) => {
+      const lease = { trialId: Number(t.trial_id), key: t.key, leaseId: t.lease_id, fencingToken: Number(t.fencing_token) };
+      try {
+        return [{ ...lease, params: parseTrialParamsJson(t.params_json) }];
+      } catch (err) {
+        const error = `bad params from the coordinator: ${errText(err)}`;
+        emit({ type: 'finished', key: lease.key, leaseId: lease.leaseId, ok: false, error });
+        deliverer.add({ ...lease, outcome: { ok: false, error, retryable: false }, finishedAt: Date.now(), workerId });
+        return [];
+      }
+    });
 
   const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency) });
   const acquireLoop = async (): Promise<void> => {
@@ -278,6 +284,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       }
       idleSince = null;
       const trials = toLeased(res);
+      if (trials.length === 0) continue;
       for (const t of trials) {
         held.set(t.leaseId, { trial: t, abort: new AbortController(), finished: false });
         byKey.set(t.key, t.leaseId);
