@@ -120,8 +120,8 @@ function field(m: LMap, param: 'synthetic' | 'selection', key: string, dflt: num
   const node = get(m, key);
   if (!node) return dflt;
   const v = scalarNumber(node, `${param}.${key}`);
-  const check: NumberCheck = TRIAL_PARAMS[param].fields[key as never];
-  const e = check(v);
+  const fields: Readonly<Record<string, NumberCheck>> = TRIAL_PARAMS[param].fields;
+  const e = fields[key](v);
   if (e) fail(node.loc, e);
   return v;
 }
