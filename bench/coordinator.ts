@@ -17,6 +17,7 @@ import { connectCoordinator, promiseClient, type CoordinatorRpc } from '../coord
 import { startCoordinator } from '../coordinator/server/index.js';
 import { openDatabase, type Db } from '../coordinator/store/db.js';
 import { SqliteLeaseStore } from '../coordinator/store/leases.js';
+import { warmCachesFirst } from '../coordinator/scheduler/group-policy.js';
 import { createLogger } from '../shared/log.js';
 import { forkTs } from '../shared/spawn.js';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,7 @@ function seed(db: Db, n: number): void {
 function storeOnly(dir: string): number {
   const db = openDatabase(join(dir, 'store.sqlite'));
   seed(db, TRIALS);
-  const store = new SqliteLeaseStore(db);
+  const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
   const t0 = performance.now();
   let done = 0;
   for (let w = 0; done < TRIALS; w = (w + 1) % WORKERS) {

@@ -4,7 +4,7 @@
  * that requeues trials whose heartbeats stopped.
  */
 import type { LeaseStore } from '../store/leases.js';
-import type { ExpiredLease, LeaseGroup } from './lease-types.js';
+import type { ExpiredLease, LeaseGroup } from '../store/lease-types.js';
 
 export interface SchedulerOptions {
   leaseTtlMs: number;

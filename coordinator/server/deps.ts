@@ -1,7 +1,7 @@
 /** What the RPC handlers share: the store, the scheduler, open control streams, events and settings. */
 import type { LeaseStore } from '../store/leases.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import type { GroupCommit } from '../scheduler/group-commit.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { ControlHub } from './control-hub.js';
 import type { CoordinatorEventEmitter } from './events.js';
 import type { GuardContext } from './guard.js';

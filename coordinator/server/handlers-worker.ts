@@ -11,7 +11,7 @@ import type { HeartbeatResponse } from '../../proto/gen/wepadim/v1/HeartbeatResp
 import type { RegisterRequest__Output } from '../../proto/gen/wepadim/v1/RegisterRequest.js';
 import type { RegisterResponse } from '../../proto/gen/wepadim/v1/RegisterResponse.js';
 import type { Logger } from '../../shared/log.js';
-import type { FinishOutcome } from '../scheduler/lease-types.js';
+import type { FinishOutcome } from '../store/lease-types.js';
 import type { ServerDeps } from './deps.js';
 import { RpcError, invalidArgument, unary } from './guard.js';
 import * as v from './validate.js';

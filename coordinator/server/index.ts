@@ -10,7 +10,8 @@ import { KEEPALIVE_OPTIONS, coordinatorService } from '../../proto/load.js';
 import { openDatabase } from '../store/db.js';
 import { SqliteLeaseStore } from '../store/leases.js';
 import { Scheduler } from '../scheduler/scheduler.js';
-import { GroupCommit } from '../scheduler/group-commit.js';
+import { warmCachesFirst } from '../scheduler/group-policy.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { checkListenSecurity, formatHostPort, parseHostPort, serverCredentials, type TlsMaterial } from '../auth/transport.js';
 import { ControlHub } from './control-hub.js';
 import { CoordinatorEventEmitter } from './events.js';
@@ -62,7 +63,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   };
   const log = opts.log ?? createLogger({ component: 'coordinator' });
   const db = openDatabase(opts.dbPath);
-  const store = new SqliteLeaseStore(db, opts.maxAttempts === undefined ? {} : { maxAttempts: opts.maxAttempts });
+  const store = new SqliteLeaseStore(db, opts.maxAttempts === undefined ? { policy: warmCachesFirst } : { policy: warmCachesFirst, maxAttempts: opts.maxAttempts });
   const events = new CoordinatorEventEmitter();
   const commit = new GroupCommit(db);
   const scheduler = new Scheduler(store, { leaseTtlMs: settings.leaseTtlMs, commit: (fn) => commit.run(fn) }, (expired) => {

@@ -8,7 +8,7 @@ import type { RegisterRequest__Output } from '../../proto/gen/wepadim/v1/Registe
 import type { TrialFailure__Output } from '../../proto/gen/wepadim/v1/TrialFailure.js';
 import type { TrialSuccess__Output } from '../../proto/gen/wepadim/v1/TrialSuccess.js';
 import type { ArtifactRef, TrialResult } from '../../shared/result.js';
-import type { CompletionInput, FailureInput, LeaseRef, ProgressInput, WorkerRegistration } from '../scheduler/lease-types.js';
+import type { CompletionInput, FailureInput, LeaseRef, ProgressInput, WorkerRegistration } from '../store/lease-types.js';
 import { invalidArgument } from './guard.js';
 
 export const MAX_LIST = 1024;

@@ -8,8 +8,9 @@
  * leases granted, and a trial fails for good once an expired or failed attempt reaches the limit.
  */
 import { randomUUID } from 'node:crypto';
-import { PendingGroups } from '../scheduler/pending-groups.js';
-import { finishStatements, type FinishStatements } from '../scheduler/lease-sql.js';
+import { PendingGroups } from './pending-groups.js';
+import { finishStatements, type FinishStatements } from './lease-finish.js';
+import { trialTransitions, type Transitions } from './transitions.js';
 import type {
   CancelOutcome,
   CompletionInput,
@@ -17,6 +18,7 @@ import type {
   FailureInput,
   FinishOutcome,
   GrantedTrial,
+  GroupPolicy,
   LeaseCheck,
   LeaseGroup,
   LeaseRef,
@@ -25,10 +27,10 @@ import type {
   WorkerRegistration,
   WorkerRow,
   WorkerState,
-} from '../scheduler/lease-types.js';
+} from './lease-types.js';
 import type { Db } from './db.js';
 
-export type * from '../scheduler/lease-types.js';
+export type * from './lease-types.js';
 
 export interface LeaseStore {
   registerWorker(w: WorkerRegistration, now: number): void;
@@ -61,6 +63,8 @@ export interface LeaseStore {
 }
 
 export interface LeaseStoreOptions {
+  /** which pending group a worker gets (the scheduler's policy: coordinator/scheduler/group-policy.ts) */
+  policy: GroupPolicy;
   /** overrides each trial's max_attempts when set */
   maxAttempts?: number;
   /** how stale the per-group pending counts may get before a recount (ms) */
@@ -70,6 +74,7 @@ export interface LeaseStoreOptions {
 interface PendingRow {
   id: number;
   key: string;
+  status: string;
   stage: string;
   objective: string;
   params_json: string;
@@ -94,14 +99,16 @@ export class SqliteLeaseStore implements LeaseStore {
   /** sweep names by id (a sweep's name never changes) */
   private readonly sweepNames = new Map<number, string>();
   private readonly fin: FinishStatements;
+  private readonly tr: Transitions;
   private readonly s;
 
   constructor(
     private readonly db: Db,
-    private readonly opts: LeaseStoreOptions = {},
+    private readonly opts: LeaseStoreOptions,
   ) {
     this.groups = new PendingGroups(db, opts.groupRefreshMs ?? 1000);
-    this.fin = finishStatements(db, this.groups, opts.maxAttempts);
+    this.tr = trialTransitions(db, this.groups);
+    this.fin = finishStatements(db, this.groups, opts.maxAttempts, this.tr);
     this.s = {
       upsertWorker: db.prepare(
         `INSERT INTO workers (id, host, gpu_index, gpu_name, backend, memory_mb, caches_json, state, registered_at, last_heartbeat)
@@ -121,16 +128,10 @@ export class SqliteLeaseStore implements LeaseStore {
       hasPendingFeature: db.prepare(`SELECT 1 FROM trials INDEXED BY trials_pending_feature WHERE status = 'pending' AND feature_key = ? LIMIT 1`),
       // the group's trials, same dwt_key first (the smallest), in submission order: one walk of the pending index
       pendingGroup: db.prepare(
-        `SELECT id, key, stage, objective, params_json, feature_key, dwt_key, attempts, max_attempts, fencing_token, sweep_id
+        `SELECT id, key, status, stage, objective, params_json, feature_key, dwt_key, attempts, max_attempts, fencing_token, sweep_id
          FROM trials INDEXED BY trials_pending_feature WHERE status = 'pending' AND feature_key = ? ORDER BY dwt_key, id LIMIT ?`,
       ),
       sweepName: db.prepare('SELECT name FROM sweeps WHERE id = ?'),
-      leaseTrial: db.prepare(
-        `UPDATE trials SET status = 'leased', attempts = attempts + 1, lease_id = ?, fencing_token = ?, worker_id = ?,
-           lease_expires_at = ? WHERE id = ? AND status = 'pending'`,
-      ),
-      insAttempt: db.prepare('INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (?, ?, ?, ?, ?)'),
-      extend: db.prepare(`UPDATE trials SET status = 'running', lease_expires_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ?`),
       // advances the cursor only past it: changes = 0 means the update is at or below it (a duplicate)
       cursorAdvance: db.prepare(
         `INSERT INTO stream_cursors (attempt_id, last_seq) VALUES (?, ?)
@@ -212,8 +213,10 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   private pickFeatureKey(caches: readonly string[], now: number): string | null {
-    for (const c of caches) if (this.s.hasPendingFeature.get(c)) return c;
-    return this.groups.largest(now);
+    return this.opts.policy.pick(caches, {
+      hasPending: (featureKey) => this.s.hasPendingFeature.get(featureKey) !== undefined,
+      largest: () => this.groups.largest(now),
+    });
   }
 
   private pendingRows(featureKey: string, max: number): PendingRow[] {
@@ -245,8 +248,8 @@ export class SqliteLeaseStore implements LeaseStore {
       for (const r of rows) {
         const leaseId = randomUUID();
         const token = r.fencing_token + 1;
-        if (this.s.leaseTrial.run(leaseId, token, workerId, expiresAt, r.id).changes !== 1) continue;
-        const attemptId = Number(this.s.insAttempt.run(r.id, workerId, leaseId, token, now).lastInsertRowid);
+        const attemptId = this.tr.lease(r, workerId, leaseId, token, expiresAt, now);
+        if (attemptId === null) continue;
         trials.push({
           trialId: r.id,
           attemptId,
@@ -263,7 +266,6 @@ export class SqliteLeaseStore implements LeaseStore {
           maxAttempts: this.opts.maxAttempts ?? r.max_attempts,
         });
       }
-      this.groups.adjust(featureKey, -trials.length);
       this.touchWorker(workerId, now);
       return trials.length ? { featureKey, dwtKey: trials[0].dwtKey, expiresAt, trials } : null;
     })();
@@ -279,7 +281,7 @@ export class SqliteLeaseStore implements LeaseStore {
           return { leaseId: ref.leaseId, ok: false, reason: found.reason, trialKey: found.row?.key ?? null };
         }
         const expiresAt = now + ttlMs;
-        this.s.extend.run(expiresAt, now, found.row.trialId);
+        this.tr.heartbeat({ id: found.row.trialId, status: found.row.status }, expiresAt, now);
         return { leaseId: ref.leaseId, ok: true, expiresAt, trialKey: found.row.key };
       });
     })();

@@ -1,10 +1,11 @@
 /**
  * Resume a sweep: put failed trials and trials whose lease expired back to pending, within their retry
- * limit, in one transaction. The expired lease's attempt is closed as 'expired', so a late completion
+ * limit, in one transaction, through the transitions of ./transitions.ts (reopen, retry). The expired lease's attempt is closed as 'expired', so a late completion
  * carrying that lease id no longer matches the trial and is rejected by the scheduler's fencing check.
  */
 import { UserError } from '../../shared/errors.js';
 import type { Db } from './db.js';
+import { trialTransitions } from './transitions.js';
 import type { ResumeResult } from './types.js';
 
 interface Candidate {
@@ -13,6 +14,7 @@ interface Candidate {
   attempts: number;
   max_attempts: number;
   lease_id: string | null;
+  feature_key: string;
 }
 
 export function resumeSweep(db: Db, sweepId: number, opts: { maxAttempts?: number; now?: number } = {}): ResumeResult {
@@ -20,24 +22,17 @@ export function resumeSweep(db: Db, sweepId: number, opts: { maxAttempts?: numbe
   const limit = opts.maxAttempts;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw new UserError(`--max-attempts must be an integer >= 1, got ${limit}`);
+  const tr = trialTransitions(db);
   return db
     .transaction((): ResumeResult => {
       const rows = db
         .prepare(
-          `SELECT id, status, attempts, max_attempts, lease_id FROM trials
+          `SELECT id, status, attempts, max_attempts, lease_id, feature_key FROM trials
            WHERE sweep_id = ? AND (status = 'failed'
              OR (status IN ('leased','running') AND lease_expires_at IS NOT NULL AND lease_expires_at < ?))
            ORDER BY id`,
         )
         .all(sweepId, now) as Candidate[];
-      const requeue = db.prepare(
-        `UPDATE trials SET status = 'pending', max_attempts = ?, lease_id = NULL, worker_id = NULL,
-           lease_expires_at = NULL, finished_at = NULL, error = NULL WHERE id = ?`,
-      );
-      const closeAttempt = db.prepare(
-        `UPDATE attempts SET outcome = 'expired', ended_at = ?, error = 'lease expired; re-queued by resume'
-         WHERE lease_id = ? AND outcome = 'running'`,
-      );
       const event = db.prepare(`INSERT INTO events (time, level, trial_id, message) VALUES (?, 'info', ?, ?)`);
       let requeued = 0;
       let expired = 0;
@@ -49,8 +44,13 @@ export function resumeSweep(db: Db, sweepId: number, opts: { maxAttempts?: numbe
           continue;
         }
         const wasExpired = r.status !== 'failed';
-        if (wasExpired && r.lease_id) closeAttempt.run(now, r.lease_id);
-        requeue.run(max, r.id);
+        if (wasExpired) {
+          // the same transition as a lease the coordinator saw expire: the attempt closed, the trial retried
+          if (r.lease_id) tr.endRunningAttempt(r.lease_id, 'expired', 'lease expired; re-queued by resume', now);
+          tr.retry(r, max, null);
+        } else {
+          tr.reopen(r, max);
+        }
         event.run(now, r.id, `resume: ${wasExpired ? 'expired lease' : 'failed'} trial re-queued (attempt ${r.attempts + 1} of ${max})`);
         requeued++;
         if (wasExpired) expired++;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../coordinator/scheduler/group-commit.js';
+import { GroupCommit } from '../../coordinator/store/group-commit.js';
 import { openDatabase, type Db } from '../../coordinator/store/db.js';
 
 const dirs: string[] = [];

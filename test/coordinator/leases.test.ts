@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteLeaseStore } from '../../coordinator/store/leases.js';
+import { warmCachesFirst } from '../../coordinator/scheduler/group-policy.js';
 import { memoryDb, RESULT, seedSweep, trialRow } from './seed.js';
 
 const TTL = 1_000;
@@ -16,7 +17,7 @@ describe('SqliteLeaseStore.acquire', () => {
       { key: 'b3', featureKey: 'B' },
       { key: 'b4', featureKey: 'B' },
     ]);
-    const store = new SqliteLeaseStore(db);
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     // warm cache wins over the larger group B
     const g1 = store.acquire('w1', 2, ['A'], 10_000, TTL)!;
     expect(g1.featureKey).toBe('A');
@@ -42,7 +43,7 @@ describe('SqliteLeaseStore.acquire', () => {
 
   it('sees trials inserted after its counts were taken', () => {
     const db = memoryDb();
-    const store = new SqliteLeaseStore(db, { groupRefreshMs: 60_000 });
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst, groupRefreshMs: 60_000 });
     expect(store.acquire('w', 4, [], 0, TTL)).toBeNull();
     seedSweep(db, 'late', [{ key: 'x', featureKey: 'X' }]);
     expect(store.hasPending()).toBe(true);
@@ -54,7 +55,7 @@ describe('SqliteLeaseStore lease life', () => {
   it('heartbeat extends the lease; expiry requeues with attempts+1, then fails for good keeping every error', () => {
     const db = memoryDb();
     seedSweep(db, 's', [{ key: 't', featureKey: 'F', maxAttempts: 2 }]);
-    const store = new SqliteLeaseStore(db);
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     const l1 = store.acquire('w1', 1, [], 0, TTL)!.trials[0];
     const hb = store.heartbeat('w1', [l1], 900, TTL);
     expect(hb).toEqual([{ leaseId: l1.leaseId, ok: true, expiresAt: 1_900, trialKey: 't' }]);
@@ -80,7 +81,7 @@ describe('SqliteLeaseStore lease life', () => {
   it('a late completion with an old fencing token is logged and never overwrites the owner', () => {
     const db = memoryDb();
     seedSweep(db, 's', [{ key: 't', featureKey: 'F' }]);
-    const store = new SqliteLeaseStore(db);
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     const old = store.acquire('w1', 1, [], 0, TTL)!.trials[0];
     store.expire(5_000);
     const cur = store.acquire('w2', 1, [], 5_000, TTL)!.trials[0];
@@ -109,7 +110,7 @@ describe('SqliteLeaseStore lease life', () => {
   it('fail: retryable requeues until the limit, non-retryable fails at once; resends are idempotent', () => {
     const db = memoryDb();
     seedSweep(db, 's', [{ key: 'r', featureKey: 'F' }, { key: 'n', featureKey: 'G' }]);
-    const store = new SqliteLeaseStore(db, { maxAttempts: 2 });
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst, maxAttempts: 2 });
     const r1 = store.acquire('w', 1, ['F'], 0, TTL)!.trials[0];
     expect(store.fail('w', [{ ...r1, error: 'oom', retryable: true }], 1)[0]).toMatchObject({ accepted: true, trialStatus: 'pending' });
     expect(store.fail('w', [{ ...r1, error: 'oom', retryable: true }], 2)[0]).toMatchObject({ accepted: true, duplicate: true });
@@ -125,7 +126,7 @@ describe('SqliteLeaseStore lease life', () => {
   it('progress: a resent sequence number is not double-counted; stale leases are refused', () => {
     const db = memoryDb();
     seedSweep(db, 's', [{ key: 't', featureKey: 'F' }]);
-    const store = new SqliteLeaseStore(db);
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     const l = store.acquire('w', 1, [], 0, TTL)!.trials[0];
     const u = (seq: number) => ({ ...l, seq, phase: 'fit', done: seq, total: 3, values: { 'partial.auroc': seq / 10 } });
     expect(store.appendProgress('w', [u(1), u(2)], 1).map((r) => r.outcome)).toEqual(['applied', 'applied']);
@@ -142,7 +143,7 @@ describe('SqliteLeaseStore lease life', () => {
     const db = memoryDb();
     seedSweep(db, 'one', [{ key: 'p', featureKey: 'F' }, { key: 'q', featureKey: 'F' }, { key: 'z', featureKey: 'Z' }]);
     seedSweep(db, 'two', [{ key: 'k', featureKey: 'K' }]);
-    const store = new SqliteLeaseStore(db);
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     const l = store.acquire('w9', 1, ['F'], 0, TTL)!.trials[0];
     const c = store.cancel('one', 1);
     expect(c).toEqual({ matched: 'sweep', cancelled: 3, interrupted: [{ trialKey: l.key, leaseId: l.leaseId, workerId: 'w9' }] });
@@ -157,7 +158,7 @@ describe('SqliteLeaseStore lease life', () => {
 describe('SqliteLeaseStore workers', () => {
   it('registers, marks silent workers gone, revives them on contact, and keeps drain state', () => {
     const db = memoryDb();
-    const store = new SqliteLeaseStore(db);
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     const w = { host: 'h', gpuIndex: 0, gpuName: 'A100', backend: 'onnx', memoryMb: 40_000, caches: ['F'] };
     store.registerWorker({ id: 'a', ...w }, 1_000);
     store.registerWorker({ id: 'b', ...w, gpuIndex: 1 }, 1_000);

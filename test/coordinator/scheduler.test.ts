@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../coordinator/scheduler/scheduler.js';
 import { SqliteLeaseStore } from '../../coordinator/store/leases.js';
+import { warmCachesFirst } from '../../coordinator/scheduler/group-policy.js';
 import { memoryDb, seedSweep } from './seed.js';
 
 /** A real store over an in-memory database, counting the calls the scheduler makes. */
 function counted() {
   const db = memoryDb();
-  const store = new SqliteLeaseStore(db);
+  const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
   store.registerWorker({ id: 'w', host: 'h', gpuIndex: 0, gpuName: '', backend: 'synthetic', memoryMb: 1, caches: [] }, Date.now());
   const calls = { acquire: 0, hasPending: 0, commits: 0 };
   const acquire = store.acquire.bind(store);

@@ -1,10 +1,12 @@
 /**
- * The fenced transitions of a lease (complete, fail, expire, cancel) as prepared statements. Callers
- * (coordinator/store/leases.ts) wrap each call in one transaction. A call whose lease id, fencing token or
- * trial status does not match the trial's current lease writes an `events` row and changes nothing else.
+ * The fenced ends of a lease (complete, fail, expire, cancel): which trial a call may touch, and the
+ * events row for a call that may not. The status changes themselves are the transitions of
+ * ./transitions.ts. Callers (./leases.ts) wrap each call in one transaction. A call whose lease id, fencing
+ * token or trial status does not match the trial's current lease writes an `events` row and changes nothing else.
  */
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 import type { PendingGroups } from './pending-groups.js';
+import { trialTransitions, type Transitions } from './transitions.js';
 import type { CancelOutcome, CancelledLease, CompletionInput, ExpiredLease, FailureInput, FinishOutcome, LeaseRef, LostReason } from './lease-types.js';
 
 export interface LeaseRow {
@@ -34,9 +36,18 @@ interface ActiveRow {
   max_attempts: number;
 }
 
+interface ActiveTrial {
+  id: number;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  feature_key: string;
+}
+
 export type FinishStatements = ReturnType<typeof finishStatements>;
 
-export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverride?: number) {
+export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverride?: number, transitions?: Transitions) {
+  const tr = transitions ?? trialTransitions(db, groups);
   const s = {
     lookup: db.prepare(
       `SELECT a.id AS attemptId, a.trial_id AS trialId, a.fencing_token AS attemptToken, a.outcome, t.key, t.status,
@@ -44,20 +55,6 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
        FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE a.lease_id = ?`,
     ),
     event: db.prepare('INSERT INTO events (time, level, trial_id, worker_id, message) VALUES (?, ?, ?, ?, ?)'),
-    endAttempt: db.prepare('UPDATE attempts SET outcome = ?, ended_at = ?, error = ? WHERE id = ?'),
-    trialDone: db.prepare(`UPDATE trials SET status = 'done', finished_at = ?, lease_expires_at = NULL, error = NULL WHERE id = ?`),
-    insResult: db.prepare(
-      `INSERT OR REPLACE INTO results (trial_id, attempt_id, code_version, backend, device, weights, dataset_root, class, result_json, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    delFinal: db.prepare('DELETE FROM metrics WHERE trial_id = ? AND final = 1'),
-    insFinal: db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, 0, ?, 1)'),
-    insArtifact: db.prepare('INSERT OR IGNORE INTO artifacts (trial_id, kind, path, created_at) VALUES (?, ?, ?, ?)'),
-    requeue: db.prepare(
-      `UPDATE trials SET status = 'pending', lease_id = NULL, worker_id = NULL, lease_expires_at = NULL, error = ? WHERE id = ?`,
-    ),
-    failTrial: db.prepare(`UPDATE trials SET status = 'failed', lease_expires_at = NULL, finished_at = ?, error = ? WHERE id = ?`),
-    attemptErrors: db.prepare('SELECT error FROM attempts WHERE trial_id = ? ORDER BY id'),
     expired: db.prepare(
       `SELECT id, key, status, lease_id, worker_id, feature_key, attempts, max_attempts FROM trials INDEXED BY trials_leased_expiry
        WHERE status IN ('leased', 'running') AND lease_expires_at < ? ORDER BY lease_expires_at LIMIT 1000`,
@@ -73,8 +70,6 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
       `SELECT id, key, status, lease_id, worker_id, feature_key, attempts, max_attempts FROM trials
        WHERE key = ? AND status IN ('pending', 'leased', 'running')`,
     ),
-    cancelTrial: db.prepare(`UPDATE trials SET status = 'cancelled', finished_at = ?, lease_expires_at = NULL WHERE id = ?`),
-    cancelAttempt: db.prepare(`UPDATE attempts SET outcome = 'cancelled', ended_at = ?, error = 'cancelled' WHERE lease_id = ? AND outcome = 'running'`),
   };
 
   const limitOf = (maxAttempts: number): number => maxAttemptsOverride ?? maxAttempts;
@@ -102,18 +97,16 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
     return { leaseId: ref.leaseId, accepted: false, duplicate: false, trialStatus: r?.status ?? '', trialKey: r?.key ?? null, reason: found.reason };
   }
 
-  /** Close an attempt that did not succeed: requeue the trial, or fail it for good at the limit. */
-  function closeUnsuccessful(trial: { id: number; key: string; attempts: number; max_attempts: number; feature_key: string }, attemptId: number, outcome: string, error: string, retryable: boolean, now: number): 'pending' | 'failed' {
+  /** Close an attempt that did not succeed: retry the trial, or give it up at the limit. */
+  function closeUnsuccessful(trial: ActiveTrial, attemptId: number, outcome: string, error: string, retryable: boolean, now: number): 'pending' | 'failed' {
     const limit = limitOf(trial.max_attempts);
     const tagged = `attempt ${trial.attempts}/${limit}: ${error}`;
-    s.endAttempt.run(outcome, now, tagged, attemptId);
+    tr.endAttempt(attemptId, outcome, tagged, now);
     if (retryable && trial.attempts < limit) {
-      s.requeue.run(tagged, trial.id);
-      groups.adjust(trial.feature_key, 1, trial.id);
+      tr.retry(trial, trial.max_attempts, tagged);
       return 'pending';
     }
-    const all = (s.attemptErrors.all(trial.id) as { error: string | null }[]).map((e) => e.error ?? '(no error recorded)');
-    s.failTrial.run(now, all.join('\n'), trial.id);
+    tr.giveUp(trial, now);
     return 'failed';
   }
 
@@ -125,13 +118,7 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
       return rejectStale('completion', workerId, it, found, now);
     }
     const { row } = found;
-    const p = it.result.provenance;
-    s.insResult.run(row.trialId, row.attemptId, p.code_version, p.backend, p.device, p.weights, p.dataset_root, p.class, JSON.stringify(it.result), now);
-    s.delFinal.run(row.trialId);
-    for (const [name, value] of Object.entries(it.result.metrics)) s.insFinal.run(row.trialId, row.attemptId, name, value, now);
-    for (const a of it.result.artifacts) s.insArtifact.run(row.trialId, a.kind, a.path, now);
-    s.endAttempt.run('done', now, null, row.attemptId);
-    s.trialDone.run(now, row.trialId);
+    tr.complete({ id: row.trialId, status: row.status }, row.attemptId, it.result, now);
     return { leaseId: it.leaseId, accepted: true, duplicate: false, trialStatus: 'done', trialKey: row.key, reason: '' };
   }
 
@@ -143,7 +130,7 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
       return rejectStale('failure', workerId, it, found, now);
     }
     const { row } = found;
-    const trial = { id: row.trialId, key: row.key, attempts: row.attempts, max_attempts: row.maxAttempts, feature_key: row.featureKey };
+    const trial = { id: row.trialId, status: row.status, attempts: row.attempts, max_attempts: row.maxAttempts, feature_key: row.featureKey };
     const status = closeUnsuccessful(trial, row.attemptId, 'failed', it.error, it.retryable, now);
     return { leaseId: it.leaseId, accepted: true, duplicate: false, trialStatus: status, trialKey: row.key, reason: '' };
   }
@@ -174,12 +161,8 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
     }
     const interrupted: CancelledLease[] = [];
     for (const t of rows) {
-      s.cancelTrial.run(now, t.id);
-      if (t.status === 'pending') groups.adjust(t.feature_key, -1);
-      else if (t.lease_id) {
-        s.cancelAttempt.run(now, t.lease_id);
-        interrupted.push({ trialKey: t.key, leaseId: t.lease_id, workerId: t.worker_id ?? '' });
-      }
+      tr.cancel(t, now);
+      if (t.status !== 'pending' && t.lease_id) interrupted.push({ trialKey: t.key, leaseId: t.lease_id, workerId: t.worker_id ?? '' });
     }
     if (rows.length) event(now, 'info', null, null, `cancelled ${rows.length} trial(s) of ${matched} ${target}`);
     return { matched, cancelled: rows.length, interrupted };

@@ -1,4 +1,4 @@
-/** Types of the lease store (coordinator/store/leases.ts): what the scheduler and server pass in and get back. */
+/** Types of the lease store (./leases.ts): what the scheduler and server pass in and get back, and the group-policy port. */
 import type { TrialResult } from '../../shared/result.js';
 
 export interface WorkerRegistration {
@@ -117,4 +117,17 @@ export interface CancelOutcome {
   cancelled: number;
   /** leased or running trials that were cancelled: their workers must be told */
   interrupted: CancelledLease[];
+}
+
+/** What a group policy may ask about the pending trials (inside acquire's transaction). */
+export interface PendingView {
+  /** true when some trial of this feature_key is pending */
+  hasPending(featureKey: string): boolean;
+  /** the feature_key with the most pending trials (ties: submitted first), or null when none */
+  largest(): string | null;
+}
+
+/** The scheduler's choice of which pending group (feature_key) a worker leases next; null when none. */
+export interface GroupPolicy {
+  pick(caches: readonly string[], pending: PendingView): string | null;
 }

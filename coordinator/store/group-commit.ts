@@ -16,7 +16,7 @@
  * batch instead of once per RPC; pages touched by several operations (index leaves, the trials table)
  * are written once.
  */
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 
 interface Op {
   fn: () => unknown;

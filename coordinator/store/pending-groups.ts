@@ -4,7 +4,7 @@
  * leases and requeues; a full recount (one covering-index scan of the pending partial index) runs when
  * the counts are older than `refreshMs` (to see trials another process submitted) or prove wrong.
  */
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 
 interface GroupCount {
   count: number;
