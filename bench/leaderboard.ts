@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS, migrate, openDatabase } from '../coordinator/store/index.js';
 import { buildLeaderboard } from '../coordinator/report/leaderboard.js';
-import { bestPerClass, rankPoints } from '../coordinator/report/queries.js';
+import { StoreReads } from '../coordinator/store/reads/index.js';
 import { canonicalJson, trialKey, type TrialParams } from '../shared/trial.js';
 
 const arg = (name: string, dflt: number): number => {
@@ -99,19 +99,19 @@ try {
   );
   old.close();
 
-  const db = openDatabase(v2Path, { readonly: true });
-  const mean = time(() => rankPoints(db, 1, 'image_auroc'));
+  const db = new StoreReads(openDatabase(v2Path, { readonly: true }), true);
+  const mean = time(() => db.rankPoints(1, 'image_auroc'));
   // per class on a fresh connection each time: includes the one-off dataset-root check
   const perClass = time(() => {
-    const c = openDatabase(v2Path, { readonly: true });
+    const c = new StoreReads(openDatabase(v2Path, { readonly: true }), true);
     try {
-      return bestPerClass(c, 1, 'image_auroc', { top: 1 });
+      return c.bestPerClass(1, 'image_auroc', { top: 1 });
     } finally {
       c.close();
     }
   });
   const full = time(() => buildLeaderboard(db, { sweep: 'big', metric: 'image_auroc', mode: 'mean', top: 10 }), 2);
-  const filtered = time(() => rankPoints(db, 1, 'pixel_auroc', { filters: [{ key: 'wavelet', values: ['haar'] }] }));
+  const filtered = time(() => db.rankPoints(1, 'pixel_auroc', { filters: [{ key: 'wavelet', values: ['haar'] }] }));
   db.close();
   if (mean.out.length !== baseline.out.length || mean.out[0].point !== baseline.out[0].point) throw new Error('baseline and v2 rankings differ');
   const commit = (await import('../shared/version.js')).codeVersion();

@@ -6,7 +6,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { statusCountsById } from '../coordinator/store/sweep-store.js';
 import { SweepStore } from '../coordinator/store/sweep-store.js';
 import { COORDINATOR_DEFAULTS } from '../coordinator/server/defaults.js';
 import { createLogger, type Logger } from '../shared/log.js';
@@ -101,7 +100,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     o.log.info('sweep submitted', { sweep: expanded.name, db: dbPath, ...submitted });
     const sweepId = store.sweepId(expanded.name);
     const open = (): number => {
-      const c = statusCountsById(store.db, sweepId);
+      const c = store.reads.statusCounts(sweepId);
       return c.pending + c.leased + c.running;
     };
     // --workers N: N CPU workers; otherwise one per GPU where a GPU executor is present, else one per core
@@ -148,7 +147,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
         });
         const pollMs = o.pollMs ?? 500;
         while (!o.signal.aborted) {
-          view.update(snapshot(store.db, sweepId, workers.map((w) => w.spec.workerId), notes));
+          view.update(snapshot(store.reads, sweepId, workers.map((w) => w.spec.workerId), notes));
           if (open() === 0) break;
           if (workers.every((w) => w.child.exitCode !== null || w.child.signalCode !== null)) {
             o.log.error('every worker exited before the sweep finished');
@@ -157,7 +156,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
           await new Promise((r) => setTimeout(r, pollMs));
         }
         interrupted = o.signal.aborted;
-        view.update(snapshot(store.db, sweepId, workers.map((w) => w.spec.workerId), notes), true);
+        view.update(snapshot(store.reads, sweepId, workers.map((w) => w.spec.workerId), notes), true);
       } finally {
         // Workers first: on an interrupt they finish and deliver the trials they hold (a forced stop kills
         // them: their leases are re-queued by the next run, and results they spooled are delivered then).
@@ -178,7 +177,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
       dbPath,
       artifactsDir,
       submitted,
-      counts: statusCountsById(store.db, sweepId),
+      counts: store.reads.statusCounts(sweepId),
       workers: workers.length,
       interrupted: interrupted || o.signal.aborted,
       elapsed_s: (performance.now() - t0) / 1000,

@@ -1,19 +1,10 @@
-/** A snapshot of a sweep's progress from its database: trial counts and per-worker activity. */
-import type { Db } from '../coordinator/store/db.js';
-import { statusCountsById } from '../coordinator/store/sweep-store.js';
+/** A snapshot of a sweep's progress from the store's read API: trial counts and per-worker activity. */
+import type { StoreReads } from '../coordinator/store/reads/index.js';
 import type { RunSnapshot, WorkerRow } from './progress-view.js';
 
-export function snapshot(db: Db, sweepId: number, workerIds: readonly string[], notes: ReadonlyMap<string, string>): RunSnapshot {
-  const c = statusCountsById(db, sweepId);
-  const rows = db
-    .prepare(
-      `SELECT a.worker_id AS id,
-              sum(CASE WHEN a.outcome IN ('done', 'failed') THEN 1 ELSE 0 END) AS finished,
-              sum(CASE WHEN a.outcome = 'running' THEN 1 ELSE 0 END) AS active
-         FROM attempts a JOIN trials t ON t.id = a.trial_id
-        WHERE t.sweep_id = ? GROUP BY a.worker_id`,
-    )
-    .all(sweepId) as { id: string; finished: number; active: number }[];
+export function snapshot(reads: StoreReads, sweepId: number, workerIds: readonly string[], notes: ReadonlyMap<string, string>): RunSnapshot {
+  const c = reads.statusCounts(sweepId);
+  const rows = reads.workerActivity(sweepId);
   const byPrefix = (wid: string): { finished: number; active: number } => {
     // worker ids registered by the client may extend the id we gave (e.g. host:gpu:pid); match by prefix too
     let finished = 0;

@@ -4,8 +4,7 @@
  * artifacts are. Everything comes from the store's final metrics through coordinator/report.
  */
 import { buildLeaderboard, type Leaderboard } from '../coordinator/report/leaderboard.js';
-import { pointClassValues } from '../coordinator/report/queries.js';
-import type { Db } from '../coordinator/store/db.js';
+import type { StoreReads } from '../coordinator/store/reads/index.js';
 import { METRIC } from '../shared/result.js';
 import { renderTable, type Row } from '../shared/table.js';
 import { randomWeightsBanner } from '../shared/weights-notice.js';
@@ -20,15 +19,14 @@ export interface RunReport {
   randomWeights: string[];
 }
 
-export function buildRunReport(db: Db, sweep: string, top = 5): RunReport {
-  const done = db.prepare("SELECT count(*) AS n FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = ? AND t.status = 'done'").get(sweep) as { n: number };
-  const randomWeights = randomWeightsOf(db, sweep);
-  if (done.n === 0) return { image: null, perClass: null, pixelOfTop: [], randomWeights };
-  const image = buildLeaderboard(db, { sweep, metric: METRIC.imageAuroc, mode: 'mean', top });
-  const perClass = buildLeaderboard(db, { sweep, metric: METRIC.imageAuroc, mode: 'per-class', top: 1 });
-  const sweepId = (db.prepare('SELECT id FROM sweeps WHERE name = ?').get(sweep) as { id: number }).id;
+export function buildRunReport(reads: StoreReads, sweep: string, top = 5): RunReport {
+  const sweepId = reads.sweepId(sweep);
+  const randomWeights = randomWeightsOf(reads, sweep);
+  if (reads.statusCounts(sweepId).done === 0) return { image: null, perClass: null, pixelOfTop: [], randomWeights };
+  const image = buildLeaderboard(reads, { sweep, metric: METRIC.imageAuroc, mode: 'mean', top });
+  const perClass = buildLeaderboard(reads, { sweep, metric: METRIC.imageAuroc, mode: 'per-class', top: 1 });
   const pixelOfTop = image.points.map((p) => {
-    const vs = pointClassValues(db, sweepId, p.point, METRIC.pixelAuroc)
+    const vs = reads.pointClassValues(sweepId, p.point, METRIC.pixelAuroc)
       .map((v) => v.value)
       .filter((v): v is number => v !== null);
     return vs.length ? vs.reduce((a, v) => a + v, 0) / vs.length : null;

@@ -13,14 +13,14 @@ interface ExportArgs extends SelectArgs {
 
 async function handler(args: ExportArgs): Promise<void> {
   const { resolveDbPath } = await import('../../coordinator/store/index.js');
-  const { openReportDb } = await import('../../coordinator/report/open.js');
+  const { openReads } = await import('../../coordinator/store/reads/open.js');
   const { parseFilters } = await import('../../coordinator/report/filters.js');
   const { buildExport } = await import('../../coordinator/report/export.js');
   const { renderAs } = await import('../../coordinator/report/formats.js');
   const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
   const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
-  const db = openReportDb(resolveDbPath(args.db));
+  const db = openReads(resolveDbPath(args.db));
   let text: string;
   try {
     const table = buildExport(db, {

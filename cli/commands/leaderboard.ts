@@ -12,14 +12,14 @@ interface LeaderboardArgs extends SelectArgs {
 
 async function handler(args: LeaderboardArgs): Promise<void> {
   const { resolveDbPath } = await import('../../coordinator/store/index.js');
-  const { openReportDb } = await import('../../coordinator/report/open.js');
+  const { openReads } = await import('../../coordinator/store/reads/open.js');
   const { parseFilters } = await import('../../coordinator/report/filters.js');
   const { buildLeaderboard } = await import('../../coordinator/report/leaderboard.js');
   const { leaderboardText } = await import('../../coordinator/report/leaderboard-view.js');
   const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
   const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
-  const db = openReportDb(resolveDbPath(args.db));
+  const db = openReads(resolveDbPath(args.db));
   try {
     const lb = buildLeaderboard(db, {
       sweep: args.sweep,

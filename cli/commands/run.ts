@@ -41,7 +41,7 @@ export const command: CommandModule<object, RunArgs> = {
     if (!(Number.isInteger(argv.maps) && argv.maps >= 0)) throw new UserError(`--maps must be an integer >= 0, got ${argv.maps}`);
     const { runLocalSweep } = await import('../../local/run-local.js');
     const { buildRunReport, renderRunReport } = await import('../../local/summary.js');
-    const { openReportDb } = await import('../../coordinator/report/open.js');
+    const { openReads } = await import('../../coordinator/store/reads/open.js');
     const { log } = await import('../../shared/log.js');
     const ctl = new AbortController();
     const force = new AbortController();
@@ -69,7 +69,7 @@ export const command: CommandModule<object, RunArgs> = {
         log,
         stream: process.stderr,
       });
-      const db = openReportDb(summary.dbPath);
+      const db = openReads(summary.dbPath);
       let report;
       try {
         report = buildRunReport(db, summary.sweep);

@@ -10,13 +10,13 @@ interface StatusArgs extends DbArgs {
 
 async function handler(args: StatusArgs): Promise<void> {
   const { resolveDbPath } = await import('../../coordinator/store/index.js');
-  const { openReportDb } = await import('../../coordinator/report/open.js');
+  const { openReads } = await import('../../coordinator/store/reads/open.js');
   const { listSweeps, sweepStatus } = await import('../../coordinator/report/status.js');
   const { renderTable } = await import('../../shared/table.js');
   const { formatDuration } = await import('../../shared/progress.js');
   const { UserError } = await import('../../shared/errors.js');
   if (!(args.window > 0)) throw new UserError(`--window must be a positive number of minutes, got ${args.window}`);
-  const db = openReportDb(resolveDbPath(args.db));
+  const db = openReads(resolveDbPath(args.db));
   try {
     if (args.sweep === undefined) {
       const all = listSweeps(db);

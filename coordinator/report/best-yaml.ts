@@ -8,11 +8,11 @@
 import { Document, visit } from 'yaml';
 import type { TrialParams } from '../../shared/trial.js';
 import { UserError } from '../../shared/errors.js';
-import type { Db } from '../store/db.js';
+import type { StoreReads } from '../store/reads/index.js';
 import { sweepIdByName } from '../store/sweep-store.js';
 import { expandSweepText, type SyntheticDatasetSpec } from '../grid/index.js';
 import type { ParamFilter } from './filters.js';
-import { bestPerClass, defaultOrder, pointClassValues, rankPoints, type Order } from './queries.js';
+import { defaultOrder, type Order } from '../store/reads/index.js';
 
 export interface BestRequest {
   sweep: string;
@@ -46,10 +46,10 @@ type Point = Omit<TrialParams, 'class'>;
  * Generator specs of the source sweep's synthetic datasets, by absolute root, read back from the stored
  * YAML so the new file can regenerate the data too. Empty when the stored text no longer expands.
  */
-function syntheticSpecs(db: Db, sweepId: number): Map<string, SyntheticDatasetSpec> {
-  const row = db.prepare('SELECT source_path, source_yaml FROM sweeps WHERE id = ?').get(sweepId) as { source_path: string | null; source_yaml: string };
+function syntheticSpecs(reads: StoreReads, sweepId: number): Map<string, SyntheticDatasetSpec> {
+  const src = reads.sweepSource(sweepId);
   try {
-    const ex = expandSweepText(row.source_yaml, row.source_path ?? 'sweep.yaml');
+    const ex = expandSweepText(src.yaml, src.path ?? 'sweep.yaml');
     return new Map(ex.datasets.filter((d) => d.synthetic).map((d) => [d.root, d.synthetic as SyntheticDatasetSpec]));
   } catch {
     return new Map();
@@ -80,21 +80,21 @@ function gridOf(p: Point, classes: string[], synthetic: SyntheticDatasetSpec | u
 
 const stageName = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_');
 
-export function buildBestSweep(db: Db, req: BestRequest): BestSweep {
-  const sweepId = sweepIdByName(db, req.sweep);
+export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
+  const sweepId = reads.sweepId(req.sweep);
   const top = req.top ?? 1;
   if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive integer, got ${top}`);
   const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order ?? defaultOrder(req.metric) };
   const winners: Winner[] = [];
   if (req.perClass) {
-    for (const e of bestPerClass(db, sweepId, req.metric, { ...opts, top })) {
+    for (const e of reads.bestPerClass(sweepId, req.metric, { ...opts, top })) {
       winners.push({ stage: stageName(top === 1 ? e.class : `${e.class}-${e.rank}`), classes: [e.class], value: e.value, params: e.params as Point });
     }
   } else {
-    rankPoints(db, sweepId, req.metric, opts)
+    reads.rankPoints(sweepId, req.metric, opts)
       .slice(0, top)
       .forEach((p, i) => {
-        const classes = pointClassValues(db, sweepId, p.point, req.metric).map((v) => v.class);
+        const classes = reads.pointClassValues(sweepId, p.point, req.metric).map((v) => v.class);
         winners.push({ stage: `rank-${i + 1}`, classes, value: p.mean, params: p.params as Point });
       });
   }
@@ -102,7 +102,7 @@ export function buildBestSweep(db: Db, req: BestRequest): BestSweep {
   const name = req.name ?? stageName(`${req.sweep}-best-${req.metric}${req.perClass ? '-per-class' : ''}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UserError(`--name ${JSON.stringify(name)}: use letters, digits, _ . -`);
   const how = req.perClass ? `best ${req.metric} per class` : `best class-mean ${req.metric}`;
-  const synth = syntheticSpecs(db, sweepId);
+  const synth = syntheticSpecs(reads, sweepId);
   const stages: Record<string, unknown> = {};
   for (const w of winners) stages[w.stage] = { description: `${how}: ${w.value}`, grid: gridOf(w.params, w.classes, synth.get(w.params.root)) };
   const doc = new Document({

@@ -4,15 +4,15 @@
  */
 import type { Row } from '../../shared/table.js';
 import { METRIC } from '../../shared/result.js';
-import type { Db } from '../store/db.js';
+import type { StoreReads } from '../store/reads/index.js';
 import type { ParamFilter } from './filters.js';
 import type { Table } from './formats.js';
-import { rankPoints, type Order, type PointScore } from './queries.js';
+import { type Order, type PointScore } from '../store/reads/index.js';
 
 const pySubbands = (s: unknown): string => `[${(s as string[]).map((x) => `'${x}'`).join(', ')}]`;
 
 export function modelComparisonTable(
-  db: Db,
+  reads: StoreReads,
   sweepId: number,
   sweep: string,
   metric: string,
@@ -22,7 +22,7 @@ export function modelComparisonTable(
   const backbones = [...new Set(points.map((p) => String(p.params.backbone)))];
   const rows: Row[] = backbones.map((b) => {
     const filters = [...opts.filters, { key: 'backbone', values: [b] }];
-    const best = (m: string): number | null => rankPoints(db, sweepId, m, { ...opts, filters, order: undefined })[0]?.mean ?? null;
+    const best = (m: string): number | null => reads.rankPoints(sweepId, m, { ...opts, filters, order: undefined })[0]?.mean ?? null;
     const win = points.find((p) => p.params.backbone === b) as PointScore; // points are ranked: first = best
     return {
       model: b,

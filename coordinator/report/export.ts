@@ -11,7 +11,7 @@
 import type { Cell, Row } from '../../shared/table.js';
 import { METRIC } from '../../shared/result.js';
 import { CORE_PARAMS } from '../../shared/params/catalogue.js';
-import type { Db } from '../store/db.js';
+import type { StoreReads } from '../store/reads/index.js';
 import { sweepIdByName } from '../store/sweep-store.js';
 import { UserError } from '../../shared/errors.js';
 import type { ParamFilter } from './filters.js';
@@ -19,7 +19,7 @@ import type { Table } from './formats.js';
 import { modelComparisonTable } from './export-models.js';
 import { honestSummary } from './honest.js';
 import { paramCell, varyingKeys } from './params-view.js';
-import { bestPerClass, metricNames, pointAggregates, pointClassValues, rankPoints, type Order, type PointScore } from './queries.js';
+import { type Order, type PointScore } from '../store/reads/index.js';
 
 export const EXPORT_TABLES = ['ranked', 'long', 'per-class', 'models'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
@@ -42,19 +42,19 @@ const IMG = METRIC.imageAuroc;
 const PIX = METRIC.pixelAuroc;
 const TIME = METRIC.timeTotal;
 
-export function buildExport(db: Db, req: ExportRequest): Table {
-  const sweepId = sweepIdByName(db, req.sweep);
+export function buildExport(reads: StoreReads, req: ExportRequest): Table {
+  const sweepId = reads.sweepId(req.sweep);
   const metric = req.metric ?? IMG;
   const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order };
-  const points = rankPoints(db, sweepId, metric, opts);
-  if (points.length === 0 && !metricNames(db, sweepId).includes(metric))
-    throw new UserError(`sweep ${req.sweep} has no final metric '${metric}' (recorded: ${metricNames(db, sweepId).join(', ') || 'none yet'})`);
-  if (req.table === 'per-class') return perClassTable(db, sweepId, req, metric, opts, points);
-  if (req.table === 'models') return modelComparisonTable(db, sweepId, req.sweep, metric, points, opts);
+  const points = reads.rankPoints(sweepId, metric, opts);
+  if (points.length === 0 && !reads.metricNames(sweepId).includes(metric))
+    throw new UserError(`sweep ${req.sweep} has no final metric '${metric}' (recorded: ${reads.metricNames(sweepId).join(', ') || 'none yet'})`);
+  if (req.table === 'per-class') return perClassTable(reads, sweepId, req, metric, opts, points);
+  if (req.table === 'models') return modelComparisonTable(reads, sweepId, req.sweep, metric, points, opts);
   if (req.top !== undefined && (!Number.isInteger(req.top) || req.top < 1)) throw new UserError(`--top must be a positive integer, got ${req.top}`);
   const shown = req.top === undefined ? points : points.slice(0, req.top);
   const extra = metric === IMG || metric === PIX ? [] : [metric];
-  const agg = pointAggregates(db, sweepId, [IMG, PIX, TIME, ...extra], opts.filters);
+  const agg = reads.pointAggregates(sweepId, [IMG, PIX, TIME, ...extra], opts.filters);
   const val = (point: string, name: string, field: 'mean' | 'sum' = 'mean'): Cell => agg.get(point)?.get(name)?.[field] ?? null;
   if (req.table === 'long') {
     const rows: Row[] = [];
@@ -100,15 +100,8 @@ export function buildExport(db: Db, req: ExportRequest): Table {
   };
 }
 
-interface Provenance {
-  code_version: string;
-  backend: string;
-  weights: string;
-  dataset_root: string;
-}
-
 function perClassTable(
-  db: Db,
+  reads: StoreReads,
   sweepId: number,
   req: ExportRequest,
   metric: string,
@@ -126,26 +119,25 @@ function perClassTable(
     }
     return r;
   };
-  const prov = db.prepare('SELECT code_version, backend, weights, dataset_root FROM results WHERE trial_id = ?');
   if (selected) {
-    const img = pointClassValues(db, sweepId, selected.point, IMG);
-    const pix = new Map(pointClassValues(db, sweepId, selected.point, PIX).map((v) => [v.class, v.value]));
+    const img = reads.pointClassValues(sweepId, selected.point, IMG);
+    const pix = new Map(reads.pointClassValues(sweepId, selected.point, PIX).map((v) => [v.class, v.value]));
     for (const v of img) {
       const r = row(v.class);
       r[IMG] = v.value;
       r[PIX] = pix.get(v.class) ?? null;
-      if (req.provenance) Object.assign(r, (prov.get(v.trialId) as Provenance | undefined) ?? {});
+      if (req.provenance) Object.assign(r, reads.provenance(v.trialId) ?? {});
     }
   }
   for (const [name, col] of [
     [IMG, `${IMG}_best`],
     [PIX, `${PIX}_best`],
   ] as const)
-    for (const b of bestPerClass(db, sweepId, name, { ...opts, order: undefined, top: 1 })) row(b.class)[col] = b.value;
+    for (const b of reads.bestPerClass(sweepId, name, { ...opts, order: undefined, top: 1 })) row(b.class)[col] = b.value;
   const columns = ['class', IMG, PIX, `${IMG}_best`, `${PIX}_best`];
-  const honest = honestSummary(db, sweepId, metric, opts);
+  const honest = honestSummary(reads, sweepId, metric, opts);
   if (honest) {
-    const hPoint = new Map(pointClassValues(db, sweepId, honest.mean.point, honest.repMetric).map((v) => [v.class, v.value]));
+    const hPoint = new Map(reads.pointClassValues(sweepId, honest.mean.point, honest.repMetric).map((v) => [v.class, v.value]));
     for (const c of classes) row(c)[`${metric}_honest`] = hPoint.get(c) ?? null;
     for (const h of honest.perClass) row(h.class)[`${metric}_honest_best`] = h.rep;
     columns.push(`${metric}_honest`, `${metric}_honest_best`);

@@ -1,6 +1,7 @@
 /**
  * Parameter filters for reports: `--where sigma=2,4 --where wavelet=haar --where subbands=LL+LH+HL`.
- * Several values of one key mean "any of"; several keys mean "all of". Compiled to SQL on params_json.
+ * Several values of one key mean "any of"; several keys mean "all of". The store compiles them to SQL
+ * (coordinator/store/reads/filter-sql.ts).
  */
 import { UserError } from '../../shared/errors.js';
 import { canonicalSubbands, isSubband, type Subband } from '../../shared/subbands.js';
@@ -12,13 +13,10 @@ export const PARAM_KEYS: Readonly<Record<string, FilterType>> = filterPaths();
 
 export interface ParamFilter {
   key: string;
+  /** compare as JSON (arrays such as subbands) */
+  json?: boolean;
   /** null matches an absent/null value (`--where selection=none`) */
   values: (string | number | null)[];
-}
-
-export interface SqlFragment {
-  sql: string; // '' or ' AND ...'
-  args: (string | number)[];
 }
 
 function parseValue(key: string, type: FilterType, raw: string): string | number | null {
@@ -53,27 +51,6 @@ export function parseFilters(specs: readonly string[]): ParamFilter[] {
       .slice(eq + 1)
       .split(',')
       .map((v) => parseValue(key, type, v));
-    return { key, values };
+    return { key, values, json: type === 'subbands' };
   });
-}
-
-/** SQL conditions on `<alias>.params_json`. Keys come from PARAM_KEYS only, values are bound. */
-export function filterSql(filters: readonly ParamFilter[], alias = 't'): SqlFragment {
-  const parts: string[] = [];
-  const args: (string | number)[] = [];
-  for (const f of filters) {
-    if (!PARAM_KEYS[f.key]) throw new UserError(`unknown parameter '${f.key}'`);
-    const col = `json_extract(${alias}.params_json, '$.${f.key}')`;
-    const alts: string[] = [];
-    const vals = f.values.filter((v): v is string | number => v !== null);
-    if (f.values.some((v) => v === null)) alts.push(`${col} IS NULL`);
-    if (vals.length) {
-      // arrays come back from json_extract as JSON text, so compare subbands through json()
-      const expr = PARAM_KEYS[f.key] === 'subbands' ? `json(${col})` : col;
-      alts.push(`${expr} IN (${vals.map(() => '?').join(', ')})`);
-      args.push(...vals);
-    }
-    parts.push(`(${alts.join(' OR ')})`);
-  }
-  return { sql: parts.map((p) => ` AND ${p}`).join(''), args };
 }

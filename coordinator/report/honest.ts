@@ -3,8 +3,8 @@
  * the test set) and `rep.<m>` (report part). The configuration is chosen on sel.<m>; its rep.<m> is the
  * honest number, shown beside the optimistic <m> (chosen and reported on the full test set).
  */
-import type { Db } from '../store/db.js';
-import { bestPerClass, pointClassValues, rankPoints, trialValues, type RankOptions } from './queries.js';
+import type { StoreReads } from '../store/reads/index.js';
+import { type RankOptions } from '../store/reads/index.js';
 
 export interface HonestClassRow {
   class: string;
@@ -45,18 +45,18 @@ export interface HonestSummary {
 const meanOf = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /** null when the sweep has no sel.<metric> values (no trial used honest selection). */
-export function honestSummary(db: Db, sweepId: number, metric: string, opts: RankOptions = {}): HonestSummary | null {
+export function honestSummary(reads: StoreReads, sweepId: number, metric: string, opts: RankOptions = {}): HonestSummary | null {
   const selMetric = `sel.${metric}`;
   const repMetric = `rep.${metric}`;
   // cheap pre-check on the metrics index: most databases hold no selection metrics at all
-  if (!db.prepare('SELECT 1 FROM metrics WHERE name = ? AND final = 1 LIMIT 1').get(selMetric)) return null;
-  const selPoints = rankPoints(db, sweepId, selMetric, opts);
+  if (!reads.hasFinalMetric(selMetric)) return null;
+  const selPoints = reads.rankPoints(sweepId, selMetric, opts);
   if (selPoints.length === 0) return null;
   const win = selPoints[0];
-  const rep = pointClassValues(db, sweepId, win.point, repMetric)
+  const rep = reads.pointClassValues(sweepId, win.point, repMetric)
     .map((v) => v.value)
     .filter((v): v is number => v !== null);
-  const optimisticPoints = rankPoints(db, sweepId, metric, opts);
+  const optimisticPoints = reads.rankPoints(sweepId, metric, opts);
   const mean: HonestMean = {
     point: win.point,
     params: win.params,
@@ -66,13 +66,12 @@ export function honestSummary(db: Db, sweepId: number, metric: string, opts: Ran
     classes: win.trials,
     optimisticMean: optimisticPoints.length ? optimisticPoints[0].mean : null,
   };
-  const selBest = bestPerClass(db, sweepId, selMetric, { ...opts, top: 1 });
-  const repVals = trialValues(
-    db,
+  const selBest = reads.bestPerClass(sweepId, selMetric, { ...opts, top: 1 });
+  const repVals = reads.trialValues(
     selBest.map((b) => b.trialId),
     repMetric,
   );
-  const optimistic = new Map(bestPerClass(db, sweepId, metric, { ...opts, top: 1 }).map((b) => [b.class, b.value]));
+  const optimistic = new Map(reads.bestPerClass(sweepId, metric, { ...opts, top: 1 }).map((b) => [b.class, b.value]));
   const perClass: HonestClassRow[] = selBest.map((b) => ({
     class: b.class,
     trialId: b.trialId,

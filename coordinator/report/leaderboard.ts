@@ -3,29 +3,19 @@
  * or list the best trials per class (the paper's per-class optimized numbers); plus marginal means per
  * parameter and, when trials used honest selection, the honest numbers beside the optimistic ones.
  */
-import type { Db } from '../store/db.js';
+import type { StoreReads } from '../store/reads/index.js';
 import { sweepIdByName } from '../store/sweep-store.js';
 import { UserError } from '../../shared/errors.js';
 import type { ParamFilter } from './filters.js';
 import { honestSummary, type HonestSummary } from './honest.js';
 import { marginalMeans, type Marginal } from './marginals.js';
 import { varyingKeys } from './params-view.js';
-import {
-  bestPerClass,
-  defaultOrder,
-  metricNames,
-  pointClassValues,
-  rankPoints,
-  trialValues,
-  type ClassEntry,
-  type Order,
-  type PointScore,
-} from './queries.js';
+import { defaultOrder, type ClassEntry, type Order, type PointScore } from '../store/reads/index.js';
 
-function alsoMeans(db: Db, sweepId: number, point: string, metrics: readonly string[]): Record<string, number | null> {
+function alsoMeans(reads: StoreReads, sweepId: number, point: string, metrics: readonly string[]): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const m of metrics) {
-    const xs = pointClassValues(db, sweepId, point, m)
+    const xs = reads.pointClassValues(sweepId, point, m)
       .map((v) => v.value)
       .filter((v): v is number => v !== null);
     out[m] = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
@@ -81,14 +71,14 @@ export interface Leaderboard {
   honest: HonestSummary | null;
 }
 
-export function buildLeaderboard(db: Db, req: LeaderboardRequest): Leaderboard {
-  const sweepId = sweepIdByName(db, req.sweep);
+export function buildLeaderboard(reads: StoreReads, req: LeaderboardRequest): Leaderboard {
+  const sweepId = reads.sweepId(req.sweep);
   const order = req.order ?? defaultOrder(req.metric);
   const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order };
-  const all = rankPoints(db, sweepId, req.metric, opts);
+  const all = reads.rankPoints(sweepId, req.metric, opts);
   if (all.length === 0) {
     // an unknown metric is an error once something finished; before that the board is just empty
-    const known = metricNames(db, sweepId);
+    const known = reads.metricNames(sweepId);
     if (known.length > 0 && !known.includes(req.metric))
       throw new UserError(
         `sweep ${req.sweep} has no final metric '${req.metric}'; recorded: ${known.join(', ')}`,
@@ -100,8 +90,8 @@ export function buildLeaderboard(db: Db, req: LeaderboardRequest): Leaderboard {
   const also = (req.also ?? []).filter((m) => m !== req.metric);
   let perClass: PerClassSummary | null = null;
   if (req.mode === 'per-class') {
-    const best = bestPerClass(db, sweepId, req.metric, { ...opts, top });
-    const extra = also.map((m) => [m, trialValues(db, best.map((e) => e.trialId), m)] as const);
+    const best = reads.bestPerClass(sweepId, req.metric, { ...opts, top });
+    const extra = also.map((m) => [m, reads.trialValues(best.map((e) => e.trialId), m)] as const);
     const entries: ClassRow[] = best.map((e) => ({ ...e, also: Object.fromEntries(extra.map(([m, v]) => [m, v.get(e.trialId) ?? null])) }));
     const firsts = entries.filter((e) => e.rank === 1);
     perClass = { entries, meanOfBest: firsts.reduce((a, e) => a + e.value, 0) / (firsts.length || 1), classes: firsts.length };
@@ -114,9 +104,9 @@ export function buildLeaderboard(db: Db, req: LeaderboardRequest): Leaderboard {
     varying,
     totalPoints: all.length,
     completePoints: all.filter((p) => p.complete).length,
-    points: req.mode === 'mean' ? all.slice(0, top).map((p, i) => ({ ...p, rank: i + 1, also: alsoMeans(db, sweepId, p.point, also) })) : [],
+    points: req.mode === 'mean' ? all.slice(0, top).map((p, i) => ({ ...p, rank: i + 1, also: alsoMeans(reads, sweepId, p.point, also) })) : [],
     perClass,
     marginals: marginalMeans(all, varying, order),
-    honest: honestSummary(db, sweepId, req.metric, opts),
+    honest: honestSummary(reads, sweepId, req.metric, opts),
   };
 }

@@ -3,7 +3,7 @@
  * means over the points that share each value (the original staged probe's per_parameter_averages).
  */
 import { paramCell } from './params-view.js';
-import type { PointScore } from './queries.js';
+import type { PointScore } from '../store/reads/index.js';
 
 export interface Marginal {
   param: string;

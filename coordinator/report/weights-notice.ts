@@ -1,22 +1,14 @@
 /** Which random-init weights a sweep's trials use, so every report can warn loudly about them. */
 import { randomWeightsBanner } from '../../shared/weights-notice.js';
-import type { Db } from '../store/db.js';
-import { sweepIdByName } from '../store/index.js';
+import type { StoreReads } from '../store/reads/index.js';
 
 /** Distinct random weights specs ("random:SEED") of the sweep's trials, sorted; empty when none. */
-export function randomWeightsOf(db: Db, sweep: string): string[] {
-  const id = sweepIdByName(db, sweep);
-  const rows = db
-    .prepare(
-      `SELECT DISTINCT json_extract(params_json, '$.weights') AS w FROM trials
-       WHERE sweep_id = ? AND json_extract(params_json, '$.weights') LIKE 'random:%' ORDER BY w`,
-    )
-    .all(id) as { w: string }[];
-  return rows.map((r) => r.w);
+export function randomWeightsOf(reads: StoreReads, sweep: string): string[] {
+  return reads.randomWeights(reads.sweepId(sweep));
 }
 
 /** The banner for human output, or '' when the sweep uses no random weights. */
-export function weightsBannerFor(db: Db, sweep: string): string {
-  const specs = randomWeightsOf(db, sweep);
+export function weightsBannerFor(reads: StoreReads, sweep: string): string {
+  const specs = randomWeightsOf(reads, sweep);
   return specs.length ? randomWeightsBanner(specs) : '';
 }

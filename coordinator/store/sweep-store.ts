@@ -4,15 +4,20 @@
  */
 import { UserError } from '../../shared/errors.js';
 import { openDatabase, type Db } from './db.js';
+import { StoreReads } from './reads/index.js';
 import { resumeSweep } from './resume.js';
 import { submitSweep, type SubmitOptions } from './submit.js';
 import { TRIAL_STATUSES, type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';
 
 export class SweepStore {
-  readonly db: Db;
+  /** the connection is the store's own: other modules use its methods and `reads` */
+  readonly #db: Db;
+  /** the typed read API over this store's connection (reports, status, the local run view) */
+  readonly reads: StoreReads;
 
   constructor(db: Db) {
-    this.db = db;
+    this.#db = db;
+    this.reads = new StoreReads(db);
   }
 
   /** Open (creating and migrating if needed) the database at `path`; ':memory:' works too. */
@@ -21,26 +26,26 @@ export class SweepStore {
   }
 
   close(): void {
-    this.db.close();
+    this.#db.close();
   }
 
   /** Insert the trials not yet stored; with dryRun nothing is written but the counts are the same. */
   submit(sweep: SubmittableSweep, opts: SubmitOptions = {}): SubmitResult {
-    return submitSweep(this.db, sweep, opts);
+    return submitSweep(this.#db, sweep, opts);
   }
 
   /** Failed and lease-expired trials -> pending, if attempts < limit (maxAttempts overrides and is stored). */
   resume(sweepName: string, opts: { maxAttempts?: number; now?: number } = {}): ResumeResult {
-    return resumeSweep(this.db, this.sweepId(sweepName), opts);
+    return resumeSweep(this.#db, this.sweepId(sweepName), opts);
   }
 
   /** The id of a sweep by name; a UserError listing the known sweeps when there is none. */
   sweepId(name: string): number {
-    return sweepIdByName(this.db, name);
+    return sweepIdByName(this.#db, name);
   }
 
   statusCounts(sweepName: string): Record<TrialStatus, number> {
-    return statusCountsById(this.db, this.sweepId(sweepName));
+    return statusCountsById(this.#db, this.sweepId(sweepName));
   }
 }
 

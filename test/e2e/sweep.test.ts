@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openReportDb } from '../../coordinator/report/open.js';
+import { openDatabase } from '../../coordinator/store/db.js';
+import { openReads } from '../../coordinator/store/reads/open.js';
 import { createLogger } from '../../shared/log.js';
 import { METRIC } from '../../shared/result.js';
 import type { TrialParams } from '../../shared/trial.js';
@@ -52,7 +53,7 @@ interface Row {
 }
 
 function storedResults(dbPath: string): Row[] {
-  const db = openReportDb(dbPath);
+  const db = openDatabase(dbPath, { readonly: true });
   try {
     const trials = db.prepare("SELECT id, key, class, params_json FROM trials WHERE status = 'done' ORDER BY id").all() as { id: number; key: string; class: string; params_json: string }[];
     return trials.map((t) => {
@@ -141,7 +142,7 @@ describe('wepadim run, end to end', () => {
     const details = JSON.parse(readFileSync(join(again.artifactsDir, rows[0].key, 'trial.json'), 'utf8')).details as { cache: { train: string } };
     expect(details.cache.train).toBe('disk');
     // the leaderboard is made of these results: the best point's mean is the class mean of its stored values
-    const db = openReportDb(again.dbPath);
+    const db = openReads(again.dbPath);
     try {
       const rep = buildRunReport(db, 'e2e-tiny');
       const means = [2, 4].map((sigma) => {
@@ -198,7 +199,7 @@ describe('wepadim run, interrupted', () => {
     expect(left0).toBe('');
     expect(code).toBe(130);
     expect(performance.now() - t0).toBeLessThan(15_000);
-    const db = openReportDb(join(runsDir, 'e2e-tiny', 'wepadim.db'));
+    const db = openDatabase(join(runsDir, 'e2e-tiny', 'wepadim.db'), { readonly: true });
     const left = db.prepare("SELECT count(*) AS n FROM trials WHERE status != 'done'").get() as { n: number };
     db.close();
     const again = await run(runsDir);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandSweepText } from '../../coordinator/grid/index.js';
+import { openDatabase, type Db } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { buildBestSweep } from '../../coordinator/report/best-yaml.js';
 import { parseFilters } from '../../coordinator/report/filters.js';
@@ -10,13 +11,15 @@ import type { SubmittableSweep } from '../../coordinator/store/types.js';
 
 const classes = ['bottle', 'cable', 'screw'];
 let store: SweepStore;
+let db: Db;
 let sweep: SubmittableSweep;
 let seeded: SeededTrial[];
 
 beforeAll(() => {
-  store = SweepStore.open(':memory:');
+  db = openDatabase(':memory:');
+  store = new SweepStore(db);
   sweep = makeSweep('src', { classes, wavelet: ['haar', 'db4'], sigma: [2, 4, 6], subbands: [['LL', 'LH', 'HL'], ['LL', 'LH', 'HL', 'HH']] });
-  seeded = seedResults(store.db, store.submit(sweep).sweepId, ['image_auroc', 'pixel_auroc'], 2024);
+  seeded = seedResults(db, store.submit(sweep).sweepId, ['image_auroc', 'pixel_auroc'], 2024);
 });
 afterAll(() => store.close());
 
@@ -28,7 +31,7 @@ const keysFromYaml = (yaml: string): string[] =>
 
 describe('best', () => {
   it('per class: a sweep file that re-runs exactly each class winner', () => {
-    const b = buildBestSweep(store.db, { sweep: 'src', metric: 'image_auroc', perClass: true });
+    const b = buildBestSweep(store.reads, { sweep: 'src', metric: 'image_auroc', perClass: true });
     expect(b.name).toBe('src-best-image_auroc-per-class');
     const best = expectedBestPerClass(seeded, 'image_auroc');
     expect(keysFromYaml(b.yaml)).toEqual([...best.values()].map(keyOf).sort());
@@ -40,7 +43,7 @@ describe('best', () => {
   });
 
   it('class mean, top 2: the two best points on all their classes', () => {
-    const b = buildBestSweep(store.db, { sweep: 'src', metric: 'pixel_auroc', perClass: false, top: 2, name: 'winners' });
+    const b = buildBestSweep(store.reads, { sweep: 'src', metric: 'pixel_auroc', perClass: false, top: 2, name: 'winners' });
     const exp = expectedRanking(sweep.trials, seeded, 'pixel_auroc').slice(0, 2);
     const want = exp.flatMap((e) => classes.map((c) => trialKey({ ...(e.point as unknown as TrialParams), class: c })));
     expect(keysFromYaml(b.yaml)).toEqual(want.sort());
@@ -49,11 +52,11 @@ describe('best', () => {
   });
 
   it('honours filters and reports an empty selection', () => {
-    const b = buildBestSweep(store.db, { sweep: 'src', metric: 'image_auroc', perClass: true, filters: parseFilters(['wavelet=db4', 'class=cable']) });
+    const b = buildBestSweep(store.reads, { sweep: 'src', metric: 'image_auroc', perClass: true, filters: parseFilters(['wavelet=db4', 'class=cable']) });
     const cand = seeded.filter((t) => t.params.wavelet === 'db4' && t.class === 'cable');
     const best = expectedBestPerClass(cand, 'image_auroc').get('cable')!;
     expect(keysFromYaml(b.yaml)).toEqual([keyOf(best)]);
-    expect(() => buildBestSweep(store.db, { sweep: 'src', metric: 'image_auroc', perClass: true, filters: parseFilters(['sigma=99']) })).toThrow(/no finished trial/);
+    expect(() => buildBestSweep(store.reads, { sweep: 'src', metric: 'image_auroc', perClass: true, filters: parseFilters(['sigma=99']) })).toThrow(/no finished trial/);
   });
 });
 
@@ -68,11 +71,12 @@ describe('best from a real sweep file', () => {
       '',
     ].join('\n');
     const ex = expandSweepText(text, '/tmp/synth.yaml');
-    const s = SweepStore.open(':memory:');
+    const sdb = openDatabase(':memory:');
+    const s = new SweepStore(sdb);
     const { sweepId, added } = s.submit(ex);
     expect(added).toBe(8);
-    const seededSynth = seedResults(s.db, sweepId, ['image_auroc'], 5);
-    const b = buildBestSweep(s.db, { sweep: 'synth', metric: 'image_auroc', perClass: true });
+    const seededSynth = seedResults(sdb, sweepId, ['image_auroc'], 5);
+    const b = buildBestSweep(s.reads, { sweep: 'synth', metric: 'image_auroc', perClass: true });
     expect(b.yaml).toMatch(/synthetic:\n\s+classes: \[weave, disk\]\n\s+train: 8\n/);
     expect(b.yaml).not.toMatch(/[&*]a1/); // no YAML anchors or aliases
     const again = expandSweepText(b.yaml, '/tmp/best-synth.yaml');

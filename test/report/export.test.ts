@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { buildExport } from '../../coordinator/report/export.js';
 import { renderAs, toCsv } from '../../coordinator/report/formats.js';
@@ -9,13 +10,15 @@ import { trialKey } from '../../shared/trial.js';
 
 const classes = ['bottle', 'cable', 'metal_nut'];
 let store: SweepStore;
+let db: Db;
 let sweep: SubmittableSweep;
 let seeded: SeededTrial[];
 
 beforeAll(() => {
-  store = SweepStore.open(':memory:');
+  db = openDatabase(':memory:');
+  store = new SweepStore(db);
   sweep = makeSweep('ex', { classes, wavelet: ['haar', 'sym4'], level: [1, 2], subbands: [['LL', 'LH', 'HL'], ['LL', 'HH']] });
-  seeded = seedResults(store.db, store.submit(sweep).sweepId, ['image_auroc', 'pixel_auroc', 'time.total_s'], 99);
+  seeded = seedResults(db, store.submit(sweep).sweepId, ['image_auroc', 'pixel_auroc', 'time.total_s'], 99);
 });
 afterAll(() => store.close());
 
@@ -31,7 +34,7 @@ const sumOf = (ts: SeededTrial[], m: string): number => ts.reduce((a, t) => a + 
 
 describe('export', () => {
   it('ranked: one row per point with real parameter values and class means', () => {
-    const t = buildExport(store.db, { sweep: 'ex', table: 'ranked' });
+    const t = buildExport(store.reads, { sweep: 'ex', table: 'ranked' });
     const csv = readCsv(toCsv(t));
     expect(csv[0]).toEqual(['rank', 'backbone', 'wavelet', 'level', 'subbands', 'sigma', 'cov_reg', 'image_auroc', 'pixel_auroc', 'classes', 'time_s']);
     const exp = expectedRanking(sweep.trials, seeded, 'image_auroc');
@@ -48,7 +51,7 @@ describe('export', () => {
   });
 
   it("long: the original's columns, never 'unknown'", () => {
-    const csv = readCsv(toCsv(buildExport(store.db, { sweep: 'ex', table: 'long', metric: 'pixel_auroc' })));
+    const csv = readCsv(toCsv(buildExport(store.reads, { sweep: 'ex', table: 'long', metric: 'pixel_auroc' })));
     expect(csv[0]).toEqual(['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'metric', 'value', 'time']);
     expect(csv).toHaveLength(1 + 16);
     const top = expectedRanking(sweep.trials, seeded, 'pixel_auroc')[0];
@@ -63,7 +66,7 @@ describe('export', () => {
   });
 
   it('per-class: selected point per class, per-class best, mean row, provenance', () => {
-    const t = buildExport(store.db, { sweep: 'ex', table: 'per-class', provenance: true });
+    const t = buildExport(store.reads, { sweep: 'ex', table: 'per-class', provenance: true });
     const top = expectedRanking(sweep.trials, seeded, 'image_auroc')[0];
     const sel = seeded.filter((s) => s.point === JSON.stringify(top.point));
     const bestImg = expectedBestPerClass(seeded, 'image_auroc');
@@ -83,7 +86,7 @@ describe('export', () => {
   });
 
   it('markdown and latex render the same cells', () => {
-    const t = buildExport(store.db, { sweep: 'ex', table: 'per-class' });
+    const t = buildExport(store.reads, { sweep: 'ex', table: 'per-class' });
     const md = renderAs(t, 'markdown', 3).split('\n');
     expect(md[2]).toBe('| class | image_auroc | pixel_auroc | image_auroc_best | pixel_auroc_best |');
     expect(md[3]).toBe('|:---|---:|---:|---:|---:|');
@@ -101,25 +104,26 @@ describe('export', () => {
 describe('export --top', () => {
   it('keeps the best K points in ranked and long tables', () => {
     const exp = expectedRanking(sweep.trials, seeded, 'image_auroc');
-    const ranked = buildExport(store.db, { sweep: 'ex', table: 'ranked', top: 3 });
+    const ranked = buildExport(store.reads, { sweep: 'ex', table: 'ranked', top: 3 });
     expect(ranked.rows.map((r) => r.wavelet)).toEqual(exp.slice(0, 3).map((e) => e.point.wavelet));
     expect(ranked.rows.map((r) => r.level)).toEqual(exp.slice(0, 3).map((e) => e.point.level));
-    expect(buildExport(store.db, { sweep: 'ex', table: 'long', top: 2 }).rows).toHaveLength(4);
-    expect(() => buildExport(store.db, { sweep: 'ex', table: 'ranked', top: 0 })).toThrow(/--top must be a positive integer/);
+    expect(buildExport(store.reads, { sweep: 'ex', table: 'long', top: 2 }).rows).toHaveLength(4);
+    expect(() => buildExport(store.reads, { sweep: 'ex', table: 'ranked', top: 0 })).toThrow(/--top must be a positive integer/);
   });
 });
 
 describe('export --table models', () => {
   it("one row per backbone like the original's model_comparison.csv", () => {
-    const s = SweepStore.open(':memory:');
+    const sdb = openDatabase(':memory:');
+    const s = new SweepStore(sdb);
     const base = makeSweep('models', { classes, wavelet: ['haar', 'sym4'], sigma: [2, 4] });
     const other = base.trials.map((t) => {
       const params = { ...t.params, backbone: 'efficientnet-b0' as const };
       return { ...t, key: trialKey(params), params };
     });
     const all = { ...base, trials: [...base.trials, ...other] };
-    const seededM = seedResults(s.db, s.submit(all).sweepId, ['image_auroc', 'pixel_auroc', 'aupro'], 8);
-    const t = buildExport(s.db, { sweep: 'models', table: 'models' });
+    const seededM = seedResults(sdb, s.submit(all).sweepId, ['image_auroc', 'pixel_auroc', 'aupro'], 8);
+    const t = buildExport(s.reads, { sweep: 'models', table: 'models' });
     expect(t.columns).toEqual(['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'best_img_auc', 'best_pixel_auc', 'best_pro_score']);
     expect(t.rows.map((r) => r.model).sort()).toEqual(['efficientnet-b0', 'resnet18']);
     for (const r of t.rows) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { buildLeaderboard } from '../../coordinator/report/leaderboard.js';
 import { makeSweep, seedResults, type SeededTrial } from '../store/seed.js';
@@ -8,19 +9,21 @@ import type { SubmittableSweep } from '../../coordinator/store/types.js';
 const classes = ['bottle', 'cable', 'screw'];
 const M = ['image_auroc', 'sel.image_auroc', 'rep.image_auroc', 'pixel_auroc'];
 let store: SweepStore;
+let db: Db;
 let sweep: SubmittableSweep;
 let seeded: SeededTrial[];
 
 beforeAll(() => {
-  store = SweepStore.open(':memory:');
+  db = openDatabase(':memory:');
+  store = new SweepStore(db);
   sweep = makeSweep('honest', { classes, wavelet: ['haar', 'db4', 'sym4'], sigma: [2, 4], selection: { holdout: 0.5, seed: 7 } });
-  seeded = seedResults(store.db, store.submit(sweep).sweepId, M, 1234);
+  seeded = seedResults(db, store.submit(sweep).sweepId, M, 1234);
 });
 afterAll(() => store.close());
 
 describe('honest selection', () => {
   it('reports the rep score of the point chosen on sel, beside the optimistic best', () => {
-    const lb = buildLeaderboard(store.db, { sweep: 'honest', metric: 'image_auroc', mode: 'mean' });
+    const lb = buildLeaderboard(store.reads, { sweep: 'honest', metric: 'image_auroc', mode: 'mean' });
     const h = lb.honest!;
     expect(h.selMetric).toBe('sel.image_auroc');
     const selWin = expectedRanking(sweep.trials, seeded, 'sel.image_auroc')[0];
@@ -37,7 +40,7 @@ describe('honest selection', () => {
   });
 
   it('per class: the rep score of each class winner on sel, and the class optimum', () => {
-    const h = buildLeaderboard(store.db, { sweep: 'honest', metric: 'image_auroc', mode: 'per-class' }).honest!;
+    const h = buildLeaderboard(store.reads, { sweep: 'honest', metric: 'image_auroc', mode: 'per-class' }).honest!;
     const bySel = expectedBestPerClass(seeded, 'sel.image_auroc');
     const byOpt = expectedBestPerClass(seeded, 'image_auroc');
     expect(h.perClass.map((r) => r.class)).toEqual(classes);
@@ -51,7 +54,7 @@ describe('honest selection', () => {
   });
 
   it('is absent when no trial used honest selection', () => {
-    const lb = buildLeaderboard(store.db, { sweep: 'honest', metric: 'pixel_auroc', mode: 'mean' });
+    const lb = buildLeaderboard(store.reads, { sweep: 'honest', metric: 'pixel_auroc', mode: 'mean' });
     expect(lb.honest).toBeNull();
   });
 });

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { listSweeps, sweepStatus } from '../../coordinator/report/status.js';
 import { makeSweep } from '../store/seed.js';
 
 describe('status', () => {
   it('counts, rate over the window, ETA and workers', () => {
-    const s = SweepStore.open(':memory:');
+    const sdb = openDatabase(':memory:');
+    const s = new SweepStore(sdb);
     s.submit(makeSweep('st', { classes: ['a', 'b'], sigma: [1, 2, 3, 4, 5] })); // 10 trials
-    const db = s.db;
+    const db = sdb;
     db.prepare('UPDATE trials SET started_at = 0').run();
     const fin = db.prepare(`UPDATE trials SET status = ?, finished_at = ?, error = ?, attempts = 1 WHERE id = ?`);
     fin.run('done', 60_000, null, 1);
@@ -21,7 +23,7 @@ describe('status', () => {
     );
     w.run('w1', 0, 'A100', 'active', 290_000);
     w.run('w2', null, null, 'gone', 10_000); // gone and never worked on this sweep: hidden
-    const st = sweepStatus(db, 'st', { now: 300_000 });
+    const st = sweepStatus(s.reads, 'st', { now: 300_000 });
     expect(st.counts).toEqual({ pending: 4, leased: 0, running: 1, done: 3, failed: 1, cancelled: 1 });
     expect([st.total, st.finished]).toEqual([10, 5]);
     // 4 finished (done or failed) in the 5 minutes since the first start: 0.8 per minute; 5 left: 375 s
@@ -32,18 +34,19 @@ describe('status', () => {
     ]);
     expect(st.failures).toEqual([{ trialId: 4, class: 'b', attempts: 1, error: 'CUDA out of memory' }]);
     // a 2.5-minute window (2:30..5:00] sees the finishes at 3 and 4 minutes: 2 / 2.5 min
-    const recent = sweepStatus(db, 'st', { now: 300_000, windowMs: 150_000 });
+    const recent = sweepStatus(s.reads, 'st', { now: 300_000, windowMs: 150_000 });
     expect(recent.ratePerMin).toBeCloseTo(0.8, 12);
     expect(recent.rateWindowS).toBe(150);
     // a 1.5-minute window (3:30..5:00] sees only the finish at 4 minutes
-    expect(sweepStatus(db, 'st', { now: 300_000, windowMs: 90_000 }).ratePerMin).toBeCloseTo(1 / 1.5, 12);
+    expect(sweepStatus(s.reads, 'st', { now: 300_000, windowMs: 90_000 }).ratePerMin).toBeCloseTo(1 / 1.5, 12);
     s.close();
   });
 
   it('no rate before anything finished', () => {
-    const s = SweepStore.open(':memory:');
+    const sdb = openDatabase(':memory:');
+    const s = new SweepStore(sdb);
     s.submit(makeSweep('st', { classes: ['a'] }));
-    const st = sweepStatus(s.db, 'st', { now: 1 });
+    const st = sweepStatus(s.reads, 'st', { now: 1 });
     expect([st.ratePerMin, st.etaS]).toEqual([null, null]);
     s.close();
   });
@@ -51,11 +54,12 @@ describe('status', () => {
 
 describe('listSweeps', () => {
   it('lists every sweep with its counts, newest first', () => {
-    const s = SweepStore.open(':memory:');
+    const sdb = openDatabase(':memory:');
+    const s = new SweepStore(sdb);
     s.submit(makeSweep('old', { classes: ['a', 'b'] }), { now: 1 });
     s.submit(makeSweep('new', { classes: ['a'], sigma: [1, 2, 3] }), { now: 2 });
-    s.db.prepare(`UPDATE trials SET status = 'failed' WHERE id = 1`).run();
-    const all = listSweeps(s.db);
+    sdb.prepare(`UPDATE trials SET status = 'failed' WHERE id = 1`).run();
+    const all = listSweeps(s.reads);
     expect(all.map((x) => [x.sweep, x.total, x.counts.pending, x.counts.failed])).toEqual([
       ['new', 3, 3, 0],
       ['old', 2, 1, 1],

@@ -30,10 +30,10 @@ describe('random-weights notice', () => {
   it('lists exactly the random specs of the sweep asked about', () => {
     const s = SweepStore.open(path);
     try {
-      expect(randomWeightsOf(s.db, 'rand')).toEqual(['random:0', 'random:7']);
-      expect(randomWeightsOf(s.db, 'real')).toEqual([]);
-      expect(weightsBannerFor(s.db, 'rand')).toContain(RANDOM_WEIGHTS_WARNING);
-      expect(weightsBannerFor(s.db, 'real')).toBe('');
+      expect(randomWeightsOf(s.reads, 'rand')).toEqual(['random:0', 'random:7']);
+      expect(randomWeightsOf(s.reads, 'real')).toEqual([]);
+      expect(weightsBannerFor(s.reads, 'rand')).toContain(RANDOM_WEIGHTS_WARNING);
+      expect(weightsBannerFor(s.reads, 'real')).toBe('');
     } finally {
       s.close();
     }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { forkTs } from '../../shared/spawn.js';
 import { makeSweep } from './seed.js';
@@ -33,25 +34,28 @@ describe('crash during submit', () => {
   it('a killed first submit leaves no sweep and no trial', async () => {
     const path = join(dir, 'a.db');
     await killMidSubmit(path, 800); // 8,000 trials, killed after 5,000 inserts
-    const s = SweepStore.open(path);
-    expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(s.db.prepare('SELECT count(*) n FROM trials').get()).toEqual({ n: 0 });
-    expect(s.db.prepare('SELECT count(*) n FROM sweeps').get()).toEqual({ n: 0 });
+    const sdb = openDatabase(path);
+    const s = new SweepStore(sdb);
+    expect(sdb.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sdb.prepare('SELECT count(*) n FROM trials').get()).toEqual({ n: 0 });
+    expect(sdb.prepare('SELECT count(*) n FROM sweeps').get()).toEqual({ n: 0 });
     s.close();
   }, 60_000);
 
   it('a killed extension keeps exactly the trials committed before it', async () => {
     const path = join(dir, 'b.db');
-    const s = SweepStore.open(path);
+    const sdb = openDatabase(path);
+    const s = new SweepStore(sdb);
     const sigma = Array.from({ length: 100 }, (_, i) => 1 + i / 100);
     expect(s.submit(makeSweep('crash', { classes, sigma })).added).toBe(1000);
-    s.db.prepare(`UPDATE trials SET status = 'done' WHERE id <= 10`).run();
+    sdb.prepare(`UPDATE trials SET status = 'done' WHERE id <= 10`).run();
     s.close();
     await killMidSubmit(path, 800); // same name, 7,000 new trials
-    const again = SweepStore.open(path);
-    expect(again.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const againDb = openDatabase(path);
+    const again = new SweepStore(againDb);
+    expect(againDb.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(again.statusCounts('crash')).toMatchObject({ done: 10, pending: 990 });
-    const src = again.db.prepare('SELECT source_yaml FROM sweeps').get() as { source_yaml: string };
+    const src = againDb.prepare('SELECT source_yaml FROM sweeps').get() as { source_yaml: string };
     expect(src.source_yaml).toContain('"sigma":[1,1.01'); // still the first submit's text
     expect(src.source_yaml).not.toContain('8.99');
     again.close();

@@ -1,14 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { UserError } from '../../shared/errors.js';
 import { makeSweep } from './seed.js';
 
 const stores: SweepStore[] = [];
+/** each store's connection, kept by the test to set up states and check rows (the store keeps its own private) */
+const dbs = new Map<SweepStore, Db>();
 const open = (): SweepStore => {
-  const s = SweepStore.open(':memory:');
+  const sdb = openDatabase(':memory:');
+  const s = new SweepStore(sdb);
   stores.push(s);
+  dbs.set(s, sdb);
   return s;
 };
+const dbOf = (s: SweepStore): Db => dbs.get(s)!;
 afterEach(() => {
   while (stores.length) stores.pop()!.close();
 });
@@ -21,7 +27,7 @@ describe('submit', () => {
     const sweep = makeSweep('a', { classes, sigma: [2, 4] });
     const r = s.submit(sweep);
     expect(r).toMatchObject({ added: 6, existing: 0, total: 6, created: true, sourceChanged: false });
-    const keys = (s.db.prepare('SELECT key FROM trials ORDER BY id').all() as { key: string }[]).map((x) => x.key);
+    const keys = (dbOf(s).prepare('SELECT key FROM trials ORDER BY id').all() as { key: string }[]).map((x) => x.key);
     expect(keys).toEqual(sweep.trials.map((t) => t.key));
     expect(s.statusCounts('a')).toEqual({ pending: 6, leased: 0, running: 0, done: 0, failed: 0, cancelled: 0 });
   });
@@ -37,13 +43,13 @@ describe('submit', () => {
   it('an extended grid adds only the new points and keeps finished ones', () => {
     const s = open();
     s.submit(makeSweep('a', { classes, sigma: [2, 4] }));
-    s.db.prepare(`UPDATE trials SET status = 'done', attempts = 1 WHERE id IN (1, 2)`).run();
+    dbOf(s).prepare(`UPDATE trials SET status = 'done', attempts = 1 WHERE id IN (1, 2)`).run();
     const ext = makeSweep('a', { classes, sigma: [2, 4, 6] });
     const r = s.submit(ext);
     expect(r).toMatchObject({ added: 3, existing: 6, total: 9, sourceChanged: true });
     expect(r.addedKeys).toEqual(ext.trials.filter((t) => t.params.sigma === 6).map((t) => t.key));
     expect(s.statusCounts('a')).toMatchObject({ done: 2, pending: 7 });
-    const src = s.db.prepare('SELECT source_hash FROM sweeps WHERE name = ?').get('a') as { source_hash: string };
+    const src = dbOf(s).prepare('SELECT source_hash FROM sweeps WHERE name = ?').get('a') as { source_hash: string };
     expect(src.source_hash).toBe(ext.sourceHash);
     // a narrowed grid adds nothing and removes nothing
     const narrow = s.submit(makeSweep('a', { classes, sigma: [4] }));
@@ -55,10 +61,10 @@ describe('submit', () => {
     s.submit(makeSweep('a', { classes, sigma: [2] }));
     const r = s.submit(makeSweep('a', { classes, sigma: [2, 4] }), { dryRun: true });
     expect(r).toMatchObject({ added: 3, existing: 3, total: 6 });
-    expect((s.db.prepare('SELECT count(*) n FROM trials').get() as { n: number }).n).toBe(3);
+    expect((dbOf(s).prepare('SELECT count(*) n FROM trials').get() as { n: number }).n).toBe(3);
     const fresh = s.submit(makeSweep('b', { classes }), { dryRun: true });
     expect(fresh).toMatchObject({ added: 3, created: true });
-    expect(s.db.prepare('SELECT count(*) n FROM sweeps').get()).toEqual({ n: 1 });
+    expect(dbOf(s).prepare('SELECT count(*) n FROM sweeps').get()).toEqual({ n: 1 });
   });
 
   it('rejects a trial whose key does not match its parameters', () => {
@@ -82,7 +88,7 @@ describe('resume', () => {
     const s = open();
     s.submit(makeSweep('a', { classes, sigma: [2, 4, 6] }), {}); // 9 trials, max_attempts 3
     const now = 1_000_000;
-    const db = s.db;
+    const db = dbOf(s);
     const set = db.prepare('UPDATE trials SET status = ?, attempts = ?, lease_id = ?, worker_id = ?, lease_expires_at = ? WHERE id = ?');
     set.run('failed', 1, null, null, null, 1); // requeue
     set.run('failed', 3, null, null, null, 2); // exhausted

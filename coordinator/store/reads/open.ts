@@ -1,13 +1,14 @@
 /**
- * Open the database for reporting: read-only. A database written by an older wepadim is first brought
+ * Open the database for reporting: read-only, behind the store's read API (StoreReads). A database written by an older wepadim is first brought
  * to the latest schema (one short write transaction per migration), then reopened read-only.
  */
 import { existsSync } from 'node:fs';
-import { UserError } from '../../shared/errors.js';
-import { openDatabase, type Db } from '../store/db.js';
-import { LATEST_VERSION } from '../store/migrations.js';
+import { UserError } from '../../../shared/errors.js';
+import { openDatabase } from '../db.js';
+import { LATEST_VERSION } from '../migrations.js';
+import { StoreReads } from './index.js';
 
-export function openReportDb(path: string): Db {
+export function openReads(path: string): StoreReads {
   if (path !== ':memory:' && !existsSync(path))
     throw new UserError(`no database at ${path} (give --db FILE or set WEPADIM_DB; \`wepadim submit\` creates it)`);
   let db = openDatabase(path, { readonly: true });
@@ -21,5 +22,5 @@ export function openReportDb(path: string): Db {
     openDatabase(path).close(); // migrates
     db = openDatabase(path, { readonly: true });
   }
-  return db;
+  return new StoreReads(db, true);
 }

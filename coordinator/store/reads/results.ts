@@ -1,13 +1,13 @@
 /**
- * Leaderboard queries on final metrics. A grid point is a trial's params minus `class` (trials.point_json).
+ * Leaderboard reads on final metrics (the store's read API for coordinator/report). A grid point is a trial's params minus `class` (trials.point_json).
  * Class mean per point: the unweighted mean over the classes that have the metric; a point with a class
  * missing (pending, failed, cancelled) is "incomplete" and ranks after every complete point. Ties (means equal
  * to 12 decimals) go to the
  * point or trial that comes first in expansion order (lowest trials.id), like the original's strictly-greater rule.
  */
-import { UserError } from '../../shared/errors.js';
-import type { Db } from '../store/db.js';
-import { filterSql, type ParamFilter } from './filters.js';
+import { UserError } from '../../../shared/errors.js';
+import type { Db } from '../db.js';
+import { filterSql, type ParamFilter } from './filter-sql.js';
 
 export type Order = 'desc' | 'asc';
 

@@ -1,0 +1,131 @@
+/**
+ * The store's typed read API: everything reports, `wepadim status` and the local run view read from the
+ * database, as methods. Callers never see SQL or the connection (coordinator/store owns both).
+ */
+import type { Db } from '../db.js';
+import { statusCountsById, sweepIdByName } from '../sweep-store.js';
+import type { TrialStatus } from '../types.js';
+import type { ParamFilter } from './filter-sql.js';
+import * as results from './results.js';
+import * as status from './status.js';
+
+export interface ResultProvenance {
+  code_version: string;
+  backend: string;
+  weights: string;
+  dataset_root: string;
+}
+
+export class StoreReads {
+  readonly #db: Db;
+  readonly #owned: boolean;
+  #provenance: ReturnType<Db['prepare']> | null = null;
+
+  /** `owned`: close() closes the connection (a reader opened by openReads). */
+  constructor(db: Db, owned = false) {
+    this.#db = db;
+    this.#owned = owned;
+  }
+
+  /** true for a reader opened by openReads (reports never write) */
+  get readonly(): boolean {
+    return this.#db.readonly;
+  }
+
+  close(): void {
+    if (this.#owned) this.#db.close();
+  }
+
+  /** The id of a sweep by name; a UserError listing the known sweeps when there is none. */
+  sweepId(name: string): number {
+    return sweepIdByName(this.#db, name);
+  }
+
+  statusCounts(sweepId: number): Record<TrialStatus, number> {
+    return statusCountsById(this.#db, sweepId);
+  }
+
+  sweeps(): status.SweepRow[] {
+    return status.listSweepRows(this.#db);
+  }
+
+  /** The YAML a sweep was submitted from, and its path. */
+  sweepSource(sweepId: number): { path: string | null; yaml: string } {
+    const row = this.#db.prepare('SELECT source_path, source_yaml FROM sweeps WHERE id = ?').get(sweepId) as { source_path: string | null; source_yaml: string };
+    return { path: row.source_path, yaml: row.source_yaml };
+  }
+
+  finishedBetween(sweepId: number, from: number, to: number): { first: number | null; n: number } {
+    return status.finishedBetween(this.#db, sweepId, from, to);
+  }
+
+  firstStart(sweepId: number): number | null {
+    return status.firstStart(this.#db, sweepId);
+  }
+
+  workers(sweepId: number): status.WorkerStatusRow[] {
+    return status.workerStatusRows(this.#db, sweepId);
+  }
+
+  recentFailures(sweepId: number, limit = 5): status.FailureRow[] {
+    return status.recentFailures(this.#db, sweepId, limit);
+  }
+
+  workerActivity(sweepId: number): status.WorkerActivityRow[] {
+    return status.workerActivity(this.#db, sweepId);
+  }
+
+  /** Distinct random weights specs ("random:SEED") of the sweep's trials, sorted. */
+  randomWeights(sweepId: number): string[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT DISTINCT json_extract(params_json, '$.weights') AS w FROM trials
+         WHERE sweep_id = ? AND json_extract(params_json, '$.weights') LIKE 'random:%' ORDER BY w`,
+      )
+      .all(sweepId) as { w: string }[];
+    return rows.map((r) => r.w);
+  }
+
+  /** True when any trial (of any sweep) has a final value of `metric`: a cheap index probe. */
+  hasFinalMetric(metric: string): boolean {
+    return this.#db.prepare('SELECT 1 FROM metrics WHERE name = ? AND final = 1 LIMIT 1').get(metric) !== undefined;
+  }
+
+  /** Where a trial's result came from, or null when it has none. */
+  provenance(trialId: number): ResultProvenance | null {
+    this.#provenance ??= this.#db.prepare('SELECT code_version, backend, weights, dataset_root FROM results WHERE trial_id = ?');
+    return (this.#provenance.get(trialId) as ResultProvenance | undefined) ?? null;
+  }
+
+  rankPoints(sweepId: number, metric: string, opts: results.RankOptions = {}): results.PointScore[] {
+    return results.rankPoints(this.#db, sweepId, metric, opts);
+  }
+
+  assertClassesUnambiguous(sweepId: number, filters: readonly ParamFilter[] = []): void {
+    results.assertClassesUnambiguous(this.#db, sweepId, filters);
+  }
+
+  bestPerClass(sweepId: number, metric: string, opts: results.RankOptions & { top?: number } = {}): results.ClassEntry[] {
+    return results.bestPerClass(this.#db, sweepId, metric, opts);
+  }
+
+  pointClassValues(sweepId: number, point: string, metric: string): results.ClassValue[] {
+    return results.pointClassValues(this.#db, sweepId, point, metric);
+  }
+
+  trialValues(trialIds: readonly number[], metric: string): Map<number, number> {
+    return results.trialValues(this.#db, trialIds, metric);
+  }
+
+  pointAggregates(sweepId: number, metrics: readonly string[], filters: readonly ParamFilter[] = []): Map<string, Map<string, results.PointAggregate>> {
+    return results.pointAggregates(this.#db, sweepId, metrics, filters);
+  }
+
+  metricNames(sweepId: number): string[] {
+    return results.metricNames(this.#db, sweepId);
+  }
+}
+
+export { defaultOrder, type ClassEntry, type ClassValue, type Order, type PointAggregate, type PointScore, type RankOptions } from './results.js';
+export type { FailureRow, SweepRow, WorkerActivityRow, WorkerStatusRow } from './status.js';
+export type { ParamFilter } from './filter-sql.js';
