@@ -1,6 +1,7 @@
 /**
- * Lease state in SQLite: acquire (groups of compatible trials, warm caches first), heartbeat,
- * complete, fail, expire, cancel, progress with per-attempt sequence dedupe, and the workers table.
+ * Lease state in SQLite: acquire (groups of compatible trials, the group chosen by the scheduler's
+ * policy), heartbeat, complete, fail, expire, cancel, progress with per-attempt sequence dedupe, and the
+ * workers table (./workers.ts). Status changes are the transitions of ./transitions.ts.
  *
  * Every call is ONE transaction over prepared statements. Every transition checks the lease id, the
  * fencing token and the trial's status; a stale call writes an `events` row and changes nothing else.
@@ -29,6 +30,7 @@ import type {
   WorkerState,
 } from './lease-types.js';
 import type { Db } from './db.js';
+import { WorkerTable } from './workers.js';
 
 export type * from './lease-types.js';
 
@@ -86,16 +88,9 @@ interface PendingRow {
   sweep_id: number;
 }
 
-const TOUCH_EVERY_MS = 1000;
-
-
-
 export class SqliteLeaseStore implements LeaseStore {
   private readonly groups: PendingGroups;
-  /** last persisted touch per worker (the coordinator is the only writer of the workers table) */
-  private readonly touched = new Map<string, { at: number; caches: string | null; state: WorkerState }>();
-  /** the caches each worker reported last (the coordinator is the only writer of workers.caches_json) */
-  private readonly caches = new Map<string, string[]>();
+  private readonly workers: WorkerTable;
   /** sweep names by id (a sweep's name never changes) */
   private readonly sweepNames = new Map<number, string>();
   private readonly fin: FinishStatements;
@@ -107,24 +102,10 @@ export class SqliteLeaseStore implements LeaseStore {
     private readonly opts: LeaseStoreOptions,
   ) {
     this.groups = new PendingGroups(db, opts.groupRefreshMs ?? 1000);
+    this.workers = new WorkerTable(db);
     this.tr = trialTransitions(db, this.groups);
     this.fin = finishStatements(db, this.groups, opts.maxAttempts, this.tr);
     this.s = {
-      upsertWorker: db.prepare(
-        `INSERT INTO workers (id, host, gpu_index, gpu_name, backend, memory_mb, caches_json, state, registered_at, last_heartbeat)
-         VALUES (@id, @host, @gpuIndex, @gpuName, @backend, @memoryMb, @caches, 'active', @now, @now)
-         ON CONFLICT (id) DO UPDATE SET host = excluded.host, gpu_index = excluded.gpu_index, gpu_name = excluded.gpu_name,
-           backend = excluded.backend, memory_mb = excluded.memory_mb, caches_json = excluded.caches_json,
-           state = 'active', last_heartbeat = excluded.last_heartbeat`,
-      ),
-      touchWorker: db.prepare(`UPDATE workers SET last_heartbeat = ?, state = CASE state WHEN 'gone' THEN 'active' ELSE state END WHERE id = ? RETURNING state`),
-      touchWorkerCaches: db.prepare(
-        `UPDATE workers SET last_heartbeat = ?, caches_json = ?, state = CASE state WHEN 'gone' THEN 'active' ELSE state END WHERE id = ? RETURNING state`,
-      ),
-      setWorkerState: db.prepare('UPDATE workers SET state = ? WHERE id = ?'),
-      markGone: db.prepare(`UPDATE workers SET state = 'gone' WHERE state != 'gone' AND last_heartbeat < ? RETURNING id`),
-      getWorker: db.prepare('SELECT * FROM workers WHERE id = ?'),
-      listWorkers: db.prepare('SELECT * FROM workers ORDER BY id'),
       hasPendingFeature: db.prepare(`SELECT 1 FROM trials INDEXED BY trials_pending_feature WHERE status = 'pending' AND feature_key = ? LIMIT 1`),
       // the group's trials, same dwt_key first (the smallest), in submission order: one walk of the pending index
       pendingGroup: db.prepare(
@@ -146,70 +127,35 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   registerWorker(w: WorkerRegistration, now: number): void {
-    this.touched.delete(w.id);
-    this.caches.set(w.id, [...w.caches]);
-    this.s.upsertWorker.run({
-      id: w.id,
-      host: w.host,
-      gpuIndex: w.gpuIndex,
-      gpuName: w.gpuName,
-      backend: w.backend,
-      memoryMb: w.memoryMb,
-      caches: JSON.stringify(w.caches),
-      now,
-    });
+    this.workers.register(w, now);
   }
 
   touchWorker(workerId: string, now: number, caches?: readonly string[]): WorkerState | null {
-    // last_heartbeat and caches_json are informational (status, restarts): written at most once a
-    // second per worker; acquire uses the caches kept in memory, updated on every call
-    const seen = this.touched.get(workerId);
-    if (seen && now - seen.at < TOUCH_EVERY_MS) {
-      if (caches && caches.length > 0) this.caches.set(workerId, [...caches]);
-      return seen.state;
-    }
-    const cachesJson = caches && caches.length > 0 ? JSON.stringify(caches) : null;
-    const row = (
-      cachesJson !== null
-        ? this.s.touchWorkerCaches.get(now, cachesJson, workerId)
-        : this.s.touchWorker.get(now, workerId)
-    ) as { state: WorkerState } | undefined;
-    if (row) this.touched.set(workerId, { at: now, caches: cachesJson ?? seen?.caches ?? null, state: row.state });
-    if (row && caches && caches.length > 0) this.caches.set(workerId, [...caches]);
-    return row?.state ?? null;
+    return this.workers.touch(workerId, now, caches);
   }
 
   workerState(workerId: string): WorkerState | null {
-    return this.touched.get(workerId)?.state ?? this.getWorker(workerId)?.state ?? null;
+    return this.workers.state(workerId);
   }
 
   workerCaches(workerId: string): string[] {
-    let c = this.caches.get(workerId);
-    if (!c) {
-      const json = this.getWorker(workerId)?.caches_json;
-      const parsed: unknown = json ? JSON.parse(json) : [];
-      c = Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
-      this.caches.set(workerId, c);
-    }
-    return c;
+    return this.workers.caches(workerId);
   }
 
   setWorkerState(workerId: string, state: WorkerState): boolean {
-    this.touched.delete(workerId);
-    return this.s.setWorkerState.run(state, workerId).changes > 0;
+    return this.workers.setState(workerId, state);
   }
 
   markGone(before: number): string[] {
-    this.touched.clear();
-    return (this.s.markGone.all(before) as { id: string }[]).map((r) => r.id);
+    return this.workers.markGone(before);
   }
 
   getWorker(workerId: string): WorkerRow | null {
-    return (this.s.getWorker.get(workerId) as WorkerRow | undefined) ?? null;
+    return this.workers.get(workerId);
   }
 
   listWorkers(): WorkerRow[] {
-    return this.s.listWorkers.all() as WorkerRow[];
+    return this.workers.list();
   }
 
   private pickFeatureKey(caches: readonly string[], now: number): string | null {
