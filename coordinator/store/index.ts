@@ -1,4 +1,4 @@
-/** The coordinator's store: SQLite database, schema migrations and the sweep store API. */
+/** The coordinator's store: SQLite database, schema migrations, the sweep store, the trial state machine and the read API. */
 export { openDatabase, type Db, type OpenOptions } from './db.js';
 export { LATEST_VERSION, MIGRATIONS, migrate, type Migration } from './migrations.js';
 export { SweepStore, statusCountsById, sweepIdByName } from './sweep-store.js';
@@ -6,3 +6,6 @@ export { submitSweep, type SubmitOptions } from './submit.js';
 export { resumeSweep } from './resume.js';
 export { DEFAULT_DB_PATH, resolveDbPath } from './paths.js';
 export { TRIAL_STATUSES, type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';
+export { StoreReads } from './reads/index.js';
+export { openReads } from './reads/open.js';
+export { TRANSITIONS, IllegalTransitionError, type TransitionName } from './transitions.js';
