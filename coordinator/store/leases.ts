@@ -183,9 +183,9 @@ export class SqliteLeaseStore implements LeaseStore {
       let featureKey = this.pickFeatureKey(caches, now);
       let rows = featureKey === null ? [] : this.pendingRows(featureKey, max);
       if (rows.length === 0 && this.hasPending()) {
-        // the cached counts were wrong (trials added, taken or cancelled elsewhere): recount once
+        // the cached counts were wrong (trials added, taken or cancelled elsewhere): recount once, ask again
         this.groups.refresh(now);
-        featureKey = this.groups.largest(now);
+        featureKey = this.pickFeatureKey(caches, now);
         rows = featureKey === null ? [] : this.pendingRows(featureKey, max);
       }
       if (featureKey === null || rows.length === 0) return null;
