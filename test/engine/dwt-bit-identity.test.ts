@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DWT_MODES, WAVELETS } from '../../shared/wavelets.js';
+import { DWT_MODES, WAVELETS, type DwtMode, type Wavelet } from '../../shared/wavelets.js';
 import { dwt2 } from '../../worker/engine/dwt.js';
 import { colsPass, rowsPass, tapPlan } from '../../worker/engine/dwt-kernels.js';
 import { featureBatch, type FeatureBatch } from '../../worker/engine/feature-batch.js';
@@ -8,6 +8,7 @@ import { WAVELET_FILTERS } from '../../worker/engine/wavelet-filters.js';
 import { dwt2Reference } from './dwt-reference.js';
 import { resizePlanesReference } from './resize-reference.js';
 import { rand } from './prng.js';
+import { f32, loadFixture, maxAbsDiff, type StoredArray } from './fixtures.js';
 
 /** random planes with patches of +0 and -0 (so signed-zero sums are exercised) and a wide range of magnitudes */
 function input(seed: number, n: number, c: number, h: number, w: number): FeatureBatch {
@@ -104,6 +105,28 @@ describe('separable bilinear resize is bit-identical to the per-output expressio
       resizePlanes(src, 6, h, w, a, oh, ow);
       resizePlanesReference(src, 6, h, w, b, oh, ow);
       sameBits(a, b, `${h}x${w} -> ${oh}x${ow}`);
+    }
+  });
+});
+
+describe('the DWT reference itself against pywt.wavedec2 (levels 1 and 2)', () => {
+  interface DwtCase {
+    wavelet: Wavelet; mode: DwtMode; level: number; seed: number; shape: [number, number, number];
+    LL: StoredArray; details: { LH: StoredArray; HL: StoredArray; HH: StoredArray }[];
+  }
+  const { cases } = loadFixture<{ cases: DwtCase[] }>('dwt.json');
+  it('matches every band of every fixture case within 1e-6, level 2 included', () => {
+    expect(cases.filter((c) => c.level === 2).length).toBeGreaterThan(0);
+    for (const c of cases) {
+      const [ch, h, w] = c.shape;
+      const ref = dwt2Reference(featureBatch(1, ch, h, w, rand(c.seed, ch * h * w)), c.wavelet, c.level, c.mode);
+      const tag = `${c.wavelet} ${c.mode} J${c.level}`;
+      expect([ref.LL.h, ref.LL.w], `${tag} LL shape`).toEqual(c.LL.shape.slice(-2));
+      expect(maxAbsDiff(ref.LL.data, f32(c.LL)), `${tag} LL`).toBeLessThanOrEqual(1e-6);
+      expect(ref.details.length, `${tag} levels`).toBe(c.details.length);
+      c.details.forEach((d, j) => {
+        for (const b of ['LH', 'HL', 'HH'] as const) expect(maxAbsDiff(ref.details[j][b].data, f32(d[b])), `${tag} level ${j + 1} ${b}`).toBeLessThanOrEqual(1e-6);
+      });
     }
   });
 });

@@ -132,19 +132,16 @@ export function dwt2LevelReference(x: FeatureBatch, wavelet: Wavelet, mode: DwtM
   return { LL: mk(a.lo), LH: mk(a.hi), HL: mk(b.lo), HH: mk(b.hi) };
 }
 
-/** Multi-level 2-D DWT (pywt.wavedec2 with axes (-2,-1)); throws ShapeError when the level is too deep. */
+/**
+ * Multi-level 2-D DWT, written as pywt defines wavedec2 (axes (-2,-1)): one level splits x into
+ * (LL, details); the deeper levels are wavedec2 of that LL, recursively. Deliberately not the engine's
+ * loop (dwt.ts), so the bit-identity test compares two different programs. A plane smaller than 2x2 at
+ * any level throws (dwt2LevelReference), as the engine's "level too deep" error does.
+ */
 export function dwt2Reference(x: FeatureBatch, wavelet: Wavelet, level: number, mode: DwtMode): Dwt2Result {
   if (!Number.isInteger(level) || level < 1) throw new ShapeError('wavelet level must be an integer >= 1', { level });
-  const details: DetailBands[] = [];
-  let cur = x;
-  for (let j = 0; j < level; j++) {
-    if (cur.h < 2 || cur.w < 2)
-      throw new ShapeError(`wavelet level ${level} is too deep for a ${x.h}x${x.w} map`, {
-        level, h: x.h, w: x.w, levelInputH: cur.h, levelInputW: cur.w,
-      });
-    const r = dwt2LevelReference(cur, wavelet, mode);
-    details.push({ LH: r.LH, HL: r.HL, HH: r.HH });
-    cur = r.LL;
-  }
-  return { LL: cur, details };
+  const { LL, LH, HL, HH } = dwt2LevelReference(x, wavelet, mode);
+  if (level === 1) return { LL, details: [{ LH, HL, HH }] };
+  const deeper = dwt2Reference(LL, wavelet, level - 1, mode);
+  return { LL: deeper.LL, details: [{ LH, HL, HH }, ...deeper.details] };
 }
