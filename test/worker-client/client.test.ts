@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrialParams } from '../../shared/trial.js';
 import { ResultSpool, runWorker, type WorkerEvent, type WorkerOptions } from '../../worker/client/index.js';
+import { EventLog, waitFor } from '../support/wait.js';
 import { FakeCoordinator } from './fake-coordinator.js';
 
 const cleanups: (() => void)[] = [];
@@ -22,12 +23,12 @@ async function setup(ttlMs = 1000) {
   const address = await fake.start();
   const spoolDir = mkdtempSync(join(tmpdir(), 'wepadim-client-'));
   cleanups.push(() => fake.stop(), () => rmSync(spoolDir, { recursive: true, force: true }));
-  const events: WorkerEvent[] = [];
+  const log = new EventLog<WorkerEvent>();
   const opts = (over: Partial<WorkerOptions> = {}): WorkerOptions => ({
     coordinator: address, gpu: null, concurrency: 2, groupSize: 2, spoolDir, auth: { token: null, tls: null, insecure: true },
-    backend: 'synthetic', objectiveOptions: {}, idleExitMs: 400, acquireWaitMs: 200, onEvent: (e) => events.push(e), ...over,
+    backend: 'synthetic', objectiveOptions: {}, idleExitMs: 400, acquireWaitMs: 200, onEvent: log.push, ...over,
   });
-  return { fake, address, spoolDir, events, opts };
+  return { fake, address, spoolDir, events: log.all, log, opts };
 }
 
 describe('worker client against an in-memory coordinator', () => {
@@ -43,57 +44,61 @@ describe('worker client against an in-memory coordinator', () => {
   });
 
   it('keeps results in the spool through a coordinator outage and delivers them after', async () => {
-    const { fake, events, opts, spoolDir } = await setup(5000);
+    const { fake, events, log, opts, spoolDir } = await setup(5000);
     for (let i = 0; i < 6; i++) fake.add(params(i, 300));
-    const run = runWorker(opts({ concurrency: 3, groupSize: 1, idleExitMs: 1500 }));
-    await new Promise((r) => setTimeout(r, 150));
-    fake.stop(); // trials are mid-sleep; they finish while the coordinator is away
-    await new Promise((r) => setTimeout(r, 600));
+    let cut = false;
+    const run = runWorker(opts({
+      concurrency: 3, groupSize: 1, idleExitMs: 1500,
+      onEvent: (e) => {
+        // the coordinator goes away as soon as the first lease is granted: that trial finishes while it is away
+        if (e.type === 'leased' && !cut) (cut = true), fake.stop();
+        log.push(e);
+      },
+    }));
+    await log.next((e) => e.type === 'disconnected' && e.during === 'deliver', 'a delivery that fails in the outage');
     const spooled = readdirSync(spoolDir).filter((f) => f.endsWith('.results.json')).length;
     await fake.start(fake.port);
     await run;
     expect(spooled).toBeGreaterThanOrEqual(1);
     expect(fake.trials.map((t) => [t.status, t.results])).toEqual(Array(6).fill(['done', 1]));
-    expect(events.some((e) => e.type === 'disconnected' && e.during === 'deliver')).toBe(true);
+    expect(events.some((e) => e.type === 'finished' && e.ok)).toBe(true);
     expect(readdirSync(spoolDir)).toEqual([]);
   });
 
   it('stops a trial whose lease is lost, and its late outcome is rejected as stale', async () => {
-    const { fake, events, opts } = await setup();
+    const { fake, events, log, opts } = await setup();
     const t = fake.add(params(0, 5000));
-    const t0 = Date.now();
     const run = runWorker(opts({ idleExitMs: 300 }));
-    while (t.status !== 'leased') await new Promise((r) => setTimeout(r, 10));
+    await log.next((e) => e.type === 'leased', 'the lease');
     const oldLease = t.leaseId;
     t.token++; // someone else took it over (as after an expiry + re-lease)
     t.leaseId = 'other';
     t.status = 'leased';
     t.expiresAt = Date.now() + 60_000;
     await run;
-    expect(Date.now() - t0).toBeLessThan(3000); // did not sleep the full 5 s
     expect(events).toContainEqual(expect.objectContaining({ type: 'lease-lost', leaseId: oldLease }));
+    // stopped by the lost lease, not run to its end (it would have finished ok after 5 s)
+    expect(events).toContainEqual(expect.objectContaining({ type: 'finished', leaseId: oldLease, ok: false, error: expect.stringMatching(/^aborted: lease /) }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'delivered', leaseId: oldLease, accepted: false, reason: 'stale' }));
     expect(t.results).toBe(0);
   });
 
   it('obeys cancel and drain orders from the control stream', async () => {
-    const { fake, events, opts } = await setup();
+    const { fake, events, log, opts } = await setup();
     const slow = fake.add(params(0, 4000));
     for (let i = 1; i < 5; i++) fake.add(params(i, 400));
-    const t0 = Date.now();
     const run = runWorker(opts({ concurrency: 2, groupSize: 1, idleExitMs: null }));
-    while (slow.status !== 'leased') await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 100));
+    await log.next((e) => e.type === 'leased' && e.trialKeys.includes(slow.key), 'the slow trial leased');
+    await waitFor(() => fake.controlStreams === 1, 'the control stream');
     const slowLease = slow.leaseId;
     expect(fake.broadcast({ cancel: { trial_keys: [slow.key], lease_ids: [], reason: 'user' } })).toBe(1);
     slow.status = 'failed'; // as the real coordinator marks it cancelled: not leased again
     slow.leaseId = null;
-    await new Promise((r) => setTimeout(r, 150));
-    const stopped = events.find((e) => e.type === 'finished' && e.leaseId === slowLease);
+    const stopped = await log.next((e) => e.type === 'finished' && e.leaseId === slowLease, 'the cancelled trial stopped');
+    // stopped by the cancel, not run to its end (it would have finished ok after 4 s)
     expect(stopped).toMatchObject({ ok: false, error: expect.stringContaining('cancelled: user') });
     fake.broadcast({ drain: { reason: 'test drain' } });
     await run;
-    expect(Date.now() - t0).toBeLessThan(3000);
     expect(events).toContainEqual(expect.objectContaining({ type: 'cancel', reason: 'user' }));
     expect(events).toContainEqual({ type: 'draining', reason: 'test drain' });
     expect(events.at(-1)).toMatchObject({ type: 'stopped', reason: 'drained', spooled: 0 });

@@ -125,6 +125,11 @@ export class FakeCoordinator {
     };
   }
 
+  /** control streams open now */
+  get controlStreams(): number {
+    return this.streams.size;
+  }
+
   /** Push a control message to every connected worker. */
   broadcast(m: ControlMessage): number {
     for (const s of this.streams) s.write(m);
