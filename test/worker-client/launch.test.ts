@@ -67,7 +67,6 @@ describe('GPU supervisor', () => {
   });
   it('sends SIGTERM to children when stopped and does not restart them', async () => {
     const ac = new AbortController();
-    const t0 = Date.now();
     const dir = mkdtempSync(join(tmpdir(), 'wepadim-sup-'));
     // stop once every child has its SIGTERM handler installed (it writes a marker file then)
     const poll = setInterval(() => {
@@ -76,15 +75,14 @@ describe('GPU supervisor', () => {
     const summary = await superviseWorkers({
       gpus: [0, 1, 2],
       signal: ac.signal,
-      // exits 0 on SIGTERM, like a drained worker
+      // exits 0 on SIGTERM, like a drained worker; left alone it would exit 3 after 10 minutes
       commandFor: (gpu) => ({
         file: process.execPath,
-        args: ['-e', `process.on('SIGTERM',()=>process.exit(0));require('fs').writeFileSync(${JSON.stringify(join(dir, String(gpu)))},'');setTimeout(()=>{},60000)`],
+        args: ['-e', `process.on('SIGTERM',()=>process.exit(0));require('fs').writeFileSync(${JSON.stringify(join(dir, String(gpu)))},'');setTimeout(()=>process.exit(3),600000)`],
       }),
     });
     clearInterval(poll);
     rmSync(dir, { recursive: true, force: true });
-    expect(Date.now() - t0).toBeLessThan(10_000);
-    expect(summary.children.map((c) => c.lastCode)).toEqual([0, 0, 0]);
+    expect(summary.children.map((c) => c.lastCode)).toEqual([0, 0, 0]); // every child ended by its SIGTERM
   });
 });
