@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Scheduler } from '../../coordinator/scheduler/scheduler.js';
 import { SqliteLeaseStore } from '../../coordinator/store/leases.js';
 import { warmCachesFirst } from '../../coordinator/scheduler/group-policy.js';
@@ -18,34 +18,44 @@ function counted() {
   return { db, store, calls, commit };
 }
 
-describe('scheduler long-poll', () => {
+afterEach(() => vi.useRealTimers());
+
+describe('scheduler long-poll (fake clock)', () => {
   it('waits without spinning when nothing is pending: no lease transaction, a cheap check per poll', async () => {
+    vi.useFakeTimers();
     const { store, calls, commit } = counted();
-    const s = new Scheduler(store, { leaseTtlMs: 10_000, pollMs: 100, commit });
-    const t0 = Date.now();
-    const g = await s.acquire({ workerId: 'w', max: 4, caches: [], waitMs: 600, requestId: 'r1' });
-    const took = Date.now() - t0;
+    const s = new Scheduler(store, { leaseTtlMs: 10_000, pollMs: 100, commit, now: () => Date.now() });
+    let g: unknown = 'waiting';
+    const pending = s.acquire({ workerId: 'w', max: 4, caches: [], waitMs: 600, requestId: 'r1' }).then((r) => (g = r));
+    await vi.advanceTimersByTimeAsync(599);
+    expect(g).toBe('waiting'); // the whole wait, not less
+    await vi.advanceTimersByTimeAsync(1);
+    await pending;
     expect(g).toBeNull();
-    expect(took).toBeGreaterThanOrEqual(580);
-    // one check at the start plus one per 100 ms poll: about 7, never hundreds
-    expect(calls.hasPending).toBeGreaterThanOrEqual(5);
-    expect(calls.hasPending).toBeLessThanOrEqual(9);
+    // one check at the start plus one per 100 ms poll: 7, never hundreds
+    expect(calls.hasPending).toBeGreaterThanOrEqual(6);
+    expect(calls.hasPending).toBeLessThanOrEqual(8);
     expect(calls.commits).toBe(0);
     expect(calls.acquire).toBe(0);
     s.stop();
   });
 
   it('a waiting acquire wakes as soon as trials are submitted and leases them in one transaction', async () => {
+    vi.useFakeTimers();
     const { db, store, calls, commit } = counted();
-    const s = new Scheduler(store, { leaseTtlMs: 10_000, pollMs: 5_000, commit });
+    const s = new Scheduler(store, { leaseTtlMs: 10_000, pollMs: 5_000, commit, now: () => Date.now() });
     const t0 = Date.now();
-    const pending = s.acquire({ workerId: 'w', max: 4, caches: [], waitMs: 3_000, requestId: 'r1' });
-    await new Promise((r) => setTimeout(r, 100));
+    let g: Awaited<ReturnType<Scheduler['acquire']>> | 'waiting' = 'waiting';
+    const pending = s.acquire({ workerId: 'w', max: 4, caches: [], waitMs: 3_000, requestId: 'r1' }).then((r) => (g = r));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(g).toBe('waiting');
     seedSweep(db, 's', [1, 2, 3].map((i) => ({ key: `k${i}`, featureKey: 'F' })));
     s.wake();
-    const g = await pending;
-    expect(Date.now() - t0).toBeLessThan(1_000); // not the 5 s poll, nor the 3 s wait
-    expect(g?.trials.map((t) => t.key)).toEqual(['k1', 'k2', 'k3']);
+    await vi.advanceTimersByTimeAsync(0); // no clock time passes: not the 5 s poll, nor the 3 s wait
+    expect(g).not.toBe('waiting');
+    await pending;
+    expect(Date.now() - t0).toBe(100);
+    expect(g === 'waiting' ? null : g?.trials.map((t) => t.key)).toEqual(['k1', 'k2', 'k3']);
     expect(calls.commits).toBe(1);
     expect(calls.acquire).toBe(1);
     s.stop();
