@@ -45,7 +45,7 @@ describe('scheduler long-poll (fake clock)', () => {
     const { db, store, calls, commit } = counted();
     const s = new Scheduler(store, { leaseTtlMs: 10_000, pollMs: 5_000, commit, now: () => Date.now() });
     const t0 = Date.now();
-    let g: Awaited<ReturnType<Scheduler['acquire']>> | 'waiting' = 'waiting';
+    let g: unknown = 'waiting';
     const pending = s.acquire({ workerId: 'w', max: 4, caches: [], waitMs: 3_000, requestId: 'r1' }).then((r) => (g = r));
     await vi.advanceTimersByTimeAsync(100);
     expect(g).toBe('waiting');
@@ -55,7 +55,7 @@ describe('scheduler long-poll (fake clock)', () => {
     expect(g).not.toBe('waiting');
     await pending;
     expect(Date.now() - t0).toBe(100);
-    expect(g === 'waiting' ? null : g?.trials.map((t) => t.key)).toEqual(['k1', 'k2', 'k3']);
+    expect((g as Awaited<ReturnType<Scheduler['acquire']>>)?.trials.map((t) => t.key)).toEqual(['k1', 'k2', 'k3']);
     expect(calls.commits).toBe(1);
     expect(calls.acquire).toBe(1);
     s.stop();
