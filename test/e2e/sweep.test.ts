@@ -191,14 +191,12 @@ describe('wepadim run, interrupted', () => {
       }, 100);
     });
     child.kill('SIGINT');
-    const t0 = performance.now();
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     if (code !== 130) console.error(err);
     // no worker process is left (their command lines name the spool dir under runsDir)
     const left0 = await pexec('pgrep', ['-f', join(runsDir, 'e2e-tiny', 'spool')]).then((r) => r.stdout.trim(), () => '');
     expect(left0).toBe('');
     expect(code).toBe(130);
-    expect(performance.now() - t0).toBeLessThan(15_000);
     const db = openDatabase(join(runsDir, 'e2e-tiny', 'wepadim.db'), { readonly: true });
     const left = db.prepare("SELECT count(*) AS n FROM trials WHERE status != 'done'").get() as { n: number };
     db.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,10 +64,12 @@ describe('FeatureCache', () => {
     const dir = tmp();
     const one = entryBytes(entry(0));
     const c = new FeatureCache({ memoryBytes: 0, dir, diskBytes: one * 2 + 1000 });
+    // last use is the header's mtime: a was used 1000 s ago, b 500 s ago (set, not slept for)
+    const usedAgo = (key: string, s: number): void => utimesSync(join(dir, `${key}.json`), new Date(Date.now() - s * 1000), new Date(Date.now() - s * 1000));
     await c.put('a', entry(1));
-    await new Promise((r) => setTimeout(r, 20));
+    usedAgo('a', 1000);
     await c.put('b', entry(2));
-    await new Promise((r) => setTimeout(r, 20));
+    usedAgo('b', 500);
     await c.put('c', entry(3));
     const bins = readdirSync(dir).filter((n) => n.endsWith('.bin')).sort();
     expect(bins).toEqual(['b.bin', 'c.bin']);

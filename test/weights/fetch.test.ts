@@ -42,8 +42,7 @@ describe('fetchOfficialWeights', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const t = performance.now();
-    await expect(fetchOfficialWeights('efficientnet-b0', { dir, baseUrl: `http://127.0.0.1:${port}`, connectTimeoutMs: 3000 })).rejects.toThrow(/cannot download .*ECONNREFUSED.*weights import efficientnet_b0_rwightman-3dd342df\.pth/);
-    expect(performance.now() - t).toBeLessThan(3000);
+    // the refused connection is the error, not the (here 2-minute) connect timeout running out
+    await expect(fetchOfficialWeights('efficientnet-b0', { dir, baseUrl: `http://127.0.0.1:${port}`, connectTimeoutMs: 120_000 })).rejects.toThrow(/cannot download .*ECONNREFUSED.*weights import efficientnet_b0_rwightman-3dd342df\.pth/);
   });
 });
