@@ -36,12 +36,15 @@ describe('kill -9 workers mid-sweep', () => {
       return seed % n;
     };
     let leaseHolderKills = 0;
+    let doneAtKill = 0;
     while (kills < 20) {
-      await sleep(300);
-      if (settled(readState(db))) break;
+      // the next kill once the sweep made progress since the last one (paced by the sweep, not by a clock)
+      const now = await waitForState(db, (x) => settled(x) || (x.byStatus.done ?? 0) > doneAtKill, 60_000, 100);
+      if (settled(now)) break;
+      doneAtKill = now.byStatus.done ?? 0;
       // aim at a worker that is running trials (it has leased something); replacements need a moment to start
       let busy: number[] = [];
-      for (const until = Date.now() + 8000; busy.length === 0 && Date.now() < until; await sleep(100))
+      for (const until = Date.now() + 30_000; busy.length === 0 && Date.now() < until; await sleep(100))
         busy = slots.flatMap((c, i) => (workerEvents(cluster, c).some((e) => e.type === 'leased') ? [i] : []));
       const i = busy.length > 0 ? busy[rand(busy.length)] : rand(slots.length);
       if (busy.length > 0) leaseHolderKills++;

@@ -30,7 +30,7 @@ describe('8 workers, 500 synthetic trials, 5% failures', () => {
       startWorkerChild(cluster, { address: `127.0.0.1:${port}`, spoolDir: join(dir, `spool${i}`), idleExitS: 2, concurrency: 2, groupSize: 4 }, `w${i}`),
     );
     const s = await waitForState(db, settled, 90_000);
-    const codes = await Promise.all(workers.map((w) => Promise.race([exited(w), new Promise((r) => setTimeout(() => r('still running'), 15_000))])));
+    const codes = await Promise.all(workers.map((w) => Promise.race([exited(w), new Promise((r) => setTimeout(() => r('still running'), 60_000))])));
     expect(settled(s), JSON.stringify(s.byStatus)).toBe(true);
     expect(codes).toEqual(Array(8).fill(0)); // idle workers drain and exit 0 by themselves
     const end = readState(db);
