@@ -100,7 +100,7 @@ export function progressStream(c: CoordinatorClient, batches: ProgressBatch[]): 
 }
 
 /** Poll until `fn` returns true (e.g. a lease expired), or fail after timeoutMs. */
-export async function waitFor(fn: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function waitFor(fn: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!fn()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);

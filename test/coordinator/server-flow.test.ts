@@ -86,13 +86,13 @@ describe('coordinator over gRPC (loopback, token)', () => {
     stream.on('data', (m: ControlMessage__Output) => got.push(m));
     stream.on('error', () => {});
     const lease = await acquire(h.client, 'w1', 1);
-    await waitFor(() => got.length >= 1, 5000, 'welcome on the control stream');
+    await waitFor(() => got.length >= 1, 30_000, 'welcome on the control stream');
     const admin = h.connect();
     const c = await promiseClient(admin).Cancel({ target: lease.trials[0].key });
     expect(c).toMatchObject({ matched: 'trial', cancelled: 1, interrupted: 1 });
     const d = await promiseClient(admin).Drain({ worker_id: 'w1' });
     expect(d).toMatchObject({ found: true, state: 'draining' });
-    await waitFor(() => got.length >= 3, 5000, 'cancel and drain orders');
+    await waitFor(() => got.length >= 3, 30_000, 'cancel and drain orders');
     expect(got.map((m) => m.kind)).toEqual(['welcome', 'cancel', 'drain']);
     expect(got[1].cancel).toMatchObject({ trial_keys: [lease.trials[0].key], lease_ids: [lease.trials[0].lease_id] });
     const after = await acquire(h.client, 'w1', 1);
