@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('spool across a coordinator outage and a worker crash', () => {
   it('delivers spooled results from a restarted worker, without re-running the trials', async () => {
     const db = join(dir, 'sweep.db');
-    seedSweep(db, 4, { sleepMs: 1500, failRate: 0, maxAttempts: 3 });
+    seedSweep(db, 4, { sleepMs: 4000, failRate: 0, maxAttempts: 3 }); // long enough that all 4 are still running when the coordinator is killed, on a loaded machine too
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
     const spool = join(dir, 'spool');
@@ -33,7 +33,7 @@ describe('spool across a coordinator outage and a worker crash', () => {
 
     await cluster.kill9(coordinator); // trials are mid-sleep
     let spooled = 0;
-    for (const until = Date.now() + 20_000; spooled < 4 && Date.now() < until; await sleep(100)) spooled = new ResultSpool(spool).list().results.length;
+    for (const until = Date.now() + 60_000; spooled < 4 && Date.now() < until; await sleep(100)) spooled = new ResultSpool(spool).list().results.length;
     expect(spooled).toBe(4);
     await cluster.kill9(w1);
 
