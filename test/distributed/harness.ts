@@ -170,7 +170,7 @@ export function startCoordinatorChild(cluster: Cluster, dbPath: string, port: nu
   const lines = cluster.logs.get(child) ?? [];
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`coordinator did not start in 20 s:\n${lines.join('\n')}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`coordinator did not start in 60 s:\n${lines.join('\n')}`)), 60_000);
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString();
       if (out.includes('"address"')) {
