@@ -36,5 +36,5 @@ describe('worker credentials', () => {
     const right = cluster.spawn([...base, '--spool-dir', join(dir, 's2'), '--token-file', file], env, 'right');
     expect(await exited(right), cluster.tail(right, 30)).toBe(0);
     expect(readState(db).byStatus).toEqual({ done: 6 });
-  }, 60_000);
+  }, 180_000);
 });

@@ -237,5 +237,5 @@ describe('wepadim run, bad input', () => {
     const b = await cli([join(work, 'missing.yaml')]);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('missing.yaml');
-  }, 30_000);
+  }, 120_000);
 });

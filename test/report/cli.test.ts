@@ -65,7 +65,7 @@ describe('wepadim submit / leaderboard / best / export', () => {
     const csv = cli('export', 'cli', '--table', 'long').out.trim().split('\n');
     expect(csv[0]).toBe('model,wavelet_type,wavelet_level,wavelet_kept_subbands,sigma,cov_reg,metric,value,time');
     expect(csv).toHaveLength(1 + 8);
-  }, 60_000);
+  }, 180_000);
 
   it('bad input exits with code 2 and a clear message', () => {
     const r = cli('leaderboard', 'nope');
@@ -74,5 +74,5 @@ describe('wepadim submit / leaderboard / best / export', () => {
     const w = cli('export', 'cli', '--where', 'sigma=x');
     expect(w.code).toBe(2);
     expect(w.err).toMatch(/sigma takes numbers/);
-  }, 30_000);
+  }, 120_000);
 });

@@ -47,7 +47,7 @@ describe('ThreadedEngine', () => {
       clearInterval(timer);
       th.dispose();
     }
-  }, 30_000);
+  }, 120_000);
 
   it('rejects with the engine error class kept by name (final, not retried)', async () => {
     const th = new ThreadedEngine();
@@ -61,7 +61,7 @@ describe('ThreadedEngine', () => {
     } finally {
       th.dispose();
     }
-  }, 30_000);
+  }, 120_000);
 
   it('helpers: shared copies and error names', () => {
     const a = Float32Array.from([1, 2, 3]);

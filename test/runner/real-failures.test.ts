@@ -46,5 +46,5 @@ describe('wepadim objective with the real modules', () => {
     } finally {
       await obj.dispose?.();
     }
-  }, 60_000);
+  }, 180_000);
 });

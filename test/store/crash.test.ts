@@ -40,7 +40,7 @@ describe('crash during submit', () => {
     expect(sdb.prepare('SELECT count(*) n FROM trials').get()).toEqual({ n: 0 });
     expect(sdb.prepare('SELECT count(*) n FROM sweeps').get()).toEqual({ n: 0 });
     s.close();
-  }, 60_000);
+  }, 180_000);
 
   it('a killed extension keeps exactly the trials committed before it', async () => {
     const path = join(dir, 'b.db');
@@ -59,5 +59,5 @@ describe('crash during submit', () => {
     expect(src.source_yaml).toContain('"sigma":[1,1.01'); // still the first submit's text
     expect(src.source_yaml).not.toContain('8.99');
     again.close();
-  }, 60_000);
+  }, 180_000);
 });

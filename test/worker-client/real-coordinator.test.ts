@@ -60,7 +60,7 @@ describe('worker client against the real coordinator', () => {
     expect(query<{ n: number }>(`SELECT COUNT(*) AS n FROM metrics WHERE final = 0 AND name = 'synthetic.step'`).n).toBe(n);
     expect(query<{ n: number }>(`SELECT COUNT(DISTINCT trial_id) AS n FROM metrics WHERE final = 0`).n).toBe(n);
     expect(query<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE message LIKE '%stale%'`).n).toBe(0);
-  }, 30_000);
+  }, 120_000);
 
   it('a leased trial shows as running while it still runs (the heartbeat right after the lease)', async () => {
     const { opts, query } = await setup([syntheticParams(0, 600_000, 0)]);
@@ -75,7 +75,7 @@ describe('worker client against the real coordinator', () => {
     stop.abort();
     await run;
     expect(log.all.at(-1)).toMatchObject({ type: 'stopped', reason: 'aborted' });
-  }, 60_000);
+  }, 180_000);
 
   it('cache affinity: once a worker ran a class, it keeps getting that class\'s groups', async () => {
     // A is the larger group, so both workers start on it; once A is smaller than B, "largest group
@@ -103,7 +103,7 @@ describe('worker client against the real coordinator', () => {
       const switches = s.filter((k, i) => i > 0 && k !== s[i - 1]).length;
       expect(switches, `class sequence ${s.map((k) => (k === fkA ? 'A' : 'B')).join('')}`).toBeLessThanOrEqual(1);
     }
-  }, 30_000);
+  }, 120_000);
 
   it('wepadim objective: Acquire carries the class the worker holds warm, and the objective is disposed on exit', async () => {
     const data = mkdtempSync(join(tmpdir(), 'wepadim-client-data-'));
@@ -132,5 +132,5 @@ describe('worker client against the real coordinator', () => {
     expect(query<{ n: number }>(`SELECT COUNT(*) AS n FROM trials WHERE status = 'done'`).n).toBe(2);
     expect(JSON.parse(query<{ caches_json: string }>(`SELECT caches_json FROM workers WHERE id = 'w1'`).caches_json)).toEqual([featureKey(p)]);
     expect(disposed).toBe(1);
-  }, 30_000);
+  }, 120_000);
 });
