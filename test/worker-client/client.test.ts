@@ -18,7 +18,8 @@ const params = (i: number, sleep_ms: number, fail_rate = 0): TrialParams => ({
   sigma: 4, cov_reg: 0.01, selection: null, synthetic: { sleep_ms, fail_rate, seed: 1 },
 });
 
-async function setup(ttlMs = 1000) {
+// a long lease ttl by default: on a loaded machine the first group's objective import must not outlive its lease
+async function setup(ttlMs = 30_000) {
   const fake = new FakeCoordinator(ttlMs, 50);
   const address = await fake.start();
   const spoolDir = mkdtempSync(join(tmpdir(), 'wepadim-client-'));
@@ -44,7 +45,7 @@ describe('worker client against an in-memory coordinator', () => {
   });
 
   it('keeps results in the spool through a coordinator outage and delivers them after', async () => {
-    const { fake, events, log, opts, spoolDir } = await setup(5000);
+    const { fake, events, log, opts, spoolDir } = await setup();
     for (let i = 0; i < 6; i++) fake.add(params(i, 300));
     let cut = false;
     const run = runWorker(opts({
