@@ -8,7 +8,7 @@ import { Drain } from '../../worker/client/drain.js';
 import { HeldLeases } from '../../worker/client/held-leases.js';
 import { runLeaseLoop, type LeaseLoopDeps } from '../../worker/client/lease-loop.js';
 import type { WorkerEvent } from '../../worker/client/types.js';
-import type { LeasedTrial } from '../../worker/objective.js';
+import type { LeasedTrial } from '../../worker/objective-types.js';
 import { params } from './units-fixtures.js';
 
 type Answer = AcquireResponse__Output | Error;
@@ -40,6 +40,7 @@ function setup(answers: Answer[], over: Partial<LeaseLoopDeps> = {}) {
       for (const t of ts) held.release(t.leaseId);
     },
     leased: () => undefined,
+    rejected: (r) => events.push({ type: 'finished', key: r.lease.key, leaseId: r.lease.leaseId, ok: false, error: r.error }),
     reregister: async () => void reregistered++,
     emit: (e) => events.push(e),
     now: () => (clock += 10),
@@ -72,6 +73,16 @@ describe('lease loop', () => {
     expect(s.reregistered()).toBe(1);
     expect(s.events.filter((e) => e.type === 'disconnected').map((e) => e.type === 'disconnected' && e.during)).toEqual(['acquire', 'acquire']);
     expect(s.ran).toEqual([['k1']]);
+  });
+
+  it('sets aside a trial whose params fail the check and runs the rest of its group', async () => {
+    const bad = grant(1, 2);
+    bad.trials[1].params_json = JSON.stringify({ ...params(2), sigma: -2 });
+    const s = setup([bad, empty()]);
+    await runLeaseLoop(s.deps, new AbortController().signal, fast());
+    await s.deps.queue.onIdle();
+    expect(s.ran).toEqual([['k1']]);
+    expect(s.events.find((e) => e.type === 'finished')).toEqual({ type: 'finished', key: 'k2', leaseId: 'L2', ok: false, error: 'bad params from the coordinator: trial params: sigma must be > 0, got -2' });
   });
 
   it('stops with a UserError on refused credentials, and at once when the coordinator drains', async () => {

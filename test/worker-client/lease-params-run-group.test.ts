@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/AcquireResponse.js';
 import { parseLeaseParams, toLeasedTrials } from '../../worker/client/lease-params.js';
 import { runLeaseGroup } from '../../worker/client/run-group.js';
-import type { LeasedTrial, Objective, TrialOutcome } from '../../worker/objective.js';
+import type { LeasedTrial, Objective, TrialOutcome } from '../../worker/objective-types.js';
 import { params, trial } from './units-fixtures.js';
 
 describe('lease params', () => {
   it('turns the wire form of a lease into trials', () => {
     const res = { trials: [{ trial_id: '12', key: 'k', lease_id: 'L', fencing_token: '4', params_json: JSON.stringify(params(3)) }] } as unknown as AcquireResponse__Output;
-    expect(toLeasedTrials(res)).toEqual([{ trialId: 12, key: 'k', leaseId: 'L', fencingToken: 4, params: params(3) }]);
+    expect(toLeasedTrials(res)).toEqual({ trials: [{ trialId: 12, key: 'k', leaseId: 'L', fencingToken: 4, params: params(3) }], rejected: [] });
     expect(() => parseLeaseParams('{not json')).toThrow();
+    const bad = { trials: [{ trial_id: '5', key: 'b', lease_id: 'L5', fencing_token: '1', params_json: JSON.stringify({ ...params(1), sigma: -2 }) }] } as unknown as AcquireResponse__Output;
+    expect(toLeasedTrials(bad)).toEqual({ trials: [], rejected: [{ lease: { trialId: 5, key: 'b', leaseId: 'L5', fencingToken: 1 }, error: 'bad params from the coordinator: trial params: sigma must be > 0, got -2' }] });
   });
 });
 

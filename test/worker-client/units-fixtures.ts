@@ -1,6 +1,6 @@
 /** Small builders shared by the worker-client unit tests: leased trials and trial params. */
 import type { TrialParams } from '../../shared/trial.js';
-import type { LeasedTrial } from '../../worker/objective.js';
+import type { LeasedTrial } from '../../worker/objective-types.js';
 
 export const params = (i: number, objective: TrialParams['objective'] = 'synthetic'): TrialParams => ({
   objective, dataset: 'folder', root: '/nowhere', class: `c${i}`, backbone: 'resnet18', weights: 'random:0',
