@@ -9,7 +9,6 @@ import { Document, visit } from 'yaml';
 import type { TrialParams } from '../../shared/trial.js';
 import { UserError } from '../../shared/errors.js';
 import type { StoreReads } from '../store/reads/index.js';
-import { sweepIdByName } from '../store/sweep-store.js';
 import { expandSweepText, type SyntheticDatasetSpec } from '../grid/index.js';
 import type { ParamFilter } from './filters.js';
 import { defaultOrder, type Order } from '../store/reads/index.js';

@@ -12,7 +12,6 @@ import type { Cell, Row } from '../../shared/table.js';
 import { METRIC } from '../../shared/result.js';
 import { CORE_PARAMS } from '../../shared/params/catalogue.js';
 import type { StoreReads } from '../store/reads/index.js';
-import { sweepIdByName } from '../store/sweep-store.js';
 import { UserError } from '../../shared/errors.js';
 import type { ParamFilter } from './filters.js';
 import type { Table } from './formats.js';

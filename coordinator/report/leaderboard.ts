@@ -4,7 +4,6 @@
  * parameter and, when trials used honest selection, the honest numbers beside the optimistic ones.
  */
 import type { StoreReads } from '../store/reads/index.js';
-import { sweepIdByName } from '../store/sweep-store.js';
 import { UserError } from '../../shared/errors.js';
 import type { ParamFilter } from './filters.js';
 import { honestSummary, type HonestSummary } from './honest.js';

@@ -1,7 +1,8 @@
 /** The coordinator's store: SQLite database, schema migrations, the sweep store, the trial state machine and the read API. */
 export { openDatabase, type Db, type OpenOptions } from './db.js';
 export { LATEST_VERSION, MIGRATIONS, migrate, type Migration } from './migrations.js';
-export { SweepStore, statusCountsById, sweepIdByName } from './sweep-store.js';
+export { SweepStore } from './sweep-store.js';
+export { statusCountsById, sweepIdByName } from './reads/sweeps.js';
 export { submitSweep, type SubmitOptions } from './submit.js';
 export { resumeSweep } from './resume.js';
 export { DEFAULT_DB_PATH, resolveDbPath } from './paths.js';

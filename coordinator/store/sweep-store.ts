@@ -5,9 +5,10 @@
 import { UserError } from '../../shared/errors.js';
 import { openDatabase, type Db } from './db.js';
 import { StoreReads } from './reads/index.js';
+import { statusCountsById, sweepIdByName } from './reads/sweeps.js';
 import { resumeSweep } from './resume.js';
 import { submitSweep, type SubmitOptions } from './submit.js';
-import { TRIAL_STATUSES, type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';
+import { type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';
 
 export class SweepStore {
   /** the connection is the store's own: other modules use its methods and `reads` */
@@ -47,21 +48,4 @@ export class SweepStore {
   statusCounts(sweepName: string): Record<TrialStatus, number> {
     return statusCountsById(this.#db, this.sweepId(sweepName));
   }
-}
-
-export function sweepIdByName(db: Db, name: string): number {
-  const row = db.prepare('SELECT id FROM sweeps WHERE name = ?').get(name) as { id: number } | undefined;
-  if (row) return row.id;
-  const names = (db.prepare('SELECT name FROM sweeps ORDER BY name').all() as { name: string }[]).map((r) => r.name);
-  throw new UserError(`no sweep named ${JSON.stringify(name)}; known sweeps: ${names.length ? names.join(', ') : '(none: submit one first)'}`);
-}
-
-export function statusCountsById(db: Db, sweepId: number): Record<TrialStatus, number> {
-  const counts = Object.fromEntries(TRIAL_STATUSES.map((s) => [s, 0])) as Record<TrialStatus, number>;
-  const rows = db.prepare('SELECT status, count(*) AS n FROM trials WHERE sweep_id = ? GROUP BY status').all(sweepId) as {
-    status: TrialStatus;
-    n: number;
-  }[];
-  for (const r of rows) counts[r.status] = r.n;
-  return counts;
 }

@@ -3,7 +3,7 @@
  * database, as methods. Callers never see SQL or the connection (coordinator/store owns both).
  */
 import type { Db } from '../db.js';
-import { statusCountsById, sweepIdByName } from '../sweep-store.js';
+import { statusCountsById, sweepIdByName } from './sweeps.js';
 import type { TrialStatus } from '../types.js';
 import type { ParamFilter } from './filter-sql.js';
 import * as results from './results.js';
