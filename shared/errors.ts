@@ -1,7 +1,9 @@
 /**
  * Error classes shared by every module. A UserError means the input was wrong (exit code 2);
- * anything else is an internal failure (exit code 1).
+ * anything else is an internal failure (exit code 1). A UserError's message never carries terminal controls:
+ * whatever user input it echoes is escaped (shared/printable.ts).
  */
+import { printable, safeMessage } from './printable.js';
 
 export interface SourceLocation {
   file?: string;
@@ -13,7 +15,7 @@ export interface SourceLocation {
 export class UserError extends Error {
   readonly location: SourceLocation;
   constructor(message: string, location: SourceLocation = {}) {
-    super(formatLocated(message, location));
+    super(safeMessage(formatLocated(message, location)));
     this.name = 'UserError';
     this.location = location;
   }
@@ -42,7 +44,7 @@ export class ShapeError extends Error {
 
 export function formatLocated(message: string, loc: SourceLocation): string {
   if (!loc.file) return message;
-  const where = [loc.file, loc.line, loc.column].filter((x) => x !== undefined).join(':');
+  const where = [printable(loc.file, 400), loc.line, loc.column].filter((x) => x !== undefined).join(':');
   return `${where}: ${message}`;
 }
 

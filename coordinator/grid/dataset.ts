@@ -6,6 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { isValidName, NAME_RULE } from '../../shared/names.js';
+import { printable, quoted } from '../../shared/printable.js';
 import { DATASET_KINDS, MVTEC_CLASSES, VISA_CLASSES, type DatasetKind } from '../../shared/datasets.js';
 import { checkKeys, describe, expectMap, fail, get, type LMap, type LNode, type Located } from './located.js';
 import { scalarNumber } from './ranges.js';
@@ -25,7 +27,6 @@ export interface ResolvedDataset {
   classes: string[];
 }
 
-const CLASS_NAME = /^[A-Za-z0-9_.-]+$/;
 const DATASET_KEYS = ['kind', 'root', 'classes', 'synthetic'];
 
 function intIn(m: LMap, key: string, dflt: number, min: number, max: number): number {
@@ -41,8 +42,8 @@ function nameList(n: LNode, what: string): { names: string[]; nodes: LNode[] } {
   if (nodes.length === 0) fail(n.loc, `${what} is an empty list: give at least one class`);
   const names: string[] = [];
   for (const it of nodes) {
-    if (it.kind !== 'scalar' || typeof it.value !== 'string' || !CLASS_NAME.test(it.value)) {
-      fail(it.loc, `bad class name ${describe(it)} in ${what}`, 'letters, digits, _ . -');
+    if (it.kind !== 'scalar' || typeof it.value !== 'string' || !isValidName(it.value)) {
+      fail(it.loc, `bad class name ${describe(it)} in ${what}`, NAME_RULE);
     }
     if (names.includes(it.value)) fail(it.loc, `class "${it.value}" listed twice in ${what}`);
     names.push(it.value);
@@ -66,13 +67,15 @@ function syntheticSpec(n: LNode): SyntheticDatasetSpec {
 
 function classFolders(root: string, rootNode: LNode): string[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    fail(rootNode.loc, `dataset root ${root} is not a directory, so classes: all cannot list its classes (give classes or a synthetic spec)`);
+    fail(rootNode.loc, `dataset root ${printable(root, 400)} is not a directory, so classes: all cannot list its classes (give classes or a synthetic spec)`);
   }
   const found = readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'train')) && existsSync(join(root, d.name, 'test')))
     .map((d) => d.name)
     .sort();
-  if (found.length === 0) fail(rootNode.loc, `dataset root ${root} has no class folder with train/ and test/`);
+  if (found.length === 0) fail(rootNode.loc, `dataset root ${printable(root, 400)} has no class folder with train/ and test/`);
+  const bad = found.find((c) => !isValidName(c));
+  if (bad !== undefined) fail(rootNode.loc, `class folder ${quoted(bad)} in ${printable(root, 400)} is not a valid class name`, NAME_RULE);
   return found;
 }
 

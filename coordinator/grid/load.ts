@@ -4,15 +4,19 @@
  * UserError naming file, line and column.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { UserError } from '../../shared/errors.js';
+import { isValidName, NAME_RULE } from '../../shared/names.js';
+import { printable, quoted } from '../../shared/printable.js';
 import type { TrialSpec } from '../../shared/trial.js';
 import type { DatasetDecl } from './dataset.js';
 import { expandStage } from './expand.js';
-import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, parseLocated, toPlain, type LEntry, type LMap, type LNode } from './located.js';
+import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, parseLocated, toPlain, type LEntry, type LMap, type LNode, type Loc } from './located.js';
+import { rejectNulls } from './nulls.js';
 import { combineStage, parseStage, STAGE_KEYS } from './stage.js';
+import { MAX_SWEEP_BYTES, tooLarge } from './yaml-limits.js';
 
 export interface ExpandedStage {
   name: string;
@@ -41,7 +45,6 @@ export interface ExpandOptions {
 }
 
 export const TOP_KEYS = ['name', 'description', 'extends', 'retries', 'stages', ...STAGE_KEYS.filter((k) => k !== 'description')];
-const NAME = /^[A-Za-z0-9_.-]+$/;
 const MAX_EXTENDS_DEPTH = 16;
 
 interface Loaded {
@@ -49,13 +52,41 @@ interface Loaded {
   files: string[];
 }
 
-function readText(path: string, display: string): string {
+/**
+ * Read a sweep file: only a regular file (not a device, FIFO or directory: `extends: /dev/zero` must not read
+ * for ever), at most MAX_SWEEP_BYTES, as UTF-8. Opened non-blocking, so a FIFO cannot hang the open.
+ */
+function readText(path: string, display: string, from?: Loc): string {
+  const what = from ? `extends: base file ${printable(display, 400)}` : `sweep file ${printable(display, 400)}`;
+  const refuse = (why: string): never => {
+    if (from) fail(from, `${what} ${why}`);
+    throw new UserError(`${what} ${why}`, { file: display });
+  };
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserError(`cannot read sweep file ${display} (${code})`, { file: display });
+    return refuse(`cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) refuse(`is ${fileKind(st)}, not a regular file`);
+    if (st.size > MAX_SWEEP_BYTES) refuse(`${tooLarge(st.size)}`);
+    const buf = Buffer.alloc(MAX_SWEEP_BYTES + 1);
+    let n = 0;
+    for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_SWEEP_BYTES) refuse(tooLarge(n));
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isFIFO()) return 'a FIFO';
+  return 'a socket';
 }
 
 function loadTree(text: string, display: string, chain: readonly string[]): Loaded {
@@ -69,10 +100,10 @@ function loadTree(text: string, display: string, chain: readonly string[]): Load
     if (it.kind !== 'scalar' || typeof it.value !== 'string' || it.value === '') fail(it.loc, `extends must be a file path or a list of them, got ${describe(it)}`);
     const abs = resolve(dirname(resolve(display)), it.value);
     const shown = isAbsolute(it.value) ? it.value : join(dirname(display), it.value);
-    if (chain.includes(abs)) fail(it.loc, `extends cycle: ${shown} is already being loaded`);
+    if (chain.includes(abs)) fail(it.loc, `extends cycle: ${printable(shown, 400)} is already being loaded`);
     if (chain.length >= MAX_EXTENDS_DEPTH) fail(it.loc, `extends chain deeper than ${MAX_EXTENDS_DEPTH} files`);
-    if (!existsSync(abs)) fail(it.loc, `extends: base file ${shown} not found`);
-    const base = loadTree(readText(abs, shown), shown, [...chain, abs]);
+    if (!existsSync(abs)) fail(it.loc, `extends: base file ${printable(shown, 400)} not found`);
+    const base = loadTree(readText(abs, shown, it.loc), shown, [...chain, abs]);
     merged = merged ? (mergeNodes(merged, base.tree) as LMap) : base.tree;
     files.push(...base.files);
   }
@@ -82,9 +113,9 @@ function loadTree(text: string, display: string, chain: readonly string[]): Load
 
 function sweepName(m: LMap): string {
   const n = get(m, 'name');
-  if (!n) fail(m.loc, 'the sweep needs a name (letters, digits, _ . -)');
+  if (!n) fail(m.loc, `the sweep needs a name (${NAME_RULE})`);
   const v = n.kind === 'scalar' && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : '';
-  if (!NAME.test(v)) fail(n.loc, `bad sweep name ${describe(n)}`, 'letters, digits, _ . -');
+  if (!isValidName(v)) fail(n.loc, `bad sweep name ${describe(n)}`, NAME_RULE);
   return v;
 }
 
@@ -105,20 +136,21 @@ function stageEntries(m: LMap): { name: string; tree: LMap }[] {
   const live = sm.entries.filter((e: LEntry) => !(e.value.kind === 'scalar' && e.value.value === null));
   if (live.length === 0) fail(sm.loc, 'stages is empty: declare at least one stage with a grid');
   return live.map((e) => {
-    if (!NAME.test(e.key)) fail(e.keyLoc, `bad stage name "${e.key}"`, 'letters, digits, _ . -');
+    if (!isValidName(e.key)) fail(e.keyLoc, `bad stage name ${quoted(e.key)}`, NAME_RULE);
     return { name: e.key, tree: combineStage(shared, expectMap(e.value, `stage "${e.key}"`)) };
   });
 }
 
 function expandTree(tree: LMap, display: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
   checkKeys(tree, TOP_KEYS, 'the sweep file');
+  rejectNulls(tree);
   const name = sweepName(tree);
   const attempts = maxAttempts(tree);
   let plans = stageEntries(tree).map((s) => parseStage(s.name, s.tree)); // every stage is validated
   if (opts.stages && opts.stages.length > 0) {
     const known = plans.map((s) => s.name);
     for (const s of opts.stages) {
-      if (!known.includes(s)) throw new UserError(`unknown stage "${s}" (allowed: ${known.join(', ')})`, { file: display });
+      if (!known.includes(s)) throw new UserError(`unknown stage ${quoted(s)} (allowed: ${known.join(', ')})`, { file: display });
     }
     plans = plans.filter((s) => opts.stages?.includes(s.name));
   }

@@ -3,8 +3,10 @@
  * Sweep files are parsed into this tree, merged (`extends:`) on it, and validated from it, so every error
  * can name the exact place in the exact file.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { UserError } from '../../shared/errors.js';
+import { printable, quoted } from '../../shared/printable.js';
+import { checkNesting, checkText, MAX_ALIAS_NODES, MAX_DEPTH } from './yaml-limits.js';
 
 export interface Loc {
   file: string;
@@ -50,6 +52,8 @@ export function fail(loc: Loc, what: string, allowed?: string | readonly (string
 
 /** Parse YAML text into a located tree. Malformed YAML fails at the first error's position. */
 export function parseLocated(text: string, file: string): LNode {
+  checkText(text, file);
+  checkNesting(text, file);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): Loc => {
@@ -61,22 +65,57 @@ export function parseLocated(text: string, file: string): LNode {
     const msg =
       e.code === 'MULTIPLE_DOCS'
         ? 'a sweep file holds one YAML document (found a second `---`)'
-        : e.message.split('\n')[0].replace(/\s+at line \d+, column \d+:?$/, '');
+        : printable(e.message.split('\n')[0].replace(/\s+at line \d+, column \d+:?$/, ''), 200);
     fail(at(e.pos[0]), `malformed YAML: ${msg}`);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     fail({ file, line: 1, column: 1 }, 'empty sweep file: expected a mapping with at least `name` and `grid` or `stages`');
   }
-  return convert(doc.contents as Node, doc, at, 0);
+  const state: ConvertState = { at, targets: aliasTargets(doc), expanded: 0, alias: null };
+  return convert(doc.contents as Node, state, 0);
 }
 
-function convert(node: Node, doc: Document, at: (offset: number) => Loc, depth: number): LNode {
-  if (depth > 64) fail(at(node.range?.[0] ?? 0), 'YAML nested too deeply (more than 64 levels)');
-  const loc = at(node.range?.[0] ?? 0);
+interface ConvertState {
+  at: (offset: number) => Loc;
+  /** the node each alias stands for (the last anchor of its name before it) */
+  targets: Map<Alias, Node>;
+  /** nodes made so far by expanding aliases, repeats included */
+  expanded: number;
+  /** the outermost alias being expanded, if any */
+  alias: Loc | null;
+}
+
+/** Resolve every alias in one pass in document order (yaml's own resolve() walks the whole document each time). */
+function aliasTargets(doc: Document): Map<Alias, Node> {
+  const latest = new Map<string, Node>();
+  const out = new Map<Alias, Node>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const t = latest.get(node.source);
+        if (t) out.set(node, t);
+      } else if (node.anchor) {
+        latest.set(node.anchor, node);
+      }
+    },
+  });
+  return out;
+}
+
+function convert(node: Node, st: ConvertState, depth: number): LNode {
+  const loc = st.at(node.range?.[0] ?? 0);
+  if (depth > MAX_DEPTH) fail(loc, `YAML nested too deeply (more than ${MAX_DEPTH} levels)`);
+  if (st.alias && ++st.expanded > MAX_ALIAS_NODES) {
+    fail(st.alias, `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?): write the values out or use fewer aliases`);
+  }
   if (isAlias(node)) {
-    const target = node.resolve(doc);
-    if (!target) fail(loc, `unknown YAML alias *${node.source}`);
-    return convert(target as Node, doc, at, depth + 1);
+    const target = st.targets.get(node);
+    if (!target) fail(loc, `unknown YAML alias *${printable(node.source)}`);
+    const outer = st.alias;
+    st.alias ??= loc;
+    const out = convert(target, st, depth + 1);
+    st.alias = outer;
+    return out;
   }
   if (isScalar(node)) {
     const v = node.value;
@@ -87,18 +126,18 @@ function convert(node: Node, doc: Document, at: (offset: number) => Loc, depth: 
     return fail(loc, `unsupported YAML value of type ${typeof v}`);
   }
   if (isSeq(node)) {
-    return { kind: 'seq', loc, items: node.items.map((it) => convert(it as Node, doc, at, depth + 1)) };
+    return { kind: 'seq', loc, items: node.items.map((it) => convert(it as Node, st, depth + 1)) };
   }
   if (isMap(node)) {
     const entries: LEntry[] = [];
     const merged: LEntry[] = [];
     for (const pair of node.items) {
       const k = pair.key as Node | null;
-      const keyLoc = k ? at(k.range?.[0] ?? 0) : loc;
+      const keyLoc = k ? st.at(k.range?.[0] ?? 0) : loc;
       if (!k || !isScalar(k) || k.value === null || typeof k.value === 'object') fail(keyLoc, 'mapping keys must be plain names');
       const key = String(k.value);
       const value: LNode = pair.value
-        ? convert(pair.value as Node, doc, at, depth + 1)
+        ? convert(pair.value as Node, st, depth + 1)
         : { kind: 'scalar', loc: keyLoc, value: null };
       if (key === '<<') merged.push(...mergeKeyEntries(value));
       else entries.push({ key, keyLoc, value });
@@ -134,7 +173,7 @@ export function isNull(n: LNode): boolean {
 /** Reject keys that are not in `allowed`, naming the key and the allowed ones. */
 export function checkKeys(m: LMap, allowed: readonly string[], where: string): void {
   for (const e of m.entries) {
-    if (!allowed.includes(e.key)) fail(e.keyLoc, `unknown key "${e.key}" in ${where}`, allowed);
+    if (!allowed.includes(e.key)) fail(e.keyLoc, `unknown key ${quoted(e.key)} in ${where}`, allowed);
   }
 }
 
@@ -147,7 +186,7 @@ export function describe(n: LNode): string {
   if (n.kind === 'map') return 'a mapping';
   if (n.kind === 'seq') return 'a list';
   if (n.value === null) return 'null';
-  return typeof n.value === 'string' ? `"${n.value}"` : String(n.value);
+  return typeof n.value === 'string' ? quoted(n.value) : String(n.value);
 }
 
 /** Mappings that stand for one value and are replaced whole, never merged key by key. */

@@ -10,6 +10,7 @@ import type { ResolvedDataset } from './dataset.js';
 import { parseDatasets } from './dataset.js';
 import { checkKeys, describe, expectMap, fail, get, type LMap, type LNode, type Loc, type Located } from './located.js';
 import { numberList, scalarNumber } from './ranges.js';
+import { quoted } from '../../shared/printable.js';
 
 /** The value of each axis: a trial's parameter, except the dataset axis, which carries root and classes too. */
 export type ParamValues = { [P in GridParam]: P extends 'dataset' ? ResolvedDataset : TrialParams[P] };
@@ -81,7 +82,7 @@ function subbandSet(n: LNode): Subband[] {
   }
   const seen = new Set<string>();
   for (const { name, loc } of names) {
-    if (!isSubband(name)) fail(loc, `unknown subband "${name}"`, SUBBANDS);
+    if (!isSubband(name)) fail(loc, `unknown subband ${quoted(name)}`, SUBBANDS);
     if (seen.has(name)) fail(loc, `subband ${name} listed twice in one set`);
     seen.add(name);
   }

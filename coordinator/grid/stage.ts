@@ -8,6 +8,7 @@ import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, type LEnt
 import { GRID_PARAMS, isGridParam, type GridParam } from '../../shared/params/catalogue.js';
 import { parseAxis, type AxisValues } from './params.js';
 import { parseCondition, parseMatch, type Condition, type Match } from './rules.js';
+import { quoted } from '../../shared/printable.js';
 
 export const STAGE_KEYS = ['description', 'grid', 'zip', 'exclude', 'conditions', 'per_backbone'] as const;
 
@@ -81,7 +82,7 @@ function parsePerBackbone(n: LNode, where: string, zips: readonly ZipGroup[]): M
   const out = new Map<Backbone, Axes>();
   const withBackbone = zips.find((z) => z.params.includes('backbone'));
   for (const e of m.entries) {
-    if (!isBackbone(e.key)) fail(e.keyLoc, `unknown backbone "${e.key}" in ${where}`, BACKBONES);
+    if (!isBackbone(e.key)) fail(e.keyLoc, `unknown backbone ${quoted(e.key)} in ${where}`, BACKBONES);
     if (e.value.kind === 'scalar' && e.value.value === null) continue;
     const axes = parseGrid(expectMap(e.value, `${where}.${e.key}`), `${where}.${e.key}`, ['dataset', 'backbone']);
     for (const p of Object.keys(axes) as GridParam[]) {

@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson, dwtKey, featureKey } from '../../shared/trial.js';
+import { isValidName, NAME_RULE } from '../../shared/names.js';
+import { quoted } from '../../shared/printable.js';
 import { UserError } from '../../shared/errors.js';
 import type { Db } from './db.js';
 import type { SubmitResult, SubmittableSweep } from './types.js';
@@ -22,8 +24,7 @@ export interface SubmitOptions {
 
 function checkSweep(sweep: SubmittableSweep): void {
   const where = { file: sweep.sourcePath || undefined };
-  if (!sweep.name || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(sweep.name))
-    throw new UserError(`sweep name ${JSON.stringify(sweep.name)} is not valid (use letters, digits, '.', '_', '-')`, where);
+  if (!isValidName(sweep.name)) throw new UserError(`sweep name ${quoted(sweep.name)} is not valid (use ${NAME_RULE})`, where);
   if (!Number.isInteger(sweep.maxAttempts) || sweep.maxAttempts < 1)
     throw new UserError(`max_attempts must be an integer >= 1, got ${sweep.maxAttempts}`, where);
 }
