@@ -8,6 +8,7 @@
 import { BACKBONE_TAPS, type Backbone } from '../../shared/backbones.js';
 import { canonicalParams, trialKey, type SyntheticSpec, type TrialParams, type TrialSpec } from '../../shared/trial.js';
 import { llSize, type DwtMode, type Wavelet } from '../../shared/wavelets.js';
+import { checkStageSize, groupsOf } from './count.js';
 import { fail, type Loc } from './located.js';
 import { GRID_PARAMS, MAX_LEVEL, type GridParam } from '../../shared/params/catalogue.js';
 import { DEFAULTS, type ParamValues } from './params.js';
@@ -21,9 +22,6 @@ export interface ExpandedStagePoints {
   points: number;
   trials: TrialSpec[];
 }
-
-/** A stage expanding to more trials than this is almost surely a mistake (and would exhaust memory). */
-export const MAX_STAGE_TRIALS = 2_000_000;
 
 const SYNTHETIC_DEFAULT: SyntheticSpec = { sleep_ms: 0, fail_rate: 0, seed: 0 };
 
@@ -48,26 +46,12 @@ function checkLevel(v: ParamValues, levelLoc: Loc): void {
   }
 }
 
-interface Group {
-  params: GridParam[];
-  loc: Loc | null;
-}
-
-function groupsOf(plan: StagePlan): Group[] {
-  const groups: Group[] = [];
-  for (const p of GRID_PARAMS) {
-    const z = plan.zips.find((g) => g.params.includes(p));
-    if (!z) groups.push({ params: [p], loc: null });
-    else if (GRID_PARAMS.indexOf(p) === Math.min(...z.params.map((q) => GRID_PARAMS.indexOf(q)))) groups.push(z);
-  }
-  return groups;
-}
-
 export function expandStage(plan: StagePlan): ExpandedStagePoints {
   const cur = {} as { [P in GridParam]: Located<ParamValues[P]> };
   const trials: TrialSpec[] = [];
   const seen = new Set<string>();
   let points = 0;
+  checkStageSize(plan); // counted from the list lengths: an oversized grid is refused before anything is built
   const groups = groupsOf(plan);
 
   const axisFor = (p: GridParam): Located<unknown>[] => {
@@ -109,7 +93,6 @@ export function expandStage(plan: StagePlan): ExpandedStagePoints {
       const key = trialKey(params);
       if (seen.has(key)) continue;
       seen.add(key);
-      if (trials.length >= MAX_STAGE_TRIALS) fail(plan.loc, `stage "${plan.name}" expands to more than ${MAX_STAGE_TRIALS} trials`);
       trials.push({ key, stage: plan.name, params });
       added = true;
     }

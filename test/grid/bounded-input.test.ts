@@ -8,7 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stageSize } from '../../coordinator/grid/count.js';
 import { expandSweepText, loadSweepFile } from '../../coordinator/grid/index.js';
+import { parseLocated, type LMap } from '../../coordinator/grid/located.js';
+import { parseStage } from '../../coordinator/grid/stage.js';
 import { exitCodeFor, UserError } from '../../shared/errors.js';
 import { printable } from '../../shared/printable.js';
 
@@ -162,5 +165,47 @@ describe('names', () => {
     expect(errorOf(() => expandSweepText(`${HEAD}stages:\n  -x: {}\n`, 'x.yaml')).message).toMatch(/^x\.yaml:5:3: bad stage name "-x"/);
     const cls = 'name: t\ngrid:\n  dataset: {kind: folder, root: /d, synthetic: {classes: [ok, ..]}}\n';
     expect(errorOf(() => expandSweepText(cls, 'x.yaml')).message).toMatch(/^x\.yaml:3:63: bad class name "\.\." in dataset\.synthetic\.classes/);
+  });
+});
+
+describe('grid size, counted before anything is built', () => {
+  const sized = (grid: string, rest = ''): string => `name: t\ngrid:\n  dataset: {kind: mvtec, root: /d, classes: [bottle]}\n${grid}${rest}`;
+
+  it('refuses 10^4 × 10^4 points at once, naming the fields that multiply', () => {
+    const text = sized('  sigma: {range: [1, 10000], step: 1}\n  cov_reg: {range: [0, 9999], step: 1}\n  wavelet: haar\n');
+    expect(errorOf(() => expandSweepText(text, 'big.yaml')).message).toBe(
+      'big.yaml:4:10: stage "main" grid has 100,000,000 points (sigma: 10,000 × cov_reg: 10,000), over the limit of 1,000,000: split it into stages or sweeps',
+    );
+  });
+
+  it('refuses too many trials (points × classes), naming the classes too; exclude rules do not lower the count', () => {
+    const text = `name: t\ngrid:\n  dataset: {kind: mvtec, root: /d}\n  sigma: {range: [1, 1000], step: 1}\n  cov_reg: {range: [1, 200], step: 1}\nexclude:\n  - {class: bottle}\n`;
+    expect(errorOf(() => expandSweepText(text, 't.yaml')).message).toBe(
+      't.yaml:4:10: stage "main" grid has 200,000 points × classes = 3,000,000 trials (sigma: 1,000 × cov_reg: 200; classes: 15), over the limit of 2,000,000: split it into stages or sweeps',
+    );
+  });
+
+  it('counts zip groups once and per-backbone lists for their backbone, and names that backbone', () => {
+    const pb = sized('  backbone: [resnet18, resnet34]\n  sigma: [1, 2]\n', '\nper_backbone:\n  resnet34: {sigma: {range: [1, 2000], step: 1}, cov_reg: {range: [1, 1000], step: 1}}\n');
+    expect(errorOf(() => expandSweepText(pb, 'pb.yaml')).message).toBe(
+      'pb.yaml:8:21: stage "main" grid has 2,000,002 points (backbone: 2 × sigma: 2,000 × cov_reg: 1,000, for backbone resnet34), over the limit of 1,000,000: split it into stages or sweeps',
+    );
+    const zipped = sized('  sigma: {range: [1, 1500], step: 1}\n  cov_reg: {range: [1, 1500], step: 1}\n', 'zip: [[sigma, cov_reg]]\n');
+    expect(expandSweepText(zipped, 'z.yaml').points).toEqual({ main: 1500 });
+  });
+
+  it('the count is exact for grids without filters: zips, per-backbone lists, several datasets, zipped dataset and backbone', () => {
+    const cases = [
+      sized('  backbone: [resnet18, resnet34]\n  sigma: [1, 2]\n', 'zip: [{wavelet: [haar, db2], level: [1, 2]}]\nper_backbone:\n  resnet34: {sigma: [1, 2, 3, 4]}\n'),
+      'name: t\ngrid:\n  dataset: [{kind: mvtec, root: /d, classes: [bottle, screw]}, {kind: visa, root: /v, classes: [pcb1]}]\n  backbone: [resnet18, resnet34]\n  cov_reg: [0.1, 0.2, 0.3]\nper_backbone:\n  resnet18: {cov_reg: 0.5}\n',
+      'name: t\ngrid:\n  dataset: [{kind: mvtec, root: /d, classes: [bottle, screw]}, {kind: visa, root: /v, classes: [pcb1]}]\n  backbone: [resnet18, resnet34]\n  sigma: [1, 2, 3]\nzip: [[dataset, backbone]]\nper_backbone:\n  resnet34: {sigma: 5}\n',
+    ];
+    for (const text of cases) {
+      const tree = parseLocated(text, 'c.yaml') as LMap;
+      const plan = parseStage('main', { ...tree, entries: tree.entries.filter((e) => e.key !== 'name') });
+      const built = expandSweepText(text, 'c.yaml');
+      const size = stageSize(plan);
+      expect({ points: size.points, trials: size.trials }).toEqual({ points: built.points.main, trials: built.trials.length });
+    }
   });
 });
