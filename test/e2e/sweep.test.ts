@@ -109,7 +109,7 @@ describe('wepadim run, end to end', () => {
         const train = await ex.extract(tr.images, listing.train.length);
         const test = await ex.extract(te.images, listing.test.length);
         const masks = new Uint8Array(listing.test.length * 224 * 224);
-        for (let i = 0; i < listing.test.length; i++) masks.set(await ports.data.loadMask(listing.test[i].maskPath), i * 224 * 224);
+        (await ports.data.loadMasks(listing.test)).forEach((m, i) => masks.set(m, i * 224 * 224));
         const labels = Uint8Array.from(listing.test.map((s) => s.label));
         const truth = { labels, masks, defects: listing.test.map((s) => s.defect) };
         const sel = mine[0].params.selection!;

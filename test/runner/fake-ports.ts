@@ -61,10 +61,12 @@ export function fakePorts(classes: Record<string, { train: number; test: number 
         });
         return { images, rgb: samples.map(() => new Uint8Array(S * S * 3).fill(100)) };
       },
-      loadMask(path) {
-        const m = new Uint8Array(S * S);
-        if (path) m.fill(1, 50 * S, 60 * S);
-        return m;
+      loadMasks(samples) {
+        return samples.map((s) => {
+          const m = new Uint8Array(S * S);
+          if (s.maskPath) m.fill(1, 50 * S, 60 * S);
+          return m;
+        });
       },
       writePng(path) {
         calls.pngs.push(path);

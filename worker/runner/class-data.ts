@@ -37,12 +37,14 @@ export interface ClassDataDeps {
   signal?: AbortSignal;
 }
 
-/** Hash of the image list: paths, sizes and modification times, so an edited file changes the key. */
+/** Hash of the image list: paths, sizes and modification times of images and masks, so an edited file changes the key. */
 export async function imageListHash(samples: readonly SampleRef[]): Promise<string> {
   const h = createHash('sha256');
   for (const s of samples) {
     const st = await stat(s.path);
-    h.update(`${s.path}\0${st.size}\0${st.mtimeMs}\0${s.label}\0${s.defect}\0${s.maskPath ?? ''}\n`);
+    const m = s.maskPath === null ? null : await stat(s.maskPath).catch(() => null);
+    const mask = s.maskPath === null ? '' : `${s.maskPath}\0${m?.size ?? -1}\0${m?.mtimeMs ?? -1}`;
+    h.update(`${s.path}\0${st.size}\0${st.mtimeMs}\0${s.label}\0${s.defect}\0${mask}\n`);
   }
   return h.digest('hex');
 }
@@ -117,7 +119,8 @@ async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<TestTr
   const masks = new Uint8Array(new SharedArrayBuffer(n * MAP));
   for (let i = 0; i < n; i += 8) {
     const part = test.slice(i, i + 8);
-    const ms = await Promise.all(part.map((s) => deps.data.loadMask(s.maskPath)));
+    const ms = await deps.data.loadMasks(part); // checks each mask's size against its image (docs/datasets.md)
+    if (ms.length !== part.length) throw new Error(`loadMasks returned ${ms.length} masks for ${part.length} samples`);
     ms.forEach((m, j) => {
       if (m.length !== MAP) throw new Error(`mask ${part[j].maskPath ?? '(none)'} has ${m.length} pixels, expected ${MAP}`);
       labels[i + j] = part[j].label;

@@ -22,7 +22,8 @@ export interface LoadedBatch {
 export interface DataPort {
   listClass(kind: DatasetKind, root: string, className: string): MaybePromise<ClassListing>;
   loadBatch(samples: SampleRef[]): MaybePromise<LoadedBatch>;
-  loadMask(path: string | null): MaybePromise<Uint8Array>;
+  /** ground-truth masks of the samples, in order (224*224 0/1 each); a mask whose size differs from its image is a DataError */
+  loadMasks(samples: SampleRef[]): MaybePromise<Uint8Array[]>;
   writePng(path: string, rgb: Uint8Array, w: number, h: number, channels: number): MaybePromise<void>;
 }
 
