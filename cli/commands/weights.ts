@@ -11,6 +11,7 @@ interface ImportArgs extends CommonArgs {
   file: string;
   arch: string;
   tag?: string;
+  'allow-extra': boolean;
 }
 interface FetchArgs extends CommonArgs {
   name: string;
@@ -46,11 +47,17 @@ const importCmd: CommandModule<object, ImportArgs> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'the .pth or .safetensors file' })
       .option('arch', { type: 'string', demandOption: true, choices: BACKBONES, describe: 'backbone architecture' })
       .option('tag', { type: 'string', describe: 'tag, e.g. IMAGENET1K_V1 (set automatically for the official torchvision file names)' })
+      .option('allow-extra', {
+        type: 'boolean',
+        default: false,
+        describe: 'accept a file that holds tensors the architecture does not have (e.g. a deeper network), using only those it has',
+      })
       .example('$0 weights import resnet18-f37072fd.pth --arch resnet18', 'import the official ImageNet weights')
       .example('$0 weights import model.safetensors --arch efficientnet-b0 --json', 'import and print the entry as JSON') as unknown as Argv<ImportArgs>,
   handler: async (a) => {
     const { importWeights } = await import('../../worker/weights/store.js');
-    const meta = importWeights({ file: a.file, arch: checkArch(a.arch), dir: a['weights-dir'], tag: a.tag });
+    const meta = importWeights({ file: a.file, arch: checkArch(a.arch), dir: a['weights-dir'], tag: a.tag, allowExtra: a['allow-extra'] });
+    if (meta.ignoredTensors) process.stderr.write(`note: ignored ${meta.ignoredTensors} tensors of the file that are not part of ${meta.arch} (--allow-extra)\n`);
     await printEntries([meta], a.json);
   },
 };

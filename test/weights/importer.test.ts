@@ -83,7 +83,7 @@ describe('weights store', () => {
     const f2 = join(tmp, 'shuffled.safetensors');
     writeFileSync(f1, writeSafetensors(sd));
     const shuffled = new Map([...sd].reverse());
-    shuffled.set('fc.weight', { shape: [2, 2], data: new Float32Array(4) });
+    shuffled.set('fc.weight', { shape: [2, 512], data: new Float32Array(1024) }); // a fine-tuned 2-class head: part of resnet18, not used
     writeFileSync(f2, writeSafetensors(shuffled));
     const a = importWeights({ file: f1, arch: 'resnet18', dir: tmp, tag: 'IMAGENET1K_V1' });
     const b = importWeights({ file: f2, arch: 'resnet18', dir: tmp });

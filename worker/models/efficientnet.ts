@@ -39,7 +39,8 @@ export function makeDivisible(v: number, divisor = 8): number {
 /** Number of `features` stages built (features.1 .. features.lastStage); the taps are features.3..6. */
 const LAST_STAGE = 6;
 
-export function efficientnetGraph(name: string, width: number, depth: number, bnEps: number): BackboneGraph {
+/** `lastStage` > 6 builds the stages past the deepest tap (worker/weights uses it for the full state_dict). */
+export function efficientnetGraph(name: string, width: number, depth: number, bnEps: number, lastStage = LAST_STAGE): BackboneGraph {
   const nodes: GraphNode[] = [];
   const ch = (c: number): number => makeDivisible(c * width);
   const stem = ch(32);
@@ -47,7 +48,7 @@ export function efficientnetGraph(name: string, width: number, depth: number, bn
   let x = 'features.0';
   const taps: BackboneGraph['taps'] = [];
   let stride = 2;
-  for (let s = 0; s < LAST_STAGE; s++) {
+  for (let s = 0; s < lastStage; s++) {
     const [expand, k, st, cin0, cout0, layers0] = STAGES[s];
     const layers = Math.ceil(layers0 * depth);
     const cout = ch(cout0);
@@ -74,7 +75,7 @@ export function efficientnetGraph(name: string, width: number, depth: number, bn
       x = out;
     }
     stride *= st;
-    if (s + 1 >= 3) taps.push({ module: `features.${s + 1}`, value: x, channels: cout, stride });
+    if (s + 1 >= 3 && s < LAST_STAGE) taps.push({ module: `features.${s + 1}`, value: x, channels: cout, stride });
   }
   return { name, input: 'input', nodes, taps, bnEps };
 }

@@ -6,7 +6,8 @@ import type { BackboneGraph, GraphNode } from './graph.js';
 
 export interface ResNetConfig {
   block: 'basic' | 'bottleneck';
-  layers: [number, number, number];
+  /** blocks per stage: layer1..layer3 for the truncated graph (worker/weights adds layer4 for the full state_dict) */
+  layers: readonly number[];
   /** bottleneck width per unit of `planes` (wide_resnet50_2: 2, resnet50: 1) */
   widthFactor: number;
 }

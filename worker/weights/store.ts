@@ -1,5 +1,6 @@
 /**
- * The local weights directory. An imported state_dict is checked against the architecture, reduced to the
+ * The local weights directory. An imported state_dict is checked against the architecture (every tensor it
+ * needs, with its shape; no tensors of a deeper or wider network unless allowed; finite values), reduced to the
  * tensors the truncated graph needs (float32, graph order), and written once as `<sha256>.safetensors`
  * (sha256 of that canonical file, so a .pth and a .safetensors of the same weights get the same id),
  * with `<sha256>.json` metadata beside it.
@@ -11,6 +12,7 @@ import { basename, join } from 'node:path';
 import type { Backbone } from '../../shared/backbones.js';
 import { UserError } from '../../shared/errors.js';
 import { backboneGraph } from '../models/catalogue.js';
+import { checkArchitecture, checkValues } from './architecture.js';
 import { checkStateDict } from './fold.js';
 import { IMAGENET_TAG, OFFICIAL_FILES } from './official.js';
 import { parseStateDict, readWeightsFile } from './read-state-dict.js';
@@ -24,6 +26,8 @@ export interface WeightsMeta {
   source: string; // original file name
   sourceSha256: string;
   tensors: number;
+  /** tensors of the file that are not part of the architecture, ignored with --allow-extra */
+  ignoredTensors?: number;
   bytes: number;
   importedAt: string;
 }
@@ -37,19 +41,21 @@ export function sha256Hex(buf: Uint8Array): string {
 }
 
 /** Import weights from a file (or its bytes). Returns the stored entry; importing twice is a no-op. */
-export function importWeights(opts: { file: string; arch: Backbone; dir?: string; tag?: string | null; bytes?: Uint8Array }): WeightsMeta {
+export function importWeights(opts: { file: string; arch: Backbone; dir?: string; tag?: string | null; bytes?: Uint8Array; allowExtra?: boolean }): WeightsMeta {
   const dir = opts.dir ?? defaultWeightsDir();
   const raw = opts.bytes ?? readWeightsFile(opts.file);
   const sd = parseStateDict(raw, opts.file);
   const g = backboneGraph(opts.arch);
   const specs = checkStateDict(g, sd, opts.file);
+  const ignored = checkArchitecture(opts.arch, sd, opts.file, opts.allowExtra ?? false);
+  checkValues(sd, opts.file);
   const canonical: StateDict = new Map(specs.map((p) => [p.name, sd.get(p.name)!]));
   const bytes = writeSafetensors(canonical, { arch: opts.arch, producer: 'wepadim' });
   const hex = sha256Hex(bytes);
   const tag = opts.tag !== undefined ? opts.tag : basename(opts.file) === OFFICIAL_FILES[opts.arch] ? IMAGENET_TAG : null;
   const meta: WeightsMeta = {
     id: `sha256:${hex}`, arch: opts.arch, tag, source: basename(opts.file), sourceSha256: sha256Hex(raw),
-    tensors: canonical.size, bytes: bytes.length, importedAt: new Date().toISOString(),
+    tensors: canonical.size, ...(ignored.length > 0 ? { ignoredTensors: ignored.length } : {}), bytes: bytes.length, importedAt: new Date().toISOString(),
   };
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `${hex}.safetensors`);
