@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { BACKBONES, type Backbone } from '../../shared/backbones.js';
 import { UserError } from '../../shared/errors.js';
+import { quoted } from '../../shared/printable.js';
 
 interface CommonArgs {
   json: boolean;
@@ -18,7 +19,7 @@ interface FetchArgs extends CommonArgs {
 }
 
 function checkArch(a: string): Backbone {
-  if (!(BACKBONES as readonly string[]).includes(a)) throw new UserError(`unknown architecture "${a}": one of ${BACKBONES.join(', ')}`);
+  if (!(BACKBONES as readonly string[]).includes(a)) throw new UserError(`unknown architecture ${quoted(a)}: one of ${BACKBONES.join(', ')}`);
   return a as Backbone;
 }
 

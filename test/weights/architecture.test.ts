@@ -1,7 +1,7 @@
 /**
  * Weights that are wrong but look right (issue 11, item 5): a checkpoint of a deeper architecture imported
  * under a shallower name, and NaN, infinite or negative-variance values, are refused at import, naming the
- * tensors; `--allow-extra` accepts extra tensors on purpose.
+ * tensors; `--allow-extra` accepts extra tensors on purpose. Only regular files are read.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,6 +116,13 @@ describe('bad values', () => {
     const err = errorOf(() => importWeights({ file: 'bad.safetensors', arch: 'resnet18', dir, bytes: poisoned(name, index, value) }));
     expect(err.message).toBe(`bad.safetensors: ${msg}: refusing broken weights`);
     expect(listWeights(dir)).toEqual([]);
+  });
+});
+
+describe('weights files', () => {
+  it('only regular files are read: /dev/zero and a directory are refused at once', () => {
+    expect(errorOf(() => importWeights({ file: '/dev/zero', arch: 'resnet18', dir: join(tmp, 'dev') })).message).toBe('/dev/zero: not a regular file: a weights file must be one');
+    expect(errorOf(() => importWeights({ file: tmp, arch: 'resnet18', dir: join(tmp, 'dev') })).message).toBe(`${tmp}: not a regular file: a weights file must be one`);
   });
 });
 

@@ -8,6 +8,7 @@ import { DTYPE_BYTES } from './dtype.js';
 import { type PickleDict, type PickleValue, type StorageRef, type TensorRef, unpickleFrom } from './pickle.js';
 import { gatherTensor } from './pth.js';
 import type { StateDict } from './tensors.js';
+import { quoted } from '../../shared/printable.js';
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const isTensor = (v: PickleValue): v is TensorRef => typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'tensor';
@@ -48,7 +49,7 @@ export function readLegacyPth(buf: Uint8Array, file: string): StateDict {
   for (const [name, v] of root.map) {
     if (!isTensor(v)) continue;
     const bytes = data.get(v.storage.key);
-    if (!bytes) throw new UserError(`tensor "${String(name)}": storage ${v.storage.key} missing`, { file });
+    if (!bytes) throw new UserError(`tensor ${quoted(String(name))}: storage ${v.storage.key} missing`, { file });
     out.set(String(name), { shape: v.shape, data: gatherTensor(bytes, v, file, String(name)) });
   }
   return out;

@@ -8,6 +8,7 @@ import { UserError } from '../../shared/errors.js';
 import { toFloat32 } from './dtype.js';
 import { type PickleDict, type PickleValue, type TensorRef, unpickle } from './pickle.js';
 import type { StateDict } from './tensors.js';
+import { quoted } from '../../shared/printable.js';
 
 const isTensor = (v: PickleValue): v is TensorRef => typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'tensor';
 
@@ -36,7 +37,7 @@ export function readPth(buf: Uint8Array, file: string): StateDict {
   for (const [name, v] of (root as PickleDict).map) {
     if (!isTensor(v)) continue;
     const data = entries[`${prefix}data/${v.storage.key}`];
-    if (!data) throw new UserError(`tensor "${String(name)}": storage data/${v.storage.key} missing from the zip`, { file });
+    if (!data) throw new UserError(`tensor ${quoted(String(name))}: storage data/${v.storage.key} missing from the zip`, { file });
     out.set(String(name), { shape: v.shape, data: gatherTensor(data, v, file, String(name)) });
   }
   return out;
@@ -70,6 +71,6 @@ export function gatherTensor(bytes: Uint8Array, t: TensorRef, file: string, name
     }
     return out;
   } catch (e) {
-    throw new UserError(`tensor "${name}": ${(e as Error).message}`, { file });
+    throw new UserError(`tensor ${quoted(name)}: ${(e as Error).message}`, { file });
   }
 }

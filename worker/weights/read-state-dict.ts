@@ -1,5 +1,5 @@
 /** Read a torchvision state_dict from a .pth (torch zip) or .safetensors file, telling them apart by content. */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { UserError } from '../../shared/errors.js';
 import { readPth } from './pth.js';
 import { readLegacyPth } from './pth-legacy.js';
@@ -13,11 +13,22 @@ export function parseStateDict(buf: Uint8Array, file: string): StateDict {
   throw new UserError('neither a torch .pth (zip or legacy) nor a .safetensors file', { file });
 }
 
+/** Read a weights file: a regular file only (`/dev/zero` or a FIFO would never end), opened non-blocking. */
 export function readWeightsFile(file: string): Buffer {
+  let fd: number;
   try {
-    return readFileSync(file);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new UserError(`cannot read weights file: ${(e as Error).message}`, { file });
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new UserError('not a regular file: a weights file must be one', { file });
+    return readFileSync(fd);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read weights file: ${(e as Error).message}`, { file });
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -3,6 +3,7 @@ import { UserError } from '../../shared/errors.js';
 import { toFloat32 } from './dtype.js';
 import type { StorageDtype } from './pickle.js';
 import type { StateDict } from './tensors.js';
+import { printable, quoted } from '../../shared/printable.js';
 
 const DTYPES: Record<string, StorageDtype> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16', F64: 'float64', I64: 'int64' };
 
@@ -30,16 +31,16 @@ export function readSafetensors(buf: Uint8Array, file: string): StateDict {
     const e = raw as HeaderEntry;
     const okShape = Array.isArray(e.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0);
     const okOffsets = Array.isArray(e.data_offsets) && e.data_offsets.length === 2 && e.data_offsets.every((d) => Number.isInteger(d));
-    if (!okShape || !okOffsets) throw new UserError(`tensor "${name}": header entry needs an integer "shape" list and two "data_offsets"`, { file });
+    if (!okShape || !okOffsets) throw new UserError(`tensor ${quoted(name)}: header entry needs an integer "shape" list and two "data_offsets"`, { file });
     const dtype = DTYPES[e.dtype];
-    if (!dtype) throw new UserError(`tensor "${name}": unsupported dtype ${e.dtype}`, { file });
+    if (!dtype) throw new UserError(`tensor ${quoted(name)}: unsupported dtype ${printable(String(e.dtype))}`, { file });
     const [a, b] = e.data_offsets;
     const n = e.shape.reduce((x, y) => x * y, 1);
-    if (!(a >= 0 && b <= data.length && b >= a)) throw new UserError(`tensor "${name}": data offsets [${a}, ${b}] outside the file`, { file });
+    if (!(a >= 0 && b <= data.length && b >= a)) throw new UserError(`tensor ${quoted(name)}: data offsets [${a}, ${b}] outside the file`, { file });
     try {
       out.set(name, { shape: e.shape, data: toFloat32(data.subarray(a, b), dtype, 0, n) });
     } catch (err) {
-      throw new UserError(`tensor "${name}": ${(err as Error).message}`, { file });
+      throw new UserError(`tensor ${quoted(name)}: ${(err as Error).message}`, { file });
     }
   }
   return out;

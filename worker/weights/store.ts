@@ -18,6 +18,7 @@ import { IMAGENET_TAG, OFFICIAL_FILES } from './official.js';
 import { parseStateDict, readWeightsFile } from './read-state-dict.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import type { StateDict } from './tensors.js';
+import { quoted } from '../../shared/printable.js';
 
 export interface WeightsMeta {
   id: string; // "sha256:<hex>"
@@ -91,7 +92,7 @@ export function resolveWeights(spec: string, arch: Backbone, dir = defaultWeight
     return hit;
   }
   const m = /^sha256:([0-9a-f]{6,64})$/.exec(spec);
-  if (!m) throw new UserError(`bad weights "${spec}": use random:SEED, imagenet or sha256:HEX`);
+  if (!m) throw new UserError(`bad weights ${quoted(spec)}: use random:SEED, imagenet or sha256:HEX`);
   const hits = listWeights(dir).filter((x) => x.id.slice(7).startsWith(m[1]));
   if (hits.length !== 1) throw new UserError(hits.length ? `weights ${spec} is ambiguous in ${dir}` : `no weights ${spec} in ${dir} (see \`wepadim weights list\`)`);
   if (hits[0].arch !== arch) throw new UserError(`weights ${spec} are for ${hits[0].arch}, not ${arch}`);
