@@ -6,7 +6,8 @@
  */
 import type { Backbone } from '../../shared/backbones.js';
 import { fail, type Loc } from './located.js';
-import { DEFAULTS, GRID_PARAMS, type GridParam } from './params.js';
+import { GRID_PARAMS, type GridParam } from '../../shared/params/catalogue.js';
+import { DEFAULTS } from './params.js';
 import type { StagePlan } from './stage.js';
 
 /** Grid points a stage may declare (the product of its lists, before exclude and conditions). */

@@ -6,7 +6,8 @@
  */
 import { printable } from '../../shared/printable.js';
 import { fail, type LNode } from './located.js';
-import { DEFAULTS, isGridParam } from './params.js';
+import { isGridParam } from '../../shared/params/catalogue.js';
+import { DEFAULTS } from './params.js';
 
 /** Keys whose null is a value, not an omission. */
 const NULL_ALLOWED = new Set(['selection']);
