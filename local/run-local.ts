@@ -33,6 +33,8 @@ export interface LocalRunOptions extends SweepNarrowing {
   mapTrials?: number;
   /** most trials per lease (default 36: one DWT group of the phase-1 grid) */
   groupSize?: number;
+  /** serve the web dashboard on this HOST:PORT while the sweep runs (its URL is printed) */
+  dashboard?: string;
   /** extra environment for the workers */
   workerEnv?: NodeJS.ProcessEnv;
 }
@@ -113,7 +115,13 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
       const coordLog = view.tty
         ? createLogger({ component: 'coordinator' }, { level: 'warn', json: false, write: (line) => view.message(line) })
         : o.log.child({ component: 'coordinator' });
-      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: LEASE_TTL_MS, log: coordLog });
+      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: LEASE_TTL_MS, log: coordLog,
+        ...(o.dashboard ? { http: { listen: o.dashboard } } : {}),
+      });
+      if (coord.dashboardUrl) {
+        o.stream.write(`dashboard: ${coord.dashboardUrl}\n`);
+        o.log.info('dashboard', { url: coord.dashboardUrl });
+      }
       const notes = new Map<string, string>();
       try {
         o.log.info('starting local workers', { workers: n, backend: o.backend, devices: devices.note });

@@ -17,6 +17,8 @@ interface CoordinatorArgs extends SecurityArgs {
   'max-attempts'?: number;
   'max-message-bytes': number;
   grace: number;
+  http?: string;
+  'http-insecure': boolean;
 }
 
 function positiveInt(v: number | undefined, flag: string, min = 1): void {
@@ -46,12 +48,17 @@ async function handler(args: CoordinatorArgs): Promise<void> {
     maxMessageBytes: args['max-message-bytes'],
     shutdownGraceMs: args.grace,
     ...(args['max-attempts'] !== undefined ? { maxAttempts: args['max-attempts'] } : {}),
+    ...(args.http ? { http: { listen: args.http, insecure: args['http-insecure'] } } : {}),
     log,
   });
   const counts = { done: 0, failed: 0, requeued: 0, cancelled: 0 };
   coord.events.on('finished', (e) => counts[e.status]++);
   coord.events.on('worker', (e) => log.info(`worker ${e.state}`, { worker: e.workerId }));
-  process.stdout.write(args.json ? JSON.stringify({ address: coord.address, db: dbPath }) + '\n' : `coordinator listening on ${coord.address} (db ${dbPath})\n`);
+  process.stdout.write(
+    args.json
+      ? JSON.stringify({ address: coord.address, db: dbPath, dashboard: coord.dashboardUrl }) + '\n'
+      : `coordinator listening on ${coord.address} (db ${dbPath})\n${coord.dashboardUrl ? `dashboard: ${coord.dashboardUrl}\n` : ''}`,
+  );
   // progress over every trial in the database: a bar on a TTY, a log line every 10 s otherwise
   const progress = createProgress({ label: 'trials', total: 0, logger: log, logEveryMs: 10_000 });
   const report = setInterval(() => {
@@ -94,6 +101,8 @@ export const command: CommandModule<object, CoordinatorArgs> = {
         .option('acquire-wait', { type: 'number', describe: `ms an idle worker waits in Acquire before it asks again (default: ${COORDINATOR_DEFAULTS.acquireWaitMs}, at most half the lease TTL)` })
         .option('max-attempts', { type: 'number', describe: "attempts before a trial fails for good (default: each sweep's max_attempts)" })
         .option('max-message-bytes', { type: 'number', default: COORDINATOR_DEFAULTS.maxMessageBytes, describe: 'largest request accepted (bigger: INVALID_ARGUMENT)' })
+        .option('http', { type: 'string', describe: 'also serve the web dashboard on HOST:PORT (e.g. 127.0.0.1:8080; off loopback it needs the token)' })
+        .option('http-insecure', { type: 'boolean', default: false, describe: 'serve the dashboard on a non-loopback address without a token' })
         .option('grace', { type: 'number', default: COORDINATOR_DEFAULTS.shutdownGraceMs, describe: 'ms to let running trials finish on SIGINT/SIGTERM' })
         .example('WEPADIM_TOKEN=$(cat token) $0 coordinator --db runs.sqlite --listen 0.0.0.0:7070 --tls-cert srv.pem --tls-key srv.key', 'TLS on all interfaces')
         .example('$0 coordinator --db runs.sqlite --listen 127.0.0.1:7070 --insecure --token-file token', 'plaintext on loopback only'),

@@ -15,6 +15,7 @@ interface RunArgs {
   maps: number;
   'runs-dir': string;
   json: boolean;
+  dashboard?: string;
 }
 
 export const command: CommandModule<object, RunArgs> = {
@@ -31,6 +32,8 @@ export const command: CommandModule<object, RunArgs> = {
       .option('maps', { type: 'number', default: 1, describe: 'anomaly-map PNGs for the best K trials of each class per lease (0: none)' })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'directory holding one folder per sweep' })
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary and leaderboard as JSON on stdout' })
+      .option('dashboard', { type: 'string', describe: 'serve the live web dashboard while it runs and print its URL (HOST:PORT, default 127.0.0.1:8080)' })
+      .coerce('dashboard', (v: string | boolean | undefined) => (v === undefined || v === false ? undefined : v === true || v === '' ? '127.0.0.1:8080' : String(v)))
       .example('$0 run configs/demo.yaml', 'the demo: synthetic classes, resnet18, a small grid (<= 3 min on 2 cores)')
       .example('$0 run configs/demo.yaml --max-points 4 --classes bead,disc', 'a smaller run of the same file')
       .example('$0 run configs/phase1-reduced.yaml --workers 2 --fresh', 'start over with 2 workers') as unknown as Argv<RunArgs>,
@@ -64,6 +67,7 @@ export const command: CommandModule<object, RunArgs> = {
         classes: argv.classes?.split(',').map((s) => s.trim()).filter(Boolean),
         fresh: argv.fresh,
         mapTrials: argv.maps,
+        dashboard: argv.dashboard,
         signal: ctl.signal,
         force: force.signal,
         log,

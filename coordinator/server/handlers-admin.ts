@@ -9,35 +9,44 @@ import type { ServerDeps } from './deps.js';
 import { invalidArgument, unary } from './guard.js';
 import * as v from './validate.js';
 
-export function adminHandlers(d: ServerDeps) {
+/** Drain a worker: it finishes its running trials and takes no new lease (the Drain RPC and the dashboard). */
+export function drainWorker(d: ServerDeps, workerId: string): { found: boolean; state: string; leased_trials: number } {
   const { store, scheduler, hub, events, guard } = d;
+  const found = store.setWorkerState(workerId, 'draining');
+  if (found) {
+    hub.drain(workerId, 'drain requested');
+    scheduler.wake(); // a waiting Acquire of this worker returns (empty, draining) at once
+    events.emit('worker', { workerId, state: 'draining' });
+    guard.log.info('worker draining', { worker: workerId });
+  }
+  return { found, state: store.getWorker(workerId)?.state ?? '', leased_trials: found ? store.activeLeases(workerId) : 0 };
+}
 
-  const Drain = unary<DrainRequest__Output, DrainResponse>(guard, 'Drain', (req) => {
-    const workerId = v.workerId(req.worker_id);
-    const found = store.setWorkerState(workerId, 'draining');
-    if (found) {
-      hub.drain(workerId, 'drain requested');
-      scheduler.wake(); // a waiting Acquire of this worker returns (empty, draining) at once
-      events.emit('worker', { workerId, state: 'draining' });
-      guard.log.info('worker draining', { worker: workerId });
-    }
-    return { found, state: store.getWorker(workerId)?.state ?? '', leased_trials: found ? store.activeLeases(workerId) : 0 };
-  });
+/** Cancel a sweep's unfinished trials or one trial; running ones are told to stop (the Cancel RPC and the dashboard). */
+export function cancelTarget(d: ServerDeps, target: string): { matched: string; cancelled: number; interrupted: number } {
+  const { store, scheduler, hub, events, guard } = d;
+  const out = store.cancel(target, scheduler.now());
+  const byWorker = new Map<string, { keys: string[]; leases: string[] }>();
+  for (const i of out.interrupted) {
+    const w = byWorker.get(i.workerId) ?? { keys: [], leases: [] };
+    w.keys.push(i.trialKey);
+    w.leases.push(i.leaseId);
+    byWorker.set(i.workerId, w);
+    events.emit('finished', { workerId: i.workerId, trialKey: i.trialKey, status: 'cancelled' });
+  }
+  for (const [workerId, w] of byWorker) hub.cancel(workerId, w.keys, w.leases, `cancelled: ${out.matched} ${target}`);
+  if (out.cancelled) guard.log.info('cancelled', { target, matched: out.matched, trials: out.cancelled, interrupted: out.interrupted.length });
+  return { matched: out.matched, cancelled: out.cancelled, interrupted: out.interrupted.length };
+}
+
+export function adminHandlers(d: ServerDeps) {
+  const { store, hub, guard } = d;
+
+  const Drain = unary<DrainRequest__Output, DrainResponse>(guard, 'Drain', (req) => drainWorker(d, v.workerId(req.worker_id)));
 
   const Cancel = unary<CancelRequest__Output, CancelResponse>(guard, 'Cancel', (req) => {
     if (!req.target || req.target.length > 512) throw invalidArgument('target: a sweep name or trial key is required (at most 512 characters)');
-    const out = store.cancel(req.target, scheduler.now());
-    const byWorker = new Map<string, { keys: string[]; leases: string[] }>();
-    for (const i of out.interrupted) {
-      const w = byWorker.get(i.workerId) ?? { keys: [], leases: [] };
-      w.keys.push(i.trialKey);
-      w.leases.push(i.leaseId);
-      byWorker.set(i.workerId, w);
-      events.emit('finished', { workerId: i.workerId, trialKey: i.trialKey, status: 'cancelled' });
-    }
-    for (const [workerId, w] of byWorker) hub.cancel(workerId, w.keys, w.leases, `cancelled: ${out.matched} ${req.target}`);
-    if (out.cancelled) guard.log.info('cancelled', { target: req.target, matched: out.matched, trials: out.cancelled, interrupted: out.interrupted.length });
-    return { matched: out.matched, cancelled: out.cancelled, interrupted: out.interrupted.length };
+    return cancelTarget(d, req.target);
   });
 
   const Status = unary<StatusRequest__Output, StatusResponse>(guard, 'Status', () => ({

@@ -19,7 +19,8 @@ import { guardedService } from './guard.js';
 import type { ServerDeps } from './deps.js';
 import { workerHandlers } from './handlers-worker.js';
 import { streamHandlers } from './handlers-streams.js';
-import { adminHandlers } from './handlers-admin.js';
+import { adminHandlers, cancelTarget, drainWorker } from './handlers-admin.js';
+import type { RunningDashboard } from '../dashboard/server.js';
 import type { CoordinatorHandlers } from '../../proto/load.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
 
@@ -37,6 +38,8 @@ export interface CoordinatorOptions {
   shutdownGraceMs?: number;
   /** overrides each trial's max_attempts */
   maxAttempts?: number;
+  /** also serve the web dashboard on this HOST:PORT (same token; `insecure` allows a non-loopback address without one) */
+  http?: { listen: string; insecure?: boolean };
   log?: Logger;
 }
 
@@ -44,6 +47,8 @@ export interface RunningCoordinator {
   /** host:port actually bound */
   address: string;
   events: CoordinatorEventEmitter;
+  /** the dashboard's URL when `http` was given */
+  dashboardUrl: string | null;
   /** Trials in the database by status (one GROUP BY over the status index). */
   trialCounts(): Record<string, number>;
   /** Stop leasing, wait for leased/running trials up to graceMs, then close streams, server and database. */
@@ -100,6 +105,25 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   }, settings.leaseTtlMs);
   goneTimer.unref();
   const address = formatHostPort({ host: listen.host, port });
+  let dashboard: RunningDashboard | null = null;
+  if (opts.http) {
+    const { startDashboard } = await import('../dashboard/server.js');
+    try {
+      dashboard = await startDashboard({
+        dbPath: opts.dbPath,
+        listen: opts.http.listen,
+        auth: { token: opts.auth.token, insecure: opts.http.insecure ?? false },
+        admin: { cancel: async (target) => cancelTarget(deps, target), drain: async (workerId) => drainWorker(deps, workerId) },
+        log,
+      });
+    } catch (err) {
+      scheduler.stop();
+      clearInterval(goneTimer);
+      server.forceShutdown();
+      db.close();
+      throw err;
+    }
+  }
   log.info('coordinator listening', { address, tls: opts.auth.tls !== null, mtls: opts.auth.tls?.ca !== undefined, db: opts.dbPath });
 
   let stopping: Promise<void> | null = null;
@@ -118,6 +142,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       scheduler.stop();
       clearInterval(goneTimer);
       hub.endAll();
+      await dashboard?.close();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           server.forceShutdown();
@@ -135,5 +160,5 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     })();
     return stopping;
   };
-  return { address, events, trialCounts: () => store.statusCounts(), stop };
+  return { address, dashboardUrl: dashboard?.url ?? null, events, trialCounts: () => store.statusCounts(), stop };
 }

@@ -1,0 +1,119 @@
+/**
+ * Data for the dashboard's grid plots, built on the leaderboard queries (rankPoints, bestPerClass,
+ * pointAggregates, pointClassValues) so every plotted number is a leaderboard number:
+ * - heatmap sigma x cov_reg per facet (every other varying parameter: wavelet, level, subbands, ...);
+ * - parallel coordinates over every varying parameter plus the metric;
+ * - class-mean image vs pixel AUROC per grid point, with the Pareto front (both higher is better);
+ * - per class, the best trial's value against the best single configuration's value.
+ */
+import { parseFilters, type ParamFilter } from '../report/filters.js';
+import { paramText, varyingKeys } from '../report/params-view.js';
+import { bestPerClass, defaultOrder, metricNames, pointAggregates, pointClassValues, rankPoints, type Order } from '../report/queries.js';
+import type { Db } from '../store/db.js';
+import { sweepIdByName } from '../store/sweep-store.js';
+
+export interface HeatCell {
+  facet: string;
+  sigma: string;
+  cov_reg: string;
+  value: number;
+  classes: number;
+  trials: number;
+  point: string;
+}
+
+export interface PlotsView {
+  sweep: string;
+  metric: string;
+  /** '' = class mean, else the class the values are for */
+  class: string;
+  order: Order;
+  /** final metrics recorded in the sweep, and its classes */
+  metrics: string[];
+  classes: string[];
+  heatmap: { facets: string[]; facetKeys: string[]; sigma: string[]; cov_reg: string[]; cells: HeatCell[] };
+  parallel: { dims: string[]; rows: { params: Record<string, string | number>; value: number }[] };
+  scatter: { points: { image: number; pixel: number; point: string; label: string; pareto: boolean }[] };
+  bars: { classes: string[]; best: (number | null)[]; bestTrial: (number | null)[]; single: (number | null)[]; singleLabel: string };
+}
+
+export interface PlotsQuery {
+  metric: string;
+  class: string;
+  where: string[];
+  order?: Order;
+}
+
+const num = (a: string, b: string): number => Number(a) - Number(b);
+
+/** Indexes of the points not dominated by another (higher-or-equal in both, higher in one). */
+export function paretoFront(xs: readonly { x: number; y: number }[]): Set<number> {
+  const idx = xs.map((_, i) => i).sort((a, b) => xs[b].x - xs[a].x || xs[b].y - xs[a].y);
+  const front = new Set<number>();
+  let bestY = -Infinity;
+  for (const i of idx) {
+    if (xs[i].y > bestY) {
+      front.add(i);
+      bestY = xs[i].y;
+    }
+  }
+  return front;
+}
+
+function label(params: Record<string, unknown>, keys: readonly string[]): string {
+  return keys.map((k) => `${k}=${paramText(params[k])}`).join(' ');
+}
+
+export function plotsView(db: Db, sweep: string, q: PlotsQuery): PlotsView {
+  const sweepId = sweepIdByName(db, sweep);
+  const order = q.order ?? defaultOrder(q.metric);
+  const filters: ParamFilter[] = parseFilters(q.where);
+  const classFilters = q.class ? [...filters, { key: 'class', values: [q.class] }] : filters;
+  const points = rankPoints(db, sweepId, q.metric, { filters: classFilters, order });
+  const varying = varyingKeys(points.map((p) => p.params));
+  const facetKeys = varying.filter((k) => k !== 'sigma' && k !== 'cov_reg');
+  const cells: HeatCell[] = points.map((p) => ({
+    facet: facetKeys.length ? facetKeys.map((k) => paramText(p.params[k])).join(' · ') : 'all',
+    sigma: paramText(p.params.sigma),
+    cov_reg: paramText(p.params.cov_reg),
+    value: p.mean,
+    classes: p.classes,
+    trials: p.trials,
+    point: p.point,
+  }));
+  const facets = [...new Set(cells.map((c) => c.facet))].sort();
+  const heatmap = {
+    facets,
+    facetKeys,
+    sigma: [...new Set(cells.map((c) => c.sigma))].sort(num),
+    cov_reg: [...new Set(cells.map((c) => c.cov_reg))].sort(num),
+    cells,
+  };
+  const parallel = {
+    dims: varying,
+    rows: points.map((p) => ({ params: Object.fromEntries(varying.map((k) => [k, paramText(p.params[k])])), value: p.mean })),
+  };
+
+  const agg = pointAggregates(db, sweepId, ['image_auroc', 'pixel_auroc'], filters);
+  const pairs = [...agg.entries()]
+    .filter(([, m]) => m.has('image_auroc') && m.has('pixel_auroc'))
+    .map(([point, m]) => ({ point, x: m.get('image_auroc')!.mean, y: m.get('pixel_auroc')!.mean }));
+  const allVarying = varyingKeys(pairs.map((p) => JSON.parse(p.point) as Record<string, unknown>));
+  const front = paretoFront(pairs);
+  const scatter = {
+    points: pairs.map((p, i) => ({ image: p.x, pixel: p.y, point: p.point, label: label(JSON.parse(p.point) as Record<string, unknown>, allVarying), pareto: front.has(i) })),
+  };
+
+  const best = bestPerClass(db, sweepId, q.metric, { filters, order, top: 1 });
+  const overall = rankPoints(db, sweepId, q.metric, { filters, order });
+  const single = overall.length ? pointClassValues(db, sweepId, overall[0].point, q.metric) : [];
+  const classes = [...new Set([...best.map((b) => b.class), ...single.map((s) => s.class)])];
+  const bars = {
+    classes,
+    best: classes.map((c) => best.find((b) => b.class === c)?.value ?? null),
+    bestTrial: classes.map((c) => best.find((b) => b.class === c)?.trialId ?? null),
+    single: classes.map((c) => single.find((s) => s.class === c)?.value ?? null),
+    singleLabel: overall.length ? label(overall[0].params, varyingKeys(overall.map((p) => p.params))) : '',
+  };
+  return { sweep, metric: q.metric, class: q.class, order, metrics: metricNames(db, sweepId), classes: [...new Set(best.map((b) => b.class))], heatmap, parallel, scatter, bars };
+}

@@ -1,0 +1,225 @@
+/**
+ * Read-only queries the web dashboard needs beyond the report builders: a cheap change watermark for the
+ * live stream, a sweep's stages, one trial's full record (attempts with full error text, metric stream,
+ * artifacts, events), every failed attempt of a sweep, and one artifact row by id. Nothing here writes.
+ */
+import type { Db } from '../db.js';
+
+/** What a live page compares to decide whether to fetch again. */
+export interface Watermark {
+  /** highest metrics row id (final results and streamed progress) */
+  metric: number;
+  /** highest attempts row id (a lease was granted) */
+  attempt: number;
+  /** highest events row id */
+  event: number;
+  /** trials by status over the whole database, "pending:3,running:1,..." (status changes without new rows) */
+  states: string;
+  /** newest worker heartbeat and worker states (liveness only) */
+  heartbeat: number;
+  workers: string;
+}
+
+export function watermark(db: Db): Watermark {
+  const max = (table: string): number => (db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get() as number) ?? 0;
+  const states = (db.prepare('SELECT status, count(*) AS n FROM trials GROUP BY status ORDER BY status').all() as { status: string; n: number }[])
+    .map((r) => `${r.status}:${r.n}`)
+    .join(',');
+  const w = db.prepare(`SELECT coalesce(max(last_heartbeat), 0) AS hb, group_concat(id || '=' || state) AS ws FROM workers`).get() as { hb: number; ws: string | null };
+  return { metric: max('metrics'), attempt: max('attempts'), event: max('events'), states, heartbeat: w.hb, workers: w.ws ?? '' };
+}
+
+/** SQLite's data_version: changes whenever another connection committed (costs no table read). */
+export function dataVersion(db: Db): number {
+  return db.pragma('data_version', { simple: true }) as number;
+}
+
+export interface StageCounts {
+  stage: string;
+  total: number;
+  open: number;
+  done: number;
+  failed: number;
+}
+
+/** A sweep's stages in the order their first trial was stored, with how many trials are still open. */
+export function sweepStages(db: Db, sweepId: number): StageCounts[] {
+  return db
+    .prepare(
+      `SELECT stage, count(*) AS total,
+              sum(status IN ('pending','leased','running')) AS open,
+              sum(status = 'done') AS done, sum(status = 'failed') AS failed
+       FROM trials WHERE sweep_id = ? GROUP BY stage ORDER BY min(id)`,
+    )
+    .all(sweepId) as StageCounts[];
+}
+
+export interface TrialRow {
+  id: number;
+  sweep: string;
+  key: string;
+  stage: string;
+  class: string;
+  objective: string;
+  params: Record<string, unknown>;
+  status: string;
+  attempts: number;
+  maxAttempts: number;
+  workerId: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
+}
+
+/** A trial by id, or by key (full or a unique prefix of at least 6 characters); null when none or ambiguous. */
+export function trialRow(db: Db, idOrKey: string): TrialRow | null {
+  const byId = /^\d+$/.test(idOrKey);
+  const rows = db
+    .prepare(
+      `SELECT t.id, s.name AS sweep, t.key, t.stage, t.class, t.objective, t.params_json, t.status, t.attempts, t.max_attempts,
+              t.worker_id, t.created_at, t.started_at, t.finished_at, t.error
+       FROM trials t JOIN sweeps s ON s.id = t.sweep_id
+       WHERE ${byId ? 't.id = ?' : "t.key >= ? AND t.key < ? || '~'"} LIMIT 2`,
+    )
+    .all(...(byId ? [Number(idOrKey)] : idOrKey.length >= 6 ? [idOrKey, idOrKey] : ['~', '~'])) as {
+    id: number; sweep: string; key: string; stage: string; class: string; objective: string; params_json: string; status: string;
+    attempts: number; max_attempts: number; worker_id: string | null; created_at: number; started_at: number | null; finished_at: number | null; error: string | null;
+  }[];
+  if (rows.length !== 1) return null;
+  const r = rows[0];
+  return {
+    id: r.id, sweep: r.sweep, key: r.key, stage: r.stage, class: r.class, objective: r.objective, params: JSON.parse(r.params_json) as Record<string, unknown>,
+    status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts, workerId: r.worker_id, createdAt: r.created_at,
+    startedAt: r.started_at, finishedAt: r.finished_at, error: r.error,
+  };
+}
+
+export interface ResultRow {
+  attemptId: number;
+  codeVersion: string;
+  backend: string;
+  device: string;
+  weights: string;
+  datasetRoot: string;
+  createdAt: number;
+  result: Record<string, unknown>;
+}
+
+export function trialResult(db: Db, trialId: number): ResultRow | null {
+  const r = db.prepare('SELECT * FROM results WHERE trial_id = ?').get(trialId) as
+    | { attempt_id: number; code_version: string; backend: string; device: string; weights: string; dataset_root: string; created_at: number; result_json: string }
+    | undefined;
+  if (!r) return null;
+  return {
+    attemptId: r.attempt_id, codeVersion: r.code_version, backend: r.backend, device: r.device, weights: r.weights,
+    datasetRoot: r.dataset_root, createdAt: r.created_at, result: JSON.parse(r.result_json) as Record<string, unknown>,
+  };
+}
+
+export interface AttemptRow {
+  id: number;
+  workerId: string;
+  leaseId: string;
+  fencingToken: number;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: string;
+  error: string | null;
+}
+
+export function trialAttempts(db: Db, trialId: number): AttemptRow[] {
+  return db
+    .prepare(
+      `SELECT id, worker_id AS workerId, lease_id AS leaseId, fencing_token AS fencingToken, started_at AS startedAt,
+              ended_at AS endedAt, outcome, error FROM attempts WHERE trial_id = ? ORDER BY id`,
+    )
+    .all(trialId) as AttemptRow[];
+}
+
+export interface MetricPoint {
+  name: string;
+  value: number;
+  step: number;
+  time: number;
+  attemptId: number | null;
+}
+
+/** Final metrics as name -> value, and the streamed (non-final) values in time order. */
+export function trialMetrics(db: Db, trialId: number): { final: Record<string, number>; stream: MetricPoint[] } {
+  const final = db.prepare('SELECT name, value FROM metrics WHERE trial_id = ? AND final = 1 ORDER BY name').all(trialId) as { name: string; value: number }[];
+  const stream = db
+    .prepare('SELECT name, value, step, time, attempt_id AS attemptId FROM metrics WHERE trial_id = ? AND final = 0 ORDER BY time, id')
+    .all(trialId) as MetricPoint[];
+  return { final: Object.fromEntries(final.map((m) => [m.name, m.value])), stream };
+}
+
+export interface ArtifactRow {
+  id: number;
+  trialId: number;
+  kind: string;
+  path: string;
+  createdAt: number;
+}
+
+export function trialArtifacts(db: Db, trialId: number): ArtifactRow[] {
+  return db
+    .prepare('SELECT id, trial_id AS trialId, kind, path, created_at AS createdAt FROM artifacts WHERE trial_id = ? ORDER BY kind, path')
+    .all(trialId) as ArtifactRow[];
+}
+
+export function artifactById(db: Db, id: number): ArtifactRow | null {
+  return (db.prepare('SELECT id, trial_id AS trialId, kind, path, created_at AS createdAt FROM artifacts WHERE id = ?').get(id) as ArtifactRow | undefined) ?? null;
+}
+
+export interface EventRow {
+  id: number;
+  time: number;
+  level: string;
+  workerId: string | null;
+  message: string;
+}
+
+export function trialEvents(db: Db, trialId: number): EventRow[] {
+  return db
+    .prepare('SELECT id, time, level, worker_id AS workerId, message FROM events WHERE trial_id = ? ORDER BY id')
+    .all(trialId) as EventRow[];
+}
+
+export interface FailedAttempt {
+  attemptId: number;
+  trialId: number;
+  key: string;
+  class: string;
+  params: Record<string, unknown>;
+  trialStatus: string;
+  workerId: string;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: string;
+  error: string;
+}
+
+/** Every attempt of the sweep that failed or expired, newest first, with its full error text. */
+export function failedAttempts(db: Db, sweepId: number, limit = 1000): FailedAttempt[] {
+  const rows = db
+    .prepare(
+      `SELECT a.id AS attemptId, t.id AS trialId, t.key, t.class, t.point_json, t.status AS trialStatus, a.worker_id AS workerId,
+              a.started_at AS startedAt, a.ended_at AS endedAt, a.outcome, coalesce(a.error, t.error, '') AS error
+       FROM attempts a JOIN trials t ON t.id = a.trial_id
+       WHERE t.sweep_id = ? AND a.outcome IN ('failed','expired')
+       ORDER BY coalesce(a.ended_at, a.started_at) DESC, a.id DESC LIMIT ?`,
+    )
+    .all(sweepId, limit) as (Omit<FailedAttempt, 'params'> & { point_json: string })[];
+  return rows.map(({ point_json, ...r }) => ({ ...r, params: JSON.parse(point_json) as Record<string, unknown> }));
+}
+
+/** Trials of a sweep that finished most recently (for the live "latest results" list). */
+export function latestFinished(db: Db, sweepId: number, limit = 10): { id: number; key: string; class: string; status: string; finishedAt: number }[] {
+  return db
+    .prepare(
+      `SELECT id, key, class, status, finished_at AS finishedAt FROM trials
+       WHERE sweep_id = ? AND status IN ('done','failed') AND finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT ?`,
+    )
+    .all(sweepId, limit) as { id: number; key: string; class: string; status: string; finishedAt: number }[];
+}
