@@ -258,10 +258,14 @@ describe('dashboard in Chromium', () => {
     await page.close();
   }, 120_000);
 
-  it('compares trials side by side', async () => {
-    const page = await open('/#/compare/1,2,3');
+  it('compares trials side by side: the per-class winners and trial 1', async () => {
+    const per = (await leaderboardCli('--per-class')) as { perClass: { entries: { trialId: number; value: number }[] } };
+    const ids = [1, ...per.perClass.entries.map((e) => e.trialId)];
+    const page = await open(`/#/compare/${ids.join(',')}`);
     await page.locator('table[data-table=compare]').waitFor();
-    expect(await page.locator('table[data-table=compare] th a').count()).toBe(3);
+    expect(await page.locator('table[data-table=compare] th a').allTextContents()).toEqual(ids.map((i) => `trial ${i}`));
+    const cells = await page.locator('table[data-table=compare] tr[data-metric=image_auroc] td').allTextContents();
+    expect(cells.slice(2)).toEqual(per.perClass.entries.map((e) => e.value.toFixed(4)));
     await shot(page, 'compare');
     await page.close();
   });

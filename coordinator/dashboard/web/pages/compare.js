@@ -19,7 +19,7 @@ export function ComparePage({ ids }) {
       <tbody>
         <tr><td class="muted">status</td>${vs.map((v) => html`<td><span class=${`pill ${v.trial.status}`}>${v.trial.status}</span></td>`)}</tr>
         ${differ.map((k) => html`<tr><td><b>${k}</b></td>${vs.map((v) => html`<td>${cell(v.trial.params[k])}</td>`)}</tr>`)}
-        ${metrics.map((m) => html`<tr data-metric=${m}><td>${m}</td>${vs.map((v) => html`<td class="num" style=${v.final[m] === best(m) && vs.length > 1 ? 'font-weight:700' : ''}>${fmt(v.final[m])}</td>`)}</tr>`)}
+        ${metrics.map((m) => html`<tr data-metric=${m}><td>${m}</td>${vs.map((v) => html`<td style=${v.final[m] === best(m) && vs.length > 1 ? 'font-weight:700' : ''}>${fmt(v.final[m])}</td>`)}</tr>`)}
       </tbody></table>
       <p class="small muted">Same in all: ${same.map((k) => `${k}=${cell(vs[0].trial.params[k])}`).join('  ')}</p></div>
     <div class="compare" style=${`grid-template-columns: repeat(${vs.length}, 1fr)`}>

@@ -35,7 +35,7 @@ function heatmapOption(v) {
     option: {
       animation: false, title, grid, xAxis, yAxis, series,
       tooltip: { formatter: (p) => `${p.seriesName}<br>sigma ${p.data.cell.sigma} px, cov_reg ${p.data.cell.cov_reg}<br>${v.metric}: <b>${p.value[2].toFixed(4)}</b> (${p.data.cell.classes}/${p.data.cell.trials} classes)` },
-      visualMap: { min: lo, max: hi === lo ? lo + 1e-9 : hi, precision: 3, calculable: true, orient: 'horizontal', left: 'center', top: 0, itemWidth: 14, itemHeight: 300, text: [`${fmt(hi, 3)} ${metricLabel(v.metric)}${v.class ? ` on ${v.class}` : ' class mean'}`, fmt(lo, 3)], inRange: { color: v.order === 'asc' ? [...HEAT].reverse() : HEAT } },
+      visualMap: { min: lo, max: hi === lo ? lo + 1e-9 : hi, precision: 3, calculable: false, orient: 'horizontal', left: 'center', top: 0, itemWidth: 14, itemHeight: 300, text: [`${fmt(hi, 3)}   ${metricLabel(v.metric)}${v.class ? ` on ${v.class}` : ', class mean'}`, fmt(lo, 3)], inRange: { color: v.order === 'asc' ? [...HEAT].reverse() : HEAT } },
     },
   };
 }
@@ -57,7 +57,7 @@ function parallelOption(v) {
     animation: false,
     parallel: { left: 60, right: 170, top: 60, bottom: 40 },
     parallelAxis,
-    visualMap: { min: lo, max: hi === lo ? lo + 1e-9 : hi, precision: 3, dimension: p.dims.length, right: 10, top: 'middle', calculable: true, text: [fmt(hi, 3), fmt(lo, 3)], inRange: { color: v.order === 'asc' ? ['#1a9850', '#fee08b', '#d73027'] : ['#d73027', '#fee08b', '#1a9850'] } },
+    visualMap: { min: lo, max: hi === lo ? lo + 1e-9 : hi, precision: 3, dimension: p.dims.length, right: 10, top: 'middle', calculable: false, text: [fmt(hi, 3), fmt(lo, 3)], inRange: { color: v.order === 'asc' ? ['#1a9850', '#fee08b', '#d73027'] : ['#d73027', '#fee08b', '#1a9850'] } },
     series: [{ type: 'parallel', lineStyle: { width: 1.2, opacity: 0.55 }, data: p.rows.map((r) => [...p.dims.map((d) => String(r.params[d])), r.value]) }],
   };
 }
@@ -88,7 +88,7 @@ function barsOption(v) {
     legend: { bottom: 0, orient: 'vertical' },
     tooltip: { trigger: 'axis', valueFormatter: (x) => (x === null || x === undefined ? '–' : x.toFixed(4)) },
     xAxis: { type: 'category', data: b.classes },
-    yAxis: { type: 'value', name: metricLabel(v.metric), nameLocation: 'middle', nameGap: 55, scale: true },
+    yAxis: { type: 'value', name: metricLabel(v.metric), nameLocation: 'middle', nameGap: 55, min: (e) => (e.min >= 0 && e.max <= 1 ? Math.max(0, Math.floor(e.min * 20) / 20 - 0.05) : 0) },
     series: [
       { type: 'bar', name: 'best configuration of each class', data: b.best, itemStyle: { color: '#2458c6' } },
       { type: 'bar', name: `best single configuration (${b.singleLabel || 'the only point'})`, data: b.single, itemStyle: { color: '#b0b8c8' } },
