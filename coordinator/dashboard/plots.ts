@@ -1,15 +1,17 @@
 /**
  * Data for the dashboard's grid plots, built on the leaderboard queries (rankPoints, bestPerClass,
- * pointAggregates, pointClassValues) so every plotted number is a leaderboard number:
+ * pointClassValues) so every plotted number is a leaderboard number; one request per chart, so that each
+ * answers within its own time budget:
  * - heatmap sigma x cov_reg per facet (every other varying parameter: wavelet, level, subbands, ...);
  * - parallel coordinates over every varying parameter plus the metric;
  * - class-mean image vs pixel AUROC per grid point, with the Pareto front (both higher is better);
  * - per class, the best trial's value against the best single configuration's value.
  */
-import { parseFilters, type ParamFilter } from '../report/filters.js';
+import { filterSql, parseFilters, type ParamFilter } from '../report/filters.js';
 import { paramText, varyingKeys } from '../report/params-view.js';
-import { bestPerClass, defaultOrder, metricNames, pointAggregates, pointClassValues, rankPoints, type Order } from '../report/queries.js';
+import { bestPerClass, defaultOrder, metricNames, pointClassValues, rankPoints, type Order } from '../report/queries.js';
 import type { Db } from '../store/db.js';
+import { pointMeans, sweepClasses } from '../store/reads/dashboard.js';
 import { sweepIdByName } from '../store/sweep-store.js';
 
 export interface HeatCell {
@@ -22,19 +24,30 @@ export interface HeatCell {
   point: string;
 }
 
-export interface PlotsView {
+export interface GridPlots {
   sweep: string;
   metric: string;
   /** '' = class mean, else the class the values are for */
   class: string;
   order: Order;
-  /** final metrics recorded in the sweep, and its classes */
+  /** final metrics recorded in the sweep, and its classes (choices for the page) */
   metrics: string[];
   classes: string[];
   heatmap: { facets: string[]; facetKeys: string[]; sigma: string[]; cov_reg: string[]; cells: HeatCell[] };
   parallel: { dims: string[]; rows: { params: Record<string, string | number>; value: number }[] };
-  scatter: { points: { image: number; pixel: number; point: string; label: string; pareto: boolean }[] };
-  bars: { classes: string[]; best: (number | null)[]; bestTrial: (number | null)[]; single: (number | null)[]; singleLabel: string };
+}
+
+export interface ScatterPlot {
+  points: { image: number; pixel: number; point: string; label: string; pareto: boolean }[];
+}
+
+export interface ClassBars {
+  metric: string;
+  classes: string[];
+  best: (number | null)[];
+  bestTrial: (number | null)[];
+  single: (number | null)[];
+  singleLabel: string;
 }
 
 export interface PlotsQuery {
@@ -64,12 +77,12 @@ function label(params: Record<string, unknown>, keys: readonly string[]): string
   return keys.map((k) => `${k}=${paramText(params[k])}`).join(' ');
 }
 
-export function plotsView(db: Db, sweep: string, q: PlotsQuery): PlotsView {
+/** Heatmap and parallel coordinates: one ranking of the grid points (class mean, or one class). */
+export function gridPlots(db: Db, sweep: string, q: PlotsQuery): GridPlots {
   const sweepId = sweepIdByName(db, sweep);
   const order = q.order ?? defaultOrder(q.metric);
   const filters: ParamFilter[] = parseFilters(q.where);
-  const classFilters = q.class ? [...filters, { key: 'class', values: [q.class] }] : filters;
-  const points = rankPoints(db, sweepId, q.metric, { filters: classFilters, order });
+  const points = rankPoints(db, sweepId, q.metric, { filters: q.class ? [...filters, { key: 'class', values: [q.class] }] : filters, order });
   const varying = varyingKeys(points.map((p) => p.params));
   const facetKeys = varying.filter((k) => k !== 'sigma' && k !== 'cov_reg');
   const cells: HeatCell[] = points.map((p) => ({
@@ -81,39 +94,53 @@ export function plotsView(db: Db, sweep: string, q: PlotsQuery): PlotsView {
     trials: p.trials,
     point: p.point,
   }));
-  const facets = [...new Set(cells.map((c) => c.facet))].sort();
-  const heatmap = {
-    facets,
-    facetKeys,
-    sigma: [...new Set(cells.map((c) => c.sigma))].sort(num),
-    cov_reg: [...new Set(cells.map((c) => c.cov_reg))].sort(num),
-    cells,
+  return {
+    sweep,
+    metric: q.metric,
+    class: q.class,
+    order,
+    metrics: metricNames(db, sweepId),
+    classes: sweepClasses(db, sweepId),
+    heatmap: {
+      facets: [...new Set(cells.map((c) => c.facet))].sort(),
+      facetKeys,
+      sigma: [...new Set(cells.map((c) => c.sigma))].sort(num),
+      cov_reg: [...new Set(cells.map((c) => c.cov_reg))].sort(num),
+      cells,
+    },
+    parallel: {
+      dims: varying,
+      rows: points.map((p) => ({ params: Object.fromEntries(varying.map((k) => [k, paramText(p.params[k])])), value: p.mean })),
+    },
   };
-  const parallel = {
-    dims: varying,
-    rows: points.map((p) => ({ params: Object.fromEntries(varying.map((k) => [k, paramText(p.params[k])])), value: p.mean })),
-  };
+}
 
-  const agg = pointAggregates(db, sweepId, ['image_auroc', 'pixel_auroc'], filters);
-  const pairs = [...agg.entries()]
-    .filter(([, m]) => m.has('image_auroc') && m.has('pixel_auroc'))
-    .map(([point, m]) => ({ point, x: m.get('image_auroc')!.mean, y: m.get('pixel_auroc')!.mean }));
-  const allVarying = varyingKeys(pairs.map((p) => JSON.parse(p.point) as Record<string, unknown>));
+/** Class-mean image vs pixel AUROC per grid point, and which points form the Pareto front. */
+export function scatterPlot(db: Db, sweep: string, q: Pick<PlotsQuery, 'where'>): ScatterPlot {
+  const sweepId = sweepIdByName(db, sweep);
+  const pairs = pointMeans(db, sweepId, ['image_auroc', 'pixel_auroc'], filterSql(parseFilters(q.where)))
+    .filter((p) => p.means[0] !== null && p.means[1] !== null)
+    .map((p) => ({ point: p.point, params: JSON.parse(p.point) as Record<string, unknown>, x: p.means[0]!, y: p.means[1]! }));
+  const keys = varyingKeys(pairs.map((p) => p.params));
   const front = paretoFront(pairs);
-  const scatter = {
-    points: pairs.map((p, i) => ({ image: p.x, pixel: p.y, point: p.point, label: label(JSON.parse(p.point) as Record<string, unknown>, allVarying), pareto: front.has(i) })),
-  };
+  return { points: pairs.map((p, i) => ({ image: p.x, pixel: p.y, point: p.point, label: label(p.params, keys), pareto: front.has(i) })) };
+}
 
+/** Per class: its best trial's value, and the value of the best single configuration (the leaderboard's winner). */
+export function classBars(db: Db, sweep: string, q: Omit<PlotsQuery, 'class'>): ClassBars {
+  const sweepId = sweepIdByName(db, sweep);
+  const order = q.order ?? defaultOrder(q.metric);
+  const filters = parseFilters(q.where);
   const best = bestPerClass(db, sweepId, q.metric, { filters, order, top: 1 });
   const overall = rankPoints(db, sweepId, q.metric, { filters, order });
   const single = overall.length ? pointClassValues(db, sweepId, overall[0].point, q.metric) : [];
   const classes = [...new Set([...best.map((b) => b.class), ...single.map((s) => s.class)])];
-  const bars = {
+  return {
+    metric: q.metric,
     classes,
     best: classes.map((c) => best.find((b) => b.class === c)?.value ?? null),
     bestTrial: classes.map((c) => best.find((b) => b.class === c)?.trialId ?? null),
     single: classes.map((c) => single.find((s) => s.class === c)?.value ?? null),
     singleLabel: overall.length ? label(overall[0].params, varyingKeys(overall.map((p) => p.params))) : '',
   };
-  return { sweep, metric: q.metric, class: q.class, order, metrics: metricNames(db, sweepId), classes: [...new Set(best.map((b) => b.class))], heatmap, parallel, scatter, bars };
 }

@@ -9,9 +9,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { errorMessage, UserError } from '../../shared/errors.js';
 import type { Db } from '../store/db.js';
 import { artifactById } from '../store/reads/dashboard.js';
-import { plotsView } from './plots.js';
+import { classBars, gridPlots, scatterPlot } from './plots.js';
 import { contentType } from './static.js';
-import { failuresView, sweepsView, sweepView, trialView, type LeaderboardQuery } from './views.js';
+import { failuresView, leaderboardJson, sweepStatusView, sweepsView, trialView, type LeaderboardQuery } from './views.js';
 
 /** Cancel and drain, done by the coordinator (in process, or over gRPC with the token). */
 export interface DashboardAdmin {
@@ -27,10 +27,13 @@ export interface RouteContext {
   tokenSet: boolean;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(text);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  sendJsonText(res, status, JSON.stringify(body));
 }
 
 function leaderboardQuery(q: URLSearchParams): LeaderboardQuery {
@@ -49,6 +52,12 @@ function leaderboardQuery(q: URLSearchParams): LeaderboardQuery {
   };
 }
 
+function plotsQuery(q: URLSearchParams): { metric: string; class: string; where: string[]; order?: 'asc' | 'desc' } {
+  const order = q.get('order') || undefined;
+  if (order !== undefined && order !== 'asc' && order !== 'desc') throw new UserError(`order must be asc or desc, got ${order}`);
+  return { metric: q.get('metric') || 'image_auroc', class: q.get('class') ?? '', where: q.getAll('where').filter(Boolean), order };
+}
+
 const required = (q: URLSearchParams, name: string): string => {
   const v = q.get(name);
   if (!v) throw new UserError(`the query parameter ${name} is required`);
@@ -62,17 +71,16 @@ export function apiGet(ctx: RouteContext, path: string, q: URLSearchParams): unk
       return { db: ctx.dbPath, actions: ctx.admin !== null && ctx.tokenSet };
     case '/api/sweeps':
       return sweepsView(ctx.db);
-    case '/api/sweep':
-      return sweepView(ctx.db, required(q, 'sweep'), leaderboardQuery(q));
-    case '/api/plots': {
-      const order = q.get('order') || undefined;
-      return plotsView(ctx.db, required(q, 'sweep'), {
-        metric: q.get('metric') || 'image_auroc',
-        class: q.get('class') ?? '',
-        where: q.getAll('where').filter(Boolean),
-        order: order === 'asc' || order === 'desc' ? order : undefined,
-      });
-    }
+    case '/api/sweep/status':
+      return sweepStatusView(ctx.db, required(q, 'sweep'));
+    case '/api/sweep/leaderboard':
+      return leaderboardJson(ctx.db, required(q, 'sweep'), leaderboardQuery(q));
+    case '/api/plots/grid':
+      return gridPlots(ctx.db, required(q, 'sweep'), plotsQuery(q));
+    case '/api/plots/scatter':
+      return scatterPlot(ctx.db, required(q, 'sweep'), plotsQuery(q));
+    case '/api/plots/bars':
+      return classBars(ctx.db, required(q, 'sweep'), plotsQuery(q));
     case '/api/trial':
       return trialView(ctx.db, required(q, 'id'));
     case '/api/compare': {

@@ -10,8 +10,9 @@ import { errorMessage, UserError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { formatHostPort, isLoopback, parseHostPort } from '../auth/transport.js';
 import { openReportDb } from '../report/open.js';
+import { freshnessOf, ResponseCache } from './cache.js';
 import { LiveStream } from './live.js';
-import { apiAction, apiGet, sendArtifact, sendJson, type DashboardAdmin, type RouteContext } from './routes.js';
+import { apiAction, apiGet, sendArtifact, sendJson, sendJsonText, type DashboardAdmin, type RouteContext } from './routes.js';
 import { checkDashboardListen, checkToken, LOGIN_PAGE, mayAct, mayRead, tokenCookie, type DashboardAuth } from './security.js';
 import { sendStatic, staticFile } from './static.js';
 
@@ -42,6 +43,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
   const db = openReportDb(opts.dbPath);
   const live = new LiveStream(db, opts.pollMs ?? 250);
   const ctx: RouteContext = { db, dbPath: opts.dbPath, admin: opts.admin ?? null, tokenSet: opts.auth.token !== null };
+  const cache = new ResponseCache();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
@@ -83,10 +85,19 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
     if (path.startsWith('/artifact/')) return sendArtifact(ctx, res, path.slice('/artifact/'.length));
     if (path.startsWith('/api/')) {
       const t = performance.now();
-      const body = apiGet(ctx, path, url.searchParams);
-      if (body === null) return sendJson(res, 404, { error: `no such API: ${path}` });
+      live.check(); // a commit since the last poll invalidates the cache now, not a tick later
+      const version = String(live.state[freshnessOf(path)]);
+      const key = path + url.search;
+      let text = cache.get(key, version);
+      res.setHeader('x-cache', text === null ? 'miss' : 'hit');
+      if (text === null) {
+        const body = apiGet(ctx, path, url.searchParams);
+        if (body === null) return sendJson(res, 404, { error: `no such API: ${path}` });
+        text = JSON.stringify(body);
+        cache.set(key, version, text);
+      }
       res.setHeader('server-timing', `db;dur=${(performance.now() - t).toFixed(1)}`);
-      return sendJson(res, 200, body);
+      return sendJsonText(res, 200, text);
     }
     const file = staticFile(path);
     if (file) return sendStatic(req, res, file);

@@ -87,27 +87,20 @@ export function leaderboardJson(db: Db, sweep: string, q: LeaderboardQuery): Lea
   return { ...lb, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random };
 }
 
-export interface SweepView {
+export interface SweepStatusView {
   sweep: string;
   status: Omit<SweepStatus, 'workers'> & { workers: DashboardWorker[] };
   stages: StageCounts[];
   metrics: string[];
   latest: ReturnType<typeof latestFinished>;
-  leaderboard: ReturnType<typeof leaderboardJson>;
 }
 
-export function sweepView(db: Db, sweep: string, q: LeaderboardQuery, now = Date.now()): SweepView {
+/** Progress, stages, workers (a silent one shown as gone) and the latest finished trials. */
+export function sweepStatusView(db: Db, sweep: string, now = Date.now()): SweepStatusView {
   const id = sweepIdByName(db, sweep);
   const st = sweepStatus(db, sweep, { now });
   const workers = st.workers.map((w) => ({ ...w, shownState: w.state === 'gone' || w.heartbeatAgeS > SILENT_GONE_S ? 'gone' : w.state }));
-  return {
-    sweep,
-    status: { ...st, workers },
-    stages: sweepStages(db, id),
-    metrics: metricNames(db, id),
-    latest: latestFinished(db, id),
-    leaderboard: leaderboardJson(db, sweep, q),
-  };
+  return { sweep, status: { ...st, workers }, stages: sweepStages(db, id), metrics: metricNames(db, id), latest: latestFinished(db, id) };
 }
 
 export interface TrialView {

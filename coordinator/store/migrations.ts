@@ -157,6 +157,25 @@ FROM metrics m JOIN trials t ON t.id = m.trial_id
 WHERE m.final = 1;
 `,
   },
+  {
+    version: 3,
+    name: 'indexes for the dashboard: per-trial reads, failures, latest finished, stages, workers of a sweep',
+    // Each turns a full scan of a big table into an index lookup (bench/dashboard.ts, 1,000,000 metric rows).
+    sql: `
+-- a trial's streamed progress (metric stream over time); final values already have metrics_final_unique
+CREATE INDEX metrics_stream_by_trial ON metrics (trial_id, time) WHERE final = 0;
+-- every failed or expired attempt of a sweep, without reading the done ones
+CREATE INDEX attempts_failed ON attempts (trial_id) WHERE outcome IN ('failed','expired');
+-- which workers worked on a sweep (status), and a trial's events
+CREATE INDEX attempts_by_worker ON attempts (worker_id, trial_id);
+CREATE INDEX events_by_trial ON events (trial_id) WHERE trial_id IS NOT NULL;
+-- the latest finished trials of a sweep, its first start, its stages with their counts, its classes (covering)
+CREATE INDEX trials_finished ON trials (sweep_id, finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX trials_started ON trials (sweep_id, started_at) WHERE started_at IS NOT NULL;
+CREATE INDEX trials_by_stage ON trials (sweep_id, stage, status);
+CREATE INDEX trials_by_class ON trials (sweep_id, class);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

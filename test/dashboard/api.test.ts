@@ -60,28 +60,28 @@ const get = async (path: string): Promise<{ status: number; body: Record<string,
 };
 
 describe('dashboard API', () => {
-  it('the sweep view carries the leaderboard exactly as buildLeaderboard makes it', async () => {
-    const { status, body } = await get('/api/sweep?sweep=grid&metric=pixel_auroc&top=5&where=wavelet=haar');
+  it('the leaderboard view is exactly what buildLeaderboard makes', async () => {
+    const { status, body } = await get('/api/sweep/leaderboard?sweep=grid&metric=pixel_auroc&top=5&where=wavelet=haar');
     expect(status).toBe(200);
     const db = openReportDb(dbPath);
     const lb = buildLeaderboard(db, { sweep: 'grid', metric: 'pixel_auroc', mode: 'mean', top: 5, filters: [{ key: 'wavelet', values: ['haar'] }], also: ['image_auroc', 'pixel_auroc'] });
     db.close();
-    const got = body.leaderboard as typeof lb;
+    const got = body as unknown as typeof lb;
     expect(got.points).toEqual(JSON.parse(JSON.stringify(lb.points)));
     expect(got.marginals).toEqual(JSON.parse(JSON.stringify(lb.marginals)));
     expect(got.points.every((p) => p.params.wavelet === 'haar')).toBe(true);
   });
 
   it('a bad request names what was wrong (400), an unknown route is 404', async () => {
-    const bad = await get('/api/sweep?sweep=nope');
+    const bad = await get('/api/sweep/status?sweep=nope');
     expect(bad.status).toBe(400);
     expect(String(bad.body.error)).toMatch(/no sweep named "nope"/);
-    expect((await get('/api/sweep?sweep=grid&where=colour=red')).status).toBe(400);
+    expect((await get('/api/sweep/leaderboard?sweep=grid&where=colour=red')).status).toBe(400);
     expect((await get('/api/nothing')).status).toBe(404);
   });
 
   it('the heatmap cells are the class means of the points', async () => {
-    const { body } = await get('/api/plots?sweep=grid&metric=image_auroc');
+    const { body } = await get('/api/plots/grid?sweep=grid&metric=image_auroc');
     const cells = (body.heatmap as { cells: { point: string; value: number; classes: number }[] }).cells;
     const db = openReportDb(dbPath);
     for (const c of cells.slice(0, 5)) {
@@ -92,7 +92,21 @@ describe('dashboard API', () => {
       expect(c.classes).toBe(vs.length);
       expect(c.value).toBeCloseTo(vs.reduce((a, b) => a + b, 0) / vs.length, 12);
     }
+    // the scatter's class means are the same numbers
+    const sc = (await get('/api/plots/scatter?sweep=grid')).body as { points: { point: string; image: number }[] };
+    const byPoint = new Map(cells.map((c) => [c.point, c.value]));
+    expect(sc.points.length).toBe(cells.length);
+    for (const p of sc.points) expect(p.image).toBeCloseTo(byPoint.get(p.point)!, 12);
     db.close();
+  });
+
+  it('answers from its cache until the database changes', async () => {
+    const path = `${dash.url}api/plots/bars?sweep=grid`;
+    expect((await fetch(path)).headers.get('x-cache')).toBe('miss');
+    expect((await fetch(path)).headers.get('x-cache')).toBe('hit');
+    finish(writer, [62], 3_000_000);
+    const after = await fetch(path);
+    expect(after.headers.get('x-cache')).toBe('miss');
   });
 
   it('serves artifacts recorded in the table, and nothing else', async () => {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The dashboard in a real headless Chromium, on a real small sweep: `wepadim coordinator --http` serves it,
  * `wepadim worker` runs the synthetic objective. Checks that the leaderboard cells equal `wepadim leaderboard
@@ -120,7 +121,7 @@ describe('dashboard in Chromium', () => {
       trs.map((tr) => ({
         value: Number(tr.querySelector('[data-col=value]')?.getAttribute('title')),
         image: Number(tr.querySelector('[data-col=image_auroc]')?.getAttribute('title')),
-        text: [...tr.querySelectorAll('td')].map((td) => td.textContent),
+        text: Array.from(tr.querySelectorAll('td'), (td) => td.textContent),
       })),
     );
     expect(rows.length).toBe(8);
@@ -151,7 +152,7 @@ describe('dashboard in Chromium', () => {
       const chart = (el as unknown as { __chart: { getOption(): { series: { name: string; data: { value: number[]; cell: { sigma: string; cov_reg: string } }[] }[] } } }).__chart;
       const s = chart.getOption().series.find((x) => x.name === f);
       const d = s?.data.find((x) => x.cell.sigma === '4' && x.cell.cov_reg === '0.1');
-      return { value: d?.value[2], texts: [...el.querySelectorAll('text')].map((t) => t.textContent) };
+      return { value: d?.value[2], texts: Array.from(el.querySelectorAll('text'), (t) => t.textContent) };
     }, facet);
     const db = openDatabase(dbPath, { readonly: true });
     const want = db

@@ -18,7 +18,7 @@ export function gridTrials(o: { sleepMs?: number; failRate?: number; sigma?: num
             for (const cls of CLASSES) {
               const params: TrialParams = {
                 objective: 'synthetic', dataset: 'folder', root: '/synthetic', class: cls, backbone: 'resnet18', weights: 'random:0',
-                wavelet, level, mode: 'zero', subbands, align: 'down', distance: 'squared', smoothing: 'reference', sigma, cov_reg,
+                wavelet: wavelet as TrialParams['wavelet'], level, mode: 'zero', subbands, align: 'down', distance: 'squared', smoothing: 'reference', sigma, cov_reg,
                 selection: null, synthetic: { sleep_ms: o.sleepMs ?? 0, fail_rate: o.failRate ?? 0, seed: o.seed ?? 3 },
               };
               out.push({ key: trialKey(params), stage: 'main', params });

@@ -30,35 +30,40 @@ export function useLive(kind = 'data') {
 }
 
 /**
- * GET a JSON API path; fetched again whenever the live counter of `kind` moves (at most one request in
- * flight; a change during a request triggers one more). Returns { data, error, loading }.
+ * GET a JSON API path; fetched again whenever the live counter of `kind` moves: at most one request in
+ * flight, and at most one per `gapMs` while changes keep coming (a change during a request or the gap
+ * triggers one more). Returns { data, error, loading }.
  */
-export function useApi(path, kind = 'data') {
+export function useApi(path, kind = 'data', gapMs = 1000) {
   const version = useLive(kind);
   const [state, setState] = useState({ data: null, error: null, path: null });
-  const busy = useRef(false);
-  const again = useRef(false);
-  const current = useRef(path);
-  current.current = path;
+  const r = useRef({ busy: false, again: false, last: 0, timer: 0, path });
+  r.current.path = path;
   useEffect(() => {
     if (!path) return;
-    const run = async () => {
-      if (busy.current) { again.current = true; return; }
-      busy.current = true;
-      const asked = current.current;
+    const s = r.current;
+    const run = async (force) => {
+      if (s.busy) { s.again = true; return; }
+      const wait = force ? 0 : s.last + gapMs - performance.now();
+      if (wait > 0) {
+        if (!s.timer) s.timer = setTimeout(() => { s.timer = 0; run(true); }, wait);
+        return;
+      }
+      s.busy = true;
+      s.last = performance.now();
+      const asked = s.path;
       try {
         const res = await fetch(asked, { headers: { accept: 'application/json' } });
         const body = await res.json();
-        if (asked === current.current) setState(res.ok ? { data: body, error: null, path: asked } : { data: null, error: body.error ?? res.statusText, path: asked });
-        window.dispatchEvent(new CustomEvent('wepadim:data', { detail: { path: asked, version } }));
+        if (asked === s.path) setState(res.ok ? { data: body, error: null, path: asked } : { data: null, error: body.error ?? res.statusText, path: asked });
       } catch (err) {
-        setState((s) => ({ ...s, error: String(err) }));
+        setState((x) => ({ ...x, error: String(err) }));
       } finally {
-        busy.current = false;
-        if (again.current) { again.current = false; run(); }
+        s.busy = false;
+        if (s.again) { s.again = false; run(false); }
       }
     };
-    run();
+    run(state.path !== path);
   }, [path, version]);
   const stale = state.path !== path;
   return { data: stale ? null : state.data, error: stale ? null : state.error, loading: stale };

@@ -200,13 +200,13 @@ export interface FailedAttempt {
   error: string;
 }
 
-/** Every attempt of the sweep that failed or expired, newest first, with its full error text. */
+/** Every attempt of the sweep that failed or expired, newest first, with its full error text (CROSS JOIN: start from the few failed attempts). */
 export function failedAttempts(db: Db, sweepId: number, limit = 1000): FailedAttempt[] {
   const rows = db
     .prepare(
       `SELECT a.id AS attemptId, t.id AS trialId, t.key, t.class, t.point_json, t.status AS trialStatus, a.worker_id AS workerId,
               a.started_at AS startedAt, a.ended_at AS endedAt, a.outcome, coalesce(a.error, t.error, '') AS error
-       FROM attempts a JOIN trials t ON t.id = a.trial_id
+       FROM attempts a CROSS JOIN trials t ON t.id = a.trial_id
        WHERE t.sweep_id = ? AND a.outcome IN ('failed','expired')
        ORDER BY coalesce(a.ended_at, a.started_at) DESC, a.id DESC LIMIT ?`,
     )
@@ -222,4 +222,29 @@ export function latestFinished(db: Db, sweepId: number, limit = 10): { id: numbe
        WHERE sweep_id = ? AND status IN ('done','failed') AND finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT ?`,
     )
     .all(sweepId, limit) as { id: number; key: string; class: string; status: string; finishedAt: number }[];
+}
+
+export interface PointMeans {
+  point: string;
+  /** class mean of each metric over the classes that have it (null: none has) */
+  means: (number | null)[];
+}
+
+/**
+ * Class means of several metrics per grid point in one pass over the sweep's trials (the grid-point index,
+ * one final-metric probe per trial and metric): the means rankPoints computes, for a scatter of two metrics.
+ * `where` is a filter fragment on trials `t` (coordinator/report/filters.ts's filterSql).
+ */
+export function pointMeans(db: Db, sweepId: number, metrics: readonly string[], where: { sql: string; args: (string | number)[] } = { sql: '', args: [] }): PointMeans[] {
+  const cols = metrics.map((_, i) => `avg(m${i}.value) AS v${i}`).join(', ');
+  const joins = metrics.map((_, i) => `LEFT JOIN metrics m${i} ON m${i}.trial_id = t.id AND m${i}.name = ? AND m${i}.final = 1`).join(' ');
+  const rows = db
+    .prepare(`SELECT t.point_json AS point, ${cols} FROM trials t ${joins} WHERE t.sweep_id = ?${where.sql} GROUP BY t.point_json ORDER BY min(t.id)`)
+    .all(...metrics, sweepId, ...where.args) as Record<string, string | number | null>[];
+  return rows.map((r) => ({ point: r.point as string, means: metrics.map((_, i) => r[`v${i}`] as number | null) }));
+}
+
+/** The classes of a sweep in expansion order (choices for the plots page). */
+export function sweepClasses(db: Db, sweepId: number): string[] {
+  return db.prepare('SELECT class FROM trials WHERE sweep_id = ? GROUP BY class ORDER BY min(id)').pluck().all(sweepId) as string[];
 }

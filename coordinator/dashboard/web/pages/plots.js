@@ -62,8 +62,8 @@ function parallelOption(v) {
   };
 }
 
-function scatterOption(v) {
-  const pts = v.scatter.points;
+function scatterOption(sc) {
+  const pts = sc.points;
   const front = pts.filter((p) => p.pareto).sort((a, b) => a.image - b.image);
   const tip = (p) => `${p.data.label}<br>image AUROC ${p.data.value[0].toFixed(4)}<br>pixel AUROC ${p.data.value[1].toFixed(4)}`;
   return {
@@ -80,8 +80,8 @@ function scatterOption(v) {
   };
 }
 
-function barsOption(v) {
-  const b = v.bars;
+function barsOption(b) {
+  const v = b;
   return {
     animation: false,
     grid: { left: 80, right: 20, top: 20, bottom: 90 },
@@ -101,9 +101,13 @@ export function PlotsPage({ name, query }) {
   const cls = query.get('class') ?? '';
   const p = new URLSearchParams({ sweep: name, metric, class: cls });
   for (const w of query.getAll('where')) p.append('where', w);
-  const s = useApi(`/api/plots?${p}`);
-  if (!s.data) return html`<${Loading} state=${s} />`;
-  const v = s.data;
+  const noClass = new URLSearchParams(p);
+  noClass.delete('class');
+  const g = useApi(`/api/plots/grid?${p}`);
+  const sc = useApi(`/api/plots/scatter?${noClass}`);
+  const bars = useApi(`/api/plots/bars?${noClass}`);
+  if (!g.data) return html`<${Loading} state=${g} />`;
+  const v = g.data;
   const metrics = v.metrics.includes(metric) ? v.metrics : [metric, ...v.metrics];
   const hm = v.heatmap.cells.length ? heatmapOption(v) : null;
   return html`<h1>Plots of ${name}</h1>
@@ -119,8 +123,8 @@ export function PlotsPage({ name, query }) {
       ${v.parallel.rows.length ? html`<${Chart} name="parallel" option=${parallelOption(v)} height=${380} />` : html`<p class="muted">No data yet.</p>`}</div>
     <div class="row">
       <div class="card"><h3>Image vs pixel AUROC per grid point, with the Pareto front</h3>
-        ${v.scatter.points.length ? html`<${Chart} name="scatter" option=${scatterOption(v)} height=${400} />` : html`<p class="muted">No grid point has both AUROCs yet.</p>`}</div>
+        ${!sc.data ? html`<${Loading} state=${sc} />` : sc.data.points.length ? html`<${Chart} name="scatter" option=${scatterOption(sc.data)} height=${400} />` : html`<p class="muted">No grid point has both AUROCs yet.</p>`}</div>
       <div class="card"><h3>Per class: each class's best configuration vs the best single configuration (${metric})</h3>
-        ${v.bars.classes.length ? html`<${Chart} name="bars" option=${barsOption(v)} height=${400} />` : html`<p class="muted">No data yet.</p>`}</div>
+        ${!bars.data ? html`<${Loading} state=${bars} />` : bars.data.classes.length ? html`<${Chart} name="bars" option=${barsOption(bars.data)} height=${400} />` : html`<p class="muted">No data yet.</p>`}</div>
     </div>`;
 }

@@ -8,7 +8,7 @@ function apiPath(name, q) {
   const p = new URLSearchParams({ sweep: name, metric: q.get('metric') ?? 'image_auroc', mode: q.get('mode') ?? 'mean' });
   for (const k of ['top', 'complete', 'order']) if (q.get(k)) p.set(k, q.get(k));
   for (const w of q.getAll('where')) p.append('where', w);
-  return `/api/sweep?${p}`;
+  return `/api/sweep/leaderboard?${p}`;
 }
 
 function Progress({ st, stages }) {
@@ -97,24 +97,25 @@ function Marginals({ m, metric }) {
 }
 
 export function SweepPage({ name, query }) {
-  const s = useApi(apiPath(name, query), 'live');
+  const s = useApi(`/api/sweep/status?sweep=${encodeURIComponent(name)}`, 'live');
+  const b = useApi(apiPath(name, query), 'data');
   const info = useApi('/api/info', 'none');
   const [picked, setPicked] = useState([]);
   if (!s.data) return html`<${Loading} state=${s} />`;
-  const { status: st, leaderboard: lb } = s.data;
+  const st = s.data.status;
+  const lb = b.data;
   const actions = info.data?.actions;
   const pick = (id) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-4)));
   return html`<h1>Sweep ${name} ${actions ? html`<button class="danger" style="margin-left:1rem" onClick=${() => confirm(`Cancel every unfinished trial of ${name}?`) && postAction('/api/cancel', { target: name })}>cancel sweep</button>` : null}</h1>
-    ${lb.warning ? html`<div class="card small" style="border-color:#e8c878;background:#fffbea">${lb.warning}</div>` : null}
+    ${lb?.warning ? html`<div class="card small" style="border-color:#e8c878;background:#fffbea">${lb.warning}</div>` : null}
     <${Progress} st=${st} stages=${s.data.stages} />
     <${Workers} workers=${st.workers} actions=${actions} />
     <div class="card"><h2 style="margin-top:0">Leaderboard</h2>
       <${Controls} name=${name} q=${query} metrics=${s.data.metrics} />
-      <${Board} lb=${lb} pick=${pick} picked=${picked} />
+      ${lb ? html`<${Board} lb=${lb} pick=${pick} picked=${picked} />` : html`<${Loading} state=${b} />`}
       ${picked.length >= 2 ? html`<p><a href=${href('compare', picked.join(','))}>compare ${picked.length} trials →</a></p>` : null}
     </div>
-    <${Honest} h=${lb.honest} varying=${lb.varying} />
-    <${Marginals} m=${lb.marginals} metric=${lb.metric} />
+    ${lb ? html`<${Honest} h=${lb.honest} varying=${lb.varying} /><${Marginals} m=${lb.marginals} metric=${lb.metric} />` : null}
     <div class="card"><h3>Latest finished trials</h3>
       <table data-table="latest"><thead><tr><th>trial</th><th>class</th><th>key</th><th>status</th><th>finished</th></tr></thead>
       <tbody>${s.data.latest.map((t) => html`<tr data-trial=${t.id}><td><a href=${href('trial', t.id)}>${t.id}</a></td><td>${t.class}</td><td><code>${t.key.slice(0, 12)}</code></td>
