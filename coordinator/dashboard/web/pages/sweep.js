@@ -97,7 +97,7 @@ function Marginals({ m, metric }) {
 }
 
 export function SweepPage({ name, query }) {
-  const s = useApi(`/api/sweep/status?sweep=${encodeURIComponent(name)}`, 'live');
+  const s = useApi(`/api/sweep/status?sweep=${encodeURIComponent(name)}`, 'live', 250);
   const b = useApi(apiPath(name, query), 'data');
   const info = useApi('/api/info', 'none');
   const [picked, setPicked] = useState([]);

@@ -3,7 +3,7 @@ import { html } from 'htm/preact';
 import { duration, href, Loading, StatusBar, time, useApi } from '../lib.js';
 
 export function SweepsPage() {
-  const s = useApi('/api/sweeps', 'live');
+  const s = useApi('/api/sweeps', 'live', 250);
   if (!s.data) return html`<${Loading} state=${s} />`;
   return html`<h1>Sweeps</h1>
     <div class="card">
