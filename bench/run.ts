@@ -28,6 +28,7 @@ const BENCHES: readonly BenchSpec[] = [
   { name: 'backbone', file: 'bench/backbone.ts', args: [], quickArgs: ['--reps', '1'], what: 'backbone images/s per executor vs PyTorch CPU' },
   { name: 'engine', file: 'bench/engine.ts', args: [], quickArgs: ['--quick'], what: 'Woodbury vs direct Gaussian at P=64 D=2240 N=391' },
   { name: 'coordinator', file: 'bench/coordinator.ts', args: [], quickArgs: ['1000', '16', '8'], what: 'lease store and gRPC coordinator throughput' },
+  { name: 'dashboard', file: 'bench/dashboard.ts', args: [], quickArgs: ['--trials', '20000', '--open', '2000', '--seconds', '8'], what: 'dashboard views on 1,000,000 metric rows; live stream with 64 workers' },
   { name: 'dispatch', file: 'bench/dispatch.ts', args: [], quickArgs: ['--no-optuna', '--trials', '4000'], what: 'zero-work trials through the full path, 64 workers, vs Optuna SQLite' },
   { name: 'runner', file: 'bench/runner.ts', args: ['--append'], quickArgs: ['--skip-rss'], what: 'cold point, phase-1 grid shared vs unshared, peak RSS' },
 ];
