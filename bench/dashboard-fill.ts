@@ -18,7 +18,7 @@ export function paramsOf(i: number): TrialParams {
   return {
     objective: 'wepadim', dataset: 'mvtec', root: '/data/mvtec', class: `class${i % CLASSES}`, backbone: 'resnet18', weights: 'random:0',
     wavelet: WAVELETS[point % 4] as TrialParams['wavelet'], level: 1 + (Math.floor(point / 4) % 2), mode: 'zero', subbands: SUBBANDS[Math.floor(point / 8) % 3] as TrialParams['subbands'],
-    align: 'down', distance: 'squared', smoothing: 'reference', sigma: 1 + (Math.floor(point / 24) % 10), cov_reg: 10 ** -(1 + (Math.floor(point / 240) % 28)),
+    align: 'down', distance: 'squared', smoothing: 'reference', sigma: 1 + (Math.floor(point / 24) % 10), cov_reg: 10 ** -(1 + (Math.floor(point / 240) % 30)),
     selection: null, synthetic: null,
   };
 }

@@ -1,6 +1,7 @@
 // The dashboard's shell: top navigation, live indicator and the page for the current #/route.
 import { html } from 'htm/preact';
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { href, useLive, useRoute, live } from './lib.js';
 import { SweepsPage } from './pages/sweeps.js';
 import { SweepPage } from './pages/sweep.js';
@@ -17,12 +18,17 @@ function LiveBadge() {
   </span>`;
 }
 
-let lastSweep = '';
-
 function App() {
   const r = useRoute();
-  if (['sweep', 'plots', 'failures'].includes(r.page)) lastSweep = r.arg;
-  const sweep = lastSweep;
+  const [seen, setSeen] = useState('');
+  // a trial page names its sweep (wepadim:sweep), so the sweep's links stay in the bar
+  useEffect(() => {
+    const f = (e) => setSeen(e.detail);
+    addEventListener('wepadim:sweep', f);
+    return () => removeEventListener('wepadim:sweep', f);
+  }, []);
+  const sweep = ['sweep', 'plots', 'failures'].includes(r.page) ? r.arg : seen;
+  useEffect(() => { if (sweep !== seen) setSeen(sweep); }, [sweep]);
   let page;
   switch (r.page) {
     case 'sweep': page = html`<${SweepPage} name=${r.arg} query=${r.query} />`; break;

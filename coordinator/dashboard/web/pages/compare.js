@@ -1,9 +1,12 @@
 // Compare 2 to 4 trials side by side: parameters that differ, every final metric, and their maps.
 import { html } from 'htm/preact';
+import { useEffect } from 'preact/hooks';
 import { cell, fmt, href, Loading, useApi } from '../lib.js';
 
 export function ComparePage({ ids }) {
   const s = useApi(`/api/compare?ids=${encodeURIComponent(ids)}`);
+  const sweep = s.data?.[0]?.trial.sweep;
+  useEffect(() => { if (sweep) dispatchEvent(new CustomEvent('wepadim:sweep', { detail: sweep })); }, [sweep]);
   if (!s.data) return html`<${Loading} state=${s} />`;
   const vs = s.data;
   const keys = [...new Set(vs.flatMap((v) => Object.keys(v.trial.params)))];

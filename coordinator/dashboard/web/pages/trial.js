@@ -1,6 +1,7 @@
 // One trial: parameters, provenance, the metric stream over time, per-defect AUROC, phase timings,
 // every attempt with its full error text, and the map gallery (artifacts recorded for the trial).
 import { html } from 'htm/preact';
+import { useEffect } from 'preact/hooks';
 import { Chart } from '../charts.js';
 import { cell, duration, fmt, href, Loading, time, useApi } from '../lib.js';
 
@@ -70,6 +71,8 @@ export function TrialBody({ v, compact = false }) {
 
 export function TrialPage({ id }) {
   const s = useApi(`/api/trial?id=${encodeURIComponent(id)}`);
+  const sweep = s.data?.trial.sweep;
+  useEffect(() => { if (sweep) dispatchEvent(new CustomEvent('wepadim:sweep', { detail: sweep })); }, [sweep]);
   if (!s.data) return html`<${Loading} state=${s} />`;
   const t = s.data.trial;
   return html`<h1>Trial ${t.id} <span class="muted small">${t.class} · <code>${t.key.slice(0, 12)}</code></span></h1><${TrialBody} v=${s.data} />`;
