@@ -1,7 +1,7 @@
 /**
  * Dashboard speed on 1,000,000 final metric rows (106,100 trials, 100,000 of them done, x 10 metrics), the dashboard running as
  * its own process (`wepadim dashboard`):
- * 1. each page's API answer time (cold = first request, warm = best of 3), against the baseline measured in
+ * 1. each page's API answer time (computed: best of 3 bypassing the answer cache; cached), against the baseline measured in
  *    the same run: `wepadim leaderboard --json`'s work (buildLeaderboard) in process; budget 300 ms;
  * 2. the live stream while 64 simulated workers report (dashboard-writer.ts): page clients listen to the
  *    server-sent events and refetch on each change; latency = commit -> a client holds an answer showing it.
@@ -153,12 +153,18 @@ try {
   const lines = [`baseline: buildLeaderboard in process (what \`leaderboard --json\` computes)  ${baseline.toFixed(0)} ms  1.00x`];
   let over = 0;
   for (const [name, path] of views) {
-    const cold = await timed(base + path);
-    if (cold.status !== 200) throw new Error(`${path}: HTTP ${cold.status}`);
-    let warm = Infinity;
-    for (let r = 0; r < 3; r++) warm = Math.min(warm, (await timed(base + path)).ms);
-    if (warm > BUDGET_MS) over++;
-    lines.push(`${name.padEnd(32)} cold ${cold.ms.toFixed(0).padStart(5)} ms  warm ${warm.toFixed(0).padStart(5)} ms  ${(warm / baseline).toFixed(2)}x  ${(cold.bytes / 1024).toFixed(0)} KiB  ${warm <= BUDGET_MS ? 'ok' : `OVER ${BUDGET_MS} ms`}`);
+    // computed: best of 3 with the answer cache bypassed (a new query string each time), as after a change
+    let computed = Infinity;
+    let bytes = 0;
+    for (let r = 0; r < 3; r++) {
+      const t = await timed(`${base}${path}${path.includes('?') ? '&' : '?'}bench=${r}`);
+      if (t.status !== 200) throw new Error(`${path}: HTTP ${t.status}`);
+      computed = Math.min(computed, t.ms);
+      bytes = t.bytes;
+    }
+    const cached = await timed(`${base}${path}${path.includes('?') ? '&' : '?'}bench=0`);
+    if (computed > BUDGET_MS) over++;
+    lines.push(`${name.padEnd(32)} ${computed.toFixed(0).padStart(5)} ms  ${(computed / baseline).toFixed(2)}x  cached ${cached.ms.toFixed(0).padStart(3)} ms  ${(bytes / 1024).toFixed(0).padStart(5)} KiB  ${computed <= BUDGET_MS ? 'ok' : `OVER ${BUDGET_MS} ms`}`);
   }
 
   // live: 64 workers report for SECONDS while CLIENTS sweeps-list pages and one sweep page listen

@@ -9,9 +9,9 @@
  */
 import { filterSql, parseFilters, type ParamFilter } from '../report/filters.js';
 import { paramText, varyingKeys } from '../report/params-view.js';
-import { bestPerClass, defaultOrder, metricNames, pointClassValues, rankPoints, type Order } from '../report/queries.js';
+import { bestPerClass, defaultOrder, pointClassValues, rankPoints, type Order } from '../report/queries.js';
 import type { Db } from '../store/db.js';
-import { pointMeans, sweepClasses } from '../store/reads/dashboard.js';
+import { pointMeans, sweepClasses, sweepMetricNames } from '../store/reads/dashboard.js';
 import { sweepIdByName } from '../store/sweep-store.js';
 
 export interface HeatCell {
@@ -21,7 +21,6 @@ export interface HeatCell {
   value: number;
   classes: number;
   trials: number;
-  point: string;
 }
 
 export interface GridPlots {
@@ -34,7 +33,7 @@ export interface GridPlots {
   metrics: string[];
   classes: string[];
   heatmap: { facets: string[]; facetKeys: string[]; sigma: string[]; cov_reg: string[]; cells: HeatCell[] };
-  parallel: { dims: string[]; rows: { params: Record<string, string | number>; value: number }[] };
+  parallel: { dims: string[]; total: number; rows: { params: Record<string, string | number>; value: number }[] };
 }
 
 export interface ScatterPlot {
@@ -56,6 +55,8 @@ export interface PlotsQuery {
   where: string[];
   order?: Order;
 }
+
+export const PARALLEL_ROWS = 2000;
 
 const num = (a: string, b: string): number => Number(a) - Number(b);
 
@@ -92,14 +93,13 @@ export function gridPlots(db: Db, sweep: string, q: PlotsQuery): GridPlots {
     value: p.mean,
     classes: p.classes,
     trials: p.trials,
-    point: p.point,
   }));
   return {
     sweep,
     metric: q.metric,
     class: q.class,
     order,
-    metrics: metricNames(db, sweepId),
+    metrics: sweepMetricNames(db, sweepId),
     classes: sweepClasses(db, sweepId),
     heatmap: {
       facets: [...new Set(cells.map((c) => c.facet))].sort(),
@@ -110,7 +110,9 @@ export function gridPlots(db: Db, sweep: string, q: PlotsQuery): GridPlots {
     },
     parallel: {
       dims: varying,
-      rows: points.map((p) => ({ params: Object.fromEntries(varying.map((k) => [k, paramText(p.params[k])])), value: p.mean })),
+      total: points.length,
+      // the best PARALLEL_ROWS points: more lines than that are no longer readable
+      rows: points.slice(0, PARALLEL_ROWS).map((p) => ({ params: Object.fromEntries(varying.map((k) => [k, paramText(p.params[k])])), value: p.mean })),
     },
   };
 }

@@ -5,13 +5,13 @@
  */
 import { parseFilters } from '../report/filters.js';
 import { buildLeaderboard, type Leaderboard, type LeaderboardMode } from '../report/leaderboard.js';
-import { metricNames } from '../report/queries.js';
 import { listSweeps, sweepStatus, type SweepStatus, type WorkerStatus } from '../report/status.js';
 import { randomWeightsOf } from '../report/weights-notice.js';
 import type { Db } from '../store/db.js';
 import {
   failedAttempts,
   latestFinished,
+  sweepMetricNames,
   sweepStages,
   trialArtifacts,
   trialAttempts,
@@ -100,7 +100,7 @@ export function sweepStatusView(db: Db, sweep: string, now = Date.now()): SweepS
   const id = sweepIdByName(db, sweep);
   const st = sweepStatus(db, sweep, { now });
   const workers = st.workers.map((w) => ({ ...w, shownState: w.state === 'gone' || w.heartbeatAgeS > SILENT_GONE_S ? 'gone' : w.state }));
-  return { sweep, status: { ...st, workers }, stages: sweepStages(db, id), metrics: metricNames(db, id), latest: latestFinished(db, id) };
+  return { sweep, status: { ...st, workers }, stages: sweepStages(db, id), metrics: sweepMetricNames(db, id), latest: latestFinished(db, id) };
 }
 
 export interface TrialView {

@@ -13,6 +13,8 @@ import { startDashboard, type RunningDashboard } from '../../coordinator/dashboa
 import { LiveStream } from '../../coordinator/dashboard/live.js';
 import { buildLeaderboard } from '../../coordinator/report/leaderboard.js';
 import { openReportDb } from '../../coordinator/report/open.js';
+import { metricNames, rankPoints } from '../../coordinator/report/queries.js';
+import { sweepMetricNames } from '../../coordinator/store/reads/dashboard.js';
 import { openDatabase, type Db } from '../../coordinator/store/index.js';
 import { startCoordinator } from '../../coordinator/server/index.js';
 import { createLogger } from '../../shared/log.js';
@@ -34,6 +36,8 @@ function finish(db: Db, ids: number[], now: number): void {
       const a = Number(attempt.run(id, `L${id}`, now - 1000, now).lastInsertRowid);
       metric.run(id, a, 'image_auroc', 0.5 + ((id * 37) % 50) / 100, now);
       metric.run(id, a, 'pixel_auroc', 0.5 + ((id * 53) % 50) / 100, now);
+      metric.run(id, a, 'sel.image_auroc', 0.5 + ((id * 41) % 50) / 100, now);
+      metric.run(id, a, 'rep.image_auroc', 0.5 + ((id * 43) % 50) / 100, now);
       done.run(now - 1000, now, id);
     }
   })();
@@ -70,6 +74,14 @@ describe('dashboard API', () => {
     expect(got.points).toEqual(JSON.parse(JSON.stringify(lb.points)));
     expect(got.marginals).toEqual(JSON.parse(JSON.stringify(lb.marginals)));
     expect(got.points.every((p) => p.params.wavelet === 'haar')).toBe(true);
+    // honest selection beside the optimistic number, per class too
+    const h = (await get('/api/sweep/leaderboard?sweep=grid&metric=image_auroc&mode=per-class')).body as unknown as typeof lb;
+    const db2 = openReportDb(dbPath);
+    const want = buildLeaderboard(db2, { sweep: 'grid', metric: 'image_auroc', mode: 'per-class', also: ['image_auroc', 'pixel_auroc'] });
+    db2.close();
+    expect(want.honest).not.toBeNull();
+    expect(h.honest).toEqual(JSON.parse(JSON.stringify(want.honest)));
+    expect(h.perClass).toEqual(JSON.parse(JSON.stringify(want.perClass)));
   });
 
   it('a bad request names what was wrong (400), an unknown route is 404', async () => {
@@ -82,20 +94,25 @@ describe('dashboard API', () => {
 
   it('the heatmap cells are the class means of the points', async () => {
     const { body } = await get('/api/plots/grid?sweep=grid&metric=image_auroc');
-    const cells = (body.heatmap as { cells: { point: string; value: number; classes: number }[] }).cells;
+    const cells = (body.heatmap as { cells: { facet: string; sigma: string; cov_reg: string; value: number; classes: number }[] }).cells;
     const db = openReportDb(dbPath);
-    for (const c of cells.slice(0, 5)) {
-      const vs = db
-        .prepare("SELECT m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE m.final = 1 AND m.name = 'image_auroc' AND t.point_json = ?")
-        .pluck()
-        .all(c.point) as number[];
+    const values = db.prepare(
+      `SELECT m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE m.final = 1 AND m.name = 'image_auroc'
+       AND json_extract(t.params_json, '$.wavelet') = ? AND json_extract(t.params_json, '$.level') = ? AND json(json_extract(t.params_json, '$.subbands')) = ?
+       AND json_extract(t.params_json, '$.sigma') = ? AND json_extract(t.params_json, '$.cov_reg') = ?`,
+    ).pluck();
+    for (const c of cells.slice(0, 8)) {
+      const [wavelet, level, subbands] = c.facet.split(' · ');
+      const vs = values.all(wavelet, Number(level), JSON.stringify(subbands.split('+')), Number(c.sigma), Number(c.cov_reg)) as number[];
       expect(c.classes).toBe(vs.length);
       expect(c.value).toBeCloseTo(vs.reduce((a, b) => a + b, 0) / vs.length, 12);
     }
+    const byPoint = new Map(rankPoints(db, 1, 'image_auroc').map((p) => [p.point, p.mean]));
     // the scatter's class means are the same numbers
     const sc = (await get('/api/plots/scatter?sweep=grid')).body as { points: { point: string; image: number }[] };
-    const byPoint = new Map(cells.map((c) => [c.point, c.value]));
-    expect(sc.points.length).toBe(cells.length);
+    expect(sc.points.length).toBe(byPoint.size);
+    // the metric names (a skip-scan) are the report's, by name
+    expect(sweepMetricNames(db, 1)).toEqual([...metricNames(db, 1)].sort());
     for (const p of sc.points) expect(p.image).toBeCloseTo(byPoint.get(p.point)!, 12);
     db.close();
   });

@@ -248,3 +248,21 @@ export function pointMeans(db: Db, sweepId: number, metrics: readonly string[], 
 export function sweepClasses(db: Db, sweepId: number): string[] {
   return db.prepare('SELECT class FROM trials WHERE sweep_id = ? GROUP BY class ORDER BY min(id)').pluck().all(sweepId) as string[];
 }
+
+/**
+ * Final metric names recorded in a sweep, by name. A skip-scan over the covering index metrics_final_value
+ * (one seek per distinct name, then one probe for a trial of this sweep), instead of reading every metric row.
+ */
+export function sweepMetricNames(db: Db, sweepId: number): string[] {
+  return db
+    .prepare(
+      `WITH RECURSIVE n(name) AS (
+         SELECT (SELECT min(name) FROM metrics WHERE final = 1)
+         UNION ALL
+         SELECT (SELECT min(name) FROM metrics WHERE final = 1 AND name > n.name) FROM n WHERE n.name IS NOT NULL)
+       SELECT name FROM n WHERE name IS NOT NULL
+         AND EXISTS (SELECT 1 FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE m.name = n.name AND m.final = 1 AND t.sweep_id = ?)`,
+    )
+    .pluck()
+    .all(sweepId) as string[];
+}

@@ -119,7 +119,7 @@ export function PlotsPage({ name, query }) {
     </div>
     <div class="card"><h3>Heatmap: ${metric}${cls ? ` on ${cls}` : ', class mean'} over sigma × cov_reg${v.heatmap.facetKeys.length ? `, one panel per ${v.heatmap.facetKeys.join(' × ')}` : ''}</h3>
       ${hm ? html`<${Chart} name="heatmap" option=${hm.option} height=${hm.height} />` : html`<p class="muted">No grid point has ${metric} yet.</p>`}</div>
-    <div class="card"><h3>Parallel coordinates over every swept parameter (${v.parallel.rows.length} grid points)</h3>
+    <div class="card"><h3>Parallel coordinates over every swept parameter (${v.parallel.rows.length < v.parallel.total ? `the best ${v.parallel.rows.length} of ${v.parallel.total}` : v.parallel.total} grid points)</h3>
       ${v.parallel.rows.length ? html`<${Chart} name="parallel" option=${parallelOption(v)} height=${380} />` : html`<p class="muted">No data yet.</p>`}</div>
     <div class="row">
       <div class="card"><h3>Image vs pixel AUROC per grid point, with the Pareto front</h3>
