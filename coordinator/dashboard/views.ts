@@ -6,12 +6,12 @@
 import { parseFilters } from '../report/filters.js';
 import { buildLeaderboard, type Leaderboard, type LeaderboardMode } from '../report/leaderboard.js';
 import { listSweeps, sweepStatus, type SweepStatus, type WorkerStatus } from '../report/status.js';
-import { randomWeightsOf } from '../report/weights-notice.js';
 import type { Db } from '../store/db.js';
 import {
   failedAttempts,
   latestFinished,
   sweepMetricNames,
+  sweepRandomWeights,
   sweepStages,
   trialArtifacts,
   trialAttempts,
@@ -83,7 +83,7 @@ export function leaderboardJson(db: Db, sweep: string, q: LeaderboardQuery): Lea
     order: q.order,
     also: ['image_auroc', 'pixel_auroc'],
   });
-  const random = randomWeightsOf(db, sweep);
+  const random = sweepRandomWeights(db, sweepIdByName(db, sweep));
   return { ...lb, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random };
 }
 

@@ -14,7 +14,8 @@ import { LiveStream } from '../../coordinator/dashboard/live.js';
 import { buildLeaderboard } from '../../coordinator/report/leaderboard.js';
 import { openReportDb } from '../../coordinator/report/open.js';
 import { metricNames, rankPoints } from '../../coordinator/report/queries.js';
-import { sweepMetricNames } from '../../coordinator/store/reads/dashboard.js';
+import { sweepMetricNames, sweepRandomWeights } from '../../coordinator/store/reads/dashboard.js';
+import { randomWeightsOf } from '../../coordinator/report/weights-notice.js';
 import { openDatabase, type Db } from '../../coordinator/store/index.js';
 import { startCoordinator } from '../../coordinator/server/index.js';
 import { createLogger } from '../../shared/log.js';
@@ -113,6 +114,8 @@ describe('dashboard API', () => {
     expect(sc.points.length).toBe(byPoint.size);
     // the metric names (a skip-scan) are the report's, by name
     expect(sweepMetricNames(db, 1)).toEqual([...metricNames(db, 1)].sort());
+    expect(sweepRandomWeights(db, 1)).toEqual(randomWeightsOf(db, 'grid'));
+    expect(sweepRandomWeights(db, 1)).toEqual(['random:0']);
     for (const p of sc.points) expect(p.image).toBeCloseTo(byPoint.get(p.point)!, 12);
     db.close();
   });

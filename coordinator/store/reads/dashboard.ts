@@ -266,3 +266,18 @@ export function sweepMetricNames(db: Db, sweepId: number): string[] {
     .pluck()
     .all(sweepId) as string[];
 }
+
+/**
+ * The random-init weights specs ("random:SEED") of a sweep's trials, sorted: what report/weights-notice.ts's
+ * randomWeightsOf returns, read from the distinct grid points (covering index trials_by_point) instead of
+ * parsing every trial's JSON twice.
+ */
+export function sweepRandomWeights(db: Db, sweepId: number): string[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT json_extract(point_json, '$.weights') AS w FROM (SELECT DISTINCT point_json FROM trials WHERE sweep_id = ?)
+       WHERE json_extract(point_json, '$.weights') LIKE 'random:%' ORDER BY w`,
+    )
+    .pluck()
+    .all(sweepId) as string[];
+}
