@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLeaderboard } from '../coordinator/report/leaderboard.js';
-import { openReportDb } from '../coordinator/report/open.js';
+import { openReads } from '../coordinator/store/reads/open.js';
 import { openDatabase } from '../coordinator/store/index.js';
 import { codeVersion, repoRoot } from '../shared/version.js';
 import { fill, METRICS } from './dashboard-fill.js';
@@ -125,7 +125,7 @@ try {
   db.close();
   console.log(`filled ${TRIALS} trials (${OPEN} pending) x ${METRICS.length} metrics = ${rows} final metric rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const rdb = openReportDb(dbPath);
+  const rdb = openReads(dbPath);
   let baseline = Infinity;
   for (let r = 0; r < 3; r++) {
     const t = performance.now();

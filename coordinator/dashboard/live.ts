@@ -6,8 +6,7 @@
  * with heartbeats alone, so pages refetch only what can have changed.
  */
 import type { ServerResponse } from 'node:http';
-import type { Db } from '../store/db.js';
-import { dataVersion, watermark, type Watermark } from '../store/reads/dashboard.js';
+import type { DashboardReads, Watermark } from '../store/reads/dashboard.js';
 
 export interface ChangeEvent {
   /** increases with every change of results, attempts, events or trial states */
@@ -27,7 +26,7 @@ export class LiveStream {
   private readonly ping: NodeJS.Timeout;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: DashboardReads,
     private readonly intervalMs = 250,
   ) {
     this.check();
@@ -48,10 +47,10 @@ export class LiveStream {
 
   /** Look for a change now (the poller calls it; tests and the embedded coordinator may too). */
   check(): void {
-    const v = dataVersion(this.db);
+    const v = this.store.dataVersion();
     if (v === this.lastVersion && this.last) return;
     this.lastVersion = v;
-    const w = watermark(this.db);
+    const w = this.store.watermark();
     const prev = this.last;
     this.last = w;
     if (!prev) return;

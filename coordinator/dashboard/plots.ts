@@ -7,12 +7,10 @@
  * - class-mean image vs pixel AUROC per grid point, with the Pareto front (both higher is better);
  * - per class, the best trial's value against the best single configuration's value.
  */
-import { filterSql, parseFilters, type ParamFilter } from '../report/filters.js';
+import { parseFilters, type ParamFilter } from '../report/filters.js';
 import { paramText, varyingKeys } from '../report/params-view.js';
-import { bestPerClass, defaultOrder, pointClassValues, rankPoints, type Order } from '../report/queries.js';
-import type { Db } from '../store/db.js';
-import { pointMeans, sweepClasses, sweepMetricNames } from '../store/reads/dashboard.js';
-import { sweepIdByName } from '../store/sweep-store.js';
+import type { DashboardReads } from '../store/reads/dashboard.js';
+import { defaultOrder, type Order } from '../store/reads/index.js';
 
 export interface HeatCell {
   facet: string;
@@ -79,11 +77,11 @@ function label(params: Record<string, unknown>, keys: readonly string[]): string
 }
 
 /** Heatmap and parallel coordinates: one ranking of the grid points (class mean, or one class). */
-export function gridPlots(db: Db, sweep: string, q: PlotsQuery): GridPlots {
-  const sweepId = sweepIdByName(db, sweep);
+export function gridPlots(store: DashboardReads, sweep: string, q: PlotsQuery): GridPlots {
+  const sweepId = store.reads.sweepId(sweep);
   const order = q.order ?? defaultOrder(q.metric);
   const filters: ParamFilter[] = parseFilters(q.where);
-  const points = rankPoints(db, sweepId, q.metric, { filters: q.class ? [...filters, { key: 'class', values: [q.class] }] : filters, order });
+  const points = store.reads.rankPoints(sweepId, q.metric, { filters: q.class ? [...filters, { key: 'class', values: [q.class] }] : filters, order });
   const varying = varyingKeys(points.map((p) => p.params));
   const facetKeys = varying.filter((k) => k !== 'sigma' && k !== 'cov_reg');
   const cells: HeatCell[] = points.map((p) => ({
@@ -99,8 +97,8 @@ export function gridPlots(db: Db, sweep: string, q: PlotsQuery): GridPlots {
     metric: q.metric,
     class: q.class,
     order,
-    metrics: sweepMetricNames(db, sweepId),
-    classes: sweepClasses(db, sweepId),
+    metrics: store.sweepMetricNames(sweepId),
+    classes: store.sweepClasses(sweepId),
     heatmap: {
       facets: [...new Set(cells.map((c) => c.facet))].sort(),
       facetKeys,
@@ -118,9 +116,10 @@ export function gridPlots(db: Db, sweep: string, q: PlotsQuery): GridPlots {
 }
 
 /** Class-mean image vs pixel AUROC per grid point, and which points form the Pareto front. */
-export function scatterPlot(db: Db, sweep: string, q: Pick<PlotsQuery, 'where'>): ScatterPlot {
-  const sweepId = sweepIdByName(db, sweep);
-  const pairs = pointMeans(db, sweepId, ['image_auroc', 'pixel_auroc'], filterSql(parseFilters(q.where)))
+export function scatterPlot(store: DashboardReads, sweep: string, q: Pick<PlotsQuery, 'where'>): ScatterPlot {
+  const sweepId = store.reads.sweepId(sweep);
+  const pairs = store
+    .pointMeans(sweepId, ['image_auroc', 'pixel_auroc'], parseFilters(q.where))
     .filter((p) => p.means[0] !== null && p.means[1] !== null)
     .map((p) => ({ point: p.point, params: JSON.parse(p.point) as Record<string, unknown>, x: p.means[0]!, y: p.means[1]! }));
   const keys = varyingKeys(pairs.map((p) => p.params));
@@ -129,13 +128,13 @@ export function scatterPlot(db: Db, sweep: string, q: Pick<PlotsQuery, 'where'>)
 }
 
 /** Per class: its best trial's value, and the value of the best single configuration (the leaderboard's winner). */
-export function classBars(db: Db, sweep: string, q: Omit<PlotsQuery, 'class'>): ClassBars {
-  const sweepId = sweepIdByName(db, sweep);
+export function classBars(store: DashboardReads, sweep: string, q: Omit<PlotsQuery, 'class'>): ClassBars {
+  const sweepId = store.reads.sweepId(sweep);
   const order = q.order ?? defaultOrder(q.metric);
   const filters = parseFilters(q.where);
-  const best = bestPerClass(db, sweepId, q.metric, { filters, order, top: 1 });
-  const overall = rankPoints(db, sweepId, q.metric, { filters, order });
-  const single = overall.length ? pointClassValues(db, sweepId, overall[0].point, q.metric) : [];
+  const best = store.reads.bestPerClass(sweepId, q.metric, { filters, order, top: 1 });
+  const overall = store.reads.rankPoints(sweepId, q.metric, { filters, order });
+  const single = overall.length ? store.reads.pointClassValues(sweepId, overall[0].point, q.metric) : [];
   const classes = [...new Set([...best.map((b) => b.class), ...single.map((s) => s.class)])];
   return {
     metric: q.metric,

@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { errorMessage, UserError } from '../../shared/errors.js';
-import type { Db } from '../store/db.js';
-import { artifactById } from '../store/reads/dashboard.js';
+import type { DashboardReads } from '../store/reads/dashboard.js';
 import { classBars, gridPlots, scatterPlot } from './plots.js';
 import { contentType } from './static.js';
 import { failuresView, leaderboardJson, sweepStatusView, sweepsView, trialView, type LeaderboardQuery } from './views.js';
@@ -20,7 +19,7 @@ export interface DashboardAdmin {
 }
 
 export interface RouteContext {
-  db: Db;
+  store: DashboardReads;
   dbPath: string;
   admin: DashboardAdmin | null;
   /** a token is configured (actions possible) */
@@ -70,26 +69,26 @@ export function apiGet(ctx: RouteContext, path: string, q: URLSearchParams): unk
     case '/api/info':
       return { db: ctx.dbPath, actions: ctx.admin !== null && ctx.tokenSet };
     case '/api/sweeps':
-      return sweepsView(ctx.db);
+      return sweepsView(ctx.store);
     case '/api/sweep/status':
-      return sweepStatusView(ctx.db, required(q, 'sweep'));
+      return sweepStatusView(ctx.store, required(q, 'sweep'));
     case '/api/sweep/leaderboard':
-      return leaderboardJson(ctx.db, required(q, 'sweep'), leaderboardQuery(q));
+      return leaderboardJson(ctx.store, required(q, 'sweep'), leaderboardQuery(q));
     case '/api/plots/grid':
-      return gridPlots(ctx.db, required(q, 'sweep'), plotsQuery(q));
+      return gridPlots(ctx.store, required(q, 'sweep'), plotsQuery(q));
     case '/api/plots/scatter':
-      return scatterPlot(ctx.db, required(q, 'sweep'), plotsQuery(q));
+      return scatterPlot(ctx.store, required(q, 'sweep'), plotsQuery(q));
     case '/api/plots/bars':
-      return classBars(ctx.db, required(q, 'sweep'), plotsQuery(q));
+      return classBars(ctx.store, required(q, 'sweep'), plotsQuery(q));
     case '/api/trial':
-      return trialView(ctx.db, required(q, 'id'));
+      return trialView(ctx.store, required(q, 'id'));
     case '/api/compare': {
       const ids = required(q, 'ids').split(',').filter(Boolean);
       if (ids.length < 1 || ids.length > 4) throw new UserError(`compare takes 1 to 4 trials, got ${ids.length}`);
-      return ids.map((id) => trialView(ctx.db, id));
+      return ids.map((id) => trialView(ctx.store, id));
     }
     case '/api/failures':
-      return failuresView(ctx.db, required(q, 'sweep'));
+      return failuresView(ctx.store, required(q, 'sweep'));
     default:
       return null;
   }
@@ -97,7 +96,7 @@ export function apiGet(ctx: RouteContext, path: string, q: URLSearchParams): unk
 
 /** GET /artifact/ID: the file of a row of the artifacts table (relative paths are under the database's folder). */
 export function sendArtifact(ctx: RouteContext, res: ServerResponse, idText: string): void {
-  const row = /^\d+$/.test(idText) ? artifactById(ctx.db, Number(idText)) : null;
+  const row = /^\d+$/.test(idText) ? ctx.store.artifactById(Number(idText)) : null;
   if (!row) return sendJson(res, 404, { error: `no artifact ${idText}` });
   const file = isAbsolute(row.path) ? row.path : resolve(dirname(resolve(ctx.dbPath)), row.path);
   if (!existsSync(file)) return sendJson(res, 404, { error: `artifact ${row.id} (${row.kind}) is recorded at ${row.path}, which this machine does not have` });

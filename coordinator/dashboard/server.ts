@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { errorMessage, UserError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { formatHostPort, isLoopback, parseHostPort } from '../auth/transport.js';
-import { openReportDb } from '../report/open.js';
+import { DashboardReads } from '../store/reads/dashboard.js';
 import { freshnessOf, ResponseCache } from './cache.js';
 import { LiveStream } from './live.js';
 import { apiAction, apiGet, sendArtifact, sendJson, sendJsonText, type DashboardAdmin, type RouteContext } from './routes.js';
@@ -40,9 +40,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
   const listen = parseHostPort(opts.listen);
   checkDashboardListen(listen, opts.auth);
   const loopback = isLoopback(listen.host);
-  const db = openReportDb(opts.dbPath);
-  const live = new LiveStream(db, opts.pollMs ?? 250);
-  const ctx: RouteContext = { db, dbPath: opts.dbPath, admin: opts.admin ?? null, tokenSet: opts.auth.token !== null };
+  const store = DashboardReads.open(opts.dbPath);
+  const live = new LiveStream(store, opts.pollMs ?? 250);
+  const ctx: RouteContext = { store, dbPath: opts.dbPath, admin: opts.admin ?? null, tokenSet: opts.auth.token !== null };
   const cache = new ResponseCache();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -119,7 +119,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
     });
   } catch (err) {
     live.close();
-    db.close();
+    store.close();
     throw new UserError(`dashboard: cannot listen on ${opts.listen}: ${errorMessage(err)}`);
   }
   const port = (server.address() as AddressInfo).port;
@@ -133,7 +133,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
       (closing ??= new Promise<void>((resolve) => {
         live.close();
         server.close(() => {
-          db.close();
+          store.close();
           resolve();
         });
         server.closeAllConnections();

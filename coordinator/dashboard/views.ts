@@ -6,29 +6,7 @@
 import { parseFilters } from '../report/filters.js';
 import { buildLeaderboard, type Leaderboard, type LeaderboardMode } from '../report/leaderboard.js';
 import { listSweeps, sweepStatus, type SweepStatus, type WorkerStatus } from '../report/status.js';
-import type { Db } from '../store/db.js';
-import {
-  failedAttempts,
-  latestFinished,
-  sweepMetricNames,
-  sweepRandomWeights,
-  sweepStages,
-  trialArtifacts,
-  trialAttempts,
-  trialEvents,
-  trialMetrics,
-  trialResult,
-  trialRow,
-  type ArtifactRow,
-  type AttemptRow,
-  type EventRow,
-  type FailedAttempt,
-  type MetricPoint,
-  type ResultRow,
-  type StageCounts,
-  type TrialRow,
-} from '../store/reads/dashboard.js';
-import { sweepIdByName } from '../store/sweep-store.js';
+import type { ArtifactRow, AttemptRow, DashboardReads, EventRow, FailedAttempt, MetricPoint, ResultRow, StageCounts, TrialRow } from '../store/reads/dashboard.js';
 import { UserError } from '../../shared/errors.js';
 import { RANDOM_WEIGHTS_WARNING } from '../../shared/weights-notice.js';
 
@@ -53,10 +31,10 @@ export interface SweepListItem {
   stage: string;
 }
 
-export function sweepsView(db: Db, now = Date.now()): SweepListItem[] {
-  return listSweeps(db).map((s) => {
-    const st = sweepStatus(db, s.sweep, { now });
-    const stages = sweepStages(db, sweepIdByName(db, s.sweep));
+export function sweepsView(store: DashboardReads, now = Date.now()): SweepListItem[] {
+  return listSweeps(store.reads).map((s) => {
+    const st = sweepStatus(store.reads, s.sweep, { now });
+    const stages = store.sweepStages(store.reads.sweepId(s.sweep));
     const current = stages.find((x) => x.open > 0) ?? stages[stages.length - 1];
     return { ...s, ratePerMin: st.ratePerMin, etaS: st.etaS, stages, stage: current?.stage ?? '' };
   });
@@ -72,8 +50,8 @@ export interface LeaderboardQuery {
 }
 
 /** Exactly what `wepadim leaderboard SWEEP --json` prints for the same options (marginals included). */
-export function leaderboardJson(db: Db, sweep: string, q: LeaderboardQuery): Leaderboard & { warning: string | null; random_weights: string[] } {
-  const lb = buildLeaderboard(db, {
+export function leaderboardJson(store: DashboardReads, sweep: string, q: LeaderboardQuery): Leaderboard & { warning: string | null; random_weights: string[] } {
+  const lb = buildLeaderboard(store.reads, {
     sweep,
     metric: q.metric,
     mode: q.mode,
@@ -83,7 +61,7 @@ export function leaderboardJson(db: Db, sweep: string, q: LeaderboardQuery): Lea
     order: q.order,
     also: ['image_auroc', 'pixel_auroc'],
   });
-  const random = sweepRandomWeights(db, sweepIdByName(db, sweep));
+  const random = store.sweepRandomWeights(store.reads.sweepId(sweep));
   return { ...lb, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random };
 }
 
@@ -92,15 +70,15 @@ export interface SweepStatusView {
   status: Omit<SweepStatus, 'workers'> & { workers: DashboardWorker[] };
   stages: StageCounts[];
   metrics: string[];
-  latest: ReturnType<typeof latestFinished>;
+  latest: ReturnType<DashboardReads['latestFinished']>;
 }
 
 /** Progress, stages, workers (a silent one shown as gone) and the latest finished trials. */
-export function sweepStatusView(db: Db, sweep: string, now = Date.now()): SweepStatusView {
-  const id = sweepIdByName(db, sweep);
-  const st = sweepStatus(db, sweep, { now });
+export function sweepStatusView(store: DashboardReads, sweep: string, now = Date.now()): SweepStatusView {
+  const id = store.reads.sweepId(sweep);
+  const st = sweepStatus(store.reads, sweep, { now });
   const workers = st.workers.map((w) => ({ ...w, shownState: w.state === 'gone' || w.heartbeatAgeS > SILENT_GONE_S ? 'gone' : w.state }));
-  return { sweep, status: { ...st, workers }, stages: sweepStages(db, id), metrics: sweepMetricNames(db, id), latest: latestFinished(db, id) };
+  return { sweep, status: { ...st, workers }, stages: store.sweepStages(id), metrics: store.sweepMetricNames(id), latest: store.latestFinished(id) };
 }
 
 export interface TrialView {
@@ -115,21 +93,21 @@ export interface TrialView {
 
 const IMAGE = /\.(png|jpe?g|webp|gif|svg)$/i;
 
-export function trialView(db: Db, idOrKey: string): TrialView {
-  const trial = trialRow(db, idOrKey);
+export function trialView(store: DashboardReads, idOrKey: string): TrialView {
+  const trial = store.trialRow(idOrKey);
   if (!trial) throw new UserError(`no trial ${JSON.stringify(idOrKey)} (give its id or at least 6 characters of its key)`);
-  const m = trialMetrics(db, trial.id);
+  const m = store.trialMetrics(trial.id);
   return {
     trial,
-    result: trialResult(db, trial.id),
-    attempts: trialAttempts(db, trial.id),
+    result: store.trialResult(trial.id),
+    attempts: store.trialAttempts(trial.id),
     final: m.final,
     stream: m.stream,
-    artifacts: trialArtifacts(db, trial.id).map((a) => ({ ...a, url: `/artifact/${a.id}`, image: IMAGE.test(a.path) })),
-    events: trialEvents(db, trial.id),
+    artifacts: store.trialArtifacts(trial.id).map((a) => ({ ...a, url: `/artifact/${a.id}`, image: IMAGE.test(a.path) })),
+    events: store.trialEvents(trial.id),
   };
 }
 
-export function failuresView(db: Db, sweep: string): { sweep: string; failures: FailedAttempt[] } {
-  return { sweep, failures: failedAttempts(db, sweepIdByName(db, sweep)) };
+export function failuresView(store: DashboardReads, sweep: string): { sweep: string; failures: FailedAttempt[] } {
+  return { sweep, failures: store.failedAttempts(store.reads.sweepId(sweep)) };
 }

@@ -12,9 +12,8 @@ import { checkDashboardListen } from '../../coordinator/dashboard/security.js';
 import { startDashboard, type RunningDashboard } from '../../coordinator/dashboard/server.js';
 import { LiveStream } from '../../coordinator/dashboard/live.js';
 import { buildLeaderboard } from '../../coordinator/report/leaderboard.js';
-import { openReportDb } from '../../coordinator/report/open.js';
-import { metricNames, rankPoints } from '../../coordinator/report/queries.js';
-import { sweepMetricNames, sweepRandomWeights } from '../../coordinator/store/reads/dashboard.js';
+import { openReadDb, openReads } from '../../coordinator/store/reads/open.js';
+import { DashboardReads } from '../../coordinator/store/reads/dashboard.js';
 import { randomWeightsOf } from '../../coordinator/report/weights-notice.js';
 import { openDatabase, type Db } from '../../coordinator/store/index.js';
 import { startCoordinator } from '../../coordinator/server/index.js';
@@ -68,7 +67,7 @@ describe('dashboard API', () => {
   it('the leaderboard view is exactly what buildLeaderboard makes', async () => {
     const { status, body } = await get('/api/sweep/leaderboard?sweep=grid&metric=pixel_auroc&top=5&where=wavelet=haar');
     expect(status).toBe(200);
-    const db = openReportDb(dbPath);
+    const db = openReads(dbPath);
     const lb = buildLeaderboard(db, { sweep: 'grid', metric: 'pixel_auroc', mode: 'mean', top: 5, filters: [{ key: 'wavelet', values: ['haar'] }], also: ['image_auroc', 'pixel_auroc'] });
     db.close();
     const got = body as unknown as typeof lb;
@@ -77,7 +76,7 @@ describe('dashboard API', () => {
     expect(got.points.every((p) => p.params.wavelet === 'haar')).toBe(true);
     // honest selection beside the optimistic number, per class too
     const h = (await get('/api/sweep/leaderboard?sweep=grid&metric=image_auroc&mode=per-class')).body as unknown as typeof lb;
-    const db2 = openReportDb(dbPath);
+    const db2 = openReads(dbPath);
     const want = buildLeaderboard(db2, { sweep: 'grid', metric: 'image_auroc', mode: 'per-class', also: ['image_auroc', 'pixel_auroc'] });
     db2.close();
     expect(want.honest).not.toBeNull();
@@ -96,7 +95,8 @@ describe('dashboard API', () => {
   it('the heatmap cells are the class means of the points', async () => {
     const { body } = await get('/api/plots/grid?sweep=grid&metric=image_auroc');
     const cells = (body.heatmap as { cells: { facet: string; sigma: string; cov_reg: string; value: number; classes: number }[] }).cells;
-    const db = openReportDb(dbPath);
+    const db = openReadDb(dbPath);
+    const reads = openReads(dbPath);
     const values = db.prepare(
       `SELECT m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE m.final = 1 AND m.name = 'image_auroc'
        AND json_extract(t.params_json, '$.wavelet') = ? AND json_extract(t.params_json, '$.level') = ? AND json(json_extract(t.params_json, '$.subbands')) = ?
@@ -108,15 +108,18 @@ describe('dashboard API', () => {
       expect(c.classes).toBe(vs.length);
       expect(c.value).toBeCloseTo(vs.reduce((a, b) => a + b, 0) / vs.length, 12);
     }
-    const byPoint = new Map(rankPoints(db, 1, 'image_auroc').map((p) => [p.point, p.mean]));
+    const byPoint = new Map(reads.rankPoints(1, 'image_auroc').map((p) => [p.point, p.mean]));
     // the scatter's class means are the same numbers
     const sc = (await get('/api/plots/scatter?sweep=grid')).body as { points: { point: string; image: number }[] };
     expect(sc.points.length).toBe(byPoint.size);
     // the metric names (a skip-scan) are the report's, by name
-    expect(sweepMetricNames(db, 1)).toEqual([...metricNames(db, 1)].sort());
-    expect(sweepRandomWeights(db, 1)).toEqual(randomWeightsOf(db, 'grid'));
-    expect(sweepRandomWeights(db, 1)).toEqual(['random:0']);
+    const store = DashboardReads.open(dbPath);
+    expect(store.sweepMetricNames(1)).toEqual([...reads.metricNames(1)].sort());
+    expect(store.sweepRandomWeights(1)).toEqual(randomWeightsOf(reads, 'grid'));
+    expect(store.sweepRandomWeights(1)).toEqual(['random:0']);
+    store.close();
     for (const p of sc.points) expect(p.image).toBeCloseTo(byPoint.get(p.point)!, 12);
+    reads.close();
     db.close();
   });
 
@@ -163,7 +166,7 @@ describe('dashboard API', () => {
 
 describe('live stream', () => {
   it('moves `data` on results and only `live` on heartbeats', () => {
-    const reader = openReportDb(dbPath);
+    const reader = DashboardReads.open(dbPath);
     const live = new LiveStream(reader, 60_000);
     const s0 = live.state;
     live.check();

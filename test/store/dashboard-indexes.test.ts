@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { LATEST_VERSION, MIGRATIONS, migrate, openDatabase, SweepStore, type Db } from '../../coordinator/store/index.js';
+import { LATEST_VERSION, MIGRATIONS, migrate, openDatabase, submitSweep, type Db } from '../../coordinator/store/index.js';
 import {
   failedAttempts,
   latestFinished,
@@ -43,12 +43,12 @@ function recording(db: Db): { db: Db; calls: { sql: string; args: unknown[] }[] 
 
 describe('migration 3: dashboard indexes', () => {
   it('every dashboard read is an index search, never a scan of metrics, attempts or events', () => {
-    const s = SweepStore.open(':memory:');
-    s.submit(makeSweep('s', { classes: ['a', 'b'], sigma: [1, 2, 3] }));
-    seedResults(s.db, 1, ['image_auroc', 'pixel_auroc'], 3);
-    s.db.prepare("INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, ended_at, outcome, error) VALUES (2, 'w', 'Lx', 1, 1, 2, 'failed', 'boom')").run();
-    s.db.prepare('ANALYZE').run();
-    const r = recording(s.db);
+    const db = openDatabase(':memory:');
+    submitSweep(db, makeSweep('s', { classes: ['a', 'b'], sigma: [1, 2, 3] }));
+    seedResults(db, 1, ['image_auroc', 'pixel_auroc'], 3);
+    db.prepare("INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, ended_at, outcome, error) VALUES (2, 'w', 'Lx', 1, 1, 2, 'failed', 'boom')").run();
+    db.prepare('ANALYZE').run();
+    const r = recording(db);
     trialMetrics(r.db, 1);
     trialAttempts(r.db, 1);
     trialEvents(r.db, 1);
@@ -59,12 +59,12 @@ describe('migration 3: dashboard indexes', () => {
     expect(sweepClasses(r.db, 1)).toEqual(['a', 'b']);
     expect(r.calls.length).toBeGreaterThanOrEqual(9);
     for (const c of r.calls) {
-      const plan = (s.db.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.args) as { detail: string }[]).map((p) => p.detail).join(' | ');
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.args) as { detail: string }[]).map((p) => p.detail).join(' | ');
       // the only scan allowed is of the partial index that holds failed attempts alone
       const scans = plan.split(' | ').filter((d) => d.startsWith('SCAN'));
       expect(scans.filter((d) => !/USING (COVERING )?INDEX attempts_failed\b/.test(d)), `${c.sql}\n${plan}`).toEqual([]);
     }
-    s.close();
+    db.close();
   });
 
   it('migrates a version-2 database that holds data', () => {

@@ -4,6 +4,9 @@
  * artifacts, events), every failed attempt of a sweep, and one artifact row by id. Nothing here writes.
  */
 import type { Db } from '../db.js';
+import { filterSql, type ParamFilter } from './filter-sql.js';
+import { StoreReads } from './index.js';
+import { openReadDb } from './open.js';
 
 /** What a live page compares to decide whether to fetch again. */
 export interface Watermark {
@@ -233,9 +236,9 @@ export interface PointMeans {
 /**
  * Class means of several metrics per grid point in one pass over the sweep's trials (the grid-point index,
  * one final-metric probe per trial and metric): the means rankPoints computes, for a scatter of two metrics.
- * `where` is a filter fragment on trials `t` (coordinator/report/filters.ts's filterSql).
  */
-export function pointMeans(db: Db, sweepId: number, metrics: readonly string[], where: { sql: string; args: (string | number)[] } = { sql: '', args: [] }): PointMeans[] {
+export function pointMeans(db: Db, sweepId: number, metrics: readonly string[], filters: readonly ParamFilter[] = []): PointMeans[] {
+  const where = filterSql(filters);
   const cols = metrics.map((_, i) => `avg(m${i}.value) AS v${i}`).join(', ');
   const joins = metrics.map((_, i) => `LEFT JOIN metrics m${i} ON m${i}.trial_id = t.id AND m${i}.name = ? AND m${i}.final = 1`).join(' ');
   const rows = db
@@ -280,4 +283,44 @@ export function sweepRandomWeights(db: Db, sweepId: number): string[] {
     )
     .pluck()
     .all(sweepId) as string[];
+}
+
+/**
+ * The dashboard's reads over one read-only connection: the report API (StoreReads) and the queries above.
+ * The dashboard never sees the connection.
+ */
+export class DashboardReads {
+  readonly #db: Db;
+  readonly reads: StoreReads;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.reads = new StoreReads(db);
+  }
+
+  /** Open `path` read-only (migrating an older schema first), as the report commands do. */
+  static open(path: string): DashboardReads {
+    return new DashboardReads(openReadDb(path));
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  dataVersion = (): number => dataVersion(this.#db);
+  watermark = (): Watermark => watermark(this.#db);
+  sweepStages = (sweepId: number): StageCounts[] => sweepStages(this.#db, sweepId);
+  trialRow = (idOrKey: string): TrialRow | null => trialRow(this.#db, idOrKey);
+  trialResult = (trialId: number): ResultRow | null => trialResult(this.#db, trialId);
+  trialAttempts = (trialId: number): AttemptRow[] => trialAttempts(this.#db, trialId);
+  trialMetrics = (trialId: number): ReturnType<typeof trialMetrics> => trialMetrics(this.#db, trialId);
+  trialArtifacts = (trialId: number): ArtifactRow[] => trialArtifacts(this.#db, trialId);
+  artifactById = (id: number): ArtifactRow | null => artifactById(this.#db, id);
+  trialEvents = (trialId: number): EventRow[] => trialEvents(this.#db, trialId);
+  failedAttempts = (sweepId: number, limit?: number): FailedAttempt[] => failedAttempts(this.#db, sweepId, limit);
+  latestFinished = (sweepId: number, limit?: number): ReturnType<typeof latestFinished> => latestFinished(this.#db, sweepId, limit);
+  pointMeans = (sweepId: number, metrics: readonly string[], filters?: readonly ParamFilter[]): PointMeans[] => pointMeans(this.#db, sweepId, metrics, filters);
+  sweepClasses = (sweepId: number): string[] => sweepClasses(this.#db, sweepId);
+  sweepMetricNames = (sweepId: number): string[] => sweepMetricNames(this.#db, sweepId);
+  sweepRandomWeights = (sweepId: number): string[] => sweepRandomWeights(this.#db, sweepId);
 }

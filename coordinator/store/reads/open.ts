@@ -4,11 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { UserError } from '../../../shared/errors.js';
-import { openDatabase } from '../db.js';
+import { openDatabase, type Db } from '../db.js';
 import { LATEST_VERSION } from '../migrations.js';
 import { StoreReads } from './index.js';
 
-export function openReads(path: string): StoreReads {
+/** The read-only connection behind openReads (migrated first); for readers that build on StoreReads (the dashboard). */
+export function openReadDb(path: string): Db {
   if (path !== ':memory:' && !existsSync(path))
     throw new UserError(`no database at ${path} (give --db FILE or set WEPADIM_DB; \`wepadim submit\` creates it)`);
   let db = openDatabase(path, { readonly: true });
@@ -22,5 +23,9 @@ export function openReads(path: string): StoreReads {
     openDatabase(path).close(); // migrates
     db = openDatabase(path, { readonly: true });
   }
-  return new StoreReads(db, true);
+  return db;
+}
+
+export function openReads(path: string): StoreReads {
+  return new StoreReads(openReadDb(path), true);
 }
