@@ -7,12 +7,16 @@ import type { Argv, CommandModule } from 'yargs';
 interface SynthArgs {
   out: string;
   classes?: string[];
-  train: number;
-  test: number;
+  train?: number;
+  test?: number;
   size: number;
   seed: number;
   force: boolean;
   json: boolean;
+  profile?: string;
+  'train-scale'?: number;
+  'test-scale'?: number;
+  threads?: number;
 }
 
 interface RootArgs {
@@ -27,7 +31,34 @@ function splitList(values: string[] | undefined): string[] | undefined {
   return values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
 }
 
+/** --profile mvtec|visa: the real datasets' per-class counts, rendered on worker threads. */
+async function profileHandler(args: SynthArgs & { profile: string }): Promise<void> {
+  const { existsSync } = await import('node:fs');
+  const { join, resolve } = await import('node:path');
+  const { UserError } = await import('../../shared/errors.js');
+  const { createProgress } = await import('../../shared/progress.js');
+  const { generateProfileDataset, profileByName, profileCounts } = await import('../../worker/data/index.js');
+  const out = resolve(args.out);
+  const profile = profileByName(args.profile);
+  const opts = { seed: args.seed, size: args.size, trainScale: args['train-scale'], testScale: args['test-scale'], classes: splitList(args.classes), threads: args.threads };
+  const counts = profileCounts(profile, opts);
+  const existing = counts.map((c) => c.name).filter((c) => existsSync(join(out, c)));
+  if (existing.length > 0 && !args.force) throw new UserError(`class folder(s) ${existing.join(', ')} already exist; use --force to replace them`, { file: out });
+  const total = counts.reduce((a, c) => a + c.train + c.good + c.defects.reduce((b, d) => b + d[1], 0), 0);
+  const progress = createProgress({ label: `synth ${profile.name}`, total });
+  const t0 = performance.now();
+  const res = await generateProfileDataset(out, profile.name, { ...opts, onProgress: (d, t) => progress.update(d, t) });
+  progress.done();
+  const seconds = (performance.now() - t0) / 1000;
+  if (args.json) {
+    process.stdout.write(JSON.stringify({ out, profile: profile.name, seed: args.seed, size: args.size, classes: res.classes, images: res.images, files: res.files, seconds: Number(seconds.toFixed(2)) }, null, 2) + '\n');
+  } else {
+    process.stdout.write(`wrote ${res.images} images (${res.files} files) for ${res.classes.length} ${profile.name} classes to ${out} in ${seconds.toFixed(1)} s\n`);
+  }
+}
+
 async function synthHandler(args: SynthArgs): Promise<void> {
+  if (args.profile !== undefined) return profileHandler({ ...args, profile: args.profile });
   const { existsSync } = await import('node:fs');
   const { rm } = await import('node:fs/promises');
   const { join, resolve } = await import('node:path');
@@ -41,8 +72,8 @@ async function synthHandler(args: SynthArgs): Promise<void> {
     if (!args.force) throw new UserError(`class folder(s) ${existing.join(', ')} already exist; use --force to replace them`, { file: out });
     for (const c of existing) await rm(join(out, c), { recursive: true, force: true });
   }
-  const spec = { classes, train: args.train, test: args.test, size: args.size, seed: args.seed };
-  const progress = createProgress({ label: 'synth', total: classes.length * (args.train + args.test) });
+  const spec = { classes, train: args.train ?? 25, test: args.test ?? 20, size: args.size, seed: args.seed };
+  const progress = createProgress({ label: 'synth', total: classes.length * (spec.train + spec.test) });
   const t0 = performance.now();
   const res = await generateSyntheticDataset(out, spec, { onProgress: (d, t) => progress.update(d, t) });
   progress.done();
@@ -129,15 +160,29 @@ const synth: CommandModule<object, SynthArgs> = {
   builder: (y: Argv) =>
     y
       .option('out', { type: 'string', demandOption: true, describe: 'output folder (created)' })
-      .option('classes', { type: 'string', array: true, describe: 'classes to write (default: all): stripes, grid, weave, noise, disc, bracket, chip' })
-      .option('train', { type: 'number', default: 25, describe: 'good training images per class' })
-      .option('test', { type: 'number', default: 20, describe: 'test images per class (about half defective)' })
+      .conflicts('profile', ['train', 'test'])
+      .option('classes', { type: 'string', array: true, describe: 'classes to write (default: all): stripes, grid, weave, noise, disc, bracket, chip; with --profile, that profile\'s class names' })
+      .option('train', { type: 'number', describe: 'good training images per class (default 25; not with --profile)' })
+      .option('test', { type: 'number', describe: 'test images per class, about half defective (default 20; not with --profile)' })
+      .option('profile', {
+        type: 'string',
+        choices: ['mvtec', 'visa'],
+        describe:
+          'real dataset sizes: mvtec = MVTec AD\'s 15 classes with its per-class train/good/defect counts and defect names ' +
+          '(5,354 images, MVTec layout); visa = VisA\'s 12 classes (1cls split) in VisA\'s folder layout, full test sets ' +
+          'but half of each class\'s training images by default (6,493 of 10,821 images; --train-scale 1 for all)',
+      })
+      .option('train-scale', { type: 'number', describe: 'with --profile: fraction of each class\'s training images (default mvtec 1, visa 0.5)' })
+      .option('test-scale', { type: 'number', describe: 'with --profile: fraction of each class\'s test images per folder (default 1)' })
+      .option('threads', { type: 'number', describe: 'with --profile: render threads (default: the number of cores)' })
       .option('size', { type: 'number', default: 256, describe: 'image side in pixels' })
       .option('seed', { type: 'number', default: 0, describe: 'seed; the same seed writes byte-identical files' })
       .option('force', { type: 'boolean', default: false, describe: 'replace class folders that already exist' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON summary' })
       .example('$0 dataset synth --out data/synth', 'all 7 classes, 25 train / 20 test images of 256x256 each')
-      .example('$0 dataset synth --out /tmp/s --classes stripes,disc --train 30 --test 20 --seed 7', 'two classes, another seed') as Argv<SynthArgs>,
+      .example('$0 dataset synth --out /tmp/s --classes stripes,disc --train 30 --test 20 --seed 7', 'two classes, another seed')
+      .example('$0 dataset synth --out data/mvtec-synth --profile mvtec', 'MVTec AD\'s 15 classes at their real counts (about 1 min on 2 idle cores)')
+      .example('$0 dataset synth --out data/visa-synth --profile visa --classes pcb1,candle', 'two VisA classes, half their training images') as Argv<SynthArgs>,
   handler: synthHandler,
 };
 

@@ -15,3 +15,5 @@ export {
   type SyntheticDatasetSpec,
 } from './synth/generate.js';
 export { DEFECT_TYPES, type DefectType } from './synth/defects.js';
+export { generateProfileDataset, profileByName, profileCounts, type ClassCounts, type ProfileOptions } from './synth/profile.js';
+export { DATASET_PROFILES, MVTEC_PROFILE, VISA_PROFILE, type DatasetProfile, type ProfileClass } from './synth/profiles.js';

@@ -31,7 +31,9 @@ export const SYNTHETIC_DEFECTS: Readonly<Record<TextureClass | ObjectClass, read
 
 export const SYNTHETIC_CLASS_NAMES: readonly string[] = [...TEXTURE_CLASSES, ...OBJECT_CLASSES];
 
-type SynthClass = TextureClass | ObjectClass;
+/** One of the seven renderers (the synthetic class names). */
+export type SynthRenderer = TextureClass | ObjectClass;
+type SynthClass = SynthRenderer;
 
 function isSynthClass(name: string): name is SynthClass {
   return SYNTHETIC_CLASS_NAMES.includes(name);
@@ -67,7 +69,8 @@ export function renderSample(cls: SynthClass, size: number, seed: number, defect
   return { rgb: quantise(canvas), mask };
 }
 
-interface Job {
+/** One image to render and write (with its mask when it has a defect); plain data, so it can go to a thread. */
+export interface RenderJob {
   cls: SynthClass;
   dir: string;
   file: string;
@@ -76,8 +79,8 @@ interface Job {
   maskFile: string | null;
 }
 
-function jobsFor(out: string, cls: SynthClass, spec: SyntheticDatasetSpec): Job[] {
-  const jobs: Job[] = [];
+function jobsFor(out: string, cls: SynthClass, spec: SyntheticDatasetSpec): RenderJob[] {
+  const jobs: RenderJob[] = [];
   const base = join(out, cls);
   const name = (i: number): string => String(i).padStart(3, '0');
   for (let i = 0; i < spec.train; i++) {
@@ -105,6 +108,16 @@ function jobsFor(out: string, cls: SynthClass, spec: SyntheticDatasetSpec): Job[
   return jobs;
 }
 
+/** Render one job and write its image (and mask): returns the number of files written. */
+export async function writeJob(j: RenderJob, size: number): Promise<number> {
+  const { rgb, mask } = renderSample(j.cls, size, j.seed, j.defect);
+  await writePng(join(j.dir, j.file), rgb, size, size, 3);
+  if (!mask || !j.maskFile) return 1;
+  for (let i = 0; i < mask.length; i++) mask[i] *= 255;
+  await writePng(j.maskFile, mask, size, size, 1);
+  return 2;
+}
+
 export async function generateSyntheticDataset(
   out: string,
   spec: SyntheticDatasetSpec,
@@ -121,15 +134,8 @@ export async function generateSyntheticDataset(
   let files = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
-      const j = jobs[next++];
-      const { rgb, mask } = renderSample(j.cls, spec.size, j.seed, j.defect);
-      await writePng(join(j.dir, j.file), rgb, spec.size, spec.size, 3);
-      files++;
-      if (mask && j.maskFile) {
-        for (let i = 0; i < mask.length; i++) mask[i] *= 255;
-        await writePng(j.maskFile, mask, spec.size, spec.size, 1);
-        files++;
-      }
+      const written = await writeJob(jobs[next++], spec.size);
+      files += written;
       opts.onProgress?.(++done, jobs.length);
     }
   };
