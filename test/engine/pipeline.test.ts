@@ -123,6 +123,23 @@ describe('group evaluation', () => {
     expect(maxRelDiff(a.imageScores, b.imageScores)).toBeLessThanOrEqual(1e-6);
     expect(Math.abs(a.metrics.pixel_auroc - b.metrics.pixel_auroc)).toBeLessThanOrEqual(1e-6);
   });
+  it('splits fit into Gram+cross and solves, and adds CPU phases only with a cpuClock', () => {
+    const vs = [variants[0], { ...variants[0], sigma: 4 }]; // the second reuses the first one's distances
+    const plain = evaluateDwtGroup(features, truth, dwt, vs);
+    expect(plain.outcomes.every((o) => o.timings.cpu === undefined)).toBe(true);
+    let ticks = 0;
+    const g = evaluateDwtGroup(features, truth, dwt, vs, { cpuClock: () => ++ticks });
+    for (const o of g.outcomes) {
+      const t = o.timings;
+      expect((t.gram_s ?? NaN) + (t.solve_s ?? NaN)).toBeCloseTo(t.fit_s, 9);
+      expect(t.gram_s).toBeGreaterThanOrEqual(0);
+      expect(t.cpu && Object.values(t.cpu).every((x) => x >= 0)).toBe(true);
+    }
+    // the clock is read around the DWT (2 reads) and per variant: the first variant's DWT counts one tick
+    expect(g.outcomes[0].timings.cpu?.dwt_s).toBe(1);
+    expect(g.outcomes[1].timings.solve_s).toBe(0); // distances reused: no solve
+    expect(g.outcomes[0].metrics).toEqual(plain.outcomes[0].metrics);
+  });
   it('keeps maps only when asked and honours an aborted signal', () => {
     const g = evaluateDwtGroup(features, truth, dwt, variants.slice(0, 2), { keepMaps: (i) => i === 1 });
     expect(g.outcomes[0].maps).toBeNull();

@@ -45,6 +45,7 @@ class GroupState {
   private raw = new Map<Subband, { train: FeatureBatch; test: FeatureBatch }>();
   private blocks = new Map<Subband, BlockData>();
   dwtSeconds = 0;
+  dwtCpuSeconds = 0;
   constructor(
     private readonly features: ClassFeatures,
     private readonly dwt: DwtConfig,
@@ -53,14 +54,17 @@ class GroupState {
     private readonly needed: readonly Subband[],
     /** per block, how many distinct distance computations (subset, cov_reg) use it: single-use Grams are not kept */
     private readonly uses: ReadonlyMap<Subband, number>,
+    private readonly cpu: () => number = () => 0,
   ) {}
 
   grid(): GridMeta {
     if (!this.meta) {
       const t0 = now();
+      const c0 = this.cpu();
       const train = subbandBlocks(this.features.train, this.dwt, this.needed);
       const test = subbandBlocks(this.features.test, this.dwt, this.needed);
       this.dwtSeconds += now() - t0;
+      this.dwtCpuSeconds += this.cpu() - c0;
       const channels = {} as Record<Subband, number>;
       for (const b of this.needed) {
         const tr = train.blocks[b];
@@ -167,19 +171,24 @@ function directBlocksOf(features: ClassFeatures, dwt: DwtConfig, variants: Varia
   return out;
 }
 
-/** Squared distances (t*p + q) for one subset and cov_reg; Woodbury when D > N unless forced. */
-function distances(state: GroupState, subset: Subband[], covReg: number, opts: GroupOptions): Float64Array {
+/**
+ * Squared distances (t*p + q) for one subset and cov_reg; Woodbury when D > N unless forced. `gramDone` is called
+ * between the Gram/cross products and the solves (timing only).
+ */
+function distances(state: GroupState, subset: Subband[], covReg: number, opts: GroupOptions, gramDone: () => void): Float64Array {
   const { n, t, h, w } = state.grid();
   const p = h * w;
   const D = state.channels(subset);
   if (usesDirect(D, n, opts.method)) {
     const blocks = subset.map((b) => state.centred(b));
+    gramDone();
     return directDistances(blocks.map((b) => b.xc), blocks.map((b) => b.z), covReg, opts.signal);
   }
   const gram = new Float64Array(p * n * n);
   const cross = new Float64Array(p * t * n);
   const sqn = new Float64Array(p * t);
   for (const b of subset) state.addStatsInto(b, gram, cross, sqn);
+  gramDone();
   return scoreWoodbury(factorWoodbury(gram, n, p, covReg, opts.signal, gram), cross, sqn, t); // factors replace the summed Grams
 }
 
@@ -218,8 +227,10 @@ export function evaluateDwtGroup(
   };
   const uses = usesOf(variants);
   const truthPixels = variants.length > 0 ? pixelTruth(truth.masks, T) : null;
-  let shared = new GroupState(features, dwt, direct, needed, uses);
+  const cpu = opts.cpuClock ?? ((): number => 0);
+  let shared = new GroupState(features, dwt, direct, needed, uses, cpu);
   let dwtSeconds = 0;
+  let dwtCpuSeconds = 0;
   let cachedDist: { key: string; dist: Float64Array } | null = null;
   let cachedMaps: { key: string; maps: Float32Array } | null = null;
   const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);
@@ -229,19 +240,33 @@ export function evaluateDwtGroup(
     const v = variants[i];
     if (!sharing) {
       dwtSeconds += shared.dwtSeconds;
-      shared = new GroupState(features, dwt, direct, subsetOf(v), usesOf([v])); // alone: only this variant's blocks
+      dwtCpuSeconds += shared.dwtCpuSeconds;
+      shared = new GroupState(features, dwt, direct, subsetOf(v), usesOf([v]), cpu); // alone: only this variant's blocks
       cachedDist = null;
       cachedMaps = null;
     }
     const t0 = now();
+    const c0 = cpu();
     const dwtBefore = shared.dwtSeconds;
+    const dwtCpuBefore = shared.dwtCpuSeconds;
     const { h, w } = shared.grid();
     const key = keyOf(v);
+    let tg = -1;
+    let cg = 0;
     if (!cachedDist || cachedDist.key !== key) {
-      cachedDist = { key, dist: distances(shared, subsetOf(v), v.cov_reg, opts) };
+      const gramDone = (): void => {
+        tg = now();
+        cg = cpu();
+      };
+      cachedDist = { key, dist: distances(shared, subsetOf(v), v.cov_reg, opts, gramDone) };
       cachedMaps = null;
     }
     const t1 = now();
+    const c1 = cpu();
+    if (tg < 0) {
+      tg = t1;
+      cg = c1;
+    }
     const mapKey = `${key}|${v.distance}`;
     if (!cachedMaps || cachedMaps.key !== mapKey) cachedMaps = { key: mapKey, maps: gridMaps(cachedDist.dist, v) };
     // bilinear to CROP x CROP and smoothing, fused (spec 7.2-7.3)
@@ -249,14 +274,23 @@ export function evaluateDwtGroup(
     const keep = opts.keepMaps?.(i) ?? false;
     const { maps, scan } = upsampleSmoothScan(cachedMaps.maps, T, h, w, CROP, v.smoothing, v.sigma, keep ? 'new' : 'workspace');
     const t2 = now();
+    const c2 = cpu();
     const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets, truthPixels ?? undefined, scan);
     const t3 = now();
+    const c3 = cpu();
     const dwtHere = shared.dwtSeconds - dwtBefore;
+    const dwtCpuHere = shared.dwtCpuSeconds - dwtCpuBefore;
     const outcome: VariantOutcome = {
       metrics,
       imageScores,
       maps: keep ? maps : null,
-      timings: { fit_s: t1 - t0 - dwtHere, score_s: t2 - t1, metrics_s: t3 - t2, dwt_s: dwtSeconds + shared.dwtSeconds },
+      timings: {
+        fit_s: t1 - t0 - dwtHere, score_s: t2 - t1, metrics_s: t3 - t2, dwt_s: dwtSeconds + shared.dwtSeconds,
+        gram_s: tg - t0 - dwtHere, solve_s: t1 - tg,
+        ...(opts.cpuClock
+          ? { cpu: { dwt_s: dwtCpuSeconds + shared.dwtCpuSeconds, gram_s: cg - c0 - dwtCpuHere, solve_s: c1 - cg, score_s: c2 - c1, metrics_s: c3 - c2 } }
+          : {}),
+      },
     };
     outcomes[i] = outcome;
     opts.onVariantDone?.(i, outcome);

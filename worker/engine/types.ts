@@ -62,6 +62,11 @@ export interface VariantTimings {
   metrics_s: number;
   /** the DWT seconds of the group when this variant was done (the group's total for its last variant) */
   dwt_s: number;
+  /** fit_s split: Gram and cross products (gram_s) and the solves (solve_s; the direct path counts here whole) */
+  gram_s?: number;
+  solve_s?: number;
+  /** the same phases in CPU-seconds of the computing thread, when GroupOptions.cpuClock is given */
+  cpu?: { dwt_s: number; gram_s: number; solve_s: number; score_s: number; metrics_s: number };
 }
 
 export interface VariantOutcome {
@@ -88,4 +93,6 @@ export interface GroupOptions {
   sharing?: boolean;
   /** default 'auto' */
   method?: GaussianMethod;
+  /** CPU-seconds of the computing thread (e.g. from /proc/thread-self/stat): adds `timings.cpu` to each outcome */
+  cpuClock?: () => number;
 }

@@ -21,9 +21,40 @@ export interface ClassData {
   test: FeatureBatch[];
   truth: TestTruth;
   extractor: FeatureEntry['extractor'];
-  timings: { load_s: number; backbone_s: number };
+  /** wall seconds; cpu_* = the process's CPU-seconds in the same spans (decode/resize and backbone use thread pools) */
+  timings: ClassTimings;
   cache: { train: 'memory' | 'disk' | 'miss'; test: 'memory' | 'disk' | 'miss' };
   cacheKeys: { train: string; test: string };
+}
+
+export interface ClassTimings {
+  load_s: number;
+  backbone_s: number;
+  cpu_load_s?: number;
+  cpu_backbone_s?: number;
+}
+
+const processCpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Time `f` into the wall and process-CPU counters of one phase. */
+async function timed<T>(t: ClassTimings, phase: 'load' | 'backbone', f: () => T | Promise<T>): Promise<T> {
+  const w0 = performance.now();
+  const c0 = processCpu();
+  try {
+    return await f();
+  } finally {
+    const cpu = processCpu() - c0;
+    if (phase === 'load') {
+      t.load_s += (performance.now() - w0) / 1000;
+      t.cpu_load_s = (t.cpu_load_s ?? 0) + cpu;
+    } else {
+      t.backbone_s += (performance.now() - w0) / 1000;
+      t.cpu_backbone_s = (t.cpu_backbone_s ?? 0) + cpu;
+    }
+  }
 }
 
 export interface ClassDataDeps {
@@ -88,7 +119,7 @@ async function extractSplit(
   samples: SampleRef[],
   split: string,
   deps: ClassDataDeps,
-  t: { load_s: number; backbone_s: number },
+  t: ClassTimings,
 ): Promise<{ batches: FeatureBatch[]; extractor: FeatureEntry['extractor'] }> {
   if (samples.length === 0) throw new Error(`the ${split} split has no images`);
   const ex = await deps.extractor();
@@ -96,12 +127,8 @@ async function extractSplit(
   for (let i = 0; i < samples.length; i += deps.batchSize) {
     deps.signal?.throwIfAborted();
     const part = samples.slice(i, i + deps.batchSize);
-    let t0 = performance.now();
-    const { images } = await deps.data.loadBatch(part);
-    t.load_s += (performance.now() - t0) / 1000;
-    t0 = performance.now();
-    const out = await ex.extract(images, part.length);
-    t.backbone_s += (performance.now() - t0) / 1000;
+    const { images } = await timed(t, 'load', () => deps.data.loadBatch(part));
+    const out = await timed(t, 'backbone', () => ex.extract(images, part.length));
     for (const b of out) {
       for (let k = 0; k < b.data.length; k++) {
         if (!Number.isFinite(b.data[k])) throw new Error(`backbone produced a non-finite value for ${part[Math.floor(k / (b.c * b.h * b.w))]?.path ?? split}`);
@@ -131,12 +158,13 @@ async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<TestTr
 }
 
 export async function prepareClass(p: TrialParams, deps: ClassDataDeps): Promise<ClassData> {
-  const timings = { load_s: 0, backbone_s: 0 };
-  let t0 = performance.now();
+  const timings: ClassTimings = { load_s: 0, backbone_s: 0, cpu_load_s: 0, cpu_backbone_s: 0 };
   deps.progress('load', 0, 1);
-  const listing = await deps.data.listClass(p.dataset, p.root, p.class);
-  const [trainHash, testHash] = await Promise.all([imageListHash(listing.train), imageListHash(listing.test)]);
-  timings.load_s += (performance.now() - t0) / 1000;
+  const { listing, trainHash, testHash } = await timed(timings, 'load', async () => {
+    const l = await deps.data.listClass(p.dataset, p.root, p.class);
+    const [tr, te] = await Promise.all([imageListHash(l.train), imageListHash(l.test)]);
+    return { listing: l, trainHash: tr, testHash: te };
+  });
   deps.progress('load', 1, 1);
   const trainKey = featureCacheKey(p, 'train', trainHash, deps.backend);
   const testKey = featureCacheKey(p, 'test', testHash, deps.backend);
@@ -159,9 +187,7 @@ export async function prepareClass(p: TrialParams, deps: ClassDataDeps): Promise
     test = testHit.entry;
   } else {
     const r = await extractSplit(listing.test, 'test', deps, timings);
-    t0 = performance.now();
-    const truth = await loadTruth(listing.test, deps);
-    timings.load_s += (performance.now() - t0) / 1000;
+    const truth = await timed(timings, 'load', () => loadTruth(listing.test, deps));
     test = { ...r, truth };
     await deps.cache?.put(testKey, test);
   }

@@ -10,6 +10,7 @@ import { METRIC } from '../../shared/result.js';
 import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../objective-types.js';
 import { trialArtifactsDir, writeMapPngs, writeTrialJson } from './artifacts.js';
 import type { ClassData } from './class-data.js';
+import { threadCpuSeconds } from './thread-cpu.js';
 import { allAborted, failure } from './failure.js';
 import { holdoutSplit } from './holdout.js';
 import type { DwtConfig, EvalSubset, VariantConfig, VariantOutcome } from '../engine/types.js';
@@ -114,6 +115,7 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
       return ctx.ports.engine.evaluateDwtGroup(features, cls.truth, dwtOf(p0), ts.map((t) => variantOf(t.params)), {
         subsets,
         sharing: ctx.sharing,
+        cpuClock: threadCpuSeconds, // the engine thread uses its own clock
         // the group stops only when every one of its trials is cancelled
         signal: allAborted(ts.map((t) => ctx.cb.signalFor(t.key))),
         onVariantDone: (i, o) => {

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { evaluateDwtGroup } from '../engine/index.js';
 import type { EngineRequest, EngineReply } from './engine-thread.js';
+import { threadCpuSeconds } from './thread-cpu.js';
 
 const port = parentPort;
 if (!port) throw new Error('engine-thread-main must run in a worker thread');
@@ -16,6 +17,7 @@ port.on('message', (req: EngineRequest) => {
     const out = evaluateDwtGroup(req.features, req.truth, req.dwt, req.variants, {
       subsets: req.subsets,
       sharing: req.sharing,
+      cpuClock: threadCpuSeconds,
       keepMaps: (i) => req.keepMaps[i] === true,
       onVariantDone: (i, o) => {
         const imageScores = o.imageScores.slice();

@@ -23,6 +23,20 @@ export interface ResultContext {
   artifacts: ArtifactRef[];
 }
 
+/**
+ * Per-phase seconds (issue 14's accounting): wall and CPU. load/backbone are the class's (shared by
+ * `shared_with.features` trials), dwt is the group's so far; the rest are this variant's own.
+ */
+function phases(o: VariantOutcome, ctx: ResultContext): { wall: Record<string, number>; cpu: Record<string, number> } {
+  const t = ctx.cls.timings;
+  const ot = o.timings;
+  const wall = { load: t.load_s, backbone: t.backbone_s, dwt: ctx.dwt_s, gram: ot.gram_s ?? 0, solve: ot.solve_s ?? ot.fit_s, score: ot.score_s, metrics: ot.metrics_s };
+  const c = ot.cpu;
+  const cpu: Record<string, number> = c ? { load: t.cpu_load_s ?? 0, backbone: t.cpu_backbone_s ?? 0, dwt: c.dwt_s, gram: c.gram_s, solve: c.solve_s, score: c.score_s, metrics: c.metrics_s } : {};
+  const round = (r: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(6))]));
+  return { wall: round(wall), cpu: round(cpu) };
+}
+
 export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult {
   const m = o.metrics;
   const t = ctx.cls.timings;
@@ -82,6 +96,7 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
       n_test: ctx.cls.listing.test.length,
       cache: ctx.cls.cache,
       shared_with: ctx.sharedWith,
+      phases_s: phases(o, ctx),
       ...(warnings.length ? { warnings } : {}),
     },
   };
