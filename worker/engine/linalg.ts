@@ -95,7 +95,42 @@ export function addCross(
 export function choleskyShifted(a: Float64Array, aOff: number, n: number, shift: number, l: Float64Array): boolean {
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    for (let j = 0; j <= i; j++) {
+    let j = 0;
+    // four entries of row i at once: four independent subtraction chains sharing the loads of row i. Each entry's
+    // chain still subtracts l[i][k] * l[j][k] for k = 0, 1, ... in order from the same start, so the factor has
+    // the same bits as the one-entry loop below (test/engine/linalg-chains.test.ts)
+    for (; j + 3 <= i; j += 4) {
+      const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      const diag = j + 3 === i;
+      let s0 = a[aOff + ri + j], s1 = a[aOff + ri + j + 1], s2 = a[aOff + ri + j + 2], s3 = a[aOff + ri + j + 3];
+      if (diag) s3 += shift;
+      for (let k = 0; k < j; k++) {
+        const x = l[ri + k];
+        s0 -= x * l[r0 + k];
+        s1 -= x * l[r1 + k];
+        s2 -= x * l[r2 + k];
+        s3 -= x * l[r3 + k];
+      }
+      const y0 = s0 / l[r0 + j];
+      l[ri + j] = y0;
+      s1 -= y0 * l[r1 + j];
+      const y1 = s1 / l[r1 + j + 1];
+      l[ri + j + 1] = y1;
+      s2 -= y0 * l[r2 + j];
+      s2 -= y1 * l[r2 + j + 1];
+      const y2 = s2 / l[r2 + j + 2];
+      l[ri + j + 2] = y2;
+      s3 -= y0 * l[r3 + j];
+      s3 -= y1 * l[r3 + j + 1];
+      s3 -= y2 * l[r3 + j + 2];
+      if (diag) {
+        if (!(s3 > 0)) return false;
+        l[ri + i] = Math.sqrt(s3);
+      } else {
+        l[ri + j + 3] = s3 / l[r3 + j + 3];
+      }
+    }
+    for (; j <= i; j++) {
       const rj = j * n;
       let s = a[aOff + ri + j];
       if (i === j) s += shift;
@@ -107,9 +142,45 @@ export function choleskyShifted(a: Float64Array, aOff: number, n: number, shift:
         l[ri + j] = s / l[rj + j];
       }
     }
-    for (let j = i + 1; j < n; j++) l[ri + j] = 0;
+    for (let jj = i + 1; jj < n; jj++) l[ri + jj] = 0;
   }
   return true;
+}
+
+/**
+ * Forward solves L y = b for four right-hand sides at once (rows o0..o3 of b, overwritten by y); writes y . y of
+ * each into norms[at..at+3]. Four independent chains sharing the loads of L; each is the same sequence of
+ * operations as forwardSolveSquaredNorm, so the same bits.
+ */
+export function forwardSolveSquaredNorm4(
+  l: Float64Array, n: number, b: Float64Array, o0: number, o1: number, o2: number, o3: number, norms: Float64Array, at: number,
+): void {
+  let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    let s0 = b[o0 + i], s1 = b[o1 + i], s2 = b[o2 + i], s3 = b[o3 + i];
+    for (let k = 0; k < i; k++) {
+      const x = l[ri + k];
+      s0 -= x * b[o0 + k];
+      s1 -= x * b[o1 + k];
+      s2 -= x * b[o2 + k];
+      s3 -= x * b[o3 + k];
+    }
+    const d = l[ri + i];
+    const y0 = s0 / d, y1 = s1 / d, y2 = s2 / d, y3 = s3 / d;
+    b[o0 + i] = y0;
+    b[o1 + i] = y1;
+    b[o2 + i] = y2;
+    b[o3 + i] = y3;
+    n0 += y0 * y0;
+    n1 += y1 * y1;
+    n2 += y2 * y2;
+    n3 += y3 * y3;
+  }
+  norms[at] = n0;
+  norms[at + 1] = n1;
+  norms[at + 2] = n2;
+  norms[at + 3] = n3;
 }
 
 /** Solves L y = b in place (b overwritten by y) for lower-triangular L; returns y . y. */
