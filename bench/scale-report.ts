@@ -101,6 +101,8 @@ export function readTotals(dbPath: string): RunTotals {
 
 export interface RunReport extends RunTotals {
   wallS: number;
+  workersCpu: number;
+  coordinatorCpu: number;
   lines(run: ScaleRun, workers: number): string[];
 }
 
@@ -113,6 +115,8 @@ export function phaseReport(
   return {
     ...t,
     wallS: m.wall,
+    workersCpu: m.workersCpu,
+    coordinatorCpu: m.coordinatorCpu,
     lines: (run, workers) => [
       `- **${run.name}**: ${run.what}. ${t.trials} trials done${t.failed ? `, ${t.failed} not done` : ''}, ${workers} workers: ` +
         `**wall ${m.wall.toFixed(1)} s** (target <= ${run.targetS} s: ${m.wall <= run.targetS ? 'met' : 'MISSED'}); load average ${m.load[0].toFixed(1)} -> ${m.load[1].toFixed(1)}`,

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { createLogger } from '../shared/log.js';
 import { codeVersion, repoRoot } from '../shared/version.js';
 import { generateProfileDataset, MVTEC_PROFILE } from '../worker/data/index.js';
-import { runLocalSweep } from '../worker/runner/local/run-local.js';
+import { runLocalSweep } from '../local/run-local.js';
 import { RUNS, type ScaleRun } from './scale-runs.js';
 import { childCpuSeconds, phaseReport, type RunReport } from './scale-report.js';
 import { torchBaseline } from './scale-torch.js';

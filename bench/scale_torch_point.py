@@ -22,9 +22,13 @@ wavelet, level, cov_reg, sigma = (sys.argv[4:8] + ['haar', '1', '0.01', '4'][len
 level, cov_reg, sigma = int(level), float(cov_reg), float(sigma)
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-T = {}
+T, C = {}, {}  # wall and process CPU seconds (all threads) per phase
+_c = [time.process_time()]
 def lap(name, t0):
     T[name] = T.get(name, 0.0) + time.perf_counter() - t0
+    c = time.process_time()
+    C[name] = C.get(name, 0.0) + c - _c[0]
+    _c[0] = c
     return time.perf_counter()
 
 MEAN, STD = np.array([0.485, 0.456, 0.406], np.float32), np.array([0.229, 0.224, 0.225], np.float32)
@@ -62,6 +66,7 @@ net = [m.layer1, m.layer2, m.layer3]
 def features(paths):
     outs = [[], [], []]
     t0 = time.perf_counter()
+    _c[0] = time.process_time()
     for i in range(0, len(paths), 32):
         x = torch.stack([load(p) for p in paths[i:i + 32]])
         t0 = lap('load', t0)
@@ -75,6 +80,7 @@ def features(paths):
 
 def embed(taps):
     t0 = time.perf_counter()
+    _c[0] = time.process_time()
     parts = []
     for f in taps:
         c = pywt.wavedec2(f.numpy(), wavelet, mode='zero', level=level, axes=(-2, -1))
@@ -91,6 +97,7 @@ X, Z = embed(tr), embed(te)
 N, D, H, W = X.shape
 P = H * W
 t0 = time.perf_counter()
+_c[0] = time.process_time()
 Xd = X.reshape(N, D, P).double()
 mu = Xd.mean(0)
 cov = torch.zeros(D, D, P, dtype=torch.float64)
@@ -125,5 +132,5 @@ maps = sm.numpy()
 img_auc = roc_auc_score(labels, maps.reshape(len(test), -1).max(1))
 pix_auc = roc_auc_score(gt.flatten(), maps.flatten())
 lap('metrics', t0)
-print(json.dumps({'class': cls, 'n_train': N, 'n_test': len(test), 'D': D, 'P': P, 'phases_s': T,
+print(json.dumps({'class': cls, 'n_train': N, 'n_test': len(test), 'D': D, 'P': P, 'phases_s': T, 'phases_cpu_s': C,
                   'image_auroc': float(img_auc), 'pixel_auroc': float(pix_auc), 'torch': torch.__version__, 'threads': threads}))

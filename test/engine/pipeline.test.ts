@@ -140,6 +140,22 @@ describe('group evaluation', () => {
     expect(g.outcomes[1].timings.solve_s).toBe(0); // distances reused: no solve
     expect(g.outcomes[0].metrics).toEqual(plain.outcomes[0].metrics);
   });
+  it('reuses distances across calls through distanceCache: a later call skips the DWT and gets the same maps', () => {
+    const cache = new Map();
+    const g = evaluateDwtGroup(features, truth, dwt, variants, { distanceCache: cache });
+    expect(cache.size).toBe(new Set(variants.map((v) => `${[...v.subbands].sort().join()}|${v.cov_reg}`)).size);
+    for (const i of [0, 7]) {
+      const again = evaluateDwtGroup(features, truth, dwt, [variants[i]], { keepMaps: () => true, distanceCache: cache });
+      const fresh = evaluateDwtGroup(features, truth, dwt, [variants[i]], { keepMaps: () => true });
+      expect(again.timings.dwt_s).toBe(0); // no DWT: the distances came from the cache
+      expect(fresh.timings.dwt_s).toBeGreaterThan(0);
+      expect(again.outcomes[0].maps).toEqual(fresh.outcomes[0].maps);
+      expect(again.outcomes[0].metrics).toEqual(g.outcomes[i].metrics);
+    }
+    // another DWT configuration does not hit the cache
+    const other = evaluateDwtGroup(features, truth, { ...dwt, mode: 'symmetric' }, [variants[0]], { distanceCache: cache });
+    expect(other.timings.dwt_s).toBeGreaterThan(0);
+  });
   it('keeps maps only when asked and honours an aborted signal', () => {
     const g = evaluateDwtGroup(features, truth, dwt, variants.slice(0, 2), { keepMaps: (i) => i === 1 });
     expect(g.outcomes[0].maps).toBeNull();

@@ -13,7 +13,7 @@ import {
 import { pixelTruth, scoreMaps } from './variant-metrics.js';
 import { upsampleSmoothScan } from './upsample-smooth.js';
 import {
-  CROP, type ClassFeatures, type DwtConfig, type GroupOptions, type GroupTimings, type TestTruth, type VariantConfig, type VariantOutcome,
+  CROP, type CachedDistances, type ClassFeatures, type DwtConfig, type GroupOptions, type GroupTimings, type TestTruth, type VariantConfig, type VariantOutcome,
 } from './types.js';
 import { validateFeatures, validateSubsets, validateTruth, validateVariant } from './validate.js';
 
@@ -231,7 +231,9 @@ export function evaluateDwtGroup(
   let shared = new GroupState(features, dwt, direct, needed, uses, cpu);
   let dwtSeconds = 0;
   let dwtCpuSeconds = 0;
-  let cachedDist: { key: string; dist: Float64Array } | null = null;
+  let cachedDist: { key: string; dist: Float64Array; h: number; w: number } | null = null;
+  const across = sharing ? opts.distanceCache : undefined;
+  const dwtTag = `${dwt.wavelet}|${dwt.level}|${dwt.mode}|${dwt.align}|${opts.method ?? 'auto'}`;
   let cachedMaps: { key: string; maps: Float32Array } | null = null;
   const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);
 
@@ -249,7 +251,6 @@ export function evaluateDwtGroup(
     const c0 = cpu();
     const dwtBefore = shared.dwtSeconds;
     const dwtCpuBefore = shared.dwtCpuSeconds;
-    const { h, w } = shared.grid();
     const key = keyOf(v);
     let tg = -1;
     let cg = 0;
@@ -258,9 +259,18 @@ export function evaluateDwtGroup(
         tg = now();
         cg = cpu();
       };
-      cachedDist = { key, dist: distances(shared, subsetOf(v), v.cov_reg, opts, gramDone) };
+      const hit: CachedDistances | undefined = across?.get(`${dwtTag}|${key}`);
+      if (hit) {
+        cachedDist = { key, ...hit };
+      } else {
+        const { h, w } = shared.grid();
+        cachedDist = { key, dist: distances(shared, subsetOf(v), v.cov_reg, opts, gramDone), h, w };
+        across?.set(`${dwtTag}|${key}`, { dist: cachedDist.dist, h, w });
+      }
       cachedMaps = null;
     }
+    const dist = cachedDist;
+    const { h, w } = dist;
     const t1 = now();
     const c1 = cpu();
     if (tg < 0) {

@@ -77,6 +77,13 @@ export interface VariantOutcome {
   timings: VariantTimings;
 }
 
+export interface CachedDistances {
+  /** squared distances, t * h * w */
+  dist: Float64Array;
+  h: number;
+  w: number;
+}
+
 export interface GroupTimings {
   dwt_s: number;
 }
@@ -93,6 +100,13 @@ export interface GroupOptions {
   sharing?: boolean;
   /** default 'auto' */
   method?: GaussianMethod;
+  /**
+   * Distances computed for the same class features, kept across calls by the caller (keyed by DWT, method, subset
+   * and cov_reg): a later call that needs them (e.g. recomputing one trial's maps for its artifacts) skips the DWT,
+   * the Gram products and the solves. The values are the arrays the first call computed, so the results are the same.
+   * Only used when sharing.
+   */
+  distanceCache?: Map<string, CachedDistances>;
   /** CPU-seconds of the computing thread (e.g. from /proc/thread-self/stat): adds `timings.cpu` to each outcome */
   cpuClock?: () => number;
 }

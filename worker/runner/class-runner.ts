@@ -13,7 +13,7 @@ import type { ClassData } from './class-data.js';
 import { threadCpuSeconds } from './thread-cpu.js';
 import { allAborted, failure } from './failure.js';
 import { holdoutSplit } from './holdout.js';
-import type { DwtConfig, EvalSubset, VariantConfig, VariantOutcome } from '../engine/types.js';
+import type { DwtConfig, EvalSubset, GroupOptions, VariantConfig, VariantOutcome } from '../engine/types.js';
 import type { GroupOutput, RunnerPorts } from './ports.js';
 import { buildResult, selectionNames } from './trial-result.js';
 
@@ -65,6 +65,8 @@ function rankScore(r: TrialResult): number {
 
 export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], ctx: ClassRunContext): Promise<void> {
   const held: Held[] = [];
+  // distances of this class's groups, so recomputing the held trials' maps needs no DWT, Gram products or solves
+  const distanceCache: NonNullable<GroupOptions['distanceCache']> = new Map();
   const complete = async (trial: LeasedTrial, result: TrialResult): Promise<void> => {
     try {
       const dir = trialArtifactsDir(ctx.artifactsDir, trial.key);
@@ -116,6 +118,7 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
         subsets,
         sharing: ctx.sharing,
         cpuClock: threadCpuSeconds, // the engine thread uses its own clock
+        ...(ctx.mapTrials > 0 ? { distanceCache } : {}),
         // the group stops only when every one of its trials is cancelled
         signal: allAborted(ts.map((t) => ctx.cb.signalFor(t.key))),
         onVariantDone: (i, o) => {
@@ -168,6 +171,8 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
       const p = h.trial.params;
       const out = await ctx.ports.engine.evaluateDwtGroup({ train: cls.train, test: cls.test }, cls.truth, dwtOf(p), [variantOf(p)], {
         keepMaps: () => true,
+        sharing: ctx.sharing,
+        distanceCache,
       });
       const maps = out.outcomes[0]?.maps;
       if (!maps) throw new Error('engine returned no anomaly maps');

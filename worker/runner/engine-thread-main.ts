@@ -5,19 +5,25 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { evaluateDwtGroup } from '../engine/index.js';
+import type { CachedDistances } from '../engine/types.js';
 import type { EngineRequest, EngineReply } from './engine-thread.js';
 import { threadCpuSeconds } from './thread-cpu.js';
 
 const port = parentPort;
 if (!port) throw new Error('engine-thread-main must run in a worker thread');
 
+// the distance cache of the caller's latest cache id (one class at a time: an older id's cache is dropped)
+let caches: { id: number; map: Map<string, CachedDistances> } | null = null;
+
 port.on('message', (req: EngineRequest) => {
+  if (req.distanceCacheId !== null && caches?.id !== req.distanceCacheId) caches = { id: req.distanceCacheId, map: new Map() };
   const send = (m: EngineReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   try {
     const out = evaluateDwtGroup(req.features, req.truth, req.dwt, req.variants, {
       subsets: req.subsets,
       sharing: req.sharing,
       cpuClock: threadCpuSeconds,
+      distanceCache: req.distanceCacheId !== null ? caches?.map : undefined,
       keepMaps: (i) => req.keepMaps[i] === true,
       onVariantDone: (i, o) => {
         const imageScores = o.imageScores.slice();

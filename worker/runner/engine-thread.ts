@@ -19,6 +19,8 @@ export interface EngineRequest {
   subsets: EvalSubset[];
   keepMaps: boolean[];
   sharing: boolean;
+  /** the caller's distance cache (GroupOptions.distanceCache) stands for a cache the thread keeps under this id */
+  distanceCacheId: number | null;
 }
 
 export type EngineReply =
@@ -53,6 +55,8 @@ export class ThreadedEngine implements EnginePort {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, (m: EngineReply) => void>();
+  private readonly cacheIds = new WeakMap<object, number>();
+  private nextCacheId = 1;
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
@@ -85,6 +89,7 @@ export class ThreadedEngine implements EnginePort {
       subsets: opts.subsets ?? [],
       keepMaps: variants.map((_, i) => opts.keepMaps?.(i) ?? false),
       sharing: opts.sharing ?? true,
+      distanceCacheId: opts.distanceCache ? this.cacheId(opts.distanceCache) : null,
     };
     return new Promise<GroupOutput>((resolve, reject) => {
       const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);
@@ -118,6 +123,15 @@ export class ThreadedEngine implements EnginePort {
       w.ref();
       w.postMessage(req);
     });
+  }
+
+  private cacheId(m: object): number {
+    let id = this.cacheIds.get(m);
+    if (id === undefined) {
+      id = this.nextCacheId++;
+      this.cacheIds.set(m, id);
+    }
+    return id;
   }
 
   dispose(): void {
