@@ -17,6 +17,7 @@ interface WorkerArgs {
   'cache-dir'?: string;
   'artifacts-dir'?: string;
   threads?: number;
+  'max-rss'?: number;
   'idle-exit'?: number;
   'worker-id'?: string;
   json: boolean;
@@ -42,6 +43,10 @@ export const command: CommandModule<object, WorkerArgs> = {
       .option('cache-dir', { type: 'string', describe: 'feature cache directory (wepadim objective)' })
       .option('artifacts-dir', { type: 'string', describe: 'where trial artifacts are written (wepadim objective)' })
       .option('threads', { type: 'number', describe: 'intra-op threads of the backbone' })
+      .option('max-rss', {
+        type: 'number',
+        describe: 'memory budget in MB (wepadim objective): a DWT group that would not fit computes its subband blocks one at a time (slower, same numbers)',
+      })
       .option('idle-exit', { type: 'number', describe: 'drain and exit 0 after the coordinator had no work for this many seconds' })
       .option('worker-id', { type: 'string', describe: 'worker id to register (default HOST:gpuN:PID)' })
       .option('json', { type: 'boolean', default: false, describe: 'print worker events as JSON lines on stdout' })
@@ -105,6 +110,10 @@ export const command: CommandModule<object, WorkerArgs> = {
     if (a['cache-dir']) objectiveOptions.cacheDir = resolve(a['cache-dir']);
     if (a['artifacts-dir']) objectiveOptions.artifactsDir = resolve(a['artifacts-dir']);
     if (a.threads !== undefined) objectiveOptions.threads = a.threads;
+    if (a['max-rss'] !== undefined) {
+      if (!(a['max-rss'] > 0)) throw new UserError(`--max-rss must be a number of MB > 0, got ${a['max-rss']}`);
+      objectiveOptions.maxRssBytes = a['max-rss'] * 1024 * 1024;
+    }
     await runWorker({
       coordinator: a.coordinator,
       gpu: a.gpu ?? null,

@@ -156,6 +156,22 @@ describe('group evaluation', () => {
     const other = evaluateDwtGroup(features, truth, { ...dwt, mode: 'symmetric' }, [variants[0]], { distanceCache: cache });
     expect(other.timings.dwt_s).toBeGreaterThan(0);
   });
+  it('computes the DWT one block at a time above maxBlockBytes, with the same outcomes', () => {
+    const all = evaluateDwtGroup(features, truth, dwt, variants, { subsets });
+    const capped = evaluateDwtGroup(features, truth, dwt, variants, { subsets, maxBlockBytes: 1 });
+    const roomy = evaluateDwtGroup(features, truth, dwt, variants, { subsets, maxBlockBytes: 1e12 });
+    variants.forEach((_, i) => {
+      expect(capped.outcomes[i].metrics).toEqual(all.outcomes[i].metrics);
+      expect(capped.outcomes[i].imageScores).toEqual(all.outcomes[i].imageScores);
+      expect(roomy.outcomes[i].metrics).toEqual(all.outcomes[i].metrics);
+    });
+    // the direct/Woodbury mix of case 1 too (direct blocks keep their centred features)
+    const s1 = setup(cases[1]);
+    const vs: VariantConfig[] = [{ ...s1.v, subbands: ['LL', 'HH'] }, { ...s1.v, subbands: ['LL', 'LH', 'HL', 'HH'] }];
+    const a = evaluateDwtGroup(s1.features, s1.truth, s1.dwt, vs);
+    const b = evaluateDwtGroup(s1.features, s1.truth, s1.dwt, vs, { maxBlockBytes: 1 });
+    vs.forEach((_, i) => expect(b.outcomes[i].metrics).toEqual(a.outcomes[i].metrics));
+  });
   it('keeps maps only when asked and honours an aborted signal', () => {
     const g = evaluateDwtGroup(features, truth, dwt, variants.slice(0, 2), { keepMaps: (i) => i === 1 });
     expect(g.outcomes[0].maps).toBeNull();

@@ -122,3 +122,11 @@ export function subbandBlocks(
   }
   return out as SubbandBlocks;
 }
+
+/** Grid and channel count of each block of `which`, from the DWT of the first image only (cheap). */
+export function blockShapes(layers: FeatureBatch[], dwt: DwtConfig, which: readonly Subband[]): { h: number; w: number; channels: Partial<Record<Subband, number>> } {
+  const one = subbandBlocks(layers.map((x) => imageSlice(x, 0, 1)), dwt, which);
+  const channels: Partial<Record<Subband, number>> = {};
+  for (const b of which) channels[b] = one.blocks[b]?.c;
+  return { h: one.h, w: one.w, channels };
+}

@@ -5,7 +5,7 @@
  * A variant's numbers do not depend on which other variants run with it (same kernels, same summation order).
  */
 import { canonicalSubbands, SUBBANDS, type Subband } from '../../shared/subbands.js';
-import { subbandBlocks } from './embedding.js';
+import { blockShapes, subbandBlocks } from './embedding.js';
 import type { FeatureBatch } from './feature-batch.js';
 import {
   addBlockCross, addBlockGram, addBlockStats, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
@@ -46,6 +46,8 @@ class GroupState {
   private blocks = new Map<Subband, BlockData>();
   dwtSeconds = 0;
   dwtCpuSeconds = 0;
+  /** one block at a time: each block's DWT is computed when it is first needed and released after its stats */
+  lazy = false;
   constructor(
     private readonly features: ClassFeatures,
     private readonly dwt: DwtConfig,
@@ -55,9 +57,30 @@ class GroupState {
     /** per block, how many distinct distance computations (subset, cov_reg) use it: single-use Grams are not kept */
     private readonly uses: ReadonlyMap<Subband, number>,
     private readonly cpu: () => number = () => 0,
+    /** the most bytes the float32 blocks of all needed subbands may take at once (else one block at a time) */
+    private readonly maxBlockBytes = Infinity,
   ) {}
 
   grid(): GridMeta {
+    if (!this.meta && Number.isFinite(this.maxBlockBytes)) {
+      const t0 = now();
+      const c0 = this.cpu();
+      const s = blockShapes(this.features.train, this.dwt, this.needed);
+      this.dwtSeconds += now() - t0;
+      this.dwtCpuSeconds += this.cpu() - c0;
+      const n = this.features.train[0].n;
+      const t = this.features.test[0].n;
+      const channels = {} as Record<Subband, number>;
+      let bytes = 0;
+      for (const b of this.needed) {
+        channels[b] = s.channels[b] ?? 0;
+        bytes += (n + t) * channels[b] * s.h * s.w * 4;
+      }
+      if (bytes > this.maxBlockBytes) {
+        this.lazy = true;
+        this.meta = { h: s.h, w: s.w, n, t, channels };
+      }
+    }
     if (!this.meta) {
       const t0 = now();
       const c0 = this.cpu();
@@ -78,6 +101,19 @@ class GroupState {
     return this.meta;
   }
 
+  /** In one-block-at-a-time mode, the DWT of block b alone (the same numbers: every band comes from the same transform). */
+  private ensureRaw(b: Subband): void {
+    if (!this.lazy || this.raw.has(b)) return;
+    const t0 = now();
+    const c0 = this.cpu();
+    const train = subbandBlocks(this.features.train, this.dwt, [b]).blocks[b];
+    const test = subbandBlocks(this.features.test, this.dwt, [b]).blocks[b];
+    this.dwtSeconds += now() - t0;
+    this.dwtCpuSeconds += this.cpu() - c0;
+    if (!train || !test) throw new Error(`internal: block ${b} was not computed`);
+    this.raw.set(b, { train, test });
+  }
+
   /** Centred features of one block (for the direct path, or before the Gram terms). */
   centred(b: Subband): { xc: PositionMajor; z: PositionMajor } {
     this.grid();
@@ -87,6 +123,7 @@ class GroupState {
       this.blocks.set(b, d);
     }
     if (!d.xc || !d.z) {
+      this.ensureRaw(b);
       const raw = this.raw.get(b);
       if (!raw) throw new Error(`internal: block ${b} was released`);
       const mean = positionMean(raw.train);
@@ -108,6 +145,7 @@ class GroupState {
     d.gram = new Float64Array(p * n * n);
     d.cross = new Float64Array(p * t * n);
     d.sqn = new Float64Array(p * t);
+    if (!this.directBlocks.has(b)) this.ensureRaw(b);
     const raw = this.raw.get(b);
     if (!this.directBlocks.has(b) && raw) {
       // centred a few positions at a time: the block's float64 centred copy is never held
@@ -127,6 +165,7 @@ class GroupState {
    * a kept block Gram) and its per-block terms are never held.
    */
   addStatsInto(b: Subband, gram: Float64Array, cross: Float64Array, sqn: Float64Array): void {
+    if (!this.blocks.get(b)?.gram && !this.directBlocks.has(b)) this.ensureRaw(b);
     const raw = this.raw.get(b);
     if (raw && !this.blocks.get(b)?.gram && !this.directBlocks.has(b) && (this.uses.get(b) ?? 0) <= 1) {
       addBlockStats(raw.train, raw.test, gram, cross, sqn);
@@ -228,7 +267,8 @@ export function evaluateDwtGroup(
   const uses = usesOf(variants);
   const truthPixels = variants.length > 0 ? pixelTruth(truth.masks, T) : null;
   const cpu = opts.cpuClock ?? ((): number => 0);
-  let shared = new GroupState(features, dwt, direct, needed, uses, cpu);
+  const maxBlockBytes = opts.maxBlockBytes ?? Infinity;
+  let shared = new GroupState(features, dwt, direct, needed, uses, cpu, maxBlockBytes);
   let dwtSeconds = 0;
   let dwtCpuSeconds = 0;
   let cachedDist: { key: string; dist: Float64Array; h: number; w: number } | null = null;
@@ -243,7 +283,7 @@ export function evaluateDwtGroup(
     if (!sharing) {
       dwtSeconds += shared.dwtSeconds;
       dwtCpuSeconds += shared.dwtCpuSeconds;
-      shared = new GroupState(features, dwt, direct, subsetOf(v), usesOf([v]), cpu); // alone: only this variant's blocks
+      shared = new GroupState(features, dwt, direct, subsetOf(v), usesOf([v]), cpu, maxBlockBytes); // alone: only this variant's blocks
       cachedDist = null;
       cachedMaps = null;
     }
@@ -297,6 +337,7 @@ export function evaluateDwtGroup(
       timings: {
         fit_s: t1 - t0 - dwtHere, score_s: t2 - t1, metrics_s: t3 - t2, dwt_s: dwtSeconds + shared.dwtSeconds,
         gram_s: tg - t0 - dwtHere, solve_s: t1 - tg,
+        ...(shared.lazy ? { blockwise: true } : {}),
         ...(opts.cpuClock
           ? { cpu: { dwt_s: dwtCpuSeconds + shared.dwtCpuSeconds, gram_s: cg - c0 - dwtCpuHere, solve_s: c1 - cg, score_s: c2 - c1, metrics_s: c3 - c2 } }
           : {}),

@@ -65,6 +65,8 @@ export interface VariantTimings {
   /** fit_s split: Gram and cross products (gram_s) and the solves (solve_s; the direct path counts here whole) */
   gram_s?: number;
   solve_s?: number;
+  /** true when the group computed its DWT blocks one at a time (GroupOptions.maxBlockBytes) */
+  blockwise?: boolean;
   /** the same phases in CPU-seconds of the computing thread, when GroupOptions.cpuClock is given */
   cpu?: { dwt_s: number; gram_s: number; solve_s: number; score_s: number; metrics_s: number };
 }
@@ -107,6 +109,12 @@ export interface GroupOptions {
    * Only used when sharing.
    */
   distanceCache?: Map<string, CachedDistances>;
+  /**
+   * Memory cap for the group's DWT blocks (float32, train + test, every needed subband): above it the blocks are
+   * computed one at a time (each block's DWT when first needed, released after its Gram terms), trading DWT time
+   * for memory. The numbers are the same either way. Default: no cap.
+   */
+  maxBlockBytes?: number;
   /** CPU-seconds of the computing thread (e.g. from /proc/thread-self/stat): adds `timings.cpu` to each outcome */
   cpuClock?: () => number;
 }

@@ -26,6 +26,8 @@ export interface ClassRunContext {
   mapTrials: number;
   mapImages: number;
   featureTrials: number;
+  /** the worker's memory budget (bytes): groups compute their DWT blocks one at a time when they would exceed it */
+  maxRssBytes?: number;
   log: Logger;
 }
 
@@ -119,6 +121,7 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
         sharing: ctx.sharing,
         cpuClock: threadCpuSeconds, // the engine thread uses its own clock
         ...(ctx.mapTrials > 0 ? { distanceCache } : {}),
+        ...(ctx.maxRssBytes !== undefined ? { maxBlockBytes: Math.max(0, ctx.maxRssBytes - process.memoryUsage.rss()) } : {}),
         // the group stops only when every one of its trials is cancelled
         signal: allAborted(ts.map((t) => ctx.cb.signalFor(t.key))),
         onVariantDone: (i, o) => {

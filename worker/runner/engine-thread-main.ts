@@ -24,6 +24,7 @@ port.on('message', (req: EngineRequest) => {
       sharing: req.sharing,
       cpuClock: threadCpuSeconds,
       distanceCache: req.distanceCacheId !== null ? caches?.map : undefined,
+      ...(req.maxBlockBytes !== null ? { maxBlockBytes: req.maxBlockBytes } : {}),
       keepMaps: (i) => req.keepMaps[i] === true,
       onVariantDone: (i, o) => {
         const imageScores = o.imageScores.slice();

@@ -21,6 +21,7 @@ export interface EngineRequest {
   sharing: boolean;
   /** the caller's distance cache (GroupOptions.distanceCache) stands for a cache the thread keeps under this id */
   distanceCacheId: number | null;
+  maxBlockBytes: number | null;
 }
 
 export type EngineReply =
@@ -90,6 +91,7 @@ export class ThreadedEngine implements EnginePort {
       keepMaps: variants.map((_, i) => opts.keepMaps?.(i) ?? false),
       sharing: opts.sharing ?? true,
       distanceCacheId: opts.distanceCache ? this.cacheId(opts.distanceCache) : null,
+      maxBlockBytes: opts.maxBlockBytes ?? null,
     };
     return new Promise<GroupOutput>((resolve, reject) => {
       const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);

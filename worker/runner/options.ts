@@ -27,6 +27,12 @@ export interface WepadimObjectiveOptions {
   mapTrialsPerClass?: number;
   /** how many highest- and lowest-scoring test images get a PNG (default $WEPADIM_MAP_IMAGES, else 2 each) */
   mapImages?: number;
+  /**
+   * the worker's resident-memory budget in bytes (`wepadim worker --max-rss`): a DWT group whose blocks would not fit
+   * in what is left of it (budget minus the RSS when the group starts) computes its blocks one at a time (more DWT
+   * time, same numbers) instead of running out of memory. Default: no budget.
+   */
+  maxRssBytes?: number;
   /** run the engine in a worker thread so heartbeats keep flowing (default true) */
   engineThread?: boolean;
   logger?: Logger;
@@ -35,7 +41,7 @@ export interface WepadimObjectiveOptions {
 }
 
 const STRING_KEYS = ['artifactsDir', 'backend', 'weightsDir'] as const;
-const NUMBER_KEYS = ['threads', 'batchSize', 'diskCacheBytes', 'memoryCacheBytes', 'mapTrialsPerClass', 'mapImages'] as const;
+const NUMBER_KEYS = ['threads', 'batchSize', 'diskCacheBytes', 'memoryCacheBytes', 'mapTrialsPerClass', 'mapImages', 'maxRssBytes'] as const;
 
 /** Check options that arrive untyped (e.g. from the worker's command line); throws naming the field. */
 export function checkObjectiveOptions(o: WepadimObjectiveOptions): void {

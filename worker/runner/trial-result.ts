@@ -97,6 +97,7 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
       cache: ctx.cls.cache,
       shared_with: ctx.sharedWith,
       phases_s: phases(o, ctx),
+      ...(o.timings.blockwise ? { dwt_blockwise: true } : {}),
       ...(warnings.length ? { warnings } : {}),
     },
   };

@@ -166,6 +166,7 @@ export class WepadimObjective implements Objective {
       mapTrials: this.opts.mapTrialsPerClass ?? 1,
       mapImages: this.opts.mapImages ?? 2,
       featureTrials: classTrials.length,
+      maxRssBytes: this.opts.maxRssBytes,
       log: this.log,
     });
   }
