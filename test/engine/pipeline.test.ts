@@ -144,14 +144,13 @@ describe('group evaluation', () => {
     const cache = new Map();
     const g = evaluateDwtGroup(features, truth, dwt, variants, { distanceCache: cache });
     expect(cache.size).toBe(new Set(variants.map((v) => `${[...v.subbands].sort().join()}|${v.cov_reg}`)).size);
-    for (const i of [0, 7]) {
-      const again = evaluateDwtGroup(features, truth, dwt, [variants[i]], { keepMaps: () => true, distanceCache: cache });
-      const fresh = evaluateDwtGroup(features, truth, dwt, [variants[i]], { keepMaps: () => true });
-      expect(again.timings.dwt_s).toBe(0); // no DWT: the distances came from the cache
-      expect(fresh.timings.dwt_s).toBeGreaterThan(0);
-      expect(again.outcomes[0].maps).toEqual(fresh.outcomes[0].maps);
-      expect(again.outcomes[0].metrics).toEqual(g.outcomes[i].metrics);
-    }
+    const again = evaluateDwtGroup(features, truth, dwt, [variants[0], variants[7]], { keepMaps: () => true, distanceCache: cache });
+    const fresh = evaluateDwtGroup(features, truth, dwt, [variants[0]], { keepMaps: () => true });
+    expect(again.timings.dwt_s).toBe(0); // no DWT: the distances came from the cache
+    expect(fresh.timings.dwt_s).toBeGreaterThan(0);
+    expect(again.outcomes[0].maps).toEqual(fresh.outcomes[0].maps);
+    expect(again.outcomes[0].metrics).toEqual(g.outcomes[0].metrics);
+    expect(again.outcomes[1].metrics).toEqual(g.outcomes[7].metrics);
     // another DWT configuration does not hit the cache
     const other = evaluateDwtGroup(features, truth, { ...dwt, mode: 'symmetric' }, [variants[0]], { distanceCache: cache });
     expect(other.timings.dwt_s).toBeGreaterThan(0);
