@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log.js';
 import { trialKey, type TrialParams } from '../../shared/trial.js';
 import { featureBatch, type FeatureBatch } from '../../worker/engine/feature-batch.js';
-import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../../worker/objective.js';
+import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../../worker/objective-types.js';
 import { createWepadimObjective } from '../../worker/runner/index.js';
 import type { EnginePort, RunnerPorts } from '../../worker/runner/ports.js';
 import { rand } from '../engine/prng.js';
