@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Backbone } from './backbones.js';
+import type { CommandSpec } from './command.js';
 import type { DatasetKind } from './datasets.js';
 import type { Subband } from './subbands.js';
 import { canonicalSubbands } from './subbands.js';
@@ -50,6 +51,8 @@ export interface TrialParams {
   cov_reg: number;
   selection: SelectionSpec | null;
   synthetic: SyntheticSpec | null;
+  /** objective `command` only: the program, its cwd and timeout and this point's free parameters (absent otherwise) */
+  command?: CommandSpec;
 }
 
 /** A trial as expanded from a sweep file: its parameters plus where it came from. */

@@ -20,6 +20,8 @@ interface WorkerArgs {
   'max-rss'?: number;
   'idle-exit'?: number;
   'worker-id'?: string;
+  command: boolean;
+  'allow-command'?: string[];
   json: boolean;
 }
 
@@ -49,6 +51,8 @@ export const command: CommandModule<object, WorkerArgs> = {
       })
       .option('idle-exit', { type: 'number', describe: 'drain and exit 0 after the coordinator had no work for this many seconds' })
       .option('worker-id', { type: 'string', describe: 'worker id to register (default HOST:gpuN:PID)' })
+      .option('command', { type: 'boolean', default: true, describe: 'run command objectives (--no-command refuses them; see docs/command-objective.md)' })
+      .option('allow-command', { type: 'string', array: true, describe: 'run only these programs for command objectives (repeatable; a name matches argv[0] exactly, a path the resolved path)' })
       .option('json', { type: 'boolean', default: false, describe: 'print worker events as JSON lines on stdout' })
       .check((a) => {
         if (a.gpu !== undefined && a.gpus !== undefined) throw new UserError('give --gpu or --gpus, not both');
@@ -56,11 +60,14 @@ export const command: CommandModule<object, WorkerArgs> = {
         if (!Number.isInteger(a.concurrency) || a.concurrency < 1) throw new UserError(`--concurrency ${a.concurrency}: must be an integer >= 1`);
         if (!Number.isInteger(a['group-size']) || a['group-size'] < 1 || a['group-size'] > 256)
           throw new UserError(`--group-size ${a['group-size']}: must be an integer in 1..256`);
+        if (!a.command && a['allow-command']?.length) throw new UserError('give --no-command or --allow-command, not both');
+        if (a['allow-command']?.some((p) => p === '')) throw new UserError('--allow-command: empty program name');
         if (!/^[^\s]+:\d{1,5}$/.test(a.coordinator)) throw new UserError(`--coordinator "${a.coordinator}": expected HOST:PORT`);
         return true;
       })
       .example('$0 worker --coordinator 10.0.0.5:50051 --gpu 0 --tls-ca ca.pem', 'one worker on GPU 0 (token from WEPADIM_TOKEN)')
       .example('$0 worker --coordinator head:50051 --gpus 0-3 --insecure', 'supervise four workers, one per GPU')
+      .example('$0 worker --coordinator head:50051 --gpu 0 --insecure --allow-command python3', 'command sweeps may run only python3')
       .example('$0 worker --coordinator 127.0.0.1:50051 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty') as unknown as Argv<WorkerArgs>,
   handler: async (a) => {
     const { resolve } = await import('node:path');
@@ -114,6 +121,7 @@ export const command: CommandModule<object, WorkerArgs> = {
       if (!(a['max-rss'] > 0)) throw new UserError(`--max-rss must be a number of MB > 0, got ${a['max-rss']}`);
       objectiveOptions.maxRssBytes = a['max-rss'] * 1024 * 1024;
     }
+    objectiveOptions.commandPolicy = { enabled: a.command, allow: a['allow-command']?.length ? a['allow-command'] : null };
     await runWorker({
       coordinator: a.coordinator,
       gpu: a.gpu ?? null,

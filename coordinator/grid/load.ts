@@ -12,6 +12,7 @@ import { isValidName, NAME_RULE } from '../../shared/names.js';
 import { printable, quoted } from '../../shared/printable.js';
 import type { TrialSpec } from '../../shared/trial.js';
 import type { DatasetDecl } from './dataset.js';
+import { expandCommandTree, isCommandSweep } from './command-sweep.js';
 import { expandStage } from './expand.js';
 import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, parseLocated, toPlain, type LEntry, type LMap, type LNode, type Loc } from './located.js';
 import { rejectNulls } from './nulls.js';
@@ -141,7 +142,21 @@ function stageEntries(m: LMap): { name: string; tree: LMap }[] {
   });
 }
 
+function sourceFields(display: string, sourceYaml: string): Pick<ExpandedSweep, 'sourcePath' | 'sourceYaml' | 'sourceHash'> {
+  return { sourcePath: resolve(display), sourceYaml, sourceHash: createHash('sha256').update(sourceYaml).digest('hex') };
+}
+
+/** A command sweep (`objective: command`): one stage, `main`; no datasets. */
+function expandCommand(tree: LMap, display: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
+  const name = sweepName(tree);
+  const attempts = maxAttempts(tree);
+  const { trials, points } = expandCommandTree(tree, display);
+  for (const s of opts.stages ?? []) if (s !== 'main') throw new UserError(`unknown stage "${s}" (allowed: main)`, { file: display });
+  return { name, ...sourceFields(display, sourceYaml), maxAttempts: attempts, datasets: [], stages: [{ name: 'main', trials }], points: { main: points }, trials };
+}
+
 function expandTree(tree: LMap, display: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
+  if (isCommandSweep(tree)) return expandCommand(tree, display, sourceYaml, opts);
   checkKeys(tree, TOP_KEYS, 'the sweep file');
   rejectNulls(tree);
   const name = sweepName(tree);
@@ -174,9 +189,7 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
   }
   return {
     name,
-    sourcePath: resolve(display),
-    sourceYaml,
-    sourceHash: createHash('sha256').update(sourceYaml).digest('hex'),
+    ...sourceFields(display, sourceYaml),
     maxAttempts: attempts,
     datasets: [...datasets.values()],
     stages: expanded.map((s) => ({ name: s.name, trials: s.trials })),
@@ -185,14 +198,14 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
   };
 }
 
-/** The tree with every dataset root (a `root` next to a `kind`) made absolute, so a merged dump stands alone. */
+/** The tree with every dataset root (a `root` next to a `kind`) and a command sweep's `cwd` made absolute, so a merged dump stands alone. */
 function absoluteRoots(n: LNode): LNode {
   if (n.kind === 'seq') return { ...n, items: n.items.map(absoluteRoots) };
   if (n.kind !== 'map') return n;
   const isDataset = n.entries.some((e) => e.key === 'kind');
   const entries = n.entries.map((e): LEntry => {
     const v = e.value;
-    if (isDataset && e.key === 'root' && v.kind === 'scalar' && typeof v.value === 'string') {
+    if (((isDataset && e.key === 'root') || e.key === 'cwd') && v.kind === 'scalar' && typeof v.value === 'string') {
       return { ...e, value: { ...v, value: resolve(dirname(v.loc.file), v.value) } };
     }
     return { ...e, value: absoluteRoots(v) };

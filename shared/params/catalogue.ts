@@ -7,7 +7,9 @@ import { BACKBONES } from '../backbones.js';
 import { DATASET_KINDS } from '../datasets.js';
 import { DWT_MODES, WAVELETS } from '../wavelets.js';
 
-export const OBJECTIVES = ['wepadim', 'synthetic'] as const;
+export const OBJECTIVES = ['wepadim', 'synthetic', 'command'] as const;
+/** Objectives a grid axis may name (`command` is a kind of sweep file: `objective: command` at its top). */
+export const GRID_OBJECTIVES = ['wepadim', 'synthetic'] as const;
 export const ALIGNS = ['down', 'up'] as const;
 export const DISTANCES = ['squared', 'sqrt'] as const;
 export const SMOOTHINGS = ['reference', 'gaussian'] as const;
@@ -28,7 +30,7 @@ export function isWeightsSpec(v: string): boolean {
   return v === 'imagenet' || /^random:\d{1,15}$/.test(v) || /^sha256:[0-9a-f]{64}$/.test(v);
 }
 
-export type ParamKind = 'enum' | 'string' | 'weights' | 'number' | 'subbands' | 'object';
+export type ParamKind = 'enum' | 'string' | 'weights' | 'number' | 'subbands' | 'object' | 'command';
 
 export interface ParamSpec {
   readonly kind: ParamKind;
@@ -44,6 +46,8 @@ export interface ParamSpec {
   readonly rule: boolean;
   /** always a column of `wepadim export` (the original tool's grid columns) */
   readonly core: boolean;
+  /** may be absent from a trial (absent keeps the trial keys of sweeps that never set it) */
+  readonly optional?: boolean;
 }
 
 export const TRIAL_PARAMS = {
@@ -89,6 +93,8 @@ export const TRIAL_PARAMS = {
     rule: false,
     core: false,
   },
+  /** a command sweep's argv template, cwd, timeout and free parameters (shared/command.ts); absent otherwise */
+  command: { kind: 'command', axis: false, rule: false, core: false, optional: true },
 } as const satisfies Record<string, ParamSpec>;
 
 type Catalogue = typeof TRIAL_PARAMS;
@@ -118,7 +124,7 @@ export function filterPaths(): Record<string, FilterType> {
   const out: Record<string, FilterType> = {};
   for (const k of PARAM_NAMES) {
     const spec: ParamSpec = TRIAL_PARAMS[k];
-    out[k] = spec.kind === 'number' || spec.kind === 'subbands' || spec.kind === 'object' ? spec.kind : 'string';
+    out[k] = spec.kind === 'number' || spec.kind === 'subbands' || spec.kind === 'object' ? spec.kind : spec.kind === 'command' ? 'object' : 'string';
     for (const f of Object.keys(spec.fields ?? {})) out[`${k}.${f}`] = 'number';
   }
   return out;

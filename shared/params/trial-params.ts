@@ -2,6 +2,7 @@
  * Checking a trial's parameters where they enter a process from outside (the wire, a database row) against the
  * catalogue, the same schema the grid parses sweep files with. A bad value is named by its field.
  */
+import { commandSpecError } from '../command.js';
 import { isSubband } from '../subbands.js';
 import type { TrialParams } from '../trial.js';
 import { isWeightsSpec, PARAM_NAMES, TRIAL_PARAMS, WEIGHTS_ALLOWED, type ParamName, type ParamSpec } from './catalogue.js';
@@ -40,6 +41,8 @@ function valueError(name: string, spec: ParamSpec, v: unknown): string | null {
       const ok = Array.isArray(v) && v.length > 0 && v.every((b) => typeof b === 'string' && isSubband(b)) && new Set(v).size === v.length;
       return ok ? null : `${name} must be a non-empty list of distinct subbands (LL, LH, HL, HH), got ${shown(v)}`;
     }
+    case 'command':
+      return commandSpecError(v);
     case 'object': {
       if (v === null) return null;
       const fields = spec.fields!;
@@ -63,9 +66,16 @@ export function parseTrialParams(raw: unknown): TrialParams {
   const extra = Object.keys(raw).filter((k) => !(k in TRIAL_PARAMS));
   if (extra.length > 0) throw new TrialParamsError(`trial params: unknown parameter "${extra[0]}" (allowed: ${PARAM_NAMES.join(', ')})`);
   for (const name of PARAM_NAMES) {
-    if (!(name in raw)) throw new TrialParamsError(`trial params: missing parameter "${name}"`);
-    const e = valueError(name, TRIAL_PARAMS[name], raw[name]);
+    const spec: ParamSpec = TRIAL_PARAMS[name];
+    if (!(name in raw)) {
+      if (spec.optional) continue;
+      throw new TrialParamsError(`trial params: missing parameter "${name}"`);
+    }
+    const e = valueError(name, spec, raw[name]);
     if (e) throw new TrialParamsError(`trial params: ${e}`);
+  }
+  if ((raw.objective === 'command') !== ('command' in raw)) {
+    throw new TrialParamsError(raw.objective === 'command' ? 'trial params: objective "command" needs params.command' : `trial params: command given for objective ${shown(raw.objective)}`);
   }
   return raw as unknown as TrialParams;
 }

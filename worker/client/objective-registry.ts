@@ -6,20 +6,30 @@
 import type { Objective as ObjectiveName } from '../../shared/trial.js';
 import type { WepadimObjectiveOptions } from '../runner/options.js';
 import type { Objective } from '../objective-types.js';
+import { checkPolicy, type CommandPolicy } from '../command/policy.js';
+
+/** What the worker passes every factory: the wepadim objective's options plus the command policy. */
+export type ObjectiveOptions = WepadimObjectiveOptions & { commandPolicy?: CommandPolicy };
 
 export type ObjectiveFactory = (name: string) => Promise<Objective>;
 
 /** One factory per objective name; `satisfies` makes a new objective name a compile error until it is registered. */
 const OBJECTIVE_FACTORIES = {
   synthetic: async () => (await import('../synthetic/synthetic-objective.js')).createSyntheticObjective(),
-  wepadim: async (o: WepadimObjectiveOptions) => (await import('../runner/index.js')).createWepadimObjective(o),
-} satisfies Record<ObjectiveName, (o: WepadimObjectiveOptions) => Promise<Objective>>;
+  wepadim: async ({ commandPolicy: _, ...o }: ObjectiveOptions) => (await import('../runner/index.js')).createWepadimObjective(o),
+  command: async (o: ObjectiveOptions) =>
+    (await import('../command/command-objective.js')).createCommandObjective({
+      artifactsDir: o.artifactsDir,
+      gpu: o.gpu,
+      policy: o.commandPolicy === undefined ? undefined : checkPolicy(o.commandPolicy),
+    }),
+} satisfies Record<ObjectiveName, (o: ObjectiveOptions) => Promise<Objective>>;
 
 function isObjectiveName(name: string): name is ObjectiveName {
   return Object.hasOwn(OBJECTIVE_FACTORIES, name);
 }
 
-export function objectiveLoader(wepadimOptions: WepadimObjectiveOptions): { get: ObjectiveFactory; all(): Objective[] } {
+export function objectiveLoader(wepadimOptions: ObjectiveOptions): { get: ObjectiveFactory; all(): Objective[] } {
   const made = new Map<string, Promise<Objective>>();
   const loaded: Objective[] = [];
   const create = async (name: string): Promise<Objective> => {
