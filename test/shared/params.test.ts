@@ -23,10 +23,10 @@ describe('parameter catalogue', () => {
   });
 
   it('names exactly the fields of a trial, and every filterable path with its type', () => {
-    expect([...PARAM_NAMES].sort()).toEqual(Object.keys(BASE).sort());
+    expect([...PARAM_NAMES].sort()).toEqual([...Object.keys(BASE), 'command'].sort()); // command: optional, absent from other objectives' trials
     const paths = filterPaths();
     expect(Object.keys(paths).sort()).toEqual([
-      'align', 'backbone', 'class', 'cov_reg', 'dataset', 'distance', 'level', 'mode', 'objective', 'root', 'selection',
+      'align', 'backbone', 'class', 'command', 'cov_reg', 'dataset', 'distance', 'level', 'mode', 'objective', 'root', 'selection',
       'selection.holdout', 'selection.seed', 'sigma', 'smoothing', 'subbands', 'synthetic', 'synthetic.fail_rate',
       'synthetic.seed', 'synthetic.sleep_ms', 'wavelet', 'weights',
     ]);
@@ -34,7 +34,15 @@ describe('parameter catalogue', () => {
   });
 });
 
+const CMD = { argv: ['node', 't.mjs', '--lr={lr}', '{artifacts}'], cwd: '/tmp', timeout_s: null, params: { lr: 0.1 } };
+
 describe('parseTrialParams', () => {
+  it('accepts a command trial, and keeps the canonical JSON (the trial key) of trials without a command unchanged', () => {
+    const cmd = { ...BASE, objective: 'command', command: CMD };
+    expect(parseTrialParams(cmd)).toEqual(cmd);
+    expect(canonicalJson(BASE as TrialParams)).not.toContain('command');
+  });
+
   const good: TrialParams = { ...BASE, selection: { holdout: 0.5, seed: 3 }, synthetic: null };
 
   it('accepts a trial as the grid writes it, and its canonical JSON', () => {
@@ -57,6 +65,11 @@ describe('parseTrialParams', () => {
     ['a parameter too many', { ...BASE, momentum: 0.9 }, 'trial params: unknown parameter "momentum"'],
     ['an empty class', { ...BASE, class: '' }, 'trial params: class must be a non-empty string, got ""'],
     ['a list', [BASE], 'trial params must be a JSON object'],
+    ['a command objective without its command', { ...BASE, objective: 'command' }, 'trial params: objective "command" needs params.command'],
+    ['a command on another objective', { ...BASE, command: CMD }, 'trial params: command given for objective "wepadim"'],
+    ['a command with an undeclared placeholder', { ...BASE, objective: 'command', command: { ...CMD, argv: ['node', '{nope}'] } }, 'trial params: command.argv: placeholder {nope} is not a parameter of this trial'],
+    ['a relative command cwd', { ...BASE, objective: 'command', command: { ...CMD, cwd: 'x' } }, 'trial params: command.cwd must be an absolute path'],
+    ['a command param that is an object', { ...BASE, objective: 'command', command: { ...CMD, params: { lr: { a: 1 } } } }, 'trial params: command.params.lr must be a string, number or boolean'],
   ];
   for (const [what, raw, message] of bad) {
     it(`rejects ${what}, naming the field`, () => {
