@@ -1,12 +1,14 @@
 /** Displaying grid-point parameters: which ones vary, and one cell per value. */
 import { PARAM_NAMES } from '../../shared/params/catalogue.js';
 
-/** One table cell for a parameter value: subbands as LL+LH+HL, null as none, objects as k=v lists. */
+const isCommand = (v: object): v is { argv: unknown; params: Record<string, unknown> } => 'argv' in v && 'params' in v && typeof (v as { params: unknown }).params === 'object';
+
+/** One table cell for a parameter value: subbands as LL+LH+HL, null as none, objects as k=v lists, a command as its free parameters. */
 export function paramCell(v: unknown): string | number {
   if (v === null || v === undefined) return 'none';
   if (Array.isArray(v)) return v.map(String).join('+');
   if (typeof v === 'object')
-    return Object.entries(v as Record<string, unknown>)
+    return Object.entries(isCommand(v) ? v.params : (v as Record<string, unknown>))
       .map(([k, x]) => `${k}=${String(x)}`)
       .join(' ');
   if (typeof v === 'number') return v;

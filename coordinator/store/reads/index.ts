@@ -75,12 +75,13 @@ export class StoreReads {
     return status.workerActivity(this.#db, sweepId);
   }
 
-  /** Distinct random weights specs ("random:SEED") of the sweep's trials, sorted. */
+  /** Distinct random weights specs ("random:SEED") of the sweep's trials, sorted (command trials use no weights). */
   randomWeights(sweepId: number): string[] {
     const rows = this.#db
       .prepare(
         `SELECT DISTINCT json_extract(params_json, '$.weights') AS w FROM trials
-         WHERE sweep_id = ? AND json_extract(params_json, '$.weights') LIKE 'random:%' ORDER BY w`,
+         WHERE sweep_id = ? AND json_extract(params_json, '$.weights') LIKE 'random:%'
+           AND json_extract(params_json, '$.objective') <> 'command' ORDER BY w`,
       )
       .all(sweepId) as { w: string }[];
     return rows.map((r) => r.w);
