@@ -9,7 +9,7 @@ import { BUILTIN_PLACEHOLDERS, placeholders, type CommandSpec, type CommandValue
 import { canonicalParams, trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
 import { keepFreePoint, parseFreeCondition, parseFreeMatch, parseFreeParams, type FreeParam } from './command-params.js';
 import { checkKeys, describe, fail, get, type LMap, type LNode } from './located.js';
-import { MAX_STAGE_TRIALS } from './expand.js';
+import { MAX_STAGE_TRIALS } from './count.js';
 import { DEFAULTS } from './params.js';
 
 export const COMMAND_TOP_KEYS = ['name', 'description', 'extends', 'retries', 'objective', 'command', 'cwd', 'timeout_s', 'params', 'exclude', 'conditions'];

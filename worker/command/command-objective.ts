@@ -32,6 +32,12 @@ export interface CommandObjectiveOptions {
   onSpawn?: (trialKey: string, pid: number) => void;
 }
 
+/** The worker's environment minus its own secrets: a program never sees the worker's auth token. */
+function programEnv(): NodeJS.ProcessEnv {
+  const { WEPADIM_TOKEN: _token, ...env } = process.env;
+  return env;
+}
+
 /** Every file under `dir`, as artifact refs (kind `file`), sorted by path. */
 function listArtifacts(dir: string): ArtifactRef[] {
   const out: ArtifactRef[] = [];
@@ -64,7 +70,7 @@ async function runOne(trial: LeasedTrial, cmd: CommandSpec, o: Required<Pick<Com
       argv,
       cwd: cmd.cwd,
       env: {
-        ...process.env,
+        ...programEnv(),
         WEPADIM_PARAMS: paramsJson,
         WEPADIM_PARAMS_FILE: paramsFile,
         WEPADIM_METRICS_FD: String(METRICS_FD),
