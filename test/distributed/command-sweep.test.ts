@@ -81,23 +81,25 @@ describe('examples/command-sweep through coordinator, gRPC and workers', () => {
     expect(sub.status, sub.stderr).toBe(0);
     const port = await freePort();
     await startCoordinatorChild(cluster, db, port, 1500);
-    const worker = (name: string): ChildProcess =>
+    // the victim's programs pause 3 s per epoch (train.mjs reads STEP_MS from its environment, which the
+    // worker passes on), so its first trial is surely mid-run when it is killed; results do not depend on it
+    const worker = (name: string, env: NodeJS.ProcessEnv = {}): ChildProcess =>
       cluster.spawn(['worker', '--coordinator', `127.0.0.1:${port}`, '--insecure', '--json', '--spool-dir', join(dir, `spool-${name}`), '--idle-exit', '4',
-        '--concurrency', '1', '--group-size', '1', '--artifacts-dir', art, '--allow-command', 'node', '--worker-id', name], {}, name);
-    const victim = worker('victim');
+        '--concurrency', '1', '--group-size', '1', '--artifacts-dir', art, '--allow-command', 'node', '--worker-id', name], env, name);
+    const victim = worker('victim', { STEP_MS: '3000' });
     // the victim's first trial, once its program has streamed progress into the metrics table
-    const key = await until(() => workerEvents(cluster, victim).find((e) => e.type === 'leased')?.trialKeys as string[] | undefined, 30_000, 'a lease').then((k) => k[0]);
+    const key = await until(() => workerEvents(cluster, victim).find((e) => e.type === 'leased')?.trialKeys as string[] | undefined, 120_000, 'a lease').then((k) => k[0]);
     const rdb = openDatabase(db, { readonly: true });
     const progressRows = (): number =>
       (rdb.prepare("SELECT count(*) AS n FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE t.key = ? AND m.final = 0 AND m.name = 'loss'").get(key) as { n: number }).n;
-    await until(() => progressRows() > 0, 30_000, 'progress of the first trial');
+    await until(() => progressRows() > 0, 120_000, 'progress of the first trial');
     expect(workerEvents(cluster, victim).some((e) => e.type === 'finished' && e.key === key)).toBe(false);
     expect(processesWith(join(art, key)).length).toBeGreaterThan(0);
     await cluster.kill9(victim);
     // no orphan: the program loses its metrics pipe with the worker and ends at its next write
-    await until(() => processesWith(join(art, key)).length === 0, 15_000, "the killed worker's program to end");
+    await until(() => processesWith(join(art, key)).length === 0, 60_000, "the killed worker's program to end");
     const others = [worker('w1'), worker('w2')];
-    const s = await waitForState(db, settled, 120_000);
+    const s = await waitForState(db, settled, 240_000);
     expect(s.byStatus, cluster.tail(others[0])).toEqual({ done: 10 });
     expect(duplicates(db)).toEqual({ doneAttemptsOver1: 0, resultsOver1: 0, notSettled: 0 });
     const attempts = rdb.prepare('SELECT a.outcome FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE t.key = ? ORDER BY a.id').all(key) as { outcome: string }[];
@@ -117,5 +119,5 @@ describe('examples/command-sweep through coordinator, gRPC and workers', () => {
     const malformed = rdb.prepare("SELECT max(value) AS v FROM metrics WHERE final = 1 AND name = 'command.malformed_lines'").get() as { v: number };
     expect(malformed.v).toBe(0);
     rdb.close();
-  }, 240_000);
+  }, 480_000);
 });

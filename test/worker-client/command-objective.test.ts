@@ -109,6 +109,19 @@ describe('command objective', () => {
     expect(await until(() => !alive(gc))).toBe(true);
   });
 
+  it('dispose (the worker stopping) SIGKILLs the group of a program still running', async () => {
+    const obj = createCommandObjective({ artifactsDir: join(dir, 'artifacts') });
+    const pidFile = join(dir, 'artifacts', 'disp', 'grandchild.pid');
+    let outcome: TrialOutcome | null = null;
+    const running = obj.runGroup([trial('disp', 'grandchild')], { progress: () => undefined, finished: (_k, o) => (outcome = o), signalFor: () => new AbortController().signal });
+    expect(await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0)).toBe(true);
+    const gc = Number(readFileSync(pidFile, 'utf8'));
+    await obj.dispose?.();
+    await running;
+    expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/was killed by SIGKILL/) });
+    expect(await until(() => !alive(gc))).toBe(true);
+  });
+
   it("refuses programs the worker's policy does not allow, before running anything", async () => {
     const no = (await run(trial('p1', 'ok'), { policy: { enabled: false, allow: null } })).outcome;
     if (no.ok) throw new Error('should be refused');

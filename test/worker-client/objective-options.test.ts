@@ -73,7 +73,7 @@ describe('objective registry', () => {
     const a = await loader.get('synthetic');
     expect(a.name).toBe('synthetic');
     expect(await loader.get('synthetic')).toBe(a);
-    await expect(loader.get('tfjs-magic')).rejects.toThrow('unknown objective "tfjs-magic" (expected "synthetic" or "wepadim")');
+    await expect(loader.get('tfjs-magic')).rejects.toThrow('unknown objective "tfjs-magic" (expected "synthetic", "wepadim" or "command")');
     expect(loader.all().map((o) => o.name)).toEqual(['synthetic']);
   });
 });

@@ -34,7 +34,8 @@ export function objectiveLoader(wepadimOptions: ObjectiveOptions): { get: Object
   const loaded: Objective[] = [];
   const create = async (name: string): Promise<Objective> => {
     if (!isObjectiveName(name)) {
-      throw new Error(`unknown objective "${name}" (expected ${Object.keys(OBJECTIVE_FACTORIES).map((k) => `"${k}"`).join(' or ')})`);
+      const names = Object.keys(OBJECTIVE_FACTORIES).map((k) => `"${k}"`);
+      throw new Error(`unknown objective "${name}" (expected ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]})`);
     }
     return OBJECTIVE_FACTORIES[name](wepadimOptions);
   };

@@ -108,8 +108,13 @@ async function runOne(trial: LeasedTrial, cmd: CommandSpec, o: Required<Pick<Com
 }
 
 export function createCommandObjective(options: CommandObjectiveOptions = {}): Objective {
+  const live = new Map<string, number>(); // trial key -> process group of a running program
   const o = {
     ...options,
+    onSpawn: (key: string, pid: number): void => {
+      live.set(key, pid);
+      options.onSpawn?.(key, pid);
+    },
     artifactsDir: resolve(options.artifactsDir ?? process.env.WEPADIM_ARTIFACTS_DIR ?? join('runs', 'artifacts')),
     policy: options.policy ?? ALLOW_ALL,
   };
@@ -120,9 +125,19 @@ export function createCommandObjective(options: CommandObjectiveOptions = {}): O
       for (const t of trials) {
         const cmd = t.params.command;
         const outcome: TrialOutcome = cmd
-          ? await runOne(t, cmd, o, cb)
+          ? await runOne(t, cmd, o, cb).finally(() => live.delete(t.key))
           : { ok: false, error: `trial ${t.key}: objective 'command' needs params.command`, retryable: false };
         cb.finished(t.key, outcome);
+      }
+    },
+    /** the worker is stopping: SIGKILL every program group still running (their trials were aborted already) */
+    async dispose() {
+      for (const pid of live.values()) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
     },
   };
