@@ -3,6 +3,7 @@
  * timeout, the working directory and the free parameters of this point. The grid validates the template
  * against the declared parameters; the worker checks it again off the wire and substitutes it.
  */
+import { printable, quoted } from './printable.js';
 
 /** A free parameter's value (ints and floats are both numbers; `type` in the sweep file decides which). */
 export type CommandValue = string | number | boolean;
@@ -37,15 +38,15 @@ export function templatePieces(item: string): Piece[] {
       i++;
     } else if (c === '{') {
       const end = item.indexOf('}', i);
-      if (end < 0) throw new Error(`unclosed "{" in ${JSON.stringify(item)} (write {{ for a literal brace)`);
+      if (end < 0) throw new Error(`unclosed "{" in ${quoted(item)} (write {{ for a literal brace)`);
       const name = item.slice(i + 1, end);
-      if (!PARAM_NAME.test(name)) throw new Error(`bad placeholder {${name}} in ${JSON.stringify(item)} (a parameter name: letters, digits, _)`);
+      if (!PARAM_NAME.test(name)) throw new Error(`bad placeholder {${printable(name)}} in ${quoted(item)} (a parameter name: letters, digits, _)`);
       if (text) out.push({ text });
       text = '';
       out.push({ name });
       i = end;
     } else if (c === '}') {
-      throw new Error(`unmatched "}" in ${JSON.stringify(item)} (write }} for a literal brace)`);
+      throw new Error(`unmatched "}" in ${quoted(item)} (write }} for a literal brace)`);
     } else {
       text += c;
     }
@@ -90,7 +91,7 @@ export function commandSpecError(v: unknown): string | null {
   if (v.timeout_s !== null && !(typeof v.timeout_s === 'number' && Number.isFinite(v.timeout_s) && v.timeout_s > 0)) return 'command.timeout_s must be a number > 0 or null';
   if (!isRecord(v.params)) return 'command.params must be an object';
   for (const [k, x] of Object.entries(v.params)) {
-    if (!PARAM_NAME.test(k)) return `command.params: bad name "${k}"`;
+    if (!PARAM_NAME.test(k)) return `command.params: bad name ${quoted(k)}`;
     if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)))) return `command.params.${k} must be a string, number or boolean`;
   }
   const known = new Set<string>([...Object.keys(v.params), ...BUILTIN_PLACEHOLDERS]);

@@ -4,6 +4,7 @@
  * points (`exclude`, `conditions`) test them by name. Every wrong-typed value fails at its own line.
  */
 import { PARAM_NAME, type CommandValue } from '../../shared/command.js';
+import { quoted } from '../../shared/printable.js';
 import { normalizeNumber } from '../../shared/trial.js';
 import { checkKeys, describe, expectMap, fail, get, type LMap, type LNode, type Loc, type Located } from './located.js';
 import { expandRange } from './ranges.js';
@@ -30,7 +31,7 @@ function typedValue(n: LNode, name: string, type: FreeParamType): CommandValue {
       if (typeof v !== 'number' || !Number.isFinite(v)) fail(n.loc, `${name} is a float parameter, got ${describe(n)}`);
       return normalizeNumber(v);
     case 'str':
-      if (typeof v !== 'string') fail(n.loc, `${name} is a str parameter, got ${describe(n)} (quote it: "${String(v)}")`);
+      if (typeof v !== 'string') fail(n.loc, `${name} is a str parameter, got ${describe(n)} (quote it: ${quoted(String(v))})`);
       return v;
     case 'bool':
       if (typeof v !== 'boolean') fail(n.loc, `${name} is a bool parameter, got ${describe(n)}`, 'true, false');
@@ -62,7 +63,7 @@ export function parseFreeParams(n: LNode): FreeParam[] {
   const m = expectMap(n, 'params');
   if (m.entries.length === 0) fail(m.loc, 'params is empty: declare at least one parameter');
   return m.entries.map((e) => {
-    if (!PARAM_NAME.test(e.key)) fail(e.keyLoc, `bad parameter name "${e.key}"`, 'a letter, then letters, digits, _');
+    if (!PARAM_NAME.test(e.key)) fail(e.keyLoc, `bad parameter name ${quoted(e.key)}`, 'a letter, then letters, digits, _');
     const spec = expectMap(e.value, `params.${e.key}`);
     checkKeys(spec, ['type', 'values'], `params.${e.key}`);
     const t = get(spec, 'type');
@@ -95,7 +96,7 @@ export function parseFreeMatch(n: LNode, where: string, params: readonly FreePar
   if (m.entries.length === 0) fail(m.loc, `${where} is empty`);
   const tests = m.entries.map((e) => {
     const p = params.find((x) => x.name === e.key);
-    if (!p) fail(e.keyLoc, `unknown parameter "${e.key}" in ${where}`, params.map((x) => x.name));
+    if (!p) fail(e.keyLoc, `unknown parameter ${quoted(e.key)} in ${where}`, params.map((x) => x.name));
     return { name: p.name, ids: new Set(valuesOf(e.value, p.name, p.type).map((x) => idOf(x.value))) };
   });
   return { loc: m.loc, tests };
