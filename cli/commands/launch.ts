@@ -1,5 +1,10 @@
+/**
+ * `wepadim launch slurm`: write (and with --submit, submit) the sbatch job array of workers. Refuses
+ * (exit 2) anything that would put the token on the wire in plaintext, and a --workdir without bin/wepadim.js.
+ */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
+import { repoRoot } from '../../shared/version.js';
 
 interface SlurmArgs {
   coordinator: string;
@@ -19,6 +24,8 @@ interface SlurmArgs {
   'tls-ca'?: string;
   'tls-cert'?: string;
   'tls-key'?: string;
+  insecure: boolean;
+  'idle-exit'?: number;
   setup: string[];
   'max-parallel'?: number;
   'job-name': string;
@@ -42,34 +49,38 @@ const slurm: CommandModule<object, SlurmArgs> = {
       .option('account', { type: 'string' })
       .option('cpus-per-gpu', { type: 'number', default: 4 })
       .option('mem-per-gpu', { type: 'string', default: '32G' })
-      .option('workdir', { type: 'string', default: process.cwd(), describe: 'wepadim checkout on the shared file system' })
+      .option('workdir', { type: 'string', default: repoRoot(), describe: 'wepadim checkout on the shared file system (default: this one)' })
       .option('spool-dir', { type: 'string', default: '/tmp/wepadim-spool-$SLURM_ARRAY_JOB_ID-$SLURM_ARRAY_TASK_ID', describe: 'node-local result spool' })
       .option('log-dir', { type: 'string', default: 'logs/slurm' })
       .option('token-file', { type: 'string', describe: 'file holding the auth token (never put the token itself in the script)' })
-      .option('tls-ca', { type: 'string' })
-      .option('tls-cert', { type: 'string' })
-      .option('tls-key', { type: 'string' })
+      .option('tls-ca', { type: 'string', describe: 'CA that signed the coordinator certificate (see `wepadim tls init`)' })
+      .option('tls-cert', { type: 'string', describe: 'client certificate for mutual TLS' })
+      .option('tls-key', { type: 'string', describe: 'client key for mutual TLS' })
+      .option('insecure', { type: 'boolean', default: false, describe: 'plaintext, only for a coordinator without a token (no token is sent)' })
+      .option('idle-exit', { type: 'number', describe: 'workers exit after this many seconds without work (the job then ends)' })
       .option('setup', { type: 'string', array: true, default: [] as string[], describe: 'shell lines run before the workers, e.g. "module load cuda"' })
       .option('max-parallel', { type: 'number', describe: 'max array elements running at once' })
       .option('job-name', { type: 'string', default: 'wepadim' })
       .option('out', { type: 'string', default: 'wepadim-workers.sbatch', describe: 'where to write the script' })
       .option('submit', { type: 'boolean', default: false, describe: 'run sbatch on the written script' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
-      .example('$0 launch slurm --coordinator head01:50051 --nodes 4 --workers-per-node 8 --token-file ~/.wepadim-token', 'write wepadim-workers.sbatch for 32 GPU workers')
-      .example('$0 launch slurm --coordinator head01:50051 --nodes 2 --partition gpu --submit', 'write and submit') as unknown as Argv<SlurmArgs>,
+      .example('$0 launch slurm --coordinator head01:50051 --nodes 4 --workers-per-node 8 --token-file ~/.wepadim-token --tls-ca ca.pem', 'write wepadim-workers.sbatch for 32 GPU workers')
+      .example('$0 launch slurm --coordinator head01:50051 --nodes 2 --partition gpu --token-file ~/.wepadim-token --tls-ca ca.pem --submit', 'write and submit') as unknown as Argv<SlurmArgs>,
   handler: async (a) => {
-    const { renderSbatch, validateSbatch } = await import('../../worker/supervisor/slurm.js');
+    const { renderSbatch, validateSbatch, workdirErrors } = await import('../../worker/supervisor/slurm.js');
     const { writeFileSync, mkdirSync } = await import('node:fs');
     const { resolve, dirname } = await import('node:path');
-    const tls = a['tls-ca'] || a['tls-cert'] || a['tls-key'] ? { ca: a['tls-ca'] ?? null, cert: a['tls-cert'] ?? null, key: a['tls-key'] ?? null } : null;
+    if (!a['tls-ca'] && (a['tls-cert'] || a['tls-key'])) throw new UserError('--tls-cert/--tls-key need --tls-ca (the CA that signed the coordinator certificate)');
+    const path = (p: string | undefined): string | null => (p ? resolve(p) : null);
+    const tls = a['tls-ca'] ? { ca: resolve(a['tls-ca']), cert: path(a['tls-cert']), key: path(a['tls-key']) } : null;
     const opts = {
       jobName: a['job-name'], coordinator: a.coordinator, nodes: a.nodes, workersPerNode: a['workers-per-node'],
       concurrency: a.concurrency, groupSize: a['group-size'], time: a.time, partition: a.partition ?? null,
       account: a.account ?? null, cpusPerGpu: a['cpus-per-gpu'], memPerGpu: a['mem-per-gpu'], workdir: resolve(a.workdir),
-      spoolDir: a['spool-dir'], logDir: resolve(a['log-dir']), tokenFile: a['token-file'] ? resolve(a['token-file']) : null, tls,
-      setup: a.setup, maxParallel: a['max-parallel'] ?? null,
+      spoolDir: a['spool-dir'], logDir: resolve(a['log-dir']), tokenFile: path(a['token-file']), tls, insecure: a.insecure,
+      idleExit: a['idle-exit'] ?? null, setup: a.setup, maxParallel: a['max-parallel'] ?? null,
     };
-    const errs = validateSbatch(opts);
+    const errs = [...validateSbatch(opts), ...workdirErrors(opts.workdir)];
     if (errs.length) throw new UserError(errs.join('; '));
     const out = resolve(a.out);
     mkdirSync(dirname(out), { recursive: true });

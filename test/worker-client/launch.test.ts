@@ -10,7 +10,7 @@ const base: SbatchOptions = {
   jobName: 'sweep1', coordinator: 'head01:50051', nodes: 3, workersPerNode: 8, concurrency: 1, groupSize: 4,
   time: '12:00:00', partition: 'gpu', account: null, cpusPerGpu: 4, memPerGpu: '32G', workdir: '/shared/wepadim',
   spoolDir: '/tmp/wepadim-spool-$SLURM_JOB_ID-$SLURM_ARRAY_TASK_ID', logDir: '/shared/logs', tokenFile: '/home/me/.wepadim-token',
-  tls: null, setup: ['module load nodejs/20'], maxParallel: null,
+  tls: { ca: '/shared/ca.pem', cert: null, key: null }, insecure: false, idleExit: null, setup: ['module load nodejs/20'], maxParallel: null,
 };
 
 describe('sbatch writer', () => {
@@ -21,8 +21,11 @@ describe('sbatch writer', () => {
     expect(s).toContain('#SBATCH --cpus-per-task=32\n');
     expect(s).toContain('--gpus 0,1,2,3,4,5,6,7 ');
     expect(s).toContain('--token-file /home/me/.wepadim-token');
-    expect(s).toContain('--insecure');
+    expect(s).toContain('--tls-ca /shared/ca.pem');
+    expect(s).not.toContain('--insecure');
+    expect(s).not.toContain('--idle-exit');
     expect(s).not.toMatch(/--token[ =][^f]/);
+    expect(renderSbatch({ ...base, idleExit: 30 })).toContain(' --idle-exit 30 ');
     expect(renderSbatch({ ...base, maxParallel: 2 })).toContain('#SBATCH --array=0-2%2\n');
   });
   it('is valid bash', () => {
@@ -33,6 +36,28 @@ describe('sbatch writer', () => {
     expect(() => renderSbatch({ ...base, coordinator: 'nohost' })).toThrow(/--coordinator "nohost"/);
     expect(() => renderSbatch({ ...base, workersPerNode: 0 })).toThrow(/--workers-per-node 0/);
     expect(() => renderSbatch({ ...base, time: 'soon' })).toThrow(/--time "soon"/);
+    expect(() => renderSbatch({ ...base, idleExit: 0 })).toThrow(/--idle-exit 0/);
+  });
+  it('never puts a token on the wire in plaintext', () => {
+    // no TLS: refused, naming both ways out
+    expect(() => renderSbatch({ ...base, tls: null })).toThrow(/--tls-ca CA\.pem.*wepadim tls init.*--insecure/);
+    // plaintext with a token file: refused
+    expect(() => renderSbatch({ ...base, tls: null, insecure: true })).toThrow(/--insecure with --token-file/);
+    expect(() => renderSbatch({ ...base, insecure: true })).toThrow(/not both/);
+    expect(() => renderSbatch({ ...base, tls: { ca: '/ca.pem', cert: '/c.pem', key: null } })).toThrow(/--tls-cert and --tls-key/);
+    // plaintext without a token: allowed, and a token inherited from the submitting shell is dropped
+    const s = renderSbatch({ ...base, tls: null, insecure: true, tokenFile: null });
+    expect(s).toContain(' --insecure');
+    expect(s.indexOf('unset WEPADIM_TOKEN')).toBeGreaterThan(-1);
+    expect(s.indexOf('unset WEPADIM_TOKEN')).toBeLessThan(s.indexOf('bin/wepadim.js worker'));
+    const env = spawnSync('bash', ['-c', `${s.split('\n').filter((l) => l === 'unset WEPADIM_TOKEN').join('\n')}\necho "[\${WEPADIM_TOKEN-unset}]"`], {
+      env: { ...process.env, WEPADIM_TOKEN: 'x'.repeat(32) },
+      encoding: 'utf8',
+    });
+    expect(env.stdout.trim()).toBe('[unset]');
+    const mtls = renderSbatch({ ...base, tls: { ca: '/ca.pem', cert: '/c.pem', key: '/c.key' } });
+    expect(mtls).toContain('--tls-ca /ca.pem --tls-cert /c.pem --tls-key /c.key');
+    expect(mtls).not.toContain('unset WEPADIM_TOKEN');
   });
 });
 

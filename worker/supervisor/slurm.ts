@@ -2,8 +2,12 @@
  * The sbatch script for `wepadim launch slurm`: a job array with one element per node; each element
  * asks for `workersPerNode` GPUs and runs `wepadim worker --gpus 0,...,W-1`, which starts one worker
  * process per GPU. The coordinator runs elsewhere (its address is a parameter), and the token reaches
- * workers through the environment or a file, never the command line.
+ * workers through a file, never the command line. A token never crosses the network in plaintext: the
+ * workers verify the coordinator with --tls-ca, or run --insecure against a coordinator without a token
+ * (then the script unsets $WEPADIM_TOKEN, which sbatch would otherwise pass on from the submitting shell).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface SbatchOptions {
   jobName: string;
@@ -25,7 +29,12 @@ export interface SbatchOptions {
   spoolDir: string;
   logDir: string;
   tokenFile: string | null;
-  tls: { ca: string | null; cert: string | null; key: string | null } | null;
+  /** CA that signed the coordinator's certificate, plus an optional client certificate for mutual TLS */
+  tls: { ca: string; cert: string | null; key: string | null } | null;
+  /** plaintext gRPC, only for a coordinator that runs without a token (no token is sent at all) */
+  insecure: boolean;
+  /** workers drain and exit 0 after this many seconds without work (the array element then ends), or null */
+  idleExit: number | null;
   /** extra lines run before the worker starts, e.g. "module load cuda/12.2" */
   setup: string[];
   /** max array elements running at once (Slurm's %N), or null */
@@ -49,7 +58,31 @@ export function validateSbatch(o: SbatchOptions): string[] {
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1) errs.push(`--concurrency ${o.concurrency}: must be an integer >= 1`);
   if (!/^(\d+-)?\d{1,3}(:\d{2}){0,2}$/.test(o.time)) errs.push(`--time "${o.time}": expected Slurm time like 12:00:00 or 1-00:00:00`);
   if (!/^\d+[KMGT]?$/.test(o.memPerGpu)) errs.push(`--mem-per-gpu "${o.memPerGpu}": expected e.g. 32G`);
+  if (o.idleExit !== null && (!Number.isInteger(o.idleExit) || o.idleExit < 1)) errs.push(`--idle-exit ${o.idleExit}: must be an integer >= 1 (seconds)`);
+  errs.push(...transportErrors(o));
   return errs;
+}
+
+/** The token must never travel in plaintext: TLS (--tls-ca), or --insecure without any token. */
+function transportErrors(o: SbatchOptions): string[] {
+  if (o.tls && o.insecure) return ['give either --tls-ca (TLS) or --insecure, not both'];
+  if (o.tls && Boolean(o.tls.cert) !== Boolean(o.tls.key)) return ['--tls-cert and --tls-key go together (a client certificate for mutual TLS)'];
+  if (o.insecure && o.tokenFile)
+    return ['--insecure with --token-file would send the token in plaintext: verify the coordinator with --tls-ca instead (`wepadim tls init` makes a CA and a server certificate)'];
+  if (!o.tls && !o.insecure)
+    return [
+      'workers on other machines need --tls-ca CA.pem so that the token never crosses the network in plaintext ' +
+        '(`wepadim tls init --host HEAD_NODE` writes a CA and a server certificate for the coordinator); ' +
+        '--insecure is only for a coordinator that runs without a token',
+    ];
+  return [];
+}
+
+/** Problems with --workdir: the sbatch script runs `node bin/wepadim.js` there. */
+export function workdirErrors(workdir: string): string[] {
+  if (!existsSync(join(workdir, 'bin', 'wepadim.js')))
+    return [`--workdir ${workdir}: no bin/wepadim.js there; give the wepadim checkout on the cluster's shared file system`];
+  return [];
 }
 
 export function renderSbatch(o: SbatchOptions): string {
@@ -87,12 +120,17 @@ export function renderSbatch(o: SbatchOptions): string {
     '--group-size', String(o.groupSize),
     '--spool-dir', '"$SPOOL"',
   ];
+  if (o.idleExit !== null) args.push('--idle-exit', String(o.idleExit));
   if (o.tokenFile) args.push('--token-file', shellQuote(o.tokenFile));
   if (o.tls) {
-    if (o.tls.ca) args.push('--tls-ca', shellQuote(o.tls.ca));
+    args.push('--tls-ca', shellQuote(o.tls.ca));
     if (o.tls.cert) args.push('--tls-cert', shellQuote(o.tls.cert));
     if (o.tls.key) args.push('--tls-key', shellQuote(o.tls.key));
-  } else args.push('--insecure');
+  } else {
+    // plaintext: make sure no token inherited from the submitting shell goes on the wire
+    lines.push('unset WEPADIM_TOKEN');
+    args.push('--insecure');
+  }
   // Run in the background and wait, so bash can forward Slurm's SIGTERM (drain) to the supervisor.
   lines.push(
     `${args.join(' ')} &`,
