@@ -83,6 +83,15 @@ export const command: CommandModule<object, WorkerArgs> = {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // under `--gpus`, the supervisor's drain order comes over IPC (repeating it does not stop the worker hard)
+    const { isDrainMessage } = await import('../../worker/supervisor/supervise.js');
+    const onMessage = (m: unknown): void => {
+      if (isDrainMessage(m)) drain.abort('supervisor');
+    };
+    if (process.send) {
+      process.on('message', onMessage);
+      process.channel?.unref();
+    }
 
     if (a.gpus !== undefined) {
       const { parseGpuList, superviseWorkers } = await import('../../worker/supervisor/supervise.js');
@@ -102,6 +111,7 @@ export const command: CommandModule<object, WorkerArgs> = {
         commandFor: (gpu) => ({
           file: process.execPath,
           args: [...process.execArgv, process.argv[1], ...passOn, '--gpu', String(gpu), '--spool-dir', `${baseSpool}/gpu${gpu}`],
+          ipc: true,
         }),
         onEvent: (e) => (a.json ? process.stdout.write(JSON.stringify(e) + '\n') : process.stderr.write(`supervisor: ${JSON.stringify(e)}\n`)),
       });
@@ -146,6 +156,7 @@ export const command: CommandModule<object, WorkerArgs> = {
     });
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    process.off('message', onMessage);
     if (hard.signal.aborted) process.exitCode = 1;
   },
 };

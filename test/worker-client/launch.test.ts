@@ -110,4 +110,26 @@ describe('GPU supervisor', () => {
     rmSync(dir, { recursive: true, force: true });
     expect(summary.children.map((c) => c.lastCode)).toEqual([0, 0, 0]); // every child ended by its SIGTERM
   });
+  it('sends the drain order over IPC to children that have a channel, so a signal they also got is not a second one', async () => {
+    // like a draining worker that had its own SIGTERM already: a drain order lets it finish (exit 0), a second signal stops it hard (exit 1)
+    const child = (marker: string): string => `let sig=0;
+      process.on('SIGTERM',()=>{if(++sig>1)process.exit(1);require('fs').writeFileSync(${JSON.stringify(marker)},'')});
+      process.on('message',(m)=>{if(m&&m.type==='wepadim-drain')process.exit(0)});process.kill(process.pid,'SIGTERM');setTimeout(()=>{},60000)`;
+    const run = async (ipc: boolean): Promise<(number | null)[]> => {
+      const ac = new AbortController();
+      const dir = mkdtempSync(join(tmpdir(), 'wepadim-sup-'));
+      // stop once both children had their own SIGTERM (as from Slurm's scancel or a terminal's Ctrl-C)
+      const poll = setInterval(() => readdirSync(dir).length === 2 && ac.abort(), 20);
+      const summary = await superviseWorkers({
+        gpus: [0, 1],
+        signal: ac.signal,
+        commandFor: (gpu) => ({ file: process.execPath, args: ['-e', child(join(dir, String(gpu)))], ipc }),
+      });
+      clearInterval(poll);
+      rmSync(dir, { recursive: true, force: true });
+      return summary.children.map((c) => c.lastCode);
+    };
+    expect(await run(true)).toEqual([0, 0]); // drained
+    expect(await run(false)).toEqual([1, 1]); // a forwarded SIGTERM is the second signal: hard stop
+  });
 });

@@ -1,8 +1,11 @@
 /**
  * `wepadim worker --gpus 0,1,2,3`: one child worker process per GPU on this machine. A child that
  * crashes is restarted with backoff; a child that exits 0 (drained) or 2 (bad input) is not. Stopping the supervisor
- * (its signal aborts) sends SIGTERM to every child, which makes each drain and exit; the supervisor
- * resolves once all children are gone.
+ * (its signal aborts) tells every child to drain, and the supervisor resolves once all children are gone.
+ * The drain order goes over an IPC channel when the child has one (`ipc: true`), else as SIGTERM. IPC
+ * matters because a terminal's Ctrl-C and Slurm's scancel signal every process of the group or job: a
+ * child that already got that signal would take a forwarded SIGTERM as its second signal and stop at once
+ * instead of draining, while a repeated drain order over IPC changes nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Backoff, sleep } from '../client/backoff.js';
@@ -10,7 +13,7 @@ import { Backoff, sleep } from '../client/backoff.js';
 export interface SuperviseOptions {
   gpus: readonly number[];
   /** the command line of the child for one GPU: [executable, ...args] */
-  commandFor(gpu: number): { file: string; args: string[]; env?: NodeJS.ProcessEnv };
+  commandFor(gpu: number): { file: string; args: string[]; env?: NodeJS.ProcessEnv; ipc?: boolean };
   /** aborting it drains the children and stops restarting them */
   signal: AbortSignal;
   /** give up on a GPU after this many crashes in a row (default 20) */
@@ -25,6 +28,13 @@ export type SupervisorEvent =
 export interface SupervisorSummary {
   /** per GPU: the last exit code (null if killed by a signal) and the number of restarts */
   children: { gpu: number; lastCode: number | null; restarts: number }[];
+}
+
+/** What a supervisor sends a child over IPC to make it drain (see `isDrainMessage`). */
+export const DRAIN_MESSAGE = { type: 'wepadim-drain' } as const;
+
+export function isDrainMessage(m: unknown): boolean {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === DRAIN_MESSAGE.type;
 }
 
 export function parseGpuList(text: string): number[] {
@@ -57,10 +67,11 @@ async function superviseOne(gpu: number, opts: SuperviseOptions): Promise<{ gpu:
   const maxRestarts = opts.maxRestarts ?? 20;
   let restarts = 0;
   for (;;) {
-    const { file, args, env } = opts.commandFor(gpu);
-    const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit'], env: env ?? process.env });
+    const { file, args, env, ipc } = opts.commandFor(gpu);
+    const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit', ...(ipc ? (['ipc'] as const) : [])], env: env ?? process.env });
     const stop = (): void => {
-      child.kill('SIGTERM');
+      if (ipc && child.connected) child.send(DRAIN_MESSAGE);
+      else child.kill('SIGTERM');
     };
     opts.signal.addEventListener('abort', stop, { once: true });
     if (child.pid !== undefined) opts.onEvent?.({ type: 'child-start', gpu, pid: child.pid });
