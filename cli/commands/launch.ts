@@ -80,7 +80,10 @@ const slurm: CommandModule<object, SlurmArgs> = {
       spoolDir: a['spool-dir'], logDir: resolve(a['log-dir']), tokenFile: path(a['token-file']), tls, insecure: a.insecure,
       idleExit: a['idle-exit'] ?? null, setup: a.setup, maxParallel: a['max-parallel'] ?? null,
     };
-    const errs = [...validateSbatch(opts), ...workdirErrors(opts.workdir)];
+    const { existsSync } = await import('node:fs');
+    const files: [string, string | null][] = [['--token-file', opts.tokenFile], ['--tls-ca', tls?.ca ?? null], ['--tls-cert', tls?.cert ?? null], ['--tls-key', tls?.key ?? null]];
+    const missing = files.filter(([, f]) => f !== null && !existsSync(f)).map(([flag, f]) => `${flag} ${f}: no such file (the workers read it from the shared file system)`);
+    const errs = [...validateSbatch(opts), ...workdirErrors(opts.workdir), ...missing];
     if (errs.length) throw new UserError(errs.join('; '));
     const out = resolve(a.out);
     mkdirSync(dirname(out), { recursive: true });
