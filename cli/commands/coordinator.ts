@@ -11,6 +11,7 @@ import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../support/sec
 interface CoordinatorArgs extends SecurityArgs {
   db?: string;
   listen: string;
+  'health-listen'?: string;
   'force-insecure': boolean;
   'lease-ttl': number;
   'acquire-wait'?: number;
@@ -42,6 +43,7 @@ async function handler(args: CoordinatorArgs): Promise<void> {
   const coord = await startCoordinator({
     dbPath,
     listen: args.listen,
+    healthListen: args['health-listen'] ?? null,
     auth: { token: readToken(args['token-file']), tls: serverTls(args), insecure: args.insecure, forceInsecure: args['force-insecure'] },
     leaseTtlMs: args['lease-ttl'],
     acquireWaitMs: args['acquire-wait'],
@@ -54,10 +56,11 @@ async function handler(args: CoordinatorArgs): Promise<void> {
   const counts = { done: 0, failed: 0, requeued: 0, cancelled: 0 };
   coord.events.on('finished', (e) => counts[e.status]++);
   coord.events.on('worker', (e) => log.info(`worker ${e.state}`, { worker: e.workerId }));
+  const health = coord.healthAddress ? `; health checks on ${coord.healthAddress}` : '';
   process.stdout.write(
     args.json
-      ? JSON.stringify({ address: coord.address, db: dbPath, dashboard: coord.dashboardUrl }) + '\n'
-      : `coordinator listening on ${coord.address} (db ${dbPath})\n${coord.dashboardUrl ? `dashboard: ${coord.dashboardUrl}\n` : ''}`,
+      ? JSON.stringify({ address: coord.address, health: coord.healthAddress, db: dbPath, dashboard: coord.dashboardUrl }) + '\n'
+      : `coordinator listening on ${coord.address} (db ${dbPath}${health})\n${coord.dashboardUrl ? `dashboard: ${coord.dashboardUrl}\n` : ''}`,
   );
   // progress over every trial in the database: a bar on a TTY, a log line every 10 s otherwise
   const progress = createProgress({ label: 'trials', total: 0, logger: log, logEveryMs: 10_000 });
@@ -96,6 +99,7 @@ export const command: CommandModule<object, CoordinatorArgs> = {
       y
         .option('db', { type: 'string', describe: 'SQLite database file ($WEPADIM_DB)' })
         .option('listen', { type: 'string', default: DEFAULT_ADDRESS, describe: 'HOST:PORT to listen on (port 0 = any free port)' })
+        .option('health-listen', { type: 'string', describe: 'HOST:PORT for a plaintext listener serving only grpc.health.v1 (Kubernetes gRPC probes; no token, no data)' })
         .option('force-insecure', { type: 'boolean', default: false, describe: 'allow --insecure on a non-loopback address' })
         .option('lease-ttl', { type: 'number', default: COORDINATOR_DEFAULTS.leaseTtlMs, describe: 'ms a lease lives without a heartbeat' })
         .option('acquire-wait', { type: 'number', describe: `ms an idle worker waits in Acquire before it asks again (default: ${COORDINATOR_DEFAULTS.acquireWaitMs}, at most half the lease TTL)` })

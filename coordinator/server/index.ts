@@ -23,6 +23,8 @@ import { adminHandlers, cancelTarget, drainWorker } from './handlers-admin.js';
 import type { RunningDashboard } from '../dashboard/server.js';
 import type { CoordinatorHandlers } from '../../proto/load.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
+import { healthService } from '../../proto/health.js';
+import { HealthState, healthHandlers } from './health.js';
 
 export { CoordinatorEventEmitter } from './events.js';
 export type { CoordinatorEvents } from './events.js';
@@ -40,12 +42,16 @@ export interface CoordinatorOptions {
   maxAttempts?: number;
   /** also serve the web dashboard on this HOST:PORT (same token; `insecure` allows a non-loopback address without one) */
   http?: { listen: string; insecure?: boolean };
+  /** host:port of an extra plaintext listener serving only grpc.health.v1 (Kubernetes gRPC probes speak no TLS) */
+  healthListen?: string | null;
   log?: Logger;
 }
 
 export interface RunningCoordinator {
   /** host:port actually bound */
   address: string;
+  /** host:port of the health-only listener, when asked for */
+  healthAddress: string | null;
   events: CoordinatorEventEmitter;
   /** the dashboard's URL when `http` was given */
   dashboardUrl: string | null;
@@ -60,6 +66,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const listen = parseHostPort(opts.listen);
+  const healthListen = opts.healthListen ? parseHostPort(opts.healthListen, '--health-listen') : null;
   checkListenSecurity(listen, { tls: opts.auth.tls !== null, insecure: opts.auth.insecure, forceInsecure: opts.auth.forceInsecure, token: opts.auth.token !== null });
   const settings = {
     leaseTtlMs: opts.leaseTtlMs ?? COORDINATOR_DEFAULTS.leaseTtlMs,
@@ -81,6 +88,18 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   let shuttingDown = false;
   const deps: ServerDeps = { store, scheduler, commit, hub, events, guard: { token: opts.auth.token, log }, settings, isShuttingDown: () => shuttingDown };
   const handlers: CoordinatorHandlers = { ...workerHandlers(deps), ...streamHandlers(deps), ...adminHandlers(deps) };
+  // readiness: a one-page write (user_version rewritten with its own value) through the group commit
+  const touch = db.transaction(() => void db.pragma(`user_version = ${Number(db.pragma('user_version', { simple: true }))}`));
+  const health = healthHandlers(
+    new HealthState({
+      isShuttingDown: () => shuttingDown,
+      probeWrite: () =>
+        commit.run(touch).then(
+          () => true,
+          (err: Error) => (log.warn('health: the database took no write', { error: err.message }), false),
+        ),
+    }),
+  );
 
   const server = new grpc.Server({
     // hard cap; messages above maxMessageBytes (and below this) get INVALID_ARGUMENT from the guard
@@ -89,14 +108,26 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     'grpc.keepalive_timeout_ms': KEEPALIVE_OPTIONS['grpc.keepalive_timeout_ms'],
   });
   server.addService(guardedService(coordinatorService(), settings.maxMessageBytes), handlers);
-  let port: number;
-  try {
-    port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(formatHostPort(listen), serverCredentials(opts.auth.tls), (err, p) => (err ? reject(err) : resolve(p))),
-    );
-  } catch (err) {
-    db.close();
-    throw new UserError(`cannot listen on ${opts.listen}: ${(err as Error).message}`);
+  server.addService(healthService(), health.handlers);
+  const healthServer = healthListen ? new grpc.Server() : null;
+  healthServer?.addService(healthService(), health.handlers);
+  const bind = (srv: grpc.Server, at: string, creds: grpc.ServerCredentials): Promise<number> =>
+    new Promise<number>((resolve, reject) => srv.bindAsync(at, creds, (err, p) => (err ? reject(err) : resolve(p))));
+  const listenOrFail = async (srv: grpc.Server, at: string, creds: grpc.ServerCredentials, flag: string): Promise<number> => {
+    try {
+      return await bind(srv, at, creds);
+    } catch (err) {
+      server.forceShutdown();
+      healthServer?.forceShutdown();
+      db.close();
+      throw new UserError(`${flag}: cannot listen on ${at}: ${(err as Error).message}`);
+    }
+  };
+  const port = await listenOrFail(server, formatHostPort(listen), serverCredentials(opts.auth.tls), '--listen');
+  let healthAddress: string | null = null;
+  if (healthServer && healthListen) {
+    const healthPort = await listenOrFail(healthServer, formatHostPort(healthListen), grpc.ServerCredentials.createInsecure(), '--health-listen');
+    healthAddress = formatHostPort({ host: healthListen.host, port: healthPort });
   }
   scheduler.sweep(); // leases left by a previous run that expired meanwhile
   scheduler.start();
@@ -119,12 +150,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     } catch (err) {
       scheduler.stop();
       clearInterval(goneTimer);
+      healthServer?.forceShutdown();
       server.forceShutdown();
       db.close();
       throw err;
     }
   }
-  log.info('coordinator listening', { address, tls: opts.auth.tls !== null, mtls: opts.auth.tls?.ca !== undefined, db: opts.dbPath });
+  log.info('coordinator listening', { address, ...(healthAddress ? { health: healthAddress } : {}), tls: opts.auth.tls !== null, mtls: opts.auth.tls?.ca !== undefined, db: opts.dbPath });
 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = opts.shutdownGraceMs ?? COORDINATOR_DEFAULTS.shutdownGraceMs): Promise<void> => {
@@ -143,6 +175,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       clearInterval(goneTimer);
       hub.endAll();
       await dashboard?.close();
+      await health.endWatches();
+      healthServer?.forceShutdown();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           server.forceShutdown();
@@ -160,5 +194,5 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     })();
     return stopping;
   };
-  return { address, dashboardUrl: dashboard?.url ?? null, events, trialCounts: () => store.statusCounts(), stop };
+  return { address, healthAddress, dashboardUrl: dashboard?.url ?? null, events, trialCounts: () => store.statusCounts(), stop };
 }
