@@ -1,26 +1,13 @@
 /**
  * The `wepadim` CLI. Each subcommand lives in its own file under cli/commands/ and exports
- * `command` (a yargs CommandModule); this file only discovers and registers them, so commands
+ * `command` (a yargs CommandModule); cli/registry.ts discovers them and this file registers them, so commands
  * can be added without touching it. Handlers import heavy modules lazily.
  * Exit codes: 0 ok, 2 bad input (UserError), 1 anything else.
  */
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import yargs, { type CommandModule } from 'yargs';
+import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { errorMessage, exitCodeFor, UserError } from '../shared/errors.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-
-async function loadCommands(): Promise<CommandModule[]> {
-  const dir = join(here, 'commands');
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
-    .sort();
-  const mods = await Promise.all(files.map((f) => import(pathToFileURL(join(dir, f)).href)));
-  return mods.map((m: { command?: CommandModule | CommandModule[] }) => m.command).flat().filter((c): c is CommandModule => c !== undefined);
-}
+import { loadCommands } from './registry.js';
 
 export async function main(argv: string[]): Promise<number> {
   const commands = await loadCommands();

@@ -34,7 +34,7 @@ const graph = importGraph(ROOT);
 
 /** `import(expr)` calls that load on purpose by a computed name, and why no typed edge can replace them. */
 const DYNAMIC_BY_DESIGN: Record<string, string> = {
-  'cli/main.ts': 'loads every file of cli/commands/ (the command folder is the registry)',
+  'cli/registry.ts': 'loads every file of cli/commands/ (the command folder is the registry)',
   'worker/executors/tfjs/tfjs-load.ts': 'probes optional npm packages (tfjs-node) that may not be installed',
 };
 

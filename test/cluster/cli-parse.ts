@@ -1,27 +1,18 @@
 /**
- * Parse a command line with the CLI's own yargs command modules (cli/commands/*.ts, as cli/main.ts loads
+ * Parse a command line with the CLI's own yargs command modules (cli/registry.ts, as cli/main.ts loads
  * them) in strict mode, with the handler replaced: unknown flags, missing required ones and the
  * builders' own checks fail exactly as `wepadim ...` would, but nothing runs.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import yargs, { type ArgumentsCamelCase, type Argv, type CommandModule } from 'yargs';
-import { repoRoot } from '../../shared/version.js';
+import { loadCommands } from '../../cli/registry.js';
 
 let modules: Map<string, CommandModule> | null = null;
 
-/** The CLI's top-level commands by name (first word of each module's `command`). */
+/** The CLI's top-level commands by name (first word of each module's `command`), loaded as cli/main.ts loads them. */
 export async function cliCommands(): Promise<Map<string, CommandModule>> {
   if (modules) return modules;
-  const dir = join(repoRoot(), 'cli', 'commands');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.startsWith('_'));
-  const mods = (await Promise.all(files.map((f) => import(pathToFileURL(join(dir, f)).href)))) as { command?: CommandModule | CommandModule[] }[];
   modules = new Map();
-  for (const c of mods.flatMap((m) => (m.command === undefined ? [] : [m.command]).flat())) {
-    const name = String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0];
-    modules.set(name, c);
-  }
+  for (const c of await loadCommands()) modules.set(String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0], c);
   return modules;
 }
 
