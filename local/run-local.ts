@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SweepStore } from '../coordinator/store/sweep-store.js';
+import { sweepDirName } from '../coordinator/store/paths.js';
 import { COORDINATOR_DEFAULTS } from '../coordinator/server/defaults.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { narrowTrials, type SweepNarrowing } from './sweep-filter.js';
@@ -56,9 +57,7 @@ export interface LocalRunSummary {
 /** the coordinator's lease TTL: short, so the leases of killed workers come back soon; heartbeats keep live ones */
 const LEASE_TTL_MS = COORDINATOR_DEFAULTS.leaseTtlMs;
 
-export function sweepDirName(name: string): string {
-  return name.replace(/[^\w.-]+/g, '_');
-}
+export { sweepDirName };
 
 /** Generate each synthetic dataset unless the same spec was generated there before. */
 export async function ensureSyntheticData(datasets: readonly SweepDataset[], log: Logger): Promise<string[]> {

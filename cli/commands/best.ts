@@ -10,14 +10,14 @@ interface BestArgs extends SelectArgs {
 }
 
 async function handler(args: BestArgs): Promise<void> {
-  const { resolveDbPath } = await import('../../coordinator/store/index.js');
+  const { locateDb } = await import('../../coordinator/store/index.js');
   const { openReads } = await import('../../coordinator/store/reads/open.js');
   const { parseFilters } = await import('../../coordinator/report/filters.js');
   const { buildBestSweep } = await import('../../coordinator/report/best-yaml.js');
   const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
   const { RANDOM_WEIGHTS_WARNING } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
-  const db = openReads(resolveDbPath(args.db));
+  const db = openReads(locateDb(args.db, args.sweep));
   let best;
   try {
     best = buildBestSweep(db, {

@@ -12,7 +12,7 @@ interface ExportArgs extends SelectArgs {
 }
 
 async function handler(args: ExportArgs): Promise<void> {
-  const { resolveDbPath } = await import('../../coordinator/store/index.js');
+  const { locateDb } = await import('../../coordinator/store/index.js');
   const { openReads } = await import('../../coordinator/store/reads/open.js');
   const { parseFilters } = await import('../../coordinator/report/filters.js');
   const { buildExport } = await import('../../coordinator/report/export.js');
@@ -20,7 +20,7 @@ async function handler(args: ExportArgs): Promise<void> {
   const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
   const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
-  const db = openReads(resolveDbPath(args.db));
+  const db = openReads(locateDb(args.db, args.sweep));
   let text: string;
   try {
     const table = buildExport(db, {

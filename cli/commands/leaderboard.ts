@@ -11,7 +11,7 @@ interface LeaderboardArgs extends SelectArgs {
 }
 
 async function handler(args: LeaderboardArgs): Promise<void> {
-  const { resolveDbPath } = await import('../../coordinator/store/index.js');
+  const { locateDb } = await import('../../coordinator/store/index.js');
   const { openReads } = await import('../../coordinator/store/reads/open.js');
   const { parseFilters } = await import('../../coordinator/report/filters.js');
   const { buildLeaderboard } = await import('../../coordinator/report/leaderboard.js');
@@ -19,7 +19,7 @@ async function handler(args: LeaderboardArgs): Promise<void> {
   const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
   const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
-  const db = openReads(resolveDbPath(args.db));
+  const db = openReads(locateDb(args.db, args.sweep));
   try {
     const lb = buildLeaderboard(db, {
       sweep: args.sweep,

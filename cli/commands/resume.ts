@@ -9,8 +9,11 @@ interface ResumeArgs extends DbArgs {
 }
 
 async function handler(args: ResumeArgs): Promise<void> {
-  const { SweepStore, resolveDbPath } = await import('../../coordinator/store/index.js');
-  const store = SweepStore.open(resolveDbPath(args.db));
+  const { SweepStore, locateDb } = await import('../../coordinator/store/index.js');
+  const { openReads } = await import('../../coordinator/store/reads/open.js');
+  const path = locateDb(args.db, args.sweep);
+  openReads(path).close(); // a missing database is an error here, not a new empty one
+  const store = SweepStore.open(path);
   try {
     const r = store.resume(args.sweep, { maxAttempts: args['max-attempts'] });
     if (args.json) return writeJson({ sweep: args.sweep, ...r });

@@ -9,14 +9,14 @@ interface StatusArgs extends DbArgs {
 }
 
 async function handler(args: StatusArgs): Promise<void> {
-  const { resolveDbPath } = await import('../../coordinator/store/index.js');
+  const { locateDb } = await import('../../coordinator/store/index.js');
   const { openReads } = await import('../../coordinator/store/reads/open.js');
   const { listSweeps, sweepStatus } = await import('../../coordinator/report/status.js');
   const { renderTable } = await import('../../shared/table.js');
   const { formatDuration } = await import('../../shared/progress.js');
   const { UserError } = await import('../../shared/errors.js');
   if (!(args.window > 0)) throw new UserError(`--window must be a positive number of minutes, got ${args.window}`);
-  const db = openReads(resolveDbPath(args.db));
+  const db = openReads(locateDb(args.db, args.sweep));
   try {
     if (args.sweep === undefined) {
       const all = listSweeps(db);

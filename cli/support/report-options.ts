@@ -22,7 +22,7 @@ export interface SelectArgs extends DbArgs {
 export function withDb<T>(y: Argv<T>): Argv<T & DbArgs> {
   return y.option('db', {
     type: 'string',
-    describe: `SQLite database (default $WEPADIM_DB or ${DEFAULT_DB_PATH})`,
+    describe: `SQLite database (default $WEPADIM_DB, else ${DEFAULT_DB_PATH}, else runs/<sweep>/wepadim.db as written by \`wepadim run\`)`,
   }) as Argv<T & DbArgs>;
 }
 

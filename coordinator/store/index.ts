@@ -5,7 +5,7 @@ export { SweepStore } from './sweep-store.js';
 export { statusCountsById, sweepIdByName } from './reads/sweeps.js';
 export { submitSweep, type SubmitOptions } from './submit.js';
 export { resumeSweep } from './resume.js';
-export { DEFAULT_DB_PATH, resolveDbPath } from './paths.js';
+export { DEFAULT_DB_PATH, DEFAULT_RUNS_DIR, locateDb, resolveDbPath, runDbPath, sweepDirName } from './paths.js';
 export { TRIAL_STATUSES, type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';
 export { StoreReads } from './reads/index.js';
 export { openReads } from './reads/open.js';
