@@ -4,7 +4,7 @@
  * artifacts are. Everything comes from the store's final metrics through coordinator/report.
  */
 import { buildLeaderboard, type Leaderboard } from '../coordinator/report/leaderboard.js';
-import type { StoreReads } from '../coordinator/store/reads/index.js';
+import type { FailureReason, StoreReads } from '../coordinator/store/reads/index.js';
 import { METRIC } from '../shared/result.js';
 import { renderTable, type Row } from '../shared/table.js';
 import { randomWeightsBanner } from '../shared/weights-notice.js';
@@ -17,12 +17,16 @@ export interface RunReport {
   pixelOfTop: (number | null)[];
   /** random-init weights specs used by the sweep (scores not comparable with published numbers) */
   randomWeights: string[];
+  /** the distinct errors of the failed trials, with counts (most frequent first) */
+  failureReasons: FailureReason[];
 }
 
 export function buildRunReport(reads: StoreReads, sweep: string, top = 5): RunReport {
   const sweepId = reads.sweepId(sweep);
   const randomWeights = randomWeightsOf(reads, sweep);
-  if (reads.statusCounts(sweepId).done === 0) return { image: null, perClass: null, pixelOfTop: [], randomWeights };
+  const counts = reads.statusCounts(sweepId);
+  const failureReasons = counts.failed ? reads.failureReasons(sweepId) : [];
+  if (counts.done === 0) return { image: null, perClass: null, pixelOfTop: [], randomWeights, failureReasons };
   const image = buildLeaderboard(reads, { sweep, metric: METRIC.imageAuroc, mode: 'mean', top });
   const perClass = buildLeaderboard(reads, { sweep, metric: METRIC.imageAuroc, mode: 'per-class', top: 1 });
   const pixelOfTop = image.points.map((p) => {
@@ -31,11 +35,21 @@ export function buildRunReport(reads: StoreReads, sweep: string, top = 5): RunRe
       .filter((v): v is number => v !== null);
     return vs.length ? vs.reduce((a, v) => a + v, 0) / vs.length : null;
   });
-  return { image, perClass, pixelOfTop, randomWeights };
+  return { image, perClass, pixelOfTop, randomWeights, failureReasons };
+}
+
+/** Why trials failed: each distinct error once, with how many trials ended on it. */
+export function renderFailureReasons(reasons: readonly FailureReason[]): string {
+  if (!reasons.length) return '';
+  const n = reasons.reduce((a, r) => a + r.trials, 0);
+  const lines = [`Why ${n} trial(s) failed (${reasons.length} distinct error(s), by each trial's last error):`];
+  for (const r of reasons) lines.push(`  ${String(r.trials).padStart(5)} x ${r.error.split('\n').join('\n          ')}`);
+  return lines.join('\n');
 }
 
 export function renderRunReport(r: RunReport, artifactsDir: string): string {
-  if (!r.image) return `no finished trials yet; artifacts: ${artifactsDir}`;
+  const why = renderFailureReasons(r.failureReasons);
+  if (!r.image) return `${why ? why + '\n\n' : ''}no finished trials yet; artifacts: ${artifactsDir}`;
   const vary = r.image.varying.length ? r.image.varying : ['wavelet', 'level', 'sigma', 'cov_reg'];
   const rows: Row[] = r.image.points.map((p, i) => ({
     rank: p.rank,
@@ -64,6 +78,7 @@ export function renderRunReport(r: RunReport, artifactsDir: string): string {
       `  per-class configs:          rep ${f(h.perClassRepMean)}  (optimistic ${f(h.perClassOptimisticMean)})`,
     );
   }
+  if (why) out.push('', why);
   out.push('', `Artifacts: ${artifactsDir}`);
   if (r.randomWeights.length) out.push('', `(scores above come from ${r.randomWeights.join(', ')}: NOT comparable with published numbers)`);
   return out.join('\n');

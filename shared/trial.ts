@@ -96,6 +96,14 @@ export function trialKey(p: TrialParams): string {
   return createHash('sha256').update(canonicalJson(p)).digest('hex').slice(0, 24);
 }
 
+/** Digits of a trial key that reports show (every command that takes a trial accepts this prefix or the whole key). */
+export const SHORT_KEY_LENGTH = 12;
+
+/** The trial id people see: the key's first 12 hex digits. */
+export function shortKey(key: string): string {
+  return key.slice(0, SHORT_KEY_LENGTH);
+}
+
 function hashOf(parts: readonly (string | number)[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }

@@ -80,7 +80,7 @@ export const command: CommandModule<object, RunArgs> = {
       } finally {
         db.close();
       }
-      if (argv.json) process.stdout.write(JSON.stringify({ ...summary, leaderboard: report.image, perClass: report.perClass?.perClass ?? null, pixelOfTop: report.pixelOfTop }, null, 2) + '\n');
+      if (argv.json) process.stdout.write(JSON.stringify({ ...summary, leaderboard: report.image, perClass: report.perClass?.perClass ?? null, pixelOfTop: report.pixelOfTop, failureReasons: report.failureReasons }, null, 2) + '\n');
       else {
         const c = summary.counts;
         process.stdout.write(

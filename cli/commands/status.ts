@@ -5,6 +5,7 @@ import { withDb, writeJson, writeOut, type DbArgs } from '../support/report-opti
 interface StatusArgs extends DbArgs {
   sweep?: string;
   window: number;
+  full: boolean;
   json: boolean;
 }
 
@@ -13,7 +14,7 @@ async function handler(args: StatusArgs): Promise<void> {
   const { openReads } = await import('../../coordinator/store/reads/open.js');
   const { listSweeps, sweepStatus } = await import('../../coordinator/report/status.js');
   const { renderTable } = await import('../../shared/table.js');
-  const { formatDuration } = await import('../../shared/progress.js');
+  const { statusText } = await import('../../coordinator/report/status-view.js');
   const { UserError } = await import('../../shared/errors.js');
   if (!(args.window > 0)) throw new UserError(`--window must be a positive number of minutes, got ${args.window}`);
   const db = openReads(locateDb(args.db, args.sweep));
@@ -29,27 +30,7 @@ async function handler(args: StatusArgs): Promise<void> {
     const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
     const random = randomWeightsOf(db, args.sweep);
     if (args.json) return writeJson({ ...st, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random });
-    const c = st.counts;
-    const pct = st.total ? ((100 * st.finished) / st.total).toFixed(1) : '0.0';
-    const lines = [
-      `Sweep ${st.sweep}: ${st.total} trials, ${st.finished} finished (${pct}%)`,
-      renderTable([{ pending: c.pending, leased: c.leased, running: c.running, done: c.done, failed: c.failed, cancelled: c.cancelled }]),
-      st.ratePerMin === null
-        ? 'rate: none finished in the window yet; ETA unknown'
-        : `rate: ${st.ratePerMin.toFixed(2)} trials/min over the last ${formatDuration(st.rateWindowS)}; ETA ${formatDuration(st.etaS ?? NaN)}`,
-    ];
-    if (st.workers.length) {
-      lines.push(
-        '',
-        renderTable(
-          st.workers.map((w) => ({ worker: w.id, host: w.host, gpu: w.gpu, backend: w.backend, state: w.state, heartbeat: `${formatDuration(w.heartbeatAgeS)} ago`, active: w.active })),
-        ),
-      );
-    } else lines.push('', 'no workers registered');
-    if (st.failures.length) {
-      lines.push('', 'latest failures:', renderTable(st.failures.map((f) => ({ trial: f.trialId, class: f.class, attempts: f.attempts, error: f.error.split('\n')[0].slice(0, 100) }))));
-    }
-    writeOut((random.length ? randomWeightsBanner(random) : '') + lines.join('\n') + '\n');
+    writeOut((random.length ? randomWeightsBanner(random) : '') + statusText(st, { full: args.full }));
   } finally {
     db.close();
   }
@@ -63,10 +44,12 @@ export const command: CommandModule<object, StatusArgs> = {
       y
         .positional('sweep', { type: 'string', describe: 'sweep name (omit to list every sweep with its counts)' })
         .option('window', { type: 'number', default: 15, describe: 'minutes to look back for the rate' })
-        .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
+        .option('full', { type: 'boolean', default: false, describe: 'print errors whole (default: first line, 100 characters)' })
+        .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output (errors whole)' }),
     )
       .example('$0 status', 'every sweep in the database with its trial counts')
       .example('$0 status demo', 'how far along, how fast, who is working')
+      .example('$0 status demo --full', 'with every failure reason in full')
       .example('$0 status demo --window 60 --json', 'rate over the last hour, as JSON') as unknown as Argv<StatusArgs>,
   handler,
 };

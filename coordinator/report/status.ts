@@ -2,7 +2,7 @@
  * `wepadim status`: a sweep's trial counts by state, the recent completion rate and the ETA it implies,
  * the workers with their last heartbeat, and the latest failures.
  */
-import type { StoreReads } from '../store/reads/index.js';
+import type { FailureReason, StoreReads } from '../store/reads/index.js';
 import type { TrialStatus } from '../store/types.js';
 
 export interface WorkerStatus {
@@ -20,6 +20,7 @@ export interface WorkerStatus {
 
 export interface FailureNote {
   trialId: number;
+  key: string;
   class: string;
   attempts: number;
   error: string;
@@ -38,6 +39,8 @@ export interface SweepStatus {
   etaS: number | null;
   workers: WorkerStatus[];
   failures: FailureNote[];
+  /** every distinct error of the failed trials, with how many trials each */
+  failureReasons: FailureReason[];
 }
 
 export interface StatusOptions {
@@ -82,6 +85,7 @@ export function sweepStatus(reads: StoreReads, sweep: string, opts: StatusOption
     etaS,
     workers,
     failures,
+    failureReasons: counts.failed ? reads.failureReasons(id) : [],
   };
 }
 

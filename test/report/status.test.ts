@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { listSweeps, sweepStatus } from '../../coordinator/report/status.js';
+import { statusText } from '../../coordinator/report/status-view.js';
+import { buildRunReport, renderFailureReasons, renderRunReport } from '../../local/summary.js';
 import { makeSweep } from '../store/seed.js';
 
 describe('status', () => {
@@ -32,7 +34,8 @@ describe('status', () => {
     expect(st.workers).toEqual([
       { id: 'w1', host: 'h1', gpu: '0 A100', backend: 'onnx', state: 'active', lastHeartbeat: 290_000, heartbeatAgeS: 10, active: 1 },
     ]);
-    expect(st.failures).toEqual([{ trialId: 4, class: 'b', attempts: 1, error: 'CUDA out of memory' }]);
+    const key4 = (db.prepare('SELECT key FROM trials WHERE id = 4').get() as { key: string }).key;
+    expect(st.failures).toEqual([{ trialId: 4, key: key4, class: 'b', attempts: 1, error: 'CUDA out of memory' }]);
     // a 2.5-minute window (2:30..5:00] sees the finishes at 3 and 4 minutes: 2 / 2.5 min
     const recent = sweepStatus(s.reads, 'st', { now: 300_000, windowMs: 150_000 });
     expect(recent.ratePerMin).toBeCloseTo(0.8, 12);
@@ -48,6 +51,44 @@ describe('status', () => {
     s.submit(makeSweep('st', { classes: ['a'] }));
     const st = sweepStatus(s.reads, 'st', { now: 1 });
     expect([st.ratePerMin, st.etaS]).toEqual([null, null]);
+    s.close();
+  });
+});
+
+describe('failure reasons', () => {
+  it('groups failed trials by their last error, shows them whole with --full, cut otherwise', () => {
+    const sdb = openDatabase(':memory:');
+    const s = new SweepStore(sdb);
+    s.submit(makeSweep('f', { classes: ['a', 'b', 'c'], sigma: [1, 2] })); // 6 trials
+    const long = `weights sha256:${'ab'.repeat(32)} not found in /very/long/path/to/the/weights/store (import it with wepadim weights import FILE --arch resnet18)`;
+    const attempt = sdb.prepare(`INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, outcome, error) VALUES (?, 'w', ?, 1, 0, 'failed', ?)`);
+    const fail = sdb.prepare(`UPDATE trials SET status = 'failed', attempts = 2, finished_at = ?, error = ? WHERE id = ?`);
+    for (const id of [1, 2, 3]) {
+      attempt.run(id, `L${id}a`, 'transient: connection reset');
+      attempt.run(id, `L${id}b`, long); // the last error decides
+      fail.run(id, `transient: connection reset\n${long}`, id);
+    }
+    attempt.run(4, 'L4', 'dataset root /nope does not exist');
+    fail.run(10, 'dataset root /nope does not exist', 4);
+    const st = sweepStatus(s.reads, 'f', { now: 100 });
+    expect(st.failureReasons).toEqual([
+      { error: long, trials: 3 },
+      { error: 'dataset root /nope does not exist', trials: 1 },
+    ]);
+    const cut = statusText(st);
+    expect(cut).toMatch(/failure reasons \(4 failed trial\(s\)/);
+    expect(cut).not.toContain(long);
+    expect(cut).toContain(long.slice(0, 100) + '...');
+    expect(cut).toMatch(/--full shows them whole/);
+    const full = statusText(st, { full: true });
+    expect(full).toContain(`3 x ${long}`);
+    expect(full).toContain('1 x dataset root /nope does not exist');
+    // trials are named by the key prefix that every command accepts
+    const key1 = (sdb.prepare('SELECT key FROM trials WHERE id = 1').get() as { key: string }).key;
+    expect(full).toContain(`trial ${key1.slice(0, 12)} (a, 2 attempt(s))`);
+    const report = buildRunReport(s.reads, 'f');
+    expect(renderRunReport(report, '/x')).toMatch(new RegExp(`Why 4 trial\\(s\\) failed \\(2 distinct error\\(s\\)[^\\n]*\\n\\s+3 x weights sha256:`));
+    expect(renderFailureReasons(report.failureReasons)).toContain('1 x dataset root /nope does not exist');
     s.close();
   });
 });

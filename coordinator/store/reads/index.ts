@@ -71,6 +71,11 @@ export class StoreReads {
     return status.recentFailures(this.#db, sweepId, limit);
   }
 
+  /** Distinct errors of the failed trials, with counts (most frequent first). */
+  failureReasons(sweepId: number): status.FailureReason[] {
+    return status.failureReasons(this.#db, sweepId);
+  }
+
   workerActivity(sweepId: number): status.WorkerActivityRow[] {
     return status.workerActivity(this.#db, sweepId);
   }
@@ -128,5 +133,5 @@ export class StoreReads {
 }
 
 export { defaultOrder, type ClassEntry, type ClassValue, type Order, type PointAggregate, type PointScore, type RankOptions } from './results.js';
-export type { FailureRow, SweepRow, WorkerActivityRow, WorkerStatusRow } from './status.js';
+export type { FailureReason, FailureRow, SweepRow, WorkerActivityRow, WorkerStatusRow } from './status.js';
 export type { ParamFilter } from './filter-sql.js';

@@ -22,6 +22,8 @@ export interface WorkerStatusRow {
 
 export interface FailureRow {
   trialId: number;
+  /** the trial key (24 hex digits); reports show its first 12 */
+  key: string;
   class: string;
   attempts: number;
   error: string;
@@ -71,7 +73,7 @@ export function workerStatusRows(db: Db, sweepId: number): WorkerStatusRow[] {
 export function recentFailures(db: Db, sweepId: number, limit: number): FailureRow[] {
   return db
     .prepare(
-      `SELECT id AS trialId, class, attempts, coalesce(error, '') AS error FROM trials
+      `SELECT id AS trialId, key, class, attempts, coalesce(error, '') AS error FROM trials
        WHERE sweep_id = ? AND status = 'failed' ORDER BY finished_at DESC, id DESC LIMIT ?`,
     )
     .all(sweepId, limit) as FailureRow[];
@@ -88,4 +90,24 @@ export function workerActivity(db: Db, sweepId: number): WorkerActivityRow[] {
         WHERE t.sweep_id = ? GROUP BY a.worker_id`,
     )
     .all(sweepId) as WorkerActivityRow[];
+}
+
+export interface FailureReason {
+  /** the error of the trial's last attempt (or the trial's own error when no attempt recorded one) */
+  error: string;
+  /** failed trials whose last error this is */
+  trials: number;
+}
+
+/** The distinct errors of the sweep's failed trials with how many trials each, most frequent first. */
+export function failureReasons(db: Db, sweepId: number): FailureReason[] {
+  return db
+    .prepare(
+      `SELECT coalesce((SELECT a.error FROM attempts a WHERE a.trial_id = t.id AND a.error IS NOT NULL ORDER BY a.id DESC LIMIT 1),
+                       t.error, '(no error recorded)') AS error,
+              count(*) AS trials
+         FROM trials t WHERE t.sweep_id = ? AND t.status = 'failed'
+        GROUP BY 1 ORDER BY trials DESC, error`,
+    )
+    .all(sweepId) as FailureReason[];
 }
