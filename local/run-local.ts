@@ -16,6 +16,7 @@ import type { DatasetDecl as SweepDataset } from '../coordinator/grid/index.js';
 import { RunProgressView } from './progress-view.js';
 import { snapshot } from './snapshot.js';
 import { localDevices } from './devices.js';
+import { shortKey } from '../shared/trial.js';
 
 export interface LocalRunOptions extends SweepNarrowing {
   file: string;
@@ -204,7 +205,7 @@ export function noteOf(line: string): string | null {
       case 'leased':
         return `lease of ${j.trialKeys?.length ?? 0} trials`;
       case 'finished':
-        return j.ok ? `finished ${j.key?.slice(0, 8) ?? ''}` : `FAILED ${j.key?.slice(0, 8) ?? ''}: ${j.error ?? ''}`.slice(0, 70);
+        return j.ok ? `finished ${shortKey(j.key ?? '')}` : `FAILED ${shortKey(j.key ?? '')}: ${j.error ?? ''}`.slice(0, 70);
       case 'disconnected':
         return `coordinator unreachable (${j.during ?? ''})`;
       case 'registered':

@@ -6,6 +6,7 @@
 import { buildLeaderboard, type Leaderboard } from '../coordinator/report/leaderboard.js';
 import type { FailureReason, StoreReads } from '../coordinator/store/reads/index.js';
 import { METRIC } from '../shared/result.js';
+import { shortKey } from '../shared/trial.js';
 import { renderTable, type Row } from '../shared/table.js';
 import { randomWeightsBanner } from '../shared/weights-notice.js';
 import { randomWeightsOf } from '../coordinator/report/weights-notice.js';
@@ -66,7 +67,7 @@ export function renderRunReport(r: RunReport, artifactsDir: string): string {
   const best = r.perClass?.perClass;
   if (best) {
     out.push('', `Best per class (mean of bests ${best.meanOfBest.toFixed(4)})`);
-    out.push(renderTable(best.entries.map((e) => ({ class: e.class, image_auroc: e.value, trial: e.trialId, ...Object.fromEntries(vary.map((k) => [k, cellOf(e.params[k])])) }))));
+    out.push(renderTable(best.entries.map((e) => ({ class: e.class, image_auroc: e.value, trial: shortKey(e.key), ...Object.fromEntries(vary.map((k) => [k, cellOf(e.params[k])])) }))));
   }
   const h = r.image.honest;
   if (h) {

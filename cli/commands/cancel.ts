@@ -27,11 +27,11 @@ async function handler(args: CancelArgs): Promise<void> {
 
 export const command: CommandModule<object, CancelArgs> = {
   command: 'cancel <target>',
-  describe: "Cancel a sweep (by name) or a trial (by key): pending trials are dropped, running ones stopped",
+  describe: 'Cancel a sweep (by name) or a trial (by key, or the 12-digit key prefix reports show): pending trials are dropped, running ones stopped',
   builder: (y: Argv) =>
     withSecurity(
       y
-        .positional('target', { type: 'string', demandOption: true, describe: 'sweep name or trial key' })
+        .positional('target', { type: 'string', demandOption: true, describe: 'sweep name, or trial key (a unique prefix such as the 12 digits reports show)' })
         .option('coordinator', { type: 'string', default: process.env.WEPADIM_COORDINATOR ?? DEFAULT_ADDRESS, describe: 'coordinator HOST:PORT ($WEPADIM_COORDINATOR)' })
         .example('$0 cancel demo --coordinator coord:7070 --tls-ca ca.pem', 'cancel every unfinished trial of sweep "demo"')
         .example('$0 cancel 3f2a1c9e5b7d --insecure --json', 'cancel one trial on a local coordinator'),

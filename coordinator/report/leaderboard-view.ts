@@ -3,6 +3,7 @@ import { renderTable, type Row } from '../../shared/table.js';
 import type { HonestSummary } from './honest.js';
 import type { Leaderboard } from './leaderboard.js';
 import { paramText } from './params-view.js';
+import { shortKey } from '../../shared/trial.js';
 
 /**
  * Metric columns as fixed-decimal text padded to one width (1 -> "1.0000" beside "0.7500"); shared/table
@@ -53,7 +54,7 @@ export function leaderboardText(lb: Leaderboard, digits = 4): string {
       `Sweep ${lb.sweep}: best ${lb.metric} per class (${better}); mean of the per-class best over ${lb.perClass.classes} classes: ${lb.perClass.meanOfBest.toFixed(digits)}`,
     );
     const also = lb.perClass.entries.length ? Object.keys(lb.perClass.entries[0].also) : [];
-    const rows = lb.perClass.entries.map((e) => ({ class: e.class, rank: e.rank, [lb.metric]: e.value, ...e.also, trial: e.trialId, ...paramsRow(e.params, lb.varying) }));
+    const rows = lb.perClass.entries.map((e) => ({ class: e.class, rank: e.rank, [lb.metric]: e.value, ...e.also, trial: shortKey(e.key), ...paramsRow(e.params, lb.varying) }));
     parts.push(rows.length ? renderTable(fixed(rows, [lb.metric, ...also], digits)) : '(no trial has this metric yet)');
   }
   if (lb.marginals.length) {

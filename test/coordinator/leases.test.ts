@@ -153,6 +153,21 @@ describe('SqliteLeaseStore lease life', () => {
     expect(store.cancel('nope', 5)).toEqual({ matched: 'none', cancelled: 0, interrupted: [] });
     expect(store.statusCounts()).toEqual({ cancelled: 4 });
   });
+
+  it('cancel takes a unique trial key prefix (the 12 digits reports show); an ambiguous one is refused', () => {
+    const db = memoryDb();
+    const k1 = 'abcdef012345aaaaaaaaaaaa';
+    const k2 = 'abcdef012345bbbbbbbbbbbb';
+    const k3 = 'abcdef999999cccccccccccc';
+    seedSweep(db, 's', [{ key: k1, featureKey: 'F' }, { key: k2, featureKey: 'F' }, { key: k3, featureKey: 'F' }]);
+    const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
+    expect(store.cancel('abcdef9999', 1)).toMatchObject({ matched: 'trial', cancelled: 1 });
+    expect(trialRow(db, k3)).toMatchObject({ status: 'cancelled' });
+    expect(() => store.cancel('abcdef012345', 2)).toThrow(/prefix abcdef012345 is ambiguous \(abcdef012345aaaaaaaaaaaa, abcdef012345bbbbbbbbbbbb\)/);
+    expect(store.cancel('abcdef012345b', 3)).toMatchObject({ matched: 'trial', cancelled: 1 });
+    expect(store.cancel('abc', 4)).toMatchObject({ matched: 'none' }); // too short to be a key prefix
+    expect(store.statusCounts()).toEqual({ pending: 1, cancelled: 2 });
+  });
 });
 
 describe('SqliteLeaseStore workers', () => {

@@ -75,6 +75,8 @@ export interface ClassEntry {
   /** 1 = best for this class */
   rank: number;
   trialId: number;
+  /** the trial key (reports show its first 12 digits, which every command accepts) */
+  key: string;
   point: string;
   params: Record<string, unknown>;
   value: number;
@@ -121,7 +123,7 @@ export function bestPerClass(db: Db, sweepId: number, metric: string, opts: Rank
   const rows = db
     .prepare(
       // rank on (class, id, value) only; the grid point (a computed column) is read for the winners alone
-      `SELECT w.class, w.rk, w.trial_id, t2.point_json AS point, w.value FROM (
+      `SELECT w.class, w.rk, w.trial_id, t2.key, t2.point_json AS point, w.value FROM (
          SELECT t.class, t.id AS trial_id, m.value,
                 row_number() OVER (PARTITION BY t.class ORDER BY m.value ${dir}, t.id ASC) AS rk,
                 min(t.id) OVER (PARTITION BY t.class) AS class_first
@@ -130,11 +132,12 @@ export function bestPerClass(db: Db, sweepId: number, metric: string, opts: Rank
        JOIN trials t2 ON t2.id = w.trial_id
        WHERE w.rk <= ? ORDER BY w.class_first, w.rk`,
     )
-    .all(metric, sweepId, ...f.args, opts.top ?? 1) as { class: string; rk: number; trial_id: number; point: string; value: number }[];
+    .all(metric, sweepId, ...f.args, opts.top ?? 1) as { class: string; rk: number; trial_id: number; key: string; point: string; value: number }[];
   return rows.map((r) => ({
     class: r.class,
     rank: r.rk,
     trialId: r.trial_id,
+    key: r.key,
     point: r.point,
     params: JSON.parse(r.point) as Record<string, unknown>,
     value: r.value,
