@@ -108,3 +108,45 @@ describe('lease loop', () => {
     expect(s.asked.length).toBe(3);
   });
 });
+
+describe('lease loop: leaving a long-polled Acquire', () => {
+  /** an Acquire that, like gRPC's long poll, only ends when its signal cancels it */
+  function hanging() {
+    let entered!: (signal: AbortSignal | undefined) => void;
+    const inAcquire = new Promise<AbortSignal | undefined>((r) => (entered = r));
+    const rpc = {
+      acquire: (_r: AcquireRequest, _t: number, signal?: AbortSignal) =>
+        new Promise<AcquireResponse__Output>((_res, rej) => {
+          entered(signal);
+          signal?.addEventListener('abort', () => rej(grpcError(1, 'Cancelled on client')), { once: true });
+        }),
+    };
+    return { rpc, inAcquire };
+  }
+
+  it('a drain cancels the Acquire in flight: the loop ends at once, without a retry or a disconnect', async () => {
+    const h = hanging();
+    const s = setup([], { rpc: h.rpc, idleExitMs: null, waitMs: 600_000 });
+    const loop = runLeaseLoop(s.deps, new AbortController().signal, fast());
+    const signal = await h.inAcquire;
+    expect(signal).toBeDefined(); // the call can be cancelled at all
+    expect(signal!.aborted).toBe(false);
+    s.deps.drain.start('drain signal');
+    await loop; // would wait out the 600 s long poll if the call were not cancelled
+    expect(signal!.aborted).toBe(true);
+    expect(s.events).toEqual([{ type: 'acquire-cancelled', reason: 'drain: drain signal' }]);
+    expect(s.asked).toHaveLength(0); // the fake records nothing; only one call was made
+  });
+
+  it('a stop (hard abort) cancels it too', async () => {
+    const h = hanging();
+    const s = setup([], { rpc: h.rpc, idleExitMs: null, waitMs: 600_000 });
+    const stop = new AbortController();
+    const loop = runLeaseLoop(s.deps, stop.signal, fast());
+    const signal = await h.inAcquire;
+    stop.abort();
+    await loop;
+    expect(signal!.aborted).toBe(true);
+    expect(s.events).toEqual([{ type: 'acquire-cancelled', reason: 'stopped' }]);
+  });
+});
