@@ -1,6 +1,6 @@
 /**
- * Resume a sweep: put failed trials and trials whose lease expired back to pending, within their retry
- * limit, in one transaction, through the transitions of ./transitions.ts (reopen, retry). The expired lease's attempt is closed as 'expired', so a late completion
+ * Resume a sweep: put failed trials and trials whose lease expired (and, when asked, cancelled ones) back to
+ * pending, within their retry limit, in one transaction, through the transitions of ./transitions.ts (reopen, retry). The expired lease's attempt is closed as 'expired', so a late completion
  * carrying that lease id no longer matches the trial and is rejected by the scheduler's fencing check.
  */
 import { UserError } from '../../shared/errors.js';
@@ -17,7 +17,14 @@ interface Candidate {
   feature_key: string;
 }
 
-export function resumeSweep(db: Db, sweepId: number, opts: { maxAttempts?: number; now?: number } = {}): ResumeResult {
+export interface ResumeOptions {
+  maxAttempts?: number;
+  now?: number;
+  /** also put cancelled trials back (cancelled -> pending); each gets at least one more attempt */
+  cancelled?: boolean;
+}
+
+export function resumeSweep(db: Db, sweepId: number, opts: ResumeOptions = {}): ResumeResult {
   const now = opts.now ?? Date.now();
   const limit = opts.maxAttempts;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
@@ -28,16 +35,26 @@ export function resumeSweep(db: Db, sweepId: number, opts: { maxAttempts?: numbe
       const rows = db
         .prepare(
           `SELECT id, status, attempts, max_attempts, lease_id, feature_key FROM trials
-           WHERE sweep_id = ? AND (status = 'failed'
+           WHERE sweep_id = ? AND (status = 'failed' OR (status = 'cancelled' AND ?)
              OR (status IN ('leased','running') AND lease_expires_at IS NOT NULL AND lease_expires_at < ?))
            ORDER BY id`,
         )
-        .all(sweepId, now) as Candidate[];
+        .all(sweepId, opts.cancelled ? 1 : 0, now) as Candidate[];
       const event = db.prepare(`INSERT INTO events (time, level, trial_id, message) VALUES (?, 'info', ?, ?)`);
       let requeued = 0;
       let expired = 0;
       let exhausted = 0;
+      let cancelled = 0;
       for (const r of rows) {
+        if (r.status === 'cancelled') {
+          // cancelling is not failing: a cancelled trial comes back with at least one attempt left
+          const max = Math.max(limit ?? r.max_attempts, r.attempts + 1);
+          tr.requeue(r, max);
+          event.run(now, r.id, `resume --cancelled: cancelled trial re-queued (attempt ${r.attempts + 1} of ${max})`);
+          requeued++;
+          cancelled++;
+          continue;
+        }
         const max = limit ?? r.max_attempts;
         if (r.attempts >= max) {
           exhausted++;
@@ -55,7 +72,7 @@ export function resumeSweep(db: Db, sweepId: number, opts: { maxAttempts?: numbe
         requeued++;
         if (wasExpired) expired++;
       }
-      return { requeued, expired, exhausted };
+      return { requeued, expired, exhausted, cancelled };
     })
     .immediate();
 }

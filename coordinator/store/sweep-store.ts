@@ -6,7 +6,7 @@ import { UserError } from '../../shared/errors.js';
 import { openDatabase, type Db } from './db.js';
 import { StoreReads } from './reads/index.js';
 import { statusCountsById, sweepIdByName } from './reads/sweeps.js';
-import { resumeSweep } from './resume.js';
+import { resumeSweep, type ResumeOptions } from './resume.js';
 import { submitSweep, type SubmitOptions } from './submit.js';
 import { type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';
 
@@ -36,7 +36,7 @@ export class SweepStore {
   }
 
   /** Failed and lease-expired trials -> pending, if attempts < limit (maxAttempts overrides and is stored). */
-  resume(sweepName: string, opts: { maxAttempts?: number; now?: number } = {}): ResumeResult {
+  resume(sweepName: string, opts: ResumeOptions = {}): ResumeResult {
     return resumeSweep(this.#db, this.sweepId(sweepName), opts);
   }
 

@@ -10,7 +10,7 @@ import type { Db } from './db.js';
 import type { PendingGroups } from './pending-groups.js';
 import type { TrialStatus } from './types.js';
 
-export type TransitionName = 'lease' | 'heartbeat' | 'complete' | 'retry' | 'giveUp' | 'cancel' | 'reopen';
+export type TransitionName = 'lease' | 'heartbeat' | 'complete' | 'retry' | 'giveUp' | 'cancel' | 'reopen' | 'requeue';
 
 export interface TransitionRule {
   readonly from: readonly TrialStatus[];
@@ -27,6 +27,7 @@ export const TRANSITIONS: Readonly<Record<TransitionName, TransitionRule>> = {
   giveUp: { from: ['leased', 'running'], to: 'failed', why: 'a failed or expired attempt at the limit, or a failure that is not retryable' },
   cancel: { from: ['pending', 'leased', 'running'], to: 'cancelled', why: 'the sweep or the trial was cancelled' },
   reopen: { from: ['failed'], to: 'pending', why: 'resume puts a failed trial back (within its attempt limit)' },
+  requeue: { from: ['cancelled'], to: 'pending', why: 'resume --cancelled puts a cancelled trial back (cancel is not a failure)' },
 };
 
 export class IllegalTransitionError extends Error {
@@ -148,6 +149,12 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
     /** failed -> pending (resume), with the attempt limit `maxAttempts` stored. */
     reopen(t: TrialRef, maxAttempts: number): void {
       write('reopen', t, () => s.toPending.run(maxAttempts, null, t.id, t.status));
+      groups?.adjust(t.feature_key, 1, t.id);
+    },
+
+    /** cancelled -> pending (resume --cancelled), with the attempt limit `maxAttempts` stored. */
+    requeue(t: TrialRef, maxAttempts: number): void {
+      write('requeue', t, () => s.toPending.run(maxAttempts, null, t.id, t.status));
       groups?.adjust(t.feature_key, 1, t.id);
     },
 

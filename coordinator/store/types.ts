@@ -41,4 +41,6 @@ export interface ResumeResult {
   expired: number;
   /** failed or expired trials left alone because they used up their attempts */
   exhausted: number;
+  /** of the re-queued, cancelled trials (resume --cancelled) */
+  cancelled: number;
 }

@@ -98,7 +98,7 @@ describe('resume', () => {
     set.run('cancelled', 0, null, null, null, 6);
     db.prepare(`INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (3, 'w1', 'L3', 2, 1)`).run();
     const r = s.resume('a', { now });
-    expect(r).toEqual({ requeued: 2, expired: 1, exhausted: 1 });
+    expect(r).toEqual({ requeued: 2, expired: 1, exhausted: 1, cancelled: 0 });
     const st = (id: number): unknown => db.prepare('SELECT status, lease_id, worker_id FROM trials WHERE id = ?').get(id);
     expect(st(1)).toEqual({ status: 'pending', lease_id: null, worker_id: null });
     expect(st(2)).toMatchObject({ status: 'failed' });
@@ -108,7 +108,7 @@ describe('resume', () => {
     expect(st(6)).toMatchObject({ status: 'cancelled' });
     expect(db.prepare(`SELECT outcome, ended_at FROM attempts WHERE lease_id = 'L3'`).get()).toEqual({ outcome: 'expired', ended_at: now });
     // a higher limit releases the exhausted one and is stored with it
-    expect(s.resume('a', { now, maxAttempts: 5 })).toEqual({ requeued: 1, expired: 0, exhausted: 0 });
+    expect(s.resume('a', { now, maxAttempts: 5 })).toEqual({ requeued: 1, expired: 0, exhausted: 0, cancelled: 0 });
     expect(db.prepare('SELECT status, max_attempts FROM trials WHERE id = 2').get()).toEqual({ status: 'pending', max_attempts: 5 });
   });
 });

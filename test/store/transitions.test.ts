@@ -30,12 +30,13 @@ describe('the transition table', () => {
         'leased -cancel-> cancelled',
         'running -cancel-> cancelled',
         'failed -reopen-> pending',
+        'cancelled -requeue-> pending',
       ].sort(),
     );
-    // done and cancelled are final: nothing leaves them
+    // done is final: nothing leaves it; cancelled is left only by an explicit requeue
     for (const name of Object.keys(TRANSITIONS) as TransitionName[]) {
       expect(allowed(name, 'done')).toBe(false);
-      expect(allowed(name, 'cancelled')).toBe(false);
+      expect(allowed(name, 'cancelled')).toBe(name === 'requeue');
     }
     for (const rule of Object.values(TRANSITIONS)) expect(TRIAL_STATUSES).toContain(rule.to);
   });
@@ -100,13 +101,37 @@ describe('resume goes through the same transitions', () => {
     const old = leases.acquire('w1', 1, [], 0, TTL)!.trials[0];
     // the coordinator dies; later, resume runs over the database
     const sweeps = new SweepStore(db);
-    expect(sweeps.resume('r', { now: 5_000 })).toEqual({ requeued: 1, expired: 1, exhausted: 0 });
+    expect(sweeps.resume('r', { now: 5_000 })).toEqual({ requeued: 1, expired: 1, exhausted: 0, cancelled: 0 });
     expect(trialRow(db, 't')).toMatchObject({ status: 'pending', attempts: 1, lease_id: null, error: null });
     expect(db.prepare('SELECT outcome, error FROM attempts').get()).toEqual({ outcome: 'expired', error: 'lease expired; re-queued by resume' });
     // the old lease's late completion is rejected as expired; a new lease gets token 2, attempt 2
     expect(leases.complete('w1', [{ ...old, result: RESULT }], 5_001)[0]).toMatchObject({ accepted: false, reason: 'expired' });
     const again = leases.acquire('w2', 1, [], 5_002, TTL)!.trials[0];
     expect(again).toMatchObject({ key: 't', fencingToken: 2, attempt: 2 });
+  });
+
+  it('resume --cancelled re-queues cancelled trials (cancelled -> pending); a plain resume leaves them cancelled', () => {
+    const db = memoryDb();
+    seedSweep(db, 'c', [
+      { key: 'p', featureKey: 'F', maxAttempts: 1 },
+      { key: 'r', featureKey: 'F', maxAttempts: 1 },
+      { key: 'd', featureKey: 'G' },
+    ]);
+    const leases = new SqliteLeaseStore(db, { policy: warmCachesFirst });
+    const lr = leases.acquire('w', 1, ['F'], 0, TTL)!.trials[0]; // running when cancelled: its one attempt is used
+    const ld = leases.acquire('w', 1, ['G'], 0, TTL)!.trials[0];
+    leases.complete('w', [{ ...ld, result: RESULT }], 1);
+    expect(leases.cancel('c', 2)).toMatchObject({ matched: 'sweep', cancelled: 2 });
+    const sweeps = new SweepStore(db);
+    expect(sweeps.resume('c', { now: 3 })).toEqual({ requeued: 0, expired: 0, exhausted: 0, cancelled: 0 });
+    const idle = lr.key === 'p' ? 'r' : 'p'; // the F trial that was pending when cancelled
+    expect(trialRow(db, idle)).toMatchObject({ status: 'cancelled' });
+    expect(sweeps.resume('c', { now: 4, cancelled: true })).toEqual({ requeued: 2, expired: 0, exhausted: 0, cancelled: 2 });
+    expect(trialRow(db, idle)).toMatchObject({ status: 'pending', attempts: 0, max_attempts: 1 });
+    expect(trialRow(db, lr.key)).toMatchObject({ status: 'pending', attempts: 1, max_attempts: 2 });
+    expect(trialRow(db, 'd')).toMatchObject({ status: 'done' });
+    // the re-queued trials are leased again (the pending counts know of them)
+    expect(leases.acquire('w2', 5, [], 5, TTL)!.trials.map((t) => t.key).sort()).toEqual(['p', 'r']);
   });
 
   it('a failed trial is reopened (failed -> pending), and a resume of a done trial changes nothing', () => {
@@ -121,8 +146,8 @@ describe('resume goes through the same transitions', () => {
     expect(leases.fail('w', [{ ...lf, error: 'boom', retryable: true }], 1)[0].trialStatus).toBe('failed');
     leases.complete('w', [{ ...ld, result: RESULT }], 1);
     const sweeps = new SweepStore(db);
-    expect(sweeps.resume('r', { now: 2 })).toEqual({ requeued: 0, expired: 0, exhausted: 1 });
-    expect(sweeps.resume('r', { now: 2, maxAttempts: 2 })).toEqual({ requeued: 1, expired: 0, exhausted: 0 });
+    expect(sweeps.resume('r', { now: 2 })).toEqual({ requeued: 0, expired: 0, exhausted: 1, cancelled: 0 });
+    expect(sweeps.resume('r', { now: 2, maxAttempts: 2 })).toEqual({ requeued: 1, expired: 0, exhausted: 0, cancelled: 0 });
     expect(trialRow(db, 'f')).toMatchObject({ status: 'pending', error: null });
     expect(trialRow(db, 'd')).toMatchObject({ status: 'done' });
   });
