@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
+import { INSECURE_DESCRIBE } from '../support/security-options.js';
 
 interface WorkerArgs {
   coordinator: string;
@@ -40,7 +41,7 @@ export const command: CommandModule<object, WorkerArgs> = {
       .option('tls-ca', { type: 'string', describe: 'CA certificate (PEM) to verify the coordinator' })
       .option('tls-cert', { type: 'string', describe: 'client certificate (PEM) for mutual TLS' })
       .option('tls-key', { type: 'string', describe: 'client key (PEM) for mutual TLS' })
-      .option('insecure', { type: 'boolean', default: false, describe: 'plaintext gRPC (loopback / trusted networks only)' })
+      .option('insecure', { type: 'boolean', default: false, describe: INSECURE_DESCRIBE })
       .option('backend', { type: 'string', default: 'auto', describe: 'tensor backend of the wepadim objective: auto | onnx | tfjs-wasm | ...' })
       .option('cache-dir', { type: 'string', describe: 'feature cache directory (wepadim objective)' })
       .option('artifacts-dir', { type: 'string', describe: 'where trial artifacts are written (wepadim objective)' })
@@ -65,10 +66,10 @@ export const command: CommandModule<object, WorkerArgs> = {
         if (!/^[^\s]+:\d{1,5}$/.test(a.coordinator)) throw new UserError(`--coordinator "${a.coordinator}": expected HOST:PORT`);
         return true;
       })
-      .example('$0 worker --coordinator 10.0.0.5:50051 --gpu 0 --tls-ca ca.pem', 'one worker on GPU 0 (token from WEPADIM_TOKEN)')
-      .example('$0 worker --coordinator head:50051 --gpus 0-3 --insecure', 'supervise four workers, one per GPU')
-      .example('$0 worker --coordinator head:50051 --gpu 0 --insecure --allow-command python3', 'command sweeps may run only python3')
-      .example('$0 worker --coordinator 127.0.0.1:50051 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty') as unknown as Argv<WorkerArgs>,
+      .example('$0 worker --coordinator 10.0.0.5:7070 --gpu 0 --tls-ca ca.pem', 'one worker on GPU 0 (token from WEPADIM_TOKEN)')
+      .example('$0 worker --coordinator head:7070 --gpus 0-3 --insecure', 'supervise four workers, one per GPU')
+      .example('$0 worker --coordinator head:7070 --gpu 0 --insecure --allow-command python3', 'command sweeps may run only python3')
+      .example('$0 worker --coordinator 127.0.0.1:7070 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty') as unknown as Argv<WorkerArgs>,
   handler: async (a) => {
     const { resolve } = await import('node:path');
     const { readToken } = await import('../../coordinator/auth/token.js');

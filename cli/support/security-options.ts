@@ -8,6 +8,9 @@ import { TOKEN_ENV } from '../../coordinator/auth/token.js';
 
 export const DEFAULT_ADDRESS = '127.0.0.1:7070';
 
+/** One wording of --insecure for every command that has it (coordinator, worker, drain, cancel). */
+export const INSECURE_DESCRIBE = 'plaintext gRPC, no TLS: for loopback; a coordinator refuses it on other addresses unless given --force-insecure';
+
 export interface SecurityArgs {
   'token-file'?: string;
   'tls-cert'?: string;
@@ -26,6 +29,6 @@ export function withSecurity<T>(y: Argv<T>, side: 'server' | 'client'): Argv<T &
       type: 'string',
       describe: side === 'server' ? 'CA bundle: require client certificates signed by it (mutual TLS)' : 'CA bundle that signed the coordinator certificate',
     })
-    .option('insecure', { type: 'boolean', default: false, describe: 'plaintext gRPC (loopback addresses only)' })
+    .option('insecure', { type: 'boolean', default: false, describe: INSECURE_DESCRIBE })
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' }) as unknown as Argv<T & SecurityArgs>;
 }
