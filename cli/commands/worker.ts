@@ -121,8 +121,8 @@ export const command: CommandModule<object, WorkerArgs> = {
     }
 
     const { runWorker } = await import('../../worker/client/index.js');
-    const { createLogger } = await import('../../shared/log.js');
-    const log = createLogger({ worker: a['worker-id'] ?? `gpu${a.gpu ?? '-'}` });
+    const { createLogger, workerLabel } = await import('../../shared/log.js');
+    const log = createLogger({ worker: workerLabel(a['worker-id'], a.gpu) });
     const spoolDir = resolve(a['spool-dir'] ?? `.wepadim/spool/${a.gpu === undefined ? 'cpu' : `gpu${a.gpu}`}`);
     const objectiveOptions: Record<string, unknown> = {};
     if (a['cache-dir']) objectiveOptions.cacheDir = resolve(a['cache-dir']);
