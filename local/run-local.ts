@@ -39,6 +39,26 @@ export interface LocalRunOptions extends SweepNarrowing {
   dashboard?: string;
   /** extra environment for the workers */
   workerEnv?: NodeJS.ProcessEnv;
+  /** the weights store the workers read (default $WEPADIM_WEIGHTS_DIR, else ~/.cache/wepadim/weights) */
+  weightsDir?: string;
+  /** the feature cache (default $WEPADIM_CACHE_DIR, else <runsDir>/.cache/features) */
+  cacheDir?: string;
+}
+
+/** Where `wepadim run` keeps features: --cache-dir, else $WEPADIM_CACHE_DIR, else <runsDir>/.cache/features. */
+export function featureCacheDir(runsDir: string, flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag || env.WEPADIM_CACHE_DIR || join(runsDir, '.cache', 'features'));
+}
+
+/** The environment of a local worker: WEPADIM_WEIGHTS_DIR from --weights-dir (absolute), JSON logs, map count. */
+export function localWorkerEnv(o: Pick<LocalRunOptions, 'weightsDir' | 'mapTrials' | 'workerEnv'>, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    WEPADIM_LOG_JSON: '1',
+    ...(o.weightsDir ? { WEPADIM_WEIGHTS_DIR: resolve(o.weightsDir) } : {}),
+    ...(o.mapTrials === undefined ? {} : { WEPADIM_MAP_TRIALS: String(o.mapTrials) }),
+    ...o.workerEnv,
+  };
 }
 
 export interface LocalRunSummary {
@@ -137,18 +157,13 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
                 backend: o.backend,
                 workerId,
                 spoolDir: join(runDir, 'spool', workerId),
-                cacheDir: join(resolve(o.runsDir), '.cache', 'features'),
+                cacheDir: featureCacheDir(o.runsDir, o.cacheDir),
                 artifactsDir,
                 threads,
                 groupSize: o.groupSize ?? 36,
                 gpu: devices.gpus[i] ?? null,
               }),
-              env: {
-                ...process.env,
-                WEPADIM_LOG_JSON: '1',
-                ...(o.mapTrials === undefined ? {} : { WEPADIM_MAP_TRIALS: String(o.mapTrials) }),
-                ...o.workerEnv,
-              },
+              env: localWorkerEnv(o),
             },
             (w, line) => notes.set(w.workerId, noteOf(line) ?? notes.get(w.workerId) ?? ''),
           );

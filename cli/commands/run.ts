@@ -14,6 +14,8 @@ interface RunArgs {
   fresh: boolean;
   maps: number;
   'runs-dir': string;
+  'weights-dir'?: string;
+  'cache-dir'?: string;
   json: boolean;
   dashboard?: string;
 }
@@ -31,6 +33,8 @@ export const command: CommandModule<object, RunArgs> = {
       .option('fresh', { type: 'boolean', default: false, describe: 'delete ./runs/<sweep>/ first instead of resuming' })
       .option('maps', { type: 'number', default: 1, describe: 'anomaly-map PNGs for the best K trials of each class per lease (0: none)' })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'directory holding one folder per sweep' })
+      .option('weights-dir', { type: 'string', describe: 'weights store of the workers (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)' })
+      .option('cache-dir', { type: 'string', describe: 'feature cache (default $WEPADIM_CACHE_DIR, else <runs-dir>/.cache/features)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary and leaderboard as JSON on stdout' })
       .option('dashboard', { type: 'string', describe: 'serve the live web dashboard while it runs and print its URL (HOST:PORT, default 127.0.0.1:8080)' })
       .coerce('dashboard', (v: string | boolean | undefined) => (v === undefined || v === false ? undefined : v === true || v === '' ? '127.0.0.1:8080' : String(v)))
@@ -68,6 +72,8 @@ export const command: CommandModule<object, RunArgs> = {
         fresh: argv.fresh,
         mapTrials: argv.maps,
         dashboard: argv.dashboard,
+        weightsDir: argv['weights-dir'],
+        cacheDir: argv['cache-dir'],
         signal: ctl.signal,
         force: force.signal,
         log,

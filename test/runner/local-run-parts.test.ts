@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/errors.js';
 import { trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
 import { etaSeconds, renderSnapshot } from '../../local/progress-view.js';
-import { noteOf, sweepDirName } from '../../local/run-local.js';
+import { featureCacheDir, localWorkerEnv, noteOf, sweepDirName } from '../../local/run-local.js';
+import { resolve } from 'node:path';
 import { gridPointKey, narrowTrials } from '../../local/sweep-filter.js';
 import { parseNvidiaSmiList } from '../../local/devices.js';
 
@@ -49,9 +50,21 @@ describe('progress view', () => {
   });
   it('turns worker events into notes', () => {
     expect(noteOf(JSON.stringify({ type: 'leased', leaseIds: ['x'], trialKeys: ['a', 'b'] }))).toBe('lease of 2 trials');
-    expect(noteOf(JSON.stringify({ type: 'finished', key: 'abcdef0123', ok: false, error: 'corrupt' }))).toBe('FAILED abcdef01: corrupt');
+    expect(noteOf(JSON.stringify({ type: 'finished', key: 'abcdef0123456789abcdef01', ok: false, error: 'corrupt' }))).toBe('FAILED abcdef012345: corrupt');
     expect(noteOf(JSON.stringify({ level: 'info', msg: 'x' }))).toBeNull();
     expect(sweepDirName('my sweep/1')).toBe('my_sweep_1');
+  });
+});
+
+describe('run: weights and feature cache', () => {
+  it('--weights-dir reaches the workers as WEPADIM_WEIGHTS_DIR (absolute); --cache-dir, else WEPADIM_CACHE_DIR, else runs/.cache/features', () => {
+    const env = localWorkerEnv({ weightsDir: 'w/store', mapTrials: 2 }, { PATH: '/bin' });
+    expect(env).toMatchObject({ PATH: '/bin', WEPADIM_WEIGHTS_DIR: resolve('w/store'), WEPADIM_LOG_JSON: '1', WEPADIM_MAP_TRIALS: '2' });
+    // without the flag the caller's own WEPADIM_WEIGHTS_DIR passes through untouched
+    expect(localWorkerEnv({}, { WEPADIM_WEIGHTS_DIR: '/x' }).WEPADIM_WEIGHTS_DIR).toBe('/x');
+    expect(featureCacheDir('runs', undefined, {})).toBe(resolve('runs/.cache/features'));
+    expect(featureCacheDir('runs', undefined, { WEPADIM_CACHE_DIR: '/scratch/f' })).toBe('/scratch/f');
+    expect(featureCacheDir('runs', 'mine', { WEPADIM_CACHE_DIR: '/scratch/f' })).toBe(resolve('mine'));
   });
 });
 
