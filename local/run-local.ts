@@ -43,6 +43,8 @@ export interface LocalRunOptions extends SweepNarrowing {
   weightsDir?: string;
   /** the feature cache (default $WEPADIM_CACHE_DIR, else <runsDir>/.cache/features) */
   cacheDir?: string;
+  /** false: skip the pre-flight check of weights and datasets (default true) */
+  preflight?: boolean;
 }
 
 /** Where `wepadim run` keeps features: --cache-dir, else $WEPADIM_CACHE_DIR, else <runsDir>/.cache/features. */
@@ -101,7 +103,8 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
   const t0 = performance.now();
   const { loadSweepFile } = await import('../coordinator/grid/index.js');
   const expanded = await loadSweepFile(resolve(o.file));
-  const trials = narrowTrials(expanded.trials, o, o.file);
+  const { preflight } = await import('./preflight.js');
+  const { trials } = await preflight({ ...expanded, trials: narrowTrials(expanded.trials, o, o.file) }, { check: o.preflight, weightsDir: o.weightsDir });
   const runDir = resolve(o.runsDir, sweepDirName(expanded.name));
   if (o.fresh) rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });

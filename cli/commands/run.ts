@@ -16,6 +16,7 @@ interface RunArgs {
   'runs-dir': string;
   'weights-dir'?: string;
   'cache-dir'?: string;
+  preflight: boolean;
   json: boolean;
   dashboard?: string;
 }
@@ -35,6 +36,7 @@ export const command: CommandModule<object, RunArgs> = {
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'directory holding one folder per sweep' })
       .option('weights-dir', { type: 'string', describe: 'weights store of the workers (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)' })
       .option('cache-dir', { type: 'string', describe: 'feature cache (default $WEPADIM_CACHE_DIR, else <runs-dir>/.cache/features)' })
+      .option('preflight', { type: 'boolean', default: true, describe: 'check weights and dataset roots before storing trials (--no-preflight to skip)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the run summary and leaderboard as JSON on stdout' })
       .option('dashboard', { type: 'string', describe: 'serve the live web dashboard while it runs and print its URL (HOST:PORT, default 127.0.0.1:8080)' })
       .coerce('dashboard', (v: string | boolean | undefined) => (v === undefined || v === false ? undefined : v === true || v === '' ? '127.0.0.1:8080' : String(v)))
@@ -74,6 +76,7 @@ export const command: CommandModule<object, RunArgs> = {
         dashboard: argv.dashboard,
         weightsDir: argv['weights-dir'],
         cacheDir: argv['cache-dir'],
+        preflight: argv.preflight,
         signal: ctl.signal,
         force: force.signal,
         log,

@@ -9,13 +9,16 @@ interface SubmitArgs extends DbArgs {
   file: string;
   stage?: string[];
   'dry-run': boolean;
+  preflight: boolean;
+  'weights-dir'?: string;
   json: boolean;
 }
 
 async function handler(args: SubmitArgs): Promise<void> {
   const { loadSweepFile } = await import('../../coordinator/grid/index.js');
   const { SweepStore, resolveDbPath } = await import('../../coordinator/store/index.js');
-  const sweep = loadSweepFile(args.file, { stages: args.stage });
+  const { preflight } = await import('../../local/preflight.js');
+  const sweep = await preflight(loadSweepFile(args.file, { stages: args.stage }), { check: args.preflight, weightsDir: args['weights-dir'] });
   const path = resolveDbPath(args.db);
   const store = SweepStore.open(path);
   try {
@@ -48,6 +51,8 @@ export const command: CommandModule<object, SubmitArgs> = {
         .positional('file', { type: 'string', demandOption: true, describe: 'sweep YAML file' })
         .option('stage', { type: 'string', array: true, describe: 'submit only these stages (repeatable)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be added; write nothing' })
+        .option('preflight', { type: 'boolean', default: true, describe: 'check weights and dataset roots here first (--no-preflight: they exist only on the workers)' })
+        .option('weights-dir', { type: 'string', describe: 'weights store to check and resolve sha256: prefixes in (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)' })
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
     )
       .example('$0 submit configs/demo.yaml', 'create the sweep "demo" with its 144 trials')

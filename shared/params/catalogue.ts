@@ -23,11 +23,14 @@ export type NumberCheck = (v: number) => string | null;
 const integerAtLeast0 = (name: string): NumberCheck => (v) =>
   Number.isSafeInteger(v) && v >= 0 ? null : `${name} must be an integer >= 0, got ${v}`;
 
-export const WEIGHTS_ALLOWED = 'random:SEED, imagenet, sha256:<64 hex digits>';
+export const WEIGHTS_ALLOWED = 'random:SEED, imagenet, sha256:<64 hex digits, or a unique prefix of 12 or more>';
 
-/** `random:SEED`, `imagenet` or `sha256:<64 hex digits>` (an imported weights file). */
+/**
+ * `random:SEED`, `imagenet` or `sha256:<hex>` (an imported weights file): the full 64 digits, or a prefix of
+ * at least 12 (what `weights list` shows), which submit resolves to the full id before storing.
+ */
 export function isWeightsSpec(v: string): boolean {
-  return v === 'imagenet' || /^random:\d{1,15}$/.test(v) || /^sha256:[0-9a-f]{64}$/.test(v);
+  return v === 'imagenet' || /^random:\d{1,15}$/.test(v) || /^sha256:[0-9a-f]{12,64}$/.test(v);
 }
 
 export type ParamKind = 'enum' | 'string' | 'weights' | 'number' | 'subbands' | 'object' | 'command';

@@ -31,14 +31,14 @@ describe('wepadim submit / leaderboard / best / export', () => {
   it('submits, extends, ranks, and writes a best file', () => {
     const file = join(dir, 'cli.yaml');
     writeFileSync(file, sweepText('2'));
-    const first = cli('submit', file, '--json');
+    const first = cli('submit', file, '--json', '--no-preflight');
     expect(first.code).toBe(0);
     expect(JSON.parse(first.out)).toMatchObject({ sweep: 'cli', added: 4, existing: 0, total: 4, created: true });
     writeFileSync(file, sweepText('2, 4'));
-    const dry = cli('submit', file, '--dry-run');
+    const dry = cli('submit', file, '--dry-run', '--no-preflight');
     expect(dry.out).toMatch(/would add 4 trial\(s\), 4 already stored, 8 in total/);
 
-    const second = cli('submit', file, '--json');
+    const second = cli('submit', file, '--json', '--no-preflight');
     expect(JSON.parse(second.out)).toMatchObject({ added: 4, existing: 4, total: 8, sourceChanged: true });
     const h = openDatabase(db);
     const seeded = seedResults(h, 1, ['image_auroc', 'pixel_auroc'], 77);

@@ -56,7 +56,7 @@ describe('parseTrialParams', () => {
     ['a level past the limit', { ...BASE, level: 17 }, 'trial params: level must be an integer from 1 to 16, got 17'],
     ['an unknown wavelet', { ...BASE, wavelet: 'db99' }, 'trial params: unknown wavelet "db99" (allowed: haar, db1,'],
     ['an unknown backbone', { ...BASE, backbone: 'vgg16' }, 'trial params: unknown backbone "vgg16"'],
-    ['bad weights', { ...BASE, weights: 'pretrained' }, 'trial params: bad weights "pretrained" (allowed: random:SEED, imagenet, sha256:<64 hex digits>)'],
+    ['bad weights', { ...BASE, weights: 'pretrained' }, 'trial params: bad weights "pretrained" (allowed: random:SEED, imagenet, sha256:<64 hex digits, or a unique prefix of 12 or more>)'],
     ['an empty subband set', { ...BASE, subbands: [] }, 'trial params: subbands must be a non-empty list of distinct subbands'],
     ['an unknown subband', { ...BASE, subbands: ['LL', 'XX'] }, 'trial params: subbands must be a non-empty list of distinct subbands (LL, LH, HL, HH), got ["LL","XX"]'],
     ['a holdout of 1', { ...BASE, selection: { holdout: 1, seed: 0 } }, 'trial params: selection.holdout must be in (0, 1), got 1'],
