@@ -6,7 +6,33 @@ interface StatusArgs extends DbArgs {
   sweep?: string;
   window: number;
   full: boolean;
+  watch?: number;
   json: boolean;
+}
+
+/** `--watch [S]`: redraw every S seconds (the screen is cleared on a terminal) until Ctrl-C. */
+async function watch(args: StatusArgs): Promise<void> {
+  const { UserError } = await import('../../shared/errors.js');
+  const seconds = args.watch ?? 2;
+  if (!(seconds > 0)) throw new UserError(`--watch must be a positive number of seconds, got ${seconds}`);
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    while (!stop.signal.aborted) {
+      if (process.stdout.isTTY) process.stdout.write('\x1b[H\x1b[J');
+      await handler({ ...args, watch: undefined });
+      if (!process.stdout.isTTY) writeOut(`-- ${new Date().toISOString()} (every ${seconds} s; Ctrl-C stops)\n`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, seconds * 1000);
+        stop.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+      });
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 async function handler(args: StatusArgs): Promise<void> {
@@ -44,12 +70,14 @@ export const command: CommandModule<object, StatusArgs> = {
       y
         .positional('sweep', { type: 'string', describe: 'sweep name (omit to list every sweep with its counts)' })
         .option('window', { type: 'number', default: 15, describe: 'minutes to look back for the rate' })
+        .option('watch', { type: 'number', coerce: (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 2 : v), describe: 'redraw every S seconds (default 2) until Ctrl-C' })
         .option('full', { type: 'boolean', default: false, describe: 'print errors whole (default: first line, 100 characters)' })
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output (errors whole)' }),
     )
       .example('$0 status', 'every sweep in the database with its trial counts')
       .example('$0 status demo', 'how far along, how fast, who is working')
+      .example('$0 status demo --watch', 'redraw every 2 s')
       .example('$0 status demo --full', 'with every failure reason in full')
       .example('$0 status demo --window 60 --json', 'rate over the last hour, as JSON') as unknown as Argv<StatusArgs>,
-  handler,
+  handler: (a) => ('watch' in a && a.watch !== undefined ? watch(a) : handler(a)),
 };

@@ -25,7 +25,8 @@ export function statusText(st: SweepStatus, o: StatusTextOptions = {}): string {
     renderTable([{ pending: c.pending, leased: c.leased, running: c.running, done: c.done, failed: c.failed, cancelled: c.cancelled }]),
     st.ratePerMin === null
       ? 'rate: none finished in the window yet; ETA unknown'
-      : `rate: ${st.ratePerMin.toFixed(2)} trials/min over the last ${formatDuration(st.rateWindowS)}; ETA ${formatDuration(st.etaS ?? NaN)}`,
+      : `rate: ${st.ratePerMin.toFixed(2)} trials/min over the last ${formatDuration(st.rateWindowS)}; ` +
+        (st.etaS === null && st.liveWorkers === 0 ? 'ETA none: no live worker' : `ETA ${formatDuration(st.etaS ?? NaN)}`),
   ];
   if (st.workers.length) {
     lines.push(

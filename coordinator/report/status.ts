@@ -4,6 +4,7 @@
  */
 import type { FailureReason, StoreReads } from '../store/reads/index.js';
 import type { TrialStatus } from '../store/types.js';
+import { COORDINATOR_DEFAULTS } from '../server/defaults.js';
 
 export interface WorkerStatus {
   id: string;
@@ -35,8 +36,10 @@ export interface SweepStatus {
   /** trials finished (done or failed) per minute over the rate window; null before any finished */
   ratePerMin: number | null;
   rateWindowS: number;
-  /** pending + leased + running, divided by the rate; null when the rate is unknown or zero */
+  /** pending + leased + running, divided by the rate; null when the rate is unknown or zero, or no worker is alive */
   etaS: number | null;
+  /** workers not gone (calling in within the lease TTL) */
+  liveWorkers: number;
   workers: WorkerStatus[];
   failures: FailureNote[];
   /** every distinct error of the failed trials, with how many trials each */
@@ -45,6 +48,8 @@ export interface SweepStatus {
 
 export interface StatusOptions {
   now?: number;
+  /** a worker silent this long is shown as gone, whatever its row says (default: the lease TTL) */
+  silentAfterMs?: number;
   /** look back this many ms for the rate (default 15 minutes) */
   windowMs?: number;
 }
@@ -63,17 +68,22 @@ export function sweepStatus(reads: StoreReads, sweep: string, opts: StatusOption
   const windowS = Math.max(0, (now - from) / 1000);
   const ratePerMin = span.n > 0 && windowS > 0 ? span.n / (windowS / 60) : null;
   const remaining = counts.pending + counts.leased + counts.running;
-  const etaS = ratePerMin ? (remaining / ratePerMin) * 60 : remaining === 0 ? 0 : null;
+  const silentAfterS = (opts.silentAfterMs ?? COORDINATOR_DEFAULTS.leaseTtlMs) / 1000;
   const workers = reads.workers(id).map((w) => ({
     id: w.id,
     host: w.host,
     gpu: w.gpu_index === null ? 'cpu' : `${w.gpu_index}${w.gpu_name ? ` ${w.gpu_name}` : ''}`,
     backend: w.backend,
-    state: w.state,
+    // a worker that exited (or drained and left) stops calling in: past the lease TTL it is gone, even when
+    // no coordinator was left running to record that
+    state: w.state !== 'gone' && (now - w.last_heartbeat) / 1000 > silentAfterS ? 'gone' : w.state,
     lastHeartbeat: w.last_heartbeat,
     heartbeatAgeS: Math.max(0, (now - w.last_heartbeat) / 1000),
     active: w.active,
   }));
+  // no ETA while no worker is alive: the rate of the past says nothing about when work resumes
+  const live = workers.filter((w) => w.state !== 'gone').length;
+  const etaS = remaining === 0 ? 0 : ratePerMin && live > 0 ? (remaining / ratePerMin) * 60 : null;
   const failures: FailureNote[] = reads.recentFailures(id, 5);
   return {
     sweep,
@@ -83,6 +93,7 @@ export function sweepStatus(reads: StoreReads, sweep: string, opts: StatusOption
     ratePerMin,
     rateWindowS: windowS,
     etaS,
+    liveWorkers: live,
     workers,
     failures,
     failureReasons: counts.failed ? reads.failureReasons(id) : [],

@@ -42,3 +42,24 @@ describe('report commands and the per-run database', () => {
     expect(r.err).toMatch(/no database at \.\/runs\/wepadim\.db.*runs\/<sweep>\/wepadim\.db/);
   }, 30_000);
 });
+
+describe('status --watch', () => {
+  it('redraws until stopped (each round re-reads the database)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { repoRoot } = await import('../../shared/version.js');
+    store('runs/w/wepadim.db', 'w', ['a']);
+    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'status', 'w', '--watch', '0.2'], { cwd, env: { ...process.env, WEPADIM_DB: '' } });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if ((out.match(/^Sweep w: 1 trials/gm) ?? []).length >= 2) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`status --watch exited (${code}): ${out}`)));
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/Ctrl-C stops/);
+  }, 60_000);
+});

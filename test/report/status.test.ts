@@ -36,6 +36,14 @@ describe('status', () => {
     ]);
     const key4 = (db.prepare('SELECT key FROM trials WHERE id = 4').get() as { key: string }).key;
     expect(st.failures).toEqual([{ trialId: 4, key: key4, class: 'b', attempts: 1, error: 'CUDA out of memory' }]);
+    // w1 falls silent: past the lease TTL it is gone, and with no live worker there is no ETA
+    const later = sweepStatus(s.reads, 'st', { now: 290_000 + 30_001 });
+    expect(later.workers.map((x) => [x.id, x.state])).toEqual([['w1', 'gone']]);
+    expect([later.liveWorkers, later.etaS]).toEqual([0, null]);
+    expect(statusText(later)).toMatch(/ETA none: no live worker/);
+    db.prepare(`UPDATE workers SET state = 'draining' WHERE id = 'w1'`).run(); // drained and exited: not draining forever
+    expect(sweepStatus(s.reads, 'st', { now: 400_000 }).workers[0].state).toBe('gone');
+    expect(sweepStatus(s.reads, 'st', { now: 300_000 }).workers[0].state).toBe('draining');
     // a 2.5-minute window (2:30..5:00] sees the finishes at 3 and 4 minutes: 2 / 2.5 min
     const recent = sweepStatus(s.reads, 'st', { now: 300_000, windowMs: 150_000 });
     expect(recent.ratePerMin).toBeCloseTo(0.8, 12);
