@@ -1,9 +1,10 @@
 /** `wepadim export SWEEP --format csv|json|markdown|latex`: ranked grid summaries and the paper-style per-class table. */
 import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../../shared/errors.js';
 import { orderOf, withSelection, writeOut, type SelectArgs } from '../support/report-options.js';
 
 interface ExportArgs extends SelectArgs {
-  format: 'csv' | 'json' | 'markdown' | 'latex';
+  format?: 'csv' | 'json' | 'markdown' | 'latex';
   table: 'ranked' | 'long' | 'per-class' | 'models';
   provenance: boolean;
   digits: number;
@@ -33,7 +34,9 @@ async function handler(args: ExportArgs): Promise<void> {
       provenance: args.provenance,
       top: args.top,
     });
-    const format = args.json ? 'json' : args.format;
+    if (args.json && args.format !== undefined && args.format !== 'json')
+      throw new UserError(`--json and --format ${args.format} disagree: give one (--json is --format json)`);
+    const format = args.format ?? (args.json ? 'json' : 'csv');
     text = renderAs(table, format, args.digits);
     const random = randomWeightsOf(db, args.sweep);
     if (random.length) {
@@ -57,7 +60,7 @@ export const command: CommandModule<object, ExportArgs> = {
   describe: 'Export ranked grid summaries (real parameter columns) or the per-class table as CSV, JSON, Markdown or LaTeX',
   builder: (y: Argv) =>
     withSelection(y)
-      .option('format', { type: 'string', choices: ['csv', 'json', 'markdown', 'latex'], default: 'csv', describe: 'output format' })
+      .option('format', { type: 'string', choices: ['csv', 'json', 'markdown', 'latex'], describe: 'output format (default csv; --json is --format json)' })
       .option('table', {
         type: 'string',
         choices: ['ranked', 'long', 'per-class', 'models'],

@@ -60,6 +60,7 @@ export function writeOut(text: string): void {
   out.write(text);
 }
 
+/** JSON output: a grid point (`point`, stored as canonical JSON text) is written as an object, not a string in a string. */
 export function writeJson(value: unknown): void {
-  writeOut(JSON.stringify(value, null, 2) + '\n');
+  writeOut(JSON.stringify(value, (k, v: unknown) => (k === 'point' && typeof v === 'string' && v.startsWith('{') ? JSON.parse(v) : v), 2) + '\n');
 }

@@ -7,9 +7,9 @@ import { METRIC } from '../../shared/result.js';
 import type { StoreReads } from '../store/reads/index.js';
 import type { ParamFilter } from './filters.js';
 import type { Table } from './formats.js';
+import { paramText } from './params-view.js';
 import { type Order, type PointScore } from '../store/reads/index.js';
 
-const pySubbands = (s: unknown): string => `[${(s as string[]).map((x) => `'${x}'`).join(', ')}]`;
 
 export function modelComparisonTable(
   reads: StoreReads,
@@ -28,7 +28,7 @@ export function modelComparisonTable(
       model: b,
       wavelet_type: String(win.params.wavelet),
       wavelet_level: Number(win.params.level),
-      wavelet_kept_subbands: pySubbands(win.params.subbands),
+      wavelet_kept_subbands: paramText(win.params.subbands),
       sigma: Number(win.params.sigma),
       cov_reg: Number(win.params.cov_reg),
       best_img_auc: best(METRIC.imageAuroc),

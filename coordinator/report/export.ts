@@ -17,7 +17,7 @@ import type { ParamFilter } from './filters.js';
 import type { Table } from './formats.js';
 import { modelComparisonTable } from './export-models.js';
 import { honestSummary } from './honest.js';
-import { paramCell, varyingKeys } from './params-view.js';
+import { paramCell, paramText, varyingKeys } from './params-view.js';
 import { type Order, type PointScore } from '../store/reads/index.js';
 
 export const EXPORT_TABLES = ['ranked', 'long', 'per-class', 'models'] as const;
@@ -68,7 +68,7 @@ export function buildExport(reads: StoreReads, req: ExportRequest): Table {
           model: String(p.params.backbone),
           wavelet_type: String(p.params.wavelet),
           wavelet_level: Number(p.params.level),
-          wavelet_kept_subbands: `[${(p.params.subbands as string[]).map((s) => `'${s}'`).join(', ')}]`,
+          wavelet_kept_subbands: paramText(p.params.subbands), // LL+LH+HL, as --where and every other table write it
           sigma: Number(p.params.sigma),
           cov_reg: Number(p.params.cov_reg),
           metric: label,

@@ -56,8 +56,9 @@ describe('export', () => {
     expect(csv).toHaveLength(1 + 16);
     const top = expectedRanking(sweep.trials, seeded, 'pixel_auroc')[0];
     const trials = seeded.filter((s) => s.point === JSON.stringify(top.point));
-    const quoted = `[${(top.point.subbands as string[]).map((s) => `'${s}'`).join(', ')}]`;
-    expect(csv[1].slice(0, 7)).toEqual(['resnet18', top.point.wavelet, String(top.point.level), quoted, '4', '0.01', 'avg_img_auc']);
+    // subbands as LL+LH+HL, as --where and every other table write them (not a Python list repr)
+    const joined = (top.point.subbands as string[]).join('+');
+    expect(csv[1].slice(0, 7)).toEqual(['resnet18', top.point.wavelet, String(top.point.level), joined, '4', '0.01', 'avg_img_auc']);
     expect(Number(csv[1][7])).toBeCloseTo(sumOf(trials, 'image_auroc') / 3, 12);
     expect(csv[2][6]).toBe('avg_pixel_auc');
     expect(Number(csv[2][7])).toBeCloseTo(sumOf(trials, 'pixel_auroc') / 3, 12);
@@ -131,7 +132,7 @@ describe('export --table models', () => {
       const img = expectedRanking(all.trials, seededM, 'image_auroc', mine);
       const pix = expectedRanking(all.trials, seededM, 'pixel_auroc', mine);
       const pro = expectedRanking(all.trials, seededM, 'aupro', mine);
-      expect([r.wavelet_type, r.sigma, r.wavelet_kept_subbands]).toEqual([img[0].point.wavelet, img[0].point.sigma, "['LL', 'LH', 'HL']"]);
+      expect([r.wavelet_type, r.sigma, r.wavelet_kept_subbands]).toEqual([img[0].point.wavelet, img[0].point.sigma, 'LL+LH+HL']);
       expect(r.best_img_auc as number).toBeCloseTo(img[0].sumMilli / 3000, 12);
       expect(r.best_pixel_auc as number).toBeCloseTo(pix[0].sumMilli / 3000, 12);
       expect(r.best_pro_score as number).toBeCloseTo(pro[0].sumMilli / 3000, 12);
