@@ -5,7 +5,7 @@ import { orderOf, withSelection, writeOut, type SelectArgs } from '../support/re
 
 interface ExportArgs extends SelectArgs {
   format?: 'csv' | 'json' | 'markdown' | 'latex';
-  table: 'ranked' | 'long' | 'per-class' | 'models';
+  table: 'ranked' | 'long' | 'per-class' | 'models' | 'trials';
   provenance: boolean;
   digits: number;
   top?: number;
@@ -63,10 +63,10 @@ export const command: CommandModule<object, ExportArgs> = {
       .option('format', { type: 'string', choices: ['csv', 'json', 'markdown', 'latex'], describe: 'output format (default csv; --json is --format json)' })
       .option('table', {
         type: 'string',
-        choices: ['ranked', 'long', 'per-class', 'models'],
+        choices: ['ranked', 'long', 'per-class', 'models', 'trials'],
         default: 'ranked',
         describe:
-          "ranked: one row per grid point; long: the original tool's CSV layout; per-class: paper-style table; models: best per backbone (model_comparison.csv)",
+          "ranked: one row per grid point; long: the original tool's CSV layout; per-class: paper-style table; models: best per backbone (model_comparison.csv); trials: one row per trial with every metric",
       })
       .option('provenance', { type: 'boolean', default: false, describe: 'per-class: add code version, backend, weights, dataset root' })
       .option('digits', { type: 'number', default: 4, describe: 'decimals in markdown and latex' })
@@ -74,6 +74,7 @@ export const command: CommandModule<object, ExportArgs> = {
       .option('out', { type: 'string', describe: 'write to this file instead of stdout' })
       .example('$0 export demo --format csv > demo.csv', 'grid points ranked by class-mean image AUROC')
       .example('$0 export demo --table long --metric pixel_auroc', "the original tool's long CSV, with real parameter values")
-      .example('$0 export demo --table per-class --format latex --digits 3', 'paper-style per-class table') as unknown as Argv<ExportArgs>,
+      .example('$0 export demo --table per-class --format latex --digits 3', 'paper-style per-class table')
+      .example('$0 export demo --table trials --out trials.csv', 'one row per trial: parameters, aupro, f1_max, per-defect AUROCs, timings') as unknown as Argv<ExportArgs>,
   handler,
 };

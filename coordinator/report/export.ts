@@ -20,7 +20,7 @@ import { honestSummary } from './honest.js';
 import { paramCell, paramText, varyingKeys } from './params-view.js';
 import { type Order, type PointScore } from '../store/reads/index.js';
 
-export const EXPORT_TABLES = ['ranked', 'long', 'per-class', 'models'] as const;
+export const EXPORT_TABLES = ['ranked', 'long', 'per-class', 'models', 'trials'] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export interface ExportRequest {
@@ -43,6 +43,7 @@ const TIME = METRIC.timeTotal;
 
 export function buildExport(reads: StoreReads, req: ExportRequest): Table {
   const sweepId = reads.sweepId(req.sweep);
+  if (req.table === 'trials') return trialsTable(reads, sweepId, req.sweep);
   const metric = req.metric ?? IMG;
   const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order };
   const points = reads.rankPoints(sweepId, metric, opts);
@@ -154,5 +155,26 @@ function perClassTable(
     title: `${req.sweep}: per-class AUROC of the point with the best class-mean ${metric} (${desc}) and per-class best`,
     columns,
     rows: [...body, mean],
+  };
+}
+
+/**
+ * One row per trial: its key prefix, class, status, every parameter (subbands as LL+LH+HL) and every final
+ * metric as its own column (image/pixel AUROC, aupro, f1_max, per-defect AUROCs, timings); a tidy frame.
+ */
+function trialsTable(reads: StoreReads, sweepId: number, sweep: string): Table {
+  const rows = reads.trialMetricRows(sweepId);
+  const paramCols = [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== 'class');
+  paramCols.sort((a, b) => (CORE_PARAMS.indexOf(a) + 1 || 99) - (CORE_PARAMS.indexOf(b) + 1 || 99) || a.localeCompare(b));
+  const metricCols = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))].sort();
+  return {
+    title: `${sweep}: every trial with every final metric`,
+    columns: ['trial', 'class', 'status', 'attempts', ...paramCols, ...metricCols],
+    rows: rows.map((r) => {
+      const row: Row = { trial: r.key.slice(0, 12), class: r.class, status: r.status, attempts: r.attempts };
+      for (const k of paramCols) row[k] = paramCell(r.params[k]);
+      for (const m of metricCols) row[m] = r.metrics[m] ?? null;
+      return row;
+    }),
   };
 }

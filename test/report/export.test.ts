@@ -50,6 +50,23 @@ describe('export', () => {
     });
   });
 
+  it('trials: one row per trial, every parameter and every final metric in its own column (csv and json agree)', () => {
+    const t = buildExport(store.reads, { sweep: 'ex', table: 'trials' });
+    expect(t.rows).toHaveLength(sweep.trials.length);
+    expect(t.columns.slice(0, 4)).toEqual(['trial', 'class', 'status', 'attempts']);
+    expect(t.columns.slice(-3)).toEqual(['image_auroc', 'pixel_auroc', 'time.total_s']);
+    const byKey = new Map(t.rows.map((r) => [r.trial, r]));
+    for (const s of seeded) {
+      const key = (db.prepare('SELECT key FROM trials WHERE id = ?').get(s.id) as { key: string }).key;
+      const r = byKey.get(key.slice(0, 12))!;
+      expect(r).toMatchObject({ class: s.class, status: 'done', wavelet: s.params.wavelet, level: s.params.level, subbands: s.params.subbands.join('+') });
+      for (const m of ['image_auroc', 'pixel_auroc', 'time.total_s']) expect(r[m]).toBe(s.metrics[m]);
+    }
+    const csv = readCsv(toCsv(t));
+    expect(csv).toHaveLength(1 + sweep.trials.length);
+    expect(csv[0]).toEqual(t.columns);
+  });
+
   it("long: the original's columns, never 'unknown'", () => {
     const csv = readCsv(toCsv(buildExport(store.reads, { sweep: 'ex', table: 'long', metric: 'pixel_auroc' })));
     expect(csv[0]).toEqual(['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'metric', 'value', 'time']);

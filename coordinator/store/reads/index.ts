@@ -127,6 +127,11 @@ export class StoreReads {
     return results.pointAggregates(this.#db, sweepId, metrics, filters);
   }
 
+  /** One row per trial with its parameters and every final metric (export --table trials). */
+  trialMetricRows(sweepId: number): results.TrialMetricsRow[] {
+    return results.trialMetricRows(this.#db, sweepId);
+  }
+
   metricNames(sweepId: number): string[] {
     return results.metricNames(this.#db, sweepId);
   }

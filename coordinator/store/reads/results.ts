@@ -213,3 +213,26 @@ export function metricNames(db: Db, sweepId: number): string[] {
       .all(sweepId) as { name: string }[]
   ).map((r) => r.name);
 }
+
+export interface TrialMetricsRow {
+  key: string;
+  class: string;
+  status: string;
+  attempts: number;
+  params: Record<string, unknown>;
+  /** every final metric of the trial (image/pixel AUROC, aupro, f1_max, per-defect AUROCs, timings, ...) */
+  metrics: Record<string, number>;
+}
+
+/** One row per trial of the sweep (expansion order) with its parameters and all of its final metrics. */
+export function trialMetricRows(db: Db, sweepId: number): TrialMetricsRow[] {
+  const trials = db.prepare('SELECT id, key, class, status, attempts, params_json FROM trials WHERE sweep_id = ? ORDER BY id').all(sweepId) as {
+    id: number; key: string; class: string; status: string; attempts: number; params_json: string;
+  }[];
+  const metrics = db
+    .prepare('SELECT m.trial_id AS id, m.name, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE t.sweep_id = ? AND m.final = 1')
+    .all(sweepId) as { id: number; name: string; value: number }[];
+  const byTrial = new Map<number, Record<string, number>>();
+  for (const m of metrics) (byTrial.get(m.id) ?? byTrial.set(m.id, {}).get(m.id)!)[m.name] = m.value;
+  return trials.map((t) => ({ key: t.key, class: t.class, status: t.status, attempts: t.attempts, params: JSON.parse(t.params_json) as Record<string, unknown>, metrics: byTrial.get(t.id) ?? {} }));
+}
