@@ -2,7 +2,7 @@
  * The lease loop: while a slot is free and the worker is not draining, ask for a lease group
  * (long-polled Acquire), hold its leases and queue the group. A lost answer is retried with the same
  * request id, so the coordinator hands the same lease out again. When the coordinator has answered
- * "no work" for `idleExitMs`, the worker drains. A drain or a stop cancels the Acquire in flight.
+ * "no work" for `idleExitMs`, the worker drains.
  */
 import { randomUUID } from 'node:crypto';
 import type PQueue from 'p-queue';
@@ -18,8 +18,7 @@ import { isAuthFailure } from './rpc.js';
 import type { WorkerEvent } from './types.js';
 
 export interface AcquireTransport {
-  /** `signal` aborts when the worker drains or stops: the call must then end at once */
-  acquire(req: AcquireRequest, timeoutMs: number, signal?: AbortSignal): Promise<AcquireResponse__Output>;
+  acquire(req: AcquireRequest, timeoutMs: number): Promise<AcquireResponse__Output>;
 }
 
 export interface LeaseLoopDeps {
@@ -54,8 +53,6 @@ export async function runLeaseLoop(d: LeaseLoopDeps, signal: AbortSignal, backof
   /** when the coordinator started answering "no work" (continuously since); null while working or unreachable */
   let idleSince: number | null = null;
   let requestId = randomUUID();
-  // a drain or a stop cancels the long-polled Acquire in flight: the worker leaves at once, not after wait_ms
-  const stopAsking = AbortSignal.any([signal, d.drain.signal]);
   while (!signal.aborted && !d.drain.active) {
     if (d.queue.pending + d.queue.size >= slots) {
       // every slot busy: wait for a group to finish (or a drain / stop)
@@ -76,15 +73,9 @@ export async function runLeaseLoop(d: LeaseLoopDeps, signal: AbortSignal, backof
       res = await d.rpc.acquire(
         { worker_id: d.workerId, max_trials: Math.max(1, d.groupSize), feature_caches: d.featureCaches(), wait_ms: d.waitMs, request_id: requestId },
         d.waitMs + 5000,
-        stopAsking,
       );
       backoff.reset();
     } catch (err) {
-      if (stopAsking.aborted) {
-        // a lease the coordinator granted as the call ended is not lost: it expires and is re-queued
-        d.emit({ type: 'acquire-cancelled', reason: d.drain.active ? `drain: ${d.drain.reason}` : 'stopped' });
-        break;
-      }
       if (isAuthFailure(err)) throw authError(err);
       const ms = backoff.next();
       idleSince = null; // an unreachable coordinator is not an empty queue

@@ -70,28 +70,21 @@ export class CoordinatorRpc {
     method: (req: Req, meta: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
     req: Req,
     timeoutMs: number,
-    signal?: AbortSignal,
   ): Promise<Res> {
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => call.cancel();
-      const call = method.call(this.client, req, this.meta, { deadline: Date.now() + timeoutMs }, (err, res) => {
-        signal?.removeEventListener('abort', onAbort);
+      method.call(this.client, req, this.meta, { deadline: Date.now() + timeoutMs }, (err, res) => {
         if (err) reject(err);
         else if (res === undefined) reject(new Error('empty response'));
         else resolve(res);
       });
-      // aborting cancels the call (it fails with CANCELLED at once; the coordinator stops waiting too)
-      if (signal?.aborted) call.cancel();
-      else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
   register(req: RegisterRequest, timeoutMs = 10_000): Promise<RegisterResponse__Output> {
     return this.unary(this.client.Register, req, timeoutMs);
   }
-  /** a long-polled Acquire; `signal` cancels it (a drain or a stop must not wait out the long poll) */
-  acquire(req: AcquireRequest, timeoutMs: number, signal?: AbortSignal): Promise<AcquireResponse__Output> {
-    return this.unary(this.client.Acquire, req, timeoutMs, signal);
+  acquire(req: AcquireRequest, timeoutMs: number): Promise<AcquireResponse__Output> {
+    return this.unary(this.client.Acquire, req, timeoutMs);
   }
   heartbeat(req: HeartbeatRequest, timeoutMs = 5_000): Promise<HeartbeatResponse__Output> {
     return this.unary(this.client.Heartbeat, req, timeoutMs);

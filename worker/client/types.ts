@@ -43,6 +43,4 @@ export type WorkerEvent =
   | { type: 'cancel'; leaseIds: string[]; reason: string }
   | { type: 'draining'; reason: string }
   | { type: 'idle-exit'; idleMs: number }
-  /** the long-polled Acquire in flight was cancelled because the worker drains or stops */
-  | { type: 'acquire-cancelled'; reason: string }
   | { type: 'stopped'; reason: 'drained' | 'aborted' | 'idle'; spooled: number };
