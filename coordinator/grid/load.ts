@@ -18,6 +18,9 @@ import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, parseLoca
 import { rejectNulls } from './nulls.js';
 import { combineStage, parseStage, STAGE_KEYS } from './stage.js';
 import { MAX_SWEEP_BYTES, tooLarge } from './yaml-limits.js';
+import { parseSearch } from './search.js';
+import { applySearch } from '../search/plan.js';
+import type { HalvingPlan, SearchSpec } from '../search/spec.js';
 
 export interface ExpandedStage {
   name: string;
@@ -36,8 +39,14 @@ export interface ExpandedSweep {
   stages: ExpandedStage[];
   /** distinct grid points per stage (a point counts when it gave at least one trial of that stage) */
   points: Record<string, number>;
-  /** all stages in order, deduplicated by key (the first stage wins) */
+  /** all stages in order, deduplicated by key (the first stage wins); with search random or halving, the sampled points' (rung 0's) */
   trials: TrialSpec[];
+  /** how the space is searched (docs/sweep-format.md#search) */
+  search: SearchSpec;
+  /** grid points searched: all of them (grid), the sampled ones (random), every rung-0 point (halving) */
+  searchPoints: number;
+  /** halving only: every point with its classes in budget order (the store creates the later rungs from it) */
+  halving: HalvingPlan | null;
 }
 
 export interface ExpandOptions {
@@ -45,7 +54,7 @@ export interface ExpandOptions {
   stages?: string[];
 }
 
-export const TOP_KEYS = ['name', 'description', 'extends', 'retries', 'stages', ...STAGE_KEYS.filter((k) => k !== 'description')];
+export const TOP_KEYS = ['name', 'description', 'extends', 'retries', 'search', 'stages', ...STAGE_KEYS.filter((k) => k !== 'description')];
 const MAX_EXTENDS_DEPTH = 16;
 
 interface Loaded {
@@ -161,6 +170,7 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
   rejectNulls(tree);
   const name = sweepName(tree);
   const attempts = maxAttempts(tree);
+  const search = parseSearch(get(tree, 'search'));
   let plans = stageEntries(tree).map((s) => parseStage(s.name, s.tree)); // every stage is validated
   if (opts.stages && opts.stages.length > 0) {
     const known = plans.map((s) => s.name);
@@ -184,6 +194,11 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
       trials.push(t);
     }
   }
+  const searched = applySearch(search, trials);
+  if (search.kind === 'random' && searched.points < search.n) {
+    const n = get(tree, 'search') as LNode;
+    fail(n.loc, `search (random) n ${search.n} is more than the ${searched.points} points of the grid`);
+  }
   for (const plan of plans) {
     for (const d of plan.axes.dataset ?? []) datasets.set(JSON.stringify(d.value.decl), d.value.decl);
   }
@@ -194,7 +209,10 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
     datasets: [...datasets.values()],
     stages: expanded.map((s) => ({ name: s.name, trials: s.trials })),
     points: Object.fromEntries(expanded.map((s) => [s.name, s.points])),
-    trials,
+    trials: searched.trials,
+    search,
+    searchPoints: searched.points,
+    halving: searched.halving,
   };
 }
 

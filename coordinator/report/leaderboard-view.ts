@@ -47,7 +47,15 @@ export function leaderboardText(lb: Leaderboard, digits = 4): string {
         (lb.completePoints < lb.totalPoints ? ' (incomplete points: mean over the classes done so far, ranked last)' : ''),
     );
     const also = lb.points.length ? Object.keys(lb.points[0].also) : [];
-    const rows = lb.points.map((p) => ({ rank: p.rank, [lb.metric]: p.mean, ...p.also, classes: `${p.classes}/${p.trials}`, ...paramsRow(p.params, lb.varying) }));
+    const rungs = lb.points.some((p) => p.rung !== null);
+    const rows = lb.points.map((p) => ({
+      rank: p.rank,
+      ...(rungs ? { rung: p.rung ?? '-' } : {}),
+      [lb.metric]: p.mean,
+      ...p.also,
+      classes: `${p.classes}/${p.trials}`,
+      ...paramsRow(p.params, lb.varying),
+    }));
     parts.push(rows.length ? renderTable(fixed(rows, [lb.metric, ...also], digits)) : '(no grid point has this metric yet)');
   } else if (lb.perClass) {
     parts.push(

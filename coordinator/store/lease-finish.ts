@@ -8,6 +8,7 @@ import { UserError } from '../../shared/errors.js';
 import type { Db } from './db.js';
 import type { PendingGroups } from './pending-groups.js';
 import { trialTransitions, type Transitions } from './transitions.js';
+import type { Promoter } from './promotions.js';
 import type { CancelOutcome, CancelledLease, CompletionInput, ExpiredLease, FailureInput, FinishOutcome, LeaseRef, LostReason } from './lease-types.js';
 
 export interface LeaseRow {
@@ -47,7 +48,7 @@ interface ActiveTrial {
 
 export type FinishStatements = ReturnType<typeof finishStatements>;
 
-export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverride?: number, transitions?: Transitions) {
+export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverride?: number, transitions?: Transitions, promote?: Promoter) {
   const tr = transitions ?? trialTransitions(db, groups);
   const s = {
     lookup: db.prepare(
@@ -109,6 +110,7 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
       return 'pending';
     }
     tr.giveUp(trial, now);
+    promote?.settled(trial.id, now);
     return 'failed';
   }
 
@@ -121,6 +123,7 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
     }
     const { row } = found;
     tr.complete({ id: row.trialId, status: row.status }, row.attemptId, it.result, now);
+    promote?.settled(row.trialId, now); // in the same transaction: the result and the promotions it allows commit together
     return { leaseId: it.leaseId, accepted: true, duplicate: false, trialStatus: 'done', trialKey: row.key, reason: '' };
   }
 

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { PendingGroups } from './pending-groups.js';
 import { finishStatements, type FinishStatements } from './lease-finish.js';
 import { trialTransitions, type Transitions } from './transitions.js';
+import { promoter } from './promotions.js';
 import type {
   CancelOutcome,
   CompletionInput,
@@ -104,7 +105,10 @@ export class SqliteLeaseStore implements LeaseStore {
     this.groups = new PendingGroups(db, opts.groupRefreshMs ?? 1000);
     this.workers = new WorkerTable(db);
     this.tr = trialTransitions(db, this.groups);
-    this.fin = finishStatements(db, this.groups, opts.maxAttempts, this.tr);
+    const promote = promoter(db, this.tr);
+    this.fin = finishStatements(db, this.groups, opts.maxAttempts, this.tr, promote);
+    // halving: promotions a previous run's results allow but that were not made (a database from before, or a crash) are made now, once
+    db.transaction(() => promote.reconcile(Date.now()))();
     this.s = {
       hasPendingFeature: db.prepare(`SELECT 1 FROM trials INDEXED BY trials_pending_feature WHERE status = 'pending' AND feature_key = ? LIMIT 1`),
       // the group's trials, same dwt_key first (the smallest), in submission order: one walk of the pending index

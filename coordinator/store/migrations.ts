@@ -176,6 +176,50 @@ CREATE INDEX trials_by_stage ON trials (sweep_id, stage, status);
 CREATE INDEX trials_by_class ON trials (sweep_id, class);
 `,
   },
+  {
+    version: 4,
+    name: 'search: halving plans, points, rung scores and promotions',
+    // A halving sweep stores its spec and every grid point (with its classes in budget order); trials carry
+    // the point and the rung that created them. rung_scores: a point's settled result at a rung (score NULL =
+    // a trial failed). promotions: one row per (sweep, point, rung) ever promoted, so a promotion happens
+    // exactly once even if the policy is evaluated again (after a restart, by reconcile).
+    sql: `
+CREATE TABLE search_plans (
+  sweep_id   INTEGER PRIMARY KEY REFERENCES sweeps(id),
+  spec_json  TEXT NOT NULL
+);
+CREATE TABLE search_points (
+  id            INTEGER PRIMARY KEY,
+  sweep_id      INTEGER NOT NULL REFERENCES sweeps(id),
+  point_key     TEXT NOT NULL,
+  stage         TEXT NOT NULL,
+  params_json   TEXT NOT NULL,
+  classes_json  TEXT NOT NULL,
+  rung          INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (sweep_id, point_key)
+);
+CREATE INDEX search_points_by_rung ON search_points (sweep_id, rung);
+CREATE TABLE rung_scores (
+  sweep_id    INTEGER NOT NULL REFERENCES sweeps(id),
+  point_id    INTEGER NOT NULL REFERENCES search_points(id),
+  rung        INTEGER NOT NULL,
+  score       REAL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (point_id, rung)
+);
+CREATE INDEX rung_scores_by_rung ON rung_scores (sweep_id, rung);
+CREATE TABLE promotions (
+  sweep_id    INTEGER NOT NULL REFERENCES sweeps(id),
+  point_id    INTEGER NOT NULL REFERENCES search_points(id),
+  rung        INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  UNIQUE (sweep_id, point_id, rung)
+);
+ALTER TABLE trials ADD COLUMN search_point INTEGER REFERENCES search_points(id);
+ALTER TABLE trials ADD COLUMN rung INTEGER;
+CREATE INDEX trials_by_search_point ON trials (search_point, rung) WHERE search_point IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -9,6 +9,7 @@ import { quoted } from '../../shared/printable.js';
 import { UserError } from '../../shared/errors.js';
 import type { Db } from './db.js';
 import type { SubmitResult, SubmittableSweep } from './types.js';
+import { storeHalvingPlan } from './search-plan.js';
 
 interface SweepRow {
   id: number;
@@ -57,9 +58,11 @@ export function submitSweep(db: Db, sweep: SubmittableSweep, opts: SubmitOptions
       );
     }
     const insert = db.prepare(
-      `INSERT INTO trials (sweep_id, key, stage, class, objective, params_json, feature_key, dwt_key, max_attempts, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO trials (sweep_id, key, stage, class, objective, params_json, feature_key, dwt_key, max_attempts, created_at, search_point, rung)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    // a halving sweep: its plan and points first; each rung-0 trial is tied to its point
+    const rung0 = sweep.halving ? storeHalvingPlan(db, sweepId, sweep.halving, sweep.sourcePath) : new Map<string, number>();
     const stored = new Set((db.prepare('SELECT key FROM trials WHERE sweep_id = ?').pluck().all(sweepId) as string[]));
     const addedKeys: string[] = [];
     const seen = new Set<string>();
@@ -80,7 +83,8 @@ export function submitSweep(db: Db, sweep: SubmittableSweep, opts: SubmitOptions
         throw new UserError(`trial key ${t.key} does not match its parameters (expected ${k}); was the sweep expanded by another version?`, {
           file: sweep.sourcePath || undefined,
         });
-      insert.run(sweepId, t.key, t.stage, p.class, p.objective, json, featureKey(p), dwtKey(p), sweep.maxAttempts, now);
+      const point = rung0.get(t.key);
+      insert.run(sweepId, t.key, t.stage, p.class, p.objective, json, featureKey(p), dwtKey(p), sweep.maxAttempts, now, point ?? null, point === undefined ? null : 0);
       addedKeys.push(t.key);
     });
     opts.onProgress?.(n, n);

@@ -10,7 +10,7 @@ import type { Db } from './db.js';
 import type { PendingGroups } from './pending-groups.js';
 import type { TrialStatus } from './types.js';
 
-export type TransitionName = 'lease' | 'heartbeat' | 'complete' | 'retry' | 'giveUp' | 'cancel' | 'reopen' | 'requeue';
+export type TransitionName = 'create' | 'lease' | 'heartbeat' | 'complete' | 'retry' | 'giveUp' | 'cancel' | 'reopen' | 'requeue';
 
 export interface TransitionRule {
   readonly from: readonly TrialStatus[];
@@ -20,6 +20,7 @@ export interface TransitionRule {
 
 /** Every allowed change of trials.status. Anything else is refused. */
 export const TRANSITIONS: Readonly<Record<TransitionName, TransitionRule>> = {
+  create: { from: [], to: 'pending', why: 'a halving promotion: the coordinator inserts the next rung\'s trials of a point (a new row)' },
   lease: { from: ['pending'], to: 'leased', why: 'a worker acquires the trial (attempts + 1, new fencing token)' },
   heartbeat: { from: ['leased', 'running'], to: 'running', why: 'the worker is alive: the lease is extended' },
   complete: { from: ['leased', 'running'], to: 'done', why: 'the result is stored' },
@@ -58,6 +59,21 @@ export interface TrialRef {
   feature_key: string;
 }
 
+/** A trial row to create (`create`). */
+export interface NewTrial {
+  sweepId: number;
+  key: string;
+  stage: string;
+  class: string;
+  objective: string;
+  paramsJson: string;
+  featureKey: string;
+  dwtKey: string;
+  maxAttempts: number;
+  searchPoint: number | null;
+  rung: number | null;
+}
+
 export type Transitions = ReturnType<typeof trialTransitions>;
 
 /**
@@ -66,6 +82,10 @@ export type Transitions = ReturnType<typeof trialTransitions>;
  */
 export function trialTransitions(db: Db, groups?: PendingGroups) {
   const s = {
+    create: db.prepare(
+      `INSERT OR IGNORE INTO trials (sweep_id, key, stage, class, objective, params_json, feature_key, dwt_key, max_attempts, created_at, search_point, rung)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     lease: db.prepare(
       `UPDATE trials SET status = 'leased', attempts = attempts + 1, lease_id = ?, fencing_token = ?, worker_id = ?,
          lease_expires_at = ? WHERE id = ? AND status = 'pending'`,
@@ -98,6 +118,18 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
   }
 
   return {
+    /**
+     * A new trial row, pending (a halving promotion). Returns its id, or null when the sweep already holds
+     * a trial with this key (nothing is written then).
+     */
+    create(t: NewTrial, now: number): number | null {
+      const info = s.create.run(t.sweepId, t.key, t.stage, t.class, t.objective, t.paramsJson, t.featureKey, t.dwtKey, t.maxAttempts, now, t.searchPoint, t.rung);
+      if (info.changes !== 1) return null;
+      const id = Number(info.lastInsertRowid);
+      groups?.adjust(t.featureKey, 1, id);
+      return id;
+    },
+
     /** pending -> leased; returns the new attempt's id, or null when the trial was no longer pending. */
     lease(t: TrialRef, workerId: string, leaseId: string, token: number, expiresAt: number, now: number): number | null {
       guard('lease', t.status, t.id);

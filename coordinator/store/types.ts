@@ -1,5 +1,6 @@
 /** Types of the sweep store's public API. */
 import type { TrialSpec } from '../../shared/trial.js';
+import type { HalvingPlan } from '../search/spec.js';
 
 export const TRIAL_STATUSES = ['pending', 'leased', 'running', 'done', 'failed', 'cancelled'] as const;
 export type TrialStatus = (typeof TRIAL_STATUSES)[number];
@@ -17,6 +18,8 @@ export interface SubmittableSweep {
   maxAttempts: number;
   /** every trial of the sweep, in expansion order (that order decides leaderboard ties) */
   trials: readonly TrialSpec[];
+  /** a halving search: its spec and points; `trials` are then rung 0's, and later rungs are created by promotions */
+  halving?: HalvingPlan | null;
 }
 
 export interface SubmitResult {

@@ -1,7 +1,8 @@
 /**
  * Leaderboard reads on final metrics (the store's read API for coordinator/report). A grid point is a trial's params minus `class` (trials.point_json).
  * Class mean per point: the unweighted mean over the classes that have the metric; a point with a class
- * missing (pending, failed, cancelled) is "incomplete" and ranks after every complete point. Ties (means equal
+ * missing (pending, failed, cancelled) is "incomplete" and ranks after every complete point. In a halving
+ * sweep, points rank by their rung first (the highest rung's points were measured on the most budget). Ties (means equal
  * to 12 decimals) go to the
  * point or trial that comes first in expansion order (lowest trials.id), like the original's strictly-greater rule.
  */
@@ -35,6 +36,8 @@ export interface PointScore {
   complete: boolean;
   /** lowest trial id of the point: its place in expansion order */
   firstTrialId: number;
+  /** halving: the highest rung the point reached (null for other searches) */
+  rung: number | null;
 }
 
 interface PointRow {
@@ -43,6 +46,7 @@ interface PointRow {
   classes: number;
   trials: number;
   first_id: number;
+  rung: number | null;
 }
 
 /** Every grid point with at least one value of `metric`, ranked. */
@@ -51,12 +55,12 @@ export function rankPoints(db: Db, sweepId: number, metric: string, opts: RankOp
   const dir = (opts.order ?? defaultOrder(metric)) === 'asc' ? 'ASC' : 'DESC';
   const rows = db
     .prepare(
-      `SELECT t.point_json AS point, avg(m.value) AS mean, count(m.value) AS classes, count(*) AS trials, min(t.id) AS first_id
+      `SELECT t.point_json AS point, avg(m.value) AS mean, count(m.value) AS classes, count(*) AS trials, min(t.id) AS first_id, max(t.rung) AS rung
        FROM trials t LEFT JOIN metrics m ON m.trial_id = t.id AND m.name = ? AND m.final = 1
        WHERE t.sweep_id = ?${f.sql}
        GROUP BY t.point_json
        HAVING count(m.value) > 0${opts.completeOnly ? ' AND count(m.value) = count(*)' : ''}
-       ORDER BY count(m.value) = count(*) DESC, round(mean, 12) ${dir}, first_id ASC`,
+       ORDER BY coalesce(max(t.rung), 0) DESC, count(m.value) = count(*) DESC, round(mean, 12) ${dir}, first_id ASC`,
     )
     .all(metric, sweepId, ...f.args) as PointRow[];
   return rows.map((r) => ({
@@ -67,6 +71,7 @@ export function rankPoints(db: Db, sweepId: number, metric: string, opts: RankOp
     trials: r.trials,
     complete: r.classes === r.trials,
     firstTrialId: r.first_id,
+    rung: r.rung,
   }));
 }
 
