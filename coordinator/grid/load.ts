@@ -19,7 +19,7 @@ import { rejectNulls } from './nulls.js';
 import { combineStage, parseStage, STAGE_KEYS } from './stage.js';
 import { MAX_SWEEP_BYTES, tooLarge } from './yaml-limits.js';
 import { parseSearch } from './search.js';
-import { applySearch } from '../search/plan.js';
+import { applySearch, type ContinuousAxis } from '../search/plan.js';
 import type { HalvingPlan, SearchSpec } from '../search/spec.js';
 
 export interface ExpandedStage {
@@ -194,7 +194,14 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
       trials.push(t);
     }
   }
-  const searched = applySearch(search, trials);
+  const continuous = new Map<string, ContinuousAxis>();
+  for (const plan of plans) {
+    for (const [param, c] of plan.continuous) {
+      if (search.kind !== 'random') fail(c.loc, `${param}: a continuous range is drawn only by search: {kind: random, n: N} (this sweep's search is ${search.kind})`);
+      continuous.set(param, { param, low: c.low, high: c.high, log: c.log });
+    }
+  }
+  const searched = applySearch(search, trials, [...continuous.values()]);
   if (search.kind === 'random' && searched.points < search.n) {
     const n = get(tree, 'search') as LNode;
     fail(n.loc, `search (random) n ${search.n} is more than the ${searched.points} points of the grid`);

@@ -30,12 +30,38 @@ function positiveInt(n: LNode, what: string): number {
   return v;
 }
 
+/** A range marked `continuous: true`: search random draws from [low, high] (log-uniform for a logrange). */
+export interface ContinuousRange {
+  low: number;
+  high: number;
+  log: boolean;
+  loc: Loc;
+}
+
+/** The continuous interval of a range mapping, or null when it is not marked continuous. */
+export function continuousRange(n: LNode, param: string): ContinuousRange | null {
+  if (n.kind !== 'map') return null;
+  const c = get(n, 'continuous');
+  if (!c || (c.kind === 'scalar' && c.value === false)) return null;
+  if (c.kind !== 'scalar' || c.value !== true) fail(c.loc, `${param} continuous must be true or false, got ${describe(c)}`);
+  const log = get(n, 'logrange') !== undefined;
+  const ends = get(n, log ? 'logrange' : 'range');
+  if (!ends) fail(n.loc, `${param}: only a range or a logrange can be continuous`);
+  const [a, b] = rangeEnds(ends, `${param} ${log ? 'logrange' : 'range'}`);
+  if (b <= a) fail(ends.loc, `${param} continuous range stop must be > start, got [${a}, ${b}]`);
+  if (log && a <= 0) fail(ends.loc, `${param} logrange ends must be > 0, got [${a}, ${b}]`);
+  return { low: a, high: b, log, loc: n.loc };
+}
+
 /** Values of a `{range: ...}` or `{logrange: ...}` mapping. */
 export function expandRange(m: LMap, param: string): number[] {
   const isLog = get(m, 'logrange') !== undefined;
   const kind = isLog ? 'logrange' : 'range';
   if (isLog && get(m, 'range') !== undefined) fail(m.loc, `${param}: give either range or logrange, not both`);
-  checkKeys(m, isLog ? ['logrange', 'num'] : ['range', 'step', 'num'], `${param} ${kind}`);
+  checkKeys(m, isLog ? ['logrange', 'num', 'continuous'] : ['range', 'step', 'num', 'continuous'], `${param} ${kind}`);
+  // continuous without step/num: the grid holds the start as a placeholder, search random draws the value
+  const cont = continuousRange(m, param);
+  if (cont && get(m, 'step') === undefined && get(m, 'num') === undefined) return [cont.low];
   const endsNode = get(m, kind);
   if (!endsNode) fail(m.loc, `${param}: a value mapping must be a range`, ['{range: [a, b], step: s}', '{range: [a, b], num: n}', '{logrange: [a, b], num: n}']);
   const [a, b] = rangeEnds(endsNode, `${param} ${kind}`);

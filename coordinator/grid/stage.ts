@@ -7,6 +7,8 @@ import { BACKBONES, isBackbone, type Backbone } from '../../shared/backbones.js'
 import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, type LEntry, type LMap, type LNode, type Loc } from './located.js';
 import { GRID_PARAMS, isGridParam, type GridParam } from '../../shared/params/catalogue.js';
 import { parseAxis, type AxisValues } from './params.js';
+import { continuousRange, type ContinuousRange } from './ranges.js';
+import { TRIAL_PARAMS } from '../../shared/params/catalogue.js';
 import { parseCondition, parseMatch, type Condition, type Match } from './rules.js';
 import { quoted } from '../../shared/printable.js';
 
@@ -27,6 +29,27 @@ export interface StagePlan {
   exclude: Match[];
   conditions: Condition[];
   perBackbone: Map<Backbone, Axes>;
+  /** grid numbers given as `{range: ..., continuous: true}`: drawn from their interval by search random */
+  continuous: Map<GridParam, ContinuousRange>;
+}
+
+const CONTINUOUS_PARAMS: readonly GridParam[] = ['sigma', 'cov_reg'];
+
+function continuousAxes(m: LMap | undefined, where: string): Map<GridParam, ContinuousRange> {
+  const out = new Map<GridParam, ContinuousRange>();
+  for (const e of m?.entries ?? []) {
+    const c = continuousRange(e.value, e.key);
+    if (!c) continue;
+    const p = e.key as GridParam;
+    if (!CONTINUOUS_PARAMS.includes(p)) fail(e.value.loc, `${p} cannot be continuous in ${where}`, CONTINUOUS_PARAMS);
+    const check = TRIAL_PARAMS[p as 'sigma' | 'cov_reg'].check;
+    for (const v of [c.low, c.high]) {
+      const err = check(v);
+      if (err) fail(c.loc, err);
+    }
+    out.set(p, c);
+  }
+  return out;
 }
 
 function setAxis<P extends GridParam>(axes: Axes, p: P, n: LNode): void {
@@ -126,5 +149,6 @@ export function parseStage(name: string, m: LMap): StagePlan {
   const conditions = seqItems(get(m, 'conditions'), `${where} conditions`).map((c, i) => parseCondition(c, `${where} conditions[${i}]`));
   const pb = get(m, 'per_backbone');
   const perBackbone = pb ? parsePerBackbone(pb, `${where} per_backbone`, zips) : new Map<Backbone, Axes>();
-  return { name, loc: m.loc, axes, zips, exclude, conditions, perBackbone };
+  const continuous = continuousAxes(gridNode?.kind === 'map' ? gridNode : undefined, `${where} grid`);
+  return { name, loc: m.loc, axes, zips, exclude, conditions, perBackbone, continuous };
 }
