@@ -32,6 +32,7 @@ const BENCHES: readonly BenchSpec[] = [
   { name: 'coordinator', file: 'bench/coordinator.ts', args: [], quickArgs: ['1000', '16', '8'], what: 'lease store and gRPC coordinator throughput' },
   { name: 'dashboard', file: 'bench/dashboard.ts', args: [], quickArgs: ['--trials', '20000', '--open', '2000', '--seconds', '8'], what: 'dashboard views on 1,000,000 metric rows; live stream with 64 workers' },
   { name: 'dispatch', file: 'bench/dispatch.ts', args: [], quickArgs: ['--no-optuna', '--trials', '4000'], what: 'zero-work trials through the full path, 64 workers, vs Optuna SQLite' },
+  { name: 'halving', file: 'bench/halving.ts', args: [], quickArgs: [], what: 'successive halving / ASHA replayed on the Phase-1 synthetic full grid: trials to reach its best point' },
   { name: 'runner', file: 'bench/runner.ts', args: ['--append'], quickArgs: ['--skip-rss'], what: 'cold point, phase-1 grid shared vs unshared, peak RSS' },
   // long (the full phase-1 grid over MVTec AD's 15 classes at real sizes): not in the default set, run it with --only scale
   { name: 'scale', file: 'bench/scale.ts', args: [], quickArgs: ['--quick'], what: 'MVTec-scale sweeps: wall, CPU-s per phase, peak RSS', optIn: true },
