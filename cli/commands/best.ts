@@ -7,6 +7,7 @@ interface BestArgs extends SelectArgs {
   top: number;
   name?: string;
   out?: string;
+  pareto?: string;
 }
 
 async function handler(args: BestArgs): Promise<void> {
@@ -16,7 +17,9 @@ async function handler(args: BestArgs): Promise<void> {
   const { buildBestSweep } = await import('../../coordinator/report/best-yaml.js');
   const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
   const { RANDOM_WEIGHTS_WARNING } = await import('../../shared/weights-notice.js');
+  const { parseParetoMetrics } = await import('../../coordinator/report/pareto.js');
   const filters = parseFilters(args.where ?? []);
+  const pareto = args.pareto === undefined ? undefined : parseParetoMetrics(args.pareto);
   const db = openReads(locateDb(args.db, args.sweep));
   let best;
   try {
@@ -29,6 +32,7 @@ async function handler(args: BestArgs): Promise<void> {
       completeOnly: args.complete,
       order: orderOf(args.order),
       name: args.name,
+      pareto,
     });
     const random = randomWeightsOf(db, args.sweep);
     if (random.length) {
@@ -55,8 +59,10 @@ export const command: CommandModule<object, BestArgs> = {
       .option('per-class', { type: 'boolean', default: false, describe: "each class's best trial (default: the best class-mean grid point)" })
       .option('top', { type: 'number', default: 1, describe: 'winners per class, or grid points' })
       .option('name', { type: 'string', describe: 'name of the new sweep (default <sweep>-best-<metric>[-per-class])' })
+      .option('pareto', { type: 'string', describe: 'write the Pareto front over these class-mean metrics (e.g. image_auroc,pixel_auroc), one stage per point' })
       .option('out', { type: 'string', describe: 'write the YAML to this file instead of stdout' })
       .example('$0 best demo --per-class --metric image_auroc > best.yaml', 'one stage per class with its winner')
+      .example('$0 best demo --pareto image_auroc,pixel_auroc > front.yaml', 'one stage per non-dominated point')
       .example('$0 best demo --top 3 --out top3.yaml && $0 submit top3.yaml', 're-run the 3 best grid points') as unknown as Argv<BestArgs>,
   handler,
 };

@@ -8,6 +8,7 @@ interface LeaderboardArgs extends SelectArgs {
   marginals: boolean;
   digits: number;
   also?: string[];
+  pareto?: string;
 }
 
 async function handler(args: LeaderboardArgs): Promise<void> {
@@ -21,6 +22,11 @@ async function handler(args: LeaderboardArgs): Promise<void> {
   const filters = parseFilters(args.where ?? []);
   const db = openReads(locateDb(args.db, args.sweep));
   try {
+    if (args.pareto !== undefined) {
+      const { buildPareto, paretoText, parseParetoMetrics } = await import('../../coordinator/report/pareto.js');
+      const front = buildPareto(db, { sweep: args.sweep, metrics: parseParetoMetrics(args.pareto), filters });
+      return args.json ? writeJson(front) : writeOut(paretoText(front, args.digits));
+    }
     const lb = buildLeaderboard(db, {
       sweep: args.sweep,
       metric: args.metric,
@@ -49,11 +55,13 @@ export const command: CommandModule<object, LeaderboardArgs> = {
       .option('top', { type: 'number', describe: 'how many points (default 10), or trials per class with --per-class (default 1)' })
       .option('marginals', { type: 'boolean', default: true, describe: 'show per-parameter marginal means (--no-marginals to hide)' })
       .option('digits', { type: 'number', default: 4, describe: 'decimals in the human table' })
+      .option('pareto', { type: 'string', describe: 'list the non-dominated points over these class-mean metrics, e.g. image_auroc,pixel_auroc' })
       .option('also', { type: 'string', array: true, describe: 'metrics shown beside the ranking one (default: image_auroc and pixel_auroc)' })
       .example('$0 leaderboard demo', 'top 10 grid points by class-mean image AUROC')
       .example('$0 leaderboard demo --metric pixel_auroc --per-class --top 3', 'the 3 best trials of every class by pixel AUROC')
       .example('$0 leaderboard demo --where wavelet=haar,sym4 --where subbands=LL+LH+HL --complete', 'filtered, complete points only')
       .example('$0 leaderboard demo --also aupro --also time.total_s', 'other metrics beside image AUROC')
+      .example('$0 leaderboard demo --pareto image_auroc,pixel_auroc', 'the points no other point beats on both')
       .example('$0 leaderboard demo --json | jq .points[0]', 'the winner as JSON') as unknown as Argv<LeaderboardArgs>,
   handler,
 };

@@ -12,6 +12,7 @@ import type { StoreReads } from '../store/reads/index.js';
 import { expandSweepText, type SyntheticDatasetSpec } from '../grid/index.js';
 import type { ParamFilter } from './filters.js';
 import { defaultOrder, type Order } from '../store/reads/index.js';
+import { buildPareto } from './pareto.js';
 
 export interface BestRequest {
   sweep: string;
@@ -24,10 +25,14 @@ export interface BestRequest {
   order?: Order;
   /** name of the new sweep; default "<sweep>-best-<metric>[-per-class]" */
   name?: string;
+  /** write the Pareto front over these metrics instead (one stage per non-dominated point) */
+  pareto?: readonly string[];
 }
 
 export interface Winner {
   stage: string;
+  /** the stage's description when it is not "<how>: <value>" */
+  description?: string;
   classes: string[];
   value: number;
   params: Omit<TrialParams, 'class'>;
@@ -85,7 +90,14 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
   if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive integer, got ${top}`);
   const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order ?? defaultOrder(req.metric) };
   const winners: Winner[] = [];
-  if (req.perClass) {
+  if (req.pareto) {
+    if (req.perClass) throw new UserError('--pareto and --per-class cannot be combined');
+    buildPareto(reads, { sweep: req.sweep, metrics: req.pareto, filters: opts.filters }).front.forEach((f, i) => {
+      const classes = reads.pointClassValues(sweepId, f.point, req.pareto?.[0] ?? req.metric).map((v) => v.class);
+      const desc = Object.entries(f.values).map(([m, v]) => `${m} ${v}`).join(', ');
+      winners.push({ stage: `pareto-${i + 1}`, classes, value: f.values[req.pareto?.[0] ?? req.metric], params: f.params as Point, description: desc });
+    });
+  } else if (req.perClass) {
     for (const e of reads.bestPerClass(sweepId, req.metric, { ...opts, top })) {
       winners.push({ stage: stageName(top === 1 ? e.class : `${e.class}-${e.rank}`), classes: [e.class], value: e.value, params: e.params as Point });
     }
@@ -98,12 +110,12 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
       });
   }
   if (winners.length === 0) throw new UserError(`sweep ${req.sweep} has no finished trial with metric '${req.metric}' to pick winners from`);
-  const name = req.name ?? stageName(`${req.sweep}-best-${req.metric}${req.perClass ? '-per-class' : ''}`);
+  const name = req.name ?? stageName(req.pareto ? `${req.sweep}-pareto-${req.pareto.join('-')}` : `${req.sweep}-best-${req.metric}${req.perClass ? '-per-class' : ''}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UserError(`--name ${JSON.stringify(name)}: use letters, digits, _ . -`);
-  const how = req.perClass ? `best ${req.metric} per class` : `best class-mean ${req.metric}`;
+  const how = req.pareto ? `the Pareto front of class-mean ${req.pareto.join(', ')}` : req.perClass ? `best ${req.metric} per class` : `best class-mean ${req.metric}`;
   const synth = syntheticSpecs(reads, sweepId);
   const stages: Record<string, unknown> = {};
-  for (const w of winners) stages[w.stage] = { description: `${how}: ${w.value}`, grid: gridOf(w.params, w.classes, synth.get(w.params.root)) };
+  for (const w of winners) stages[w.stage] = { description: w.description ?? `${how}: ${w.value}`, grid: gridOf(w.params, w.classes, synth.get(w.params.root)) };
   const doc = new Document({
     name,
     description: `Winners of sweep ${req.sweep} (${how}${top > 1 ? `, top ${top}` : ''}), written by wepadim best`,
