@@ -4,7 +4,11 @@
  * reopen mid-sweep, after a result recorded without its promotion (a crash between the two), and under
  * many completions in one group-commit batch.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../shared/version.js';
+import { forkTs } from '../../shared/spawn.js';
 import { GroupCommit } from '../../coordinator/store/group-commit.js';
 import { finishStatements } from '../../coordinator/store/lease-finish.js';
 import { PendingGroups } from '../../coordinator/store/pending-groups.js';
@@ -52,6 +56,11 @@ describe('halving search', () => {
     expect(JSON.parse(JSON.stringify(lb)).points[0].rung).toBe(2);
     expect(lb.points[0].classes).toBe(9);
     d.close();
+    // and so does `wepadim leaderboard --json`
+    const r = spawnSync(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'leaderboard', 'h', '--db', path, '--json', '--top', '20'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { points: { rung: number; classes: number }[] };
+    expect(json.points.map((p) => [p.rung, p.classes])).toEqual([[2, 9], [2, 9], ...Array(4).fill([1, 3]), ...Array(12).fill([0, 1])]);
   });
 
   it('ASHA promotes as results arrive, and a close/reopen mid-sweep changes nothing', () => {
@@ -74,6 +83,35 @@ describe('halving search', () => {
     const d = openDriver(interrupted);
     ran += runTrials(d);
     expect(ran).toBe(total);
+    expect(snapshot(d.db)).toEqual(want);
+    d.close();
+  });
+
+  it('a coordinator killed (SIGKILL) in the middle of completions loses nothing and promotes nothing twice', async () => {
+    const straight = tempDbPath();
+    submitYaml(straight, halvingYaml(ASYNC));
+    const a = openDriver(straight);
+    const total = runTrials(a);
+    const want = snapshot(a.db);
+    a.close();
+
+    const path = tempDbPath();
+    submitYaml(path, halvingYaml(ASYNC));
+    const child = forkTs(new URL('./halving-child.ts', import.meta.url).pathname, [path, '20'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_code, sig) => res(sig)));
+    try {
+      await new Promise<void>((res, rej) => {
+        child.once('message', () => res());
+        child.once('exit', (code) => rej(new Error(`child exited early with ${code}`)));
+      });
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    const d = openDriver(path);
+    expect(d.db.prepare(`SELECT count(*) FROM trials WHERE status = 'done'`).pluck().get()).toBe(20); // the open transaction's 3 are gone
+    expect(runTrials(d)).toBe(total - 20);
     expect(snapshot(d.db)).toEqual(want);
     d.close();
   });
