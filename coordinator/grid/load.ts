@@ -20,7 +20,7 @@ import { combineStage, parseStage, STAGE_KEYS } from './stage.js';
 import { MAX_SWEEP_BYTES, tooLarge } from './yaml-limits.js';
 import { parseSearch } from './search.js';
 import { applySearch, type ContinuousAxis } from '../search/plan.js';
-import type { HalvingPlan, SearchSpec } from '../search/spec.js';
+import { GRID_SEARCH, type HalvingPlan, type SearchSpec } from '../search/spec.js';
 
 export interface ExpandedStage {
   name: string;
@@ -161,7 +161,7 @@ function expandCommand(tree: LMap, display: string, sourceYaml: string, opts: Ex
   const attempts = maxAttempts(tree);
   const { trials, points } = expandCommandTree(tree, display);
   for (const s of opts.stages ?? []) if (s !== 'main') throw new UserError(`unknown stage "${s}" (allowed: main)`, { file: display });
-  return { name, ...sourceFields(display, sourceYaml), maxAttempts: attempts, datasets: [], stages: [{ name: 'main', trials }], points: { main: points }, trials };
+  return { name, ...sourceFields(display, sourceYaml), maxAttempts: attempts, datasets: [], stages: [{ name: 'main', trials }], points: { main: points }, trials, search: GRID_SEARCH, searchPoints: points, halving: null };
 }
 
 function expandTree(tree: LMap, display: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
