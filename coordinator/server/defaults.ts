@@ -9,6 +9,10 @@ export const COORDINATOR_DEFAULTS = {
   acquireWaitMs: 10_000,
   /** largest request accepted (bigger: INVALID_ARGUMENT) */
   maxMessageBytes: 4 * 1024 * 1024,
+  /** largest artifact file a worker may upload, bytes */
+  artifactFileBytes: 64 * 1024 * 1024,
+  /** largest total of one trial's artifact files, bytes */
+  artifactTrialBytes: 256 * 1024 * 1024,
   /** ms to let running trials finish on stop */
   shutdownGraceMs: 60_000,
 } as const;

@@ -5,6 +5,7 @@ import type { GroupCommit } from '../store/group-commit.js';
 import type { ControlHub } from './control-hub.js';
 import type { CoordinatorEventEmitter } from './events.js';
 import type { GuardContext } from './guard.js';
+import type { ArtifactStore } from '../store/artifacts/index.js';
 
 export interface ServerSettings {
   leaseTtlMs: number;
@@ -15,6 +16,8 @@ export interface ServerSettings {
 
 export interface ServerDeps {
   store: LeaseStore;
+  /** artifact files stored at the coordinator */
+  artifacts: ArtifactStore;
   scheduler: Scheduler;
   /** state changes of concurrent RPCs share one transaction (each in its own savepoint) */
   commit: GroupCommit;

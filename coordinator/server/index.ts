@@ -21,6 +21,8 @@ import { workerHandlers } from './handlers-worker.js';
 import { streamHandlers } from './handlers-streams.js';
 import { adminHandlers, cancelTarget, drainWorker } from './handlers-admin.js';
 import type { RunningDashboard } from '../dashboard/server.js';
+import { artifactHandlers } from './handlers-artifacts.js';
+import { ArtifactStore, artifactsRootOf, BlobDir } from '../store/artifacts/index.js';
 import type { CoordinatorHandlers } from '../../proto/load.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
 import { healthService } from '../../proto/health.js';
@@ -38,6 +40,11 @@ export interface CoordinatorOptions {
   acquireWaitMs?: number;
   maxMessageBytes?: number;
   shutdownGraceMs?: number;
+  /** where uploaded artifacts are kept (default: `artifacts/` beside the database file) */
+  artifactsDir?: string;
+  /** size limits of uploaded artifacts, bytes */
+  artifactFileBytes?: number;
+  artifactTrialBytes?: number;
   /** overrides each trial's max_attempts */
   maxAttempts?: number;
   /** also serve the web dashboard on this HOST:PORT (same token; `insecure` allows a non-loopback address without one) */
@@ -86,8 +93,14 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   });
   const hub = new ControlHub();
   let shuttingDown = false;
-  const deps: ServerDeps = { store, scheduler, commit, hub, events, guard: { token: opts.auth.token, log }, settings, isShuttingDown: () => shuttingDown };
-  const handlers: CoordinatorHandlers = { ...workerHandlers(deps), ...streamHandlers(deps), ...adminHandlers(deps) };
+  const blobs = new BlobDir(opts.artifactsDir ?? artifactsRootOf(opts.dbPath));
+  blobs.cleanTemporaries();
+  const artifacts = new ArtifactStore(db, blobs, {
+    fileBytes: opts.artifactFileBytes ?? COORDINATOR_DEFAULTS.artifactFileBytes,
+    trialBytes: opts.artifactTrialBytes ?? COORDINATOR_DEFAULTS.artifactTrialBytes,
+  });
+  const deps: ServerDeps = { store, artifacts, scheduler, commit, hub, events, guard: { token: opts.auth.token, log }, settings, isShuttingDown: () => shuttingDown };
+  const handlers: CoordinatorHandlers = { ...workerHandlers(deps), ...streamHandlers(deps), ...adminHandlers(deps), ...artifactHandlers(deps) };
   // readiness: a one-page write (user_version rewritten with its own value) through the group commit
   const touch = db.transaction(() => void db.pragma(`user_version = ${Number(db.pragma('user_version', { simple: true }))}`));
   const health = healthHandlers(

@@ -220,6 +220,24 @@ ALTER TABLE trials ADD COLUMN rung INTEGER;
 CREATE INDEX trials_by_search_point ON trials (search_point, rung) WHERE search_point IS NOT NULL;
 `,
   },
+  {
+    version: 5,
+    name: 'artifacts stored at the coordinator (content-addressed)',
+    // A row with sha256 set is a file the coordinator holds: path is relative to the database's folder
+    // (artifacts/sha256/ab/cdef...), name is the file name inside the trial's folder, attempt_id the attempt
+    // that uploaded it, source_path where it lay on the worker. A row with sha256 NULL is only a path on a
+    // worker, as reported with the result (older rows, or a file whose upload has not arrived yet).
+    sql: `
+ALTER TABLE artifacts ADD COLUMN name TEXT;
+ALTER TABLE artifacts ADD COLUMN sha256 TEXT;
+ALTER TABLE artifacts ADD COLUMN size INTEGER;
+ALTER TABLE artifacts ADD COLUMN mime TEXT;
+ALTER TABLE artifacts ADD COLUMN attempt_id INTEGER REFERENCES attempts(id);
+ALTER TABLE artifacts ADD COLUMN source_path TEXT;
+CREATE UNIQUE INDEX artifacts_content ON artifacts (trial_id, name, sha256) WHERE sha256 IS NOT NULL;
+CREATE INDEX artifacts_by_trial ON artifacts (trial_id, kind);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

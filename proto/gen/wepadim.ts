@@ -4,6 +4,9 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { AcquireRequest as _wepadim_v1_AcquireRequest, AcquireRequest__Output as _wepadim_v1_AcquireRequest__Output } from './wepadim/v1/AcquireRequest.js';
 import type { AcquireResponse as _wepadim_v1_AcquireResponse, AcquireResponse__Output as _wepadim_v1_AcquireResponse__Output } from './wepadim/v1/AcquireResponse.js';
 import type { Artifact as _wepadim_v1_Artifact, Artifact__Output as _wepadim_v1_Artifact__Output } from './wepadim/v1/Artifact.js';
+import type { ArtifactChunk as _wepadim_v1_ArtifactChunk, ArtifactChunk__Output as _wepadim_v1_ArtifactChunk__Output } from './wepadim/v1/ArtifactChunk.js';
+import type { ArtifactData as _wepadim_v1_ArtifactData, ArtifactData__Output as _wepadim_v1_ArtifactData__Output } from './wepadim/v1/ArtifactData.js';
+import type { ArtifactHeader as _wepadim_v1_ArtifactHeader, ArtifactHeader__Output as _wepadim_v1_ArtifactHeader__Output } from './wepadim/v1/ArtifactHeader.js';
 import type { CancelRequest as _wepadim_v1_CancelRequest, CancelRequest__Output as _wepadim_v1_CancelRequest__Output } from './wepadim/v1/CancelRequest.js';
 import type { CancelResponse as _wepadim_v1_CancelResponse, CancelResponse__Output as _wepadim_v1_CancelResponse__Output } from './wepadim/v1/CancelResponse.js';
 import type { CancelTrials as _wepadim_v1_CancelTrials, CancelTrials__Output as _wepadim_v1_CancelTrials__Output } from './wepadim/v1/CancelTrials.js';
@@ -11,6 +14,7 @@ import type { CompleteRequest as _wepadim_v1_CompleteRequest, CompleteRequest__O
 import type { ControlMessage as _wepadim_v1_ControlMessage, ControlMessage__Output as _wepadim_v1_ControlMessage__Output } from './wepadim/v1/ControlMessage.js';
 import type { ControlRequest as _wepadim_v1_ControlRequest, ControlRequest__Output as _wepadim_v1_ControlRequest__Output } from './wepadim/v1/ControlRequest.js';
 import type { CoordinatorClient as _wepadim_v1_CoordinatorClient, CoordinatorDefinition as _wepadim_v1_CoordinatorDefinition } from './wepadim/v1/Coordinator.js';
+import type { DownloadArtifactRequest as _wepadim_v1_DownloadArtifactRequest, DownloadArtifactRequest__Output as _wepadim_v1_DownloadArtifactRequest__Output } from './wepadim/v1/DownloadArtifactRequest.js';
 import type { DrainOrder as _wepadim_v1_DrainOrder, DrainOrder__Output as _wepadim_v1_DrainOrder__Output } from './wepadim/v1/DrainOrder.js';
 import type { DrainRequest as _wepadim_v1_DrainRequest, DrainRequest__Output as _wepadim_v1_DrainRequest__Output } from './wepadim/v1/DrainRequest.js';
 import type { DrainResponse as _wepadim_v1_DrainResponse, DrainResponse__Output as _wepadim_v1_DrainResponse__Output } from './wepadim/v1/DrainResponse.js';
@@ -22,6 +26,8 @@ import type { HeartbeatResponse as _wepadim_v1_HeartbeatResponse, HeartbeatRespo
 import type { LeaseRef as _wepadim_v1_LeaseRef, LeaseRef__Output as _wepadim_v1_LeaseRef__Output } from './wepadim/v1/LeaseRef.js';
 import type { LeaseState as _wepadim_v1_LeaseState, LeaseState__Output as _wepadim_v1_LeaseState__Output } from './wepadim/v1/LeaseState.js';
 import type { LeasedTrial as _wepadim_v1_LeasedTrial, LeasedTrial__Output as _wepadim_v1_LeasedTrial__Output } from './wepadim/v1/LeasedTrial.js';
+import type { ListArtifactsRequest as _wepadim_v1_ListArtifactsRequest, ListArtifactsRequest__Output as _wepadim_v1_ListArtifactsRequest__Output } from './wepadim/v1/ListArtifactsRequest.js';
+import type { ListArtifactsResponse as _wepadim_v1_ListArtifactsResponse, ListArtifactsResponse__Output as _wepadim_v1_ListArtifactsResponse__Output } from './wepadim/v1/ListArtifactsResponse.js';
 import type { ProgressAck as _wepadim_v1_ProgressAck, ProgressAck__Output as _wepadim_v1_ProgressAck__Output } from './wepadim/v1/ProgressAck.js';
 import type { ProgressBatch as _wepadim_v1_ProgressBatch, ProgressBatch__Output as _wepadim_v1_ProgressBatch__Output } from './wepadim/v1/ProgressBatch.js';
 import type { ProgressUpdate as _wepadim_v1_ProgressUpdate, ProgressUpdate__Output as _wepadim_v1_ProgressUpdate__Output } from './wepadim/v1/ProgressUpdate.js';
@@ -30,8 +36,10 @@ import type { RegisterRequest as _wepadim_v1_RegisterRequest, RegisterRequest__O
 import type { RegisterResponse as _wepadim_v1_RegisterResponse, RegisterResponse__Output as _wepadim_v1_RegisterResponse__Output } from './wepadim/v1/RegisterResponse.js';
 import type { StatusRequest as _wepadim_v1_StatusRequest, StatusRequest__Output as _wepadim_v1_StatusRequest__Output } from './wepadim/v1/StatusRequest.js';
 import type { StatusResponse as _wepadim_v1_StatusResponse, StatusResponse__Output as _wepadim_v1_StatusResponse__Output } from './wepadim/v1/StatusResponse.js';
+import type { StoredArtifact as _wepadim_v1_StoredArtifact, StoredArtifact__Output as _wepadim_v1_StoredArtifact__Output } from './wepadim/v1/StoredArtifact.js';
 import type { TrialFailure as _wepadim_v1_TrialFailure, TrialFailure__Output as _wepadim_v1_TrialFailure__Output } from './wepadim/v1/TrialFailure.js';
 import type { TrialSuccess as _wepadim_v1_TrialSuccess, TrialSuccess__Output as _wepadim_v1_TrialSuccess__Output } from './wepadim/v1/TrialSuccess.js';
+import type { UploadArtifactResponse as _wepadim_v1_UploadArtifactResponse, UploadArtifactResponse__Output as _wepadim_v1_UploadArtifactResponse__Output } from './wepadim/v1/UploadArtifactResponse.js';
 import type { Welcome as _wepadim_v1_Welcome, Welcome__Output as _wepadim_v1_Welcome__Output } from './wepadim/v1/Welcome.js';
 import type { WorkerInfo as _wepadim_v1_WorkerInfo, WorkerInfo__Output as _wepadim_v1_WorkerInfo__Output } from './wepadim/v1/WorkerInfo.js';
 
@@ -45,6 +53,9 @@ export interface ProtoGrpcType {
       AcquireRequest: MessageTypeDefinition<_wepadim_v1_AcquireRequest, _wepadim_v1_AcquireRequest__Output>
       AcquireResponse: MessageTypeDefinition<_wepadim_v1_AcquireResponse, _wepadim_v1_AcquireResponse__Output>
       Artifact: MessageTypeDefinition<_wepadim_v1_Artifact, _wepadim_v1_Artifact__Output>
+      ArtifactChunk: MessageTypeDefinition<_wepadim_v1_ArtifactChunk, _wepadim_v1_ArtifactChunk__Output>
+      ArtifactData: MessageTypeDefinition<_wepadim_v1_ArtifactData, _wepadim_v1_ArtifactData__Output>
+      ArtifactHeader: MessageTypeDefinition<_wepadim_v1_ArtifactHeader, _wepadim_v1_ArtifactHeader__Output>
       CancelRequest: MessageTypeDefinition<_wepadim_v1_CancelRequest, _wepadim_v1_CancelRequest__Output>
       CancelResponse: MessageTypeDefinition<_wepadim_v1_CancelResponse, _wepadim_v1_CancelResponse__Output>
       CancelTrials: MessageTypeDefinition<_wepadim_v1_CancelTrials, _wepadim_v1_CancelTrials__Output>
@@ -52,6 +63,7 @@ export interface ProtoGrpcType {
       ControlMessage: MessageTypeDefinition<_wepadim_v1_ControlMessage, _wepadim_v1_ControlMessage__Output>
       ControlRequest: MessageTypeDefinition<_wepadim_v1_ControlRequest, _wepadim_v1_ControlRequest__Output>
       Coordinator: SubtypeConstructor<typeof grpc.Client, _wepadim_v1_CoordinatorClient> & { service: _wepadim_v1_CoordinatorDefinition }
+      DownloadArtifactRequest: MessageTypeDefinition<_wepadim_v1_DownloadArtifactRequest, _wepadim_v1_DownloadArtifactRequest__Output>
       DrainOrder: MessageTypeDefinition<_wepadim_v1_DrainOrder, _wepadim_v1_DrainOrder__Output>
       DrainRequest: MessageTypeDefinition<_wepadim_v1_DrainRequest, _wepadim_v1_DrainRequest__Output>
       DrainResponse: MessageTypeDefinition<_wepadim_v1_DrainResponse, _wepadim_v1_DrainResponse__Output>
@@ -63,6 +75,8 @@ export interface ProtoGrpcType {
       LeaseRef: MessageTypeDefinition<_wepadim_v1_LeaseRef, _wepadim_v1_LeaseRef__Output>
       LeaseState: MessageTypeDefinition<_wepadim_v1_LeaseState, _wepadim_v1_LeaseState__Output>
       LeasedTrial: MessageTypeDefinition<_wepadim_v1_LeasedTrial, _wepadim_v1_LeasedTrial__Output>
+      ListArtifactsRequest: MessageTypeDefinition<_wepadim_v1_ListArtifactsRequest, _wepadim_v1_ListArtifactsRequest__Output>
+      ListArtifactsResponse: MessageTypeDefinition<_wepadim_v1_ListArtifactsResponse, _wepadim_v1_ListArtifactsResponse__Output>
       ProgressAck: MessageTypeDefinition<_wepadim_v1_ProgressAck, _wepadim_v1_ProgressAck__Output>
       ProgressBatch: MessageTypeDefinition<_wepadim_v1_ProgressBatch, _wepadim_v1_ProgressBatch__Output>
       ProgressUpdate: MessageTypeDefinition<_wepadim_v1_ProgressUpdate, _wepadim_v1_ProgressUpdate__Output>
@@ -71,8 +85,10 @@ export interface ProtoGrpcType {
       RegisterResponse: MessageTypeDefinition<_wepadim_v1_RegisterResponse, _wepadim_v1_RegisterResponse__Output>
       StatusRequest: MessageTypeDefinition<_wepadim_v1_StatusRequest, _wepadim_v1_StatusRequest__Output>
       StatusResponse: MessageTypeDefinition<_wepadim_v1_StatusResponse, _wepadim_v1_StatusResponse__Output>
+      StoredArtifact: MessageTypeDefinition<_wepadim_v1_StoredArtifact, _wepadim_v1_StoredArtifact__Output>
       TrialFailure: MessageTypeDefinition<_wepadim_v1_TrialFailure, _wepadim_v1_TrialFailure__Output>
       TrialSuccess: MessageTypeDefinition<_wepadim_v1_TrialSuccess, _wepadim_v1_TrialSuccess__Output>
+      UploadArtifactResponse: MessageTypeDefinition<_wepadim_v1_UploadArtifactResponse, _wepadim_v1_UploadArtifactResponse__Output>
       Welcome: MessageTypeDefinition<_wepadim_v1_Welcome, _wepadim_v1_Welcome__Output>
       WorkerInfo: MessageTypeDefinition<_wepadim_v1_WorkerInfo, _wepadim_v1_WorkerInfo__Output>
     }

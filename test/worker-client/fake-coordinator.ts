@@ -26,6 +26,8 @@ export interface FakeTrial {
 export class FakeCoordinator {
   readonly trials: FakeTrial[] = [];
   readonly events: string[] = [];
+  /** uploaded artifact bytes by "lease name sha256" */
+  readonly uploads = new Map<string, Buffer>();
   private server: grpc.Server | null = null;
   private streams = new Set<grpc.ServerWritableStream<unknown, ControlMessage>>();
   port = 0;
@@ -122,6 +124,24 @@ export class FakeCoordinator {
       Drain: (_c, cb) => cb(null, { found: false, state: '', leased_trials: 0 }),
       Cancel: (_c, cb) => cb(null, { matched: 'none', cancelled: 0, interrupted: 0 }),
       Status: (_c, cb) => cb(null, { workers: [], trials_by_status: {}, shutting_down: false }),
+      // artifacts: stored in memory by (lease, name, sha256), so a test can count what arrived
+      UploadArtifact: (call, cb) => {
+        let head: { lease_id: string; name: string; sha256: string } | null = null;
+        const parts: Buffer[] = [];
+        call.on('data', (m: { header?: { lease_id: string; name: string; sha256: string } | null; data: Buffer }) => {
+          if (!head && m.header) head = m.header;
+          parts.push(m.data);
+        });
+        call.on('end', () => {
+          if (!head) return cb({ code: grpc.status.INVALID_ARGUMENT, details: 'no header' });
+          const id = `${head.lease_id} ${head.name} ${head.sha256}`;
+          const duplicate = this.uploads.has(id);
+          this.uploads.set(id, Buffer.concat(parts));
+          cb(null, { stored: true, duplicate, trial_key: '', path: '' });
+        });
+      },
+      ListArtifacts: (_c, cb) => cb(null, { artifacts: [], trials: 0 }),
+      DownloadArtifact: (call) => call.emit('error', { code: grpc.status.NOT_FOUND, details: 'fake coordinator stores no artifacts' }),
     };
   }
 
