@@ -39,7 +39,7 @@ type UnaryMethod<Req, Res> = (req: Req, options: grpc.CallOptions, cb: grpc.requ
 type ReqOf<M> = M extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer _ResOut> ? Req : never;
 type ResOf<M> = M extends MethodDefinition<infer _Req, infer _Res, infer _ReqOut, infer ResOut> ? ResOut : never;
 
-const UNARY = ['Register', 'Acquire', 'Heartbeat', 'Complete', 'Fail', 'Drain', 'Cancel', 'Status'] as const;
+const UNARY = ['Register', 'Acquire', 'Heartbeat', 'Complete', 'Fail', 'Drain', 'Cancel', 'Status', 'ListArtifacts'] as const;
 type UnaryName = (typeof UNARY)[number];
 
 /** Promise-returning unary calls with a per-call deadline: `await rpc.Drain({ worker_id }, 5000)`. */

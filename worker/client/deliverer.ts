@@ -33,6 +33,8 @@ export class Deliverer {
   private staging: SpooledResult[] = [];
   private writing: Promise<void> | null = null;
   private busy: Promise<void> | null = null;
+  /** runs before a batch is spooled (the artifact upload jobs of its trials are made durable first) */
+  prepare: ((batch: readonly SpooledResult[]) => Promise<void>) | null = null;
 
   constructor(
     readonly spool: ResultSpool,
@@ -56,6 +58,7 @@ export class Deliverer {
       while (this.staging.length > 0) {
         const batch = this.staging;
         this.staging = [];
+        if (this.prepare) await this.prepare(batch);
         await this.spool.putBatch(batch);
         for (const r of batch) this.queue.set(r.leaseId, r);
         this.onSpooled();

@@ -15,7 +15,14 @@ export type ObjectiveFactory = (name: string) => Promise<Objective>;
 
 /** One factory per objective name; `satisfies` makes a new objective name a compile error until it is registered. */
 const OBJECTIVE_FACTORIES = {
-  synthetic: async () => (await import('../synthetic/synthetic-objective.js')).createSyntheticObjective(),
+  // synthetic trials write artifacts (trial.json and a data file of $WEPADIM_SYNTHETIC_ARTIFACT_BYTES bytes)
+  // when that variable is set and an artifacts folder is known (load and fault tests of uploads)
+  synthetic: async (o: ObjectiveOptions) => {
+    const bytes = Number(process.env.WEPADIM_SYNTHETIC_ARTIFACT_BYTES ?? 0);
+    const dir = o.artifactsDir ?? process.env.WEPADIM_ARTIFACTS_DIR;
+    const artifacts = dir && Number.isSafeInteger(bytes) && bytes > 0 ? { dir, bytes } : null;
+    return (await import('../synthetic/synthetic-objective.js')).createSyntheticObjective(artifacts);
+  },
   wepadim: async ({ commandPolicy: _, ...o }: ObjectiveOptions) => (await import('../runner/index.js')).createWepadimObjective(o),
   command: async (o: ObjectiveOptions) =>
     (await import('../command/command-objective.js')).createCommandObjective({

@@ -3,8 +3,10 @@
  * the bearer token on every call, deadlines, keepalive. No retry logic here; the worker loop decides.
  */
 import * as grpc from '@grpc/grpc-js';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { coordinatorClientCtor, KEEPALIVE_OPTIONS, type CoordinatorClient } from '../../proto/load.js';
+import type { ArtifactHeader } from '../../proto/gen/wepadim/v1/ArtifactHeader.js';
+import type { UploadArtifactResponse__Output } from '../../proto/gen/wepadim/v1/UploadArtifactResponse.js';
 import type { AcquireRequest } from '../../proto/gen/wepadim/v1/AcquireRequest.js';
 import type { AcquireResponse__Output } from '../../proto/gen/wepadim/v1/AcquireResponse.js';
 import type { CompleteRequest } from '../../proto/gen/wepadim/v1/CompleteRequest.js';
@@ -106,6 +108,35 @@ export class CoordinatorRpc {
       });
       for (const b of batches) call.write(b);
       call.end();
+    });
+  }
+
+  /**
+   * Upload one file: the header, then its bytes in 256 KiB messages (waiting on flow control). The deadline
+   * grows with the size (at least 1 MB/s). Rejects with the gRPC error, or the file's read error.
+   */
+  uploadArtifact(header: ArtifactHeader, path: string): Promise<UploadArtifactResponse__Output> {
+    const size = Number(header.size ?? 0);
+    const timeoutMs = 30_000 + Math.ceil(size / 1000);
+    return new Promise((resolve, reject) => {
+      const call = this.client.UploadArtifact(this.meta, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err) reject(err);
+        else if (!res) reject(new Error('empty upload answer'));
+        else resolve(res);
+      });
+      call.write({ header });
+      const rs = createReadStream(path, { highWaterMark: 256 * 1024 });
+      rs.on('data', (b) => {
+        if (!call.write({ data: b as Buffer })) {
+          rs.pause();
+          call.once('drain', () => rs.resume());
+        }
+      });
+      rs.on('end', () => call.end());
+      rs.on('error', (err) => {
+        call.cancel();
+        reject(err);
+      });
     });
   }
 

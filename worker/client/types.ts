@@ -28,7 +28,7 @@ export interface WorkerOptions {
   acquireWaitMs?: number;
   /** heartbeat 100 ms after a lease is granted (skipped for trials finished by then), so a trial shows as running at once (default true) */
   heartbeatOnLease?: boolean;
-  /** give up delivering spooled results on drain after this long (default 30 s); they stay in the spool */
+  /** give up delivering spooled results and artifacts on drain after this long (default 30 s); they stay in the spool */
   drainDeliverTimeoutMs?: number;
   onEvent?: (e: WorkerEvent) => void;
 }
@@ -39,8 +39,10 @@ export type WorkerEvent =
   | { type: 'leased'; leaseIds: string[]; trialKeys: string[]; acquireMs: number }
   | { type: 'finished'; key: string; leaseId: string; ok: boolean; error?: string }
   | { type: 'delivered'; leaseId: string; accepted: boolean; trialStatus: string; reason: string; duplicate: boolean }
+  | { type: 'uploaded'; leaseId: string; key: string; files: number; bytes: number; refused: number }
+  | { type: 'upload-refused'; leaseId: string; key: string; name: string; error: string }
   | { type: 'lease-lost'; leaseId: string; key: string; reason: string }
   | { type: 'cancel'; leaseIds: string[]; reason: string }
   | { type: 'draining'; reason: string }
   | { type: 'idle-exit'; idleMs: number }
-  | { type: 'stopped'; reason: 'drained' | 'aborted' | 'idle'; spooled: number };
+  | { type: 'stopped'; reason: 'drained' | 'aborted' | 'idle'; spooled: number; uploads: number };

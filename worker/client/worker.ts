@@ -1,12 +1,14 @@
 /**
  * The worker: composes its units. Register (registration.ts), then run side by side the heartbeats
  * (heartbeats.ts), the progress flushes (progress-loop.ts), the delivery of spooled results
- * (delivery-loop.ts, deliverer.ts, spool.ts) and the control stream (control.ts) while the lease loop
+ * (delivery-loop.ts, deliverer.ts, spool.ts), the artifact uploads (upload-loop.ts, uploader.ts,
+ * upload-spool.ts) and the control stream (control.ts) while the lease loop
  * (lease-loop.ts) takes lease groups for free p-queue slots and runs them (run-group.ts). On drain it
  * finishes what runs and delivers it; on a hard stop it aborts everything. Every connection failure
  * is retried with jittered backoff; nothing here gives up on the coordinator.
  */
 import { hostname, totalmem } from 'node:os';
+import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { FinishOutcome__Output } from '../../proto/gen/wepadim/v1/FinishOutcome.js';
 import { codeVersion } from '../../shared/version.js';
@@ -28,6 +30,9 @@ import { CoordinatorRpc } from './rpc.js';
 import { ResultSpool, type SpooledResult } from './spool.js';
 import type { WorkerEvent, WorkerOptions } from './types.js';
 import { Wakeup } from './wakeup.js';
+import { runUploadLoop } from './upload-loop.js';
+import { UploadSpool, uploadFiles, type UploadJob } from './upload-spool.js';
+import { Uploader } from './uploader.js';
 
 /** delay of the first heartbeat after a lease: a group that finishes sooner needs none */
 const FIRST_HEARTBEAT_MS = 100;
@@ -55,6 +60,21 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     held.release(r.leaseId);
     progress.forget(r.leaseId);
   }, () => resultsReady.wake());
+
+  // a finished trial's artifact files get a durable upload job before its result is spooled
+  const uploadsReady = new Wakeup();
+  const uploader = new Uploader(new UploadSpool(join(opts.spoolDir, 'uploads')), emit, () => uploadsReady.wake());
+  deliverer.prepare = async (batch) => {
+    const jobs: UploadJob[] = [];
+    for (const r of batch) {
+      if (!r.outcome.ok || r.outcome.result.artifacts.length === 0) continue;
+      const files = await uploadFiles(r.outcome.result.artifacts, (path, error) =>
+        emit({ type: 'upload-refused', leaseId: r.leaseId, key: r.key, name: path, error: `cannot read: ${error}` }));
+      jobs.push({ trialKey: r.key, leaseId: r.leaseId, fencingToken: r.fencingToken, workerId: r.workerId, files });
+    }
+    await uploader.add(jobs).catch((err: unknown) =>
+      emit({ type: 'upload-refused', leaseId: '', key: jobs.map((j) => j.trialKey).join(','), name: '', error: `upload spool: ${String(err)}` }));
+  };
 
   const heartbeats = new Heartbeats(rpc, workerId, held, {
     draining: coordinatorDrains,
@@ -90,6 +110,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         delivered: () => drain.changed.wake(),
         disconnected: (error, retryInMs) => emit({ type: 'disconnected', during: 'deliver', error, retryInMs }),
       }, stop),
+      runUploadLoop({
+        uploader, rpc, ready: uploadsReady,
+        uploaded: () => drain.changed.wake(),
+        disconnected: (error, retryInMs) => emit({ type: 'disconnected', during: 'upload', error, retryInMs }),
+      }, stop),
       runControlStream(rpc, workerId, stop, {
         cancel: (trialKeys, leaseIds, reason) => {
           const ids = held.resolve(trialKeys, leaseIds);
@@ -124,7 +149,12 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     if (stop.aborted) return;
     // draining: finish what runs, then deliver (bounded), then stop
     await queue.onIdle();
+    const deliverUntil = Date.now() + (opts.drainDeliverTimeoutMs ?? 30_000);
     await deliverBeforeExit(deliverer, resultsReady, drain.changed, opts.drainDeliverTimeoutMs ?? 30_000, stop);
+    while (uploader.pending > 0 && Date.now() < deliverUntil && !stop.aborted) {
+      uploadsReady.wake();
+      await drain.changed.wait(stop, 200);
+    }
     try {
       await progress.flush(workerId, rpc);
     } catch {
@@ -141,6 +171,6 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     hard.removeEventListener('abort', onHard);
     unfollow();
     rpc.close();
-    emit({ type: 'stopped', reason: aborted ? 'aborted' : drain.reason === 'idle' ? 'idle' : 'drained', spooled: deliverer.pending });
+    emit({ type: 'stopped', reason: aborted ? 'aborted' : drain.reason === 'idle' ? 'idle' : 'drained', spooled: deliverer.pending, uploads: uploader.pending });
   }
 }

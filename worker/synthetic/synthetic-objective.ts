@@ -8,6 +8,8 @@
  * re-runs elsewhere reports the same numbers.
  */
 import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective-types.js';
 import { METRIC, type TrialResult } from '../../shared/result.js';
 import { codeVersion } from '../../shared/version.js';
@@ -56,7 +58,44 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function runOne(trial: LeasedTrial, cb: GroupCallbacks): Promise<TrialOutcome> {
+/** Where synthetic trials write artifacts, and how large their data file is (0: no artifacts). */
+export interface SyntheticArtifacts {
+  dir: string;
+  bytes: number;
+}
+
+/** Deterministic bytes in (seed, key): a re-run writes the same file, so its upload is a duplicate. */
+export function syntheticBytes(seed: number, key: string, n: number): Buffer {
+  const out = Buffer.alloc(n);
+  let block = createHash('sha256').update(`bytes:${seed}:${key}`).digest();
+  for (let i = 0; i < n; i += 32) {
+    block.copy(out, i, 0, Math.min(32, n - i));
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+/** trial.json and one data file under `<dir>/<key>/` (load and fault tests of artifact uploads). */
+async function writeSyntheticArtifacts(a: SyntheticArtifacts, trial: LeasedTrial, metrics: Record<string, number>, seed: number): Promise<TrialResult['artifacts']> {
+  const dir = join(a.dir, trial.key);
+  await mkdir(dir, { recursive: true });
+  const json = join(dir, 'trial.json');
+  await writeAtomic(json, JSON.stringify({ key: trial.key, params: trial.params, metrics: syntheticMetrics(seed, trial.key) }, null, 2) + '\n');
+  const data = join(dir, `${trial.params.class}_synthetic_score-${(metrics[METRIC.imageAuroc] ?? 0).toFixed(3)}.bin`);
+  await writeAtomic(data, syntheticBytes(seed, trial.key, a.bytes));
+  return [
+    { kind: 'trial-json', path: json },
+    { kind: 'file', path: data },
+  ];
+}
+
+async function runOne(trial: LeasedTrial, cb: GroupCallbacks, artifacts: SyntheticArtifacts | null): Promise<TrialOutcome> {
   const spec = trial.params.synthetic;
   if (!spec) return { ok: false, error: `trial ${trial.key}: objective 'synthetic' needs params.synthetic`, retryable: false };
   const signal = cb.signalFor(trial.key);
@@ -87,6 +126,13 @@ async function runOne(trial: LeasedTrial, cb: GroupCallbacks): Promise<TrialOutc
     },
     details: { synthetic: { sleep_ms: spec.sleep_ms, fail_rate: spec.fail_rate, seed: spec.seed } },
   };
+  if (artifacts && artifacts.bytes > 0) {
+    try {
+      result.artifacts = await writeSyntheticArtifacts(artifacts, trial, result.metrics, spec.seed);
+    } catch (err) {
+      return { ok: false, error: `writing artifacts: ${String(err)}`, retryable: true };
+    }
+  }
   return { ok: true, result };
 }
 
@@ -98,7 +144,7 @@ export const SYNTHETIC_WARM_KEYS = 8;
  * most recent first (at most SYNTHETIC_WARM_KEYS): it holds no features, but a real worker would hold
  * exactly these warm, so the coordinator's cache affinity can be exercised without the tensor stack.
  */
-export function createSyntheticObjective(): Objective & { featureCaches(): string[] } {
+export function createSyntheticObjective(artifacts: SyntheticArtifacts | null = null): Objective & { featureCaches(): string[] } {
   const seen: string[] = [];
   const see = (key: string): void => {
     const i = seen.indexOf(key);
@@ -120,7 +166,7 @@ export function createSyntheticObjective(): Objective & { featureCaches(): strin
       for (const k of keys.values()) see(k);
       await Promise.all(
         trials.map(async (t) => {
-          const outcome = await runOne(t, cb);
+          const outcome = await runOne(t, cb, artifacts);
           cb.finished(t.key, outcome);
         }),
       );
