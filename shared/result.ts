@@ -41,7 +41,7 @@ export interface Provenance {
 }
 
 export interface ArtifactRef {
-  kind: string; // "trial-json" | "map-best" | "map-worst" | ...
+  kind: string; // "trial-json" | "map-high" | "map-low" (anomaly maps of the highest/lowest-scoring images) | "file"
   path: string; // absolute path on the worker's file system (never image bytes over the wire)
 }
 

@@ -17,6 +17,8 @@ interface CoordinatorArgs extends SecurityArgs {
   'acquire-wait'?: number;
   'max-attempts'?: number;
   'max-message-bytes': number;
+  'artifact-file-limit': number;
+  'artifact-trial-limit': number;
   grace: number;
   http?: string;
   'http-insecure': boolean;
@@ -31,6 +33,8 @@ async function handler(args: CoordinatorArgs): Promise<void> {
   positiveInt(args['acquire-wait'], '--acquire-wait', 0);
   positiveInt(args['max-attempts'], '--max-attempts');
   positiveInt(args['max-message-bytes'], '--max-message-bytes', 1024);
+  positiveInt(args['artifact-file-limit'], '--artifact-file-limit', 1);
+  positiveInt(args['artifact-trial-limit'], '--artifact-trial-limit', 1);
   positiveInt(args.grace, '--grace', 0);
   const { serverTls } = await import('../support/security-connect.js');
   const { readToken } = await import('../../coordinator/auth/token.js');
@@ -48,6 +52,8 @@ async function handler(args: CoordinatorArgs): Promise<void> {
     leaseTtlMs: args['lease-ttl'],
     acquireWaitMs: args['acquire-wait'],
     maxMessageBytes: args['max-message-bytes'],
+    artifactFileBytes: args['artifact-file-limit'],
+    artifactTrialBytes: args['artifact-trial-limit'],
     shutdownGraceMs: args.grace,
     ...(args['max-attempts'] !== undefined ? { maxAttempts: args['max-attempts'] } : {}),
     ...(args.http ? { http: { listen: args.http, insecure: args['http-insecure'] } } : {}),
@@ -107,6 +113,8 @@ export const command: CommandModule<object, CoordinatorArgs> = {
         .option('max-message-bytes', { type: 'number', default: COORDINATOR_DEFAULTS.maxMessageBytes, describe: 'largest request accepted (bigger: INVALID_ARGUMENT)' })
         .option('http', { type: 'string', describe: 'also serve the web dashboard on HOST:PORT (e.g. 127.0.0.1:8080; off loopback it needs the token)' })
         .option('http-insecure', { type: 'boolean', default: false, describe: 'serve the dashboard on a non-loopback address without a token' })
+        .option('artifact-file-limit', { type: 'number', default: COORDINATOR_DEFAULTS.artifactFileBytes, describe: 'largest artifact file a worker may upload, bytes (stored under <db dir>/artifacts/)' })
+        .option('artifact-trial-limit', { type: 'number', default: COORDINATOR_DEFAULTS.artifactTrialBytes, describe: "largest total of one trial's artifact files, bytes" })
         .option('grace', { type: 'number', default: COORDINATOR_DEFAULTS.shutdownGraceMs, describe: 'ms to let running trials finish on SIGINT/SIGTERM' })
         .example('WEPADIM_TOKEN=$(cat token) $0 coordinator --db runs.sqlite --listen 0.0.0.0:7070 --tls-cert srv.pem --tls-key srv.key', 'TLS on all interfaces')
         .example('$0 coordinator --db runs.sqlite --listen 127.0.0.1:7070 --insecure --token-file token', 'plaintext on loopback only'),

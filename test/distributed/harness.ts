@@ -194,6 +194,10 @@ export interface WorkerSpec {
   workerId?: string;
   /** run inside this network namespace (ip netns exec) */
   netns?: string;
+  /** where trials write artifacts (--artifacts-dir) */
+  artifactsDir?: string;
+  /** extra environment (e.g. WEPADIM_SYNTHETIC_ARTIFACT_BYTES) */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Start `wepadim worker` as a child; its --json events are kept in cluster.logs. */
@@ -201,8 +205,9 @@ export function startWorkerChild(cluster: Cluster, w: WorkerSpec, name = 'worker
   const args = [
     'worker', '--coordinator', w.address, '--insecure', '--json', '--spool-dir', w.spoolDir, '--idle-exit', String(w.idleExitS),
     '--concurrency', String(w.concurrency ?? 2), '--group-size', String(w.groupSize ?? 2), ...(w.workerId ? ['--worker-id', w.workerId] : []),
+    ...(w.artifactsDir ? ['--artifacts-dir', w.artifactsDir] : []),
   ];
-  if (!w.netns) return cluster.spawn(args, {}, name);
+  if (!w.netns) return cluster.spawn(args, w.env ?? {}, name);
   const child = spawn('ip', ['netns', 'exec', w.netns, process.execPath, WEPADIM, ...args], {
     env: { ...process.env, WEPADIM_LOG_JSON: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

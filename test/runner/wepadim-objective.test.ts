@@ -105,7 +105,7 @@ describe('wepadim objective', () => {
     expect(calls.keepMaps).toBe(2);
     for (const cls of ['alpha', 'beta']) {
       const rs = trials.filter((t) => t.params.class === cls).map((t) => ok(outcomes.get(t.key)));
-      const withMaps = rs.filter((r) => r.artifacts.some((a) => a.kind === 'map-best'));
+      const withMaps = rs.filter((r) => r.artifacts.some((a) => a.kind === 'map-high'));
       expect(withMaps).toHaveLength(1);
       const best = Math.max(...rs.map((r) => r.metrics['sel.image_auroc']));
       expect(withMaps[0].metrics['sel.image_auroc']).toBe(best);

@@ -1,14 +1,17 @@
 /**
  * Per-trial artifacts under `<artifactsDir>/<trial key>/`: the trial JSON, and anomaly-map PNGs (a heat
- * overlay of the anomaly map on the image, with the ground-truth contour) for the highest- and
- * lowest-scoring test images.
+ * overlay of the anomaly map on the image, with the ground-truth contour, a colour bar and a title; see
+ * ./map-figure.ts) for the highest- and lowest-scoring test images of the trial. Files are named
+ * `<class>_<defect>_<image>_score-<s>.png` (kind map-high / map-low): "high/low" is the image's score,
+ * never a ranking of trials.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type { ArtifactRef, TrialResult } from '../../shared/result.js';
 import type { TrialParams } from '../../shared/trial.js';
 import type { SampleRef } from '../data/types.js';
 import type { DataPort } from './ports.js';
+import { FIGURE_H, FIGURE_W, renderFigure } from './map-figure.js';
 
 const S = 224;
 
@@ -73,7 +76,13 @@ export interface MapInputs {
   masks: Uint8Array; // n*224*224
 }
 
-export async function writeMapPngs(dir: string, data: DataPort, inp: MapInputs, k: number): Promise<ArtifactRef[]> {
+/** `<class>_<defect>_<image>_score-<s>.png`, safe as a file name. */
+export function mapFileName(cls: string, sample: SampleRef, score: number): string {
+  const stem = basename(sample.path, extname(sample.path));
+  return `${cls}_${sample.defect}_${stem}_score-${score.toFixed(3)}.png`.replace(/[^\w.+=-]/g, '_');
+}
+
+export async function writeMapPngs(dir: string, data: DataPort, inp: MapInputs, k: number, label: { cls: string; trialKey: string }): Promise<ArtifactRef[]> {
   await mkdir(dir, { recursive: true });
   let lo = Infinity;
   let hi = -Infinity;
@@ -82,17 +91,22 @@ export async function writeMapPngs(dir: string, data: DataPort, inp: MapInputs, 
     if (v > hi) hi = v;
   }
   const { best, worst } = extremeIndices(inp.scores, k);
-  const chosen = [...best.map((i, r) => ({ i, kind: 'map-best', rank: r + 1 })), ...worst.map((i, r) => ({ i, kind: 'map-worst', rank: r + 1 }))];
+  const chosen = [...best.map((i) => ({ i, kind: 'map-high' })), ...worst.map((i) => ({ i, kind: 'map-low' }))];
   const { rgb } = await data.loadBatch(chosen.map((c) => inp.test[c.i]));
   const refs: ArtifactRef[] = [];
   for (let j = 0; j < chosen.length; j++) {
-    const { i, kind, rank } = chosen[j];
+    const { i, kind } = chosen[j];
     const map = inp.maps.subarray(i * S * S, (i + 1) * S * S);
     const mask = inp.masks.subarray(i * S * S, (i + 1) * S * S);
-    const img = renderOverlay(rgb[j], map, mask, lo, hi);
-    const name = `${kind}-${rank}-${inp.test[i].defect}-${String(i).padStart(4, '0')}.png`.replace(/[^\w.-]/g, '_');
-    const path = join(dir, name);
-    await data.writePng(path, img, S, S, 3);
+    const sample = inp.test[i];
+    const figure = renderFigure(renderOverlay(rgb[j], map, mask, lo, hi), lo, hi, {
+      cls: label.cls,
+      image: `${sample.defect}/${basename(sample.path)}`,
+      score: inp.scores[i],
+      trialKey: label.trialKey,
+    });
+    const path = join(dir, mapFileName(label.cls, sample, inp.scores[i]));
+    await data.writePng(path, figure, FIGURE_W, FIGURE_H, 3);
     refs.push({ kind, path });
   }
   return refs;

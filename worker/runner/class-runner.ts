@@ -184,6 +184,7 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
         ctx.ports.data,
         { test: cls.listing.test, scores: out.outcomes[0].imageScores, maps, masks: cls.truth.masks },
         ctx.mapImages,
+        { cls: p.class, trialKey: h.trial.key },
       );
       await complete(h.trial, { ...h.result, artifacts: [...h.result.artifacts, ...refs] });
     } catch (err) {
