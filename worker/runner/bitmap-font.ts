@@ -44,6 +44,8 @@ export function textWidth(text: string, scale = 1): number {
  * are skipped (a long title is cut at the edge).
  */
 export function drawText(buf: Uint8Array, w: number, h: number, x: number, y: number, text: string, rgb: readonly [number, number, number], scale = 1): void {
+  x = Math.round(x);
+  y = Math.round(y);
   for (let i = 0; i < text.length; i++) {
     const cols = glyphOf(text[i]);
     const gx = x + i * GLYPH_ADVANCE * scale;

@@ -49,7 +49,7 @@ export function renderFigure(overlay: Uint8Array, lo: number, hi: number, t: Fig
   const ink: [number, number, number] = [20, 20, 20];
   const lx = BAR_AT.x + BAR_AT.w + 4;
   drawText(out, w, h, lx, BAR_AT.y, shortNumber(hi), ink);
-  drawText(out, w, h, lx, BAR_AT.y + (BAR_AT.h - GLYPH_HEIGHT) / 2, shortNumber((lo + hi) / 2), ink);
+  drawText(out, w, h, lx, BAR_AT.y + Math.floor((BAR_AT.h - GLYPH_HEIGHT) / 2), shortNumber((lo + hi) / 2), ink);
   drawText(out, w, h, lx, BAR_AT.y + BAR_AT.h - GLYPH_HEIGHT, shortNumber(lo), ink);
   drawText(out, w, h, PAD, PAD, `${t.cls}  ${t.image}`, ink);
   drawText(out, w, h, PAD, PAD + GLYPH_HEIGHT + 4, `score ${shortNumber(t.score)}  trial ${t.trialKey}`, ink);
