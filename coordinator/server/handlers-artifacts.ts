@@ -12,7 +12,7 @@ import type { DownloadArtifactRequest__Output } from '../../proto/gen/wepadim/v1
 import type { ListArtifactsRequest__Output } from '../../proto/gen/wepadim/v1/ListArtifactsRequest.js';
 import type { ListArtifactsResponse } from '../../proto/gen/wepadim/v1/ListArtifactsResponse.js';
 import type { UploadArtifactResponse } from '../../proto/gen/wepadim/v1/UploadArtifactResponse.js';
-import { ArtifactRefused, BlobMismatch, type BlobReceiver, type UploadHeader, type UploadTarget } from '../store/artifacts/index.js';
+import { ArtifactRefused, BlobMismatch, extensionOf, type BlobReceiver, type UploadHeader, type UploadTarget } from '../store/artifacts/index.js';
 import type { ServerDeps } from './deps.js';
 import { authorize, checkDecoded, invalidArgument, RpcError, toServiceError, unary, type InvalidMessage } from './guard.js';
 import * as v from './validate.js';
@@ -97,7 +97,7 @@ export function artifactHandlers(d: ServerDeps) {
           if (!head) throw invalidArgument('UploadArtifact: no header received');
           const { h, workerId } = head;
           if (head.duplicate !== null) return finish(null, { stored: true, duplicate: true, trial_key: head.t.trialKey, path: head.duplicate });
-          await receiver?.commit(h.sha256, h.size);
+          await receiver?.commit(h.sha256, h.size, extensionOf(h.name));
           receiver = null;
           const r = await commit.run(() => artifacts.record(h, scheduler.now()));
           events.emit('artifact', { workerId, trialKey: r.target.trialKey, name: h.name, kind: h.kind, sha256: h.sha256, size: h.size, duplicate: r.duplicate });

@@ -4,6 +4,7 @@
  * leases and shuts down gracefully (stop leasing, let running trials finish up to a grace period).
  */
 import * as grpc from '@grpc/grpc-js';
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../../shared/errors.js';
 import { createLogger, type Logger } from '../../shared/log.js';
 import { KEEPALIVE_OPTIONS, coordinatorService } from '../../proto/load.js';
@@ -93,7 +94,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   });
   const hub = new ControlHub();
   let shuttingDown = false;
-  const blobs = new BlobDir(opts.artifactsDir ?? artifactsRootOf(opts.dbPath));
+  const blobs = new BlobDir(opts.artifactsDir ?? artifactsRootOf(opts.dbPath), opts.dbPath === ':memory:' ? null : dirname(resolve(opts.dbPath)));
   blobs.cleanTemporaries();
   const artifacts = new ArtifactStore(db, blobs, {
     fileBytes: opts.artifactFileBytes ?? COORDINATOR_DEFAULTS.artifactFileBytes,

@@ -58,7 +58,7 @@ describe('artifact uploads', () => {
     const first = await up(l.leaseId, l.token, 'bottle_broken_003_score-3.75.png', data, {}, 1000);
     expect(first).toMatchObject({ stored: true, duplicate: false, trial_key: 'k1' });
     const s = sha(data);
-    expect(first.path).toBe(`artifacts/sha256/${s.slice(0, 2)}/${s.slice(2)}`);
+    expect(first.path).toBe(`artifacts/sha256/${s.slice(0, 2)}/${s.slice(2)}.png`);
     expect(readFileSync(join(h.dir, first.path)).equals(data)).toBe(true);
     // the result is acknowledged; the same attempt uploads the same file again and another one
     await promiseClient(h.client).Complete({ worker_id: 'w1', results: [{ lease_id: l.leaseId, fencing_token: l.token, ...RESULT }] });
@@ -70,7 +70,7 @@ describe('artifact uploads', () => {
     // the worker path the result reported for trial.json was replaced by the stored file
     expect(rows).toEqual([
       { name: 'bottle_broken_003_score-3.75.png', kind: 'map-high', sha256: s, size: data.length, mime: 'image/png', path: first.path, source_path: null },
-      { name: 'trial.json', kind: 'trial-json', sha256: sha(json), size: json.length, mime: 'application/json', path: `artifacts/sha256/${sha(json).slice(0, 2)}/${sha(json).slice(2)}`, source_path: '/tmp/a/trial.json' },
+      { name: 'trial.json', kind: 'trial-json', sha256: sha(json), size: json.length, mime: 'application/json', path: `artifacts/sha256/${sha(json).slice(0, 2)}/${sha(json).slice(2)}.json`, source_path: '/tmp/a/trial.json' },
     ]);
     expect(readdirSync(join(h.dir, 'artifacts', 'tmp'))).toEqual([]);
     // list and download from "another machine"

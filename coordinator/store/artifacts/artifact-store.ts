@@ -4,7 +4,7 @@
  * by (trial, name, sha256), and the reads behind `wepadim artifacts`. Files themselves live in ./blobs.ts.
  */
 import type { Db } from '../db.js';
-import { BlobDir, SHA256_HEX } from './blobs.js';
+import { BlobDir, extensionOf, SHA256_HEX } from './blobs.js';
 
 export interface ArtifactLimits {
   /** largest single file, bytes */
@@ -97,7 +97,7 @@ export class ArtifactStore {
          FROM artifacts a JOIN trials t ON t.id = a.trial_id JOIN sweeps s ON s.id = t.sweep_id
          WHERE a.trial_id = ? AND a.sha256 IS NOT NULL ORDER BY a.kind, a.name`,
       ),
-      bySha: db.prepare('SELECT 1 AS one FROM artifacts WHERE sha256 = ? LIMIT 1'),
+      bySha: db.prepare('SELECT name FROM artifacts WHERE sha256 = ? LIMIT 1'),
     };
   }
 
@@ -129,7 +129,7 @@ export class ArtifactStore {
     if (!SHA256_HEX.test(h.sha256)) throw new ArtifactRefused('invalid', `artifact ${h.name}: sha256 must be 64 lowercase hex digits`);
     if (!Number.isSafeInteger(h.size) || h.size < 0) throw new ArtifactRefused('invalid', `artifact ${h.name}: size must be a byte count >= 0`);
     const same = this.s.same.get(t.trialId, h.name, h.sha256) as { path: string } | undefined;
-    if (same && this.blobs.has(h.sha256)) return { duplicate: same.path };
+    if (same && this.blobs.has(h.sha256, extensionOf(h.name))) return { duplicate: same.path };
     if (h.size > this.limits.fileBytes)
       throw new ArtifactRefused('limit', `artifact ${h.name} of trial ${t.trialKey} is ${h.size} bytes; the coordinator's limit per file is ${this.limits.fileBytes} bytes (--artifact-file-limit)`);
     const total = (this.s.total.get(t.trialId) as { n: number }).n;
@@ -151,7 +151,7 @@ export class ArtifactStore {
       const o = this.ownerOf(h.leaseId, h.fencingToken);
       if (!o.ok) throw new ArtifactRefused('lease', `artifact upload refused: lease ${h.leaseId} (fencing token ${h.fencingToken}) ${o.reason}`);
       const t = o.t;
-      const path = this.blobs.relative(h.sha256);
+      const path = this.blobs.relative(h.sha256, extensionOf(h.name));
       // concurrent uploads of one trial passed check() each: the limit holds at the insert too
       const known = this.s.same.get(t.trialId, h.name, h.sha256);
       const total = (this.s.total.get(t.trialId) as { n: number }).n;
@@ -176,7 +176,9 @@ export class ArtifactStore {
 
   /** The file of a stored artifact, or null when no artifact row names this sha256. */
   fileOf(sha256: string): string | null {
-    if (!SHA256_HEX.test(sha256) || !this.s.bySha.get(sha256)) return null;
-    return this.blobs.has(sha256) ? this.blobs.pathOf(sha256) : null;
+    const row = SHA256_HEX.test(sha256) ? (this.s.bySha.get(sha256) as { name: string } | undefined) : undefined;
+    if (!row) return null;
+    const ext = extensionOf(row.name);
+    return this.blobs.has(sha256, ext) ? this.blobs.pathOf(sha256, ext) : null;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Content-addressed files under the database's folder: `<db dir>/artifacts/sha256/ab/cdef...`. A file is
+ * Content-addressed files under the database's folder: `<db dir>/artifacts/sha256/ab/cdef....ext`. A file is
  * received into `artifacts/tmp/`, hashed as it arrives, checked against the sha256 and size its sender
  * declared, fsync'd and renamed into place (its folder fsync'd), so a crash leaves either the whole file
  * or a temporary that the next start deletes. The same content is kept once.
@@ -8,7 +8,7 @@ import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, sep } from 'node:path';
 
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -34,20 +34,34 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** The file extension kept on a stored file (readers derive its content type from it): `.png`, or '' when odd. */
+export function extensionOf(name: string): string {
+  const e = extname(name).toLowerCase();
+  return /^\.[a-z0-9]{1,8}$/.test(e) ? e : '';
+}
+
 export class BlobDir {
-  constructor(readonly root: string) {}
+  /** `dbDir`: stored paths are relative to it (the database's folder); null: absolute */
+  constructor(
+    readonly root: string,
+    readonly dbDir: string | null = null,
+  ) {}
 
-  /** Path relative to the database's folder, as stored in artifacts.path. */
-  relative(sha: string): string {
-    return `artifacts/sha256/${sha.slice(0, 2)}/${sha.slice(2)}`;
+  /** As stored in artifacts.path: relative to the database's folder when the root is inside it. */
+  relative(sha: string, ext: string): string {
+    const file = this.pathOf(sha, ext);
+    if (!this.dbDir) return file;
+    const rel = relative(this.dbDir, file);
+    return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
   }
 
-  pathOf(sha: string): string {
-    return join(this.root, 'sha256', sha.slice(0, 2), sha.slice(2));
+  /** `<root>/sha256/ab/cdef….ext` (the extension kept so readers know the type) */
+  pathOf(sha: string, ext: string): string {
+    return join(this.root, 'sha256', sha.slice(0, 2), sha.slice(2) + ext);
   }
 
-  has(sha: string): boolean {
-    return SHA256_HEX.test(sha) && existsSync(this.pathOf(sha));
+  has(sha: string, ext: string): boolean {
+    return SHA256_HEX.test(sha) && existsSync(this.pathOf(sha, ext));
   }
 
   /** Delete temporaries of receives that never finished (call once at start). */
@@ -88,7 +102,7 @@ export class BlobReceiver {
   }
 
   /** Check sha256 and size, then move the file into place; throws BlobMismatch (and deletes it) when they differ. */
-  async commit(sha256: string, size: number): Promise<void> {
+  async commit(sha256: string, size: number, ext: string): Promise<void> {
     const got = this.hash.digest('hex');
     try {
       if (this.bytes !== size) throw new BlobMismatch(`size mismatch: header says ${size} bytes, received ${this.bytes}`);
@@ -96,7 +110,7 @@ export class BlobReceiver {
       await this.fh.sync();
       await this.fh.close();
       this.closed = true;
-      const final = this.dir.pathOf(sha256);
+      const final = this.dir.pathOf(sha256, ext);
       if (existsSync(final)) {
         await unlink(this.tmp);
         return;
