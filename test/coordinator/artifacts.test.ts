@@ -52,7 +52,7 @@ async function leaseOne(hh: Harness): Promise<{ leaseId: string; token: number; 
 
 describe('artifact uploads', () => {
   it('stores a file content-addressed for the running lease, once, and keeps it for the attempt after the trial is done', async () => {
-    h = await startHarness([{ key: 'k1', featureKey: 'f' }]);
+    h = await startHarness([{ key: 'k1', featureKey: 'f' }], { leaseTtlMs: 60_000 });
     const l = await leaseOne(h);
     const data = bytes(300_000);
     const first = await up(l.leaseId, l.token, 'bottle_broken_003_score-3.75.png', data, {}, 1000);
@@ -105,7 +105,7 @@ describe('artifact uploads', () => {
   });
 
   it('refuses a sha256 or size mismatch (INVALID_ARGUMENT) and leaves no file behind', async () => {
-    h = await startHarness([{ key: 'k1', featureKey: 'f' }]);
+    h = await startHarness([{ key: 'k1', featureKey: 'f' }], { leaseTtlMs: 60_000 });
     const l = await leaseOne(h);
     const data = bytes(5000);
     const bad = await refusal(up(l.leaseId, l.token, 'a.png', data, { sha256: sha(bytes(5000, 2)) }));
@@ -123,7 +123,7 @@ describe('artifact uploads', () => {
   });
 
   it('enforces the per-file and per-trial size limits with a message naming the limit (OUT_OF_RANGE)', async () => {
-    h = await startHarness([{ key: 'k1', featureKey: 'f' }], { artifactFileBytes: 10_000, artifactTrialBytes: 15_000 });
+    h = await startHarness([{ key: 'k1', featureKey: 'f' }], { leaseTtlMs: 60_000, artifactFileBytes: 10_000, artifactTrialBytes: 15_000 });
     const l = await leaseOne(h);
     const big = await refusal(up(l.leaseId, l.token, 'big.png', bytes(10_001)));
     expect(big.code).toBe(grpc.status.OUT_OF_RANGE);

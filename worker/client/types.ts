@@ -45,4 +45,4 @@ export type WorkerEvent =
   | { type: 'cancel'; leaseIds: string[]; reason: string }
   | { type: 'draining'; reason: string }
   | { type: 'idle-exit'; idleMs: number }
-  | { type: 'stopped'; reason: 'drained' | 'aborted' | 'idle'; spooled: number; uploads: number };
+  | { type: 'stopped'; reason: 'drained' | 'aborted' | 'idle'; spooled: number; uploads?: number };

@@ -6,7 +6,7 @@
  * the objective wrote them.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { ArtifactRef } from '../../shared/result.js';
@@ -80,14 +80,16 @@ export class UploadSpool {
   private seq = 0;
   private readonly fileOf = new Map<string, string>();
 
+  /** the folder is made on the first job */
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    if (!existsSync(dir)) return;
     for (const f of readdirSync(dir)) if (f.startsWith('.') && f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
   }
 
   /** Durably record upload jobs (each its own file; one folder fsync for all). */
   async put(jobs: readonly UploadJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    mkdirSync(this.dir, { recursive: true });
     for (const job of jobs) {
       const name = `${Date.now()}-${process.pid}-${++this.seq}${SUFFIX}`;
       const tmp = join(this.dir, `.${name}.tmp`);
@@ -123,6 +125,7 @@ export class UploadSpool {
   list(): { jobs: UploadJob[]; corrupt: string[] } {
     const jobs: UploadJob[] = [];
     const corrupt: string[] = [];
+    if (!existsSync(this.dir)) return { jobs, corrupt };
     for (const f of readdirSync(this.dir).sort()) {
       if (!f.endsWith(SUFFIX) || f.startsWith('.')) continue;
       const path = join(this.dir, f);

@@ -171,6 +171,6 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     hard.removeEventListener('abort', onHard);
     unfollow();
     rpc.close();
-    emit({ type: 'stopped', reason: aborted ? 'aborted' : drain.reason === 'idle' ? 'idle' : 'drained', spooled: deliverer.pending, uploads: uploader.pending });
+    emit({ type: 'stopped', reason: aborted ? 'aborted' : drain.reason === 'idle' ? 'idle' : 'drained', spooled: deliverer.pending, ...(uploader.pending ? { uploads: uploader.pending } : {}) });
   }
 }

@@ -11,6 +11,7 @@ import type { ArtifactRef, TrialResult } from '../../shared/result.js';
 import type { TrialParams } from '../../shared/trial.js';
 import type { SampleRef } from '../data/types.js';
 import type { DataPort } from './ports.js';
+import { heatColor } from './heat-color.js';
 import { FIGURE_H, FIGURE_W, renderFigure } from './map-figure.js';
 
 const S = 224;
@@ -28,11 +29,7 @@ export async function writeTrialJson(dir: string, key: string, params: TrialPara
   return { kind: 'trial-json', path };
 }
 
-/** Jet-like colour map of t in [0, 1]. */
-export function heatColor(t: number): [number, number, number] {
-  const c = (x: number): number => Math.round(255 * Math.min(1, Math.max(0, x)));
-  return [c(1.5 - Math.abs(4 * t - 3)), c(1.5 - Math.abs(4 * t - 2)), c(1.5 - Math.abs(4 * t - 1))];
-}
+export { heatColor } from './heat-color.js';
 
 /**
  * Blend the heat map (normalised with [lo, hi]) over the image at alpha 0.5 and draw the ground-truth

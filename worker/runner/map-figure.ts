@@ -4,7 +4,7 @@
  * built-in bitmap font (./bitmap-font.ts).
  */
 import { drawText, GLYPH_HEIGHT, textWidth } from './bitmap-font.js';
-import { heatColor } from './artifacts.js';
+import { heatColor } from './heat-color.js';
 
 const S = 224;
 const PAD = 6;
