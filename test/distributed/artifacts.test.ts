@@ -1,5 +1,5 @@
 /**
- * Artifact uploads survive crashes: synthetic trials write trial.json and a 3 MB data file each; a worker is
+ * Artifact uploads survive crashes: synthetic trials write trial.json and a 1 MB data file each; a worker is
  * killed -9 while it still has uploads in its spool (its replacement on the same spool sends them), and the
  * coordinator is killed -9 while a file is being received, or at least while uploads are outstanding (the
  * workers retry against its restart). In the
@@ -22,7 +22,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const FILE_BYTES = 3_000_000;
+const FILE_BYTES = 1_000_000;
 const jobsIn = (spool: string): number => (existsSync(join(spool, 'uploads')) ? readdirSync(join(spool, 'uploads')).filter((f) => f.endsWith('.upload.json')).length : 0);
 const receiving = (): number => (existsSync(join(dir, 'artifacts', 'tmp')) ? readdirSync(join(dir, 'artifacts', 'tmp')).length : 0);
 
@@ -37,7 +37,7 @@ describe('artifact uploads under kill -9', () => {
     const db = join(dir, 'sweep.db');
     seedSweep(db, 60, { sleepMs: 300, failRate: 0, maxAttempts: 10 });
     const port = await freePort();
-    let coordinator = await startCoordinatorChild(cluster, db, port, 3000);
+    let coordinator = await startCoordinatorChild(cluster, db, port, 10_000);
     const address = `127.0.0.1:${port}`;
     const env = { WEPADIM_SYNTHETIC_ARTIFACT_BYTES: String(FILE_BYTES) };
     const spool = (i: number): string => join(dir, `spool${i}`);
@@ -59,7 +59,7 @@ describe('artifact uploads under kill -9', () => {
     const midUpload = (): boolean => receiving() > 0 || (slots.some((_, i) => jobsIn(spool(i)) > 0) && Math.random() < 0.01);
     expect(await until(midUpload, 120_000, 1)).toBe(true);
     await cluster.kill9(coordinator);
-    coordinator = await startCoordinatorChild(cluster, db, port, 3000);
+    coordinator = await startCoordinatorChild(cluster, db, port, 10_000);
 
     const s = await waitForState(db, settled, 150_000);
     expect(settled(s), `${JSON.stringify(s.byStatus)}\n${cluster.tail(coordinator, 15)}\n${slots.map((c) => cluster.tail(c, 8)).join('\n')}`).toBe(true);
