@@ -54,8 +54,10 @@ export function artifactHandlers(d: ServerDeps) {
       if (finished) return;
       finished = true;
       if (err !== null) {
-        void receiver?.abort();
-        callback(toServiceError(guard, 'UploadArtifact', rpcErrorOf(err)));
+        // the temporary is gone before the caller hears of the refusal
+        const answer = (): void => callback(toServiceError(guard, 'UploadArtifact', rpcErrorOf(err)));
+        if (receiver) void receiver.abort().finally(answer);
+        else answer();
       } else callback(null, res);
     };
     try {
@@ -96,6 +98,10 @@ export function artifactHandlers(d: ServerDeps) {
           if (finished) return;
           if (!head) throw invalidArgument('UploadArtifact: no header received');
           const { h, workerId } = head;
+          if (head.duplicate !== null) {
+            const t = head.t;
+            await commit.run(() => artifacts.dropReported(t, h.sourcePath));
+          }
           if (head.duplicate !== null) return finish(null, { stored: true, duplicate: true, trial_key: head.t.trialKey, path: head.duplicate });
           await receiver?.commit(h.sha256, h.size, extensionOf(h.name));
           receiver = null;

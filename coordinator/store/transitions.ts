@@ -98,10 +98,10 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
     ),
     delFinal: db.prepare('DELETE FROM metrics WHERE trial_id = ? AND final = 1'),
     insFinal: db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, 0, ?, 1)'),
-    // a worker path, unless the file already arrived (an upload may overtake its result)
+    // a worker path, unless the file already arrived (an upload may overtake its result; a re-run's file is the same name)
     insArtifact: db.prepare(
       `INSERT OR IGNORE INTO artifacts (trial_id, kind, path, created_at) SELECT ?, ?, ?, ?
-       WHERE NOT EXISTS (SELECT 1 FROM artifacts WHERE trial_id = ? AND source_path = ?)`,
+       WHERE NOT EXISTS (SELECT 1 FROM artifacts WHERE trial_id = ? AND sha256 IS NOT NULL AND (source_path = ? OR name = ?))`,
     ),
     done: db.prepare(`UPDATE trials SET status = 'done', finished_at = ?, lease_expires_at = NULL, error = NULL WHERE id = ? AND status = ?`),
     toPending: db.prepare(
@@ -154,7 +154,7 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
       s.insResult.run(t.id, attemptId, p.code_version, p.backend, p.device, p.weights, p.dataset_root, p.class, JSON.stringify(result), now);
       s.delFinal.run(t.id);
       for (const [name, value] of Object.entries(result.metrics)) s.insFinal.run(t.id, attemptId, name, value, now);
-      for (const a of result.artifacts) s.insArtifact.run(t.id, a.kind, a.path, now, t.id, a.path);
+      for (const a of result.artifacts) s.insArtifact.run(t.id, a.kind, a.path, now, t.id, a.path, a.path.split(/[\\/]/).pop() ?? a.path);
       s.endAttempt.run('done', now, null, attemptId);
       write('complete', t, () => s.done.run(now, t.id, t.status));
     },

@@ -162,6 +162,11 @@ export class ArtifactStore {
       return { duplicate: r.changes === 0, path, target: t };
     })();
 
+  /** A file already stored came again (e.g. from a re-run on another worker): forget the path its result reported. */
+  dropReported(t: UploadTarget, sourcePath: string): void {
+    if (sourcePath) this.s.dropReported.run(t.trialId, sourcePath);
+  }
+
   /** Trial ids matching a key (every sweep) or an id given as digits. */
   trials(trial: string): number[] {
     const byKey = (this.s.trialsByKey.all(trial) as { id: number }[]).map((r) => r.id);
