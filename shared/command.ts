@@ -95,7 +95,7 @@ export function commandSpecError(v: unknown): string | null {
     if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)))) return `command.params.${k} must be a string, number or boolean`;
   }
   const known = new Set<string>([...Object.keys(v.params), ...BUILTIN_PLACEHOLDERS]);
-  for (const item of v.argv as string[]) {
+  for (const item of v.argv) {
     let names: string[];
     try {
       names = placeholders(item);

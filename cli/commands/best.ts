@@ -63,6 +63,6 @@ export const command: CommandModule<object, BestArgs> = {
       .option('out', { type: 'string', describe: 'write the YAML to this file instead of stdout' })
       .example('$0 best demo --per-class --metric image_auroc > best.yaml', 'one stage per class with its winner')
       .example('$0 best demo --pareto image_auroc,pixel_auroc > front.yaml', 'one stage per non-dominated point')
-      .example('$0 best demo --top 3 --out top3.yaml && $0 submit top3.yaml', 're-run the 3 best grid points') as unknown as Argv<BestArgs>,
+      .example('$0 best demo --top 3 --out top3.yaml && $0 submit top3.yaml', 're-run the 3 best grid points'),
   handler,
 };

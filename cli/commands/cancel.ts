@@ -36,6 +36,6 @@ export const command: CommandModule<object, CancelArgs> = {
         .example('$0 cancel demo --coordinator coord:7070 --tls-ca ca.pem', 'cancel every unfinished trial of sweep "demo"')
         .example('$0 cancel 3f2a1c9e5b7d --insecure --json', 'cancel one trial on a local coordinator'),
       'client',
-    ) as unknown as Argv<CancelArgs>,
+    ),
   handler,
 };

@@ -119,6 +119,6 @@ export const command: CommandModule<object, CoordinatorArgs> = {
         .example('WEPADIM_TOKEN=$(cat token) $0 coordinator --db runs.sqlite --listen 0.0.0.0:7070 --tls-cert srv.pem --tls-key srv.key', 'TLS on all interfaces')
         .example('$0 coordinator --db runs.sqlite --listen 127.0.0.1:7070 --insecure --token-file token', 'plaintext on loopback only'),
       'server',
-    ) as unknown as Argv<CoordinatorArgs>,
+    ),
   handler,
 };

@@ -61,6 +61,6 @@ export const command: CommandModule<object, DashboardArgs> = {
       .option('plaintext', { type: 'boolean', default: false, describe: 'plaintext gRPC to a loopback coordinator' })
       .option('json', { type: 'boolean', default: false, describe: 'print {url, db} as JSON' })
       .example('$0 dashboard --db runs/demo/wepadim.db', 'open http://127.0.0.1:8080/')
-      .example('WEPADIM_TOKEN=... $0 dashboard --db runs/p1.db --listen 0.0.0.0:8080 --coordinator 127.0.0.1:7070 --plaintext', 'for the team, with cancel and drain') as unknown as Argv<DashboardArgs>,
+      .example('WEPADIM_TOKEN=... $0 dashboard --db runs/p1.db --listen 0.0.0.0:8080 --coordinator 127.0.0.1:7070 --plaintext', 'for the team, with cancel and drain'),
   handler,
 };

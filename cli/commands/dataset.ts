@@ -182,7 +182,7 @@ const synth: CommandModule<object, SynthArgs> = {
       .example('$0 dataset synth --out data/synth', 'all 7 classes, 25 train / 20 test images of 256x256 each')
       .example('$0 dataset synth --out /tmp/s --classes stripes,disc --train 30 --test 20 --seed 7', 'two classes, another seed')
       .example('$0 dataset synth --out data/mvtec-synth --profile mvtec', 'MVTec AD\'s 15 classes at their real counts (about 1 min on 2 idle cores)')
-      .example('$0 dataset synth --out data/visa-synth --profile visa --classes pcb1,candle', 'two VisA classes, half their training images') as Argv<SynthArgs>,
+      .example('$0 dataset synth --out data/visa-synth --profile visa --classes pcb1,candle', 'two VisA classes, half their training images'),
   handler: synthHandler,
 };
 

@@ -14,7 +14,7 @@ export const command: CommandModule<object, DoctorArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' })
       .option('threads', { type: 'number', describe: 'threads per executor (default min(2, cores))' })
       .example('$0 doctor', 'table of executors with timings')
-      .example('$0 doctor --json', 'the same as JSON') as unknown as Argv<DoctorArgs>,
+      .example('$0 doctor --json', 'the same as JSON'),
   handler: async (a) => {
     const { runDoctor } = await import('../../worker/executors/doctor.js');
     const r = await runDoctor({ threads: a.threads });

@@ -36,6 +36,6 @@ export const command: CommandModule<object, DrainArgs> = {
         .example('WEPADIM_TOKEN=... $0 drain gpu-node1:0 --coordinator coord:7070 --tls-ca ca.pem', 'drain one GPU worker over TLS')
         .example('$0 drain w1 --insecure --token-file ~/.wepadim/token --json', 'local coordinator, JSON output'),
       'client',
-    ) as unknown as Argv<DrainArgs>,
+    ),
   handler,
 };

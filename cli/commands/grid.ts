@@ -68,7 +68,7 @@ const expand: CommandModule<object, ExpandArgs> = {
       .option('count', { type: 'boolean', default: false, describe: 'print grid points and trials per stage only' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' })
       .example('$0 grid expand configs/demo.yaml --count', 'points and trials per stage')
-      .example('$0 grid expand configs/phase2-ablation.yaml --stage pixel-best --json', 'trials of one stage as JSON') as Argv<ExpandArgs>,
+      .example('$0 grid expand configs/phase2-ablation.yaml --stage pixel-best --json', 'trials of one stage as JSON'),
   handler: expandHandler,
 };
 

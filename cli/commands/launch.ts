@@ -65,7 +65,7 @@ const slurm: CommandModule<object, SlurmArgs> = {
       .option('submit', { type: 'boolean', default: false, describe: 'run sbatch on the written script' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
       .example('$0 launch slurm --coordinator head01:50051 --nodes 4 --workers-per-node 8 --token-file ~/.wepadim-token --tls-ca ca.pem', 'write wepadim-workers.sbatch for 32 GPU workers')
-      .example('$0 launch slurm --coordinator head01:50051 --nodes 2 --partition gpu --token-file ~/.wepadim-token --tls-ca ca.pem --submit', 'write and submit') as unknown as Argv<SlurmArgs>,
+      .example('$0 launch slurm --coordinator head01:50051 --nodes 2 --partition gpu --token-file ~/.wepadim-token --tls-ca ca.pem --submit', 'write and submit'),
   handler: async (a) => {
     const { renderSbatch, validateSbatch, workdirErrors } = await import('../../worker/supervisor/slurm.js');
     const { writeFileSync, mkdirSync } = await import('node:fs');

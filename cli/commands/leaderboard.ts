@@ -62,6 +62,6 @@ export const command: CommandModule<object, LeaderboardArgs> = {
       .example('$0 leaderboard demo --where wavelet=haar,sym4 --where subbands=LL+LH+HL --complete', 'filtered, complete points only')
       .example('$0 leaderboard demo --also aupro --also time.total_s', 'other metrics beside image AUROC')
       .example('$0 leaderboard demo --pareto image_auroc,pixel_auroc', 'the points no other point beats on both')
-      .example('$0 leaderboard demo --json | jq .points[0]', 'the winner as JSON') as unknown as Argv<LeaderboardArgs>,
+      .example('$0 leaderboard demo --json | jq .points[0]', 'the winner as JSON'),
   handler,
 };

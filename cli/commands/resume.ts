@@ -42,6 +42,6 @@ export const command: CommandModule<object, ResumeArgs> = {
     )
       .example('$0 resume demo', 're-queue what failed or was abandoned')
       .example('$0 resume demo --cancelled', 'undo `wepadim cancel demo`: cancelled trials run again')
-      .example('$0 resume demo --max-attempts 5', 'also give trials that used up their 3 attempts two more') as unknown as Argv<ResumeArgs>,
+      .example('$0 resume demo --max-attempts 5', 'also give trials that used up their 3 attempts two more'),
   handler,
 };

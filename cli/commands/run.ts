@@ -42,7 +42,7 @@ export const command: CommandModule<object, RunArgs> = {
       .coerce('dashboard', (v: string | boolean | undefined) => (v === undefined || v === false ? undefined : v === true || v === '' ? '127.0.0.1:8080' : String(v)))
       .example('$0 run configs/demo.yaml', 'the demo: synthetic classes, resnet18, a small grid (<= 3 min on 2 cores)')
       .example('$0 run configs/demo.yaml --max-points 4 --classes weave,disc', 'a smaller run of the same file')
-      .example('$0 run configs/phase1-reduced.yaml --workers 2 --fresh', 'start over with 2 workers') as unknown as Argv<RunArgs>,
+      .example('$0 run configs/phase1-reduced.yaml --workers 2 --fresh', 'start over with 2 workers'),
   handler: async (argv: ArgumentsCamelCase<RunArgs>) => {
     if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers > 0)) {
       throw new UserError(`--workers must be a positive integer, got ${argv.workers}`);

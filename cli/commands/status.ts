@@ -78,6 +78,6 @@ export const command: CommandModule<object, StatusArgs> = {
       .example('$0 status demo', 'how far along, how fast, who is working')
       .example('$0 status demo --watch', 'redraw every 2 s')
       .example('$0 status demo --full', 'with every failure reason in full')
-      .example('$0 status demo --window 60 --json', 'rate over the last hour, as JSON') as unknown as Argv<StatusArgs>,
+      .example('$0 status demo --window 60 --json', 'rate over the last hour, as JSON'),
   handler: (a) => ('watch' in a && a.watch !== undefined ? watch(a) : handler(a)),
 };

@@ -57,6 +57,6 @@ export const command: CommandModule<object, SubmitArgs> = {
     )
       .example('$0 submit configs/demo.yaml', 'create the sweep "demo" with its 144 trials')
       .example('$0 submit configs/demo.yaml --dry-run', 'after editing the grid: how many trials would be added')
-      .example('$0 submit configs/phase1-reduced.yaml --db runs/phase1.db --json', 'another database, JSON output') as unknown as Argv<SubmitArgs>,
+      .example('$0 submit configs/phase1-reduced.yaml --db runs/phase1.db --json', 'another database, JSON output'),
   handler,
 };

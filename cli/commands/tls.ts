@@ -22,7 +22,7 @@ const init: CommandModule<object, TlsInitArgs> = {
       .option('days', { type: 'number', default: 825, describe: 'validity of both certificates' })
       .option('force', { type: 'boolean', default: false, describe: 'replace existing files' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
-      .example('$0 tls init --host head01 --host 10.0.0.5 --out ~/wepadim-tls', 'CA + certificate for head01 and 10.0.0.5') as unknown as Argv<TlsInitArgs>,
+      .example('$0 tls init --host head01 --host 10.0.0.5 --out ~/wepadim-tls', 'CA + certificate for head01 and 10.0.0.5'),
   handler: async (a) => {
     const { resolve } = await import('node:path');
     const { initTls } = await import('../../coordinator/auth/pki.js');

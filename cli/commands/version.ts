@@ -13,7 +13,7 @@ export const command: CommandModule<object, VersionArgs> = {
     y
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' })
       .example('$0 version', 'print e.g. 0.1.0+3f2a1c9')
-      .example('$0 --version --json', '{"version": "0.1.0+3f2a1c9", "node": "v20..."}') as unknown as Argv<VersionArgs>,
+      .example('$0 --version --json', '{"version": "0.1.0+3f2a1c9", "node": "v20..."}'),
   handler: (a) => {
     const version = codeVersion();
     process.stdout.write(a.json ? JSON.stringify({ version, node: process.version }) + '\n' : version + '\n');

@@ -26,7 +26,7 @@ function checkArch(a: string): Backbone {
 const common = <T>(y: Argv<T>): Argv<T> =>
   y
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' })
-    .option('weights-dir', { type: 'string', describe: 'weights directory (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)' }) as unknown as Argv<T>;
+    .option('weights-dir', { type: 'string', describe: 'weights directory (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)' });
 
 async function printEntries(rows: object[], json: boolean): Promise<void> {
   if (json) {

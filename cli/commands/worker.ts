@@ -69,7 +69,7 @@ export const command: CommandModule<object, WorkerArgs> = {
       .example('$0 worker --coordinator 10.0.0.5:7070 --gpu 0 --tls-ca ca.pem', 'one worker on GPU 0 (token from WEPADIM_TOKEN)')
       .example('$0 worker --coordinator head:7070 --gpus 0-3 --insecure', 'supervise four workers, one per GPU')
       .example('$0 worker --coordinator head:7070 --gpu 0 --insecure --allow-command python3', 'command sweeps may run only python3')
-      .example('$0 worker --coordinator 127.0.0.1:7070 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty') as unknown as Argv<WorkerArgs>,
+      .example('$0 worker --coordinator 127.0.0.1:7070 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty'),
   handler: async (a) => {
     const { resolve } = await import('node:path');
     const { readToken } = await import('../../coordinator/auth/token.js');
@@ -152,7 +152,7 @@ export const command: CommandModule<object, WorkerArgs> = {
         else if (e.type === 'finished' && !e.ok) log.warn('trial failed', { key: e.key, error: e.error });
         else if (e.type === 'delivered' && !e.accepted) log.warn('result rejected', { lease: e.leaseId, reason: e.reason });
         else if (e.type === 'registered' || e.type === 'draining' || e.type === 'stopped' || e.type === 'lease-lost' || e.type === 'cancel')
-          log.info(e.type, Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v !== 'object')) as Record<string, string | number | boolean>);
+          log.info(e.type, Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v !== 'object')));
       },
     });
     process.off('SIGTERM', onSignal);

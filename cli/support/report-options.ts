@@ -23,7 +23,7 @@ export function withDb<T>(y: Argv<T>): Argv<T & DbArgs> {
   return y.option('db', {
     type: 'string',
     describe: `SQLite database (default $WEPADIM_DB, else ${DEFAULT_DB_PATH}, else runs/<sweep>/wepadim.db as written by \`wepadim run\`)`,
-  }) as Argv<T & DbArgs>;
+  });
 }
 
 /** SWEEP positional, --metric, --where, --complete, --order, --json, --db */
@@ -40,7 +40,7 @@ export function withSelection<T>(y: Argv<T>, defaultMetric = 'image_auroc'): Arg
       .option('complete', { type: 'boolean', default: false, describe: 'only grid points where every class has the metric' })
       .option('order', { type: 'string', choices: ['desc', 'asc'], describe: 'desc = higher is better (default; asc for time.* and peak_rss_mb)' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
-  ) as unknown as Argv<T & SelectArgs>;
+  );
 }
 
 export function orderOf(v: string | undefined): 'asc' | 'desc' | undefined {

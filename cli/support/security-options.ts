@@ -30,5 +30,5 @@ export function withSecurity<T>(y: Argv<T>, side: 'server' | 'client'): Argv<T &
       describe: side === 'server' ? 'CA bundle: require client certificates signed by it (mutual TLS)' : 'CA bundle that signed the coordinator certificate',
     })
     .option('insecure', { type: 'boolean', default: false, describe: INSECURE_DESCRIBE })
-    .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' }) as unknown as Argv<T & SecurityArgs>;
+    .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' });
 }

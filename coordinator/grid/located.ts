@@ -72,7 +72,7 @@ export function parseLocated(text: string, file: string): LNode {
     fail({ file, line: 1, column: 1 }, 'empty sweep file: expected a mapping with at least `name` and `grid` or `stages`');
   }
   const state: ConvertState = { at, targets: aliasTargets(doc), expanded: 0, alias: null };
-  return convert(doc.contents as Node, state, 0);
+  return convert(doc.contents, state, 0);
 }
 
 interface ConvertState {

@@ -63,7 +63,7 @@ function weightsList(n: LNode): Located<string>[] {
     const v = it.kind === 'scalar' ? it.value : null;
     const ok = typeof v === 'string' && isWeightsSpec(v);
     if (!ok) fail(it.loc, `bad weights ${describe(it)}`, WEIGHTS_ALLOWED);
-    return { value: v as string, loc: it.loc };
+    return { value: v, loc: it.loc };
   });
 }
 

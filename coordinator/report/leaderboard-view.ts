@@ -11,7 +11,7 @@ import { shortKey } from '../../shared/trial.js';
  */
 function fixed(rows: Row[], cols: readonly string[], digits: number): Row[] {
   for (const c of cols) {
-    const texts = rows.map((r) => (typeof r[c] === 'number' ? (r[c] as number).toFixed(digits) : '-'));
+    const texts = rows.map((r) => (typeof r[c] === 'number' ? (r[c]).toFixed(digits) : '-'));
     const w = Math.max(0, ...texts.map((x) => x.length));
     rows.forEach((r, i) => (r[c] = texts[i].padStart(w)));
   }

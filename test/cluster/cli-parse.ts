@@ -19,7 +19,7 @@ export async function cliCommands(): Promise<Map<string, CommandModule>> {
 /** The command with its handler, and those of the subcommands its builder registers, replaced by `h`. */
 function withHandler(cmd: CommandModule, h: (a: ArgumentsCamelCase) => void): CommandModule {
   const builder = cmd.builder;
-  if (typeof builder !== 'function') return { ...cmd, handler: h } as CommandModule;
+  if (typeof builder !== 'function') return { ...cmd, handler: h };
   return {
     ...cmd,
     handler: h,
@@ -42,9 +42,10 @@ function withHandler(cmd: CommandModule, h: (a: ArgumentsCamelCase) => void): Co
           };
         },
       });
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: the builder's union return type is not a CommandBuilder
       return builder(proxy) as Argv;
     },
-  } as CommandModule;
+  };
 }
 
 /** Parse `args` (command first) as `wepadim` would; resolves with the parsed options or rejects with the CLI's message. */
@@ -53,7 +54,7 @@ export async function parseCli(args: readonly string[]): Promise<Record<string, 
   if (!cmd) throw new Error(`"${args[0]}" is not a wepadim command`);
   let parsed: Record<string, unknown> | null = null;
   const capture = (a: ArgumentsCamelCase): void => {
-    parsed = a as Record<string, unknown>;
+    parsed = a;
   };
   await yargs([...args])
     .scriptName('wepadim')

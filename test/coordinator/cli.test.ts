@@ -23,7 +23,7 @@ function startCoordinatorCli(args: string[]): Promise<{ proc: ChildProcess; addr
   children.push(proc);
   return new Promise((resolve, reject) => {
     let buf = '';
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stdout.on('data', (d: Buffer) => {
       buf += d.toString();
       const line = buf.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve({ proc, address: (JSON.parse(line) as { address: string }).address });

@@ -34,7 +34,7 @@ describe('coordinator over gRPC (loopback, token)', () => {
       ['b', 1, 1, 'sweep1'],
     ]);
     const refs = lease.trials.map((t) => ({ lease_id: t.lease_id, fencing_token: t.fencing_token }));
-    const hb = await promiseClient(h!.client).Heartbeat({ worker_id: 'w1', leases: refs });
+    const hb = await promiseClient(h.client).Heartbeat({ worker_id: 'w1', leases: refs });
     expect(hb.leases.map((l) => l.ok)).toEqual([true, true]);
     expect(statusOf(h.ro, 'a').status).toBe('running');
     const [a, b] = lease.trials;
@@ -45,17 +45,17 @@ describe('coordinator over gRPC (loopback, token)', () => {
     expect(ack2).toMatchObject({ applied: 1, duplicates: 2 });
     expect(h.ro.prepare('SELECT COUNT(*) FROM metrics WHERE final = 0').pluck().get()).toBe(3);
     expect(prog.map((p) => [p.trialKey, p.done])).toEqual([['a', 1], ['a', 2], ['a', 3]]);
-    const done = await promiseClient(h!.client).Complete(
+    const done = await promiseClient(h.client).Complete(
         { worker_id: 'w1', results: [{ lease_id: a.lease_id, fencing_token: a.fencing_token, metrics: { image_auroc: 0.875 }, artifacts: [{ kind: 'trial-json', path: '/x/a.json' }], provenance: PROV }] });
     expect(done.outcomes[0]).toMatchObject({ accepted: true, trial_status: 'done', duplicate: false });
-    const failed = await promiseClient(h!.client).Fail({ worker_id: 'w1', failures: [{ lease_id: b.lease_id, fencing_token: b.fencing_token, error: 'boom', retryable: true }] });
+    const failed = await promiseClient(h.client).Fail({ worker_id: 'w1', failures: [{ lease_id: b.lease_id, fencing_token: b.fencing_token, error: 'boom', retryable: true }] });
     expect(failed.outcomes[0]).toMatchObject({ accepted: true, trial_status: 'pending' });
     expect(h.ro.prepare("SELECT value FROM metrics WHERE final = 1 AND name = 'image_auroc'").pluck().get()).toBe(0.875);
     expect(seen).toEqual([
       { workerId: 'w1', trialKey: 'a', status: 'done' },
       { workerId: 'w1', trialKey: 'b', status: 'requeued' },
     ]);
-    const st = await promiseClient(h!.client).Status({});
+    const st = await promiseClient(h.client).Status({});
     expect(st.trials_by_status).toEqual({ done: 1, pending: 2 });
   });
 

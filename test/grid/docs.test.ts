@@ -14,6 +14,6 @@ describe('docs/sweep-format.md examples', () => {
     expect(s.trials.length).toBe(1620);
   });
   it.each(examples.map((e, i) => [i, e]))('example %i expands', (_i, text) => {
-    expect(expandSweepText(text as string, 'docs/example.yaml').trials.length).toBeGreaterThan(0);
+    expect(expandSweepText(text, 'docs/example.yaml').trials.length).toBeGreaterThan(0);
   });
 });

@@ -46,7 +46,7 @@ describe('progress view', () => {
     );
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/overall .* 5\/10 .*eta 10s .*done 4 failed 1 running 2 pending 3/);
-    expect(lines[1]).toMatch(/local-0 .* 3\/4 running 1  lease of 4 trials/);
+    expect(lines[1]).toMatch(/local-0 .* 3\/4 running 1 {2}lease of 4 trials/);
   });
   it('turns worker events into notes', () => {
     expect(noteOf(JSON.stringify({ type: 'leased', leaseIds: ['x'], trialKeys: ['a', 'b'] }))).toBe('lease of 2 trials');

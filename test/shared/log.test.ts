@@ -28,7 +28,7 @@ describe('log settings', () => {
     });
     try {
       const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stderr! }).on('line', (l) => {
+        createInterface({ input: child.stderr }).on('line', (l) => {
           if (/unreachable/.test(l)) resolve(l);
         });
         child.once('exit', (code) => reject(new Error(`worker exited (${code}) before logging`)));

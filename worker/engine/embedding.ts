@@ -114,7 +114,7 @@ export function subbandBlocks(
     const { h, w } = targetGrid(taps, dwt);
     const block = (b: Subband): FeatureBatch =>
       concatChannels(
-        taps.map((t) => resizeBilinear(b === 'LL' ? t.LL : concatChannels(t.details.map((d) => d[b as 'LH' | 'HL' | 'HH'])), h, w)),
+        taps.map((t) => resizeBilinear(b === 'LL' ? t.LL : concatChannels(t.details.map((d) => d[b])), h, w)),
       );
     const parts = wanted.map((b) => [b, block(b)] as const);
     out ??= { n, h, w, blocks: Object.fromEntries(parts.map(([b, x]) => [b, featureBatch(n, x.c, h, w)])) };

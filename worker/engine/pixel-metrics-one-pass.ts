@@ -97,7 +97,7 @@ class CurveWalk {
     const lim = this.fprLimit;
     const pro = Math.min(this.pro, 1);
     const tRun = tp / this.positives; // the TPR of every point of the run
-    let { fa, ta, fb, tb, m, k, fPrev, tPrev, proOpen, area, x0, y0 } = this; // eslint-disable-line prefer-const
+    let { fa, ta, fb, tb, m, k, fPrev, tPrev, proOpen, area, x0, y0 } = this;  
     while (a < end) {
       if (!proOpen && m > 1 && fb - fa === 1 && ta === tp && tb === tp) {
         // groups of one negative each after a group of one: collinear, none kept; skip to the next tie or limit

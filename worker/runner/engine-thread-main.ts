@@ -29,7 +29,7 @@ port.on('message', (req: EngineRequest) => {
       onVariantDone: (i, o) => {
         const imageScores = o.imageScores.slice();
         const maps = o.maps ? o.maps.slice() : null;
-        const transfer = [imageScores.buffer as ArrayBuffer, ...(maps ? [maps.buffer as ArrayBuffer] : [])];
+        const transfer = [imageScores.buffer, ...(maps ? [maps.buffer] : [])];
         send({ type: 'variant', id: req.id, i, outcome: { ...o, imageScores, maps } }, transfer);
       },
     });

@@ -46,7 +46,7 @@ export function toShared<T extends Float32Array | Uint8Array>(a: T): T {
   if (isShared(a)) return a;
   const Ctor = a.constructor as { new (b: SharedArrayBuffer): T };
   const out = new Ctor(new SharedArrayBuffer(a.byteLength));
-  out.set(a as never);
+  out.set(a);
   return out;
 }
 
