@@ -48,7 +48,7 @@ function openssl(args: string[], cwd: string): void {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
     if (e.code === 'ENOENT') throw new UserError('wepadim tls init needs the openssl command, which is not on PATH (Debian/Ubuntu: apt-get install openssl)');
-    throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString().trim() || e.message}`);
+    throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString().trim() || e.message}`, { cause: err });
   }
 }
 

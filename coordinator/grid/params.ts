@@ -3,7 +3,7 @@
  * value, a list, a range, a named subband set) into the list of typed values of one axis. Which parameters
  * exist, their allowed values and ranges come from the catalogue (shared/params/catalogue.ts).
  */
-import { GRID_OBJECTIVES, GRID_PARAMS, isWeightsSpec, TRIAL_PARAMS, WEIGHTS_ALLOWED, type GridParam, type NumberCheck } from '../../shared/params/catalogue.js';
+import { GRID_OBJECTIVES, isWeightsSpec, TRIAL_PARAMS, WEIGHTS_ALLOWED, type GridParam, type NumberCheck } from '../../shared/params/catalogue.js';
 import { allNonEmptySubsets, canonicalSubbands, isSubband, SUBBANDS, type Subband } from '../../shared/subbands.js';
 import type { SelectionSpec, SyntheticSpec, TrialParams } from '../../shared/trial.js';
 import type { ResolvedDataset } from './dataset.js';

@@ -2,7 +2,6 @@
  * The sweep store: sweeps, trials and their results behind one small interface (Optuna-style storage).
  * This is the SQLite implementation; the coordinator is its only writer.
  */
-import { UserError } from '../../shared/errors.js';
 import { openDatabase, type Db } from './db.js';
 import { StoreReads } from './reads/index.js';
 import { statusCountsById, sweepIdByName } from './reads/sweeps.js';

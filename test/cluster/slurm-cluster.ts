@@ -136,7 +136,7 @@ export async function startSlurmCluster(o: { cpus: number; gpus: number; ports: 
     const text = logs();
     await stopDaemons();
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${(err as Error).message}\n${text}`);
+    throw new Error(`${(err as Error).message}\n${text}`, { cause: err });
   }
 
   /** pids (other than our daemons and their helpers) with an open file under the cluster folder: slurmstepd detaches from slurmd */

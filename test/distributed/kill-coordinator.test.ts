@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster, duplicates, exited, freePort, readState, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
+import { Cluster, duplicates, exited, freePort, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-killc-'));
 const cluster = new Cluster();

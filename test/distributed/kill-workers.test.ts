@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster, duplicates, freePort, readState, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
+import { Cluster, duplicates, freePort, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
 import type { ChildProcess } from 'node:child_process';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-killw-'));

@@ -39,6 +39,7 @@ function write(name: string, text: string | Buffer): string {
 
 /** No C0/C1 control character, DEL or bidi override in the message (newlines excepted). */
 function expectClean(msg: string): void {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   expect(msg).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
 }
 

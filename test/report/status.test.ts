@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../coordinator/store/db.js';
+import { openDatabase } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { listSweeps, sweepStatus } from '../../coordinator/report/status.js';
 import { statusText } from '../../coordinator/report/status-view.js';

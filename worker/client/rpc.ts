@@ -83,19 +83,19 @@ export class CoordinatorRpc {
   }
 
   register(req: RegisterRequest, timeoutMs = 10_000): Promise<RegisterResponse__Output> {
-    return this.unary(this.client.Register, req, timeoutMs);
+    return this.unary(this.client.Register.bind(this.client), req, timeoutMs);
   }
   acquire(req: AcquireRequest, timeoutMs: number): Promise<AcquireResponse__Output> {
-    return this.unary(this.client.Acquire, req, timeoutMs);
+    return this.unary(this.client.Acquire.bind(this.client), req, timeoutMs);
   }
   heartbeat(req: HeartbeatRequest, timeoutMs = 5_000): Promise<HeartbeatResponse__Output> {
-    return this.unary(this.client.Heartbeat, req, timeoutMs);
+    return this.unary(this.client.Heartbeat.bind(this.client), req, timeoutMs);
   }
   complete(req: CompleteRequest, timeoutMs = 10_000): Promise<FinishResponse__Output> {
-    return this.unary(this.client.Complete, req, timeoutMs);
+    return this.unary(this.client.Complete.bind(this.client), req, timeoutMs);
   }
   fail(req: FailRequest, timeoutMs = 10_000): Promise<FinishResponse__Output> {
-    return this.unary(this.client.Fail, req, timeoutMs);
+    return this.unary(this.client.Fail.bind(this.client), req, timeoutMs);
   }
 
   /** One progress stream call carrying `batches`; resolves with the server's ack when it closes. */
