@@ -129,11 +129,12 @@ async function parentMain(): Promise<void> {
     const ours = { system: 'wepadim', workers, group_size: groupSize, concurrency, trials, seconds, trials_per_s: trials / seconds, acquire_p50_ms: pct(lat, 0.5), acquire_p99_ms: pct(lat, 0.99), run_p50_ms: pct(runMs, 0.5), deliver_p50_ms: pct(deliverMs, 0.5), deliver_p99_ms: pct(deliverMs, 0.99), results: s.results, progress_rows: progressRows, coordinator_cpu_us_per_trial: coordCpuUs / trials, workers_cpu_us_per_trial: all.reduce((t, r) => t + r.cpuUs, 0) / trials, loadavg_1m: loadavg()[0] };
     console.log(JSON.stringify(ours));
 
-    let optuna: { trials_per_s: number; ask_p50_ms: number; ask_p99_ms: number; trials: number; seconds: number } | null = null;
+    type OptunaStats = { trials_per_s: number; ask_p50_ms: number; ask_p99_ms: number; trials: number; seconds: number };
+    let optuna: OptunaStats | null = null;
     if (!process.argv.includes('--no-optuna') && existsSync('/usr/bin/python3')) {
       const r = spawnSync('/usr/bin/python3', [join(repoRoot(), 'bench', 'optuna_dispatch.py'), '--trials', String(optunaTrials), '--procs', String(workers), '--db', join(dir, 'optuna.db')], { encoding: 'utf8', timeout: 900_000 });
       if (r.status === 0) {
-        optuna = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}');
+        optuna = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as OptunaStats;
         console.log(JSON.stringify(optuna));
       } else console.error(`optuna baseline failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
     }

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     out(`1. cold point, 2 classes: wall ${cold.wall.toFixed(2)} s; phases (sum over classes): ${PHASES.map((m) => `${m.replace('time.', '').replace('_s', '')} ${sum(m).toFixed(2)}`).join(', ')}`);
 
     // 2. phase-1 grid, shared vs unshared
-    const sweep = await loadSweepFile(resolve(repoRoot(), 'configs/phase1-reduced.yaml'));
+    const sweep = loadSweepFile(resolve(repoRoot(), 'configs/phase1-reduced.yaml'));
     const first = sweep.trials[0].params.class;
     const points = sweep.trials.filter((t) => t.params.class === first).map((t) => t.params);
     const grid = ['weave', 'disc'].flatMap((cls) => points.map((p) => ({ ...p, dataset: 'folder' as const, root, class: cls, weights: 'random:0' })));

@@ -102,7 +102,7 @@ export async function ensureSyntheticData(datasets: readonly SweepDataset[], log
 export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary> {
   const t0 = performance.now();
   const { loadSweepFile } = await import('../coordinator/grid/index.js');
-  const expanded = await loadSweepFile(resolve(o.file));
+  const expanded = loadSweepFile(resolve(o.file));
   const { preflight } = await import('./preflight.js');
   const { trials } = await preflight({ ...expanded, trials: narrowTrials(expanded.trials, o, o.file) }, { check: o.preflight, weightsDir: o.weightsDir });
   const runDir = resolve(o.runsDir, sweepDirName(expanded.name));

@@ -62,5 +62,5 @@ export function writeOut(text: string): void {
 
 /** JSON output: a grid point (`point`, stored as canonical JSON text) is written as an object, not a string in a string. */
 export function writeJson(value: unknown): void {
-  writeOut(JSON.stringify(value, (k, v: unknown) => (k === 'point' && typeof v === 'string' && v.startsWith('{') ? JSON.parse(v) : v), 2) + '\n');
+  writeOut(JSON.stringify(value, (k, v: unknown) => (k === 'point' && typeof v === 'string' && v.startsWith('{') ? (JSON.parse(v) as unknown) : v), 2) + '\n');
 }

@@ -158,7 +158,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
         dbPath: opts.dbPath,
         listen: opts.http.listen,
         auth: { token: opts.auth.token, insecure: opts.http.insecure ?? false },
-        admin: { cancel: async (target) => cancelTarget(deps, target), drain: async (workerId) => drainWorker(deps, workerId) },
+        admin: {
+          cancel: (target) => new Promise((ok) => ok(cancelTarget(deps, target))),
+          drain: (workerId) => new Promise((ok) => ok(drainWorker(deps, workerId))),
+        },
         log,
       });
     } catch (err) {
