@@ -24,7 +24,7 @@ export async function localDevices(backend: string): Promise<LocalDevices> {
   const { detectExecutors } = await import('../worker/extractor/feature-extractor.js');
   const gpuExecutors = (await detectExecutors()).filter((e) => (e.executor === 'onnx-cuda' || e.executor === 'tfjs-gpu') && e.available);
   if (gpuExecutors.length === 0) return { gpus: [], cpuWorkers, note: 'no GPU executor installed: one worker per core' };
-  let gpus: number[] = [];
+  let gpus: number[];
   try {
     const { stdout } = await promisify(execFile)('nvidia-smi', ['-L'], { timeout: 10_000 });
     gpus = parseNvidiaSmiList(stdout);

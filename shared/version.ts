@@ -14,7 +14,7 @@ export function repoRoot(): string {
 export function codeVersion(): string {
   if (cached) return cached;
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  let git = '';
+  let git: string;
   try {
     const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()

@@ -44,7 +44,7 @@ function idsFor(key: RuleKey, n: LNode): Set<string> {
       }),
     );
   }
-  if (!isGridParam(key)) throw new Error(`unreachable: ${key}`);
+  if (!isGridParam(key)) throw new Error(`unreachable: ${String(key)}`);
   return new Set(parseAxis(key, n).map((x) => valueId(key, x.value)));
 }
 

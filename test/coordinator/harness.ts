@@ -93,7 +93,7 @@ export const acquire = (c: CoordinatorClient, id: string, max: number, extra: { 
 /** Open a progress stream, write the batches, end it, and return the acknowledgement. */
 export function progressStream(c: CoordinatorClient, batches: ProgressBatch[]): Promise<ProgressAck__Output> {
   return new Promise((resolve, reject) => {
-    const s = c.StreamProgress(deadlineIn(3000), (err, ack) => (err || !ack ? reject(err) : resolve(ack)));
+    const s = c.StreamProgress(deadlineIn(3000), (err, ack) => (err || !ack ? reject(err ?? new Error('StreamProgress ended without an ack')) : resolve(ack)));
     for (const b of batches) s.write(b);
     s.end();
   });

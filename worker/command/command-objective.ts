@@ -131,7 +131,7 @@ export function createCommandObjective(options: CommandObjectiveOptions = {}): O
       }
     },
     /** the worker is stopping: SIGKILL every program group still running (their trials were aborted already) */
-    async dispose() {
+    dispose() {
       for (const pid of live.values()) {
         try {
           process.kill(-pid, 'SIGKILL');
@@ -139,6 +139,7 @@ export function createCommandObjective(options: CommandObjectiveOptions = {}): O
           // already gone
         }
       }
+      return Promise.resolve();
     },
   };
 }

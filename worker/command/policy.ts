@@ -30,5 +30,5 @@ export function checkPolicy(p: unknown): CommandPolicy {
   if (o.allow !== null && !(Array.isArray(o.allow) && o.allow.every((a) => typeof a === 'string' && a !== ''))) {
     throw new TypeError('command policy allow must be null or a list of program names');
   }
-  return { enabled: o.enabled, allow: o.allow === null ? null : [...o.allow] };
+  return { enabled: o.enabled, allow: o.allow === null ? null : [...(o.allow as string[])] };
 }

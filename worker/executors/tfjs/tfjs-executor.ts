@@ -18,8 +18,8 @@ export async function createTfjsExecutor(g: BackboneGraph, w: FoldedWeights, fla
     const tw = uploadWeights(lt.tf, g, w);
     return {
       info: { executor: flavour, version: lt.version, device: opts.gpu != null && flavour === 'tfjs-gpu' ? `cuda:${opts.gpu}` : lt.device },
-      run: async (input, n, size) => runGraphTf(lt.tf, g, tw, input, n, size),
-      dispose: async () => disposeWeights(tw),
+      run: (input, n, size) => new Promise((ok) => ok(runGraphTf(lt.tf, g, tw, input, n, size))),
+      dispose: () => new Promise((ok) => ok(disposeWeights(tw))),
     };
   }
   const threads = Math.max(1, opts.threads ?? Math.min(2, cpus().length));
