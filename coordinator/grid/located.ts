@@ -135,6 +135,7 @@ function convert(node: Node, st: ConvertState, depth: number): LNode {
       const k = pair.key as Node | null;
       const keyLoc = k ? st.at(k.range?.[0] ?? 0) : loc;
       if (!k || !isScalar(k) || k.value === null || typeof k.value === 'object') fail(keyLoc, 'mapping keys must be plain names');
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
       const key = String(k.value);
       const value: LNode = pair.value
         ? convert(pair.value as Node, st, depth + 1)

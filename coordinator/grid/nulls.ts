@@ -14,6 +14,7 @@ const NULL_ALLOWED = new Set(['selection']);
 
 function shown(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(shown).join(', ')}]`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
   return v === null ? 'none' : String(v);
 }
 

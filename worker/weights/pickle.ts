@@ -162,6 +162,7 @@ function unpickleUnchecked(buf: Uint8Array, start: number, file: string): { valu
       case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
       case 0x68: case 0x6a: { const k = op === 0x68 ? u8() : u32(); if (!memo.has(k)) throw new UserError(`malformed pickle: memo ${k} unset`, { file }); stack.push(memo.get(k) as PickleValue); break; } // BINGET, LONG_BINGET
       case 0x63: { const mod = line(); const name = line(); stack.push(global(mod, name)); break; } // GLOBAL
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
       case 0x93: { const name = pop(); const mod = pop(); stack.push(global(String(mod), String(name))); break; } // STACK_GLOBAL
       case 0x52: { // REDUCE
         const args = pop(); const f = pop();
@@ -174,6 +175,7 @@ function unpickleUnchecked(buf: Uint8Array, start: number, file: string): { valu
         const dtype = isObj(t, 'global') ? STORAGE_TYPES[(t as GlobalRef).name] : undefined;
         if (items[0] !== 'storage' || !dtype) refuse(file, 'a persistent object that is not a tensor storage');
         if (items.length > 5 && items[5] !== null) refuse(file, 'a legacy storage view (re-save the file with torch >= 1.6)');
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
         stack.push({ kind: 'storage', dtype, key: String(items[2]), numel: toInt(items[4]) }); break;
       }
       case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM

@@ -18,6 +18,7 @@ export function readLegacyPth(buf: Uint8Array, file: string): StateDict {
   const magic = unpickleFrom(buf, 0, file);
   if (magic.value !== MAGIC) throw new UserError('not a torch file (bad magic number)', { file });
   const proto = unpickleFrom(buf, magic.end, file);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
   if (proto.value !== 1001) throw new UserError(`unsupported legacy torch protocol ${String(proto.value)}`, { file });
   const sys = unpickleFrom(buf, proto.end, file);
   if (isDict(sys.value) && sys.value.map.get('little_endian') === false) throw new UserError('big-endian torch files are not supported', { file });
@@ -36,7 +37,9 @@ export function readLegacyPth(buf: Uint8Array, file: string): StateDict {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let p = keys.end;
   for (const k of keys.value) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
     const s = storages.get(String(k));
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
     if (!s) throw new UserError(`legacy torch file: storage ${String(k)} is used by no tensor`, { file });
     if (p + 8 > buf.length) throw new UserError(`legacy torch file truncated before storage ${s.key}`, { file });
     const count = Number(dv.getBigInt64(p, true));
