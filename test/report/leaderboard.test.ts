@@ -101,7 +101,7 @@ describe('ties', () => {
     const sdb = openDatabase(':memory:');
     const s = new SweepStore(sdb);
     const sw = makeSweep('tie', { classes: ['a', 'b'], sigma: [2, 4, 6] });
-    const { sweepId } = s.submit(sw);
+    s.submit(sw);
     // point sigma=2: 0.8, 0.9 (mean 0.85); sigma=4: 0.9, 0.8 (0.85); sigma=6: 0.7, 0.9 (0.8)
     const vals = [0.8, 0.9, 0.9, 0.8, 0.7, 0.9];
     const ins = sdb.prepare(`INSERT INTO metrics (trial_id, name, value, time, final) VALUES (?, 'image_auroc', ?, 0, 1)`);

@@ -21,11 +21,6 @@ import { halvingYaml, openDriver, resultFor, runTrials, scoreOf, snapshot, submi
 const SYNC = '{kind: halving, eta: 3, mode: sync, seed: 4}';
 const ASYNC = '{kind: halving, eta: 3, seed: 4}';
 
-function pointsAtRung(db: ReturnType<typeof openDriver>['db']): Map<string, number> {
-  const rows = db.prepare('SELECT point_key, rung FROM search_points').all() as { point_key: string; rung: number }[];
-  return new Map(rows.map((r) => [r.point_key, r.rung]));
-}
-
 describe('halving search', () => {
   it('submits rung 0 only, then promotes the top 1/eta of each rung (sync): 18 points -> 6 -> 2 over 1, 3, 9 classes', () => {
     const path = tempDbPath();

@@ -52,7 +52,10 @@ describe('worker client against an in-memory coordinator', () => {
       concurrency: 3, groupSize: 1, idleExitMs: 1500,
       onEvent: (e) => {
         // the coordinator goes away as soon as the first lease is granted: that trial finishes while it is away
-        if (e.type === 'leased' && !cut) (cut = true), fake.stop();
+        if (e.type === 'leased' && !cut) {
+          cut = true;
+          fake.stop();
+        }
         log.push(e);
       },
     }));
