@@ -202,7 +202,7 @@ export function pointAggregates(
   const out = new Map<string, Map<string, PointAggregate>>();
   for (const r of rows) {
     let m = out.get(r.point);
-    if (!m) out.set(r.point, (m = new Map()));
+    if (!m) out.set(r.point, (m = new Map<string, PointAggregate>()));
     m.set(r.name, { mean: r.mean, sum: r.sum, classes: r.classes });
   }
   return out;
