@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'proto/gen/**', 'runs/**', '**/*.js', '**/*.cjs'] },
+  { ignores: ['node_modules/**', 'proto/gen/**', 'runs/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

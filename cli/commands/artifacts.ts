@@ -5,6 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
 import { DEFAULT_ADDRESS, withSecurity, type SecurityArgs } from '../support/security-options.js';
+import { join, resolve } from 'node:path';
 
 interface ArtifactsArgs extends SecurityArgs {
   trial: string;
@@ -18,7 +19,6 @@ async function handler(args: ArtifactsArgs): Promise<void> {
   const { downloadArtifact } = await import('../../coordinator/server/artifact-client.js');
   const { renderTable } = await import('../../shared/table.js');
   const { mkdirSync } = await import('node:fs');
-  const { join, resolve } = await import('node:path');
   const client = connectCoordinator(clientConnectOptions(args.coordinator, args));
   try {
     const res = await promiseClient(client).ListArtifacts({ trial: args.trial }, 30_000).catch((err: unknown) => {
@@ -61,6 +61,6 @@ export const command: CommandModule<object, ArtifactsArgs> = {
         .example('$0 artifacts 3f9c2a1b --coordinator coord:7070', 'list what the coordinator holds for a trial')
         .example('$0 artifacts 3f9c2a1b --out ./maps', 'fetch them'),
       'client',
-    ) as unknown as Argv<ArtifactsArgs>,
+    ),
   handler,
 };

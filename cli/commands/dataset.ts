@@ -3,6 +3,7 @@
  * decode every file of a dataset and report the bad ones.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { join, resolve } from 'node:path';
 
 interface SynthArgs {
   out: string;
@@ -34,7 +35,6 @@ function splitList(values: string[] | undefined): string[] | undefined {
 /** --profile mvtec|visa: the real datasets' per-class counts, rendered on worker threads. */
 async function profileHandler(args: SynthArgs & { profile: string }): Promise<void> {
   const { existsSync } = await import('node:fs');
-  const { join, resolve } = await import('node:path');
   const { UserError } = await import('../../shared/errors.js');
   const { createProgress } = await import('../../shared/progress.js');
   const { generateProfileDataset, profileByName, profileCounts } = await import('../../worker/data/index.js');
@@ -61,7 +61,6 @@ async function synthHandler(args: SynthArgs): Promise<void> {
   if (args.profile !== undefined) return profileHandler({ ...args, profile: args.profile });
   const { existsSync } = await import('node:fs');
   const { rm } = await import('node:fs/promises');
-  const { join, resolve } = await import('node:path');
   const { UserError } = await import('../../shared/errors.js');
   const { createProgress } = await import('../../shared/progress.js');
   const { generateSyntheticDataset, SYNTHETIC_CLASS_NAMES } = await import('../../worker/data/index.js');
@@ -86,7 +85,6 @@ async function synthHandler(args: SynthArgs): Promise<void> {
 }
 
 async function lsHandler(args: RootArgs): Promise<void> {
-  const { resolve } = await import('node:path');
   const { errorMessage } = await import('../../shared/errors.js');
   const { renderTable } = await import('../../shared/table.js');
   const { checkClassNames, listClass, listClasses, resolveDatasetKind } = await import('../../worker/data/index.js');
@@ -123,7 +121,6 @@ async function lsHandler(args: RootArgs): Promise<void> {
 }
 
 async function checkHandler(args: RootArgs): Promise<void> {
-  const { resolve } = await import('node:path');
   const { renderTable } = await import('../../shared/table.js');
   const { createProgress } = await import('../../shared/progress.js');
   const { checkClassNames, resolveDatasetKind } = await import('../../worker/data/index.js');

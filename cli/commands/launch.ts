@@ -5,6 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
 import { repoRoot } from '../../shared/version.js';
+import { dirname, resolve } from 'node:path';
 
 interface SlurmArgs {
   coordinator: string;
@@ -69,7 +70,6 @@ const slurm: CommandModule<object, SlurmArgs> = {
   handler: async (a) => {
     const { renderSbatch, validateSbatch, workdirErrors } = await import('../../worker/supervisor/slurm.js');
     const { writeFileSync, mkdirSync } = await import('node:fs');
-    const { resolve, dirname } = await import('node:path');
     if (!a['tls-ca'] && (a['tls-cert'] || a['tls-key'])) throw new UserError('--tls-cert/--tls-key need --tls-ca (the CA that signed the coordinator certificate)');
     const path = (p: string | undefined): string | null => (p ? resolve(p) : null);
     const tls = a['tls-ca'] ? { ca: resolve(a['tls-ca']), cert: path(a['tls-cert']), key: path(a['tls-key']) } : null;

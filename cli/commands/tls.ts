@@ -3,6 +3,7 @@
  * workers on other machines verify the coordinator (`--tls-ca ca.pem`) and the token travels encrypted.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { resolve } from 'node:path';
 
 interface TlsInitArgs {
   host: string[];
@@ -24,7 +25,6 @@ const init: CommandModule<object, TlsInitArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
       .example('$0 tls init --host head01 --host 10.0.0.5 --out ~/wepadim-tls', 'CA + certificate for head01 and 10.0.0.5'),
   handler: async (a) => {
-    const { resolve } = await import('node:path');
     const { initTls } = await import('../../coordinator/auth/pki.js');
     const r = initTls({ dir: resolve(a.out), hosts: a.host.map(String), days: a.days, force: a.force });
     if (a.json) {

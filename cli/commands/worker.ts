@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
 import { INSECURE_DESCRIBE } from '../support/security-options.js';
+import { resolve } from 'node:path';
 
 interface WorkerArgs {
   coordinator: string;
@@ -71,7 +72,6 @@ export const command: CommandModule<object, WorkerArgs> = {
       .example('$0 worker --coordinator head:7070 --gpu 0 --insecure --allow-command python3', 'command sweeps may run only python3')
       .example('$0 worker --coordinator 127.0.0.1:7070 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty'),
   handler: async (a) => {
-    const { resolve } = await import('node:path');
     const { readToken } = await import('../../coordinator/auth/token.js');
     const token = readToken(a['token-file']); // --token-file, else $WEPADIM_TOKEN; never argv
     const drain = new AbortController();

@@ -137,7 +137,7 @@ export function artifactHandlers(d: ServerDeps) {
       if (!file) throw new RpcError(grpc.status.NOT_FOUND, `no stored artifact with sha256 ${req.sha256}`);
       const rs = createReadStream(file, { highWaterMark: CHUNK });
       rs.on('data', (b) => {
-        if (!call.write({ data: b as Buffer })) {
+        if (!call.write({ data: b })) {
           rs.pause();
           call.once('drain', () => rs.resume());
         }

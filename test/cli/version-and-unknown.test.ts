@@ -17,7 +17,8 @@ describe('wepadim --version and unknown commands', () => {
     const u = runCli(['frobnicate']);
     expect(u.code).toBe(2);
     expect(u.err).toMatch(/unknown command or argument: frobnicate/);
-    expect(u.err).toMatch(/Commands:\n\s+wepadim best <sweep>/);
+    expect(u.err).toMatch(/Commands:\n\s+wepadim \S+/);
+    expect(u.err).toMatch(/\n\s+wepadim best <sweep>\s/);
     expect(u.err).toMatch(/wepadim leaderboard <sweep>/);
     expect(u.err).not.toMatch(/^Options:/m);
     const g = runCli(['grid']);

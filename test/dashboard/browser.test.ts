@@ -218,7 +218,7 @@ describe('dashboard in Chromium', () => {
     const img = page.locator('img[data-artifact]');
     await img.waitFor();
     await page.waitForFunction(() => {
-      const i = document.querySelector('img[data-artifact]') as HTMLImageElement | null;
+      const i = document.querySelector<HTMLImageElement>('img[data-artifact]');
       return i !== null && i.complete && i.naturalWidth > 0;
     });
     expect(await img.evaluate((i) => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight])).toEqual([S, S]);

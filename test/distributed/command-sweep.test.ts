@@ -5,6 +5,7 @@
  * database is the loss the script computes from its parameters, with its artifact recorded.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -113,9 +114,19 @@ describe('examples/command-sweep through coordinator, gRPC and workers', () => {
       expect(r.value, JSON.stringify(p)).toBe(expectedLoss(p.lr, p.epochs, p.opt));
       expect(r.backend).toBe('command');
     }
-    const artifacts = rdb.prepare("SELECT t.key, a.path FROM artifacts a JOIN trials t ON t.id = a.trial_id WHERE a.kind = 'file'").all() as { key: string; path: string }[];
+    // each trial's curve.json travelled to the coordinator: stored content-addressed beside the database, with
+    // the worker's path kept as its source
+    const artifacts = rdb
+      .prepare("SELECT t.key, a.name, a.path, a.sha256, a.source_path FROM artifacts a JOIN trials t ON t.id = a.trial_id WHERE a.kind = 'file'")
+      .all() as { key: string; name: string; path: string; sha256: string; source_path: string }[];
     expect(artifacts.length).toBe(10);
-    for (const a of artifacts) expect(a.path).toBe(join(art, a.key, 'curve.json'));
+    for (const a of artifacts) {
+      expect(a.name).toBe('curve.json');
+      expect(a.source_path).toBe(join(art, a.key, 'curve.json'));
+      const stored = readFileSync(join(dir, a.path));
+      expect(createHash('sha256').update(stored).digest('hex')).toBe(a.sha256);
+      expect(stored.equals(readFileSync(a.source_path))).toBe(true);
+    }
     const malformed = rdb.prepare("SELECT max(value) AS v FROM metrics WHERE final = 1 AND name = 'command.malformed_lines'").get() as { v: number };
     expect(malformed.v).toBe(0);
     rdb.close();

@@ -25,7 +25,7 @@ describe('spool across a coordinator outage and a worker crash', () => {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
     const spool = join(dir, 'spool');
-    let coordinator = await startCoordinatorChild(cluster, db, port, 60_000);
+    const coordinator = await startCoordinatorChild(cluster, db, port, 60_000);
     const w1 = startWorkerChild(cluster, { address, spoolDir: spool, idleExitS: 60, concurrency: 4, groupSize: 1, workerId: 'first-process' }, 'w1');
     for (const until = Date.now() + 30_000; Date.now() < until; await sleep(100))
       if (workerEvents(cluster, w1).filter((e) => e.type === 'leased').length === 4) break;
@@ -37,7 +37,7 @@ describe('spool across a coordinator outage and a worker crash', () => {
     expect(spooled).toBe(4);
     await cluster.kill9(w1);
 
-    coordinator = await startCoordinatorChild(cluster, db, port, 60_000);
+    await startCoordinatorChild(cluster, db, port, 60_000); // the cluster stops it at teardown
     const w2 = startWorkerChild(cluster, { address, spoolDir: spool, idleExitS: 1, concurrency: 1, groupSize: 1, workerId: 'second-process' }, 'w2');
     const s = await waitForState(db, settled, 30_000);
     expect(s.byStatus).toEqual({ done: 4 });

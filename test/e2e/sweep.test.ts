@@ -90,7 +90,7 @@ describe('wepadim run, end to end', () => {
       expect(r.metrics[METRIC.imageAuroc]).toBeGreaterThanOrEqual(0);
       expect(r.metrics[METRIC.repImageAuroc]).toBeGreaterThanOrEqual(0);
       const dir = join(first.artifactsDir, r.key);
-      expect(JSON.parse(readFileSync(join(dir, 'trial.json'), 'utf8')).metrics[METRIC.imageAuroc]).toBe(r.metrics[METRIC.imageAuroc]);
+      expect((JSON.parse(readFileSync(join(dir, 'trial.json'), 'utf8')) as { metrics: Record<string, number> }).metrics[METRIC.imageAuroc]).toBe(r.metrics[METRIC.imageAuroc]);
     }
     // one class-best per class (per lease) gets anomaly-map PNGs
     const pngs = rows.flatMap((r) => readdirSync(join(first.artifactsDir, r.key)).filter((n) => n.endsWith('.png')));
@@ -139,7 +139,7 @@ describe('wepadim run, end to end', () => {
     const rows2 = storedResults(again.dbPath);
     const strip = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time.') && k !== METRIC.peakRssMb));
     for (const r of rows) expect(strip(rows2.find((x) => x.key === r.key)!.metrics)).toEqual(strip(r.metrics));
-    const details = JSON.parse(readFileSync(join(again.artifactsDir, rows[0].key, 'trial.json'), 'utf8')).details as { cache: { train: string } };
+    const { details } = JSON.parse(readFileSync(join(again.artifactsDir, rows[0].key, 'trial.json'), 'utf8')) as { details: { cache: { train: string } } };
     expect(details.cache.train).toBe('disk');
     // the leaderboard is made of these results: the best point's mean is the class mean of its stored values
     const db = openReads(again.dbPath);

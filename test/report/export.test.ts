@@ -100,7 +100,7 @@ describe('export', () => {
     const mean = t.rows[3];
     expect(mean.image_auroc as number).toBeCloseTo(sumOf(sel, 'image_auroc') / 3, 12);
     expect(mean.pixel_auroc_best as number).toBeCloseTo([...bestPix.values()].reduce((a, x) => a + x.metrics.pixel_auroc, 0) / 3, 12);
-    expect(t.title).toMatch(new RegExp(`wavelet=${top.point.wavelet}`));
+    expect(t.title).toMatch(new RegExp(`wavelet=${String(top.point.wavelet)}`));
   });
 
   it('markdown and latex render the same cells', () => {

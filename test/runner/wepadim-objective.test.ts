@@ -85,7 +85,7 @@ describe('wepadim objective', () => {
       expect(r.provenance.weights).toBe('random-init seed 0');
       expect(String((r.details?.warnings as string[])[0])).toMatch(/RANDOM WEIGHTS.*NOT comparable.*random:/);
       const json = r.artifacts.find((a) => a.kind === 'trial-json');
-      expect(json && JSON.parse(readFileSync(json.path, 'utf8')).metrics).toEqual(r.metrics);
+      expect(json && (JSON.parse(readFileSync(json.path, 'utf8')) as { metrics: unknown }).metrics).toEqual(r.metrics);
     }
     expect(phases.has('backbone.train') && phases.has('backbone.test')).toBe(true);
     const warm = (obj as unknown as { featureCaches(): string[] }).featureCaches();

@@ -47,15 +47,15 @@ describe('halving search', () => {
     expect(d.db.prepare('SELECT rung, count(*) FROM promotions GROUP BY rung ORDER BY rung').raw().all()).toEqual([[1, 6], [2, 2]]);
     // the leaderboard (and its JSON) shows each point's rung; the rung-2 points rank first
     const lb = buildLeaderboard(new StoreReads(d.db), { sweep: 'h', metric: 'image_auroc', mode: 'mean', top: 20 });
-    expect(lb.points.map((p) => p.rung)).toEqual([2, 2, 1, 1, 1, 1, ...Array(12).fill(0)]);
-    expect(JSON.parse(JSON.stringify(lb)).points[0].rung).toBe(2);
+    expect(lb.points.map((p) => p.rung)).toEqual([2, 2, 1, 1, 1, 1, ...Array<number>(12).fill(0)]);
+    expect((JSON.parse(JSON.stringify(lb)) as typeof lb).points[0].rung).toBe(2);
     expect(lb.points[0].classes).toBe(9);
     d.close();
     // and so does `wepadim leaderboard --json`
     const r = spawnSync(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'leaderboard', 'h', '--db', path, '--json', '--top', '20'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as { points: { rung: number; classes: number }[] };
-    expect(json.points.map((p) => [p.rung, p.classes])).toEqual([[2, 9], [2, 9], ...Array(4).fill([1, 3]), ...Array(12).fill([0, 1])]);
+    expect(json.points.map((p) => [p.rung, p.classes])).toEqual([[2, 9], [2, 9], ...Array<number[]>(4).fill([1, 3]), ...Array<number[]>(12).fill([0, 1])]);
   });
 
   it('ASHA promotes as results arrive, and a close/reopen mid-sweep changes nothing', () => {

@@ -82,6 +82,7 @@ describe('worker client against an in-memory coordinator', () => {
     await run;
     expect(events).toContainEqual(expect.objectContaining({ type: 'lease-lost', leaseId: oldLease }));
     // stopped by the lost lease, not run to its end (it would have finished ok after 5 s)
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers as any
     expect(events).toContainEqual(expect.objectContaining({ type: 'finished', leaseId: oldLease, ok: false, error: expect.stringMatching(/^aborted: lease /) }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'delivered', leaseId: oldLease, accepted: false, reason: 'stale' }));
     expect(t.results).toBe(0);
@@ -100,6 +101,7 @@ describe('worker client against an in-memory coordinator', () => {
     slow.leaseId = null;
     const stopped = await log.next((e) => e.type === 'finished' && e.leaseId === slowLease, 'the cancelled trial stopped');
     // stopped by the cancel, not run to its end (it would have finished ok after 4 s)
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers as any
     expect(stopped).toMatchObject({ ok: false, error: expect.stringContaining('cancelled: user') });
     fake.broadcast({ drain: { reason: 'test drain' } });
     await run;

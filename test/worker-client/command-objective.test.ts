@@ -118,6 +118,7 @@ describe('command objective', () => {
     const gc = Number(readFileSync(pidFile, 'utf8'));
     await obj.dispose?.();
     await running;
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers as any
     expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/was killed by SIGKILL/) });
     expect(await until(() => !alive(gc))).toBe(true);
   });

@@ -127,7 +127,7 @@ export class CoordinatorRpc {
       call.write({ header });
       const rs = createReadStream(path, { highWaterMark: 256 * 1024 });
       rs.on('data', (b) => {
-        if (!call.write({ data: b as Buffer })) {
+        if (!call.write({ data: b })) {
           rs.pause();
           call.once('drain', () => rs.resume());
         }
