@@ -57,13 +57,23 @@ const present = (await detectExecutors()).filter((e) => e.available).map((e) => 
 const rows: Record<string, string | number | null>[] = [];
 for (const arch of ARCHS) {
   const torch = timeTorch(arch);
-  rows.push({ backbone: arch, engine: 'pytorch-cpu', 'ms/image': torch === null ? null : Number(torch.toFixed(1)), 'images/s': torch === null ? null : Number((1000 / torch).toFixed(1)), 'x torch': torch === null ? 'skipped (no /usr/bin/python3 torch)' : '1.00', target: '' });
+  rows.push({
+    backbone: arch,
+    engine: 'pytorch-cpu',
+    'ms/image': torch === null ? null : Number(torch.toFixed(1)),
+    'images/s': torch === null ? null : Number((1000 / torch).toFixed(1)),
+    'x torch': torch === null ? 'skipped (no /usr/bin/python3 torch)' : '1.00',
+    target: '',
+  });
   for (const name of present) {
     const ms = await timeExecutor(name, arch);
     const target = name === 'onnx' ? 0.7 : name === 'tfjs-wasm' ? 5 : null;
     const ratio = torch === null ? null : ms / torch;
     rows.push({
-      backbone: arch, engine: name, 'ms/image': Number(ms.toFixed(1)), 'images/s': Number((1000 / ms).toFixed(1)),
+      backbone: arch,
+      engine: name,
+      'ms/image': Number(ms.toFixed(1)),
+      'images/s': Number((1000 / ms).toFixed(1)),
       'x torch': ratio === null ? 'n/a' : ratio.toFixed(2),
       target: target === null ? '' : `<= ${target} ${ratio === null ? '?' : ratio <= target ? 'met' : 'MISSED'}`,
     });
@@ -80,4 +90,7 @@ try {
 const doc = fileURLToPath(new URL('../docs/BENCHMARKS-backbone.md', import.meta.url));
 const load = loadavg()[0].toFixed(1);
 process.stdout.write(`load average during the run: ${load} on ${availableParallelism()} cores\n`);
-appendFileSync(doc, `\n## ${new Date().toISOString()} commit ${commit} (batch ${BATCH}, 224x224, ${THREADS} threads, median of ${REPS}, load average ${load} on ${availableParallelism()} cores)\n\n\`\`\`\n${table}\n\`\`\`\n`);
+appendFileSync(
+  doc,
+  `\n## ${new Date().toISOString()} commit ${commit} (batch ${BATCH}, 224x224, ${THREADS} threads, median of ${REPS}, load average ${load} on ${availableParallelism()} cores)\n\n\`\`\`\n${table}\n\`\`\`\n`,
+);

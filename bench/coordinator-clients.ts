@@ -8,7 +8,14 @@ import { connectCoordinator, promiseClient } from '../coordinator/server/client.
 
 const [address, workers, group] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const TOKEN = process.env.WEPADIM_TOKEN ?? '';
-const PROV = { code_version: 'bench', backend: 'synthetic', device: 'cpu', weights: 'none', dataset_root: '/none', class: 'c' };
+const PROV = {
+  code_version: 'bench',
+  backend: 'synthetic',
+  device: 'cpu',
+  weights: 'none',
+  dataset_root: '/none',
+  class: 'c',
+};
 
 async function worker(i: number): Promise<number> {
   const client = connectCoordinator({ address, token: TOKEN, tls: null, insecure: true });
@@ -25,7 +32,10 @@ async function worker(i: number): Promise<number> {
     await rpc.Heartbeat({ worker_id: id, leases: refs });
     seq++;
     stream.write({ worker_id: id, updates: refs.map((r) => ({ ...r, seq, phase: 'run', done: 1, total: 1 })) });
-    const res = await rpc.Complete({ worker_id: id, results: refs.map((r) => ({ ...r, metrics: { image_auroc: 0.5 }, provenance: PROV })) });
+    const res = await rpc.Complete({
+      worker_id: id,
+      results: refs.map((r) => ({ ...r, metrics: { image_auroc: 0.5 }, provenance: PROV })),
+    });
     done += res.outcomes.filter((o) => o.accepted).length;
   }
   stream.end();
@@ -35,4 +45,6 @@ async function worker(i: number): Promise<number> {
 
 const t0 = performance.now();
 const counts = await Promise.all(Array.from({ length: workers }, (_, i) => worker(i)));
-process.stdout.write(JSON.stringify({ done: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - t0) / 1000 }) + '\n');
+process.stdout.write(
+  JSON.stringify({ done: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - t0) / 1000 }) + '\n',
+);

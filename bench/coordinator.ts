@@ -24,11 +24,24 @@ import { fileURLToPath } from 'node:url';
 
 const [TRIALS, WORKERS, GROUP] = [4000, 64, 8].map((d, i) => Number(process.argv[2 + i] ?? d));
 const TOKEN = 'bench-token-0123456789abcdef';
-const PROV = { code_version: 'bench', backend: 'synthetic', device: 'cpu', weights: 'none', dataset_root: '/none', class: 'c' };
+const PROV = {
+  code_version: 'bench',
+  backend: 'synthetic',
+  device: 'cpu',
+  weights: 'none',
+  dataset_root: '/none',
+  class: 'c',
+};
 
 function seed(db: Db, n: number): void {
   const now = Date.now();
-  const sweep = Number(db.prepare("INSERT INTO sweeps (name, source_yaml, source_hash, created_at, updated_at) VALUES ('bench', '', '', ?, ?)").run(now, now).lastInsertRowid);
+  const sweep = Number(
+    db
+      .prepare(
+        "INSERT INTO sweeps (name, source_yaml, source_hash, created_at, updated_at) VALUES ('bench', '', '', ?, ?)",
+      )
+      .run(now, now).lastInsertRowid,
+  );
   const ins = db.prepare(
     `INSERT INTO trials (sweep_id, key, stage, class, objective, params_json, feature_key, dwt_key, created_at) VALUES (?, ?, 'main', 'c', 'synthetic', '{}', ?, ?, ?)`,
   );
@@ -48,8 +61,16 @@ function storeOnly(dir: string): number {
     const g = store.acquire(`w${w}`, GROUP, [], now, 30_000);
     if (!g) break;
     store.heartbeat(`w${w}`, g.trials, now, 30_000);
-    store.appendProgress(`w${w}`, g.trials.map((t) => ({ ...t, seq: 1, phase: 'run', done: 1, total: 1, values: { p: 1 } })), now);
-    store.complete(`w${w}`, g.trials.map((t) => ({ ...t, result: { metrics: { image_auroc: 0.5 }, artifacts: [], provenance: PROV } })), now);
+    store.appendProgress(
+      `w${w}`,
+      g.trials.map((t) => ({ ...t, seq: 1, phase: 'run', done: 1, total: 1, values: { p: 1 } })),
+      now,
+    );
+    store.complete(
+      `w${w}`,
+      g.trials.map((t) => ({ ...t, result: { metrics: { image_auroc: 0.5 }, artifacts: [], provenance: PROV } })),
+      now,
+    );
     done += g.trials.length;
   }
   const s = (performance.now() - t0) / 1000;
@@ -62,10 +83,20 @@ async function overGrpc(dir: string, name: string): Promise<{ trialsPerS: number
   const db = openDatabase(dbPath);
   seed(db, TRIALS);
   db.close();
-  const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: TOKEN, tls: null, insecure: true }, acquireWaitMs: 200, log: createLogger({}, { level: 'error' }) });
-  const clients = Array.from({ length: WORKERS }, () => connectCoordinator({ address: coord.address, token: TOKEN, tls: null, insecure: true }));
+  const coord = await startCoordinator({
+    dbPath,
+    listen: '127.0.0.1:0',
+    auth: { token: TOKEN, tls: null, insecure: true },
+    acquireWaitMs: 200,
+    log: createLogger({}, { level: 'error' }),
+  });
+  const clients = Array.from({ length: WORKERS }, () =>
+    connectCoordinator({ address: coord.address, token: TOKEN, tls: null, insecure: true }),
+  );
   const rpcs: CoordinatorRpc[] = clients.map((c) => promiseClient(c));
-  await Promise.all(rpcs.map((r, i) => r.Register({ worker_id: `w${i}`, host: 'bench', gpu_index: i, backend: 'synthetic' })));
+  await Promise.all(
+    rpcs.map((r, i) => r.Register({ worker_id: `w${i}`, host: 'bench', gpu_index: i, backend: 'synthetic' })),
+  );
   // baseline: the same number of calls as the trial loop makes, as empty Heartbeats (auth + one tiny transaction)
   const calls = Math.ceil(TRIALS / GROUP) * 3;
   let t0 = performance.now();
@@ -87,9 +118,15 @@ async function overGrpc(dir: string, name: string): Promise<{ trialsPerS: number
         const refs = lease.trials.map((t) => ({ lease_id: t.lease_id, fencing_token: t.fencing_token }));
         await r.Heartbeat({ worker_id: id, leases: refs });
         const stream = clients[i].StreamProgress(() => {});
-        stream.write({ worker_id: id, updates: refs.map((ref) => ({ ...ref, seq: 1, phase: 'run', done: 1, total: 1 })) });
+        stream.write({
+          worker_id: id,
+          updates: refs.map((ref) => ({ ...ref, seq: 1, phase: 'run', done: 1, total: 1 })),
+        });
         stream.end();
-        const res = await r.Complete({ worker_id: id, results: refs.map((ref) => ({ ...ref, metrics: { image_auroc: 0.5 }, provenance: PROV })) });
+        const res = await r.Complete({
+          worker_id: id,
+          results: refs.map((ref) => ({ ...ref, metrics: { image_auroc: 0.5 }, provenance: PROV })),
+        });
         done += res.outcomes.filter((o) => o.accepted).length;
       }
     }),
@@ -109,12 +146,22 @@ async function splitProcess(dir: string): Promise<{ trialsPerS: number; serverCp
   const db = openDatabase(dbPath);
   seed(db, TRIALS);
   db.close();
-  const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: TOKEN, tls: null, insecure: true }, acquireWaitMs: 200, log: createLogger({}, { level: 'error' }) });
-  const cpu0 = process.cpuUsage();
-  const child = forkTs(fileURLToPath(new URL('./coordinator-clients.ts', import.meta.url)), [coord.address, String(WORKERS), String(GROUP)], {
-    env: { ...process.env, WEPADIM_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  const coord = await startCoordinator({
+    dbPath,
+    listen: '127.0.0.1:0',
+    auth: { token: TOKEN, tls: null, insecure: true },
+    acquireWaitMs: 200,
+    log: createLogger({}, { level: 'error' }),
   });
+  const cpu0 = process.cpuUsage();
+  const child = forkTs(
+    fileURLToPath(new URL('./coordinator-clients.ts', import.meta.url)),
+    [coord.address, String(WORKERS), String(GROUP)],
+    {
+      env: { ...process.env, WEPADIM_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((resolve) => child.on('exit', resolve));
@@ -133,10 +180,16 @@ try {
   const rpcPerTrial = 3 / GROUP; // acquire, heartbeat, complete per group (+ one progress stream)
   console.log(`trials=${TRIALS} workers=${WORKERS} group=${GROUP}`);
   console.log(`store only (SQLite, 4 transactions per group):  ${store.toFixed(0)} trials/s`);
-  console.log(`baseline empty Heartbeat RPCs:                ${g.statusPerS.toFixed(0)} calls/s (= ${(g.statusPerS / rpcPerTrial).toFixed(0)} trials/s if calls were free of SQL)`);
+  console.log(
+    `baseline empty Heartbeat RPCs:                ${g.statusPerS.toFixed(0)} calls/s (= ${(g.statusPerS / rpcPerTrial).toFixed(0)} trials/s if calls were free of SQL)`,
+  );
   console.log(`gRPC end to end:                              ${g.trialsPerS.toFixed(0)} trials/s`);
-  console.log(`clients in a child process:                   ${split.trialsPerS.toFixed(0)} trials/s; coordinator CPU ${split.serverCpuUsPerTrial.toFixed(0)} us/trial (=> ${(1e6 / split.serverCpuUsPerTrial).toFixed(0)} trials/s per core)`);
-  console.log(`ratio end-to-end / store-only: ${(g.trialsPerS / store).toFixed(3)}; end-to-end / bare-RPC bound: ${(g.trialsPerS / (g.statusPerS / rpcPerTrial)).toFixed(3)}`);
+  console.log(
+    `clients in a child process:                   ${split.trialsPerS.toFixed(0)} trials/s; coordinator CPU ${split.serverCpuUsPerTrial.toFixed(0)} us/trial (=> ${(1e6 / split.serverCpuUsPerTrial).toFixed(0)} trials/s per core)`,
+  );
+  console.log(
+    `ratio end-to-end / store-only: ${(g.trialsPerS / store).toFixed(3)}; end-to-end / bare-RPC bound: ${(g.trialsPerS / (g.statusPerS / rpcPerTrial)).toFixed(3)}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -14,14 +14,22 @@ const seconds = Number(secondsText);
 const perTick = Math.max(1, Math.round(Number(rateText) / 20));
 const db = openDatabase(dbPath);
 const next = db.prepare("SELECT id, class FROM trials WHERE status = 'pending' ORDER BY id LIMIT ?");
-const attempt = db.prepare("INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, ended_at, outcome) VALUES (?, ?, ?, 1, ?, ?, 'done')");
-const progress = db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, ?, ?, 0)');
-const metric = db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, 0, ?, 1)');
+const attempt = db.prepare(
+  "INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, ended_at, outcome) VALUES (?, ?, ?, 1, ?, ?, 'done')",
+);
+const progress = db.prepare(
+  'INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, ?, ?, 0)',
+);
+const metric = db.prepare(
+  'INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, 0, ?, 1)',
+);
 const result = db.prepare(
   `INSERT INTO results (trial_id, attempt_id, code_version, backend, device, weights, dataset_root, class, result_json, created_at)
    VALUES (?, ?, 'bench', 'onnx', 'cpu', 'random-init seed 0', '/data/mvtec', ?, '{}', ?)`,
 );
-const done = db.prepare("UPDATE trials SET status = 'done', attempts = 1, worker_id = ?, started_at = ?, finished_at = ? WHERE id = ?");
+const done = db.prepare(
+  "UPDATE trials SET status = 'done', attempts = 1, worker_id = ?, started_at = ?, finished_at = ? WHERE id = ?",
+);
 const heartbeat = db.prepare('UPDATE workers SET last_heartbeat = ?');
 const countDone = db.prepare("SELECT count(*) FROM trials WHERE status = 'done'").pluck();
 let total = countDone.get() as number;

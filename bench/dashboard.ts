@@ -56,7 +56,13 @@ async function timed(url: string): Promise<{ ms: number; bytes: number; status: 
  * An SSE client as a page is one (web/lib.js useApi): on every change event, fetch `path`, one request at a
  * time and at most one per `gapMs`, and record what it shows.
  */
-function pageClient(base: string, path: string, doneOf: (body: unknown) => number, stop: AbortSignal, gapMs: number): { seen: [number, number][]; fetches: number[] } {
+function pageClient(
+  base: string,
+  path: string,
+  doneOf: (body: unknown) => number,
+  stop: AbortSignal,
+  gapMs: number,
+): { seen: [number, number][]; fetches: number[] } {
   const seen: [number, number][] = [];
   const fetches: number[] = [];
   let busy = false;
@@ -110,7 +116,8 @@ function pageClient(base: string, path: string, doneOf: (body: unknown) => numbe
   return { seen, fetches };
 }
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+const pct = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-bench-dash-'));
 const children: ChildProcess[] = [];
@@ -123,13 +130,21 @@ try {
   db.pragma('wal_checkpoint(TRUNCATE)');
   const rows = db.prepare('SELECT count(*) FROM metrics WHERE final = 1').pluck().get() as number;
   db.close();
-  console.log(`filled ${TRIALS} trials (${OPEN} pending) x ${METRICS.length} metrics = ${rows} final metric rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `filled ${TRIALS} trials (${OPEN} pending) x ${METRICS.length} metrics = ${rows} final metric rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const rdb = openReads(dbPath);
   let baseline = Infinity;
   for (let r = 0; r < 3; r++) {
     const t = performance.now();
-    buildLeaderboard(rdb, { sweep: 'big', metric: 'image_auroc', mode: 'mean', top: 10, also: ['image_auroc', 'pixel_auroc'] });
+    buildLeaderboard(rdb, {
+      sweep: 'big',
+      metric: 'image_auroc',
+      mode: 'mean',
+      top: 10,
+      also: ['image_auroc', 'pixel_auroc'],
+    });
     baseline = Math.min(baseline, performance.now() - t);
   }
   rdb.close();
@@ -141,7 +156,10 @@ try {
     ['sweeps list', '/api/sweeps'],
     ['sweep: status and workers', '/api/sweep/status?sweep=big'],
     ['sweep: class-mean leaderboard', '/api/sweep/leaderboard?sweep=big&metric=image_auroc'],
-    ['sweep: per class, filtered', '/api/sweep/leaderboard?sweep=big&metric=pixel_auroc&mode=per-class&top=3&where=wavelet=haar'],
+    [
+      'sweep: per class, filtered',
+      '/api/sweep/leaderboard?sweep=big&metric=pixel_auroc&mode=per-class&top=3&where=wavelet=haar',
+    ],
     ['plots: heatmap+parallel, mean', '/api/plots/grid?sweep=big&metric=image_auroc'],
     ['plots: heatmap+parallel, class', '/api/plots/grid?sweep=big&metric=pixel_auroc&class=class3'],
     ['plots: image vs pixel scatter', '/api/plots/scatter?sweep=big'],
@@ -150,7 +168,9 @@ try {
     ['compare 4 trials', '/api/compare?ids=1,2,3,4'],
     ['failures', '/api/failures?sweep=big'],
   ];
-  const lines = [`baseline: buildLeaderboard in process (what \`leaderboard --json\` computes)  ${baseline.toFixed(0)} ms  1.00x`];
+  const lines = [
+    `baseline: buildLeaderboard in process (what \`leaderboard --json\` computes)  ${baseline.toFixed(0)} ms  1.00x`,
+  ];
   let over = 0;
   for (const [name, path] of views) {
     // computed: best of 3 with the answer cache bypassed (a new query string each time), as after a change
@@ -164,7 +184,9 @@ try {
     }
     const cached = await timed(`${base}${path}${path.includes('?') ? '&' : '?'}bench=0`);
     if (computed > BUDGET_MS) over++;
-    lines.push(`${name.padEnd(32)} ${computed.toFixed(0).padStart(5)} ms  ${(computed / baseline).toFixed(2)}x  cached ${cached.ms.toFixed(0).padStart(3)} ms  ${(bytes / 1024).toFixed(0).padStart(5)} KiB  ${computed <= BUDGET_MS ? 'ok' : `OVER ${BUDGET_MS} ms`}`);
+    lines.push(
+      `${name.padEnd(32)} ${computed.toFixed(0).padStart(5)} ms  ${(computed / baseline).toFixed(2)}x  cached ${cached.ms.toFixed(0).padStart(3)} ms  ${(bytes / 1024).toFixed(0).padStart(5)} KiB  ${computed <= BUDGET_MS ? 'ok' : `OVER ${BUDGET_MS} ms`}`,
+    );
   }
 
   // live: 64 workers report for SECONDS while CLIENTS sweeps-list pages and one sweep page listen
@@ -186,17 +208,23 @@ try {
   await new Promise((r) => writer.once('exit', r));
   await new Promise((r) => setTimeout(r, 2000)); // let the last change arrive
   stop.abort();
-  const latency = (c: { seen: [number, number][] }): number[] => commits.map(([n, t]) => (c.seen.find(([d]) => d >= n)?.[1] ?? Infinity) - t);
+  const latency = (c: { seen: [number, number][] }): number[] =>
+    commits.map(([n, t]) => (c.seen.find(([d]) => d >= n)?.[1] ?? Infinity) - t);
   const listLat = lists.flatMap(latency);
   const sweepLat = latency(sweepPage);
   const trials = commits.length ? commits[commits.length - 1][0] - commits[0][0] : 0;
   lines.push(
     `live: 64 workers, ${commits.length} commits, ${(trials / SECONDS).toFixed(0)} trials/s for ${SECONDS} s; ${CLIENTS} sweeps-list clients + 1 sweep-page client`,
-    `  commit -> sweeps list shows it: p50 ${pct(listLat, 0.5).toFixed(0)} ms, p95 ${pct(listLat, 0.95).toFixed(0)} ms, max ${Math.max(...listLat).toFixed(0)} ms; refetch p50 ${pct(lists.flatMap((l) => l.fetches), 0.5).toFixed(0)} ms`,
+    `  commit -> sweeps list shows it: p50 ${pct(listLat, 0.5).toFixed(0)} ms, p95 ${pct(listLat, 0.95).toFixed(0)} ms, max ${Math.max(...listLat).toFixed(0)} ms; refetch p50 ${pct(
+      lists.flatMap((l) => l.fetches),
+      0.5,
+    ).toFixed(0)} ms`,
     `  commit -> sweep page shows it:  p50 ${pct(sweepLat, 0.5).toFixed(0)} ms, p95 ${pct(sweepLat, 0.95).toFixed(0)} ms, max ${Math.max(...sweepLat).toFixed(0)} ms; refetch p50 ${pct(sweepPage.fetches, 0.5).toFixed(0)} ms`,
     `  the same page's leaderboard (refetched at most once a second): ${board.fetches.length} refetches, p50 ${pct(board.fetches, 0.5).toFixed(0)} ms, max ${Math.max(...board.fetches).toFixed(0)} ms`,
   );
-  console.log(`${new Date().toISOString()} ${codeVersion()}: ${rows} final metric rows, budget ${BUDGET_MS} ms per view, live target <= 2000 ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+  console.log(
+    `${new Date().toISOString()} ${codeVersion()}: ${rows} final metric rows, budget ${BUDGET_MS} ms per view, live target <= 2000 ms; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+  );
   for (const l of lines) console.log('  ' + l);
   if (over) process.exitCode = 1;
 } finally {

@@ -37,15 +37,27 @@ try {
   const [, encMs] = await timeAsync(async () => {
     for (let i = 0; i < 10; i++) await writePng(join(dir, `e${i}.png`), sample.rgb, 256, 256, 3);
   });
-  console.log('render ms/image (256px):', Object.fromEntries(Object.entries(renderMs).map(([k, v]) => [k, Number(v.toFixed(1))])));
+  console.log(
+    'render ms/image (256px):',
+    Object.fromEntries(Object.entries(renderMs).map(([k, v]) => [k, Number(v.toFixed(1))])),
+  );
   console.log(`png encode ms/image: ${(encMs / 10).toFixed(1)}`);
   const [res, genMs] = await timeAsync(() =>
-    generateSyntheticDataset(join(dir, 'synth'), { classes: ['stripes', 'grid', 'disc'], train: 25, test: 20, size: 256, seed: 0 }),
+    generateSyntheticDataset(join(dir, 'synth'), {
+      classes: ['stripes', 'grid', 'disc'],
+      train: 25,
+      test: 20,
+      size: 256,
+      seed: 0,
+    }),
   );
   console.log(`generate 3 classes x (25 train + 20 test) at 256px: ${(genMs / 1000).toFixed(2)} s, ${res.files} files`);
 
   // 2. preprocessing of 900x900 and 1500x1000 images: ours vs sharp's Lanczos3 resize (baseline)
-  for (const [w, h] of [[900, 900], [1500, 1000]] as const) {
+  for (const [w, h] of [
+    [900, 900],
+    [1500, 1000],
+  ] as const) {
     const big = new Uint8Array(w * h * 3);
     for (let i = 0; i < big.length; i++) big[i] = (i * 2654435761) >>> 24;
     const p = join(dir, `big${w}.png`);
@@ -60,7 +72,10 @@ try {
     });
     const [, sharpResize] = await timeAsync(async () => {
       for (let i = 0; i < reps; i++) {
-        await sharp(img.data, { raw: { width: w, height: h, channels: 3 } }).resize(size.width, size.height, { kernel: 'lanczos3' }).raw().toBuffer();
+        await sharp(img.data, { raw: { width: w, height: h, channels: 3 } })
+          .resize(size.width, size.height, { kernel: 'lanczos3' })
+          .raw()
+          .toBuffer();
       }
     });
     const [, full] = await timeAsync(async () => {

@@ -48,7 +48,13 @@ const pct = (xs: number[], q: number): number => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
 };
 
-async function childMain(address: string, count: number, spoolRoot: string, groupSize: number, concurrency: number): Promise<void> {
+async function childMain(
+  address: string,
+  count: number,
+  spoolRoot: string,
+  groupSize: number,
+  concurrency: number,
+): Promise<void> {
   const { runWorker } = await import('../worker/client/index.js');
   const acquireMs: number[] = [];
   const runMs: number[] = [];
@@ -61,9 +67,17 @@ async function childMain(address: string, count: number, spoolRoot: string, grou
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
       runWorker({
-        coordinator: address, gpu: null, concurrency, groupSize, spoolDir: join(spoolRoot, `${process.pid}-${i}`),
-        auth: { token: null, tls: null, insecure: true }, backend: 'synthetic', objectiveOptions: {}, idleExitMs: 1500,
-        workerId: `bench-${process.pid}-${i}`, acquireWaitMs: 1000,
+        coordinator: address,
+        gpu: null,
+        concurrency,
+        groupSize,
+        spoolDir: join(spoolRoot, `${process.pid}-${i}`),
+        auth: { token: null, tls: null, insecure: true },
+        backend: 'synthetic',
+        objectiveOptions: {},
+        idleExitMs: 1500,
+        workerId: `bench-${process.pid}-${i}`,
+        acquireWaitMs: 1000,
         onEvent: (e) => {
           const now = performance.now();
           if (e.type === 'leased') {
@@ -102,7 +116,21 @@ async function parentMain(): Promise<void> {
     const port = await freePort();
     const coordinator = await startCoordinatorChild(cluster, db, port, 30_000);
     const children = Array.from({ length: hosts }, (_, h) =>
-      forkTs(SELF, ['--child', `127.0.0.1:${port}`, String(Math.floor(workers / hosts) + (h < workers % hosts ? 1 : 0)), join(dir, 'spool'), String(groupSize), String(concurrency)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: h === 0 ? (process.env.WEPADIM_BENCH_WORKER_EXEC_ARGV ?? '').split(' ').filter(Boolean) : [] }),
+      forkTs(
+        SELF,
+        [
+          '--child',
+          `127.0.0.1:${port}`,
+          String(Math.floor(workers / hosts) + (h < workers % hosts ? 1 : 0)),
+          join(dir, 'spool'),
+          String(groupSize),
+          String(concurrency),
+        ],
+        {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          execArgv: h === 0 ? (process.env.WEPADIM_BENCH_WORKER_EXEC_ARGV ?? '').split(' ').filter(Boolean) : [],
+        },
+      ),
     );
     for (const c of children) cluster.children.add(c);
     await sleep(3000); // let the children load their modules before the clock starts
@@ -123,30 +151,82 @@ async function parentMain(): Promise<void> {
     const runMs = all.flatMap((r) => r.runMs);
     const deliverMs = all.flatMap((r) => r.deliverMs);
     const progressRows = (() => {
-      const r = spawnSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(db)},{readonly:true});console.log(d.prepare('select count(*) n from metrics where final=0').get().n)`], { cwd: repoRoot(), encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `const D=require('better-sqlite3');const d=new D(${JSON.stringify(db)},{readonly:true});console.log(d.prepare('select count(*) n from metrics where final=0').get().n)`,
+        ],
+        { cwd: repoRoot(), encoding: 'utf8' },
+      );
       return Number(r.stdout.trim());
     })();
-    const ours = { system: 'wepadim', workers, group_size: groupSize, concurrency, trials, seconds, trials_per_s: trials / seconds, acquire_p50_ms: pct(lat, 0.5), acquire_p99_ms: pct(lat, 0.99), run_p50_ms: pct(runMs, 0.5), deliver_p50_ms: pct(deliverMs, 0.5), deliver_p99_ms: pct(deliverMs, 0.99), results: s.results, progress_rows: progressRows, coordinator_cpu_us_per_trial: coordCpuUs / trials, workers_cpu_us_per_trial: all.reduce((t, r) => t + r.cpuUs, 0) / trials, loadavg_1m: loadavg()[0] };
+    const ours = {
+      system: 'wepadim',
+      workers,
+      group_size: groupSize,
+      concurrency,
+      trials,
+      seconds,
+      trials_per_s: trials / seconds,
+      acquire_p50_ms: pct(lat, 0.5),
+      acquire_p99_ms: pct(lat, 0.99),
+      run_p50_ms: pct(runMs, 0.5),
+      deliver_p50_ms: pct(deliverMs, 0.5),
+      deliver_p99_ms: pct(deliverMs, 0.99),
+      results: s.results,
+      progress_rows: progressRows,
+      coordinator_cpu_us_per_trial: coordCpuUs / trials,
+      workers_cpu_us_per_trial: all.reduce((t, r) => t + r.cpuUs, 0) / trials,
+      loadavg_1m: loadavg()[0],
+    };
     console.log(JSON.stringify(ours));
 
-    type OptunaStats = { trials_per_s: number; ask_p50_ms: number; ask_p99_ms: number; trials: number; seconds: number };
+    type OptunaStats = {
+      trials_per_s: number;
+      ask_p50_ms: number;
+      ask_p99_ms: number;
+      trials: number;
+      seconds: number;
+    };
     let optuna: OptunaStats | null = null;
     if (!process.argv.includes('--no-optuna') && existsSync('/usr/bin/python3')) {
-      const r = spawnSync('/usr/bin/python3', [join(repoRoot(), 'bench', 'optuna_dispatch.py'), '--trials', String(optunaTrials), '--procs', String(workers), '--db', join(dir, 'optuna.db')], { encoding: 'utf8', timeout: 900_000 });
+      const r = spawnSync(
+        '/usr/bin/python3',
+        [
+          join(repoRoot(), 'bench', 'optuna_dispatch.py'),
+          '--trials',
+          String(optunaTrials),
+          '--procs',
+          String(workers),
+          '--db',
+          join(dir, 'optuna.db'),
+        ],
+        { encoding: 'utf8', timeout: 900_000 },
+      );
       if (r.status === 0) {
         optuna = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as OptunaStats;
         console.log(JSON.stringify(optuna));
       } else console.error(`optuna baseline failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
     }
     const ratio = optuna ? ours.trials_per_s / optuna.trials_per_s : NaN;
-    console.log(`\nwepadim: ${ours.trials_per_s.toFixed(0)} trials/s, acquire p50 ${ours.acquire_p50_ms.toFixed(1)} ms p99 ${ours.acquire_p99_ms.toFixed(1)} ms (${workers} workers x ${concurrency} leases of up to ${groupSize} trials, ${trials} trials)`);
-    if (optuna) console.log(`optuna:  ${optuna.trials_per_s.toFixed(1)} trials/s, ask p50 ${optuna.ask_p50_ms.toFixed(1)} ms p99 ${optuna.ask_p99_ms.toFixed(1)} ms (${workers} processes, ${optuna.trials} trials)\nratio:   ${ratio.toFixed(1)}x`);
+    console.log(
+      `\nwepadim: ${ours.trials_per_s.toFixed(0)} trials/s, acquire p50 ${ours.acquire_p50_ms.toFixed(1)} ms p99 ${ours.acquire_p99_ms.toFixed(1)} ms (${workers} workers x ${concurrency} leases of up to ${groupSize} trials, ${trials} trials)`,
+    );
+    if (optuna)
+      console.log(
+        `optuna:  ${optuna.trials_per_s.toFixed(1)} trials/s, ask p50 ${optuna.ask_p50_ms.toFixed(1)} ms p99 ${optuna.ask_p99_ms.toFixed(1)} ms (${workers} processes, ${optuna.trials} trials)\nratio:   ${ratio.toFixed(1)}x`,
+      );
     const line = `| ${new Date().toISOString().slice(0, 16)} | ${codeVersion()} | ${workers} | ${groupSize} x ${concurrency} | ${trials} | ${ours.trials_per_s.toFixed(0)} | ${ours.acquire_p50_ms.toFixed(0)} / ${ours.acquire_p99_ms.toFixed(0)} | ${ours.deliver_p50_ms.toFixed(0)} | ${ours.coordinator_cpu_us_per_trial.toFixed(0)} | ${ours.workers_cpu_us_per_trial.toFixed(0)} | ${ours.loadavg_1m.toFixed(1)} | ${progressRows} | ${optuna ? optuna.trials_per_s.toFixed(1) : '-'} | ${Number.isFinite(ratio) ? ratio.toFixed(0) + 'x' : '-'} |\n`;
     const out = join(repoRoot(), 'docs', 'BENCHMARKS-dispatch.md');
     const header =
       '| date (UTC) | commit | workers | group x conc. | trials | wepadim trials/s | acquire p50 / p99 ms | result delivered p50 ms | coordinator CPU us/trial | workers CPU us/trial | load avg 1 min | progress rows | optuna trials/s | ratio |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
     const existing = existsSync(out) ? readFileSync(out, 'utf8') : '';
-    if (!existing) appendFileSync(out, '# Dispatch benchmark (bench/dispatch.ts)\n\nZero-work synthetic trials, full path (acquire, heartbeat, progress, complete; durable in SQLite), loopback, against Optuna 3.1 RDB/SQLite with GridSampler in the same run.\n');
+    if (!existing)
+      appendFileSync(
+        out,
+        '# Dispatch benchmark (bench/dispatch.ts)\n\nZero-work synthetic trials, full path (acquire, heartbeat, progress, complete; durable in SQLite), loopback, against Optuna 3.1 RDB/SQLite with GridSampler in the same run.\n',
+      );
     if (!existing.includes(header)) appendFileSync(out, `\n${header}`);
     appendFileSync(out, line);
   } finally {
@@ -157,5 +237,12 @@ async function parentMain(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') await childMain(process.argv[3], Number(process.argv[4]), process.argv[5], Number(process.argv[6]), Number(process.argv[7]));
+if (process.argv[2] === '--child')
+  await childMain(
+    process.argv[3],
+    Number(process.argv[4]),
+    process.argv[5],
+    Number(process.argv[6]),
+    Number(process.argv[7]),
+  );
 else await parentMain();

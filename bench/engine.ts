@@ -43,10 +43,19 @@ function synthetic(seed: number, n: number, c: number, h: number, w: number, shi
   return b;
 }
 
-interface ChildReport { method: string; positions: number; seconds: number; cpuSeconds: number; maxRssMB: number; checksum: number }
+interface ChildReport {
+  method: string;
+  positions: number;
+  seconds: number;
+  cpuSeconds: number;
+  maxRssMB: number;
+  checksum: number;
+}
 
 function gaussianChild(method: 'woodbury' | 'direct', positions: number): void {
-  const D = 2240, N = 391, T = 150;
+  const D = 2240,
+    N = 391,
+    T = 150;
   const train = synthetic(1, N, D, 1, positions);
   const test = synthetic(2, T, D, 1, positions);
   const t0 = performance.now();
@@ -58,15 +67,31 @@ function gaussianChild(method: 'woodbury' | 'direct', positions: number): void {
   const cpuSeconds = (cu.user + cu.system) / 1e6;
   let checksum = 0;
   for (const x of d) checksum += x;
-  const rep: ChildReport = { method, positions, seconds, cpuSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024, checksum };
+  const rep: ChildReport = {
+    method,
+    positions,
+    seconds,
+    cpuSeconds,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    checksum,
+  };
   process.send?.(rep);
 }
 
-interface RssReport { featuresMB: number; peakMB: number; seconds: number; imageAuroc: number }
+interface RssReport {
+  featuresMB: number;
+  peakMB: number;
+  seconds: number;
+  imageAuroc: number;
+}
 
 /** Child: one sym4 J2 group at N = 391 (the runner's worst case of issue 4), reports RSS with features and at peak. */
 function rssChild(): void {
-  const taps: [number, number][] = [[64, 56], [128, 28], [256, 14]];
+  const taps: [number, number][] = [
+    [64, 56],
+    [128, 28],
+    [256, 14],
+  ];
   const features = {
     train: taps.map(([c, s], l) => synthetic(30 + l, 391, c, s, s)),
     test: taps.map(([c, s], l) => synthetic(40 + l, 40, c, s, s, 0)),
@@ -78,7 +103,10 @@ function rssChild(): void {
     { subbands: ['LL', 'LH', 'HL'], sigma: 4, cov_reg: 0.01, distance: 'squared', smoothing: 'reference' },
   ]);
   const rep: RssReport = {
-    featuresMB, peakMB: process.resourceUsage().maxRSS / 1024, seconds: (performance.now() - t0) / 1000, imageAuroc: g.outcomes[0].metrics.image_auroc,
+    featuresMB,
+    peakMB: process.resourceUsage().maxRSS / 1024,
+    seconds: (performance.now() - t0) / 1000,
+    imageAuroc: g.outcomes[0].metrics.image_auroc,
   };
   process.send?.(rep);
 }
@@ -99,17 +127,24 @@ function truthFor(t: number): TestTruth {
   for (let i = 0; i < t; i++) {
     labels[i] = i >= t / 2 ? 1 : 0;
     defects.push(labels[i] ? 'blob' : 'good');
-    if (labels[i]) for (let y = 40; y < 100; y++) for (let x = 60 + i; x < 120 + i; x++) masks[(i * CROP + y) * CROP + x] = 1;
+    if (labels[i])
+      for (let y = 40; y < 100; y++) for (let x = 60 + i; x < 120 + i; x++) masks[(i * CROP + y) * CROP + x] = 1;
   }
   return { labels, masks, defects };
 }
 
 function phase1Variants(): VariantConfig[] {
-  const sets: Subband[][] = [['LL', 'LH', 'HL'], ['LL', 'LH', 'HH'], ['LL', 'HL', 'HH'], ['LL', 'LH', 'HL', 'HH']];
+  const sets: Subband[][] = [
+    ['LL', 'LH', 'HL'],
+    ['LL', 'LH', 'HH'],
+    ['LL', 'HL', 'HH'],
+    ['LL', 'LH', 'HL', 'HH'],
+  ];
   const out: VariantConfig[] = [];
   for (const subbands of sets)
     for (const sigma of [2, 4, 6])
-      for (const cov_reg of [0.1, 0.01, 0.001]) out.push({ subbands, sigma, cov_reg, distance: 'squared', smoothing: 'reference' });
+      for (const cov_reg of [0.1, 0.01, 0.001])
+        out.push({ subbands, sigma, cov_reg, distance: 'squared', smoothing: 'reference' });
   return out;
 }
 
@@ -155,7 +190,11 @@ async function main(): Promise<void> {
   if (only === 'rss') return finish(lines);
 
   // 2. group sharing on a Phase-1 grid, one class
-  const taps: [number, number][] = [[64, 56], [128, 28], [256, 14]];
+  const taps: [number, number][] = [
+    [64, 56],
+    [128, 28],
+    [256, 14],
+  ];
   const features = {
     train: taps.map(([c, s], l) => synthetic(10 + l, 30, c, s, s)),
     test: taps.map(([c, s], l) => synthetic(20 + l, 20, c, s, s, 0)),
@@ -180,7 +219,9 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   const cpu1 = process.cpuUsage();
   const sampleDwt: Wavelet = quick ? 'haar' : 'sym4';
-  evaluateDwtGroup(features, truth, { wavelet: sampleDwt, level: 2, mode: 'zero', align: 'down' }, sample, { sharing: false });
+  evaluateDwtGroup(features, truth, { wavelet: sampleDwt, level: 2, mode: 'zero', align: 'down' }, sample, {
+    sharing: false,
+  });
   const perVariantUnshared = (performance.now() - t1) / 1000 / sample.length;
   const cpuPerUnshared = ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpu1)) / sample.length;
   const unsharedTotal = cpuPerUnshared * points;

@@ -26,5 +26,7 @@ for (const f of files) {
   const keysMs = best(() => {
     for (const p of params) trialKey(p);
   });
-  console.log(`${f.padEnd(32)} ${String(trials.length).padStart(6)} ${expandMs.toFixed(1).padStart(11)} ${keysMs.toFixed(1).padStart(14)} ${(expandMs / keysMs).toFixed(2).padStart(7)}`);
+  console.log(
+    `${f.padEnd(32)} ${String(trials.length).padStart(6)} ${expandMs.toFixed(1).padStart(11)} ${keysMs.toFixed(1).padStart(14)} ${(expandMs / keysMs).toFixed(2).padStart(7)}`,
+  );
 }

@@ -36,19 +36,30 @@ const TOL = 0.005;
 const SEEDS = [0, 1, 2, 3, 4];
 
 if (!existsSync(DB)) {
-  process.stderr.write(`bench halving: no full-grid database at ${DB}; make one with: wepadim run bench/phase1-synth.yaml --maps 0\n`);
+  process.stderr.write(
+    `bench halving: no full-grid database at ${DB}; make one with: wepadim run bench/phase1-synth.yaml --maps 0\n`,
+  );
   process.exit(2);
 }
 
 // the full grid: every trial's recorded result, and each point's class mean
 const full = openDatabase(DB, { readonly: true });
-const src = full.prepare('SELECT s.source_yaml, s.source_path FROM sweeps s WHERE s.name = ?').get(SWEEP) as { source_yaml: string; source_path: string };
+const src = full.prepare('SELECT s.source_yaml, s.source_path FROM sweeps s WHERE s.name = ?').get(SWEEP) as {
+  source_yaml: string;
+  source_path: string;
+};
 const rows = full
-  .prepare(`SELECT t.key, t.params_json, r.result_json FROM trials t JOIN results r ON r.trial_id = t.id JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = ?`)
+  .prepare(
+    `SELECT t.key, t.params_json, r.result_json FROM trials t JOIN results r ON r.trial_id = t.id JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = ?`,
+  )
   .all(SWEEP) as { key: string; params_json: string; result_json: string }[];
-const total = (full.prepare(`SELECT count(*) FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = ?`).pluck().get(SWEEP) as number);
+const total = full
+  .prepare(`SELECT count(*) FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = ?`)
+  .pluck()
+  .get(SWEEP) as number;
 full.close();
-if (rows.length !== total) throw new Error(`sweep ${SWEEP} is not complete: ${rows.length} of ${total} trials have results`);
+if (rows.length !== total)
+  throw new Error(`sweep ${SWEEP} is not complete: ${rows.length} of ${total} trials have results`);
 const resultOf = new Map(rows.map((r) => [r.key, JSON.parse(r.result_json) as TrialResult]));
 const sums = new Map<string, { s: number; n: number }>();
 for (const r of rows) {
@@ -76,11 +87,14 @@ interface Run {
 
 function replay(seed: number, mode: 'async' | 'sync'): Run {
   const yaml =
-    src.source_yaml.replace(/^name: .*$/m, `name: ${SWEEP}-halving`) + `\nsearch: {kind: halving, eta: ${ETA}, mode: ${mode}, seed: ${seed}, metric: ${METRIC}}\n`;
+    src.source_yaml.replace(/^name: .*$/m, `name: ${SWEEP}-halving`) +
+    `\nsearch: {kind: halving, eta: ${ETA}, mode: ${mode}, seed: ${seed}, metric: ${METRIC}}\n`;
   const db = openDatabase(':memory:');
   new SweepStore(db).submit(expandSweepText(yaml, src.source_path));
   const leases = new SqliteLeaseStore(db, { policy: warmCachesFirst });
-  const lastRung = db.prepare(`SELECT p.point_key FROM search_points p WHERE p.id = ? AND (SELECT count(*) FROM trials t WHERE t.search_point = p.id AND t.status = 'done') = ?`);
+  const lastRung = db.prepare(
+    `SELECT p.point_key FROM search_points p WHERE p.id = ? AND (SELECT count(*) FROM trials t WHERE t.search_point = p.id AND t.status = 'done') = ?`,
+  );
   const rnd = mulberry32(seed + 1);
   const held: GrantedTrial[] = [];
   let done = 0;

@@ -20,18 +20,41 @@ const arg = (name: string, dflt: number): number => {
 };
 const TRIALS = arg('trials', 100_000);
 const CLASSES = arg('classes', 15);
-const METRICS = ['image_auroc', 'pixel_auroc', 'aupro', 'f1_max', 'f1_threshold', 'time.load_s', 'time.backbone_s', 'time.fit_s', 'time.total_s', 'peak_rss_mb'];
+const METRICS = [
+  'image_auroc',
+  'pixel_auroc',
+  'aupro',
+  'f1_max',
+  'f1_threshold',
+  'time.load_s',
+  'time.backbone_s',
+  'time.fit_s',
+  'time.total_s',
+  'peak_rss_mb',
+];
 
 const base: Omit<TrialParams, 'class' | 'sigma' | 'cov_reg' | 'wavelet' | 'level'> = {
-  objective: 'wepadim', dataset: 'mvtec', root: '/data/mvtec', backbone: 'resnet18', weights: 'random:0', mode: 'zero',
-  subbands: ['LL', 'LH', 'HL'], align: 'down', distance: 'squared', smoothing: 'reference', selection: null, synthetic: null,
+  objective: 'wepadim',
+  dataset: 'mvtec',
+  root: '/data/mvtec',
+  backbone: 'resnet18',
+  weights: 'random:0',
+  mode: 'zero',
+  subbands: ['LL', 'LH', 'HL'],
+  align: 'down',
+  distance: 'squared',
+  smoothing: 'reference',
+  selection: null,
+  synthetic: null,
 };
 const WAVELETS = ['haar', 'db2', 'db4', 'sym4'] as const;
 
 function fill(db: Database.Database): void {
   let seed = 12345;
-  const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
-  db.prepare(`INSERT INTO sweeps (name, source_yaml, source_hash, created_at, updated_at) VALUES ('big', '', '', 0, 0)`).run();
+  const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  db.prepare(
+    `INSERT INTO sweeps (name, source_yaml, source_hash, created_at, updated_at) VALUES ('big', '', '', 0, 0)`,
+  ).run();
   const trial = db.prepare(
     `INSERT INTO trials (sweep_id, key, stage, class, objective, params_json, feature_key, dwt_key, status, attempts, created_at, finished_at)
      VALUES (1, ?, 'main', ?, 'wepadim', ?, 'f', 'd', 'done', 1, 0, 0)`,
@@ -76,7 +99,9 @@ try {
   fill(v1);
   v1.pragma('wal_checkpoint(TRUNCATE)');
   const rows = (v1.prepare('SELECT count(*) n FROM metrics').get() as { n: number }).n;
-  console.log(`filled ${TRIALS} trials x ${METRICS.length} metrics = ${rows} metric rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `filled ${TRIALS} trials x ${METRICS.length} metrics = ${rows} metric rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   v1.close();
   const v2Path = join(dir, 'v2.db');
   copyFileSync(v1Path, v2Path);
@@ -113,7 +138,8 @@ try {
   const full = time(() => buildLeaderboard(db, { sweep: 'big', metric: 'image_auroc', mode: 'mean', top: 10 }), 2);
   const filtered = time(() => db.rankPoints(1, 'pixel_auroc', { filters: [{ key: 'wavelet', values: ['haar'] }] }));
   db.close();
-  if (mean.out.length !== baseline.out.length || mean.out[0].point !== baseline.out[0].point) throw new Error('baseline and v2 rankings differ');
+  if (mean.out.length !== baseline.out.length || mean.out[0].point !== baseline.out[0].point)
+    throw new Error('baseline and v2 rankings differ');
   const commit = (await import('../shared/version.js')).codeVersion();
   const lines = [
     `baseline v1 class-mean query (json_remove per row)  ${baseline.ms.toFixed(0)} ms  1.00x`,
@@ -122,7 +148,9 @@ try {
     `v2 filtered ranking (wavelet=haar, pixel_auroc)     ${filtered.ms.toFixed(0)} ms  ${(filtered.ms / baseline.ms).toFixed(2)}x`,
     `full leaderboard (ranking + marginals + honest)     ${full.ms.toFixed(0)} ms  ${(full.ms / baseline.ms).toFixed(2)}x`,
   ];
-  console.log(`${new Date().toISOString()} ${commit}: ${rows} final metric rows, ${mean.out.length} grid points, best of 3`);
+  console.log(
+    `${new Date().toISOString()} ${commit}: ${rows} final metric rows, ${mean.out.length} grid points, best of 3`,
+  );
   for (const l of lines) console.log('  ' + l);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -6,11 +6,31 @@ import { createWepadimObjective } from '../worker/runner/index.js';
 
 const [root, threads] = process.argv.slice(2);
 const p: TrialParams = {
-  objective: 'wepadim', dataset: 'folder', root, class: 'weave', backbone: 'resnet18', weights: 'random:0',
-  wavelet: 'sym4', level: 2, mode: 'zero', subbands: ['LL', 'LH', 'HL'], align: 'down', distance: 'squared',
-  smoothing: 'reference', sigma: 2, cov_reg: 0.01, selection: null, synthetic: null,
+  objective: 'wepadim',
+  dataset: 'folder',
+  root,
+  class: 'weave',
+  backbone: 'resnet18',
+  weights: 'random:0',
+  wavelet: 'sym4',
+  level: 2,
+  mode: 'zero',
+  subbands: ['LL', 'LH', 'HL'],
+  align: 'down',
+  distance: 'squared',
+  smoothing: 'reference',
+  sigma: 2,
+  cov_reg: 0.01,
+  selection: null,
+  synthetic: null,
 };
-const obj = createWepadimObjective({ cacheDir: null, artifactsDir: `${root}/artifacts`, threads: Number(threads), mapTrialsPerClass: 0, logger: createLogger({}, { write: () => undefined }) });
+const obj = createWepadimObjective({
+  cacheDir: null,
+  artifactsDir: `${root}/artifacts`,
+  threads: Number(threads),
+  mapTrialsPerClass: 0,
+  logger: createLogger({}, { write: () => undefined }),
+});
 let outcome: TrialOutcome | null = null;
 const ctl = new AbortController();
 const t0 = performance.now();
@@ -25,5 +45,7 @@ if (!o?.ok) {
   console.log(`FAILED ${o ? o.error : 'no outcome'}`);
   process.exit(1);
 }
-console.log(`PEAK_RSS_MB ${process.resourceUsage().maxRSS / 1024} WALL_S ${wall} IMAGE_AUROC ${o.result.metrics.image_auroc}`);
+console.log(
+  `PEAK_RSS_MB ${process.resourceUsage().maxRSS / 1024} WALL_S ${wall} IMAGE_AUROC ${o.result.metrics.image_auroc}`,
+);
 await obj.dispose?.();

@@ -11,7 +11,13 @@ import type { ScaleRun } from './scale-runs.js';
 export const PHASES = ['load', 'backbone', 'dwt', 'gram', 'solve', 'score', 'metrics'] as const;
 export type Phase = (typeof PHASES)[number];
 const LABEL: Record<Phase, string> = {
-  load: 'decode+resize', backbone: 'backbone', dwt: 'DWT', gram: 'Gram+cross', solve: 'solves', score: 'smoothing', metrics: 'metrics',
+  load: 'decode+resize',
+  backbone: 'backbone',
+  dwt: 'DWT',
+  gram: 'Gram+cross',
+  solve: 'solves',
+  score: 'smoothing',
+  metrics: 'metrics',
 };
 
 interface ResultDoc {
@@ -43,10 +49,12 @@ export function childCpuSeconds(): number {
 export function readTotals(dbPath: string): RunTotals {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const rows = db.prepare(
-      `SELECT t.class AS cls, t.dwt_key AS dwt, a.worker_id AS worker, r.result_json AS json
+    const rows = db
+      .prepare(
+        `SELECT t.class AS cls, t.dwt_key AS dwt, a.worker_id AS worker, r.result_json AS json
          FROM results r JOIN trials t ON t.id = r.trial_id JOIN attempts a ON a.id = r.attempt_id`,
-    ).all() as { cls: string; dwt: string; worker: string; json: string }[];
+      )
+      .all() as { cls: string; dwt: string; worker: string; json: string }[];
     const failed = (db.prepare(`SELECT COUNT(*) AS n FROM trials WHERE status <> 'done'`).get() as { n: number }).n;
     const zero = (): Record<Phase, number> => Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
     const wall = zero();
@@ -91,7 +99,11 @@ export function readTotals(dbPath: string): RunTotals {
     cpu.dwt = [...dwtCpu.values()].reduce((a, b) => a + b, 0);
     const big = [...perClass.entries()].sort((a, b) => b[1].nTrain - a[1].nTrain)[0];
     return {
-      trials: rows.length, failed, wall, cpu: haveCpu ? cpu : null, workerPeakRssMb: peak,
+      trials: rows.length,
+      failed,
+      wall,
+      cpu: haveCpu ? cpu : null,
+      workerPeakRssMb: peak,
       biggest: big ? { cls: big[0], nTrain: big[1].nTrain, peakRssMb: big[1].peak } : null,
     };
   } finally {
@@ -124,7 +136,9 @@ export function phaseReport(
         (t.cpu ? fmt(t.cpu) : 'n/a (results without per-thread CPU clocks)'),
       `   wall-seconds by phase (summed over workers): ${fmt(t.wall)}`,
       `   peak RSS: coordinator ${m.coordinatorRssMb.toFixed(0)} MB, worker ${t.workerPeakRssMb.toFixed(0)} MB` +
-        (t.biggest ? ` (largest class ${t.biggest.cls}, ${t.biggest.nTrain} train: ${t.biggest.peakRssMb.toFixed(0)} MB)` : ''),
+        (t.biggest
+          ? ` (largest class ${t.biggest.cls}, ${t.biggest.nTrain} train: ${t.biggest.peakRssMb.toFixed(0)} MB)`
+          : ''),
     ],
   };
 }

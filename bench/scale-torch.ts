@@ -33,7 +33,8 @@ const GRID = (() => {
       for (const bands of [3, 3, 3, 4]) {
         const m = level === 1 ? bands : bands === 4 ? 7 : 5;
         const side = wavelet === 'haar' ? (level === 1 ? 7 : 4) : level === 1 ? 10 : 8;
-        for (const sigma of [2, 4, 6]) for (let c = 0; c < 3; c++) out.push({ D: m * 448, P: side * side, k: 2 * Math.floor(4 * sigma + 0.5) + 1 });
+        for (const sigma of [2, 4, 6])
+          for (let c = 0; c < 3; c++) out.push({ D: m * 448, P: side * side, k: 2 * Math.floor(4 * sigma + 0.5) + 1 });
       }
     }
   }
@@ -50,7 +51,9 @@ export function extrapolate(t: PointTiming, measured: Record<string, number> = t
     const imgs = (N + Tn) / (t.n_train + t.n_test);
     for (const g of GRID) {
       const law: Record<string, number> = {
-        load: imgs, backbone: imgs, dwt: imgs,
+        load: imgs,
+        backbone: imgs,
+        dwt: imgs,
         covariance: (N * g.D * g.D * g.P) / (t.n_train * t.D * t.D * t.P),
         inversion: (g.D ** 3 * g.P) / (t.D ** 3 * t.P),
         distance: (Tn * g.D * g.D * g.P) / (t.n_test * t.D * t.D * t.P),
@@ -63,11 +66,17 @@ export function extrapolate(t: PointTiming, measured: Record<string, number> = t
   return out;
 }
 
-export async function torchBaseline(root: string, ensure: (classes: string[]) => Promise<void>, phase1: RunReport | null): Promise<string[]> {
+export async function torchBaseline(
+  root: string,
+  ensure: (classes: string[]) => Promise<void>,
+  phase1: RunReport | null,
+): Promise<string[]> {
   const py = '/usr/bin/python3';
   const probe = spawnSync(py, ['-c', 'import torch, torchvision, pywt, sklearn, PIL, numpy']);
   if (!existsSync(py) || probe.status !== 0) {
-    return ['- **torch**: skipped (needs /usr/bin/python3 with torch, torchvision, pywt, sklearn, PIL: apt-get install python3-torch python3-torchvision python3-pywt python3-sklearn)'];
+    return [
+      '- **torch**: skipped (needs /usr/bin/python3 with torch, torchvision, pywt, sklearn, PIL: apt-get install python3-torch python3-torchvision python3-pywt python3-sklearn)',
+    ];
   }
   await ensure(['hazelnut']);
   const script = fileURLToPath(new URL('./scale_torch_point.py', import.meta.url));
@@ -75,7 +84,9 @@ export async function torchBaseline(root: string, ensure: (classes: string[]) =>
   const out = execFileSync(py, [script, root, 'hazelnut', '2'], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const wall = (performance.now() - t0) / 1000;
   const t = JSON.parse(out.trim().split('\n').pop() as string) as PointTiming;
-  const phases = Object.entries(t.phases_cpu_s).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  const phases = Object.entries(t.phases_cpu_s)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ');
   const ex = extrapolate(t);
   const total = Object.values(ex).reduce((a, b) => a + b, 0);
   const pointCpu = Object.values(t.phases_cpu_s).reduce((a, b) => a + b, 0);
@@ -84,11 +95,15 @@ export async function torchBaseline(root: string, ensure: (classes: string[]) =>
       `(${t.n_train} train / ${t.n_test} test, D ${t.D}, P ${t.P}): ${wall.toFixed(1)} s wall, ${pointCpu.toFixed(1)} CPU-s; CPU-s by phase: ${phases}; image AUROC ${t.image_auroc.toFixed(3)}`,
     `   extrapolated to phase 1 (216 points x 15 classes, everything recomputed per point as the original does): ${(total / 3600).toFixed(1)} CPU-hours ` +
       `(${(total / 7200).toFixed(1)} h wall on 2 idle cores); by phase (CPU-h): ` +
-      Object.entries(ex).map(([k, v]) => `${k} ${(v / 3600).toFixed(2)}`).join(', '),
+      Object.entries(ex)
+        .map(([k, v]) => `${k} ${(v / 3600).toFixed(2)}`)
+        .join(', '),
   ];
   if (phase1) {
     const ours = phase1.workersCpu + phase1.coordinatorCpu;
-    lines.push(`   ratio against wepadim's phase-1 resnet18 run in this benchmark: CPU-seconds ${total.toFixed(0)} / ${ours.toFixed(0)} = ${(total / ours).toFixed(0)}x`);
+    lines.push(
+      `   ratio against wepadim's phase-1 resnet18 run in this benchmark: CPU-seconds ${total.toFixed(0)} / ${ours.toFixed(0)} = ${(total / ours).toFixed(0)}x`,
+    );
   }
   return lines;
 }

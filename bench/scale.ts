@@ -38,8 +38,10 @@ async function ensureData(classes: readonly string[]): Promise<void> {
   const r = await generateProfileDataset(dataDir, 'mvtec', { seed: 0, size: 256, classes: missing });
   const cpu = process.cpuUsage(cpu0);
   writeFileSync(marker, JSON.stringify([...have, ...missing]));
-  console.log(`generated ${r.images} images of ${missing.length} classes in ${((performance.now() - t0) / 1000).toFixed(1)} s wall, ` +
-    `${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s (render threads included)`);
+  console.log(
+    `generated ${r.images} images of ${missing.length} classes in ${((performance.now() - t0) / 1000).toFixed(1)} s wall, ` +
+      `${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s (render threads included)`,
+  );
 }
 
 async function runOne(run: ScaleRun, out: (s: string) => void): Promise<RunReport | null> {
@@ -54,13 +56,23 @@ async function runOne(run: ScaleRun, out: (s: string) => void): Promise<RunRepor
     const load0 = loadavg()[0];
     const ac = new AbortController();
     const sum = await runLocalSweep({
-      file, runsDir: join(work, 'runs'), workers, backend: 'onnx', fresh: true, signal: ac.signal, log,
-      stream: process.stderr, groupSize: 36,
+      file,
+      runsDir: join(work, 'runs'),
+      workers,
+      backend: 'onnx',
+      fresh: true,
+      signal: ac.signal,
+      log,
+      stream: process.stderr,
+      groupSize: 36,
     });
     const self = process.cpuUsage(cpu0);
     const rep = phaseReport(sum.dbPath, {
-      wall: sum.elapsed_s, coordinatorCpu: (self.user + self.system) / 1e6, workersCpu: childCpuSeconds() - child0,
-      coordinatorRssMb: process.resourceUsage().maxRSS / 1024, load: [load0, loadavg()[0]],
+      wall: sum.elapsed_s,
+      coordinatorCpu: (self.user + self.system) / 1e6,
+      workersCpu: childCpuSeconds() - child0,
+      coordinatorRssMb: process.resourceUsage().maxRSS / 1024,
+      load: [load0, loadavg()[0]],
     });
     out(rep.lines(run, workers).join('\n'));
     if (sum.workerFailures.length) out(`   worker failures: ${JSON.stringify(sum.workerFailures)}`);
@@ -75,7 +87,9 @@ const out = (s: string): void => {
   console.log(s);
   lines.push(s);
 };
-out(`## ${new Date().toISOString()} commit ${codeVersion()} (${workers} workers on ${availableParallelism()} cores; load average at start ${loadavg()[0].toFixed(1)})`);
+out(
+  `## ${new Date().toISOString()} commit ${codeVersion()} (${workers} workers on ${availableParallelism()} cores; load average at start ${loadavg()[0].toFixed(1)})`,
+);
 const reports = new Map<string, RunReport>();
 for (const name of wanted) {
   if (name === 'torch') {

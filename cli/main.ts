@@ -12,7 +12,9 @@ import { loadCommands } from './registry.js';
 /** `wepadim --version` / `-V` is `wepadim version` (same text, same --json). */
 function versionAlias(argv: string[]): string[] {
   const i = argv.findIndex((a) => a === '--version' || a === '-V');
-  return i >= 0 && !argv.slice(0, i).some((a) => !a.startsWith('-')) ? ['version', ...argv.filter((_, j) => j !== i)] : argv;
+  return i >= 0 && !argv.slice(0, i).some((a) => !a.startsWith('-'))
+    ? ['version', ...argv.filter((_, j) => j !== i)]
+    : argv;
 }
 
 /**
@@ -53,7 +55,8 @@ export async function main(rawArgv: string[]): Promise<number> {
   } catch (err) {
     code = exitCodeFor(err);
     process.stderr.write(`wepadim: ${errorMessage(err)}\n`);
-    if (code === 1 && process.env.WEPADIM_DEBUG && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    if (code === 1 && process.env.WEPADIM_DEBUG && err instanceof Error && err.stack)
+      process.stderr.write(err.stack + '\n');
   }
   return process.exitCode !== undefined && process.exitCode !== 0 && code === 0 ? Number(process.exitCode) : code;
 }

@@ -16,5 +16,8 @@ export async function loadCommands(): Promise<CommandModule[]> {
     .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
     .sort();
   const mods = await Promise.all(files.map((f) => import(pathToFileURL(join(dir, f)).href)));
-  return mods.map((m: { command?: CommandModule | CommandModule[] }) => m.command).flat().filter((c): c is CommandModule => c !== undefined);
+  return mods
+    .map((m: { command?: CommandModule | CommandModule[] }) => m.command)
+    .flat()
+    .filter((c): c is CommandModule => c !== undefined);
 }

@@ -20,10 +20,14 @@ export function parseNvidiaSmiList(text: string): number[] {
 
 export async function localDevices(backend: string): Promise<LocalDevices> {
   const cpuWorkers = availableParallelism();
-  if (backend === 'onnx' || backend === 'tfjs-wasm') return { gpus: [], cpuWorkers, note: `--backend ${backend}: CPU workers` };
+  if (backend === 'onnx' || backend === 'tfjs-wasm')
+    return { gpus: [], cpuWorkers, note: `--backend ${backend}: CPU workers` };
   const { detectExecutors } = await import('../worker/extractor/feature-extractor.js');
-  const gpuExecutors = (await detectExecutors()).filter((e) => (e.executor === 'onnx-cuda' || e.executor === 'tfjs-gpu') && e.available);
-  if (gpuExecutors.length === 0) return { gpus: [], cpuWorkers, note: 'no GPU executor installed: one worker per core' };
+  const gpuExecutors = (await detectExecutors()).filter(
+    (e) => (e.executor === 'onnx-cuda' || e.executor === 'tfjs-gpu') && e.available,
+  );
+  if (gpuExecutors.length === 0)
+    return { gpus: [], cpuWorkers, note: 'no GPU executor installed: one worker per core' };
   let gpus: number[];
   try {
     const { stdout } = await promisify(execFile)('nvidia-smi', ['-L'], { timeout: 10_000 });
@@ -32,6 +36,10 @@ export async function localDevices(backend: string): Promise<LocalDevices> {
     gpus = [];
   }
   return gpus.length
-    ? { gpus, cpuWorkers, note: `${gpus.length} GPUs with ${gpuExecutors.map((e) => e.executor).join(', ')}: one worker per GPU` }
+    ? {
+        gpus,
+        cpuWorkers,
+        note: `${gpus.length} GPUs with ${gpuExecutors.map((e) => e.executor).join(', ')}: one worker per GPU`,
+      }
     : { gpus: [], cpuWorkers, note: 'a GPU executor is installed but nvidia-smi lists no GPU: one worker per core' };
 }

@@ -40,26 +40,42 @@ export function workerArgs(o: WorkerCommandOptions): string[] {
   return [
     join(repoRoot(), 'bin', 'wepadim.js'),
     'worker',
-    '--coordinator', o.coordinator,
+    '--coordinator',
+    o.coordinator,
     '--insecure',
-    '--backend', o.backend,
-    '--worker-id', o.workerId,
-    '--spool-dir', o.spoolDir,
-    '--cache-dir', o.cacheDir,
-    '--artifacts-dir', o.artifactsDir,
-    '--threads', String(o.threads),
-    '--group-size', String(o.groupSize),
+    '--backend',
+    o.backend,
+    '--worker-id',
+    o.workerId,
+    '--spool-dir',
+    o.spoolDir,
+    '--cache-dir',
+    o.cacheDir,
+    '--artifacts-dir',
+    o.artifactsDir,
+    '--threads',
+    String(o.threads),
+    '--group-size',
+    String(o.groupSize),
     '--json',
     // a safety net: a worker orphaned by a killed `wepadim run` exits once no lease comes for a while
-    '--idle-exit', '300',
+    '--idle-exit',
+    '300',
     ...(o.gpu === null ? [] : ['--gpu', String(o.gpu)]),
   ];
 }
 
-export function startLocalWorker(spec: LocalWorkerSpec, onLine: (w: LocalWorkerSpec, line: string) => void): LocalWorker {
+export function startLocalWorker(
+  spec: LocalWorkerSpec,
+  onLine: (w: LocalWorkerSpec, line: string) => void,
+): LocalWorker {
   // own process group: a terminal's Ctrl-C reaches only `wepadim run`, which then drains the workers with
   // one SIGTERM (a second signal would make a worker stop hard)
-  const child = spawn(process.execPath, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, spec.args, {
+    env: spec.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const killOnExit = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
@@ -86,7 +102,11 @@ export function startLocalWorker(spec: LocalWorkerSpec, onLine: (w: LocalWorkerS
  * SIGTERM (the worker drains: finishes and delivers its trials), then SIGKILL for any that did not exit
  * after graceMs or when `force` aborts.
  */
-export async function stopLocalWorkers(ws: readonly LocalWorker[], graceMs: number, force?: AbortSignal): Promise<void> {
+export async function stopLocalWorkers(
+  ws: readonly LocalWorker[],
+  graceMs: number,
+  force?: AbortSignal,
+): Promise<void> {
   for (const w of ws) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   let onForce: (() => void) | undefined;

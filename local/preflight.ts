@@ -31,10 +31,15 @@ const FULL_ID = /^sha256:[0-9a-f]{64}$/;
 /** Resolve weights prefixes to full ids (re-keying those trials) and check weights and datasets. */
 export async function preflight<S extends PreflightSweep>(sweep: S, o: PreflightOptions = {}): Promise<S> {
   const where = { file: sweep.sourcePath || undefined };
-  const prefixes = [...new Set(sweep.trials.map((t) => t.params.weights).filter((w) => w.startsWith('sha256:') && !FULL_ID.test(w)))];
+  const prefixes = [
+    ...new Set(sweep.trials.map((t) => t.params.weights).filter((w) => w.startsWith('sha256:') && !FULL_ID.test(w))),
+  ];
   if (o.check === false) {
     if (prefixes.length)
-      throw new UserError(`weights ${prefixes[0]} is a prefix; without the pre-flight check it cannot be resolved: give the full sha256 id`, where);
+      throw new UserError(
+        `weights ${prefixes[0]} is a prefix; without the pre-flight check it cannot be resolved: give the full sha256 id`,
+        where,
+      );
     return sweep;
   }
   const { defaultWeightsDir, resolveWeights } = await import('../worker/weights/store.js');
@@ -43,7 +48,8 @@ export async function preflight<S extends PreflightSweep>(sweep: S, o: Preflight
   const problems: string[] = [];
   // weights: one lookup per (weights, backbone)
   const pairs = new Map<string, { weights: string; backbone: TrialSpec['params']['backbone'] }>();
-  for (const t of sweep.trials) if (!t.params.weights.startsWith('random:')) pairs.set(`${t.params.weights}|${t.params.backbone}`, t.params);
+  for (const t of sweep.trials)
+    if (!t.params.weights.startsWith('random:')) pairs.set(`${t.params.weights}|${t.params.backbone}`, t.params);
   for (const { weights, backbone } of pairs.values()) {
     try {
       const meta = resolveWeights(weights, backbone, dir);
@@ -55,12 +61,15 @@ export async function preflight<S extends PreflightSweep>(sweep: S, o: Preflight
   }
   // datasets: the root exists and holds each class the trials use
   const used = new Map<string, Set<string>>();
-  for (const t of sweep.trials) (used.get(t.params.root) ?? used.set(t.params.root, new Set()).get(t.params.root)!).add(t.params.class);
+  for (const t of sweep.trials)
+    (used.get(t.params.root) ?? used.set(t.params.root, new Set()).get(t.params.root)!).add(t.params.class);
   for (const d of sweep.datasets) {
     const classes = used.get(d.root);
     if (!classes || d.synthetic) continue;
     if (!existsSync(d.root)) {
-      problems.push(`dataset root ${d.root} does not exist (a relative root is resolved against the sweep file's folder)`);
+      problems.push(
+        `dataset root ${d.root} does not exist (a relative root is resolved against the sweep file's folder)`,
+      );
       continue;
     }
     const { listClasses } = await import('../worker/data/index.js');
@@ -73,10 +82,16 @@ export async function preflight<S extends PreflightSweep>(sweep: S, o: Preflight
       continue;
     }
     const missing = [...classes].filter((c) => !present.has(c));
-    if (missing.length) problems.push(`dataset root ${d.root} (${d.kind}) has no class ${missing.join(', ')} (it has: ${[...present].join(', ') || 'none'})`);
+    if (missing.length)
+      problems.push(
+        `dataset root ${d.root} (${d.kind}) has no class ${missing.join(', ')} (it has: ${[...present].join(', ') || 'none'})`,
+      );
   }
   if (problems.length)
-    throw new UserError(`pre-flight check failed, nothing was stored:\n  ${problems.join('\n  ')}\n(--no-preflight skips these checks when data and weights exist only on the workers)`, where);
+    throw new UserError(
+      `pre-flight check failed, nothing was stored:\n  ${problems.join('\n  ')}\n(--no-preflight skips these checks when data and weights exist only on the workers)`,
+      where,
+    );
   if (fullIds.size === 0) return sweep;
   const trials = sweep.trials.map((t) => {
     const full = fullIds.get(t.params.weights);

@@ -38,7 +38,10 @@ export function renderSnapshot(s: RunSnapshot, elapsedSec: number, startFinished
   const width = Math.max(8, ...s.workers.map((w) => w.id.length));
   const rows = s.workers.map((w) => {
     const share = w.finished + w.active;
-    const bar = renderBar(w.id.padEnd(width), w.finished, Math.max(share, 1), elapsedSec, 16).replace(/ \d+% eta .*$/, '');
+    const bar = renderBar(w.id.padEnd(width), w.finished, Math.max(share, 1), elapsedSec, 16).replace(
+      / \d+% eta .*$/,
+      '',
+    );
     return `${bar} ${w.active ? `running ${w.active}` : 'idle'}${w.note ? `  ${w.note}` : ''}`;
   });
   return [head, ...rows];
@@ -75,8 +78,13 @@ export class RunProgressView {
     this.lastLog = performance.now();
     const eta = etaSeconds(this.startFinished, s.done + s.failed, s.total, el);
     this.log.info('progress', {
-      total: s.total, done: s.done, failed: s.failed, running: s.active, pending: s.pending,
-      elapsed_s: Number(el.toFixed(1)), eta_s: Number.isFinite(eta) ? Number(eta.toFixed(0)) : null,
+      total: s.total,
+      done: s.done,
+      failed: s.failed,
+      running: s.active,
+      pending: s.pending,
+      elapsed_s: Number(el.toFixed(1)),
+      eta_s: Number.isFinite(eta) ? Number(eta.toFixed(0)) : null,
       workers: s.workers.map((w) => `${w.id}:${w.finished}${w.active ? '+' + w.active : ''}`).join(' '),
     });
   }

@@ -48,12 +48,19 @@ export interface LocalRunOptions extends SweepNarrowing {
 }
 
 /** Where `wepadim run` keeps features: --cache-dir, else $WEPADIM_CACHE_DIR, else <runsDir>/.cache/features. */
-export function featureCacheDir(runsDir: string, flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function featureCacheDir(
+  runsDir: string,
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return resolve(flag || env.WEPADIM_CACHE_DIR || join(runsDir, '.cache', 'features'));
 }
 
 /** The environment of a local worker: WEPADIM_WEIGHTS_DIR from --weights-dir (absolute), JSON logs, map count. */
-export function localWorkerEnv(o: Pick<LocalRunOptions, 'weightsDir' | 'mapTrials' | 'workerEnv'>, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function localWorkerEnv(
+  o: Pick<LocalRunOptions, 'weightsDir' | 'mapTrials' | 'workerEnv'>,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   return {
     ...env,
     WEPADIM_LOG_JSON: '1',
@@ -90,7 +97,12 @@ export async function ensureSyntheticData(datasets: readonly SweepDataset[], log
     const marker = join(d.root, '.wepadim-synthetic.json');
     const spec = JSON.stringify(d.synthetic);
     if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) continue;
-    log.info('generating synthetic dataset', { root: d.root, classes: d.synthetic.classes.join(','), train: d.synthetic.train, test: d.synthetic.test });
+    log.info('generating synthetic dataset', {
+      root: d.root,
+      classes: d.synthetic.classes.join(','),
+      train: d.synthetic.train,
+      test: d.synthetic.test,
+    });
     const { generateSyntheticDataset } = await import('../worker/data/index.js');
     await generateSyntheticDataset(d.root, d.synthetic);
     writeFileSync(marker, spec);
@@ -104,7 +116,10 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
   const { loadSweepFile } = await import('../coordinator/grid/index.js');
   const expanded = loadSweepFile(resolve(o.file));
   const { preflight } = await import('./preflight.js');
-  const { trials } = await preflight({ ...expanded, trials: narrowTrials(expanded.trials, o, o.file) }, { check: o.preflight, weightsDir: o.weightsDir });
+  const { trials } = await preflight(
+    { ...expanded, trials: narrowTrials(expanded.trials, o, o.file) },
+    { check: o.preflight, weightsDir: o.weightsDir },
+  );
   const runDir = resolve(o.runsDir, sweepDirName(expanded.name));
   if (o.fresh) rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
@@ -129,16 +144,27 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
       return c.pending + c.leased + c.running;
     };
     // --workers N: N CPU workers; otherwise one per GPU where a GPU executor is present, else one per core
-    const devices = o.workers === undefined ? await localDevices(o.backend) : { gpus: [], cpuWorkers: o.workers, note: `--workers ${o.workers}` };
+    const devices =
+      o.workers === undefined
+        ? await localDevices(o.backend)
+        : { gpus: [], cpuWorkers: o.workers, note: `--workers ${o.workers}` };
     const n = devices.gpus.length || devices.cpuWorkers;
     if (open() > 0 && !o.signal.aborted) {
       const { startCoordinator } = await import('../coordinator/server/index.js');
       const view = new RunProgressView(o.stream, o.log);
       // on a TTY the bars are redrawn in place: the coordinator only speaks up for warnings, above the bars
       const coordLog = view.tty
-        ? createLogger({ component: 'coordinator' }, { level: 'warn', json: false, write: (line) => view.message(line) })
+        ? createLogger(
+            { component: 'coordinator' },
+            { level: 'warn', json: false, write: (line) => view.message(line) },
+          )
         : o.log.child({ component: 'coordinator' });
-      const coord = await startCoordinator({ dbPath, listen: '127.0.0.1:0', auth: { token: null, tls: null, insecure: true }, leaseTtlMs: LEASE_TTL_MS, log: coordLog,
+      const coord = await startCoordinator({
+        dbPath,
+        listen: '127.0.0.1:0',
+        auth: { token: null, tls: null, insecure: true },
+        leaseTtlMs: LEASE_TTL_MS,
+        log: coordLog,
         ...(o.dashboard ? { http: { listen: o.dashboard } } : {}),
       });
       if (coord.dashboardUrl) {
@@ -173,7 +199,14 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
         });
         const pollMs = o.pollMs ?? 500;
         while (!o.signal.aborted) {
-          view.update(snapshot(store.reads, sweepId, workers.map((w) => w.spec.workerId), notes));
+          view.update(
+            snapshot(
+              store.reads,
+              sweepId,
+              workers.map((w) => w.spec.workerId),
+              notes,
+            ),
+          );
           if (open() === 0) break;
           if (workers.every((w) => w.child.exitCode !== null || w.child.signalCode !== null)) {
             o.log.error('every worker exited before the sweep finished');
@@ -182,19 +215,31 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
           await new Promise((r) => setTimeout(r, pollMs));
         }
         interrupted = o.signal.aborted;
-        view.update(snapshot(store.reads, sweepId, workers.map((w) => w.spec.workerId), notes), true);
+        view.update(
+          snapshot(
+            store.reads,
+            sweepId,
+            workers.map((w) => w.spec.workerId),
+            notes,
+          ),
+          true,
+        );
       } finally {
         // Workers first: on an interrupt they finish and deliver the trials they hold (a forced stop kills
         // them: their leases are re-queued by the next run, and results they spooled are delivered then).
         const t = performance.now();
-        if (interrupted) view.message('stopping: workers finish the trials they hold (Ctrl-C again to stop at once)...');
+        if (interrupted)
+          view.message('stopping: workers finish the trials they hold (Ctrl-C again to stop at once)...');
         await stopLocalWorkers(workers, interrupted ? Infinity : 15000, o.force);
         await coord.stop(o.force?.aborted ? 0 : 2000);
-        o.log.debug('stopped workers and coordinator', { seconds: Number(((performance.now() - t) / 1000).toFixed(2)) });
+        o.log.debug('stopped workers and coordinator', {
+          seconds: Number(((performance.now() - t) / 1000).toFixed(2)),
+        });
       }
       for (const w of workers) {
         const e = await w.exited;
-        if (e.code !== 0 && !(interrupted && e.signal === 'SIGTERM')) workerFailures.push({ id: w.spec.workerId, code: e.code, tail: w.tail.slice(-5) });
+        if (e.code !== 0 && !(interrupted && e.signal === 'SIGTERM'))
+          workerFailures.push({ id: w.spec.workerId, code: e.code, tail: w.tail.slice(-5) });
       }
     }
     return {
@@ -218,12 +263,23 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
 /** A short note for a worker's bar from one of its lines (worker events on stdout, JSON logs on stderr). */
 export function noteOf(line: string): string | null {
   try {
-    const j = JSON.parse(line) as { type?: string; msg?: string; level?: string; trialKeys?: string[]; key?: string; ok?: boolean; error?: string; during?: string };
+    const j = JSON.parse(line) as {
+      type?: string;
+      msg?: string;
+      level?: string;
+      trialKeys?: string[];
+      key?: string;
+      ok?: boolean;
+      error?: string;
+      during?: string;
+    };
     switch (j.type) {
       case 'leased':
         return `lease of ${j.trialKeys?.length ?? 0} trials`;
       case 'finished':
-        return j.ok ? `finished ${shortKey(j.key ?? '')}` : `FAILED ${shortKey(j.key ?? '')}: ${j.error ?? ''}`.slice(0, 70);
+        return j.ok
+          ? `finished ${shortKey(j.key ?? '')}`
+          : `FAILED ${shortKey(j.key ?? '')}: ${j.error ?? ''}`.slice(0, 70);
       case 'disconnected':
         return `coordinator unreachable (${j.during ?? ''})`;
       case 'registered':

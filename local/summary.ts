@@ -31,7 +31,8 @@ export function buildRunReport(reads: StoreReads, sweep: string, top = 5): RunRe
   const image = buildLeaderboard(reads, { sweep, metric: METRIC.imageAuroc, mode: 'mean', top });
   const perClass = buildLeaderboard(reads, { sweep, metric: METRIC.imageAuroc, mode: 'per-class', top: 1 });
   const pixelOfTop = image.points.map((p) => {
-    const vs = reads.pointClassValues(sweepId, p.point, METRIC.pixelAuroc)
+    const vs = reads
+      .pointClassValues(sweepId, p.point, METRIC.pixelAuroc)
       .map((v) => v.value)
       .filter((v): v is number => v !== null);
     return vs.length ? vs.reduce((a, v) => a + v, 0) / vs.length : null;
@@ -44,7 +45,8 @@ export function renderFailureReasons(reasons: readonly FailureReason[]): string 
   if (!reasons.length) return '';
   const n = reasons.reduce((a, r) => a + r.trials, 0);
   const lines = [`Why ${n} trial(s) failed (${reasons.length} distinct error(s), by each trial's last error):`];
-  for (const r of reasons) lines.push(`  ${String(r.trials).padStart(5)} x ${r.error.split('\n').join('\n          ')}`);
+  for (const r of reasons)
+    lines.push(`  ${String(r.trials).padStart(5)} x ${r.error.split('\n').join('\n          ')}`);
   return lines.join('\n');
 }
 
@@ -67,7 +69,16 @@ export function renderRunReport(r: RunReport, artifactsDir: string): string {
   const best = r.perClass?.perClass;
   if (best) {
     out.push('', `Best per class (mean of bests ${best.meanOfBest.toFixed(4)})`);
-    out.push(renderTable(best.entries.map((e) => ({ class: e.class, image_auroc: e.value, trial: shortKey(e.key), ...Object.fromEntries(vary.map((k) => [k, cellOf(e.params[k])])) }))));
+    out.push(
+      renderTable(
+        best.entries.map((e) => ({
+          class: e.class,
+          image_auroc: e.value,
+          trial: shortKey(e.key),
+          ...Object.fromEntries(vary.map((k) => [k, cellOf(e.params[k])])),
+        })),
+      ),
+    );
   }
   const h = r.image.honest;
   if (h) {
@@ -81,7 +92,8 @@ export function renderRunReport(r: RunReport, artifactsDir: string): string {
   }
   if (why) out.push('', why);
   out.push('', `Artifacts: ${artifactsDir}`);
-  if (r.randomWeights.length) out.push('', `(scores above come from ${r.randomWeights.join(', ')}: NOT comparable with published numbers)`);
+  if (r.randomWeights.length)
+    out.push('', `(scores above come from ${r.randomWeights.join(', ')}: NOT comparable with published numbers)`);
   return out.join('\n');
 }
 

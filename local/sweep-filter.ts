@@ -21,13 +21,16 @@ export function narrowTrials(trials: readonly TrialSpec[], n: SweepNarrowing, so
     const known = new Set(out.map((t) => t.params.class));
     const unknown = n.classes.filter((c) => !known.has(c));
     if (unknown.length > 0) {
-      throw new UserError(`--classes: ${unknown.join(', ')} not in ${source} (its classes: ${[...known].sort().join(', ')})`);
+      throw new UserError(
+        `--classes: ${unknown.join(', ')} not in ${source} (its classes: ${[...known].sort().join(', ')})`,
+      );
     }
     const want = new Set(n.classes);
     out = out.filter((t) => want.has(t.params.class));
   }
   if (n.maxPoints !== undefined) {
-    if (!(Number.isInteger(n.maxPoints) && n.maxPoints > 0)) throw new UserError(`--max-points must be a positive integer, got ${n.maxPoints}`);
+    if (!(Number.isInteger(n.maxPoints) && n.maxPoints > 0))
+      throw new UserError(`--max-points must be a positive integer, got ${n.maxPoints}`);
     const keep = new Set<string>();
     out = out.filter((t) => {
       const k = gridPointKey(t);

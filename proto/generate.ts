@@ -9,7 +9,15 @@ import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const GEN_FLAGS = ['--keepCase', '--longs=Number', '--enums=String', '--defaults', '--oneofs', '--grpcLib=@grpc/grpc-js', '--importFileExtension=.js'];
+export const GEN_FLAGS = [
+  '--keepCase',
+  '--longs=Number',
+  '--enums=String',
+  '--defaults',
+  '--oneofs',
+  '--grpcLib=@grpc/grpc-js',
+  '--importFileExtension=.js',
+];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,8 +26,12 @@ export function generate(outDir = join(root, 'proto', 'gen')): number {
   rmSync(outDir, { recursive: true, force: true });
   const bin = join(root, 'node_modules', '.bin', 'proto-loader-gen-types');
   // relative input path, so the "Original file" comments do not depend on the checkout's location
-  const r = spawnSync(bin, [...GEN_FLAGS, `--outDir=${resolve(outDir)}`, 'proto/wepadim/v1/wepadim.proto'], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(bin, [...GEN_FLAGS, `--outDir=${resolve(outDir)}`, 'proto/wepadim/v1/wepadim.proto'], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   return r.status ?? 1;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = generate(process.argv[2]);
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exitCode = generate(process.argv[2]);

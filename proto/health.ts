@@ -25,7 +25,10 @@ export interface HealthHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface HealthClient extends grpc.Client {
-  Check(req: HealthCheckRequest, cb: (err: grpc.ServiceError | null, res?: HealthCheckResponse) => void): grpc.ClientUnaryCall;
+  Check(
+    req: HealthCheckRequest,
+    cb: (err: grpc.ServiceError | null, res?: HealthCheckResponse) => void,
+  ): grpc.ClientUnaryCall;
   Watch(req: HealthCheckRequest): grpc.ClientReadableStream<HealthCheckResponse>;
 }
 
@@ -36,7 +39,9 @@ interface HealthPackage {
 let cached: grpc.ServiceClientConstructor | null = null;
 
 function healthCtor(): grpc.ServiceClientConstructor {
-  cached ??= (grpc.loadPackageDefinition(protoLoader.loadSync(HEALTH_PROTO_FILE, LOADER_OPTIONS)) as unknown as HealthPackage).grpc.health.v1.Health;
+  cached ??= (
+    grpc.loadPackageDefinition(protoLoader.loadSync(HEALTH_PROTO_FILE, LOADER_OPTIONS)) as unknown as HealthPackage
+  ).grpc.health.v1.Health;
   return cached;
 }
 

@@ -40,7 +40,10 @@ export function templatePieces(item: string): Piece[] {
       const end = item.indexOf('}', i);
       if (end < 0) throw new Error(`unclosed "{" in ${quoted(item)} (write {{ for a literal brace)`);
       const name = item.slice(i + 1, end);
-      if (!PARAM_NAME.test(name)) throw new Error(`bad placeholder {${printable(name)}} in ${quoted(item)} (a parameter name: letters, digits, _)`);
+      if (!PARAM_NAME.test(name))
+        throw new Error(
+          `bad placeholder {${printable(name)}} in ${quoted(item)} (a parameter name: letters, digits, _)`,
+        );
       if (text) out.push({ text });
       text = '';
       out.push({ name });
@@ -85,14 +88,18 @@ export function commandSpecError(v: unknown): string | null {
   if (!isRecord(v)) return 'command must be an object with argv, cwd, timeout_s, params';
   const extra = Object.keys(v).filter((k) => !['argv', 'cwd', 'timeout_s', 'params'].includes(k));
   if (extra.length > 0) return `unknown field command.${extra[0]} (allowed: argv, cwd, timeout_s, params)`;
-  if (!Array.isArray(v.argv) || v.argv.length === 0 || !v.argv.every((a) => typeof a === 'string')) return 'command.argv must be a non-empty list of strings';
-  if (typeof v.argv[0] !== 'string' || v.argv[0] === '') return 'command.argv[0] (the program) must be a non-empty string';
+  if (!Array.isArray(v.argv) || v.argv.length === 0 || !v.argv.every((a) => typeof a === 'string'))
+    return 'command.argv must be a non-empty list of strings';
+  if (typeof v.argv[0] !== 'string' || v.argv[0] === '')
+    return 'command.argv[0] (the program) must be a non-empty string';
   if (typeof v.cwd !== 'string' || !v.cwd.startsWith('/')) return 'command.cwd must be an absolute path';
-  if (v.timeout_s !== null && !(typeof v.timeout_s === 'number' && Number.isFinite(v.timeout_s) && v.timeout_s > 0)) return 'command.timeout_s must be a number > 0 or null';
+  if (v.timeout_s !== null && !(typeof v.timeout_s === 'number' && Number.isFinite(v.timeout_s) && v.timeout_s > 0))
+    return 'command.timeout_s must be a number > 0 or null';
   if (!isRecord(v.params)) return 'command.params must be an object';
   for (const [k, x] of Object.entries(v.params)) {
     if (!PARAM_NAME.test(k)) return `command.params: bad name ${quoted(k)}`;
-    if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x)))) return `command.params.${k} must be a string, number or boolean`;
+    if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x))))
+      return `command.params.${k} must be a string, number or boolean`;
   }
   const known = new Set<string>([...Object.keys(v.params), ...BUILTIN_PLACEHOLDERS]);
   for (const item of v.argv) {

@@ -6,13 +6,36 @@ export const DATASET_KINDS = ['mvtec', 'visa', 'folder'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 export const MVTEC_CLASSES = [
-  'bottle', 'cable', 'capsule', 'carpet', 'grid', 'hazelnut', 'leather', 'metal_nut',
-  'pill', 'screw', 'tile', 'toothbrush', 'transistor', 'wood', 'zipper',
+  'bottle',
+  'cable',
+  'capsule',
+  'carpet',
+  'grid',
+  'hazelnut',
+  'leather',
+  'metal_nut',
+  'pill',
+  'screw',
+  'tile',
+  'toothbrush',
+  'transistor',
+  'wood',
+  'zipper',
 ] as const;
 
 export const VISA_CLASSES = [
-  'candle', 'capsules', 'cashew', 'chewinggum', 'fryum', 'macaroni1', 'macaroni2',
-  'pcb1', 'pcb2', 'pcb3', 'pcb4', 'pipe_fryum',
+  'candle',
+  'capsules',
+  'cashew',
+  'chewinggum',
+  'fryum',
+  'macaroni1',
+  'macaroni2',
+  'pcb1',
+  'pcb2',
+  'pcb3',
+  'pcb4',
+  'pipe_fryum',
 ] as const;
 
 /** The seeded synthetic dataset a sweep may ask `wepadim run` to generate (MVTec layout, kind 'folder'). */

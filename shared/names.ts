@@ -12,4 +12,3 @@ const NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,${MAX_NAME_LENGTH - 1}}$`)
 export function isValidName(s: string): boolean {
   return NAME.test(s);
 }
-

@@ -14,8 +14,13 @@ export function renderTable(rows: readonly Row[], columns?: readonly string[], d
   const cols = columns ?? (rows.length ? Object.keys(rows[0]) : []);
   const cells = rows.map((r) => cols.map((c) => formatCell(r[c], digits)));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const numeric = cols.map((c) => rows.length > 0 && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'));
+  const numeric = cols.map(
+    (c) => rows.length > 0 && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'),
+  );
   const line = (vals: string[]): string =>
-    vals.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+    vals
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line([...cols]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }

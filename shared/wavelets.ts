@@ -12,7 +12,8 @@ const WAVELET_NAME = /^(haar|db[1-9]\d*|sym[1-9]\d*|coif[1-9]\d*)$/;
 
 function checkedWavelets(names: readonly string[]): readonly Wavelet[] {
   const bad = names.filter((w) => !WAVELET_NAME.test(w));
-  if (bad.length > 0 || new Set(names).size !== names.length) throw new Error(`shared/wavelets.json: bad or repeated wavelet names: ${bad.join(', ') || 'a repeat'}`);
+  if (bad.length > 0 || new Set(names).size !== names.length)
+    throw new Error(`shared/wavelets.json: bad or repeated wavelet names: ${bad.join(', ') || 'a repeat'}`);
   return Object.freeze(names as Wavelet[]);
 }
 

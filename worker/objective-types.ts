@@ -22,9 +22,7 @@ export interface TrialProgress {
   values?: Record<string, number>;
 }
 
-export type TrialOutcome =
-  | { ok: true; result: TrialResult }
-  | { ok: false; error: string; retryable: boolean };
+export type TrialOutcome = { ok: true; result: TrialResult } | { ok: false; error: string; retryable: boolean };
 
 export interface GroupCallbacks {
   progress(trialKey: string, p: TrialProgress): void;

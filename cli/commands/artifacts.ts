@@ -21,14 +21,31 @@ async function handler(args: ArtifactsArgs): Promise<void> {
   const { mkdirSync } = await import('node:fs');
   const client = connectCoordinator(clientConnectOptions(args.coordinator, args));
   try {
-    const res = await promiseClient(client).ListArtifacts({ trial: args.trial }, 30_000).catch((err: unknown) => {
-      throw explainRpcError(err, args.coordinator);
-    });
-    if (res.trials === 0) throw new UserError(`no trial ${JSON.stringify(args.trial)} at ${args.coordinator} (give a trial key or id; see \`wepadim leaderboard\`)`);
-    const rows = res.artifacts.map((a) => ({ trial: a.trial_key, sweep: a.sweep, kind: a.kind, name: a.name, bytes: Number(a.size), sha256: a.sha256.slice(0, 12), path: a.path }));
+    const res = await promiseClient(client)
+      .ListArtifacts({ trial: args.trial }, 30_000)
+      .catch((err: unknown) => {
+        throw explainRpcError(err, args.coordinator);
+      });
+    if (res.trials === 0)
+      throw new UserError(
+        `no trial ${JSON.stringify(args.trial)} at ${args.coordinator} (give a trial key or id; see \`wepadim leaderboard\`)`,
+      );
+    const rows = res.artifacts.map((a) => ({
+      trial: a.trial_key,
+      sweep: a.sweep,
+      kind: a.kind,
+      name: a.name,
+      bytes: Number(a.size),
+      sha256: a.sha256.slice(0, 12),
+      path: a.path,
+    }));
     if (!args.out) {
-      if (args.json) process.stdout.write(JSON.stringify(res.artifacts.map((a) => ({ ...a, size: Number(a.size) }))) + '\n');
-      else process.stdout.write(rows.length ? renderTable(rows) + '\n' : `trial ${args.trial}: no artifacts stored at the coordinator yet\n`);
+      if (args.json)
+        process.stdout.write(JSON.stringify(res.artifacts.map((a) => ({ ...a, size: Number(a.size) }))) + '\n');
+      else
+        process.stdout.write(
+          rows.length ? renderTable(rows) + '\n' : `trial ${args.trial}: no artifacts stored at the coordinator yet\n`,
+        );
       return;
     }
     const fetched: { file: string; bytes: number }[] = [];
@@ -55,9 +72,20 @@ export const command: CommandModule<object, ArtifactsArgs> = {
   builder: (y: Argv) =>
     withSecurity(
       y
-        .positional('trial', { type: 'string', demandOption: true, describe: 'trial key or id (see `wepadim leaderboard`)' })
-        .option('coordinator', { type: 'string', default: process.env.WEPADIM_COORDINATOR ?? DEFAULT_ADDRESS, describe: 'coordinator HOST:PORT ($WEPADIM_COORDINATOR)' })
-        .option('out', { type: 'string', describe: 'fetch the files into DIR/<trial key>/ (each checked against its sha256)' })
+        .positional('trial', {
+          type: 'string',
+          demandOption: true,
+          describe: 'trial key or id (see `wepadim leaderboard`)',
+        })
+        .option('coordinator', {
+          type: 'string',
+          default: process.env.WEPADIM_COORDINATOR ?? DEFAULT_ADDRESS,
+          describe: 'coordinator HOST:PORT ($WEPADIM_COORDINATOR)',
+        })
+        .option('out', {
+          type: 'string',
+          describe: 'fetch the files into DIR/<trial key>/ (each checked against its sha256)',
+        })
         .example('$0 artifacts 3f9c2a1b --coordinator coord:7070', 'list what the coordinator holds for a trial')
         .example('$0 artifacts 3f9c2a1b --out ./maps', 'fetch them'),
       'client',

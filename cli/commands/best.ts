@@ -56,10 +56,18 @@ export const command: CommandModule<object, BestArgs> = {
   describe: 'Write a sweep file (YAML) that re-runs the winning configurations',
   builder: (y: Argv) =>
     withSelection(y)
-      .option('per-class', { type: 'boolean', default: false, describe: "each class's best trial (default: the best class-mean grid point)" })
+      .option('per-class', {
+        type: 'boolean',
+        default: false,
+        describe: "each class's best trial (default: the best class-mean grid point)",
+      })
       .option('top', { type: 'number', default: 1, describe: 'winners per class, or grid points' })
       .option('name', { type: 'string', describe: 'name of the new sweep (default <sweep>-best-<metric>[-per-class])' })
-      .option('pareto', { type: 'string', describe: 'write the Pareto front over these class-mean metrics (e.g. image_auroc,pixel_auroc), one stage per point' })
+      .option('pareto', {
+        type: 'string',
+        describe:
+          'write the Pareto front over these class-mean metrics (e.g. image_auroc,pixel_auroc), one stage per point',
+      })
       .option('out', { type: 'string', describe: 'write the YAML to this file instead of stdout' })
       .example('$0 best demo --per-class --metric image_auroc > best.yaml', 'one stage per class with its winner')
       .example('$0 best demo --pareto image_auroc,pixel_auroc > front.yaml', 'one stage per non-dominated point')

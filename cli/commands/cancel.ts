@@ -14,10 +14,13 @@ async function handler(args: CancelArgs): Promise<void> {
   const { renderTable } = await import('../../shared/table.js');
   const client = connectCoordinator(clientConnectOptions(args.coordinator, args));
   try {
-    const res = await promiseClient(client).Cancel({ target: args.target }, 10_000).catch((err: unknown) => {
-      throw explainRpcError(err, args.coordinator);
-    });
-    if (res.matched === 'none') throw new UserError(`no sweep or trial named ${JSON.stringify(args.target)} in the coordinator's database`);
+    const res = await promiseClient(client)
+      .Cancel({ target: args.target }, 10_000)
+      .catch((err: unknown) => {
+        throw explainRpcError(err, args.coordinator);
+      });
+    if (res.matched === 'none')
+      throw new UserError(`no sweep or trial named ${JSON.stringify(args.target)} in the coordinator's database`);
     const row = { target: args.target, matched: res.matched, cancelled: res.cancelled, interrupted: res.interrupted };
     process.stdout.write(args.json ? JSON.stringify(row) + '\n' : renderTable([row]) + '\n');
   } finally {
@@ -27,13 +30,25 @@ async function handler(args: CancelArgs): Promise<void> {
 
 export const command: CommandModule<object, CancelArgs> = {
   command: 'cancel <target>',
-  describe: 'Cancel a sweep (by name) or a trial (by key, or the 12-digit key prefix reports show): pending trials are dropped, running ones stopped',
+  describe:
+    'Cancel a sweep (by name) or a trial (by key, or the 12-digit key prefix reports show): pending trials are dropped, running ones stopped',
   builder: (y: Argv) =>
     withSecurity(
       y
-        .positional('target', { type: 'string', demandOption: true, describe: 'sweep name, or trial key (a unique prefix such as the 12 digits reports show)' })
-        .option('coordinator', { type: 'string', default: process.env.WEPADIM_COORDINATOR ?? DEFAULT_ADDRESS, describe: 'coordinator HOST:PORT ($WEPADIM_COORDINATOR)' })
-        .example('$0 cancel demo --coordinator coord:7070 --tls-ca ca.pem', 'cancel every unfinished trial of sweep "demo"')
+        .positional('target', {
+          type: 'string',
+          demandOption: true,
+          describe: 'sweep name, or trial key (a unique prefix such as the 12 digits reports show)',
+        })
+        .option('coordinator', {
+          type: 'string',
+          default: process.env.WEPADIM_COORDINATOR ?? DEFAULT_ADDRESS,
+          describe: 'coordinator HOST:PORT ($WEPADIM_COORDINATOR)',
+        })
+        .example(
+          '$0 cancel demo --coordinator coord:7070 --tls-ca ca.pem',
+          'cancel every unfinished trial of sweep "demo"',
+        )
         .example('$0 cancel 3f2a1c9e5b7d --insecure --json', 'cancel one trial on a local coordinator'),
       'client',
     ),

@@ -25,7 +25,8 @@ interface CoordinatorArgs extends SecurityArgs {
 }
 
 function positiveInt(v: number | undefined, flag: string, min = 1): void {
-  if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new UserError(`${flag} must be an integer >= ${min}, got ${v}`);
+  if (v !== undefined && (!Number.isInteger(v) || v < min))
+    throw new UserError(`${flag} must be an integer >= ${min}, got ${v}`);
 }
 
 async function handler(args: CoordinatorArgs): Promise<void> {
@@ -48,7 +49,12 @@ async function handler(args: CoordinatorArgs): Promise<void> {
     dbPath,
     listen: args.listen,
     healthListen: args['health-listen'] ?? null,
-    auth: { token: readToken(args['token-file']), tls: serverTls(args), insecure: args.insecure, forceInsecure: args['force-insecure'] },
+    auth: {
+      token: readToken(args['token-file']),
+      tls: serverTls(args),
+      insecure: args.insecure,
+      forceInsecure: args['force-insecure'],
+    },
     leaseTtlMs: args['lease-ttl'],
     acquireWaitMs: args['acquire-wait'],
     maxMessageBytes: args['max-message-bytes'],
@@ -65,7 +71,12 @@ async function handler(args: CoordinatorArgs): Promise<void> {
   const health = coord.healthAddress ? `; health checks on ${coord.healthAddress}` : '';
   process.stdout.write(
     args.json
-      ? JSON.stringify({ address: coord.address, health: coord.healthAddress, db: dbPath, dashboard: coord.dashboardUrl }) + '\n'
+      ? JSON.stringify({
+          address: coord.address,
+          health: coord.healthAddress,
+          db: dbPath,
+          dashboard: coord.dashboardUrl,
+        }) + '\n'
       : `coordinator listening on ${coord.address} (db ${dbPath}${health})\n${coord.dashboardUrl ? `dashboard: ${coord.dashboardUrl}\n` : ''}`,
   );
   // progress over every trial in the database: a bar on a TTY, a log line every 10 s otherwise
@@ -73,7 +84,11 @@ async function handler(args: CoordinatorArgs): Promise<void> {
   const report = setInterval(() => {
     const c = coord.trialCounts();
     const total = Object.values(c).reduce((a, b) => a + b, 0);
-    progress.update((c.done ?? 0) + (c.failed ?? 0) + (c.cancelled ?? 0), total, `running ${(c.running ?? 0) + (c.leased ?? 0)} pending ${c.pending ?? 0}`);
+    progress.update(
+      (c.done ?? 0) + (c.failed ?? 0) + (c.cancelled ?? 0),
+      total,
+      `running ${(c.running ?? 0) + (c.leased ?? 0)} pending ${c.pending ?? 0}`,
+    );
   }, 2_000);
   report.unref();
   await new Promise<void>((resolve) => {
@@ -81,7 +96,9 @@ async function handler(args: CoordinatorArgs): Promise<void> {
     const onSignal = (sig: NodeJS.Signals): void => {
       signals++;
       if (signals === 1) {
-        log.info(`${sig}: stopping (no new leases; waiting up to ${args.grace} ms for running trials; signal again to exit now)`);
+        log.info(
+          `${sig}: stopping (no new leases; waiting up to ${args.grace} ms for running trials; signal again to exit now)`,
+        );
         void coord.stop(args.grace).then(resolve);
       } else {
         log.warn(`${sig} again: exiting now`);
@@ -104,20 +121,71 @@ export const command: CommandModule<object, CoordinatorArgs> = {
     withSecurity(
       y
         .option('db', { type: 'string', describe: 'SQLite database file ($WEPADIM_DB)' })
-        .option('listen', { type: 'string', default: DEFAULT_ADDRESS, describe: 'HOST:PORT to listen on (port 0 = any free port)' })
-        .option('health-listen', { type: 'string', describe: 'HOST:PORT for a plaintext listener serving only grpc.health.v1 (Kubernetes gRPC probes; no token, no data)' })
-        .option('force-insecure', { type: 'boolean', default: false, describe: 'allow --insecure on a non-loopback address' })
-        .option('lease-ttl', { type: 'number', default: COORDINATOR_DEFAULTS.leaseTtlMs, describe: 'ms a lease lives without a heartbeat' })
-        .option('acquire-wait', { type: 'number', describe: `ms an idle worker waits in Acquire before it asks again (default: ${COORDINATOR_DEFAULTS.acquireWaitMs}, at most half the lease TTL)` })
-        .option('max-attempts', { type: 'number', describe: "attempts before a trial fails for good (default: each sweep's max_attempts)" })
-        .option('max-message-bytes', { type: 'number', default: COORDINATOR_DEFAULTS.maxMessageBytes, describe: 'largest request accepted (bigger: INVALID_ARGUMENT)' })
-        .option('http', { type: 'string', describe: 'also serve the web dashboard on HOST:PORT (e.g. 127.0.0.1:8080; off loopback it needs the token)' })
-        .option('http-insecure', { type: 'boolean', default: false, describe: 'serve the dashboard on a non-loopback address without a token' })
-        .option('artifact-file-limit', { type: 'number', default: COORDINATOR_DEFAULTS.artifactFileBytes, describe: 'largest artifact file a worker may upload, bytes (stored under <db dir>/artifacts/)' })
-        .option('artifact-trial-limit', { type: 'number', default: COORDINATOR_DEFAULTS.artifactTrialBytes, describe: "largest total of one trial's artifact files, bytes" })
-        .option('grace', { type: 'number', default: COORDINATOR_DEFAULTS.shutdownGraceMs, describe: 'ms to let running trials finish on SIGINT/SIGTERM' })
-        .example('WEPADIM_TOKEN=$(cat token) $0 coordinator --db runs.sqlite --listen 0.0.0.0:7070 --tls-cert srv.pem --tls-key srv.key', 'TLS on all interfaces')
-        .example('$0 coordinator --db runs.sqlite --listen 127.0.0.1:7070 --insecure --token-file token', 'plaintext on loopback only'),
+        .option('listen', {
+          type: 'string',
+          default: DEFAULT_ADDRESS,
+          describe: 'HOST:PORT to listen on (port 0 = any free port)',
+        })
+        .option('health-listen', {
+          type: 'string',
+          describe:
+            'HOST:PORT for a plaintext listener serving only grpc.health.v1 (Kubernetes gRPC probes; no token, no data)',
+        })
+        .option('force-insecure', {
+          type: 'boolean',
+          default: false,
+          describe: 'allow --insecure on a non-loopback address',
+        })
+        .option('lease-ttl', {
+          type: 'number',
+          default: COORDINATOR_DEFAULTS.leaseTtlMs,
+          describe: 'ms a lease lives without a heartbeat',
+        })
+        .option('acquire-wait', {
+          type: 'number',
+          describe: `ms an idle worker waits in Acquire before it asks again (default: ${COORDINATOR_DEFAULTS.acquireWaitMs}, at most half the lease TTL)`,
+        })
+        .option('max-attempts', {
+          type: 'number',
+          describe: "attempts before a trial fails for good (default: each sweep's max_attempts)",
+        })
+        .option('max-message-bytes', {
+          type: 'number',
+          default: COORDINATOR_DEFAULTS.maxMessageBytes,
+          describe: 'largest request accepted (bigger: INVALID_ARGUMENT)',
+        })
+        .option('http', {
+          type: 'string',
+          describe: 'also serve the web dashboard on HOST:PORT (e.g. 127.0.0.1:8080; off loopback it needs the token)',
+        })
+        .option('http-insecure', {
+          type: 'boolean',
+          default: false,
+          describe: 'serve the dashboard on a non-loopback address without a token',
+        })
+        .option('artifact-file-limit', {
+          type: 'number',
+          default: COORDINATOR_DEFAULTS.artifactFileBytes,
+          describe: 'largest artifact file a worker may upload, bytes (stored under <db dir>/artifacts/)',
+        })
+        .option('artifact-trial-limit', {
+          type: 'number',
+          default: COORDINATOR_DEFAULTS.artifactTrialBytes,
+          describe: "largest total of one trial's artifact files, bytes",
+        })
+        .option('grace', {
+          type: 'number',
+          default: COORDINATOR_DEFAULTS.shutdownGraceMs,
+          describe: 'ms to let running trials finish on SIGINT/SIGTERM',
+        })
+        .example(
+          'WEPADIM_TOKEN=$(cat token) $0 coordinator --db runs.sqlite --listen 0.0.0.0:7070 --tls-cert srv.pem --tls-key srv.key',
+          'TLS on all interfaces',
+        )
+        .example(
+          '$0 coordinator --db runs.sqlite --listen 127.0.0.1:7070 --insecure --token-file token',
+          'plaintext on loopback only',
+        ),
       'server',
     ),
   handler,

@@ -14,10 +14,13 @@ async function handler(args: DrainArgs): Promise<void> {
   const { renderTable } = await import('../../shared/table.js');
   const client = connectCoordinator(clientConnectOptions(args.coordinator, args));
   try {
-    const res = await promiseClient(client).Drain({ worker_id: args.worker }, 10_000).catch((err: unknown) => {
-      throw explainRpcError(err, args.coordinator);
-    });
-    if (!res.found) throw new UserError(`no worker ${JSON.stringify(args.worker)} is registered with ${args.coordinator}`);
+    const res = await promiseClient(client)
+      .Drain({ worker_id: args.worker }, 10_000)
+      .catch((err: unknown) => {
+        throw explainRpcError(err, args.coordinator);
+      });
+    if (!res.found)
+      throw new UserError(`no worker ${JSON.stringify(args.worker)} is registered with ${args.coordinator}`);
     const row = { worker: args.worker, state: res.state, leased_trials: res.leased_trials };
     process.stdout.write(args.json ? JSON.stringify(row) + '\n' : renderTable([row]) + '\n');
   } finally {
@@ -32,8 +35,15 @@ export const command: CommandModule<object, DrainArgs> = {
     withSecurity(
       y
         .positional('worker', { type: 'string', demandOption: true, describe: 'worker id (see `wepadim status`)' })
-        .option('coordinator', { type: 'string', default: process.env.WEPADIM_COORDINATOR ?? DEFAULT_ADDRESS, describe: 'coordinator HOST:PORT ($WEPADIM_COORDINATOR)' })
-        .example('WEPADIM_TOKEN=... $0 drain gpu-node1:0 --coordinator coord:7070 --tls-ca ca.pem', 'drain one GPU worker over TLS')
+        .option('coordinator', {
+          type: 'string',
+          default: process.env.WEPADIM_COORDINATOR ?? DEFAULT_ADDRESS,
+          describe: 'coordinator HOST:PORT ($WEPADIM_COORDINATOR)',
+        })
+        .example(
+          'WEPADIM_TOKEN=... $0 drain gpu-node1:0 --coordinator coord:7070 --tls-ca ca.pem',
+          'drain one GPU worker over TLS',
+        )
         .example('$0 drain w1 --insecure --token-file ~/.wepadim/token --json', 'local coordinator, JSON output'),
       'client',
     ),

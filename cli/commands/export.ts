@@ -57,10 +57,15 @@ async function handler(args: ExportArgs): Promise<void> {
 
 export const command: CommandModule<object, ExportArgs> = {
   command: 'export <sweep>',
-  describe: 'Export ranked grid summaries (real parameter columns) or the per-class table as CSV, JSON, Markdown or LaTeX',
+  describe:
+    'Export ranked grid summaries (real parameter columns) or the per-class table as CSV, JSON, Markdown or LaTeX',
   builder: (y: Argv) =>
     withSelection(y)
-      .option('format', { type: 'string', choices: ['csv', 'json', 'markdown', 'latex'], describe: 'output format (default csv; --json is --format json)' })
+      .option('format', {
+        type: 'string',
+        choices: ['csv', 'json', 'markdown', 'latex'],
+        describe: 'output format (default csv; --json is --format json)',
+      })
       .option('table', {
         type: 'string',
         choices: ['ranked', 'long', 'per-class', 'models', 'trials'],
@@ -68,13 +73,23 @@ export const command: CommandModule<object, ExportArgs> = {
         describe:
           "ranked: one row per grid point; long: the original tool's CSV layout; per-class: paper-style table; models: best per backbone (model_comparison.csv); trials: one row per trial with every metric",
       })
-      .option('provenance', { type: 'boolean', default: false, describe: 'per-class: add code version, backend, weights, dataset root' })
+      .option('provenance', {
+        type: 'boolean',
+        default: false,
+        describe: 'per-class: add code version, backend, weights, dataset root',
+      })
       .option('digits', { type: 'number', default: 4, describe: 'decimals in markdown and latex' })
       .option('top', { type: 'number', describe: 'ranked/long: only the K best grid points' })
       .option('out', { type: 'string', describe: 'write to this file instead of stdout' })
       .example('$0 export demo --format csv > demo.csv', 'grid points ranked by class-mean image AUROC')
-      .example('$0 export demo --table long --metric pixel_auroc', "the original tool's long CSV, with real parameter values")
+      .example(
+        '$0 export demo --table long --metric pixel_auroc',
+        "the original tool's long CSV, with real parameter values",
+      )
       .example('$0 export demo --table per-class --format latex --digits 3', 'paper-style per-class table')
-      .example('$0 export demo --table trials --out trials.csv', 'one row per trial: parameters, aupro, f1_max, per-defect AUROCs, timings') as unknown as Argv<ExportArgs>,
+      .example(
+        '$0 export demo --table trials --out trials.csv',
+        'one row per trial: parameters, aupro, f1_max, per-defect AUROCs, timings',
+      ) as unknown as Argv<ExportArgs>,
   handler,
 };

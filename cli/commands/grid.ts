@@ -25,7 +25,14 @@ async function expandHandler(args: ExpandArgs): Promise<void> {
     if (err.code !== 'EPIPE') throw err; // reader went away (e.g. `| head`): stop quietly
   });
   if (args.json) {
-    const head = { name: sweep.name, sourcePath: sweep.sourcePath, sourceHash: sweep.sourceHash, maxAttempts: sweep.maxAttempts, search: sweep.search, searchPoints: sweep.searchPoints };
+    const head = {
+      name: sweep.name,
+      sourcePath: sweep.sourcePath,
+      sourceHash: sweep.sourceHash,
+      maxAttempts: sweep.maxAttempts,
+      search: sweep.search,
+      searchPoints: sweep.searchPoints,
+    };
     const body = args.count
       ? { ...head, datasets: sweep.datasets, stages: counts, trials: sweep.trials.length }
       : { ...head, datasets: sweep.datasets, stages: counts, trials: sweep.trials };
@@ -50,7 +57,10 @@ async function expandHandler(args: ExpandArgs): Promise<void> {
   }
   out.write(renderTable(counts) + '\n');
   out.write(`sweep ${sweep.name}: ${sweep.trials.length} distinct trials, max attempts ${sweep.maxAttempts}\n`);
-  if (sweep.search.kind === 'random') out.write(`search random (seed ${sweep.search.seed}): ${sweep.searchPoints} sampled points; the trials above are theirs\n`);
+  if (sweep.search.kind === 'random')
+    out.write(
+      `search random (seed ${sweep.search.seed}): ${sweep.searchPoints} sampled points; the trials above are theirs\n`,
+    );
   if (sweep.search.kind === 'halving')
     out.write(
       `search halving (eta ${sweep.search.eta}, ${sweep.search.mode}, budget ${sweep.search.budget}): ${sweep.searchPoints} points; ` +

@@ -39,7 +39,8 @@ async function handler(args: LeaderboardArgs): Promise<void> {
     });
     if (!args.marginals) lb.marginals = [];
     const random = randomWeightsOf(db, args.sweep);
-    if (args.json) return writeJson({ ...lb, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random });
+    if (args.json)
+      return writeJson({ ...lb, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random });
     writeOut((random.length ? randomWeightsBanner(random) : '') + leaderboardText(lb, args.digits));
   } finally {
     db.close();
@@ -51,15 +52,39 @@ export const command: CommandModule<object, LeaderboardArgs> = {
   describe: "Rank a sweep's grid points by class-mean metric, or show the best trials per class",
   builder: (y: Argv) =>
     withSelection(y)
-      .option('per-class', { type: 'boolean', default: false, describe: 'best trials per class (the per-class optimized numbers) instead of class means' })
-      .option('top', { type: 'number', describe: 'how many points (default 10), or trials per class with --per-class (default 1)' })
-      .option('marginals', { type: 'boolean', default: true, describe: 'show per-parameter marginal means (--no-marginals to hide)' })
+      .option('per-class', {
+        type: 'boolean',
+        default: false,
+        describe: 'best trials per class (the per-class optimized numbers) instead of class means',
+      })
+      .option('top', {
+        type: 'number',
+        describe: 'how many points (default 10), or trials per class with --per-class (default 1)',
+      })
+      .option('marginals', {
+        type: 'boolean',
+        default: true,
+        describe: 'show per-parameter marginal means (--no-marginals to hide)',
+      })
       .option('digits', { type: 'number', default: 4, describe: 'decimals in the human table' })
-      .option('pareto', { type: 'string', describe: 'list the non-dominated points over these class-mean metrics, e.g. image_auroc,pixel_auroc' })
-      .option('also', { type: 'string', array: true, describe: 'metrics shown beside the ranking one (default: image_auroc and pixel_auroc)' })
+      .option('pareto', {
+        type: 'string',
+        describe: 'list the non-dominated points over these class-mean metrics, e.g. image_auroc,pixel_auroc',
+      })
+      .option('also', {
+        type: 'string',
+        array: true,
+        describe: 'metrics shown beside the ranking one (default: image_auroc and pixel_auroc)',
+      })
       .example('$0 leaderboard demo', 'top 10 grid points by class-mean image AUROC')
-      .example('$0 leaderboard demo --metric pixel_auroc --per-class --top 3', 'the 3 best trials of every class by pixel AUROC')
-      .example('$0 leaderboard demo --where wavelet=haar,sym4 --where subbands=LL+LH+HL --complete', 'filtered, complete points only')
+      .example(
+        '$0 leaderboard demo --metric pixel_auroc --per-class --top 3',
+        'the 3 best trials of every class by pixel AUROC',
+      )
+      .example(
+        '$0 leaderboard demo --where wavelet=haar,sym4 --where subbands=LL+LH+HL --complete',
+        'filtered, complete points only',
+      )
       .example('$0 leaderboard demo --also aupro --also time.total_s', 'other metrics beside image AUROC')
       .example('$0 leaderboard demo --pareto image_auroc,pixel_auroc', 'the points no other point beats on both')
       .example('$0 leaderboard demo --json | jq .points[0]', 'the winner as JSON'),

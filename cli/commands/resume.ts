@@ -31,13 +31,21 @@ async function handler(args: ResumeArgs): Promise<void> {
 
 export const command: CommandModule<object, ResumeArgs> = {
   command: 'resume <sweep>',
-  describe: 'Re-queue failed and lease-expired trials of a sweep, within their retry limit (--cancelled: cancelled ones too)',
+  describe:
+    'Re-queue failed and lease-expired trials of a sweep, within their retry limit (--cancelled: cancelled ones too)',
   builder: (y: Argv) =>
     withDb(
       y
         .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep name' })
-        .option('max-attempts', { type: 'number', describe: 'new retry limit for the re-queued trials (default: their own, from the sweep file)' })
-        .option('cancelled', { type: 'boolean', default: false, describe: 'also re-queue cancelled trials (each gets at least one more attempt)' })
+        .option('max-attempts', {
+          type: 'number',
+          describe: 'new retry limit for the re-queued trials (default: their own, from the sweep file)',
+        })
+        .option('cancelled', {
+          type: 'boolean',
+          default: false,
+          describe: 'also re-queue cancelled trials (each gets at least one more attempt)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
     )
       .example('$0 resume demo', 're-queue what failed or was abandoned')

@@ -28,18 +28,52 @@ export const command: CommandModule<object, RunArgs> = {
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'sweep YAML file' })
       .option('workers', { type: 'number', describe: 'local worker processes (default: one per core)' })
-      .option('backend', { type: 'string', default: 'auto', describe: 'feature-extractor backend of the workers (auto, onnx, tfjs-wasm, ...)' })
-      .option('max-points', { type: 'number', describe: 'run only the first K grid points (a smaller demo, e.g. in CI)' })
+      .option('backend', {
+        type: 'string',
+        default: 'auto',
+        describe: 'feature-extractor backend of the workers (auto, onnx, tfjs-wasm, ...)',
+      })
+      .option('max-points', {
+        type: 'number',
+        describe: 'run only the first K grid points (a smaller demo, e.g. in CI)',
+      })
       .option('classes', { type: 'string', describe: 'comma-separated classes to run (default: all in the file)' })
-      .option('fresh', { type: 'boolean', default: false, describe: 'delete ./runs/<sweep>/ first instead of resuming' })
-      .option('maps', { type: 'number', default: 1, describe: 'anomaly-map PNGs for the best K trials of each class per lease (0: none)' })
+      .option('fresh', {
+        type: 'boolean',
+        default: false,
+        describe: 'delete ./runs/<sweep>/ first instead of resuming',
+      })
+      .option('maps', {
+        type: 'number',
+        default: 1,
+        describe: 'anomaly-map PNGs for the best K trials of each class per lease (0: none)',
+      })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'directory holding one folder per sweep' })
-      .option('weights-dir', { type: 'string', describe: 'weights store of the workers (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)' })
-      .option('cache-dir', { type: 'string', describe: 'feature cache (default $WEPADIM_CACHE_DIR, else <runs-dir>/.cache/features)' })
-      .option('preflight', { type: 'boolean', default: true, describe: 'check weights and dataset roots before storing trials (--no-preflight to skip)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the run summary and leaderboard as JSON on stdout' })
-      .option('dashboard', { type: 'string', describe: 'serve the live web dashboard while it runs and print its URL (HOST:PORT, default 127.0.0.1:8080)' })
-      .coerce('dashboard', (v: string | boolean | undefined) => (v === undefined || v === false ? undefined : v === true || v === '' ? '127.0.0.1:8080' : String(v)))
+      .option('weights-dir', {
+        type: 'string',
+        describe: 'weights store of the workers (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)',
+      })
+      .option('cache-dir', {
+        type: 'string',
+        describe: 'feature cache (default $WEPADIM_CACHE_DIR, else <runs-dir>/.cache/features)',
+      })
+      .option('preflight', {
+        type: 'boolean',
+        default: true,
+        describe: 'check weights and dataset roots before storing trials (--no-preflight to skip)',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the run summary and leaderboard as JSON on stdout',
+      })
+      .option('dashboard', {
+        type: 'string',
+        describe: 'serve the live web dashboard while it runs and print its URL (HOST:PORT, default 127.0.0.1:8080)',
+      })
+      .coerce('dashboard', (v: string | boolean | undefined) =>
+        v === undefined || v === false ? undefined : v === true || v === '' ? '127.0.0.1:8080' : String(v),
+      )
       .example('$0 run configs/demo.yaml', 'the demo: synthetic classes, resnet18, a small grid (<= 3 min on 2 cores)')
       .example('$0 run configs/demo.yaml --max-points 4 --classes weave,disc', 'a smaller run of the same file')
       .example('$0 run configs/phase1-reduced.yaml --workers 2 --fresh', 'start over with 2 workers'),
@@ -47,7 +81,8 @@ export const command: CommandModule<object, RunArgs> = {
     if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers > 0)) {
       throw new UserError(`--workers must be a positive integer, got ${argv.workers}`);
     }
-    if (!(Number.isInteger(argv.maps) && argv.maps >= 0)) throw new UserError(`--maps must be an integer >= 0, got ${argv.maps}`);
+    if (!(Number.isInteger(argv.maps) && argv.maps >= 0))
+      throw new UserError(`--maps must be an integer >= 0, got ${argv.maps}`);
     const { runLocalSweep } = await import('../../local/run-local.js');
     const { buildRunReport, renderRunReport } = await import('../../local/summary.js');
     const { openReads } = await import('../../coordinator/store/reads/open.js');
@@ -70,7 +105,10 @@ export const command: CommandModule<object, RunArgs> = {
         workers: argv.workers,
         backend: argv.backend,
         maxPoints: argv['max-points'],
-        classes: argv.classes?.split(',').map((s) => s.trim()).filter(Boolean),
+        classes: argv.classes
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
         fresh: argv.fresh,
         mapTrials: argv.maps,
         dashboard: argv.dashboard,
@@ -89,17 +127,32 @@ export const command: CommandModule<object, RunArgs> = {
       } finally {
         db.close();
       }
-      if (argv.json) process.stdout.write(JSON.stringify({ ...summary, leaderboard: report.image, perClass: report.perClass?.perClass ?? null, pixelOfTop: report.pixelOfTop, failureReasons: report.failureReasons }, null, 2) + '\n');
+      if (argv.json)
+        process.stdout.write(
+          JSON.stringify(
+            {
+              ...summary,
+              leaderboard: report.image,
+              perClass: report.perClass?.perClass ?? null,
+              pixelOfTop: report.pixelOfTop,
+              failureReasons: report.failureReasons,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
       else {
         const c = summary.counts;
         process.stdout.write(
           `${summary.interrupted ? 'Stopped (run the same command again to resume)' : 'Finished'}: ${c.done} done, ${c.failed} failed, ${c.pending} pending in ${summary.elapsed_s.toFixed(1)} s; database ${summary.dbPath}\n\n`,
         );
         process.stdout.write(renderRunReport(report, summary.artifactsDir) + '\n');
-        for (const f of summary.workerFailures) process.stderr.write(`worker ${f.id} exited with code ${f.code}:\n  ${f.tail.join('\n  ')}\n`);
+        for (const f of summary.workerFailures)
+          process.stderr.write(`worker ${f.id} exited with code ${f.code}:\n  ${f.tail.join('\n  ')}\n`);
       }
       if (summary.interrupted) process.exitCode = 130;
-      else if (summary.counts.failed > 0 || summary.workerFailures.length > 0 || summary.counts.pending > 0) process.exitCode = 1;
+      else if (summary.counts.failed > 0 || summary.workerFailures.length > 0 || summary.counts.pending > 0)
+        process.exitCode = 1;
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

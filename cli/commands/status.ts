@@ -48,14 +48,20 @@ async function handler(args: StatusArgs): Promise<void> {
     if (args.sweep === undefined) {
       const all = listSweeps(db);
       if (args.json) return writeJson(all);
-      const rows = all.map((s) => ({ sweep: s.sweep, trials: s.total, ...s.counts, updated: new Date(s.updated).toISOString().slice(0, 19).replace('T', ' ') }));
+      const rows = all.map((s) => ({
+        sweep: s.sweep,
+        trials: s.total,
+        ...s.counts,
+        updated: new Date(s.updated).toISOString().slice(0, 19).replace('T', ' '),
+      }));
       return writeOut(rows.length ? renderTable(rows) + '\n' : 'no sweeps yet: `wepadim submit FILE`\n');
     }
     const st = sweepStatus(db, args.sweep, { windowMs: args.window * 60_000 });
     const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
     const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
     const random = randomWeightsOf(db, args.sweep);
-    if (args.json) return writeJson({ ...st, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random });
+    if (args.json)
+      return writeJson({ ...st, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random });
     writeOut((random.length ? randomWeightsBanner(random) : '') + statusText(st, { full: args.full }));
   } finally {
     db.close();
@@ -64,14 +70,23 @@ async function handler(args: StatusArgs): Promise<void> {
 
 export const command: CommandModule<object, StatusArgs> = {
   command: 'status [sweep]',
-  describe: 'Trial counts by state, completion rate, ETA, and workers with their last heartbeat (no SWEEP: list sweeps)',
+  describe:
+    'Trial counts by state, completion rate, ETA, and workers with their last heartbeat (no SWEEP: list sweeps)',
   builder: (y: Argv) =>
     withDb(
       y
         .positional('sweep', { type: 'string', describe: 'sweep name (omit to list every sweep with its counts)' })
         .option('window', { type: 'number', default: 15, describe: 'minutes to look back for the rate' })
-        .option('watch', { type: 'number', coerce: (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 2 : v), describe: 'redraw every S seconds (default 2) until Ctrl-C' })
-        .option('full', { type: 'boolean', default: false, describe: 'print errors whole (default: first line, 100 characters)' })
+        .option('watch', {
+          type: 'number',
+          coerce: (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 2 : v),
+          describe: 'redraw every S seconds (default 2) until Ctrl-C',
+        })
+        .option('full', {
+          type: 'boolean',
+          default: false,
+          describe: 'print errors whole (default: first line, 100 characters)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output (errors whole)' }),
     )
       .example('$0 status', 'every sweep in the database with its trial counts')

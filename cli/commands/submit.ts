@@ -18,13 +18,22 @@ async function handler(args: SubmitArgs): Promise<void> {
   const { loadSweepFile } = await import('../../coordinator/grid/index.js');
   const { SweepStore, resolveDbPath } = await import('../../coordinator/store/index.js');
   const { preflight } = await import('../../local/preflight.js');
-  const sweep = await preflight(loadSweepFile(args.file, { stages: args.stage }), { check: args.preflight, weightsDir: args['weights-dir'] });
+  const sweep = await preflight(loadSweepFile(args.file, { stages: args.stage }), {
+    check: args.preflight,
+    weightsDir: args['weights-dir'],
+  });
   const path = resolveDbPath(args.db);
   const store = SweepStore.open(path);
   try {
     const { createProgress } = await import('../../shared/progress.js');
-    const progress = sweep.trials.length >= 20_000 ? createProgress({ label: `submit ${sweep.name}`, total: sweep.trials.length }) : null;
-    const r = store.submit(sweep, { dryRun: args['dry-run'], onProgress: progress ? (done) => progress.update(done) : undefined });
+    const progress =
+      sweep.trials.length >= 20_000
+        ? createProgress({ label: `submit ${sweep.name}`, total: sweep.trials.length })
+        : null;
+    const r = store.submit(sweep, {
+      dryRun: args['dry-run'],
+      onProgress: progress ? (done) => progress.update(done) : undefined,
+    });
     progress?.done();
     if (args.json) {
       writeJson({ sweep: sweep.name, db: path, dryRun: args['dry-run'], ...r });
@@ -51,8 +60,16 @@ export const command: CommandModule<object, SubmitArgs> = {
         .positional('file', { type: 'string', demandOption: true, describe: 'sweep YAML file' })
         .option('stage', { type: 'string', array: true, describe: 'submit only these stages (repeatable)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'report what would be added; write nothing' })
-        .option('preflight', { type: 'boolean', default: true, describe: 'check weights and dataset roots here first (--no-preflight: they exist only on the workers)' })
-        .option('weights-dir', { type: 'string', describe: 'weights store to check and resolve sha256: prefixes in (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)' })
+        .option('preflight', {
+          type: 'boolean',
+          default: true,
+          describe: 'check weights and dataset roots here first (--no-preflight: they exist only on the workers)',
+        })
+        .option('weights-dir', {
+          type: 'string',
+          describe:
+            'weights store to check and resolve sha256: prefixes in (default $WEPADIM_WEIGHTS_DIR or ~/.cache/wepadim/weights)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
     )
       .example('$0 submit configs/demo.yaml', 'create the sweep "demo" with its 144 trials')

@@ -18,12 +18,20 @@ const init: CommandModule<object, TlsInitArgs> = {
   describe: 'Write a CA (ca.pem, ca.key) and a coordinator certificate (server.pem, server.key) for the given hosts',
   builder: (y: Argv) =>
     y
-      .option('host', { type: 'string', array: true, demandOption: true, describe: 'DNS name or IP address workers use to reach the coordinator (repeat for several)' })
+      .option('host', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'DNS name or IP address workers use to reach the coordinator (repeat for several)',
+      })
       .option('out', { type: 'string', default: '.wepadim/tls', describe: 'folder to write the four files to' })
       .option('days', { type: 'number', default: 825, describe: 'validity of both certificates' })
       .option('force', { type: 'boolean', default: false, describe: 'replace existing files' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
-      .example('$0 tls init --host head01 --host 10.0.0.5 --out ~/wepadim-tls', 'CA + certificate for head01 and 10.0.0.5'),
+      .example(
+        '$0 tls init --host head01 --host 10.0.0.5 --out ~/wepadim-tls',
+        'CA + certificate for head01 and 10.0.0.5',
+      ),
   handler: async (a) => {
     const { initTls } = await import('../../coordinator/auth/pki.js');
     const r = initTls({ dir: resolve(a.out), hosts: a.host.map(String), days: a.days, force: a.force });
@@ -49,6 +57,7 @@ const init: CommandModule<object, TlsInitArgs> = {
 export const command: CommandModule = {
   command: 'tls <action>',
   describe: 'TLS material for the coordinator (actions: init)',
-  builder: (y) => y.command(init as unknown as CommandModule).demandCommand(1, 'Give an action: wepadim tls init --help'),
+  builder: (y) =>
+    y.command(init as unknown as CommandModule).demandCommand(1, 'Give an action: wepadim tls init --help'),
   handler: () => undefined,
 };

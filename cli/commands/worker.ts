@@ -36,41 +36,77 @@ export const command: CommandModule<object, WorkerArgs> = {
       .option('gpu', { type: 'number', describe: 'GPU index for the tensor backend (omit for CPU)' })
       .option('gpus', { type: 'string', describe: 'supervise one worker process per GPU, e.g. 0,1,2,3 or 0-7' })
       .option('concurrency', { type: 'number', default: 1, describe: 'lease groups in flight at once' })
-      .option('group-size', { type: 'number', default: 8, describe: 'most trials per lease (trials that share features)' })
+      .option('group-size', {
+        type: 'number',
+        default: 8,
+        describe: 'most trials per lease (trials that share features)',
+      })
       .option('spool-dir', { type: 'string', describe: 'local result spool (default .wepadim/spool/<gpuN|cpu>)' })
-      .option('token-file', { type: 'string', describe: 'file with the auth token (else env WEPADIM_TOKEN; never on the command line)' })
+      .option('token-file', {
+        type: 'string',
+        describe: 'file with the auth token (else env WEPADIM_TOKEN; never on the command line)',
+      })
       .option('tls-ca', { type: 'string', describe: 'CA certificate (PEM) to verify the coordinator' })
       .option('tls-cert', { type: 'string', describe: 'client certificate (PEM) for mutual TLS' })
       .option('tls-key', { type: 'string', describe: 'client key (PEM) for mutual TLS' })
       .option('insecure', { type: 'boolean', default: false, describe: INSECURE_DESCRIBE })
-      .option('backend', { type: 'string', default: 'auto', describe: 'tensor backend of the wepadim objective: auto | onnx | tfjs-wasm | ...' })
+      .option('backend', {
+        type: 'string',
+        default: 'auto',
+        describe: 'tensor backend of the wepadim objective: auto | onnx | tfjs-wasm | ...',
+      })
       .option('cache-dir', { type: 'string', describe: 'feature cache directory (wepadim objective)' })
       .option('artifacts-dir', { type: 'string', describe: 'where trial artifacts are written (wepadim objective)' })
       .option('threads', { type: 'number', describe: 'intra-op threads of the backbone' })
       .option('max-rss', {
         type: 'number',
-        describe: 'memory budget in MB (wepadim objective): a DWT group that would not fit computes its subband blocks one at a time (slower, same numbers)',
+        describe:
+          'memory budget in MB (wepadim objective): a DWT group that would not fit computes its subband blocks one at a time (slower, same numbers)',
       })
-      .option('idle-exit', { type: 'number', describe: 'drain and exit 0 after the coordinator had no work for this many seconds' })
+      .option('idle-exit', {
+        type: 'number',
+        describe: 'drain and exit 0 after the coordinator had no work for this many seconds',
+      })
       .option('worker-id', { type: 'string', describe: 'worker id to register (default HOST:gpuN:PID)' })
-      .option('command', { type: 'boolean', default: true, describe: 'run command objectives (--no-command refuses them; see docs/command-objective.md)' })
-      .option('allow-command', { type: 'string', array: true, describe: 'run only these programs for command objectives (repeatable; a name matches argv[0] exactly, a path the resolved path)' })
+      .option('command', {
+        type: 'boolean',
+        default: true,
+        describe: 'run command objectives (--no-command refuses them; see docs/command-objective.md)',
+      })
+      .option('allow-command', {
+        type: 'string',
+        array: true,
+        describe:
+          'run only these programs for command objectives (repeatable; a name matches argv[0] exactly, a path the resolved path)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print worker events as JSON lines on stdout' })
       .check((a) => {
         if (a.gpu !== undefined && a.gpus !== undefined) throw new UserError('give --gpu or --gpus, not both');
         if (!a.insecure && !a['tls-ca']) throw new UserError('give --tls-ca (TLS) or --insecure (plaintext)');
-        if (!Number.isInteger(a.concurrency) || a.concurrency < 1) throw new UserError(`--concurrency ${a.concurrency}: must be an integer >= 1`);
+        if (!Number.isInteger(a.concurrency) || a.concurrency < 1)
+          throw new UserError(`--concurrency ${a.concurrency}: must be an integer >= 1`);
         if (!Number.isInteger(a['group-size']) || a['group-size'] < 1 || a['group-size'] > 256)
           throw new UserError(`--group-size ${a['group-size']}: must be an integer in 1..256`);
-        if (!a.command && a['allow-command']?.length) throw new UserError('give --no-command or --allow-command, not both');
+        if (!a.command && a['allow-command']?.length)
+          throw new UserError('give --no-command or --allow-command, not both');
         if (a['allow-command']?.some((p) => p === '')) throw new UserError('--allow-command: empty program name');
-        if (!/^[^\s]+:\d{1,5}$/.test(a.coordinator)) throw new UserError(`--coordinator "${a.coordinator}": expected HOST:PORT`);
+        if (!/^[^\s]+:\d{1,5}$/.test(a.coordinator))
+          throw new UserError(`--coordinator "${a.coordinator}": expected HOST:PORT`);
         return true;
       })
-      .example('$0 worker --coordinator 10.0.0.5:7070 --gpu 0 --tls-ca ca.pem', 'one worker on GPU 0 (token from WEPADIM_TOKEN)')
+      .example(
+        '$0 worker --coordinator 10.0.0.5:7070 --gpu 0 --tls-ca ca.pem',
+        'one worker on GPU 0 (token from WEPADIM_TOKEN)',
+      )
       .example('$0 worker --coordinator head:7070 --gpus 0-3 --insecure', 'supervise four workers, one per GPU')
-      .example('$0 worker --coordinator head:7070 --gpu 0 --insecure --allow-command python3', 'command sweeps may run only python3')
-      .example('$0 worker --coordinator 127.0.0.1:7070 --insecure --idle-exit 60', 'local CPU worker that exits when the queue stays empty'),
+      .example(
+        '$0 worker --coordinator head:7070 --gpu 0 --insecure --allow-command python3',
+        'command sweeps may run only python3',
+      )
+      .example(
+        '$0 worker --coordinator 127.0.0.1:7070 --insecure --idle-exit 60',
+        'local CPU worker that exits when the queue stays empty',
+      ),
   handler: async (a) => {
     const { readToken } = await import('../../coordinator/auth/token.js');
     const token = readToken(a['token-file']); // --token-file, else $WEPADIM_TOKEN; never argv
@@ -103,7 +139,8 @@ export const command: CommandModule<object, WorkerArgs> = {
         throw new UserError(`--gpus: ${(err as Error).message}`);
       }
       // the children get this command line minus --gpus and --spool-dir (each gets its own --gpu and spool)
-      const without = (args: string[], flag: string): string[] => args.filter((x, i, all) => x !== flag && all[i - 1] !== flag && !x.startsWith(`${flag}=`));
+      const without = (args: string[], flag: string): string[] =>
+        args.filter((x, i, all) => x !== flag && all[i - 1] !== flag && !x.startsWith(`${flag}=`));
       const passOn = without(without(process.argv.slice(2), '--gpus'), '--spool-dir');
       const baseSpool = resolve(a['spool-dir'] ?? '.wepadim/spool');
       const summary = await superviseWorkers({
@@ -111,10 +148,21 @@ export const command: CommandModule<object, WorkerArgs> = {
         signal: drain.signal,
         commandFor: (gpu) => ({
           file: process.execPath,
-          args: [...process.execArgv, process.argv[1], ...passOn, '--gpu', String(gpu), '--spool-dir', `${baseSpool}/gpu${gpu}`],
+          args: [
+            ...process.execArgv,
+            process.argv[1],
+            ...passOn,
+            '--gpu',
+            String(gpu),
+            '--spool-dir',
+            `${baseSpool}/gpu${gpu}`,
+          ],
           ipc: true,
         }),
-        onEvent: (e) => (a.json ? process.stdout.write(JSON.stringify(e) + '\n') : process.stderr.write(`supervisor: ${JSON.stringify(e)}\n`)),
+        onEvent: (e) =>
+          a.json
+            ? process.stdout.write(JSON.stringify(e) + '\n')
+            : process.stderr.write(`supervisor: ${JSON.stringify(e)}\n`),
       });
       if (summary.children.some((c) => c.lastCode !== 0)) process.exitCode = 1;
       return;
@@ -132,14 +180,21 @@ export const command: CommandModule<object, WorkerArgs> = {
       if (!(a['max-rss'] > 0)) throw new UserError(`--max-rss must be a number of MB > 0, got ${a['max-rss']}`);
       objectiveOptions.maxRssBytes = a['max-rss'] * 1024 * 1024;
     }
-    objectiveOptions.commandPolicy = { enabled: a.command, allow: a['allow-command']?.length ? a['allow-command'] : null };
+    objectiveOptions.commandPolicy = {
+      enabled: a.command,
+      allow: a['allow-command']?.length ? a['allow-command'] : null,
+    };
     await runWorker({
       coordinator: a.coordinator,
       gpu: a.gpu ?? null,
       concurrency: a.concurrency,
       groupSize: a['group-size'],
       spoolDir,
-      auth: { token, tls: a['tls-ca'] ? { ca: a['tls-ca'], cert: a['tls-cert'], key: a['tls-key'] } : null, insecure: a.insecure },
+      auth: {
+        token,
+        tls: a['tls-ca'] ? { ca: a['tls-ca'], cert: a['tls-cert'], key: a['tls-key'] } : null,
+        insecure: a.insecure,
+      },
       backend: a.backend,
       objectiveOptions,
       signal: hard.signal,
@@ -148,10 +203,18 @@ export const command: CommandModule<object, WorkerArgs> = {
       workerId: a['worker-id'],
       onEvent: (e) => {
         if (a.json) process.stdout.write(JSON.stringify(e) + '\n');
-        else if (e.type === 'disconnected') log.warn('coordinator unreachable', { during: e.during, error: e.error, retry_ms: e.retryInMs });
+        else if (e.type === 'disconnected')
+          log.warn('coordinator unreachable', { during: e.during, error: e.error, retry_ms: e.retryInMs });
         else if (e.type === 'finished' && !e.ok) log.warn('trial failed', { key: e.key, error: e.error });
-        else if (e.type === 'delivered' && !e.accepted) log.warn('result rejected', { lease: e.leaseId, reason: e.reason });
-        else if (e.type === 'registered' || e.type === 'draining' || e.type === 'stopped' || e.type === 'lease-lost' || e.type === 'cancel')
+        else if (e.type === 'delivered' && !e.accepted)
+          log.warn('result rejected', { lease: e.leaseId, reason: e.reason });
+        else if (
+          e.type === 'registered' ||
+          e.type === 'draining' ||
+          e.type === 'stopped' ||
+          e.type === 'lease-lost' ||
+          e.type === 'cancel'
+        )
           log.info(e.type, Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v !== 'object')));
       },
     });

@@ -31,14 +31,27 @@ export function withSelection<T>(y: Argv<T>, defaultMetric = 'image_auroc'): Arg
   return withDb(
     y
       .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep name' })
-      .option('metric', { type: 'string', default: defaultMetric, describe: 'final metric to rank by, e.g. image_auroc, pixel_auroc, aupro' })
+      .option('metric', {
+        type: 'string',
+        default: defaultMetric,
+        describe: 'final metric to rank by, e.g. image_auroc, pixel_auroc, aupro',
+      })
       .option('where', {
         type: 'string',
         array: true,
-        describe: 'keep trials whose parameter matches: KEY=V1[,V2...] (repeatable; subbands as LL+LH+HL; none for null)',
+        describe:
+          'keep trials whose parameter matches: KEY=V1[,V2...] (repeatable; subbands as LL+LH+HL; none for null)',
       })
-      .option('complete', { type: 'boolean', default: false, describe: 'only grid points where every class has the metric' })
-      .option('order', { type: 'string', choices: ['desc', 'asc'], describe: 'desc = higher is better (default; asc for time.* and peak_rss_mb)' })
+      .option('complete', {
+        type: 'boolean',
+        default: false,
+        describe: 'only grid points where every class has the metric',
+      })
+      .option('order', {
+        type: 'string',
+        choices: ['desc', 'asc'],
+        describe: 'desc = higher is better (default; asc for time.* and peak_rss_mb)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
   );
 }
@@ -62,5 +75,11 @@ export function writeOut(text: string): void {
 
 /** JSON output: a grid point (`point`, stored as canonical JSON text) is written as an object, not a string in a string. */
 export function writeJson(value: unknown): void {
-  writeOut(JSON.stringify(value, (k, v: unknown) => (k === 'point' && typeof v === 'string' && v.startsWith('{') ? (JSON.parse(v) as unknown) : v), 2) + '\n');
+  writeOut(
+    JSON.stringify(
+      value,
+      (k, v: unknown) => (k === 'point' && typeof v === 'string' && v.startsWith('{') ? (JSON.parse(v) as unknown) : v),
+      2,
+    ) + '\n',
+  );
 }

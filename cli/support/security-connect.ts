@@ -29,7 +29,9 @@ export function explainRpcError(err: unknown, address: string): Error {
       return new UserError(`coordinator ${address}: ${e.details}`);
     case grpc.status.UNAVAILABLE:
     case grpc.status.DEADLINE_EXCEEDED:
-      return new Error(`cannot reach coordinator at ${address} (${e.details}); is it running, and do TLS settings match?`);
+      return new Error(
+        `cannot reach coordinator at ${address} (${e.details}); is it running, and do TLS settings match?`,
+      );
     default:
       return new Error(`coordinator ${address}: ${grpc.status[e.code] ?? e.code}: ${e.details}`);
   }

@@ -34,7 +34,8 @@ export const TLS_FILES = { ca: 'ca.pem', caKey: 'ca.key', cert: 'server.pem', ke
 
 /** subjectAltName entries: IP:x for addresses, DNS:x for names; a bad name is a UserError naming it. */
 export function subjectAltNames(hosts: readonly string[]): string[] {
-  if (hosts.length === 0) throw new UserError('give at least one --host (the name or address workers use to reach the coordinator)');
+  if (hosts.length === 0)
+    throw new UserError('give at least one --host (the name or address workers use to reach the coordinator)');
   return hosts.map((h) => {
     if (isIP(h)) return `IP:${h}`;
     if (/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(h)) return `DNS:${h}`;
@@ -47,7 +48,10 @@ function openssl(args: string[], cwd: string): void {
     execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
-    if (e.code === 'ENOENT') throw new UserError('wepadim tls init needs the openssl command, which is not on PATH (Debian/Ubuntu: apt-get install openssl)');
+    if (e.code === 'ENOENT')
+      throw new UserError(
+        'wepadim tls init needs the openssl command, which is not on PATH (Debian/Ubuntu: apt-get install openssl)',
+      );
     throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString().trim() || e.message}`, { cause: err });
   }
 }
@@ -63,30 +67,80 @@ export function initTls(o: TlsInitOptions): TlsInitResult {
     key: join(o.dir, TLS_FILES.key),
   };
   const existing = Object.values(out).filter((f) => existsSync(f));
-  if (existing.length && !o.force) throw new UserError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; add --force to replace them (workers trusting the old CA then need the new ca.pem)`);
+  if (existing.length && !o.force)
+    throw new UserError(
+      `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; add --force to replace them (workers trusting the old CA then need the new ca.pem)`,
+    );
   mkdirSync(o.dir, { recursive: true });
   const work = mkdtempSync(join(o.dir, '.tls-init-'));
   try {
-    writeFileSync(join(work, 'ca.cnf'), [
-      '[req]', 'distinguished_name = dn', 'prompt = no', 'x509_extensions = v3_ca',
-      '[dn]', 'CN = wepadim coordinator CA',
-      '[v3_ca]', 'basicConstraints = critical,CA:TRUE,pathlen:0', 'keyUsage = critical,keyCertSign,cRLSign', 'subjectKeyIdentifier = hash',
-      '',
-    ].join('\n'));
-    writeFileSync(join(work, 'server.cnf'), ['[req]', 'distinguished_name = dn', 'prompt = no', '[dn]', `CN = ${o.hosts[0]}`, ''].join('\n'));
-    writeFileSync(join(work, 'server.ext'), [
-      'basicConstraints = critical,CA:FALSE', 'keyUsage = critical,digitalSignature', 'extendedKeyUsage = serverAuth',
-      `subjectAltName = ${sans.join(',')}`, 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid,issuer', '',
-    ].join('\n'));
+    writeFileSync(
+      join(work, 'ca.cnf'),
+      [
+        '[req]',
+        'distinguished_name = dn',
+        'prompt = no',
+        'x509_extensions = v3_ca',
+        '[dn]',
+        'CN = wepadim coordinator CA',
+        '[v3_ca]',
+        'basicConstraints = critical,CA:TRUE,pathlen:0',
+        'keyUsage = critical,keyCertSign,cRLSign',
+        'subjectKeyIdentifier = hash',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(work, 'server.cnf'),
+      ['[req]', 'distinguished_name = dn', 'prompt = no', '[dn]', `CN = ${o.hosts[0]}`, ''].join('\n'),
+    );
+    writeFileSync(
+      join(work, 'server.ext'),
+      [
+        'basicConstraints = critical,CA:FALSE',
+        'keyUsage = critical,digitalSignature',
+        'extendedKeyUsage = serverAuth',
+        `subjectAltName = ${sans.join(',')}`,
+        'subjectKeyIdentifier = hash',
+        'authorityKeyIdentifier = keyid,issuer',
+        '',
+      ].join('\n'),
+    );
     const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
     const days = ['-days', String(o.days)];
-    openssl(['req', '-x509', ...ec, '-config', 'ca.cnf', '-keyout', 'ca.key', '-out', 'ca.pem', ...days, '-sha256'], work);
-    openssl(['req', '-new', ...ec, '-config', 'server.cnf', '-keyout', 'server.key', '-out', 'server.csr', '-sha256'], work);
-    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', ...days, '-sha256', '-extfile', 'server.ext'], work);
+    openssl(
+      ['req', '-x509', ...ec, '-config', 'ca.cnf', '-keyout', 'ca.key', '-out', 'ca.pem', ...days, '-sha256'],
+      work,
+    );
+    openssl(
+      ['req', '-new', ...ec, '-config', 'server.cnf', '-keyout', 'server.key', '-out', 'server.csr', '-sha256'],
+      work,
+    );
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'server.pem',
+        ...days,
+        '-sha256',
+        '-extfile',
+        'server.ext',
+      ],
+      work,
+    );
     // check what openssl made before handing it out
     const ca = new X509Certificate(readFileSync(join(work, 'ca.pem')));
     const cert = new X509Certificate(readFileSync(join(work, 'server.pem')));
-    if (!ca.ca || !cert.verify(ca.publicKey) || !cert.checkIssued(ca)) throw new Error('openssl produced a server certificate that its CA does not verify');
+    if (!ca.ca || !cert.verify(ca.publicKey) || !cert.checkIssued(ca))
+      throw new Error('openssl produced a server certificate that its CA does not verify');
     for (const [name, file] of Object.entries(TLS_FILES)) {
       const dest = out[name as keyof typeof out];
       const mode = file.endsWith('.key') ? 0o600 : 0o644;

@@ -27,8 +27,10 @@ export function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv 
 }
 
 function checkTokenText(token: string, where: string): string {
-  if (token.length < 16) throw new UserError(`the token must be at least 16 characters long (got ${token.length})`, { file: where });
-  if (!/^[\x21-\x7e]+$/.test(token)) throw new UserError('the token must be printable ASCII without spaces', { file: where });
+  if (token.length < 16)
+    throw new UserError(`the token must be at least 16 characters long (got ${token.length})`, { file: where });
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new UserError('the token must be printable ASCII without spaces', { file: where });
   return token;
 }
 

@@ -56,7 +56,10 @@ function readPem(path: string, flag: string): Buffer {
 /** Server side: --tls-cert and --tls-key (required together), optional --tls-ca for mutual TLS; null when none given. */
 export function readServerTls(files: TlsFiles): TlsMaterial | null {
   if (!files.cert && !files.key && !files.ca) return null;
-  if (!files.cert || !files.key) throw new UserError('the coordinator needs --tls-cert and --tls-key together (--tls-ca only adds client certificate checks)');
+  if (!files.cert || !files.key)
+    throw new UserError(
+      'the coordinator needs --tls-cert and --tls-key together (--tls-ca only adds client certificate checks)',
+    );
   return {
     cert: readPem(files.cert, '--tls-cert'),
     key: readPem(files.key, '--tls-key'),
@@ -67,16 +70,23 @@ export function readServerTls(files: TlsFiles): TlsMaterial | null {
 /** Client side: --tls-ca to trust, and --tls-cert/--tls-key for mutual TLS; null when none given. */
 export function readClientTls(files: TlsFiles): ClientTransport['tls'] {
   if (!files.cert && !files.key && !files.ca) return null;
-  if (Boolean(files.cert) !== Boolean(files.key)) throw new UserError('--tls-cert and --tls-key must be given together');
+  if (Boolean(files.cert) !== Boolean(files.key))
+    throw new UserError('--tls-cert and --tls-key must be given together');
   return {
     ...(files.ca ? { ca: readPem(files.ca, '--tls-ca') } : {}),
-    ...(files.cert && files.key ? { cert: readPem(files.cert, '--tls-cert'), key: readPem(files.key, '--tls-key') } : {}),
+    ...(files.cert && files.key
+      ? { cert: readPem(files.cert, '--tls-cert'), key: readPem(files.key, '--tls-key') }
+      : {}),
   };
 }
 
 export function serverCredentials(tls: TlsMaterial | null): grpc.ServerCredentials {
   if (!tls) return grpc.ServerCredentials.createInsecure();
-  return grpc.ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.ca !== undefined);
+  return grpc.ServerCredentials.createSsl(
+    tls.ca ?? null,
+    [{ cert_chain: tls.cert, private_key: tls.key }],
+    tls.ca !== undefined,
+  );
 }
 
 export interface ClientTransport {
@@ -87,7 +97,10 @@ export interface ClientTransport {
 
 export function clientCredentials(t: ClientTransport): grpc.ChannelCredentials {
   if (!t.tls) {
-    if (!t.insecure) throw new UserError('no TLS material given: pass --tls-ca (and --tls-cert/--tls-key for mutual TLS), or --insecure on loopback');
+    if (!t.insecure)
+      throw new UserError(
+        'no TLS material given: pass --tls-ca (and --tls-cert/--tls-key for mutual TLS), or --insecure on loopback',
+      );
     return grpc.credentials.createInsecure();
   }
   return grpc.credentials.createSsl(t.tls.ca ?? null, t.tls.key ?? null, t.tls.cert ?? null);
@@ -105,12 +118,21 @@ export function bearerInterceptor(token: string): grpc.Interceptor {
 }
 
 /** Refuse insecure listening on non-loopback addresses unless forced, and TLS-less servers without the flag. */
-export function checkListenSecurity(listen: HostPort, opts: { tls: boolean; insecure: boolean; forceInsecure?: boolean; token: boolean }): void {
+export function checkListenSecurity(
+  listen: HostPort,
+  opts: { tls: boolean; insecure: boolean; forceInsecure?: boolean; token: boolean },
+): void {
   if (opts.tls && opts.insecure) throw new UserError('give either TLS material or --insecure, not both');
   if (!opts.tls && !opts.insecure)
-    throw new UserError('no TLS certificate given: pass --tls-cert and --tls-key, or --insecure to run plaintext on a loopback address');
+    throw new UserError(
+      'no TLS certificate given: pass --tls-cert and --tls-key, or --insecure to run plaintext on a loopback address',
+    );
   if (opts.insecure && !isLoopback(listen.host) && !opts.forceInsecure)
-    throw new UserError(`refusing to listen in plaintext on non-loopback address ${listen.host}; use TLS, or add --force-insecure`);
+    throw new UserError(
+      `refusing to listen in plaintext on non-loopback address ${listen.host}; use TLS, or add --force-insecure`,
+    );
   if (!opts.token && !opts.insecure)
-    throw new UserError('no bearer token: set WEPADIM_TOKEN or pass --token-file (a token is optional only with --insecure)');
+    throw new UserError(
+      'no bearer token: set WEPADIM_TOKEN or pass --token-file (a token is optional only with --insecure)',
+    );
 }

@@ -54,7 +54,8 @@ export class LiveStream {
     const prev = this.last;
     this.last = w;
     if (!prev) return;
-    const dataMoved = w.metric !== prev.metric || w.attempt !== prev.attempt || w.event !== prev.event || w.states !== prev.states;
+    const dataMoved =
+      w.metric !== prev.metric || w.attempt !== prev.attempt || w.event !== prev.event || w.states !== prev.states;
     const liveMoved = dataMoved || w.heartbeat !== prev.heartbeat || w.workers !== prev.workers;
     if (!liveMoved) return;
     this.current = { data: this.current.data + (dataMoved ? 1 : 0), live: this.current.live + 1, at: Date.now() };
@@ -63,7 +64,12 @@ export class LiveStream {
 
   /** Turn a response into an event stream; the current state is sent at once. */
   attach(res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(`retry: 1000\nevent: change\ndata: ${JSON.stringify(this.current)}\n\n`);
     this.clients.add(res);
     res.on('close', () => this.clients.delete(res));

@@ -81,7 +81,10 @@ export function gridPlots(store: DashboardReads, sweep: string, q: PlotsQuery): 
   const sweepId = store.reads.sweepId(sweep);
   const order = q.order ?? defaultOrder(q.metric);
   const filters: ParamFilter[] = parseFilters(q.where);
-  const points = store.reads.rankPoints(sweepId, q.metric, { filters: q.class ? [...filters, { key: 'class', values: [q.class] }] : filters, order });
+  const points = store.reads.rankPoints(sweepId, q.metric, {
+    filters: q.class ? [...filters, { key: 'class', values: [q.class] }] : filters,
+    order,
+  });
   const varying = varyingKeys(points.map((p) => p.params));
   const facetKeys = varying.filter((k) => k !== 'sigma' && k !== 'cov_reg');
   const cells: HeatCell[] = points.map((p) => ({
@@ -110,7 +113,9 @@ export function gridPlots(store: DashboardReads, sweep: string, q: PlotsQuery): 
       dims: varying,
       total: points.length,
       // the best PARALLEL_ROWS points: more lines than that are no longer readable
-      rows: points.slice(0, PARALLEL_ROWS).map((p) => ({ params: Object.fromEntries(varying.map((k) => [k, paramText(p.params[k])])), value: p.mean })),
+      rows: points
+        .slice(0, PARALLEL_ROWS)
+        .map((p) => ({ params: Object.fromEntries(varying.map((k) => [k, paramText(p.params[k])])), value: p.mean })),
     },
   };
 }
@@ -121,10 +126,23 @@ export function scatterPlot(store: DashboardReads, sweep: string, q: Pick<PlotsQ
   const pairs = store
     .pointMeans(sweepId, ['image_auroc', 'pixel_auroc'], parseFilters(q.where))
     .filter((p) => p.means[0] !== null && p.means[1] !== null)
-    .map((p) => ({ point: p.point, params: JSON.parse(p.point) as Record<string, unknown>, x: p.means[0]!, y: p.means[1]! }));
+    .map((p) => ({
+      point: p.point,
+      params: JSON.parse(p.point) as Record<string, unknown>,
+      x: p.means[0]!,
+      y: p.means[1]!,
+    }));
   const keys = varyingKeys(pairs.map((p) => p.params));
   const front = paretoFront(pairs);
-  return { points: pairs.map((p, i) => ({ image: p.x, pixel: p.y, point: p.point, label: label(p.params, keys), pareto: front.has(i) })) };
+  return {
+    points: pairs.map((p, i) => ({
+      image: p.x,
+      pixel: p.y,
+      point: p.point,
+      label: label(p.params, keys),
+      pareto: front.has(i),
+    })),
+  };
 }
 
 /** Per class: its best trial's value, and the value of the best single configuration (the leaderboard's winner). */

@@ -10,7 +10,14 @@ import { errorMessage, UserError } from '../../shared/errors.js';
 import type { DashboardReads } from '../store/reads/dashboard.js';
 import { classBars, gridPlots, scatterPlot } from './plots.js';
 import { contentType } from './static.js';
-import { failuresView, leaderboardJson, sweepStatusView, sweepsView, trialView, type LeaderboardQuery } from './views.js';
+import {
+  failuresView,
+  leaderboardJson,
+  sweepStatusView,
+  sweepsView,
+  trialView,
+  type LeaderboardQuery,
+} from './views.js';
 
 /** Cancel and drain, done by the coordinator (in process, or over gRPC with the token). */
 export interface DashboardAdmin {
@@ -39,7 +46,8 @@ function leaderboardQuery(q: URLSearchParams): LeaderboardQuery {
   const mode = q.get('mode') ?? 'mean';
   if (mode !== 'mean' && mode !== 'per-class') throw new UserError(`mode must be mean or per-class, got ${mode}`);
   const order = q.get('order') || undefined;
-  if (order !== undefined && order !== 'asc' && order !== 'desc') throw new UserError(`order must be asc or desc, got ${order}`);
+  if (order !== undefined && order !== 'asc' && order !== 'desc')
+    throw new UserError(`order must be asc or desc, got ${order}`);
   const top = q.get('top');
   return {
     metric: q.get('metric') || 'image_auroc',
@@ -53,8 +61,14 @@ function leaderboardQuery(q: URLSearchParams): LeaderboardQuery {
 
 function plotsQuery(q: URLSearchParams): { metric: string; class: string; where: string[]; order?: 'asc' | 'desc' } {
   const order = q.get('order') || undefined;
-  if (order !== undefined && order !== 'asc' && order !== 'desc') throw new UserError(`order must be asc or desc, got ${order}`);
-  return { metric: q.get('metric') || 'image_auroc', class: q.get('class') ?? '', where: q.getAll('where').filter(Boolean), order };
+  if (order !== undefined && order !== 'asc' && order !== 'desc')
+    throw new UserError(`order must be asc or desc, got ${order}`);
+  return {
+    metric: q.get('metric') || 'image_auroc',
+    class: q.get('class') ?? '',
+    where: q.getAll('where').filter(Boolean),
+    order,
+  };
 }
 
 const required = (q: URLSearchParams, name: string): string => {
@@ -99,15 +113,25 @@ export function sendArtifact(ctx: RouteContext, res: ServerResponse, idText: str
   const row = /^\d+$/.test(idText) ? ctx.store.artifactById(Number(idText)) : null;
   if (!row) return sendJson(res, 404, { error: `no artifact ${idText}` });
   const file = isAbsolute(row.path) ? row.path : resolve(dirname(resolve(ctx.dbPath)), row.path);
-  if (!existsSync(file)) return sendJson(res, 404, { error: `artifact ${row.id} (${row.kind}) is recorded at ${row.path}, which this machine does not have` });
+  if (!existsSync(file))
+    return sendJson(res, 404, {
+      error: `artifact ${row.id} (${row.kind}) is recorded at ${row.path}, which this machine does not have`,
+    });
   const type = contentType(file);
   const inline = type.startsWith('image/') && type !== 'image/svg+xml';
   res.writeHead(200, {
-    'content-type': inline || type.startsWith('application/json') || type.startsWith('text/plain') ? type : 'application/octet-stream',
+    'content-type':
+      inline || type.startsWith('application/json') || type.startsWith('text/plain')
+        ? type
+        : 'application/octet-stream',
     'cache-control': 'private, max-age=3600',
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'",
-    ...(inline ? {} : { 'content-disposition': `attachment; filename="${row.path.split(/[\\/]/).pop()?.replace(/"/g, '') ?? 'artifact'}"` }),
+    ...(inline
+      ? {}
+      : {
+          'content-disposition': `attachment; filename="${row.path.split(/[\\/]/).pop()?.replace(/"/g, '') ?? 'artifact'}"`,
+        }),
   });
   res.end(readFileSync(file));
 }
@@ -125,7 +149,10 @@ async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string
 
 /** POST /api/cancel {target} and /api/drain {worker}; the caller checked the token. */
 export async function apiAction(ctx: RouteContext, req: IncomingMessage, path: string): Promise<unknown> {
-  if (!ctx.admin) throw new UserError('this dashboard has no coordinator to act through (start it with --coordinator ADDR, or use `wepadim coordinator --http`)');
+  if (!ctx.admin)
+    throw new UserError(
+      'this dashboard has no coordinator to act through (start it with --coordinator ADDR, or use `wepadim coordinator --http`)',
+    );
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(await readBody(req)) as Record<string, unknown>;
@@ -134,7 +161,8 @@ export async function apiAction(ctx: RouteContext, req: IncomingMessage, path: s
   }
   const text = (k: string): string => {
     const v = body[k];
-    if (typeof v !== 'string' || !v || v.length > 512) throw new UserError(`${k}: a non-empty string of at most 512 characters is required`);
+    if (typeof v !== 'string' || !v || v.length > 512)
+      throw new UserError(`${k}: a non-empty string of at most 512 characters is required`);
     return v;
   };
   if (path === '/api/cancel') return ctx.admin.cancel(text('target'));

@@ -12,8 +12,24 @@ import { formatHostPort, isLoopback, parseHostPort } from '../auth/transport.js'
 import { DashboardReads } from '../store/reads/dashboard.js';
 import { freshnessOf, ResponseCache } from './cache.js';
 import { LiveStream } from './live.js';
-import { apiAction, apiGet, sendArtifact, sendJson, sendJsonText, type DashboardAdmin, type RouteContext } from './routes.js';
-import { checkDashboardListen, checkToken, LOGIN_PAGE, mayAct, mayRead, tokenCookie, type DashboardAuth } from './security.js';
+import {
+  apiAction,
+  apiGet,
+  sendArtifact,
+  sendJson,
+  sendJsonText,
+  type DashboardAdmin,
+  type RouteContext,
+} from './routes.js';
+import {
+  checkDashboardListen,
+  checkToken,
+  LOGIN_PAGE,
+  mayAct,
+  mayRead,
+  tokenCookie,
+  type DashboardAuth,
+} from './security.js';
 import { sendStatic, staticFile } from './static.js';
 
 export type { DashboardAdmin } from './routes.js';
@@ -42,7 +58,12 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
   const loopback = isLoopback(listen.host);
   const store = DashboardReads.open(opts.dbPath);
   const live = new LiveStream(store, opts.pollMs ?? 250);
-  const ctx: RouteContext = { store, dbPath: opts.dbPath, admin: opts.admin ?? null, tokenSet: opts.auth.token !== null };
+  const ctx: RouteContext = {
+    store,
+    dbPath: opts.dbPath,
+    admin: opts.admin ?? null,
+    tokenSet: opts.auth.token !== null,
+  };
   const cache = new ResponseCache();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -50,11 +71,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
     const path = url.pathname;
     if (path === '/login') {
       if (req.method === 'POST') {
-        const form = new URLSearchParams(await new Promise<string>((r) => {
-          let s = '';
-          req.on('data', (c: Buffer) => (s.length < 4096 ? (s += c.toString()) : undefined));
-          req.on('end', () => r(s));
-        }));
+        const form = new URLSearchParams(
+          await new Promise<string>((r) => {
+            let s = '';
+            req.on('data', (c: Buffer) => (s.length < 4096 ? (s += c.toString()) : undefined));
+            req.on('end', () => r(s));
+          }),
+        );
         const token = form.get('token') ?? '';
         if (!checkToken(token, opts.auth)) {
           res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' });
@@ -67,20 +90,25 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
       return void res.end(LOGIN_PAGE);
     }
     if (!mayRead(req, opts.auth, loopback)) {
-      if (path.startsWith('/api/') || path.startsWith('/artifact/')) return sendJson(res, 401, { error: 'this dashboard needs the bearer token' });
+      if (path.startsWith('/api/') || path.startsWith('/artifact/'))
+        return sendJson(res, 401, { error: 'this dashboard needs the bearer token' });
       res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'www-authenticate': 'Bearer' });
       return void res.end(LOGIN_PAGE);
     }
     if (req.method === 'POST' && (path === '/api/cancel' || path === '/api/drain')) {
       if (!mayAct(req, opts.auth))
         return sendJson(res, opts.auth.token === null ? 403 : 401, {
-          error: opts.auth.token === null ? 'cancel and drain need a dashboard started with a token ($WEPADIM_TOKEN or --token-file)' : 'cancel and drain need the bearer token',
+          error:
+            opts.auth.token === null
+              ? 'cancel and drain need a dashboard started with a token ($WEPADIM_TOKEN or --token-file)'
+              : 'cancel and drain need the bearer token',
         });
       const out = await apiAction(ctx, req, path);
       opts.log?.info('dashboard action', { path, result: JSON.stringify(out) });
       return sendJson(res, 200, out);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: `${req.method} is not allowed here` });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { error: `${req.method} is not allowed here` });
     if (path === '/api/events') return live.attach(res);
     if (path.startsWith('/artifact/')) return sendArtifact(ctx, res, path.slice('/artifact/'.length));
     if (path.startsWith('/api/')) {

@@ -6,7 +6,17 @@
 import { parseFilters } from '../report/filters.js';
 import { buildLeaderboard, type Leaderboard, type LeaderboardMode } from '../report/leaderboard.js';
 import { listSweeps, sweepStatus, type SweepStatus, type WorkerStatus } from '../report/status.js';
-import type { ArtifactRow, AttemptRow, DashboardReads, EventRow, FailedAttempt, MetricPoint, ResultRow, StageCounts, TrialRow } from '../store/reads/dashboard.js';
+import type {
+  ArtifactRow,
+  AttemptRow,
+  DashboardReads,
+  EventRow,
+  FailedAttempt,
+  MetricPoint,
+  ResultRow,
+  StageCounts,
+  TrialRow,
+} from '../store/reads/dashboard.js';
 import { UserError } from '../../shared/errors.js';
 import { RANDOM_WEIGHTS_WARNING } from '../../shared/weights-notice.js';
 
@@ -50,7 +60,11 @@ export interface LeaderboardQuery {
 }
 
 /** Exactly what `wepadim leaderboard SWEEP --json` prints for the same options (marginals included). */
-export function leaderboardJson(store: DashboardReads, sweep: string, q: LeaderboardQuery): Leaderboard & { warning: string | null; random_weights: string[] } {
+export function leaderboardJson(
+  store: DashboardReads,
+  sweep: string,
+  q: LeaderboardQuery,
+): Leaderboard & { warning: string | null; random_weights: string[] } {
   const lb = buildLeaderboard(store.reads, {
     sweep,
     metric: q.metric,
@@ -77,8 +91,17 @@ export interface SweepStatusView {
 export function sweepStatusView(store: DashboardReads, sweep: string, now = Date.now()): SweepStatusView {
   const id = store.reads.sweepId(sweep);
   const st = sweepStatus(store.reads, sweep, { now });
-  const workers = st.workers.map((w) => ({ ...w, shownState: w.state === 'gone' || w.heartbeatAgeS > SILENT_GONE_S ? 'gone' : w.state }));
-  return { sweep, status: { ...st, workers }, stages: store.sweepStages(id), metrics: store.sweepMetricNames(id), latest: store.latestFinished(id) };
+  const workers = st.workers.map((w) => ({
+    ...w,
+    shownState: w.state === 'gone' || w.heartbeatAgeS > SILENT_GONE_S ? 'gone' : w.state,
+  }));
+  return {
+    sweep,
+    status: { ...st, workers },
+    stages: store.sweepStages(id),
+    metrics: store.sweepMetricNames(id),
+    latest: store.latestFinished(id),
+  };
 }
 
 export interface TrialView {
@@ -95,7 +118,8 @@ const IMAGE = /\.(png|jpe?g|webp|gif|svg)$/i;
 
 export function trialView(store: DashboardReads, idOrKey: string): TrialView {
   const trial = store.trialRow(idOrKey);
-  if (!trial) throw new UserError(`no trial ${JSON.stringify(idOrKey)} (give its id or at least 6 characters of its key)`);
+  if (!trial)
+    throw new UserError(`no trial ${JSON.stringify(idOrKey)} (give its id or at least 6 characters of its key)`);
   const m = store.trialMetrics(trial.id);
   return {
     trial,
@@ -103,7 +127,9 @@ export function trialView(store: DashboardReads, idOrKey: string): TrialView {
     attempts: store.trialAttempts(trial.id),
     final: m.final,
     stream: m.stream,
-    artifacts: store.trialArtifacts(trial.id).map((a) => ({ ...a, url: `/artifact/${a.id}`, image: IMAGE.test(a.path) })),
+    artifacts: store
+      .trialArtifacts(trial.id)
+      .map((a) => ({ ...a, url: `/artifact/${a.id}`, image: IMAGE.test(a.path) })),
     events: store.trialEvents(trial.id),
   };
 }

@@ -25,19 +25,22 @@ function typedValue(n: LNode, name: string, type: FreeParamType): CommandValue {
   const v = n.value;
   switch (type) {
     case 'int':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(n.loc, `${name} is an int parameter, got ${describe(n)}`);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v))
+        fail(n.loc, `${name} is an int parameter, got ${describe(n)}`);
       return v;
     case 'float':
       if (typeof v !== 'number' || !Number.isFinite(v)) fail(n.loc, `${name} is a float parameter, got ${describe(n)}`);
       return normalizeNumber(v);
     case 'str':
-      if (typeof v !== 'string') fail(n.loc, `${name} is a str parameter, got ${describe(n)} (quote it: ${quoted(String(v))})`);
+      if (typeof v !== 'string')
+        fail(n.loc, `${name} is a str parameter, got ${describe(n)} (quote it: ${quoted(String(v))})`);
       return v;
     case 'bool':
       if (typeof v !== 'boolean') fail(n.loc, `${name} is a bool parameter, got ${describe(n)}`, 'true, false');
       return v;
     case 'choice':
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') fail(n.loc, `${name}: bad choice ${describe(n)}`);
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+        fail(n.loc, `${name}: bad choice ${describe(n)}`);
       return v;
   }
 }
@@ -49,7 +52,8 @@ function valuesOf(n: LNode, name: string, type: FreeParamType): Located<CommandV
     return n.items.flatMap((it) => valuesOf(it, name, type));
   }
   if (n.kind === 'map') {
-    if (type !== 'int' && type !== 'float') fail(n.loc, `${name} is a ${type} parameter: ranges are for int and float parameters`);
+    if (type !== 'int' && type !== 'float')
+      fail(n.loc, `${name} is a ${type} parameter: ranges are for int and float parameters`);
     const values = expandRange(n, name);
     const bad = values.find((v) => type === 'int' && !Number.isSafeInteger(v));
     if (bad !== undefined) fail(n.loc, `${name} is an int parameter, but its range gives ${bad}`);
@@ -63,7 +67,8 @@ export function parseFreeParams(n: LNode): FreeParam[] {
   const m = expectMap(n, 'params');
   if (m.entries.length === 0) fail(m.loc, 'params is empty: declare at least one parameter');
   return m.entries.map((e) => {
-    if (!PARAM_NAME.test(e.key)) fail(e.keyLoc, `bad parameter name ${quoted(e.key)}`, 'a letter, then letters, digits, _');
+    if (!PARAM_NAME.test(e.key))
+      fail(e.keyLoc, `bad parameter name ${quoted(e.key)}`, 'a letter, then letters, digits, _');
     const spec = expectMap(e.value, `params.${e.key}`);
     checkKeys(spec, ['type', 'values'], `params.${e.key}`);
     const t = get(spec, 'type');
@@ -96,7 +101,12 @@ export function parseFreeMatch(n: LNode, where: string, params: readonly FreePar
   if (m.entries.length === 0) fail(m.loc, `${where} is empty`);
   const tests = m.entries.map((e) => {
     const p = params.find((x) => x.name === e.key);
-    if (!p) fail(e.keyLoc, `unknown parameter ${quoted(e.key)} in ${where}`, params.map((x) => x.name));
+    if (!p)
+      fail(
+        e.keyLoc,
+        `unknown parameter ${quoted(e.key)} in ${where}`,
+        params.map((x) => x.name),
+      );
     return { name: p.name, ids: new Set(valuesOf(e.value, p.name, p.type).map((x) => idOf(x.value))) };
   });
   return { loc: m.loc, tests };
@@ -111,10 +121,15 @@ export function parseFreeCondition(n: LNode, where: string, params: readonly Fre
   return { when: parseFreeMatch(w, `${where} if`, params), then: parseFreeMatch(t, `${where} then`, params) };
 }
 
-const matches = (r: FreeMatch, point: Readonly<Record<string, CommandValue>>): boolean => r.tests.every((t) => t.ids.has(idOf(point[t.name])));
+const matches = (r: FreeMatch, point: Readonly<Record<string, CommandValue>>): boolean =>
+  r.tests.every((t) => t.ids.has(idOf(point[t.name])));
 
 /** Is the point kept: no exclude rule matches it, and every condition whose `if` matches has its `then` match too. */
-export function keepFreePoint(point: Readonly<Record<string, CommandValue>>, exclude: readonly FreeMatch[], conditions: readonly FreeCondition[]): boolean {
+export function keepFreePoint(
+  point: Readonly<Record<string, CommandValue>>,
+  exclude: readonly FreeMatch[],
+  conditions: readonly FreeCondition[],
+): boolean {
   if (exclude.some((r) => matches(r, point))) return false;
   return conditions.every((c) => !matches(c.when, point) || matches(c.then, point));
 }

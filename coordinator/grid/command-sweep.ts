@@ -7,12 +7,30 @@
 import { dirname, resolve } from 'node:path';
 import { BUILTIN_PLACEHOLDERS, placeholders, type CommandSpec, type CommandValue } from '../../shared/command.js';
 import { canonicalParams, trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
-import { keepFreePoint, parseFreeCondition, parseFreeMatch, parseFreeParams, type FreeParam } from './command-params.js';
+import {
+  keepFreePoint,
+  parseFreeCondition,
+  parseFreeMatch,
+  parseFreeParams,
+  type FreeParam,
+} from './command-params.js';
 import { checkKeys, describe, fail, get, type LMap, type LNode } from './located.js';
 import { MAX_STAGE_TRIALS } from './count.js';
 import { DEFAULTS } from './params.js';
 
-export const COMMAND_TOP_KEYS = ['name', 'description', 'extends', 'retries', 'objective', 'command', 'cwd', 'timeout_s', 'params', 'exclude', 'conditions'];
+export const COMMAND_TOP_KEYS = [
+  'name',
+  'description',
+  'extends',
+  'retries',
+  'objective',
+  'command',
+  'cwd',
+  'timeout_s',
+  'params',
+  'exclude',
+  'conditions',
+];
 
 /** The class a command trial carries (the store and the reports group by class; a command sweep has one). */
 export const COMMAND_CLASS = 'command';
@@ -22,17 +40,23 @@ export function isCommandSweep(tree: LMap): boolean {
   const o = get(tree, 'objective');
   if (!o) return false;
   if (o.kind !== 'scalar' || o.value !== 'command') {
-    fail(o.loc, `a top-level objective must be "command" (a command sweep), got ${describe(o)}; set other objectives in grid`, ['command']);
+    fail(
+      o.loc,
+      `a top-level objective must be "command" (a command sweep), got ${describe(o)}; set other objectives in grid`,
+      ['command'],
+    );
   }
   return true;
 }
 
 function argvOf(n: LNode | undefined, tree: LMap, params: readonly FreeParam[]): string[] {
   if (!n) fail(tree.loc, 'a command sweep needs command: [program, arg, ...], e.g. [python3, train.py, --lr, "{lr}"]');
-  if (n.kind !== 'seq' || n.items.length === 0) fail(n.loc, `command must be a non-empty list [program, arg, ...], got ${describe(n)}`);
+  if (n.kind !== 'seq' || n.items.length === 0)
+    fail(n.loc, `command must be a non-empty list [program, arg, ...], got ${describe(n)}`);
   const known = new Set<string>([...params.map((p) => p.name), ...BUILTIN_PLACEHOLDERS]);
   return n.items.map((it, i) => {
-    if (it.kind !== 'scalar' || it.value === null || typeof it.value === 'object') fail(it.loc, `command[${i}] must be a string, got ${describe(it)}`);
+    if (it.kind !== 'scalar' || it.value === null || typeof it.value === 'object')
+      fail(it.loc, `command[${i}] must be a string, got ${describe(it)}`);
     const text = String(it.value);
     if (i === 0 && text === '') fail(it.loc, 'command[0] (the program) is empty');
     let names: string[];
@@ -41,22 +65,29 @@ function argvOf(n: LNode | undefined, tree: LMap, params: readonly FreeParam[]):
     } catch (err) {
       return fail(it.loc, `command[${i}]: ${(err as Error).message}`);
     }
-    if (i === 0 && names.length > 0) fail(it.loc, 'command[0] (the program) cannot hold a placeholder: a worker checks it against its --allow-command list');
-    for (const name of names) if (!known.has(name)) fail(it.loc, `command[${i}] uses {${name}}, which is not a declared parameter`, [...known]);
+    if (i === 0 && names.length > 0)
+      fail(
+        it.loc,
+        'command[0] (the program) cannot hold a placeholder: a worker checks it against its --allow-command list',
+      );
+    for (const name of names)
+      if (!known.has(name)) fail(it.loc, `command[${i}] uses {${name}}, which is not a declared parameter`, [...known]);
     return text;
   });
 }
 
 function timeoutOf(n: LNode | undefined): number | null {
   if (!n) return null;
-  if (n.kind !== 'scalar' || typeof n.value !== 'number' || !Number.isFinite(n.value) || n.value <= 0) fail(n.loc, `timeout_s must be a number of seconds > 0, got ${describe(n)}`);
+  if (n.kind !== 'scalar' || typeof n.value !== 'number' || !Number.isFinite(n.value) || n.value <= 0)
+    fail(n.loc, `timeout_s must be a number of seconds > 0, got ${describe(n)}`);
   return n.value;
 }
 
 function cwdOf(n: LNode | undefined, display: string): string {
   const base = dirname(resolve(display));
   if (!n) return base;
-  if (n.kind !== 'scalar' || typeof n.value !== 'string' || n.value === '') fail(n.loc, `cwd must be a directory path, got ${describe(n)}`);
+  if (n.kind !== 'scalar' || typeof n.value !== 'string' || n.value === '')
+    fail(n.loc, `cwd must be a directory path, got ${describe(n)}`);
   return resolve(dirname(resolve(n.loc.file)), n.value);
 }
 
@@ -89,7 +120,9 @@ export function expandCommandTree(tree: LMap, display: string): { trials: TrialS
   const argv = argvOf(get(tree, 'command'), tree, params);
   const spec = { argv, cwd: cwdOf(get(tree, 'cwd'), display), timeout_s: timeoutOf(get(tree, 'timeout_s')) };
   const exclude = seq(get(tree, 'exclude'), 'exclude').map((r, i) => parseFreeMatch(r, `exclude[${i}]`, params));
-  const conditions = seq(get(tree, 'conditions'), 'conditions').map((c, i) => parseFreeCondition(c, `conditions[${i}]`, params));
+  const conditions = seq(get(tree, 'conditions'), 'conditions').map((c, i) =>
+    parseFreeCondition(c, `conditions[${i}]`, params),
+  );
   const trials: TrialSpec[] = [];
   const seen = new Set<string>();
   const point: Record<string, CommandValue> = {};
@@ -100,7 +133,8 @@ export function expandCommandTree(tree: LMap, display: string): { trials: TrialS
       const key = trialKey(p);
       if (seen.has(key)) return;
       seen.add(key);
-      if (trials.length >= MAX_STAGE_TRIALS) fail(tree.loc, `the command sweep expands to more than ${MAX_STAGE_TRIALS} trials`);
+      if (trials.length >= MAX_STAGE_TRIALS)
+        fail(tree.loc, `the command sweep expands to more than ${MAX_STAGE_TRIALS} trials`);
       trials.push({ key, stage: 'main', params: p });
       return;
     }

@@ -56,7 +56,8 @@ export function stageSize(plan: StagePlan): StageSize {
   const groups = groupsOf(plan);
   const gD = groups.find((g) => g.params.includes('dataset')) as Group;
   const gB = groups.find((g) => g.params.includes('backbone')) as Group;
-  const size = (g: Group, bb: Backbone | undefined): number => Math.max(...g.params.map((p) => listLength(plan, p, bb)));
+  const size = (g: Group, bb: Backbone | undefined): number =>
+    Math.max(...g.params.map((p) => listLength(plan, p, bb)));
   const rest = groups.filter((g) => g !== gD && g !== gB);
   const restSize = (bb: Backbone): number => rest.reduce((acc, g) => acc * size(g, bb), 1);
   const datasets = plan.axes.dataset ?? [];
@@ -88,7 +89,9 @@ export function stageSize(plan: StagePlan): StageSize {
     .filter((x) => x.n > 1);
   const parts = sized.map((x) => `${x.name}: ${fmt(x.n)}`);
   const longest = sized.reduce<(typeof sized)[number] | null>((a, x) => (a === null || x.n > a.n ? x : a), null);
-  const factors = (parts.length ? parts.join(' × ') : 'one point') + (plan.perBackbone.size > 0 && backbones.length > 1 ? `, for backbone ${worst}` : '');
+  const factors =
+    (parts.length ? parts.join(' × ') : 'one point') +
+    (plan.perBackbone.size > 0 && backbones.length > 1 ? `, for backbone ${worst}` : '');
   return { points, trials, factors, loc: longest?.loc ?? plan.loc };
 }
 
@@ -97,7 +100,10 @@ export function checkStageSize(plan: StagePlan): StageSize {
   const s = stageSize(plan);
   const where = `stage "${plan.name}"`;
   if (s.points > MAX_GRID_POINTS) {
-    fail(s.loc, `${where} grid has ${fmt(s.points)} points (${s.factors}), over the limit of ${fmt(MAX_GRID_POINTS)}: split it into stages or sweeps`);
+    fail(
+      s.loc,
+      `${where} grid has ${fmt(s.points)} points (${s.factors}), over the limit of ${fmt(MAX_GRID_POINTS)}: split it into stages or sweeps`,
+    );
   }
   if (s.trials > MAX_STAGE_TRIALS) {
     const classes = (plan.axes.dataset ?? []).map((d) => d.value.classes.length).join(' + ');

@@ -33,7 +33,8 @@ function intIn(m: LMap, key: string, dflt: number, min: number, max: number): nu
   const n = get(m, key);
   if (!n) return dflt;
   const v = scalarNumber(n, `dataset.synthetic.${key}`);
-  if (!Number.isInteger(v) || v < min || v > max) fail(n.loc, `dataset.synthetic.${key} must be an integer from ${min} to ${max}, got ${v}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    fail(n.loc, `dataset.synthetic.${key} must be an integer from ${min} to ${max}, got ${v}`);
   return v;
 }
 
@@ -67,15 +68,20 @@ function syntheticSpec(n: LNode): SyntheticDatasetSpec {
 
 function classFolders(root: string, rootNode: LNode): string[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    fail(rootNode.loc, `dataset root ${printable(root, 400)} is not a directory, so classes: all cannot list its classes (give classes or a synthetic spec)`);
+    fail(
+      rootNode.loc,
+      `dataset root ${printable(root, 400)} is not a directory, so classes: all cannot list its classes (give classes or a synthetic spec)`,
+    );
   }
   const found = readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'train')) && existsSync(join(root, d.name, 'test')))
     .map((d) => d.name)
     .sort();
-  if (found.length === 0) fail(rootNode.loc, `dataset root ${printable(root, 400)} has no class folder with train/ and test/`);
+  if (found.length === 0)
+    fail(rootNode.loc, `dataset root ${printable(root, 400)} has no class folder with train/ and test/`);
   const bad = found.find((c) => !isValidName(c));
-  if (bad !== undefined) fail(rootNode.loc, `class folder ${quoted(bad)} in ${printable(root, 400)} is not a valid class name`, NAME_RULE);
+  if (bad !== undefined)
+    fail(rootNode.loc, `class folder ${quoted(bad)} in ${printable(root, 400)} is not a valid class name`, NAME_RULE);
   return found;
 }
 
@@ -98,9 +104,13 @@ export function parseDataset(n: LNode): ResolvedDataset {
     fail(rootNode.loc, `dataset.root must be a path, got ${describe(rootNode)}`);
   }
   const written = rootNode.value;
-  const root = written === '~' || written.startsWith('~/') ? join(homedir(), written.slice(1)) : resolve(dirname(rootNode.loc.file), written);
+  const root =
+    written === '~' || written.startsWith('~/')
+      ? join(homedir(), written.slice(1))
+      : resolve(dirname(rootNode.loc.file), written);
   const synNode = get(m, 'synthetic');
-  if (synNode && kind !== 'folder') fail(synNode.loc, `dataset.synthetic is only for kind folder, not ${kind}`, ['folder']);
+  if (synNode && kind !== 'folder')
+    fail(synNode.loc, `dataset.synthetic is only for kind folder, not ${kind}`, ['folder']);
   const synthetic = synNode ? syntheticSpec(synNode) : null;
   const classesNode = get(m, 'classes');
   let classes: string[];

@@ -56,7 +56,8 @@ export function expandStage(plan: StagePlan): ExpandedStagePoints {
 
   const axisFor = (p: GridParam): Located<unknown>[] => {
     const bb = (cur as Partial<typeof cur>).backbone?.value;
-    const override = p === 'dataset' || p === 'backbone' || bb === undefined ? undefined : plan.perBackbone.get(bb)?.[p];
+    const override =
+      p === 'dataset' || p === 'backbone' || bb === undefined ? undefined : plan.perBackbone.get(bb)?.[p];
     const base = override ?? plan.axes[p];
     if (base) return base;
     if (p === 'dataset') throw new Error('unreachable: stage without dataset');
@@ -111,7 +112,8 @@ export function expandStage(plan: StagePlan): ExpandedStagePoints {
     if (lists.some((l) => l.length !== n)) {
       const sizes = g.params.map((p, i) => `${p} ${lists[i].length}`).join(', ');
       const b = (cur as Partial<typeof cur>).backbone?.value;
-      const bb = b === undefined || plan.perBackbone.size === 0 || g.params.includes('backbone') ? '' : ` (backbone ${b})`;
+      const bb =
+        b === undefined || plan.perBackbone.size === 0 || g.params.includes('backbone') ? '' : ` (backbone ${b})`;
       fail(g.loc ?? plan.loc, `zip group [${g.params.join(', ')}] has lists of different lengths: ${sizes}${bb}`);
     }
     for (let i = 0; i < n; i++) {

@@ -14,7 +14,21 @@ import type { TrialSpec } from '../../shared/trial.js';
 import type { DatasetDecl } from './dataset.js';
 import { expandCommandTree, isCommandSweep } from './command-sweep.js';
 import { expandStage } from './expand.js';
-import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, parseLocated, toPlain, type LEntry, type LMap, type LNode, type Loc } from './located.js';
+import {
+  checkKeys,
+  describe,
+  entry,
+  expectMap,
+  fail,
+  get,
+  mergeNodes,
+  parseLocated,
+  toPlain,
+  type LEntry,
+  type LMap,
+  type LNode,
+  type Loc,
+} from './located.js';
 import { rejectNulls } from './nulls.js';
 import { combineStage, parseStage, STAGE_KEYS } from './stage.js';
 import { MAX_SWEEP_BYTES, tooLarge } from './yaml-limits.js';
@@ -54,7 +68,15 @@ export interface ExpandOptions {
   stages?: string[];
 }
 
-export const TOP_KEYS = ['name', 'description', 'extends', 'retries', 'search', 'stages', ...STAGE_KEYS.filter((k) => k !== 'description')];
+export const TOP_KEYS = [
+  'name',
+  'description',
+  'extends',
+  'retries',
+  'search',
+  'stages',
+  ...STAGE_KEYS.filter((k) => k !== 'description'),
+];
 const MAX_EXTENDS_DEPTH = 16;
 
 interface Loaded {
@@ -107,7 +129,8 @@ function loadTree(text: string, display: string, chain: readonly string[]): Load
   let merged: LMap | null = null;
   const files: string[] = [];
   for (const it of list) {
-    if (it.kind !== 'scalar' || typeof it.value !== 'string' || it.value === '') fail(it.loc, `extends must be a file path or a list of them, got ${describe(it)}`);
+    if (it.kind !== 'scalar' || typeof it.value !== 'string' || it.value === '')
+      fail(it.loc, `extends must be a file path or a list of them, got ${describe(it)}`);
     const abs = resolve(dirname(resolve(display)), it.value);
     const shown = isAbsolute(it.value) ? it.value : join(dirname(display), it.value);
     if (chain.includes(abs)) fail(it.loc, `extends cycle: ${printable(shown, 400)} is already being loaded`);
@@ -132,14 +155,24 @@ function sweepName(m: LMap): string {
 function maxAttempts(m: LMap): number {
   const n = get(m, 'retries');
   if (!n) return 3;
-  if (n.kind !== 'scalar' || typeof n.value !== 'number' || !Number.isInteger(n.value) || n.value < 1 || n.value > 100) {
+  if (
+    n.kind !== 'scalar' ||
+    typeof n.value !== 'number' ||
+    !Number.isInteger(n.value) ||
+    n.value < 1 ||
+    n.value > 100
+  ) {
     fail(n.loc, `retries (max attempts per trial) must be an integer from 1 to 100, got ${describe(n)}`);
   }
   return n.value;
 }
 
 function stageEntries(m: LMap): { name: string; tree: LMap }[] {
-  const shared: LMap = { kind: 'map', loc: m.loc, entries: m.entries.filter((e) => (STAGE_KEYS as readonly string[]).includes(e.key)) };
+  const shared: LMap = {
+    kind: 'map',
+    loc: m.loc,
+    entries: m.entries.filter((e) => (STAGE_KEYS as readonly string[]).includes(e.key)),
+  };
   const stagesNode = get(m, 'stages');
   if (!stagesNode) return [{ name: 'main', tree: shared }];
   const sm = expectMap(stagesNode, 'stages');
@@ -151,8 +184,15 @@ function stageEntries(m: LMap): { name: string; tree: LMap }[] {
   });
 }
 
-function sourceFields(display: string, sourceYaml: string): Pick<ExpandedSweep, 'sourcePath' | 'sourceYaml' | 'sourceHash'> {
-  return { sourcePath: resolve(display), sourceYaml, sourceHash: createHash('sha256').update(sourceYaml).digest('hex') };
+function sourceFields(
+  display: string,
+  sourceYaml: string,
+): Pick<ExpandedSweep, 'sourcePath' | 'sourceYaml' | 'sourceHash'> {
+  return {
+    sourcePath: resolve(display),
+    sourceYaml,
+    sourceHash: createHash('sha256').update(sourceYaml).digest('hex'),
+  };
 }
 
 /** A command sweep (`objective: command`): one stage, `main`; no datasets. */
@@ -160,8 +200,20 @@ function expandCommand(tree: LMap, display: string, sourceYaml: string, opts: Ex
   const name = sweepName(tree);
   const attempts = maxAttempts(tree);
   const { trials, points } = expandCommandTree(tree, display);
-  for (const s of opts.stages ?? []) if (s !== 'main') throw new UserError(`unknown stage "${s}" (allowed: main)`, { file: display });
-  return { name, ...sourceFields(display, sourceYaml), maxAttempts: attempts, datasets: [], stages: [{ name: 'main', trials }], points: { main: points }, trials, search: GRID_SEARCH, searchPoints: points, halving: null };
+  for (const s of opts.stages ?? [])
+    if (s !== 'main') throw new UserError(`unknown stage "${s}" (allowed: main)`, { file: display });
+  return {
+    name,
+    ...sourceFields(display, sourceYaml),
+    maxAttempts: attempts,
+    datasets: [],
+    stages: [{ name: 'main', trials }],
+    points: { main: points },
+    trials,
+    search: GRID_SEARCH,
+    searchPoints: points,
+    halving: null,
+  };
 }
 
 function expandTree(tree: LMap, display: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
@@ -175,7 +227,8 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
   if (opts.stages && opts.stages.length > 0) {
     const known = plans.map((s) => s.name);
     for (const s of opts.stages) {
-      if (!known.includes(s)) throw new UserError(`unknown stage ${quoted(s)} (allowed: ${known.join(', ')})`, { file: display });
+      if (!known.includes(s))
+        throw new UserError(`unknown stage ${quoted(s)} (allowed: ${known.join(', ')})`, { file: display });
     }
     plans = plans.filter((s) => opts.stages?.includes(s.name));
   }
@@ -197,7 +250,11 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
   const continuous = new Map<string, ContinuousAxis>();
   for (const plan of plans) {
     for (const [param, c] of plan.continuous) {
-      if (search.kind !== 'random') fail(c.loc, `${param}: a continuous range is drawn only by search: {kind: random, n: N} (this sweep's search is ${search.kind})`);
+      if (search.kind !== 'random')
+        fail(
+          c.loc,
+          `${param}: a continuous range is drawn only by search: {kind: random, n: N} (this sweep's search is ${search.kind})`,
+        );
       continuous.set(param, { param, low: c.low, high: c.high, log: c.log });
     }
   }

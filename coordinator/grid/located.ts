@@ -3,7 +3,18 @@
  * Sweep files are parsed into this tree, merged (`extends:`) on it, and validated from it, so every error
  * can name the exact place in the exact file.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+} from 'yaml';
 import { UserError } from '../../shared/errors.js';
 import { printable, quoted } from '../../shared/printable.js';
 import { checkNesting, checkText, MAX_ALIAS_NODES, MAX_DEPTH } from './yaml-limits.js';
@@ -69,7 +80,10 @@ export function parseLocated(text: string, file: string): LNode {
     fail(at(e.pos[0]), `malformed YAML: ${msg}`);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    fail({ file, line: 1, column: 1 }, 'empty sweep file: expected a mapping with at least `name` and `grid` or `stages`');
+    fail(
+      { file, line: 1, column: 1 },
+      'empty sweep file: expected a mapping with at least `name` and `grid` or `stages`',
+    );
   }
   const state: ConvertState = { at, targets: aliasTargets(doc), expanded: 0, alias: null };
   return convert(doc.contents, state, 0);
@@ -106,7 +120,10 @@ function convert(node: Node, st: ConvertState, depth: number): LNode {
   const loc = st.at(node.range?.[0] ?? 0);
   if (depth > MAX_DEPTH) fail(loc, `YAML nested too deeply (more than ${MAX_DEPTH} levels)`);
   if (st.alias && ++st.expanded > MAX_ALIAS_NODES) {
-    fail(st.alias, `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?): write the values out or use fewer aliases`);
+    fail(
+      st.alias,
+      `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?): write the values out or use fewer aliases`,
+    );
   }
   if (isAlias(node)) {
     const target = st.targets.get(node);
@@ -134,7 +151,8 @@ function convert(node: Node, st: ConvertState, depth: number): LNode {
     for (const pair of node.items) {
       const k = pair.key as Node | null;
       const keyLoc = k ? st.at(k.range?.[0] ?? 0) : loc;
-      if (!k || !isScalar(k) || k.value === null || typeof k.value === 'object') fail(keyLoc, 'mapping keys must be plain names');
+      if (!k || !isScalar(k) || k.value === null || typeof k.value === 'object')
+        fail(keyLoc, 'mapping keys must be plain names');
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
       const key = String(k.value);
       const value: LNode = pair.value

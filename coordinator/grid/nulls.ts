@@ -33,7 +33,8 @@ export function rejectNulls(n: LNode, path = ''): void {
   for (const e of n.entries) {
     const here = path ? `${path}.${e.key}` : e.key;
     if (e.value.kind === 'scalar' && e.value.value === null) {
-      if (!NULL_ALLOWED.has(e.key)) fail(e.keyLoc, `${printable(here, 160)} is empty (null): give a value${hint(e.key)}`);
+      if (!NULL_ALLOWED.has(e.key))
+        fail(e.keyLoc, `${printable(here, 160)} is empty (null): give a value${hint(e.key)}`);
     } else {
       rejectNulls(e.value, here);
     }

@@ -3,7 +3,14 @@
  * value, a list, a range, a named subband set) into the list of typed values of one axis. Which parameters
  * exist, their allowed values and ranges come from the catalogue (shared/params/catalogue.ts).
  */
-import { GRID_OBJECTIVES, isWeightsSpec, TRIAL_PARAMS, WEIGHTS_ALLOWED, type GridParam, type NumberCheck } from '../../shared/params/catalogue.js';
+import {
+  GRID_OBJECTIVES,
+  isWeightsSpec,
+  TRIAL_PARAMS,
+  WEIGHTS_ALLOWED,
+  type GridParam,
+  type NumberCheck,
+} from '../../shared/params/catalogue.js';
 import { allNonEmptySubsets, canonicalSubbands, isSubband, SUBBANDS, type Subband } from '../../shared/subbands.js';
 import type { SelectionSpec, SyntheticSpec, TrialParams } from '../../shared/trial.js';
 import type { ResolvedDataset } from './dataset.js';
@@ -78,7 +85,11 @@ function subbandSet(n: LNode): Subband[] {
   } else if (n.kind === 'scalar' && typeof n.value === 'string') {
     for (const part of n.value.split('+')) names.push({ name: part.trim(), loc: n.loc });
   } else {
-    fail(n.loc, `bad subband set ${describe(n)}`, 'a list such as [LL, LH, HL], LL+LH+HL, or a name: ' + SUBBAND_SET_NAMES.join(', '));
+    fail(
+      n.loc,
+      `bad subband set ${describe(n)}`,
+      'a list such as [LL, LH, HL], LL+LH+HL, or a name: ' + SUBBAND_SET_NAMES.join(', '),
+    );
   }
   const seen = new Set<string>();
   for (const { name, loc } of names) {
@@ -130,14 +141,19 @@ function field(m: LMap, param: 'synthetic' | 'selection', key: string, dflt: num
 function syntheticObjective(n: LNode): SyntheticSpec {
   const m = expectMap(n, 'synthetic');
   checkKeys(m, Object.keys(TRIAL_PARAMS.synthetic.fields), 'synthetic');
-  return { sleep_ms: field(m, 'synthetic', 'sleep_ms', 0), fail_rate: field(m, 'synthetic', 'fail_rate', 0), seed: field(m, 'synthetic', 'seed', 0) };
+  return {
+    sleep_ms: field(m, 'synthetic', 'sleep_ms', 0),
+    fail_rate: field(m, 'synthetic', 'fail_rate', 0),
+    seed: field(m, 'synthetic', 'seed', 0),
+  };
 }
 
 function selection(n: LNode): SelectionSpec | null {
   if (n.kind === 'scalar' && n.value === null) return null;
   const m = expectMap(n, 'selection');
   checkKeys(m, Object.keys(TRIAL_PARAMS.selection.fields), 'selection');
-  if (!get(m, 'holdout')) fail(m.loc, 'selection needs holdout, the fraction of test images used for selection (0 < holdout < 1)');
+  if (!get(m, 'holdout'))
+    fail(m.loc, 'selection needs holdout, the fraction of test images used for selection (0 < holdout < 1)');
   return { holdout: field(m, 'selection', 'holdout', NaN), seed: field(m, 'selection', 'seed', 0) };
 }
 
@@ -181,4 +197,3 @@ function parseAny(param: GridParam, n: LNode): Located<unknown>[] {
       return enumList(n, param, TRIAL_PARAMS[param].values);
   }
 }
-

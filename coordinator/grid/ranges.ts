@@ -20,13 +20,15 @@ export function scalarNumber(n: LNode, what: string): number {
 }
 
 function rangeEnds(n: LNode, what: string): [number, number] {
-  if (n.kind !== 'seq' || n.items.length !== 2) fail(n.loc, `${what} must be a list of two numbers [start, stop], got ${describe(n)}`);
+  if (n.kind !== 'seq' || n.items.length !== 2)
+    fail(n.loc, `${what} must be a list of two numbers [start, stop], got ${describe(n)}`);
   return [scalarNumber(n.items[0], `${what} start`), scalarNumber(n.items[1], `${what} stop`)];
 }
 
 function positiveInt(n: LNode, what: string): number {
   const v = scalarNumber(n, what);
-  if (!Number.isInteger(v) || v < 1 || v > MAX_RANGE_POINTS) fail(n.loc, `${what} must be an integer from 1 to ${MAX_RANGE_POINTS}, got ${v}`);
+  if (!Number.isInteger(v) || v < 1 || v > MAX_RANGE_POINTS)
+    fail(n.loc, `${what} must be an integer from 1 to ${MAX_RANGE_POINTS}, got ${v}`);
   return v;
 }
 
@@ -43,7 +45,8 @@ export function continuousRange(n: LNode, param: string): ContinuousRange | null
   if (n.kind !== 'map') return null;
   const c = get(n, 'continuous');
   if (!c || (c.kind === 'scalar' && c.value === false)) return null;
-  if (c.kind !== 'scalar' || c.value !== true) fail(c.loc, `${param} continuous must be true or false, got ${describe(c)}`);
+  if (c.kind !== 'scalar' || c.value !== true)
+    fail(c.loc, `${param} continuous must be true or false, got ${describe(c)}`);
   const log = get(n, 'logrange') !== undefined;
   const ends = get(n, log ? 'logrange' : 'range');
   if (!ends) fail(n.loc, `${param}: only a range or a logrange can be continuous`);
@@ -63,7 +66,12 @@ export function expandRange(m: LMap, param: string): number[] {
   const cont = continuousRange(m, param);
   if (cont && get(m, 'step') === undefined && get(m, 'num') === undefined) return [cont.low];
   const endsNode = get(m, kind);
-  if (!endsNode) fail(m.loc, `${param}: a value mapping must be a range`, ['{range: [a, b], step: s}', '{range: [a, b], num: n}', '{logrange: [a, b], num: n}']);
+  if (!endsNode)
+    fail(m.loc, `${param}: a value mapping must be a range`, [
+      '{range: [a, b], step: s}',
+      '{range: [a, b], num: n}',
+      '{logrange: [a, b], num: n}',
+    ]);
   const [a, b] = rangeEnds(endsNode, `${param} ${kind}`);
   const stepNode = get(m, 'step');
   const numNode = get(m, 'num');
@@ -76,7 +84,8 @@ export function expandRange(m: LMap, param: string): number[] {
     const lb = Math.log10(b);
     return Array.from({ length: num }, (_, i) => normalizeNumber(10 ** (la + ((lb - la) * i) / (num - 1))));
   }
-  if ((stepNode === undefined) === (numNode === undefined)) fail(m.loc, `${param} range needs exactly one of step or num`);
+  if ((stepNode === undefined) === (numNode === undefined))
+    fail(m.loc, `${param} range needs exactly one of step or num`);
   if (numNode) {
     const num = positiveInt(numNode, `${param} range num`);
     if (num === 1) return [a];
@@ -95,7 +104,9 @@ export function numberList(n: LNode, param: string): LocatedNumber[] {
   if (n.kind === 'map') return expandRange(n, param).map((value) => ({ value, loc: n.loc }));
   if (n.kind === 'seq') {
     if (n.items.length === 0) fail(n.loc, `${param} is an empty list: give at least one value`);
-    return n.items.flatMap((it) => (it.kind === 'map' ? numberList(it, param) : [{ value: scalarNumber(it, param), loc: it.loc }]));
+    return n.items.flatMap((it) =>
+      it.kind === 'map' ? numberList(it, param) : [{ value: scalarNumber(it, param), loc: it.loc }],
+    );
   }
   return [{ value: scalarNumber(n, param), loc: n.loc }];
 }

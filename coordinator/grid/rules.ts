@@ -52,7 +52,10 @@ export function parseMatch(n: LNode, where: string): Match {
   const m = expectMap(n, where);
   if (m.entries.length === 0) fail(m.loc, `${where} is empty: name at least one parameter`, RULE_KEYS);
   checkKeys(m, RULE_KEYS, where);
-  return { loc: m.loc, tests: m.entries.map((e) => ({ key: e.key as RuleKey, ids: idsFor(e.key as RuleKey, e.value) })) };
+  return {
+    loc: m.loc,
+    tests: m.entries.map((e) => ({ key: e.key as RuleKey, ids: idsFor(e.key as RuleKey, e.value) })),
+  };
 }
 
 export function parseCondition(n: LNode, where: string): Condition {

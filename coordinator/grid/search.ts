@@ -33,8 +33,13 @@ function halving(m: LMap): HalvingSearch {
   const budget = choice(m, 'budget', what, ['classes', 'steps'] as const, 'classes');
   const minBudget = int(m, 'min_budget', what, 1, 1);
   const maxNode = get(m, 'max_budget');
-  const maxBudget = maxNode ? int(m, 'max_budget', what, 1, null) : budget === 'steps' ? fail(m.loc, `${what} with budget: steps needs max_budget (the last rung's step count)`) : null;
-  if (maxBudget !== null && maxBudget < minBudget) fail((maxNode as LNode).loc, `${what} max_budget ${maxBudget} is below min_budget ${minBudget}`);
+  const maxBudget = maxNode
+    ? int(m, 'max_budget', what, 1, null)
+    : budget === 'steps'
+      ? fail(m.loc, `${what} with budget: steps needs max_budget (the last rung's step count)`)
+      : null;
+  if (maxBudget !== null && maxBudget < minBudget)
+    fail((maxNode as LNode).loc, `${what} max_budget ${maxBudget} is below min_budget ${minBudget}`);
   const metricNode = get(m, 'metric');
   let metric = 'image_auroc';
   if (metricNode) {

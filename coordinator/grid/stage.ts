@@ -4,7 +4,19 @@
  * `per_backbone` merge key by key under the stage's own, `zip`, `exclude` and `conditions` are prepended.
  */
 import { BACKBONES, isBackbone, type Backbone } from '../../shared/backbones.js';
-import { checkKeys, describe, entry, expectMap, fail, get, mergeNodes, type LEntry, type LMap, type LNode, type Loc } from './located.js';
+import {
+  checkKeys,
+  describe,
+  entry,
+  expectMap,
+  fail,
+  get,
+  mergeNodes,
+  type LEntry,
+  type LMap,
+  type LNode,
+  type Loc,
+} from './located.js';
 import { GRID_PARAMS, isGridParam, type GridParam } from '../../shared/params/catalogue.js';
 import { parseAxis, type AxisValues } from './params.js';
 import { continuousRange, type ContinuousRange } from './ranges.js';
@@ -61,7 +73,12 @@ function parseGrid(m: LMap, where: string, forbidden: readonly GridParam[] = [])
   const axes: Axes = {};
   for (const e of m.entries) {
     const p = e.key as GridParam;
-    if (forbidden.includes(p)) fail(e.keyLoc, `${p} cannot be set in ${where}`, GRID_PARAMS.filter((x) => !forbidden.includes(x)));
+    if (forbidden.includes(p))
+      fail(
+        e.keyLoc,
+        `${p} cannot be set in ${where}`,
+        GRID_PARAMS.filter((x) => !forbidden.includes(x)),
+      );
     if (e.value.kind === 'scalar' && e.value.value === null) continue;
     setAxis(axes, p, e.value);
   }
@@ -90,7 +107,10 @@ function parseZip(n: LNode, where: string, axes: Axes, taken: Set<GridParam>): Z
       return it.value;
     });
   } else {
-    return fail(n.loc, `${where} must be a list of parameter names or a mapping of parameter lists, got ${describe(n)}`);
+    return fail(
+      n.loc,
+      `${where} must be a list of parameter names or a mapping of parameter lists, got ${describe(n)}`,
+    );
   }
   if (params.length < 2) fail(n.loc, `${where} must tie at least two parameters together`);
   for (const p of params) {
@@ -109,7 +129,8 @@ function parsePerBackbone(n: LNode, where: string, zips: readonly ZipGroup[]): M
     if (e.value.kind === 'scalar' && e.value.value === null) continue;
     const axes = parseGrid(expectMap(e.value, `${where}.${e.key}`), `${where}.${e.key}`, ['dataset', 'backbone']);
     for (const p of Object.keys(axes) as GridParam[]) {
-      if (withBackbone?.params.includes(p)) fail(e.value.loc, `${where}.${e.key} cannot set ${p}: it is zipped with backbone`);
+      if (withBackbone?.params.includes(p))
+        fail(e.value.loc, `${where}.${e.key} cannot set ${p}: it is zipped with backbone`);
     }
     out.set(e.key, axes);
   }
@@ -128,7 +149,11 @@ export function combineStage(shared: LMap, own: LMap): LMap {
     } else if (key === 'grid' || key === 'per_backbone') {
       entries.push({ key, keyLoc: o.keyLoc, value: mergeNodes(s.value, o.value) });
     } else if (s.value.kind === 'seq' && o.value.kind === 'seq') {
-      entries.push({ key, keyLoc: o.keyLoc, value: { kind: 'seq', loc: o.value.loc, items: [...s.value.items, ...o.value.items] } });
+      entries.push({
+        key,
+        keyLoc: o.keyLoc,
+        value: { kind: 'seq', loc: o.value.loc, items: [...s.value.items, ...o.value.items] },
+      });
     } else {
       entries.push(s.value.kind === 'seq' ? o : s); // the non-list one, reported by seqItems
     }
@@ -144,9 +169,14 @@ export function parseStage(name: string, m: LMap): StagePlan {
   const axes = gridNode ? parseGrid(expectMap(gridNode, `${where} grid`), `${where} grid`) : {};
   const taken = new Set<GridParam>();
   const zips = seqItems(get(m, 'zip'), `${where} zip`).map((z, i) => parseZip(z, `${where} zip[${i}]`, axes, taken));
-  if (!axes.dataset) fail(m.loc, `${where} has no dataset: set grid.dataset, e.g. {kind: mvtec, root: ../data/mvtec, classes: all}`);
-  const exclude = seqItems(get(m, 'exclude'), `${where} exclude`).map((r, i) => parseMatch(r, `${where} exclude[${i}]`));
-  const conditions = seqItems(get(m, 'conditions'), `${where} conditions`).map((c, i) => parseCondition(c, `${where} conditions[${i}]`));
+  if (!axes.dataset)
+    fail(m.loc, `${where} has no dataset: set grid.dataset, e.g. {kind: mvtec, root: ../data/mvtec, classes: all}`);
+  const exclude = seqItems(get(m, 'exclude'), `${where} exclude`).map((r, i) =>
+    parseMatch(r, `${where} exclude[${i}]`),
+  );
+  const conditions = seqItems(get(m, 'conditions'), `${where} conditions`).map((c, i) =>
+    parseCondition(c, `${where} conditions[${i}]`),
+  );
   const pb = get(m, 'per_backbone');
   const perBackbone = pb ? parsePerBackbone(pb, `${where} per_backbone`, zips) : new Map<Backbone, Axes>();
   const continuous = continuousAxes(gridNode?.kind === 'map' ? gridNode : undefined, `${where} grid`);

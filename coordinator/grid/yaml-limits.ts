@@ -101,7 +101,9 @@ export function checkNesting(text: string, file: string): void {
     if (type === 'scalar') scalarNext = true;
     else if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
     else if (type === 'flow-seq-end' || type === 'flow-map-end') flow = Math.max(0, flow - 1);
-    else if (flow === 0 && (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind')) onLine++;
-    if (flow + 2 * indents.length + onLine > PRESCAN_DEPTH) refuse(file, text, at, `YAML nested too deeply (more than ${MAX_DEPTH} levels)`);
+    else if (flow === 0 && (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind'))
+      onLine++;
+    if (flow + 2 * indents.length + onLine > PRESCAN_DEPTH)
+      refuse(file, text, at, `YAML nested too deeply (more than ${MAX_DEPTH} levels)`);
   }
 }

@@ -63,7 +63,9 @@ function syntheticSpecs(reads: StoreReads, sweepId: number): Map<string, Synthet
 /** The grid block of one stage: every parameter as a single value, the dataset narrowed to `classes`. */
 function gridOf(p: Point, classes: string[], synthetic: SyntheticDatasetSpec | undefined): Record<string, unknown> {
   const g: Record<string, unknown> = {
-    dataset: synthetic ? { kind: p.dataset, root: p.root, classes, synthetic } : { kind: p.dataset, root: p.root, classes },
+    dataset: synthetic
+      ? { kind: p.dataset, root: p.root, classes, synthetic }
+      : { kind: p.dataset, root: p.root, classes },
     backbone: p.backbone,
     objective: p.objective,
     weights: p.weights,
@@ -88,39 +90,76 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
   const sweepId = reads.sweepId(req.sweep);
   const top = req.top ?? 1;
   if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive integer, got ${top}`);
-  const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order ?? defaultOrder(req.metric) };
+  const opts = {
+    filters: req.filters ?? [],
+    completeOnly: req.completeOnly ?? false,
+    order: req.order ?? defaultOrder(req.metric),
+  };
   const winners: Winner[] = [];
   if (req.pareto) {
     if (req.perClass) throw new UserError('--pareto and --per-class cannot be combined');
     buildPareto(reads, { sweep: req.sweep, metrics: req.pareto, filters: opts.filters }).front.forEach((f, i) => {
       const classes = reads.pointClassValues(sweepId, f.point, req.pareto?.[0] ?? req.metric).map((v) => v.class);
-      const desc = Object.entries(f.values).map(([m, v]) => `${m} ${v}`).join(', ');
-      winners.push({ stage: `pareto-${i + 1}`, classes, value: f.values[req.pareto?.[0] ?? req.metric], params: f.params as Point, description: desc });
+      const desc = Object.entries(f.values)
+        .map(([m, v]) => `${m} ${v}`)
+        .join(', ');
+      winners.push({
+        stage: `pareto-${i + 1}`,
+        classes,
+        value: f.values[req.pareto?.[0] ?? req.metric],
+        params: f.params as Point,
+        description: desc,
+      });
     });
   } else if (req.perClass) {
     for (const e of reads.bestPerClass(sweepId, req.metric, { ...opts, top })) {
-      winners.push({ stage: stageName(top === 1 ? e.class : `${e.class}-${e.rank}`), classes: [e.class], value: e.value, params: e.params as Point });
+      winners.push({
+        stage: stageName(top === 1 ? e.class : `${e.class}-${e.rank}`),
+        classes: [e.class],
+        value: e.value,
+        params: e.params as Point,
+      });
     }
   } else {
-    reads.rankPoints(sweepId, req.metric, opts)
+    reads
+      .rankPoints(sweepId, req.metric, opts)
       .slice(0, top)
       .forEach((p, i) => {
         const classes = reads.pointClassValues(sweepId, p.point, req.metric).map((v) => v.class);
         winners.push({ stage: `rank-${i + 1}`, classes, value: p.mean, params: p.params as Point });
       });
   }
-  if (winners.length === 0) throw new UserError(`sweep ${req.sweep} has no finished trial with metric '${req.metric}' to pick winners from`);
-  const name = req.name ?? stageName(req.pareto ? `${req.sweep}-pareto-${req.pareto.join('-')}` : `${req.sweep}-best-${req.metric}${req.perClass ? '-per-class' : ''}`);
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UserError(`--name ${JSON.stringify(name)}: use letters, digits, _ . -`);
-  const how = req.pareto ? `the Pareto front of class-mean ${req.pareto.join(', ')}` : req.perClass ? `best ${req.metric} per class` : `best class-mean ${req.metric}`;
+  if (winners.length === 0)
+    throw new UserError(`sweep ${req.sweep} has no finished trial with metric '${req.metric}' to pick winners from`);
+  const name =
+    req.name ??
+    stageName(
+      req.pareto
+        ? `${req.sweep}-pareto-${req.pareto.join('-')}`
+        : `${req.sweep}-best-${req.metric}${req.perClass ? '-per-class' : ''}`,
+    );
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    throw new UserError(`--name ${JSON.stringify(name)}: use letters, digits, _ . -`);
+  const how = req.pareto
+    ? `the Pareto front of class-mean ${req.pareto.join(', ')}`
+    : req.perClass
+      ? `best ${req.metric} per class`
+      : `best class-mean ${req.metric}`;
   const synth = syntheticSpecs(reads, sweepId);
   const stages: Record<string, unknown> = {};
-  for (const w of winners) stages[w.stage] = { description: w.description ?? `${how}: ${w.value}`, grid: gridOf(w.params, w.classes, synth.get(w.params.root)) };
-  const doc = new Document({
-    name,
-    description: `Winners of sweep ${req.sweep} (${how}${top > 1 ? `, top ${top}` : ''}), written by wepadim best`,
-    stages,
-  }, { aliasDuplicateObjects: false });
+  for (const w of winners)
+    stages[w.stage] = {
+      description: w.description ?? `${how}: ${w.value}`,
+      grid: gridOf(w.params, w.classes, synth.get(w.params.root)),
+    };
+  const doc = new Document(
+    {
+      name,
+      description: `Winners of sweep ${req.sweep} (${how}${top > 1 ? `, top ${top}` : ''}), written by wepadim best`,
+      stages,
+    },
+    { aliasDuplicateObjects: false },
+  );
   visit(doc, { Seq: (_key, node) => void (node.flow = true) }); // [LL, LH, HL] and [bottle], not one item per line
   doc.commentBefore = ` Re-runs the winners of sweep "${req.sweep}" by ${how}. Submit with: wepadim submit <this file>`;
   return { name, winners, yaml: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) };

@@ -10,7 +10,6 @@ import type { Table } from './formats.js';
 import { paramText } from './params-view.js';
 import { type Order, type PointScore } from '../store/reads/index.js';
 
-
 export function modelComparisonTable(
   reads: StoreReads,
   sweepId: number,
@@ -22,7 +21,8 @@ export function modelComparisonTable(
   const backbones = [...new Set(points.map((p) => String(p.params.backbone)))];
   const rows: Row[] = backbones.map((b) => {
     const filters = [...opts.filters, { key: 'backbone', values: [b] }];
-    const best = (m: string): number | null => reads.rankPoints(sweepId, m, { ...opts, filters, order: undefined })[0]?.mean ?? null;
+    const best = (m: string): number | null =>
+      reads.rankPoints(sweepId, m, { ...opts, filters, order: undefined })[0]?.mean ?? null;
     const win = points.find((p) => p.params.backbone === b) as PointScore; // points are ranked: first = best
     return {
       model: b,
@@ -38,7 +38,17 @@ export function modelComparisonTable(
   });
   return {
     title: `${sweep}: best configuration per backbone (selected on class-mean ${metric})`,
-    columns: ['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'best_img_auc', 'best_pixel_auc', 'best_pro_score'],
+    columns: [
+      'model',
+      'wavelet_type',
+      'wavelet_level',
+      'wavelet_kept_subbands',
+      'sigma',
+      'cov_reg',
+      'best_img_auc',
+      'best_pixel_auc',
+      'best_pro_score',
+    ],
     rows,
   };
 }

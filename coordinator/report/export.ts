@@ -48,14 +48,18 @@ export function buildExport(reads: StoreReads, req: ExportRequest): Table {
   const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order };
   const points = reads.rankPoints(sweepId, metric, opts);
   if (points.length === 0 && !reads.metricNames(sweepId).includes(metric))
-    throw new UserError(`sweep ${req.sweep} has no final metric '${metric}' (recorded: ${reads.metricNames(sweepId).join(', ') || 'none yet'})`);
+    throw new UserError(
+      `sweep ${req.sweep} has no final metric '${metric}' (recorded: ${reads.metricNames(sweepId).join(', ') || 'none yet'})`,
+    );
   if (req.table === 'per-class') return perClassTable(reads, sweepId, req, metric, opts, points);
   if (req.table === 'models') return modelComparisonTable(reads, sweepId, req.sweep, metric, points, opts);
-  if (req.top !== undefined && (!Number.isInteger(req.top) || req.top < 1)) throw new UserError(`--top must be a positive integer, got ${req.top}`);
+  if (req.top !== undefined && (!Number.isInteger(req.top) || req.top < 1))
+    throw new UserError(`--top must be a positive integer, got ${req.top}`);
   const shown = req.top === undefined ? points : points.slice(0, req.top);
   const extra = metric === IMG || metric === PIX ? [] : [metric];
   const agg = reads.pointAggregates(sweepId, [IMG, PIX, TIME, ...extra], opts.filters);
-  const val = (point: string, name: string, field: 'mean' | 'sum' = 'mean'): Cell => agg.get(point)?.get(name)?.[field] ?? null;
+  const val = (point: string, name: string, field: 'mean' | 'sum' = 'mean'): Cell =>
+    agg.get(point)?.get(name)?.[field] ?? null;
   if (req.table === 'long') {
     const rows: Row[] = [];
     for (const p of shown) {
@@ -78,7 +82,17 @@ export function buildExport(reads: StoreReads, req: ExportRequest): Table {
         });
       }
     }
-    const columns = ['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'metric', 'value', 'time'];
+    const columns = [
+      'model',
+      'wavelet_type',
+      'wavelet_level',
+      'wavelet_kept_subbands',
+      'sigma',
+      'cov_reg',
+      'metric',
+      'value',
+      'time',
+    ];
     return { title: `${req.sweep}: grid search results ranked by ${metric}`, columns, rows };
   }
   const varying = varyingKeys(points.map((p) => p.params)).filter((k) => !CORE_PARAMS.includes(k));
@@ -133,11 +147,14 @@ function perClassTable(
     [IMG, `${IMG}_best`],
     [PIX, `${PIX}_best`],
   ] as const)
-    for (const b of reads.bestPerClass(sweepId, name, { ...opts, order: undefined, top: 1 })) row(b.class)[col] = b.value;
+    for (const b of reads.bestPerClass(sweepId, name, { ...opts, order: undefined, top: 1 }))
+      row(b.class)[col] = b.value;
   const columns = ['class', IMG, PIX, `${IMG}_best`, `${PIX}_best`];
   const honest = honestSummary(reads, sweepId, metric, opts);
   if (honest) {
-    const hPoint = new Map(reads.pointClassValues(sweepId, honest.mean.point, honest.repMetric).map((v) => [v.class, v.value]));
+    const hPoint = new Map(
+      reads.pointClassValues(sweepId, honest.mean.point, honest.repMetric).map((v) => [v.class, v.value]),
+    );
     for (const c of classes) row(c)[`${metric}_honest`] = hPoint.get(c) ?? null;
     for (const h of honest.perClass) row(h.class)[`${metric}_honest_best`] = h.rep;
     columns.push(`${metric}_honest`, `${metric}_honest_best`);
@@ -165,7 +182,9 @@ function perClassTable(
 function trialsTable(reads: StoreReads, sweepId: number, sweep: string): Table {
   const rows = reads.trialMetricRows(sweepId);
   const paramCols = [...new Set(rows.flatMap((r) => Object.keys(r.params)))].filter((k) => k !== 'class');
-  paramCols.sort((a, b) => (CORE_PARAMS.indexOf(a) + 1 || 99) - (CORE_PARAMS.indexOf(b) + 1 || 99) || a.localeCompare(b));
+  paramCols.sort(
+    (a, b) => (CORE_PARAMS.indexOf(a) + 1 || 99) - (CORE_PARAMS.indexOf(b) + 1 || 99) || a.localeCompare(b),
+  );
   const metricCols = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))].sort();
   return {
     title: `${sweep}: every trial with every final metric`,

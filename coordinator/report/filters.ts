@@ -22,7 +22,8 @@ export interface ParamFilter {
 function parseValue(key: string, type: FilterType, raw: string): string | number | null {
   const v = raw.trim();
   if (v === 'none' || v === 'null') return null;
-  if (type === 'object') throw new UserError(`--where ${key}: only 'none' is allowed here; filter on ${key}.<field> instead`);
+  if (type === 'object')
+    throw new UserError(`--where ${key}: only 'none' is allowed here; filter on ${key}.<field> instead`);
   if (type === 'number') {
     const n = Number(v);
     if (v === '' || !Number.isFinite(n)) throw new UserError(`--where ${key}=${raw}: ${key} takes numbers`);
@@ -46,7 +47,8 @@ export function parseFilters(specs: readonly string[]): ParamFilter[] {
     if (eq <= 0) throw new UserError(`--where ${spec}: expected KEY=VALUE[,VALUE...]`);
     const key = spec.slice(0, eq).trim();
     const type = PARAM_KEYS[key];
-    if (!type) throw new UserError(`--where ${spec}: unknown parameter '${key}'; known: ${Object.keys(PARAM_KEYS).join(', ')}`);
+    if (!type)
+      throw new UserError(`--where ${spec}: unknown parameter '${key}'; known: ${Object.keys(PARAM_KEYS).join(', ')}`);
     const values = spec
       .slice(eq + 1)
       .split(',')

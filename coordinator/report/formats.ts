@@ -17,7 +17,10 @@ function csvCell(v: Cell): string {
 }
 
 export function toCsv(t: Table): string {
-  return [t.columns.map(csvCell).join(','), ...t.rows.map((r) => t.columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+  return (
+    [t.columns.map(csvCell).join(','), ...t.rows.map((r) => t.columns.map((c) => csvCell(r[c])).join(','))].join('\n') +
+    '\n'
+  );
 }
 
 export function toJson(t: Table): string {
@@ -47,7 +50,13 @@ export function toMarkdown(t: Table, digits = 4): string {
 
 export function latexEscape(s: string): string {
   return s.replace(/[\\&%$#_{}~^]/g, (ch) =>
-    ch === '\\' ? '\\textbackslash{}' : ch === '~' ? '\\textasciitilde{}' : ch === '^' ? '\\textasciicircum{}' : `\\${ch}`,
+    ch === '\\'
+      ? '\\textbackslash{}'
+      : ch === '~'
+        ? '\\textasciitilde{}'
+        : ch === '^'
+          ? '\\textasciicircum{}'
+          : `\\${ch}`,
   );
 }
 

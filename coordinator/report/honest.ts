@@ -45,7 +45,12 @@ export interface HonestSummary {
 const meanOf = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /** null when the sweep has no sel.<metric> values (no trial used honest selection). */
-export function honestSummary(reads: StoreReads, sweepId: number, metric: string, opts: RankOptions = {}): HonestSummary | null {
+export function honestSummary(
+  reads: StoreReads,
+  sweepId: number,
+  metric: string,
+  opts: RankOptions = {},
+): HonestSummary | null {
   const selMetric = `sel.${metric}`;
   const repMetric = `rep.${metric}`;
   // cheap pre-check on the metrics index: most databases hold no selection metrics at all
@@ -53,7 +58,8 @@ export function honestSummary(reads: StoreReads, sweepId: number, metric: string
   const selPoints = reads.rankPoints(sweepId, selMetric, opts);
   if (selPoints.length === 0) return null;
   const win = selPoints[0];
-  const rep = reads.pointClassValues(sweepId, win.point, repMetric)
+  const rep = reads
+    .pointClassValues(sweepId, win.point, repMetric)
     .map((v) => v.value)
     .filter((v): v is number => v !== null);
   const optimisticPoints = reads.rankPoints(sweepId, metric, opts);

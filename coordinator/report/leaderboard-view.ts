@@ -11,7 +11,7 @@ import { shortKey } from '../../shared/trial.js';
  */
 function fixed(rows: Row[], cols: readonly string[], digits: number): Row[] {
   for (const c of cols) {
-    const texts = rows.map((r) => (typeof r[c] === 'number' ? (r[c]).toFixed(digits) : '-'));
+    const texts = rows.map((r) => (typeof r[c] === 'number' ? r[c].toFixed(digits) : '-'));
     const w = Math.max(0, ...texts.map((x) => x.length));
     rows.forEach((r, i) => (r[c] = texts[i].padStart(w)));
   }
@@ -34,7 +34,13 @@ function honestText(h: HonestSummary, varying: readonly string[], digits: number
       ` over ${h.mean.repClasses}/${h.mean.classes} classes, optimistic ${f(h.mean.optimisticMean)}`,
     `  per class: mean ${h.repMetric} ${f(h.perClassRepMean)}, optimistic ${f(h.perClassOptimisticMean)}`,
   ];
-  const rows = h.perClass.map((r) => ({ class: r.class, [h.selMetric]: r.sel, [h.repMetric]: r.rep, optimistic: r.optimistic, ...paramsRow(r.params, varying) }));
+  const rows = h.perClass.map((r) => ({
+    class: r.class,
+    [h.selMetric]: r.sel,
+    [h.repMetric]: r.rep,
+    optimistic: r.optimistic,
+    ...paramsRow(r.params, varying),
+  }));
   return lines.join('\n') + '\n' + renderTable(fixed(rows, [h.selMetric, h.repMetric, 'optimistic'], digits));
 }
 
@@ -44,7 +50,9 @@ export function leaderboardText(lb: Leaderboard, digits = 4): string {
   if (lb.mode === 'mean') {
     parts.push(
       `Sweep ${lb.sweep}: grid points by class-mean ${lb.metric} (${better}); ${lb.completePoints} of ${lb.totalPoints} points complete` +
-        (lb.completePoints < lb.totalPoints ? ' (incomplete points: mean over the classes done so far, ranked last)' : ''),
+        (lb.completePoints < lb.totalPoints
+          ? ' (incomplete points: mean over the classes done so far, ranked last)'
+          : ''),
     );
     const also = lb.points.length ? Object.keys(lb.points[0].also) : [];
     const rungs = lb.points.some((p) => p.rung !== null);
@@ -56,18 +64,33 @@ export function leaderboardText(lb: Leaderboard, digits = 4): string {
       classes: `${p.classes}/${p.trials}`,
       ...paramsRow(p.params, lb.varying),
     }));
-    parts.push(rows.length ? renderTable(fixed(rows, [lb.metric, ...also], digits)) : '(no grid point has this metric yet)');
+    parts.push(
+      rows.length ? renderTable(fixed(rows, [lb.metric, ...also], digits)) : '(no grid point has this metric yet)',
+    );
   } else if (lb.perClass) {
     parts.push(
       `Sweep ${lb.sweep}: best ${lb.metric} per class (${better}); mean of the per-class best over ${lb.perClass.classes} classes: ${lb.perClass.meanOfBest.toFixed(digits)}`,
     );
     const also = lb.perClass.entries.length ? Object.keys(lb.perClass.entries[0].also) : [];
-    const rows = lb.perClass.entries.map((e) => ({ class: e.class, rank: e.rank, [lb.metric]: e.value, ...e.also, trial: shortKey(e.key), ...paramsRow(e.params, lb.varying) }));
+    const rows = lb.perClass.entries.map((e) => ({
+      class: e.class,
+      rank: e.rank,
+      [lb.metric]: e.value,
+      ...e.also,
+      trial: shortKey(e.key),
+      ...paramsRow(e.params, lb.varying),
+    }));
     parts.push(rows.length ? renderTable(fixed(rows, [lb.metric, ...also], digits)) : '(no trial has this metric yet)');
   }
   if (lb.marginals.length) {
     parts.push(`Marginal means of the class-mean ${lb.metric} per parameter value:`);
-    const rows = lb.marginals.map((m) => ({ param: m.param, value: String(m.value), mean: m.mean, best: m.best, points: m.points }));
+    const rows = lb.marginals.map((m) => ({
+      param: m.param,
+      value: String(m.value),
+      mean: m.mean,
+      best: m.best,
+      points: m.points,
+    }));
     parts.push(renderTable(fixed(rows, ['mean', 'best'], digits)));
   }
   if (lb.honest) parts.push(honestText(lb.honest, lb.varying, digits));

@@ -11,10 +11,16 @@ import { marginalMeans, type Marginal } from './marginals.js';
 import { varyingKeys } from './params-view.js';
 import { defaultOrder, type ClassEntry, type Order, type PointScore } from '../store/reads/index.js';
 
-function alsoMeans(reads: StoreReads, sweepId: number, point: string, metrics: readonly string[]): Record<string, number | null> {
+function alsoMeans(
+  reads: StoreReads,
+  sweepId: number,
+  point: string,
+  metrics: readonly string[],
+): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   for (const m of metrics) {
-    const xs = reads.pointClassValues(sweepId, point, m)
+    const xs = reads
+      .pointClassValues(sweepId, point, m)
       .map((v) => v.value)
       .filter((v): v is number => v !== null);
     out[m] = xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
@@ -79,9 +85,7 @@ export function buildLeaderboard(reads: StoreReads, req: LeaderboardRequest): Le
     // an unknown metric is an error once something finished; before that the board is just empty
     const known = reads.metricNames(sweepId);
     if (known.length > 0 && !known.includes(req.metric))
-      throw new UserError(
-        `sweep ${req.sweep} has no final metric '${req.metric}'; recorded: ${known.join(', ')}`,
-      );
+      throw new UserError(`sweep ${req.sweep} has no final metric '${req.metric}'; recorded: ${known.join(', ')}`);
   }
   const varying = varyingKeys(all.map((p) => p.params));
   const top = req.top ?? (req.mode === 'mean' ? 10 : 1);
@@ -90,10 +94,26 @@ export function buildLeaderboard(reads: StoreReads, req: LeaderboardRequest): Le
   let perClass: PerClassSummary | null = null;
   if (req.mode === 'per-class') {
     const best = reads.bestPerClass(sweepId, req.metric, { ...opts, top });
-    const extra = also.map((m) => [m, reads.trialValues(best.map((e) => e.trialId), m)] as const);
-    const entries: ClassRow[] = best.map((e) => ({ ...e, also: Object.fromEntries(extra.map(([m, v]) => [m, v.get(e.trialId) ?? null])) }));
+    const extra = also.map(
+      (m) =>
+        [
+          m,
+          reads.trialValues(
+            best.map((e) => e.trialId),
+            m,
+          ),
+        ] as const,
+    );
+    const entries: ClassRow[] = best.map((e) => ({
+      ...e,
+      also: Object.fromEntries(extra.map(([m, v]) => [m, v.get(e.trialId) ?? null])),
+    }));
     const firsts = entries.filter((e) => e.rank === 1);
-    perClass = { entries, meanOfBest: firsts.reduce((a, e) => a + e.value, 0) / (firsts.length || 1), classes: firsts.length };
+    perClass = {
+      entries,
+      meanOfBest: firsts.reduce((a, e) => a + e.value, 0) / (firsts.length || 1),
+      classes: firsts.length,
+    };
   }
   return {
     sweep: req.sweep,
@@ -103,7 +123,10 @@ export function buildLeaderboard(reads: StoreReads, req: LeaderboardRequest): Le
     varying,
     totalPoints: all.length,
     completePoints: all.filter((p) => p.complete).length,
-    points: req.mode === 'mean' ? all.slice(0, top).map((p, i) => ({ ...p, rank: i + 1, also: alsoMeans(reads, sweepId, p.point, also) })) : [],
+    points:
+      req.mode === 'mean'
+        ? all.slice(0, top).map((p, i) => ({ ...p, rank: i + 1, also: alsoMeans(reads, sweepId, p.point, also) }))
+        : [],
     perClass,
     marginals: marginalMeans(all, varying, order),
     honest: honestSummary(reads, sweepId, req.metric, opts),

@@ -15,7 +15,11 @@ export interface Marginal {
   points: number;
 }
 
-export function marginalMeans(points: readonly PointScore[], keys: readonly string[], order: 'asc' | 'desc' = 'desc'): Marginal[] {
+export function marginalMeans(
+  points: readonly PointScore[],
+  keys: readonly string[],
+  order: 'asc' | 'desc' = 'desc',
+): Marginal[] {
   const out: Marginal[] = [];
   for (const key of keys) {
     const groups = new Map<string, { value: string | number; sum: number; best: number; n: number }>();
@@ -30,7 +34,13 @@ export function marginalMeans(points: readonly PointScore[], keys: readonly stri
         g.best = order === 'asc' ? Math.min(g.best, p.mean) : Math.max(g.best, p.mean);
       }
     }
-    const rows = [...groups.values()].map((g) => ({ param: key, value: g.value, mean: g.sum / g.n, best: g.best, points: g.n }));
+    const rows = [...groups.values()].map((g) => ({
+      param: key,
+      value: g.value,
+      mean: g.sum / g.n,
+      best: g.best,
+      points: g.n,
+    }));
     rows.sort((a, b) => (order === 'asc' ? a.mean - b.mean : b.mean - a.mean));
     out.push(...rows);
   }

@@ -1,7 +1,8 @@
 /** Displaying grid-point parameters: which ones vary, and one cell per value. */
 import { PARAM_NAMES } from '../../shared/params/catalogue.js';
 
-const isCommand = (v: object): v is { argv: unknown; params: Record<string, unknown> } => 'argv' in v && 'params' in v && typeof (v as { params: unknown }).params === 'object';
+const isCommand = (v: object): v is { argv: unknown; params: Record<string, unknown> } =>
+  'argv' in v && 'params' in v && typeof (v as { params: unknown }).params === 'object';
 
 /** One table cell for a parameter value: subbands as LL+LH+HL, null as none, objects as k=v lists, a command as its free parameters. */
 export function paramCell(v: unknown): string | number {
@@ -33,5 +34,7 @@ const rankOf = (k: string): number => {
 export function varyingKeys(points: readonly Record<string, unknown>[]): string[] {
   if (points.length === 0) return [];
   const keys = [...new Set(points.flatMap((p) => Object.keys(p)))];
-  return keys.filter((k) => new Set(points.map((p) => JSON.stringify(p[k]))).size > 1).sort((a, b) => rankOf(a) - rankOf(b) || a.localeCompare(b));
+  return keys
+    .filter((k) => new Set(points.map((p) => JSON.stringify(p[k]))).size > 1)
+    .sort((a, b) => rankOf(a) - rankOf(b) || a.localeCompare(b));
 }

@@ -42,16 +42,24 @@ export interface ParetoResult {
 
 /** Parse `--pareto a,b[,c]`: at least two distinct metric names. */
 export function parseParetoMetrics(text: string): string[] {
-  const ms = text.split(',').map((m) => m.trim()).filter(Boolean);
-  if (ms.length < 2 || new Set(ms).size !== ms.length) throw new UserError(`--pareto needs two or more distinct metrics separated by commas, got "${text}"`);
+  const ms = text
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (ms.length < 2 || new Set(ms).size !== ms.length)
+    throw new UserError(`--pareto needs two or more distinct metrics separated by commas, got "${text}"`);
   return ms;
 }
 
-export function buildPareto(reads: StoreReads, req: { sweep: string; metrics: readonly string[]; filters?: readonly ParamFilter[] }): ParetoResult {
+export function buildPareto(
+  reads: StoreReads,
+  req: { sweep: string; metrics: readonly string[]; filters?: readonly ParamFilter[] },
+): ParetoResult {
   const sweepId = reads.sweepId(req.sweep);
   const known = reads.metricNames(sweepId);
   for (const m of req.metrics) {
-    if (known.length > 0 && !known.includes(m)) throw new UserError(`sweep ${req.sweep} has no final metric '${m}'; recorded: ${known.join(', ')}`);
+    if (known.length > 0 && !known.includes(m))
+      throw new UserError(`sweep ${req.sweep} has no final metric '${m}'; recorded: ${known.join(', ')}`);
   }
   const filters = req.filters ?? [];
   let pts = reads.rankPoints(sweepId, req.metrics[0], { filters, completeOnly: true });
@@ -62,7 +70,13 @@ export function buildPareto(reads: StoreReads, req: { sweep: string; metrics: re
   for (const p of pts) {
     const a = agg.get(p.point);
     if (!a || !req.metrics.every((m) => a.get(m)?.classes === p.trials)) continue;
-    rows.push({ point: p.point, params: p.params, values: Object.fromEntries(req.metrics.map((m) => [m, (a.get(m) as { mean: number }).mean])), classes: p.trials, rung: p.rung });
+    rows.push({
+      point: p.point,
+      params: p.params,
+      values: Object.fromEntries(req.metrics.map((m) => [m, (a.get(m) as { mean: number }).mean])),
+      classes: p.trials,
+      rung: p.rung,
+    });
   }
   const orders = req.metrics.map(defaultOrder);
   // means compared to 12 decimals, as the leaderboard's ties: (0.95 + 0.85) / 2 is 0.9 here
@@ -70,7 +84,14 @@ export function buildPareto(reads: StoreReads, req: { sweep: string; metrics: re
     rows.map((r) => req.metrics.map((m) => Number(r.values[m].toFixed(12)))),
     orders,
   ).map((i) => rows[i]);
-  return { sweep: req.sweep, metrics: [...req.metrics], orders, considered: rows.length, varying: varyingKeys(rows.map((r) => r.params)), front };
+  return {
+    sweep: req.sweep,
+    metrics: [...req.metrics],
+    orders,
+    considered: rows.length,
+    varying: varyingKeys(rows.map((r) => r.params)),
+    front,
+  };
 }
 
 export function paretoText(p: ParetoResult, digits = 4): string {

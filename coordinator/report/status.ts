@@ -113,6 +113,12 @@ export function listSweeps(reads: StoreReads): SweepSummary[] {
   const sweeps = reads.sweeps();
   return sweeps.map((s) => {
     const counts = reads.statusCounts(s.id);
-    return { sweep: s.name, created: s.created_at, updated: s.updated_at, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+    return {
+      sweep: s.name,
+      created: s.created_at,
+      updated: s.updated_at,
+      counts,
+      total: Object.values(counts).reduce((a, b) => a + b, 0),
+    };
   });
 }

@@ -87,7 +87,9 @@ export class Scheduler {
     // nothing pending: answer from one indexed read, without a write transaction
     if (!this.leasing || !this.workerActive(w.workerId) || !this.store.hasPending()) return null;
     const take = (): LeaseGroup | null =>
-      this.leasing && this.workerActive(w.workerId) ? this.store.acquire(w.workerId, w.max, w.caches, this.now(), this.opts.leaseTtlMs) : null;
+      this.leasing && this.workerActive(w.workerId)
+        ? this.store.acquire(w.workerId, w.max, w.caches, this.now(), this.opts.leaseTtlMs)
+        : null;
     return this.opts.commit ? this.opts.commit(take) : take();
   }
 

@@ -17,7 +17,10 @@ export function rungBudgets(min: number, max: number, eta: number): number[] {
 
 /** The budgets of one point (with budget: classes, max defaults to its number of classes). */
 export function pointBudgets(spec: HalvingSearch, point: Pick<PlannedPoint, 'classes'>): number[] {
-  const max = spec.budget === 'classes' ? Math.min(spec.maxBudget ?? point.classes.length, point.classes.length) : (spec.maxBudget ?? spec.minBudget);
+  const max =
+    spec.budget === 'classes'
+      ? Math.min(spec.maxBudget ?? point.classes.length, point.classes.length)
+      : (spec.maxBudget ?? spec.minBudget);
   return rungBudgets(spec.minBudget, max, spec.eta);
 }
 
@@ -40,7 +43,8 @@ export function withBudget(params: TrialParams, budget: number): TrialParams {
 export function trialsAtRung(spec: HalvingSearch, point: PlannedPoint, rung: number): TrialParams[] {
   const b = pointBudgets(spec, point);
   if (rung < 0 || rung >= b.length) return [];
-  if (spec.budget === 'classes') return point.classes.slice(rung === 0 ? 0 : b[rung - 1], b[rung]).map((c) => ({ ...point.params, class: c }));
+  if (spec.budget === 'classes')
+    return point.classes.slice(rung === 0 ? 0 : b[rung - 1], b[rung]).map((c) => ({ ...point.params, class: c }));
   return point.classes.map((c) => withBudget({ ...point.params, class: c }, b[rung]));
 }
 

@@ -29,7 +29,10 @@ export interface ContinuousAxis {
 export function pointKeyOf(p: TrialParams): string {
   const { class: _c, ...rest } = p as TrialParams & { budget?: number };
   delete (rest as { budget?: number }).budget;
-  return createHash('sha256').update(canonicalJson(rest as TrialParams)).digest('hex').slice(0, 24);
+  return createHash('sha256')
+    .update(canonicalJson(rest as TrialParams))
+    .digest('hex')
+    .slice(0, 24);
 }
 
 interface Point {
@@ -52,7 +55,10 @@ function randomTrials(spec: RandomSearch, points: Point[], continuous: readonly 
   if (continuous.length === 0) return seededOrder(points, (p) => p.key, spec.seed).slice(0, spec.n);
   const axes: SearchAxis[] = [
     { name: '#point', domain: { kind: 'values', values: points.map((_, i) => i) } },
-    ...continuous.map((c) => ({ name: c.param, domain: { kind: 'uniform' as const, low: c.low, high: c.high, log: c.log, integer: false } })),
+    ...continuous.map((c) => ({
+      name: c.param,
+      domain: { kind: 'uniform' as const, low: c.low, high: c.high, log: c.log, integer: false },
+    })),
   ];
   return sampleStream(axes, spec.n, spec.seed, (draw) => {
     const base = points[draw['#point'] as number];
@@ -66,7 +72,11 @@ function randomTrials(spec: RandomSearch, points: Point[], continuous: readonly 
   });
 }
 
-export function applySearch(spec: SearchSpec, trials: readonly TrialSpec[], continuous: readonly ContinuousAxis[] = []): SearchedTrials {
+export function applySearch(
+  spec: SearchSpec,
+  trials: readonly TrialSpec[],
+  continuous: readonly ContinuousAxis[] = [],
+): SearchedTrials {
   const points = groupPoints(trials);
   if (spec.kind === 'grid') return { trials: [...trials], points: points.length, halving: null };
   if (spec.kind === 'random') {
@@ -82,6 +92,8 @@ export function applySearch(spec: SearchSpec, trials: readonly TrialSpec[], cont
       spec.seed,
     ),
   }));
-  const rung0 = planned.flatMap((p) => trialsAtRung(spec, p, 0).map((params) => ({ key: trialKey(params), stage: p.stage, params })));
+  const rung0 = planned.flatMap((p) =>
+    trialsAtRung(spec, p, 0).map((params) => ({ key: trialKey(params), stage: p.stage, params })),
+  );
   return { trials: rung0, points: planned.length, halving: { spec, points: planned } };
 }

@@ -49,7 +49,12 @@ export function isFinite(axes: readonly SearchAxis[]): boolean {
  * order are the n samples; a larger n keeps them and adds the next ones; no item appears twice.
  */
 export function seededOrder<T>(items: readonly T[], keyOf: (t: T) => string, seed: number): T[] {
-  const ranked = items.map((t) => ({ t, r: createHash('sha256').update(`${seed}:${keyOf(t)}`).digest('hex') }));
+  const ranked = items.map((t) => ({
+    t,
+    r: createHash('sha256')
+      .update(`${seed}:${keyOf(t)}`)
+      .digest('hex'),
+  }));
   ranked.sort((a, b) => (a.r < b.r ? -1 : a.r > b.r ? 1 : 0));
   return ranked.map((x) => x.t);
 }

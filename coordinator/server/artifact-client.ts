@@ -11,9 +11,17 @@ import type { UploadArtifactResponse__Output } from '../../proto/gen/wepadim/v1/
 import { deadlineIn } from './client.js';
 
 /** Upload `data` with `header` (sha256/size as given: tests send wrong ones on purpose), in `chunk`-byte messages. */
-export function uploadBuffer(c: CoordinatorClient, header: ArtifactHeader, data: Buffer, chunk = 64 * 1024, timeoutMs = 30_000): Promise<UploadArtifactResponse__Output> {
+export function uploadBuffer(
+  c: CoordinatorClient,
+  header: ArtifactHeader,
+  data: Buffer,
+  chunk = 64 * 1024,
+  timeoutMs = 30_000,
+): Promise<UploadArtifactResponse__Output> {
   return new Promise((resolve, reject) => {
-    const call = c.UploadArtifact(deadlineIn(timeoutMs), (err, res) => (err || !res ? reject(err ?? new Error('empty answer')) : resolve(res)));
+    const call = c.UploadArtifact(deadlineIn(timeoutMs), (err, res) =>
+      err || !res ? reject(err ?? new Error('empty answer')) : resolve(res),
+    );
     call.write({ header });
     for (let i = 0; i < data.length; i += chunk) call.write({ data: data.subarray(i, i + chunk) });
     call.end();
@@ -21,7 +29,12 @@ export function uploadBuffer(c: CoordinatorClient, header: ArtifactHeader, data:
 }
 
 /** Download the stored file `sha256` to `path`; rejects (and leaves nothing at `path`) when the bytes do not hash to it. */
-export async function downloadArtifact(c: CoordinatorClient, sha256: string, path: string, timeoutMs = 600_000): Promise<number> {
+export async function downloadArtifact(
+  c: CoordinatorClient,
+  sha256: string,
+  path: string,
+  timeoutMs = 600_000,
+): Promise<number> {
   const tmp = `${path}.part-${process.pid}`;
   const fh = await open(tmp, 'w');
   const h = createHash('sha256');

@@ -2,11 +2,26 @@
 import { EventEmitter } from 'node:events';
 
 export interface CoordinatorEvents {
-  progress: { workerId: string; trialKey: string; phase: string; done: number; total: number; values?: Record<string, number> };
+  progress: {
+    workerId: string;
+    trialKey: string;
+    phase: string;
+    done: number;
+    total: number;
+    values?: Record<string, number>;
+  };
   finished: { workerId: string; trialKey: string; status: 'done' | 'failed' | 'requeued' | 'cancelled' };
   worker: { workerId: string; state: 'registered' | 'draining' | 'gone' };
   /** an artifact file was stored (duplicate: the same trial, name and sha256 were stored before) */
-  artifact: { workerId: string; trialKey: string; name: string; kind: string; sha256: string; size: number; duplicate: boolean };
+  artifact: {
+    workerId: string;
+    trialKey: string;
+    name: string;
+    kind: string;
+    sha256: string;
+    size: number;
+    duplicate: boolean;
+  };
 }
 
 export type CoordinatorEventName = keyof CoordinatorEvents;

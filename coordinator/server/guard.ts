@@ -38,7 +38,8 @@ export function guardedService<D extends grpc.ServiceDefinition>(def: D, maxMess
     out[name] = {
       ...m,
       requestDeserialize: (buf: Buffer): unknown => {
-        if (buf.length > maxMessageBytes) return new InvalidMessage(`message of ${buf.length} bytes exceeds the limit of ${maxMessageBytes}`);
+        if (buf.length > maxMessageBytes)
+          return new InvalidMessage(`message of ${buf.length} bytes exceeds the limit of ${maxMessageBytes}`);
         try {
           return decode(buf);
         } catch (err) {
@@ -57,7 +58,8 @@ export interface GuardContext {
 
 /** Throws UNAUTHENTICATED unless the call carries the expected bearer token (no check when token is null). */
 export function authorize(ctx: GuardContext, metadata: grpc.Metadata): void {
-  if (ctx.token !== null && !bearerMatches(metadata, ctx.token)) throw new RpcError(grpc.status.UNAUTHENTICATED, 'missing or wrong bearer token');
+  if (ctx.token !== null && !bearerMatches(metadata, ctx.token))
+    throw new RpcError(grpc.status.UNAUTHENTICATED, 'missing or wrong bearer token');
 }
 
 /** Throws INVALID_ARGUMENT when the request could not be decoded or was too large. */
@@ -69,7 +71,10 @@ export function checkDecoded<T>(req: T | InvalidMessage): T {
 export function toServiceError(ctx: GuardContext, method: string, err: unknown): Partial<grpc.StatusObject> {
   if (err instanceof RpcError) return { code: err.code, details: err.message };
   if (err instanceof UserError) return { code: grpc.status.INVALID_ARGUMENT, details: err.message };
-  ctx.log.error('internal error in handler', { method, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  ctx.log.error('internal error in handler', {
+    method,
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
   return { code: grpc.status.INTERNAL, details: `internal error in ${method}` };
 }
 

@@ -19,11 +19,18 @@ export function drainWorker(d: ServerDeps, workerId: string): { found: boolean; 
     events.emit('worker', { workerId, state: 'draining' });
     guard.log.info('worker draining', { worker: workerId });
   }
-  return { found, state: store.getWorker(workerId)?.state ?? '', leased_trials: found ? store.activeLeases(workerId) : 0 };
+  return {
+    found,
+    state: store.getWorker(workerId)?.state ?? '',
+    leased_trials: found ? store.activeLeases(workerId) : 0,
+  };
 }
 
 /** Cancel a sweep's unfinished trials or one trial; running ones are told to stop (the Cancel RPC and the dashboard). */
-export function cancelTarget(d: ServerDeps, target: string): { matched: string; cancelled: number; interrupted: number } {
+export function cancelTarget(
+  d: ServerDeps,
+  target: string,
+): { matched: string; cancelled: number; interrupted: number } {
   const { store, scheduler, hub, events, guard } = d;
   const out = store.cancel(target, scheduler.now());
   const byWorker = new Map<string, { keys: string[]; leases: string[] }>();
@@ -35,17 +42,26 @@ export function cancelTarget(d: ServerDeps, target: string): { matched: string; 
     events.emit('finished', { workerId: i.workerId, trialKey: i.trialKey, status: 'cancelled' });
   }
   for (const [workerId, w] of byWorker) hub.cancel(workerId, w.keys, w.leases, `cancelled: ${out.matched} ${target}`);
-  if (out.cancelled) guard.log.info('cancelled', { target, matched: out.matched, trials: out.cancelled, interrupted: out.interrupted.length });
+  if (out.cancelled)
+    guard.log.info('cancelled', {
+      target,
+      matched: out.matched,
+      trials: out.cancelled,
+      interrupted: out.interrupted.length,
+    });
   return { matched: out.matched, cancelled: out.cancelled, interrupted: out.interrupted.length };
 }
 
 export function adminHandlers(d: ServerDeps) {
   const { store, hub, guard } = d;
 
-  const Drain = unary<DrainRequest__Output, DrainResponse>(guard, 'Drain', (req) => drainWorker(d, v.workerId(req.worker_id)));
+  const Drain = unary<DrainRequest__Output, DrainResponse>(guard, 'Drain', (req) =>
+    drainWorker(d, v.workerId(req.worker_id)),
+  );
 
   const Cancel = unary<CancelRequest__Output, CancelResponse>(guard, 'Cancel', (req) => {
-    if (!req.target || req.target.length > 512) throw invalidArgument('target: a sweep name or trial key is required (at most 512 characters)');
+    if (!req.target || req.target.length > 512)
+      throw invalidArgument('target: a sweep name or trial key is required (at most 512 characters)');
     return cancelTarget(d, req.target);
   });
 

@@ -12,9 +12,24 @@ import type { DownloadArtifactRequest__Output } from '../../proto/gen/wepadim/v1
 import type { ListArtifactsRequest__Output } from '../../proto/gen/wepadim/v1/ListArtifactsRequest.js';
 import type { ListArtifactsResponse } from '../../proto/gen/wepadim/v1/ListArtifactsResponse.js';
 import type { UploadArtifactResponse } from '../../proto/gen/wepadim/v1/UploadArtifactResponse.js';
-import { ArtifactRefused, BlobMismatch, extensionOf, type BlobReceiver, type UploadHeader, type UploadTarget } from '../store/artifacts/index.js';
+import {
+  ArtifactRefused,
+  BlobMismatch,
+  extensionOf,
+  type BlobReceiver,
+  type UploadHeader,
+  type UploadTarget,
+} from '../store/artifacts/index.js';
 import type { ServerDeps } from './deps.js';
-import { authorize, checkDecoded, invalidArgument, RpcError, toServiceError, unary, type InvalidMessage } from './guard.js';
+import {
+  authorize,
+  checkDecoded,
+  invalidArgument,
+  RpcError,
+  toServiceError,
+  unary,
+  type InvalidMessage,
+} from './guard.js';
 import * as v from './validate.js';
 
 /** bytes per DownloadArtifact message */
@@ -22,7 +37,12 @@ const CHUNK = 256 * 1024;
 
 function rpcErrorOf(err: unknown): unknown {
   if (err instanceof ArtifactRefused) {
-    const code = err.why === 'lease' ? grpc.status.FAILED_PRECONDITION : err.why === 'limit' ? grpc.status.OUT_OF_RANGE : grpc.status.INVALID_ARGUMENT;
+    const code =
+      err.why === 'lease'
+        ? grpc.status.FAILED_PRECONDITION
+        : err.why === 'limit'
+          ? grpc.status.OUT_OF_RANGE
+          : grpc.status.INVALID_ARGUMENT;
     return new RpcError(code, err.message);
   }
   if (err instanceof BlobMismatch) return invalidArgument(err.message);
@@ -46,7 +66,10 @@ function headerOf(h: ArtifactHeader__Output): UploadHeader {
 export function artifactHandlers(d: ServerDeps) {
   const { artifacts, commit, scheduler, events, guard } = d;
 
-  const UploadArtifact: grpc.handleClientStreamingCall<ArtifactChunk__Output, UploadArtifactResponse> = (call, callback) => {
+  const UploadArtifact: grpc.handleClientStreamingCall<ArtifactChunk__Output, UploadArtifactResponse> = (
+    call,
+    callback,
+  ) => {
     let finished = false;
     let receiver: BlobReceiver | null = null;
     let head: { h: UploadHeader; t: UploadTarget; workerId: string; duplicate: string | null } | null = null;
@@ -80,17 +103,20 @@ export function artifactHandlers(d: ServerDeps) {
       }
       const data = msg.data;
       if (receiver && data && data.length) {
-        if (receiver.received + data.length > head.h.size) throw invalidArgument(`artifact ${head.h.name}: more bytes than the ${head.h.size} its header declares`);
+        if (receiver.received + data.length > head.h.size)
+          throw invalidArgument(`artifact ${head.h.name}: more bytes than the ${head.h.size} its header declares`);
         await receiver.write(data);
       }
     };
     call.on('data', (raw: ArtifactChunk__Output | InvalidMessage) => {
       if (finished) return;
       call.pause(); // one message at a time reaches the disk; the sender waits meanwhile (flow control)
-      chain = chain.then(() => (finished ? undefined : onMessage(raw))).then(
-        () => void call.resume(),
-        (err: unknown) => finish(err),
-      );
+      chain = chain
+        .then(() => (finished ? undefined : onMessage(raw)))
+        .then(
+          () => void call.resume(),
+          (err: unknown) => finish(err),
+        );
     });
     call.on('end', () => {
       chain
@@ -102,11 +128,20 @@ export function artifactHandlers(d: ServerDeps) {
             const t = head.t;
             await commit.run(() => artifacts.dropReported(t, h.sourcePath));
           }
-          if (head.duplicate !== null) return finish(null, { stored: true, duplicate: true, trial_key: head.t.trialKey, path: head.duplicate });
+          if (head.duplicate !== null)
+            return finish(null, { stored: true, duplicate: true, trial_key: head.t.trialKey, path: head.duplicate });
           await receiver?.commit(h.sha256, h.size, extensionOf(h.name));
           receiver = null;
           const r = await commit.run(() => artifacts.record(h, scheduler.now()));
-          events.emit('artifact', { workerId, trialKey: r.target.trialKey, name: h.name, kind: h.kind, sha256: h.sha256, size: h.size, duplicate: r.duplicate });
+          events.emit('artifact', {
+            workerId,
+            trialKey: r.target.trialKey,
+            name: h.name,
+            kind: h.kind,
+            sha256: h.sha256,
+            size: h.size,
+            duplicate: r.duplicate,
+          });
           finish(null, { stored: true, duplicate: r.duplicate, trial_key: r.target.trialKey, path: r.path });
         })
         .catch((err: unknown) => finish(err));
@@ -118,7 +153,8 @@ export function artifactHandlers(d: ServerDeps) {
   };
 
   const ListArtifacts = unary<ListArtifactsRequest__Output, ListArtifactsResponse>(guard, 'ListArtifacts', (req) => {
-    if (!req.trial || req.trial.length > 512) throw invalidArgument('trial: a trial key or id is required (at most 512 characters)');
+    if (!req.trial || req.trial.length > 512)
+      throw invalidArgument('trial: a trial key or id is required (at most 512 characters)');
     const ids = artifacts.trials(req.trial);
     return {
       trials: ids.length,

@@ -31,7 +31,11 @@ export function streamHandlers(d: ServerDeps) {
     const lastSeq = new Map<string, number>();
     // batches are applied in arrival order (group-committed with other calls); the ack waits for all of them
     let applying: Promise<void> = Promise.resolve();
-    const count = (workerId: string, updates: ReturnType<typeof v.progress>[], results: ReturnType<typeof store.appendProgress>): void => {
+    const count = (
+      workerId: string,
+      updates: ReturnType<typeof v.progress>[],
+      results: ReturnType<typeof store.appendProgress>,
+    ): void => {
       results.forEach((r, i) => {
         const u = updates[i];
         if (r.outcome === 'stale') {

@@ -21,9 +21,21 @@ const DEADLINE_MARGIN_MS = 250;
 
 function outcomesMessage(outcomes: FinishOutcome[], log: Logger, workerId: string, kind: string): FinishResponse {
   for (const o of outcomes)
-    if (!o.accepted) log.warn(`stale ${kind} rejected (kept in events)`, { worker: workerId, lease: o.leaseId, trial: o.trialKey ?? undefined, reason: o.reason });
+    if (!o.accepted)
+      log.warn(`stale ${kind} rejected (kept in events)`, {
+        worker: workerId,
+        lease: o.leaseId,
+        trial: o.trialKey ?? undefined,
+        reason: o.reason,
+      });
   return {
-    outcomes: outcomes.map((o) => ({ lease_id: o.leaseId, accepted: o.accepted, trial_status: o.trialStatus, reason: o.reason, duplicate: o.duplicate })),
+    outcomes: outcomes.map((o) => ({
+      lease_id: o.leaseId,
+      accepted: o.accepted,
+      trial_status: o.trialStatus,
+      reason: o.reason,
+      duplicate: o.duplicate,
+    })),
   };
 }
 
@@ -37,7 +49,9 @@ export function workerHandlers(d: ServerDeps) {
   const { store, scheduler, commit, events, guard, settings } = d;
 
   const Register = unary<RegisterRequest__Output, RegisterResponse>(guard, 'Register', (req) => {
-    const id = req.worker_id ? v.workerId(req.worker_id) : `${(req.host || 'worker').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64)}-${randomUUID().slice(0, 8)}`;
+    const id = req.worker_id
+      ? v.workerId(req.worker_id)
+      : `${(req.host || 'worker').replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64)}-${randomUUID().slice(0, 8)}`;
     store.registerWorker(v.registration(req, id), scheduler.now());
     events.emit('worker', { workerId: id, state: 'registered' });
     guard.log.info('worker registered', { worker: id, host: req.host, backend: req.backend, gpu: req.gpu_index });
@@ -52,21 +66,39 @@ export function workerHandlers(d: ServerDeps) {
 
   const Acquire = unary<AcquireRequest__Output, AcquireResponse>(guard, 'Acquire', async (req, call) => {
     const workerId = v.workerId(req.worker_id);
-    if (req.max_trials < 0 || req.max_trials > 256) throw invalidArgument(`max_trials: must be 1..256, got ${req.max_trials}`);
+    if (req.max_trials < 0 || req.max_trials > 256)
+      throw invalidArgument(`max_trials: must be 1..256, got ${req.max_trials}`);
     if (req.wait_ms < 0) throw invalidArgument('wait_ms: must be >= 0');
     if (req.request_id.length > 128) throw invalidArgument('request_id: at most 128 characters');
     const given = v.caches(req.feature_caches);
     const now = scheduler.now();
     const state = store.touchWorker(workerId, now, given);
-    if (state === null) throw new RpcError(grpc.status.FAILED_PRECONDITION, `unknown worker ${workerId}: call Register first`);
-    const empty = (draining: boolean): AcquireResponse => ({ trials: [], draining, retry_after_ms: d.isShuttingDown() ? 1000 : 0, lease_ttl_ms: settings.leaseTtlMs });
+    if (state === null)
+      throw new RpcError(grpc.status.FAILED_PRECONDITION, `unknown worker ${workerId}: call Register first`);
+    const empty = (draining: boolean): AcquireResponse => ({
+      trials: [],
+      draining,
+      retry_after_ms: d.isShuttingDown() ? 1000 : 0,
+      lease_ttl_ms: settings.leaseTtlMs,
+    });
     if (state === 'draining') return empty(true);
     if (d.isShuttingDown()) return empty(false);
     const caches = given.length ? given : store.workerCaches(workerId);
-    const waitMs = Math.min(req.wait_ms > 0 ? req.wait_ms : settings.acquireWaitMs, settings.acquireWaitMs, deadlineBudget(call, now));
+    const waitMs = Math.min(
+      req.wait_ms > 0 ? req.wait_ms : settings.acquireWaitMs,
+      settings.acquireWaitMs,
+      deadlineBudget(call, now),
+    );
     const abort = new AbortController();
     call.once('cancelled', () => abort.abort());
-    const group = await scheduler.acquire({ workerId, max: req.max_trials || 1, caches, waitMs, requestId: req.request_id, signal: abort.signal });
+    const group = await scheduler.acquire({
+      workerId,
+      max: req.max_trials || 1,
+      caches,
+      waitMs,
+      requestId: req.request_id,
+      signal: abort.signal,
+    });
     if (!group) return empty(store.workerState(workerId) === 'draining');
     return {
       trials: group.trials.map((t) => ({
@@ -95,7 +127,11 @@ export function workerHandlers(d: ServerDeps) {
     const refs = v.leaseRefs(req.leases);
     const checks = await commit.run(() => store.heartbeat(workerId, refs, scheduler.now(), settings.leaseTtlMs));
     return {
-      leases: checks.map((c) => (c.ok ? { lease_id: c.leaseId, ok: true, expires_at_ms: c.expiresAt, reason: '' } : { lease_id: c.leaseId, ok: false, expires_at_ms: 0, reason: c.reason })),
+      leases: checks.map((c) =>
+        c.ok
+          ? { lease_id: c.leaseId, ok: true, expires_at_ms: c.expiresAt, reason: '' }
+          : { lease_id: c.leaseId, ok: false, expires_at_ms: 0, reason: c.reason },
+      ),
       draining: store.workerState(workerId) === 'draining',
       lease_ttl_ms: settings.leaseTtlMs,
     };
@@ -106,7 +142,8 @@ export function workerHandlers(d: ServerDeps) {
     const items = v.list(req.results, 'results').map(v.completion);
     const outcomes = await commit.run(() => store.complete(workerId, items, scheduler.now()));
     for (const o of outcomes)
-      if (o.accepted && !o.duplicate && o.trialKey) events.emit('finished', { workerId, trialKey: o.trialKey, status: 'done' });
+      if (o.accepted && !o.duplicate && o.trialKey)
+        events.emit('finished', { workerId, trialKey: o.trialKey, status: 'done' });
     return outcomesMessage(outcomes, guard.log, workerId, 'completion');
   });
 
@@ -118,7 +155,11 @@ export function workerHandlers(d: ServerDeps) {
     for (const o of outcomes) {
       if (!o.accepted || o.duplicate || !o.trialKey) continue;
       requeued ||= o.trialStatus === 'pending';
-      events.emit('finished', { workerId, trialKey: o.trialKey, status: o.trialStatus === 'pending' ? 'requeued' : 'failed' });
+      events.emit('finished', {
+        workerId,
+        trialKey: o.trialKey,
+        status: o.trialStatus === 'pending' ? 'requeued' : 'failed',
+      });
     }
     if (requeued) scheduler.wake();
     return outcomesMessage(outcomes, guard.log, workerId, 'failure');

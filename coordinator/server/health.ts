@@ -56,12 +56,21 @@ export class HealthState {
  * Check answers once; Watch sends the status, then each change (checked every `watchEveryMs`) until the
  * call ends. `endWatches()` sends the final status to every open Watch and ends it (at shutdown).
  */
-export function healthHandlers(state: HealthState, watchEveryMs = 5000): { handlers: HealthHandlers; endWatches(): Promise<void> } {
+export function healthHandlers(
+  state: HealthState,
+  watchEveryMs = 5000,
+): { handlers: HealthHandlers; endWatches(): Promise<void> } {
   const watchers = new Set<() => Promise<void>>();
   const handlers: HealthHandlers = {
     Check: (call, callback) => {
       state.status(call.request.service).then(
-        (status) => (status === null ? callback({ code: grpc.status.NOT_FOUND, details: `unknown service ${JSON.stringify(call.request.service)}` }) : callback(null, { status })),
+        (status) =>
+          status === null
+            ? callback({
+                code: grpc.status.NOT_FOUND,
+                details: `unknown service ${JSON.stringify(call.request.service)}`,
+              })
+            : callback(null, { status }),
         (err: Error) => callback({ code: grpc.status.INTERNAL, details: err.message }),
       );
     },

@@ -13,7 +13,13 @@ import { SqliteLeaseStore } from '../store/leases.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { warmCachesFirst } from '../scheduler/group-policy.js';
 import { GroupCommit } from '../store/group-commit.js';
-import { checkListenSecurity, formatHostPort, parseHostPort, serverCredentials, type TlsMaterial } from '../auth/transport.js';
+import {
+  checkListenSecurity,
+  formatHostPort,
+  parseHostPort,
+  serverCredentials,
+  type TlsMaterial,
+} from '../auth/transport.js';
 import { ControlHub } from './control-hub.js';
 import { CoordinatorEventEmitter } from './events.js';
 import { guardedService } from './guard.js';
@@ -69,41 +75,83 @@ export interface RunningCoordinator {
   stop(graceMs?: number): Promise<void>;
 }
 
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const listen = parseHostPort(opts.listen);
   const healthListen = opts.healthListen ? parseHostPort(opts.healthListen, '--health-listen') : null;
-  checkListenSecurity(listen, { tls: opts.auth.tls !== null, insecure: opts.auth.insecure, forceInsecure: opts.auth.forceInsecure, token: opts.auth.token !== null });
+  checkListenSecurity(listen, {
+    tls: opts.auth.tls !== null,
+    insecure: opts.auth.insecure,
+    forceInsecure: opts.auth.forceInsecure,
+    token: opts.auth.token !== null,
+  });
   const settings = {
     leaseTtlMs: opts.leaseTtlMs ?? COORDINATOR_DEFAULTS.leaseTtlMs,
-    acquireWaitMs: opts.acquireWaitMs ?? Math.min(COORDINATOR_DEFAULTS.acquireWaitMs, Math.floor((opts.leaseTtlMs ?? COORDINATOR_DEFAULTS.leaseTtlMs) / 2)),
+    acquireWaitMs:
+      opts.acquireWaitMs ??
+      Math.min(
+        COORDINATOR_DEFAULTS.acquireWaitMs,
+        Math.floor((opts.leaseTtlMs ?? COORDINATOR_DEFAULTS.leaseTtlMs) / 2),
+      ),
     maxMessageBytes: opts.maxMessageBytes ?? COORDINATOR_DEFAULTS.maxMessageBytes,
   };
   const log = opts.log ?? createLogger({ component: 'coordinator' });
   const db = openDatabase(opts.dbPath);
-  const store = new SqliteLeaseStore(db, opts.maxAttempts === undefined ? { policy: warmCachesFirst } : { policy: warmCachesFirst, maxAttempts: opts.maxAttempts });
+  const store = new SqliteLeaseStore(
+    db,
+    opts.maxAttempts === undefined
+      ? { policy: warmCachesFirst }
+      : { policy: warmCachesFirst, maxAttempts: opts.maxAttempts },
+  );
   const events = new CoordinatorEventEmitter();
   const commit = new GroupCommit(db);
-  const scheduler = new Scheduler(store, { leaseTtlMs: settings.leaseTtlMs, commit: (fn) => commit.run(fn) }, (expired) => {
-    for (const e of expired) {
-      log.warn('lease expired', { trial: e.trialKey, worker: e.workerId, trial_status: e.status });
-      events.emit('finished', { workerId: e.workerId, trialKey: e.trialKey, status: e.status === 'pending' ? 'requeued' : 'failed' });
-    }
-  });
+  const scheduler = new Scheduler(
+    store,
+    { leaseTtlMs: settings.leaseTtlMs, commit: (fn) => commit.run(fn) },
+    (expired) => {
+      for (const e of expired) {
+        log.warn('lease expired', { trial: e.trialKey, worker: e.workerId, trial_status: e.status });
+        events.emit('finished', {
+          workerId: e.workerId,
+          trialKey: e.trialKey,
+          status: e.status === 'pending' ? 'requeued' : 'failed',
+        });
+      }
+    },
+  );
   const hub = new ControlHub();
   let shuttingDown = false;
-  const blobs = new BlobDir(opts.artifactsDir ?? artifactsRootOf(opts.dbPath), opts.dbPath === ':memory:' ? null : dirname(resolve(opts.dbPath)));
+  const blobs = new BlobDir(
+    opts.artifactsDir ?? artifactsRootOf(opts.dbPath),
+    opts.dbPath === ':memory:' ? null : dirname(resolve(opts.dbPath)),
+  );
   blobs.cleanTemporaries();
   const artifacts = new ArtifactStore(db, blobs, {
     fileBytes: opts.artifactFileBytes ?? COORDINATOR_DEFAULTS.artifactFileBytes,
     trialBytes: opts.artifactTrialBytes ?? COORDINATOR_DEFAULTS.artifactTrialBytes,
   });
-  const deps: ServerDeps = { store, artifacts, scheduler, commit, hub, events, guard: { token: opts.auth.token, log }, settings, isShuttingDown: () => shuttingDown };
-  const handlers: CoordinatorHandlers = { ...workerHandlers(deps), ...streamHandlers(deps), ...adminHandlers(deps), ...artifactHandlers(deps) };
+  const deps: ServerDeps = {
+    store,
+    artifacts,
+    scheduler,
+    commit,
+    hub,
+    events,
+    guard: { token: opts.auth.token, log },
+    settings,
+    isShuttingDown: () => shuttingDown,
+  };
+  const handlers: CoordinatorHandlers = {
+    ...workerHandlers(deps),
+    ...streamHandlers(deps),
+    ...adminHandlers(deps),
+    ...artifactHandlers(deps),
+  };
   // readiness: a one-page write (user_version rewritten with its own value) through the group commit
-  const touch = db.transaction(() => void db.pragma(`user_version = ${Number(db.pragma('user_version', { simple: true }))}`));
+  const touch = db.transaction(
+    () => void db.pragma(`user_version = ${Number(db.pragma('user_version', { simple: true }))}`),
+  );
   const health = healthHandlers(
     new HealthState({
       isShuttingDown: () => shuttingDown,
@@ -127,7 +175,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   healthServer?.addService(healthService(), health.handlers);
   const bind = (srv: grpc.Server, at: string, creds: grpc.ServerCredentials): Promise<number> =>
     new Promise<number>((resolve, reject) => srv.bindAsync(at, creds, (err, p) => (err ? reject(err) : resolve(p))));
-  const listenOrFail = async (srv: grpc.Server, at: string, creds: grpc.ServerCredentials, flag: string): Promise<number> => {
+  const listenOrFail = async (
+    srv: grpc.Server,
+    at: string,
+    creds: grpc.ServerCredentials,
+    flag: string,
+  ): Promise<number> => {
     try {
       return await bind(srv, at, creds);
     } catch (err) {
@@ -140,13 +193,19 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const port = await listenOrFail(server, formatHostPort(listen), serverCredentials(opts.auth.tls), '--listen');
   let healthAddress: string | null = null;
   if (healthServer && healthListen) {
-    const healthPort = await listenOrFail(healthServer, formatHostPort(healthListen), grpc.ServerCredentials.createInsecure(), '--health-listen');
+    const healthPort = await listenOrFail(
+      healthServer,
+      formatHostPort(healthListen),
+      grpc.ServerCredentials.createInsecure(),
+      '--health-listen',
+    );
     healthAddress = formatHostPort({ host: healthListen.host, port: healthPort });
   }
   scheduler.sweep(); // leases left by a previous run that expired meanwhile
   scheduler.start();
   const goneTimer = setInterval(() => {
-    for (const id of store.markGone(scheduler.now() - 3 * settings.leaseTtlMs)) events.emit('worker', { workerId: id, state: 'gone' });
+    for (const id of store.markGone(scheduler.now() - 3 * settings.leaseTtlMs))
+      events.emit('worker', { workerId: id, state: 'gone' });
   }, settings.leaseTtlMs);
   goneTimer.unref();
   const address = formatHostPort({ host: listen.host, port });
@@ -173,7 +232,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       throw err;
     }
   }
-  log.info('coordinator listening', { address, ...(healthAddress ? { health: healthAddress } : {}), tls: opts.auth.tls !== null, mtls: opts.auth.tls?.ca !== undefined, db: opts.dbPath });
+  log.info('coordinator listening', {
+    address,
+    ...(healthAddress ? { health: healthAddress } : {}),
+    tls: opts.auth.tls !== null,
+    mtls: opts.auth.tls?.ca !== undefined,
+    db: opts.dbPath,
+  });
 
   let stopping: Promise<void> | null = null;
   const stop = (graceMs = opts.shutdownGraceMs ?? COORDINATOR_DEFAULTS.shutdownGraceMs): Promise<void> => {
@@ -211,5 +276,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     })();
     return stopping;
   };
-  return { address, healthAddress, dashboardUrl: dashboard?.url ?? null, events, trialCounts: () => store.statusCounts(), stop };
+  return {
+    address,
+    healthAddress,
+    dashboardUrl: dashboard?.url ?? null,
+    events,
+    trialCounts: () => store.statusCounts(),
+    stop,
+  };
 }

@@ -8,7 +8,13 @@ import type { RegisterRequest__Output } from '../../proto/gen/wepadim/v1/Registe
 import type { TrialFailure__Output } from '../../proto/gen/wepadim/v1/TrialFailure.js';
 import type { TrialSuccess__Output } from '../../proto/gen/wepadim/v1/TrialSuccess.js';
 import type { ArtifactRef, TrialResult } from '../../shared/result.js';
-import type { CompletionInput, FailureInput, LeaseRef, ProgressInput, WorkerRegistration } from '../store/lease-types.js';
+import type {
+  CompletionInput,
+  FailureInput,
+  LeaseRef,
+  ProgressInput,
+  WorkerRegistration,
+} from '../store/lease-types.js';
 import { invalidArgument } from './guard.js';
 
 export const MAX_LIST = 1024;
@@ -16,7 +22,8 @@ const MAX_ERROR_CHARS = 16_384;
 
 export function workerId(v: string, field = 'worker_id'): string {
   if (!v) throw invalidArgument(`${field}: required`);
-  if (v.length > 128 || !/^[A-Za-z0-9._:@/-]+$/.test(v)) throw invalidArgument(`${field}: must be 1-128 characters of [A-Za-z0-9._:@/-]`);
+  if (v.length > 128 || !/^[A-Za-z0-9._:@/-]+$/.test(v))
+    throw invalidArgument(`${field}: must be 1-128 characters of [A-Za-z0-9._:@/-]`);
   return v;
 }
 
@@ -40,7 +47,8 @@ function finiteMap(m: Record<string, number>, field: string): Record<string, num
   list(entries, field);
   for (const [k, v] of entries) {
     if (!k || k.length > 200) throw invalidArgument(`${field}: metric names must be 1-200 characters`);
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw invalidArgument(`${field}[${JSON.stringify(k)}]: not a finite number (${v})`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw invalidArgument(`${field}[${JSON.stringify(k)}]: not a finite number (${v})`);
   }
   return { ...m };
 }
@@ -50,7 +58,8 @@ export function caches(v: readonly string[], field = 'feature_caches'): string[]
 }
 
 export function registration(req: RegisterRequest__Output, assignedId: string): WorkerRegistration {
-  if (!Number.isInteger(req.gpu_index) || req.gpu_index < -1) throw invalidArgument(`gpu_index: must be -1 (no GPU) or an index >= 0, got ${req.gpu_index}`);
+  if (!Number.isInteger(req.gpu_index) || req.gpu_index < -1)
+    throw invalidArgument(`gpu_index: must be -1 (no GPU) or an index >= 0, got ${req.gpu_index}`);
   return {
     id: assignedId,
     host: text(req.host, 'host', 255),
@@ -63,8 +72,10 @@ export function registration(req: RegisterRequest__Output, assignedId: string): 
 }
 
 export function leaseRef(r: LeaseRef__Output | { lease_id: string; fencing_token: number }, field: string): LeaseRef {
-  if (!r.lease_id || r.lease_id.length > 64) throw invalidArgument(`${field}.lease_id: required, at most 64 characters`);
-  if (!Number.isSafeInteger(r.fencing_token) || r.fencing_token < 1) throw invalidArgument(`${field}.fencing_token: must be a positive integer`);
+  if (!r.lease_id || r.lease_id.length > 64)
+    throw invalidArgument(`${field}.lease_id: required, at most 64 characters`);
+  if (!Number.isSafeInteger(r.fencing_token) || r.fencing_token < 1)
+    throw invalidArgument(`${field}.fencing_token: must be a positive integer`);
   return { leaseId: r.lease_id, fencingToken: r.fencing_token };
 }
 
@@ -79,7 +90,10 @@ export function completion(s: TrialSuccess__Output, i: number): CompletionInput 
   if (!p) throw invalidArgument(`${field}.provenance: required`);
   const artifacts: ArtifactRef[] = list(s.artifacts, `${field}.artifacts`).map((a, j) => {
     if (!a.kind || !a.path) throw invalidArgument(`${field}.artifacts[${j}]: kind and path are required`);
-    return { kind: text(a.kind, `${field}.artifacts[${j}].kind`, 64), path: text(a.path, `${field}.artifacts[${j}].path`, 4096) };
+    return {
+      kind: text(a.kind, `${field}.artifacts[${j}].kind`, 64),
+      path: text(a.path, `${field}.artifacts[${j}].path`, 4096),
+    };
   });
   let details: Record<string, unknown> | undefined;
   if (s.details_json) {
@@ -89,7 +103,8 @@ export function completion(s: TrialSuccess__Output, i: number): CompletionInput 
     } catch (err) {
       throw invalidArgument(`${field}.details_json: not JSON (${(err as Error).message})`);
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidArgument(`${field}.details_json: must be a JSON object`);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw invalidArgument(`${field}.details_json: must be a JSON object`);
     details = parsed as Record<string, unknown>;
   }
   const result: TrialResult = {

@@ -6,7 +6,13 @@ export { statusCountsById, sweepIdByName } from './reads/sweeps.js';
 export { submitSweep, type SubmitOptions } from './submit.js';
 export { resumeSweep } from './resume.js';
 export { DEFAULT_DB_PATH, DEFAULT_RUNS_DIR, locateDb, resolveDbPath, runDbPath, sweepDirName } from './paths.js';
-export { TRIAL_STATUSES, type ResumeResult, type SubmitResult, type SubmittableSweep, type TrialStatus } from './types.js';
+export {
+  TRIAL_STATUSES,
+  type ResumeResult,
+  type SubmitResult,
+  type SubmittableSweep,
+  type TrialStatus,
+} from './types.js';
 export { StoreReads } from './reads/index.js';
 export { openReads } from './reads/open.js';
 export { TRANSITIONS, IllegalTransitionError, type TransitionName } from './transitions.js';

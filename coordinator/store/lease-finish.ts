@@ -9,7 +9,16 @@ import type { Db } from './db.js';
 import type { PendingGroups } from './pending-groups.js';
 import { trialTransitions, type Transitions } from './transitions.js';
 import type { Promoter } from './promotions.js';
-import type { CancelOutcome, CancelledLease, CompletionInput, ExpiredLease, FailureInput, FinishOutcome, LeaseRef, LostReason } from './lease-types.js';
+import type {
+  CancelOutcome,
+  CancelledLease,
+  CompletionInput,
+  ExpiredLease,
+  FailureInput,
+  FinishOutcome,
+  LeaseRef,
+  LostReason,
+} from './lease-types.js';
 
 export interface LeaseRow {
   attemptId: number;
@@ -48,7 +57,13 @@ interface ActiveTrial {
 
 export type FinishStatements = ReturnType<typeof finishStatements>;
 
-export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverride?: number, transitions?: Transitions, promote?: Promoter) {
+export function finishStatements(
+  db: Db,
+  groups: PendingGroups,
+  maxAttemptsOverride?: number,
+  transitions?: Transitions,
+  promote?: Promoter,
+) {
   const tr = transitions ?? trialTransitions(db, groups);
   const s = {
     lookup: db.prepare(
@@ -85,7 +100,12 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
     const row = s.lookup.get(ref.leaseId) as LeaseRow | undefined;
     if (!row) return { ok: false, reason: 'unknown', row: null };
     if (row.attemptToken !== ref.fencingToken) return { ok: false, reason: 'stale', row };
-    if (row.outcome === 'running' && row.trialLease === ref.leaseId && row.trialToken === ref.fencingToken && (row.status === 'leased' || row.status === 'running'))
+    if (
+      row.outcome === 'running' &&
+      row.trialLease === ref.leaseId &&
+      row.trialToken === ref.fencingToken &&
+      (row.status === 'leased' || row.status === 'running')
+    )
       return { ok: true, row };
     if (row.outcome === 'done' || row.outcome === 'failed') return { ok: false, reason: 'finished', row };
     if (row.outcome === 'expired' || row.outcome === 'cancelled') return { ok: false, reason: row.outcome, row };
@@ -93,15 +113,43 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
   }
 
   /** The outcome for a call that does not own the trial: an events row, nothing else. */
-  function rejectStale(kind: string, workerId: string, ref: LeaseRef, found: Extract<CheckResult, { ok: false }>, now: number): FinishOutcome {
+  function rejectStale(
+    kind: string,
+    workerId: string,
+    ref: LeaseRef,
+    found: Extract<CheckResult, { ok: false }>,
+    now: number,
+  ): FinishOutcome {
     const r = found.row;
-    const owner = r ? `trial ${r.key} is ${r.status}, owned by lease ${r.trialLease ?? '-'} token ${r.trialToken}` : 'no such lease';
-    event(now, 'warn', r?.trialId ?? null, workerId, `stale ${kind} rejected: lease ${ref.leaseId} token ${ref.fencingToken} (${found.reason}); ${owner}`);
-    return { leaseId: ref.leaseId, accepted: false, duplicate: false, trialStatus: r?.status ?? '', trialKey: r?.key ?? null, reason: found.reason };
+    const owner = r
+      ? `trial ${r.key} is ${r.status}, owned by lease ${r.trialLease ?? '-'} token ${r.trialToken}`
+      : 'no such lease';
+    event(
+      now,
+      'warn',
+      r?.trialId ?? null,
+      workerId,
+      `stale ${kind} rejected: lease ${ref.leaseId} token ${ref.fencingToken} (${found.reason}); ${owner}`,
+    );
+    return {
+      leaseId: ref.leaseId,
+      accepted: false,
+      duplicate: false,
+      trialStatus: r?.status ?? '',
+      trialKey: r?.key ?? null,
+      reason: found.reason,
+    };
   }
 
   /** Close an attempt that did not succeed: retry the trial, or give it up at the limit. */
-  function closeUnsuccessful(trial: ActiveTrial, attemptId: number, outcome: string, error: string, retryable: boolean, now: number): 'pending' | 'failed' {
+  function closeUnsuccessful(
+    trial: ActiveTrial,
+    attemptId: number,
+    outcome: string,
+    error: string,
+    retryable: boolean,
+    now: number,
+  ): 'pending' | 'failed' {
     const limit = limitOf(trial.max_attempts);
     const tagged = `attempt ${trial.attempts}/${limit}: ${error}`;
     tr.endAttempt(attemptId, outcome, tagged, now);
@@ -118,26 +166,60 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
     const found = check(it);
     if (!found.ok) {
       if (found.reason === 'finished' && found.row?.outcome === 'done')
-        return { leaseId: it.leaseId, accepted: true, duplicate: true, trialStatus: found.row.status, trialKey: found.row.key, reason: '' };
+        return {
+          leaseId: it.leaseId,
+          accepted: true,
+          duplicate: true,
+          trialStatus: found.row.status,
+          trialKey: found.row.key,
+          reason: '',
+        };
       return rejectStale('completion', workerId, it, found, now);
     }
     const { row } = found;
     tr.complete({ id: row.trialId, status: row.status }, row.attemptId, it.result, now);
     promote?.settled(row.trialId, now); // in the same transaction: the result and the promotions it allows commit together
-    return { leaseId: it.leaseId, accepted: true, duplicate: false, trialStatus: 'done', trialKey: row.key, reason: '' };
+    return {
+      leaseId: it.leaseId,
+      accepted: true,
+      duplicate: false,
+      trialStatus: 'done',
+      trialKey: row.key,
+      reason: '',
+    };
   }
 
   function fail(workerId: string, it: FailureInput, now: number): FinishOutcome {
     const found = check(it);
     if (!found.ok) {
       if (found.reason === 'finished' && found.row?.outcome === 'failed')
-        return { leaseId: it.leaseId, accepted: true, duplicate: true, trialStatus: found.row.status, trialKey: found.row.key, reason: '' };
+        return {
+          leaseId: it.leaseId,
+          accepted: true,
+          duplicate: true,
+          trialStatus: found.row.status,
+          trialKey: found.row.key,
+          reason: '',
+        };
       return rejectStale('failure', workerId, it, found, now);
     }
     const { row } = found;
-    const trial = { id: row.trialId, status: row.status, attempts: row.attempts, max_attempts: row.maxAttempts, feature_key: row.featureKey };
+    const trial = {
+      id: row.trialId,
+      status: row.status,
+      attempts: row.attempts,
+      max_attempts: row.maxAttempts,
+      feature_key: row.featureKey,
+    };
     const status = closeUnsuccessful(trial, row.attemptId, 'failed', it.error, it.retryable, now);
-    return { leaseId: it.leaseId, accepted: true, duplicate: false, trialStatus: status, trialKey: row.key, reason: '' };
+    return {
+      leaseId: it.leaseId,
+      accepted: true,
+      duplicate: false,
+      trialStatus: status,
+      trialKey: row.key,
+      reason: '',
+    };
   }
 
   function expire(now: number): ExpiredLease[] {
@@ -146,7 +228,14 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
       if (!t.lease_id) continue;
       const attempt = s.attemptIdByLease.get(t.lease_id) as { id: number } | undefined;
       if (!attempt) continue;
-      const status = closeUnsuccessful(t, attempt.id, 'expired', `lease expired: no heartbeat from worker ${t.worker_id ?? '?'}`, true, now);
+      const status = closeUnsuccessful(
+        t,
+        attempt.id,
+        'expired',
+        `lease expired: no heartbeat from worker ${t.worker_id ?? '?'}`,
+        true,
+        now,
+      );
       event(now, 'warn', t.id, t.worker_id, `lease ${t.lease_id} expired; trial ${t.key} -> ${status}`);
       out.push({ trialId: t.id, trialKey: t.key, leaseId: t.lease_id, workerId: t.worker_id ?? '', status });
     }
@@ -157,7 +246,10 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
   function fullKey(target: string): string {
     if (!/^[0-9a-f]{6,23}$/.test(target) || (s.countKey.get(target) as { n: number }).n > 0) return target;
     const keys = s.keysWithPrefix.pluck().all(target, `${target}g`) as string[];
-    if (keys.length > 1) throw new UserError(`trial key prefix ${target} is ambiguous (${keys.join(', ')}${keys.length > 2 ? ', ...' : ''}); give more digits`);
+    if (keys.length > 1)
+      throw new UserError(
+        `trial key prefix ${target} is ambiguous (${keys.join(', ')}${keys.length > 2 ? ', ...' : ''}); give more digits`,
+      );
     return keys[0] ?? target;
   }
 
@@ -176,7 +268,8 @@ export function finishStatements(db: Db, groups: PendingGroups, maxAttemptsOverr
     const interrupted: CancelledLease[] = [];
     for (const t of rows) {
       tr.cancel(t, now);
-      if (t.status !== 'pending' && t.lease_id) interrupted.push({ trialKey: t.key, leaseId: t.lease_id, workerId: t.worker_id ?? '' });
+      if (t.status !== 'pending' && t.lease_id)
+        interrupted.push({ trialKey: t.key, leaseId: t.lease_id, workerId: t.worker_id ?? '' });
     }
     if (rows.length) event(now, 'info', null, null, `cancelled ${rows.length} trial(s) of ${matched} ${target}`);
     return { matched, cancelled: rows.length, interrupted };

@@ -110,7 +110,9 @@ export class SqliteLeaseStore implements LeaseStore {
     // halving: promotions a previous run's results allow but that were not made (a database from before, or a crash) are made now, once
     db.transaction(() => promote.reconcile(Date.now()))();
     this.s = {
-      hasPendingFeature: db.prepare(`SELECT 1 FROM trials INDEXED BY trials_pending_feature WHERE status = 'pending' AND feature_key = ? LIMIT 1`),
+      hasPendingFeature: db.prepare(
+        `SELECT 1 FROM trials INDEXED BY trials_pending_feature WHERE status = 'pending' AND feature_key = ? LIMIT 1`,
+      ),
       // the group's trials, same dwt_key first (the smallest), in submission order: one walk of the pending index
       pendingGroup: db.prepare(
         `SELECT id, key, status, stage, objective, params_json, feature_key, dwt_key, attempts, max_attempts, fencing_token, sweep_id
@@ -122,10 +124,14 @@ export class SqliteLeaseStore implements LeaseStore {
         `INSERT INTO stream_cursors (attempt_id, last_seq) VALUES (?, ?)
          ON CONFLICT (attempt_id) DO UPDATE SET last_seq = excluded.last_seq WHERE excluded.last_seq > stream_cursors.last_seq`,
       ),
-      insProgressMetric: db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, ?, ?, 0)'),
+      insProgressMetric: db.prepare(
+        'INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, ?, ?, 0)',
+      ),
       hasPending: db.prepare(`SELECT 1 FROM trials WHERE status = 'pending' LIMIT 1`),
       activeAll: db.prepare(`SELECT COUNT(*) AS n FROM trials WHERE status IN ('leased', 'running')`),
-      activeWorker: db.prepare(`SELECT COUNT(*) AS n FROM trials WHERE status IN ('leased', 'running') AND worker_id = ?`),
+      activeWorker: db.prepare(
+        `SELECT COUNT(*) AS n FROM trials WHERE status IN ('leased', 'running') AND worker_id = ?`,
+      ),
       statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM trials GROUP BY status'),
     };
   }
@@ -227,7 +233,14 @@ export class SqliteLeaseStore implements LeaseStore {
       return refs.map((ref): LeaseCheck => {
         const found = this.fin.check(ref);
         if (!found.ok) {
-          if (found.reason !== 'finished') this.fin.event(now, 'warn', found.row?.trialId ?? null, workerId, `heartbeat for lost lease ${ref.leaseId} (token ${ref.fencingToken}): ${found.reason}`);
+          if (found.reason !== 'finished')
+            this.fin.event(
+              now,
+              'warn',
+              found.row?.trialId ?? null,
+              workerId,
+              `heartbeat for lost lease ${ref.leaseId} (token ${ref.fencingToken}): ${found.reason}`,
+            );
           return { leaseId: ref.leaseId, ok: false, reason: found.reason, trialKey: found.row?.key ?? null };
         }
         const expiresAt = now + ttlMs;
@@ -261,7 +274,8 @@ export class SqliteLeaseStore implements LeaseStore {
         const trialKey = found.row.key;
         const attemptId = found.row.attemptId;
         if (this.s.cursorAdvance.run(attemptId, u.seq).changes === 0) return { outcome: 'duplicate', trialKey };
-        for (const [name, value] of Object.entries(u.values)) this.s.insProgressMetric.run(found.row.trialId, attemptId, name, value, u.seq, now);
+        for (const [name, value] of Object.entries(u.values))
+          this.s.insProgressMetric.run(found.row.trialId, attemptId, name, value, u.seq, now);
         return { outcome: 'applied', trialKey };
       }),
     )();

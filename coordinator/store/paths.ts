@@ -29,8 +29,10 @@ export function runDbPath(sweep: string, runsDir = DEFAULT_RUNS_DIR): string {
 function holdsSweep(path: string, sweep: string): boolean {
   const db = openDatabase(path, { readonly: true });
   try {
-    return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sweeps'").get() !== undefined &&
-      db.prepare('SELECT 1 FROM sweeps WHERE name = ?').get(sweep) !== undefined;
+    return (
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sweeps'").get() !== undefined &&
+      db.prepare('SELECT 1 FROM sweeps WHERE name = ?').get(sweep) !== undefined
+    );
   } finally {
     db.close();
   }

@@ -34,11 +34,15 @@ export function promoter(db: Db, tr: Transitions) {
          FROM trials t LEFT JOIN metrics m ON m.trial_id = t.id AND m.name = ? AND m.final = 1
          WHERE t.search_point = ? AND t.rung ${cumulative ? '<=' : '='} ?`,
       ),
-    insScore: db.prepare('INSERT OR IGNORE INTO rung_scores (sweep_id, point_id, rung, score, created_at) VALUES (?, ?, ?, ?, ?)'),
+    insScore: db.prepare(
+      'INSERT OR IGNORE INTO rung_scores (sweep_id, point_id, rung, score, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
     results: db.prepare('SELECT point_id AS pointId, score FROM rung_scores WHERE sweep_id = ? AND rung = ?'),
     entered: db.prepare('SELECT count(*) FROM search_points WHERE sweep_id = ? AND rung >= ?').pluck(),
     promoted: db.prepare('SELECT point_id FROM promotions WHERE sweep_id = ? AND rung = ?').pluck(),
-    insPromotion: db.prepare('INSERT OR IGNORE INTO promotions (sweep_id, point_id, rung, created_at) VALUES (?, ?, ?, ?)'),
+    insPromotion: db.prepare(
+      'INSERT OR IGNORE INTO promotions (sweep_id, point_id, rung, created_at) VALUES (?, ?, ?, ?)',
+    ),
     setRung: db.prepare('UPDATE search_points SET rung = ? WHERE id = ? AND rung < ?'),
     maxAttempts: db.prepare('SELECT max_attempts FROM trials WHERE search_point = ? ORDER BY id LIMIT 1').pluck(),
     unscored: db.prepare(
@@ -96,7 +100,8 @@ export function promoter(db: Db, tr: Transitions) {
   return {
     /** A trial has just settled (done, or failed for good): score its point's rung, promote what that allows. */
     settled(trialId: number, now: number): number {
-      const t = s.link.get(trialId) as { sweep_id: number; search_point: number | null; rung: number | null } | undefined;
+      const t = s.link.get(trialId) as
+        { sweep_id: number; search_point: number | null; rung: number | null } | undefined;
       if (!t || t.search_point === null || t.rung === null) return 0;
       const spec = halvingSpec(db, t.sweep_id);
       if (!spec || !score(spec, t.sweep_id, t.search_point, t.rung, now)) return 0;

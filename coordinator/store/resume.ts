@@ -68,7 +68,11 @@ export function resumeSweep(db: Db, sweepId: number, opts: ResumeOptions = {}): 
         } else {
           tr.reopen(r, max);
         }
-        event.run(now, r.id, `resume: ${wasExpired ? 'expired lease' : 'failed'} trial re-queued (attempt ${r.attempts + 1} of ${max})`);
+        event.run(
+          now,
+          r.id,
+          `resume: ${wasExpired ? 'expired lease' : 'failed'} trial re-queued (attempt ${r.attempts + 1} of ${max})`,
+        );
         requeued++;
         if (wasExpired) expired++;
       }

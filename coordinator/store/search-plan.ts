@@ -12,12 +12,17 @@ import type { Db } from './db.js';
 /** Store the plan; returns rung 0's trial keys with the id of their point. */
 export function storeHalvingPlan(db: Db, sweepId: number, plan: HalvingPlan, sourcePath: string): Map<string, number> {
   const json = JSON.stringify(plan.spec);
-  const stored = db.prepare('SELECT spec_json FROM search_plans WHERE sweep_id = ?').pluck().get(sweepId) as string | undefined;
-  if (stored === undefined) db.prepare('INSERT INTO search_plans (sweep_id, spec_json) VALUES (?, ?)').run(sweepId, json);
+  const stored = db.prepare('SELECT spec_json FROM search_plans WHERE sweep_id = ?').pluck().get(sweepId) as
+    string | undefined;
+  if (stored === undefined)
+    db.prepare('INSERT INTO search_plans (sweep_id, spec_json) VALUES (?, ?)').run(sweepId, json);
   else if (stored !== json)
-    throw new UserError(`the halving search of this sweep is fixed once submitted (stored: ${stored}); submit the change under a new sweep name`, {
-      file: sourcePath || undefined,
-    });
+    throw new UserError(
+      `the halving search of this sweep is fixed once submitted (stored: ${stored}); submit the change under a new sweep name`,
+      {
+        file: sourcePath || undefined,
+      },
+    );
   const ins = db.prepare(
     'INSERT OR IGNORE INTO search_points (sweep_id, point_key, stage, params_json, classes_json) VALUES (?, ?, ?, ?, ?)',
   );
@@ -33,7 +38,8 @@ export function storeHalvingPlan(db: Db, sweepId: number, plan: HalvingPlan, sou
 
 /** The halving spec of a sweep, or null for other searches. */
 export function halvingSpec(db: Db, sweepId: number): HalvingSearch | null {
-  const json = db.prepare('SELECT spec_json FROM search_plans WHERE sweep_id = ?').pluck().get(sweepId) as string | undefined;
+  const json = db.prepare('SELECT spec_json FROM search_plans WHERE sweep_id = ?').pluck().get(sweepId) as
+    string | undefined;
   return json === undefined ? null : (JSON.parse(json) as HalvingSearch);
 }
 

@@ -25,7 +25,8 @@ export interface SubmitOptions {
 
 function checkSweep(sweep: SubmittableSweep): void {
   const where = { file: sweep.sourcePath || undefined };
-  if (!isValidName(sweep.name)) throw new UserError(`sweep name ${quoted(sweep.name)} is not valid (use ${NAME_RULE})`, where);
+  if (!isValidName(sweep.name))
+    throw new UserError(`sweep name ${quoted(sweep.name)} is not valid (use ${NAME_RULE})`, where);
   if (!Number.isInteger(sweep.maxAttempts) || sweep.maxAttempts < 1)
     throw new UserError(`max_attempts must be an integer >= 1, got ${sweep.maxAttempts}`, where);
 }
@@ -37,33 +38,34 @@ export function submitSweep(db: Db, sweep: SubmittableSweep, opts: SubmitOptions
   checkSweep(sweep);
   const now = opts.now ?? Date.now();
   const run = (): SubmitResult => {
-    const found = db.prepare('SELECT id, source_hash FROM sweeps WHERE name = ?').get(sweep.name) as SweepRow | undefined;
+    const found = db.prepare('SELECT id, source_hash FROM sweeps WHERE name = ?').get(sweep.name) as
+      SweepRow | undefined;
     let sweepId: number;
     if (found) {
       sweepId = found.id;
     } else {
       const info = db
-        .prepare('INSERT INTO sweeps (name, source_path, source_yaml, source_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO sweeps (name, source_path, source_yaml, source_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
         .run(sweep.name, sweep.sourcePath, sweep.sourceYaml, sweep.sourceHash, now, now);
       sweepId = Number(info.lastInsertRowid);
     }
     const sourceChanged = found !== undefined && found.source_hash !== sweep.sourceHash;
     if (sourceChanged) {
-      db.prepare('UPDATE sweeps SET source_path = ?, source_yaml = ?, source_hash = ?, updated_at = ? WHERE id = ?').run(
-        sweep.sourcePath,
-        sweep.sourceYaml,
-        sweep.sourceHash,
-        now,
-        sweepId,
-      );
+      db.prepare(
+        'UPDATE sweeps SET source_path = ?, source_yaml = ?, source_hash = ?, updated_at = ? WHERE id = ?',
+      ).run(sweep.sourcePath, sweep.sourceYaml, sweep.sourceHash, now, sweepId);
     }
     const insert = db.prepare(
       `INSERT INTO trials (sweep_id, key, stage, class, objective, params_json, feature_key, dwt_key, max_attempts, created_at, search_point, rung)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // a halving sweep: its plan and points first; each rung-0 trial is tied to its point
-    const rung0 = sweep.halving ? storeHalvingPlan(db, sweepId, sweep.halving, sweep.sourcePath) : new Map<string, number>();
-    const stored = new Set((db.prepare('SELECT key FROM trials WHERE sweep_id = ?').pluck().all(sweepId) as string[]));
+    const rung0 = sweep.halving
+      ? storeHalvingPlan(db, sweepId, sweep.halving, sweep.sourcePath)
+      : new Map<string, number>();
+    const stored = new Set(db.prepare('SELECT key FROM trials WHERE sweep_id = ?').pluck().all(sweepId) as string[]);
     const addedKeys: string[] = [];
     const seen = new Set<string>();
     let existing = 0;
@@ -80,11 +82,27 @@ export function submitSweep(db: Db, sweep: SubmittableSweep, opts: SubmitOptions
       const json = canonicalJson(p);
       const k = keyOfCanonical(json);
       if (t.key !== k)
-        throw new UserError(`trial key ${t.key} does not match its parameters (expected ${k}); was the sweep expanded by another version?`, {
-          file: sweep.sourcePath || undefined,
-        });
+        throw new UserError(
+          `trial key ${t.key} does not match its parameters (expected ${k}); was the sweep expanded by another version?`,
+          {
+            file: sweep.sourcePath || undefined,
+          },
+        );
       const point = rung0.get(t.key);
-      insert.run(sweepId, t.key, t.stage, p.class, p.objective, json, featureKey(p), dwtKey(p), sweep.maxAttempts, now, point ?? null, point === undefined ? null : 0);
+      insert.run(
+        sweepId,
+        t.key,
+        t.stage,
+        p.class,
+        p.objective,
+        json,
+        featureKey(p),
+        dwtKey(p),
+        sweep.maxAttempts,
+        now,
+        point ?? null,
+        point === undefined ? null : 0,
+      );
       addedKeys.push(t.key);
     });
     opts.onProgress?.(n, n);

@@ -10,7 +10,8 @@ import type { Db } from './db.js';
 import type { PendingGroups } from './pending-groups.js';
 import type { TrialStatus } from './types.js';
 
-export type TransitionName = 'create' | 'lease' | 'heartbeat' | 'complete' | 'retry' | 'giveUp' | 'cancel' | 'reopen' | 'requeue';
+export type TransitionName =
+  'create' | 'lease' | 'heartbeat' | 'complete' | 'retry' | 'giveUp' | 'cancel' | 'reopen' | 'requeue';
 
 export interface TransitionRule {
   readonly from: readonly TrialStatus[];
@@ -20,15 +21,31 @@ export interface TransitionRule {
 
 /** Every allowed change of trials.status. Anything else is refused. */
 export const TRANSITIONS: Readonly<Record<TransitionName, TransitionRule>> = {
-  create: { from: [], to: 'pending', why: 'a halving promotion: the coordinator inserts the next rung\'s trials of a point (a new row)' },
+  create: {
+    from: [],
+    to: 'pending',
+    why: "a halving promotion: the coordinator inserts the next rung's trials of a point (a new row)",
+  },
   lease: { from: ['pending'], to: 'leased', why: 'a worker acquires the trial (attempts + 1, new fencing token)' },
   heartbeat: { from: ['leased', 'running'], to: 'running', why: 'the worker is alive: the lease is extended' },
   complete: { from: ['leased', 'running'], to: 'done', why: 'the result is stored' },
-  retry: { from: ['leased', 'running'], to: 'pending', why: 'a failed or expired attempt with attempts left (also resume of an expired lease)' },
-  giveUp: { from: ['leased', 'running'], to: 'failed', why: 'a failed or expired attempt at the limit, or a failure that is not retryable' },
+  retry: {
+    from: ['leased', 'running'],
+    to: 'pending',
+    why: 'a failed or expired attempt with attempts left (also resume of an expired lease)',
+  },
+  giveUp: {
+    from: ['leased', 'running'],
+    to: 'failed',
+    why: 'a failed or expired attempt at the limit, or a failure that is not retryable',
+  },
   cancel: { from: ['pending', 'leased', 'running'], to: 'cancelled', why: 'the sweep or the trial was cancelled' },
   reopen: { from: ['failed'], to: 'pending', why: 'resume puts a failed trial back (within its attempt limit)' },
-  requeue: { from: ['cancelled'], to: 'pending', why: 'resume --cancelled puts a cancelled trial back (cancel is not a failure)' },
+  requeue: {
+    from: ['cancelled'],
+    to: 'pending',
+    why: 'resume --cancelled puts a cancelled trial back (cancel is not a failure)',
+  },
 };
 
 export class IllegalTransitionError extends Error {
@@ -37,7 +54,9 @@ export class IllegalTransitionError extends Error {
     readonly from: string,
     readonly trialId: number,
   ) {
-    super(`illegal trial transition ${transition}: trial ${trialId} is ${from}, allowed from ${TRANSITIONS[transition].from.join('|')}`);
+    super(
+      `illegal trial transition ${transition}: trial ${trialId} is ${from}, allowed from ${TRANSITIONS[transition].from.join('|')}`,
+    );
     this.name = 'IllegalTransitionError';
   }
 }
@@ -90,29 +109,43 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
       `UPDATE trials SET status = 'leased', attempts = attempts + 1, lease_id = ?, fencing_token = ?, worker_id = ?,
          lease_expires_at = ? WHERE id = ? AND status = 'pending'`,
     ),
-    insAttempt: db.prepare('INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (?, ?, ?, ?, ?)'),
-    extend: db.prepare(`UPDATE trials SET status = 'running', lease_expires_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND status = ?`),
+    insAttempt: db.prepare(
+      'INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    extend: db.prepare(
+      `UPDATE trials SET status = 'running', lease_expires_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND status = ?`,
+    ),
     insResult: db.prepare(
       `INSERT OR REPLACE INTO results (trial_id, attempt_id, code_version, backend, device, weights, dataset_root, class, result_json, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     delFinal: db.prepare('DELETE FROM metrics WHERE trial_id = ? AND final = 1'),
-    insFinal: db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, 0, ?, 1)'),
+    insFinal: db.prepare(
+      'INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, 0, ?, 1)',
+    ),
     // a worker path, unless the file already arrived (an upload may overtake its result; a re-run's file is the same name)
     insArtifact: db.prepare(
       `INSERT OR IGNORE INTO artifacts (trial_id, kind, path, created_at) SELECT ?, ?, ?, ?
        WHERE NOT EXISTS (SELECT 1 FROM artifacts WHERE trial_id = ? AND sha256 IS NOT NULL AND (source_path = ? OR name = ?))`,
     ),
-    done: db.prepare(`UPDATE trials SET status = 'done', finished_at = ?, lease_expires_at = NULL, error = NULL WHERE id = ? AND status = ?`),
+    done: db.prepare(
+      `UPDATE trials SET status = 'done', finished_at = ?, lease_expires_at = NULL, error = NULL WHERE id = ? AND status = ?`,
+    ),
     toPending: db.prepare(
       `UPDATE trials SET status = 'pending', max_attempts = ?, lease_id = NULL, worker_id = NULL, lease_expires_at = NULL,
          finished_at = NULL, error = ? WHERE id = ? AND status = ?`,
     ),
     attemptErrors: db.prepare('SELECT error FROM attempts WHERE trial_id = ? ORDER BY id'),
-    failed: db.prepare(`UPDATE trials SET status = 'failed', lease_expires_at = NULL, finished_at = ?, error = ? WHERE id = ? AND status = ?`),
-    cancelled: db.prepare(`UPDATE trials SET status = 'cancelled', finished_at = ?, lease_expires_at = NULL WHERE id = ? AND status = ?`),
+    failed: db.prepare(
+      `UPDATE trials SET status = 'failed', lease_expires_at = NULL, finished_at = ?, error = ? WHERE id = ? AND status = ?`,
+    ),
+    cancelled: db.prepare(
+      `UPDATE trials SET status = 'cancelled', finished_at = ?, lease_expires_at = NULL WHERE id = ? AND status = ?`,
+    ),
     endAttempt: db.prepare('UPDATE attempts SET outcome = ?, ended_at = ?, error = ? WHERE id = ?'),
-    endRunningAttempt: db.prepare(`UPDATE attempts SET outcome = ?, ended_at = ?, error = ? WHERE lease_id = ? AND outcome = 'running'`),
+    endRunningAttempt: db.prepare(
+      `UPDATE attempts SET outcome = ?, ended_at = ?, error = ? WHERE lease_id = ? AND outcome = 'running'`,
+    ),
   };
 
   /** Run the guarded UPDATE; a row that changed status meanwhile is a bug in the caller's fencing. */
@@ -127,7 +160,20 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
      * a trial with this key (nothing is written then).
      */
     create(t: NewTrial, now: number): number | null {
-      const info = s.create.run(t.sweepId, t.key, t.stage, t.class, t.objective, t.paramsJson, t.featureKey, t.dwtKey, t.maxAttempts, now, t.searchPoint, t.rung);
+      const info = s.create.run(
+        t.sweepId,
+        t.key,
+        t.stage,
+        t.class,
+        t.objective,
+        t.paramsJson,
+        t.featureKey,
+        t.dwtKey,
+        t.maxAttempts,
+        now,
+        t.searchPoint,
+        t.rung,
+      );
       if (info.changes !== 1) return null;
       const id = Number(info.lastInsertRowid);
       groups?.adjust(t.featureKey, 1, id);
@@ -135,7 +181,14 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
     },
 
     /** pending -> leased; returns the new attempt's id, or null when the trial was no longer pending. */
-    lease(t: TrialRef, workerId: string, leaseId: string, token: number, expiresAt: number, now: number): number | null {
+    lease(
+      t: TrialRef,
+      workerId: string,
+      leaseId: string,
+      token: number,
+      expiresAt: number,
+      now: number,
+    ): number | null {
       guard('lease', t.status, t.id);
       if (s.lease.run(leaseId, token, workerId, expiresAt, t.id).changes !== 1) return null;
       groups?.adjust(t.feature_key, -1);
@@ -151,10 +204,22 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
     complete(t: { id: number; status: string }, attemptId: number, result: TrialResult, now: number): void {
       guard('complete', t.status, t.id);
       const p = result.provenance;
-      s.insResult.run(t.id, attemptId, p.code_version, p.backend, p.device, p.weights, p.dataset_root, p.class, JSON.stringify(result), now);
+      s.insResult.run(
+        t.id,
+        attemptId,
+        p.code_version,
+        p.backend,
+        p.device,
+        p.weights,
+        p.dataset_root,
+        p.class,
+        JSON.stringify(result),
+        now,
+      );
       s.delFinal.run(t.id);
       for (const [name, value] of Object.entries(result.metrics)) s.insFinal.run(t.id, attemptId, name, value, now);
-      for (const a of result.artifacts) s.insArtifact.run(t.id, a.kind, a.path, now, t.id, a.path, a.path.split(/[\\/]/).pop() ?? a.path);
+      for (const a of result.artifacts)
+        s.insArtifact.run(t.id, a.kind, a.path, now, t.id, a.path, a.path.split(/[\\/]/).pop() ?? a.path);
       s.endAttempt.run('done', now, null, attemptId);
       write('complete', t, () => s.done.run(now, t.id, t.status));
     },
@@ -171,7 +236,9 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
     /** leased | running -> failed for good; the trial's error lists every attempt's error. */
     giveUp(t: { id: number; status: string }, now: number): void {
       guard('giveUp', t.status, t.id);
-      const all = (s.attemptErrors.all(t.id) as { error: string | null }[]).map((e) => e.error ?? '(no error recorded)');
+      const all = (s.attemptErrors.all(t.id) as { error: string | null }[]).map(
+        (e) => e.error ?? '(no error recorded)',
+      );
       write('giveUp', t, () => s.failed.run(now, all.join('\n'), t.id, t.status));
     },
 

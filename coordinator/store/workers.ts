@@ -24,12 +24,16 @@ export class WorkerTable {
            backend = excluded.backend, memory_mb = excluded.memory_mb, caches_json = excluded.caches_json,
            state = 'active', last_heartbeat = excluded.last_heartbeat`,
       ),
-      touchWorker: db.prepare(`UPDATE workers SET last_heartbeat = ?, state = CASE state WHEN 'gone' THEN 'active' ELSE state END WHERE id = ? RETURNING state`),
+      touchWorker: db.prepare(
+        `UPDATE workers SET last_heartbeat = ?, state = CASE state WHEN 'gone' THEN 'active' ELSE state END WHERE id = ? RETURNING state`,
+      ),
       touchWorkerCaches: db.prepare(
         `UPDATE workers SET last_heartbeat = ?, caches_json = ?, state = CASE state WHEN 'gone' THEN 'active' ELSE state END WHERE id = ? RETURNING state`,
       ),
       setWorkerState: db.prepare('UPDATE workers SET state = ? WHERE id = ?'),
-      markGone: db.prepare(`UPDATE workers SET state = 'gone' WHERE state != 'gone' AND last_heartbeat < ? RETURNING id`),
+      markGone: db.prepare(
+        `UPDATE workers SET state = 'gone' WHERE state != 'gone' AND last_heartbeat < ? RETURNING id`,
+      ),
       getWorker: db.prepare('SELECT * FROM workers WHERE id = ?'),
       listWorkers: db.prepare('SELECT * FROM workers ORDER BY id'),
     };

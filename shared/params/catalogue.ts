@@ -20,8 +20,10 @@ export const MAX_LEVEL = 16;
 /** A number check: null when `v` is allowed, else what is wrong with it. */
 export type NumberCheck = (v: number) => string | null;
 
-const integerAtLeast0 = (name: string): NumberCheck => (v) =>
-  Number.isSafeInteger(v) && v >= 0 ? null : `${name} must be an integer >= 0, got ${v}`;
+const integerAtLeast0 =
+  (name: string): NumberCheck =>
+  (v) =>
+    Number.isSafeInteger(v) && v >= 0 ? null : `${name} must be an integer >= 0, got ${v}`;
 
 export const WEIGHTS_ALLOWED = 'random:SEED, imagenet, sha256:<64 hex digits, or a unique prefix of 12 or more>';
 
@@ -74,7 +76,10 @@ export const TRIAL_PARAMS = {
   wavelet: { kind: 'enum', values: WAVELETS, axis: true, rule: true, core: true },
   level: {
     kind: 'number',
-    check: (v) => (Number.isInteger(v) && v >= 1 && v <= MAX_LEVEL ? null : `level must be an integer from 1 to ${MAX_LEVEL}, got ${v}`),
+    check: (v) =>
+      Number.isInteger(v) && v >= 1 && v <= MAX_LEVEL
+        ? null
+        : `level must be an integer from 1 to ${MAX_LEVEL}, got ${v}`,
     axis: true,
     rule: true,
     core: true,
@@ -84,8 +89,20 @@ export const TRIAL_PARAMS = {
   subbands: { kind: 'subbands', axis: true, rule: true, core: true },
   distance: { kind: 'enum', values: DISTANCES, axis: true, rule: true, core: false },
   smoothing: { kind: 'enum', values: SMOOTHINGS, axis: true, rule: true, core: false },
-  sigma: { kind: 'number', check: (v) => (v > 0 ? null : `sigma must be > 0, got ${v}`), axis: true, rule: true, core: true },
-  cov_reg: { kind: 'number', check: (v) => (v >= 0 ? null : `cov_reg must be >= 0, got ${v}`), axis: true, rule: true, core: true },
+  sigma: {
+    kind: 'number',
+    check: (v) => (v > 0 ? null : `sigma must be > 0, got ${v}`),
+    axis: true,
+    rule: true,
+    core: true,
+  },
+  cov_reg: {
+    kind: 'number',
+    check: (v) => (v >= 0 ? null : `cov_reg must be >= 0, got ${v}`),
+    axis: true,
+    rule: true,
+    core: true,
+  },
   selection: {
     kind: 'object',
     fields: {
@@ -102,7 +119,9 @@ export const TRIAL_PARAMS = {
 
 type Catalogue = typeof TRIAL_PARAMS;
 export type ParamName = keyof Catalogue;
-type Flagged<F extends 'axis' | 'rule' | 'core'> = { [K in ParamName]: Catalogue[K][F] extends true ? K : never }[ParamName];
+type Flagged<F extends 'axis' | 'rule' | 'core'> = {
+  [K in ParamName]: Catalogue[K][F] extends true ? K : never;
+}[ParamName];
 
 /** The grid's axes, in expansion order (first = outermost loop; the class is always innermost). */
 export type GridParam = Flagged<'axis'>;
@@ -127,7 +146,12 @@ export function filterPaths(): Record<string, FilterType> {
   const out: Record<string, FilterType> = {};
   for (const k of PARAM_NAMES) {
     const spec: ParamSpec = TRIAL_PARAMS[k];
-    out[k] = spec.kind === 'number' || spec.kind === 'subbands' || spec.kind === 'object' ? spec.kind : spec.kind === 'command' ? 'object' : 'string';
+    out[k] =
+      spec.kind === 'number' || spec.kind === 'subbands' || spec.kind === 'object'
+        ? spec.kind
+        : spec.kind === 'command'
+          ? 'object'
+          : 'string';
     for (const f of Object.keys(spec.fields ?? {})) out[`${k}.${f}`] = 'number';
   }
   return out;

@@ -5,7 +5,14 @@
 import { commandSpecError } from '../command.js';
 import { isSubband } from '../subbands.js';
 import type { TrialParams } from '../trial.js';
-import { isWeightsSpec, PARAM_NAMES, TRIAL_PARAMS, WEIGHTS_ALLOWED, type ParamName, type ParamSpec } from './catalogue.js';
+import {
+  isWeightsSpec,
+  PARAM_NAMES,
+  TRIAL_PARAMS,
+  WEIGHTS_ALLOWED,
+  type ParamName,
+  type ParamSpec,
+} from './catalogue.js';
 
 // the catalogue names exactly the fields of TrialParams (a compile error otherwise)
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -29,7 +36,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function valueError(name: string, spec: ParamSpec, v: unknown): string | null {
   switch (spec.kind) {
     case 'enum':
-      return typeof v === 'string' && spec.values!.includes(v) ? null : `unknown ${name} ${shown(v)} (allowed: ${spec.values!.join(', ')})`;
+      return typeof v === 'string' && spec.values!.includes(v)
+        ? null
+        : `unknown ${name} ${shown(v)} (allowed: ${spec.values!.join(', ')})`;
     case 'string':
       return typeof v === 'string' && v.length > 0 ? null : `${name} must be a non-empty string, got ${shown(v)}`;
     case 'weights':
@@ -38,7 +47,11 @@ function valueError(name: string, spec: ParamSpec, v: unknown): string | null {
       if (typeof v !== 'number' || !Number.isFinite(v)) return `${name} must be a finite number, got ${shown(v)}`;
       return spec.check!(v);
     case 'subbands': {
-      const ok = Array.isArray(v) && v.length > 0 && v.every((b) => typeof b === 'string' && isSubband(b)) && new Set(v).size === v.length;
+      const ok =
+        Array.isArray(v) &&
+        v.length > 0 &&
+        v.every((b) => typeof b === 'string' && isSubband(b)) &&
+        new Set(v).size === v.length;
       return ok ? null : `${name} must be a non-empty list of distinct subbands (LL, LH, HL, HH), got ${shown(v)}`;
     }
     case 'command':
@@ -46,12 +59,14 @@ function valueError(name: string, spec: ParamSpec, v: unknown): string | null {
     case 'object': {
       if (v === null) return null;
       const fields = spec.fields!;
-      if (!isRecord(v)) return `${name} must be null or an object with ${Object.keys(fields).join(', ')}, got ${shown(v)}`;
+      if (!isRecord(v))
+        return `${name} must be null or an object with ${Object.keys(fields).join(', ')}, got ${shown(v)}`;
       const extra = Object.keys(v).filter((k) => !(k in fields));
       if (extra.length > 0) return `unknown field ${name}.${extra[0]} (allowed: ${Object.keys(fields).join(', ')})`;
       for (const [field, check] of Object.entries(fields)) {
         const x = v[field];
-        if (typeof x !== 'number' || !Number.isFinite(x)) return `${name}.${field} must be a finite number, got ${shown(x)}`;
+        if (typeof x !== 'number' || !Number.isFinite(x))
+          return `${name}.${field} must be a finite number, got ${shown(x)}`;
         const e = check(x);
         if (e) return e;
       }
@@ -64,7 +79,8 @@ function valueError(name: string, spec: ParamSpec, v: unknown): string | null {
 export function parseTrialParams(raw: unknown): TrialParams {
   if (!isRecord(raw)) throw new TrialParamsError(`trial params must be a JSON object, got ${shown(raw)}`);
   const extra = Object.keys(raw).filter((k) => !(k in TRIAL_PARAMS));
-  if (extra.length > 0) throw new TrialParamsError(`trial params: unknown parameter "${extra[0]}" (allowed: ${PARAM_NAMES.join(', ')})`);
+  if (extra.length > 0)
+    throw new TrialParamsError(`trial params: unknown parameter "${extra[0]}" (allowed: ${PARAM_NAMES.join(', ')})`);
   for (const name of PARAM_NAMES) {
     const spec: ParamSpec = TRIAL_PARAMS[name];
     if (!(name in raw)) {
@@ -74,8 +90,12 @@ export function parseTrialParams(raw: unknown): TrialParams {
     const e = valueError(name, spec, raw[name]);
     if (e) throw new TrialParamsError(`trial params: ${e}`);
   }
-  if ((raw.objective === 'command') !== ('command' in raw)) {
-    throw new TrialParamsError(raw.objective === 'command' ? 'trial params: objective "command" needs params.command' : `trial params: command given for objective ${shown(raw.objective)}`);
+  if ((raw.objective === 'command') !== 'command' in raw) {
+    throw new TrialParamsError(
+      raw.objective === 'command'
+        ? 'trial params: objective "command" needs params.command'
+        : `trial params: command given for objective ${shown(raw.objective)}`,
+    );
   }
   return raw as unknown as TrialParams;
 }

@@ -65,8 +65,10 @@ describe('import scanner', () => {
 
   it('flags a worker -> coordinator import, in both directions, and local -> cli', () => {
     const edges = [
-      ...importsOf('worker/runner/run.ts', "import { SweepStore } from '../../coordinator/store/sweep-store.js';").edges,
-      ...importsOf('coordinator/report/x.ts', "export type { Objective } from '../../worker/objective-types.js';").edges,
+      ...importsOf('worker/runner/run.ts', "import { SweepStore } from '../../coordinator/store/sweep-store.js';")
+        .edges,
+      ...importsOf('coordinator/report/x.ts', "export type { Objective } from '../../worker/objective-types.js';")
+        .edges,
       ...importsOf('coordinator/grid/y.ts', "const m = await import('../../local/run-local.js');").edges,
       ...importsOf('local/z.ts', "import { main } from '../cli/main.js';").edges,
       ...importsOf('worker/client/ok.ts', "import { x } from '../../shared/trial.js';").edges,
@@ -117,7 +119,9 @@ describe('the repository', () => {
 
   it('resolves every relative import to a file that exists', () => {
     const known = new Set(graph.files);
-    const missing = graph.edges.filter((e) => e.to.endsWith('.ts') && !known.has(e.to)).map((e) => `${e.from}:${e.line} -> ${e.to}`);
+    const missing = graph.edges
+      .filter((e) => e.to.endsWith('.ts') && !known.has(e.to))
+      .map((e) => `${e.from}:${e.line} -> ${e.to}`);
     expect(missing).toEqual([]);
   });
 });

@@ -29,7 +29,8 @@ export function tsFiles(root: string, dir = root): string[] {
     if (SKIP_DIRS.has(e.name) || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...tsFiles(root, p));
-    else if (e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(relative(root, p).split(sep).join('/'));
+    else if (e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+      out.push(relative(root, p).split(sep).join('/'));
   }
   return out.sort();
 }

@@ -15,7 +15,9 @@ describe('help, examples and defaults', () => {
     const help = readFileSync(join(repoRoot(), 'cli', 'commands', 'run.ts'), 'utf8');
     const demo = loadSweepFile(join(repoRoot(), 'configs', 'demo.yaml'));
     const classes = new Set(demo.trials.map((t) => t.params.class));
-    const used = [...help.matchAll(/\.example\('\$0 run configs\/demo\.yaml[^']*--classes ([\w,-]+)/g)].flatMap((m) => m[1].split(','));
+    const used = [...help.matchAll(/\.example\('\$0 run configs\/demo\.yaml[^']*--classes ([\w,-]+)/g)].flatMap((m) =>
+      m[1].split(','),
+    );
     expect(used.length).toBeGreaterThan(0);
     for (const c of used) expect(classes).toContain(c);
   });

@@ -9,7 +9,10 @@ export interface CliResult {
   err: string;
 }
 
-export function runCli(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliResult {
+export function runCli(
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), ...args], {
     cwd: opts.cwd,
     env: { ...process.env, WEPADIM_DB: '', ...opts.env },

@@ -17,9 +17,26 @@ const HEX_A = 'a1b2c3d4e5f6' + '0'.repeat(52);
 const HEX_B = 'a1b2c3d4e5f7' + '1'.repeat(52);
 const HEX_C = 'a1b2c3d4e5f7' + '2'.repeat(52); // shares 12 digits with B
 mkdirSync(weightsDir, { recursive: true });
-for (const [hex, arch] of [[HEX_A, 'resnet18'], [HEX_B, 'resnet18'], [HEX_C, 'resnet18']])
-  writeFileSync(join(weightsDir, `${hex}.json`), JSON.stringify({ id: `sha256:${hex}`, arch, tag: null, source: 'x.pth', sourceSha256: '', tensors: 1, bytes: 1, importedAt: '2026-01-01' }));
-for (const c of ['bottle', 'cable']) for (const s of ['train', 'test']) mkdirSync(join(data, c, s, 'good'), { recursive: true });
+for (const [hex, arch] of [
+  [HEX_A, 'resnet18'],
+  [HEX_B, 'resnet18'],
+  [HEX_C, 'resnet18'],
+])
+  writeFileSync(
+    join(weightsDir, `${hex}.json`),
+    JSON.stringify({
+      id: `sha256:${hex}`,
+      arch,
+      tag: null,
+      source: 'x.pth',
+      sourceSha256: '',
+      tensors: 1,
+      bytes: 1,
+      importedAt: '2026-01-01',
+    }),
+  );
+for (const c of ['bottle', 'cable'])
+  for (const s of ['train', 'test']) mkdirSync(join(data, c, s, 'good'), { recursive: true });
 
 const yaml = (weights: string, root = data, classes = 'bottle, cable'): string =>
   `name: pf\ngrid:\n  dataset: {kind: mvtec, root: ${root}, classes: [${classes}]}\n  weights: ${weights}\n  sigma: [2, 4]\n`;
@@ -41,11 +58,21 @@ describe('pre-flight', () => {
   });
 
   it('ambiguous or unknown prefixes, missing roots and classes are refused with what is wrong', async () => {
-    await expect(preflight(sweep(yaml('sha256:a1b2c3d4e5f7')), { weightsDir })).rejects.toThrow(/weights sha256:a1b2c3d4e5f7 \(backbone resnet18\): .*ambiguous/);
-    await expect(preflight(sweep(yaml('sha256:ffffffffffff')), { weightsDir })).rejects.toThrow(/no weights sha256:ffffffffffff in/);
-    await expect(preflight(sweep(yaml('imagenet')), { weightsDir })).rejects.toThrow(/no ImageNet weights for resnet18/);
-    await expect(preflight(sweep(yaml('random:0', join(dir, 'nope'))), { weightsDir })).rejects.toThrow(/dataset root .*nope does not exist/);
-    await expect(preflight(sweep(yaml('random:0', data, 'bottle, screw')), { weightsDir })).rejects.toThrow(/has no class screw \(it has: bottle, cable\)/);
+    await expect(preflight(sweep(yaml('sha256:a1b2c3d4e5f7')), { weightsDir })).rejects.toThrow(
+      /weights sha256:a1b2c3d4e5f7 \(backbone resnet18\): .*ambiguous/,
+    );
+    await expect(preflight(sweep(yaml('sha256:ffffffffffff')), { weightsDir })).rejects.toThrow(
+      /no weights sha256:ffffffffffff in/,
+    );
+    await expect(preflight(sweep(yaml('imagenet')), { weightsDir })).rejects.toThrow(
+      /no ImageNet weights for resnet18/,
+    );
+    await expect(preflight(sweep(yaml('random:0', join(dir, 'nope'))), { weightsDir })).rejects.toThrow(
+      /dataset root .*nope does not exist/,
+    );
+    await expect(preflight(sweep(yaml('random:0', data, 'bottle, screw')), { weightsDir })).rejects.toThrow(
+      /has no class screw \(it has: bottle, cable\)/,
+    );
     // --no-preflight: nothing checked, but a prefix cannot be resolved without the store
     expect((await preflight(sweep(yaml('random:0', join(dir, 'nope'))), { check: false })).trials).toHaveLength(4);
     await expect(preflight(sweep(yaml('sha256:a1b2c3d4e5f6')), { check: false })).rejects.toThrow(/is a prefix/);
@@ -57,7 +84,9 @@ describe('pre-flight', () => {
     const db = join(dir, 'pf.db');
     const r = runCli(['submit', file, '--db', db, '--weights-dir', weightsDir]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/pre-flight check failed, nothing was stored:\n\s+dataset root .*missing-root does not exist/);
+    expect(r.err).toMatch(
+      /pre-flight check failed, nothing was stored:\n\s+dataset root .*missing-root does not exist/,
+    );
     const ok = runCli(['submit', file, '--db', db, '--no-preflight', '--json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out)).toMatchObject({ added: 4 });

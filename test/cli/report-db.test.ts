@@ -33,7 +33,9 @@ describe('report commands and the per-run database', () => {
     store('runs/wepadim.db', 'demo', ['x', 'y']);
     expect(JSON.parse(runCli(['status', 'demo', '--json'], { cwd }).out)).toMatchObject({ total: 2 });
     // --db still decides when given
-    expect(JSON.parse(runCli(['status', 'demo', '--json', '--db', 'runs/demo/wepadim.db'], { cwd }).out)).toMatchObject({ total: 3 });
+    expect(JSON.parse(runCli(['status', 'demo', '--json', '--db', 'runs/demo/wepadim.db'], { cwd }).out)).toMatchObject(
+      { total: 3 },
+    );
   }, 60_000);
 
   it('no database anywhere: the error names both places', () => {
@@ -48,7 +50,10 @@ describe('status --watch', () => {
     const { spawn } = await import('node:child_process');
     const { repoRoot } = await import('../../shared/version.js');
     store('runs/w/wepadim.db', 'w', ['a']);
-    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'status', 'w', '--watch', '0.2'], { cwd, env: { ...process.env, WEPADIM_DB: '' } });
+    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'status', 'w', '--watch', '0.2'], {
+      cwd,
+      env: { ...process.env, WEPADIM_DB: '' },
+    });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (b: Buffer) => {

@@ -12,7 +12,8 @@ let modules: Map<string, CommandModule> | null = null;
 export async function cliCommands(): Promise<Map<string, CommandModule>> {
   if (modules) return modules;
   modules = new Map();
-  for (const c of await loadCommands()) modules.set(String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0], c);
+  for (const c of await loadCommands())
+    modules.set(String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0], c);
   return modules;
 }
 

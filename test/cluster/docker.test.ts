@@ -14,7 +14,11 @@ import { cliCommands } from './cli-parse.js';
 
 const root = repoRoot();
 const read = (f: string): string => readFileSync(join(root, f), 'utf8');
-const lines = (text: string): string[] => text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const lines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 /** Dockerfile instructions with their continuation lines joined. */
 const instructions = (text: string): { op: string; rest: string }[] =>
   lines(text.replace(/\\\n/g, ' ')).map((l) => {
@@ -33,8 +37,30 @@ const ignored = (path: string): boolean =>
 
 describe('Docker images', () => {
   it('.dockerignore keeps host artefacts and secrets out, and keeps what the image runs', () => {
-    for (const p of ['node_modules', 'runs', 'data', '.wepadim', 'tls', '.git', 'server.key', 'ca.key', 'workers.sbatch']) expect(ignored(p), p).toBe(true);
-    for (const p of ['package.json', 'package-lock.json', 'bin', 'cli', 'coordinator', 'worker', 'shared', 'proto', 'configs', 'local']) {
+    for (const p of [
+      'node_modules',
+      'runs',
+      'data',
+      '.wepadim',
+      'tls',
+      '.git',
+      'server.key',
+      'ca.key',
+      'workers.sbatch',
+    ])
+      expect(ignored(p), p).toBe(true);
+    for (const p of [
+      'package.json',
+      'package-lock.json',
+      'bin',
+      'cli',
+      'coordinator',
+      'worker',
+      'shared',
+      'proto',
+      'configs',
+      'local',
+    ]) {
       if (existsSync(join(root, p))) expect(ignored(p), p).toBe(false);
     }
   });
@@ -64,8 +90,14 @@ describe('Docker images', () => {
     const froms = ins.filter((i) => i.op === 'FROM').map((i) => i.rest);
     expect(froms.at(-1)).toMatch(/^nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-/);
     expect(froms).toContain('node:20-bookworm-slim AS node');
-    expect(ins.some((i) => i.op === 'COPY' && i.rest === '--from=node /usr/local/bin/node /usr/local/bin/node')).toBe(true);
-    const install = ins.find((i) => i.op === 'RUN' && i.rest.includes('ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install'));
+    expect(ins.some((i) => i.op === 'COPY' && i.rest === '--from=node /usr/local/bin/node /usr/local/bin/node')).toBe(
+      true,
+    );
+    const install = ins.find(
+      (i) =>
+        i.op === 'RUN' &&
+        i.rest.includes('ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install'),
+    );
     expect(install).toBeDefined();
     expect(existsSync(join(root, 'node_modules', 'onnxruntime-node', 'script', 'install.js'))).toBe(true);
     // the build fails unless the provider landed at the path `--backend auto` checks (linux/x64 in the image)

@@ -15,7 +15,20 @@ import { LIVENESS_SERVICE } from '../../coordinator/server/health.js';
 import { SERVICE_NAME } from '../../proto/load.js';
 import { repoRoot } from '../../shared/version.js';
 import { parseCli } from './cli-parse.js';
-import { claimTemplates, documentedSecrets, flagValue, keyOf, kubectlKustomize, mountFor, podOf, readManifests, renderKustomization, under, type Container, type K8sObject } from './kustomize.js';
+import {
+  claimTemplates,
+  documentedSecrets,
+  flagValue,
+  keyOf,
+  kubectlKustomize,
+  mountFor,
+  podOf,
+  readManifests,
+  renderKustomization,
+  under,
+  type Container,
+  type K8sObject,
+} from './kustomize.js';
 
 const root = repoRoot();
 const kdir = join(root, 'deploy', 'kubernetes');
@@ -59,8 +72,14 @@ describe('deploy/kubernetes', () => {
       const names = [...volumes.map((v) => v.name), ...claimTemplates(w)];
       expect(new Set(names).size, `${keyOf(w)}: duplicate volume names`).toBe(names.length);
       const mounted = new Set(pod.spec.containers.flatMap((c) => (c.volumeMounts ?? []).map((m) => m.name)));
-      expect([...mounted].filter((m) => !names.includes(m)), `${keyOf(w)} mounts undeclared volumes`).toEqual([]);
-      expect(names.filter((n) => !mounted.has(n)), `${keyOf(w)} declares unmounted volumes`).toEqual([]);
+      expect(
+        [...mounted].filter((m) => !names.includes(m)),
+        `${keyOf(w)} mounts undeclared volumes`,
+      ).toEqual([]);
+      expect(
+        names.filter((n) => !mounted.has(n)),
+        `${keyOf(w)} declares unmounted volumes`,
+      ).toEqual([]);
       for (const c of pod.spec.containers) {
         const paths = (c.volumeMounts ?? []).map((m) => m.mountPath);
         expect(new Set(paths).size, `${keyOf(w)}/${c.name}: two mounts at one path`).toBe(paths.length);
@@ -71,7 +90,8 @@ describe('deploy/kubernetes', () => {
         const modes = (pvc!.spec as { accessModes: string[] }).accessModes;
         if (modes.every((m) => m === 'ReadOnlyMany')) {
           expect(v.persistentVolumeClaim!.readOnly, `${keyOf(w)}: ${v.name} is ReadOnlyMany`).toBe(true);
-          for (const c of pod.spec.containers) for (const m of (c.volumeMounts ?? []).filter((x) => x.name === v.name)) expect(m.readOnly).toBe(true);
+          for (const c of pod.spec.containers)
+            for (const m of (c.volumeMounts ?? []).filter((x) => x.name === v.name)) expect(m.readOnly).toBe(true);
         }
       }
       // a StatefulSet names its headless Service, and both select the pods
@@ -84,7 +104,9 @@ describe('deploy/kubernetes', () => {
       for (const [k, v] of Object.entries(sel)) expect(pod.labels[k], `${keyOf(w)} selector ${k}`).toBe(v);
     }
     // every PVC of the kustomization is used by some workload (datasets, weights, artifacts, database)
-    const claimed = new Set(workloads.flatMap((w) => (podOf(w)!.spec.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName)));
+    const claimed = new Set(
+      workloads.flatMap((w) => (podOf(w)!.spec.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName)),
+    );
     expect([...pvcs.keys()].filter((n) => !claimed.has(n))).toEqual([]);
   });
 
@@ -94,7 +116,8 @@ describe('deploy/kubernetes', () => {
     expect(secrets.get('wepadim-token')).toEqual(new Set(['token']));
     expect(secrets.get('wepadim-tls')).toEqual(new Set(['ca.pem', 'server.pem', 'server.key']));
     for (const { w, c } of containers) {
-      for (const e of c.env ?? []) expect(e.valueFrom?.secretKeyRef, `${keyOf(w)}: secret in env ${e.name}`).toBeUndefined();
+      for (const e of c.env ?? [])
+        expect(e.valueFrom?.secretKeyRef, `${keyOf(w)}: secret in env ${e.name}`).toBeUndefined();
       expect(args(c).join(' ')).not.toMatch(/--token[= ]|--insecure|--force-insecure/);
     }
     for (const w of workloads)
@@ -123,7 +146,10 @@ describe('deploy/kubernetes', () => {
         const m = mountFor(c, f);
         const vol = pod.spec.volumes?.find((v) => v.name === m?.name);
         expect(vol?.secret, `${where}: ${flag} ${f} is not in a secret mount`).toBeDefined();
-        expect(vol!.secret!.items?.map((i) => join(m!.mountPath, i.path)), `${where}: ${flag}`).toContain(f);
+        expect(
+          vol!.secret!.items?.map((i) => join(m!.mountPath, i.path)),
+          `${where}: ${flag}`,
+        ).toContain(f);
       }
       // folders the process writes: on a writable volume
       for (const flag of ['--spool-dir', '--cache-dir', '--artifacts-dir', '--db']) {
@@ -136,20 +162,38 @@ describe('deploy/kubernetes', () => {
       const env = new Map((c.env ?? []).map((e) => [e.name, e.value]));
       const weights = env.get('WEPADIM_WEIGHTS_DIR');
       expect(weights, `${where}: WEPADIM_WEIGHTS_DIR`).toBeDefined();
-      expect(pod.spec.volumes?.find((v) => v.name === mountFor(c, weights!)?.name)?.persistentVolumeClaim?.claimName).toBe('wepadim-weights');
+      expect(
+        pod.spec.volumes?.find((v) => v.name === mountFor(c, weights!)?.name)?.persistentVolumeClaim?.claimName,
+      ).toBe('wepadim-weights');
       if (args(c)[0] === 'coordinator') {
         expect(env.get('WEPADIM_DB'), 'kubectl exec commands find the database').toBe(flagValue(a, '--db'));
-        expect(pod.spec.volumes?.find((v) => v.name === mountFor(c, flagValue(a, '--db')!)?.name)?.persistentVolumeClaim?.claimName).toBe('wepadim-db');
+        expect(
+          pod.spec.volumes?.find((v) => v.name === mountFor(c, flagValue(a, '--db')!)?.name)?.persistentVolumeClaim
+            ?.claimName,
+        ).toBe('wepadim-db');
       }
       const artifacts = flagValue(a, '--artifacts-dir');
-      if (artifacts) expect(pod.spec.volumes?.find((v) => v.name === mountFor(c, artifacts)?.name)?.persistentVolumeClaim?.claimName).toBe('wepadim-artifacts');
+      if (artifacts)
+        expect(
+          pod.spec.volumes?.find((v) => v.name === mountFor(c, artifacts)?.name)?.persistentVolumeClaim?.claimName,
+        ).toBe('wepadim-artifacts');
     }
     // results carry artifact paths: every pod mounts the artifacts volume at the same path
-    const artifactMounts = new Set(containers.flatMap(({ w, c }) => (c.volumeMounts ?? []).filter((m) => podOf(w)!.spec.volumes?.find((v) => v.name === m.name)?.persistentVolumeClaim?.claimName === 'wepadim-artifacts').map((m) => m.mountPath)));
+    const artifactMounts = new Set(
+      containers.flatMap(({ w, c }) =>
+        (c.volumeMounts ?? [])
+          .filter(
+            (m) =>
+              podOf(w)!.spec.volumes?.find((v) => v.name === m.name)?.persistentVolumeClaim?.claimName ===
+              'wepadim-artifacts',
+          )
+          .map((m) => m.mountPath),
+      ),
+    );
     expect(artifactMounts.size).toBe(1);
   });
 
-  it('wires ports: listen port, Service, health probes on the health listener, and the workers\' --coordinator', () => {
+  it("wires ports: listen port, Service, health probes on the health listener, and the workers' --coordinator", () => {
     const coord = containers.find(({ c }) => args(c)[0] === 'coordinator')!;
     const a = args(coord.c);
     const ports = new Map((coord.c.ports ?? []).map((p) => [p.name, p.containerPort]));
@@ -158,17 +202,28 @@ describe('deploy/kubernetes', () => {
     expect(ports.get('grpc')).toBe(listenPort);
     expect(ports.get('health')).toBe(healthPort);
     // kubelet's gRPC probes take a port number (not a name) and speak plaintext: the health listener
-    for (const [probe, service] of [[coord.c.readinessProbe, SERVICE_NAME], [coord.c.livenessProbe, LIVENESS_SERVICE]] as const) {
+    for (const [probe, service] of [
+      [coord.c.readinessProbe, SERVICE_NAME],
+      [coord.c.livenessProbe, LIVENESS_SERVICE],
+    ] as const) {
       expect(probe?.grpc?.port).toBe(healthPort);
       expect(probe?.grpc?.service).toBe(service);
     }
     const svc = byKind('Service').find((s) => s.metadata.name === 'wepadim-coordinator')!;
-    const spec = svc.spec as { selector: Record<string, string>; ports: { port: number; targetPort: string | number }[] };
+    const spec = svc.spec as {
+      selector: Record<string, string>;
+      ports: { port: number; targetPort: string | number }[];
+    };
     for (const [k, v] of Object.entries(spec.selector)) expect(podOf(coord.w)!.labels[k]).toBe(v);
     expect(spec.ports).toHaveLength(1);
     expect(ports.get(String(spec.ports[0].targetPort)) ?? spec.ports[0].targetPort).toBe(listenPort);
     // TLS: the certificate that the docs make must name the host the workers dial
-    const tlsHosts = [...docs.matchAll(/wepadim tls init((?: --host \S+)+)/g)].flatMap((m) => m[1].trim().split(/\s+/).filter((x) => x !== '--host'));
+    const tlsHosts = [...docs.matchAll(/wepadim tls init((?: --host \S+)+)/g)].flatMap((m) =>
+      m[1]
+        .trim()
+        .split(/\s+/)
+        .filter((x) => x !== '--host'),
+    );
     const workers = containers.filter(({ c }) => args(c)[0] === 'worker');
     expect(workers.length).toBe(2); // StatefulSet and Job
     for (const { w, c } of workers) {
@@ -182,7 +237,9 @@ describe('deploy/kubernetes', () => {
 
   it('drains workers within the grace period and gives the coordinator longer than its --grace', () => {
     const coord = containers.find(({ c }) => args(c)[0] === 'coordinator')!;
-    expect(podOf(coord.w)!.spec.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(Number(flagValue(args(coord.c), '--grace')));
+    expect(podOf(coord.w)!.spec.terminationGracePeriodSeconds! * 1000).toBeGreaterThan(
+      Number(flagValue(args(coord.c), '--grace')),
+    );
     for (const { w, c } of containers.filter(({ c }) => args(c)[0] === 'worker')) {
       expect(podOf(w)!.spec.terminationGracePeriodSeconds, keyOf(w)).toBeGreaterThanOrEqual(300);
       // no shell between kubelet's SIGTERM and node: the image's exec-form ENTRYPOINT runs the args
@@ -201,9 +258,14 @@ describe('deploy/kubernetes', () => {
       });
       expect(parsed._).toEqual([args(c)[0]]);
     }
-    const execs = [...docs.matchAll(/kubectl exec deploy\/wepadim-coordinator -- node bin\/wepadim\.js ([^\n>]+)/g)].map((m) => m[1].trim().split(/\s+/));
-    expect(execs.map((e) => e[0])).toEqual(expect.arrayContaining(['submit', 'status', 'leaderboard', 'export', 'weights']));
-    for (const e of execs) await parseCli(e).catch((err: Error) => expect.fail(`docs: wepadim ${e.join(' ')}: ${err.message}`));
+    const execs = [
+      ...docs.matchAll(/kubectl exec deploy\/wepadim-coordinator -- node bin\/wepadim\.js ([^\n>]+)/g),
+    ].map((m) => m[1].trim().split(/\s+/));
+    expect(execs.map((e) => e[0])).toEqual(
+      expect.arrayContaining(['submit', 'status', 'leaderboard', 'export', 'weights']),
+    );
+    for (const e of execs)
+      await parseCli(e).catch((err: Error) => expect.fail(`docs: wepadim ${e.join(' ')}: ${err.message}`));
   });
 
   describe('dataset roots', () => {
@@ -224,12 +286,19 @@ describe('deploy/kubernetes', () => {
       }
       expect(roots.size).toBeGreaterThanOrEqual(6);
       for (const { w, c } of containers) {
-        const datasets = (c.volumeMounts ?? []).find((m) => podOf(w)!.spec.volumes?.find((v) => v.name === m.name)?.persistentVolumeClaim?.claimName === 'wepadim-datasets');
+        const datasets = (c.volumeMounts ?? []).find(
+          (m) =>
+            podOf(w)!.spec.volumes?.find((v) => v.name === m.name)?.persistentVolumeClaim?.claimName ===
+            'wepadim-datasets',
+        );
         expect(datasets, `${keyOf(w)} mounts the datasets`).toBeDefined();
         for (const [f, r] of roots) {
           // demo.yaml runs on data it generates itself under runs/ (wepadim run), not on the datasets volume
           if (f === 'demo.yaml') expect(r).toBe('/app/runs/data/synth');
-          else expect(under(r, datasets!.mountPath), `${f}: ${r} is not under ${datasets!.mountPath} in ${keyOf(w)}`).toBe(true);
+          else
+            expect(under(r, datasets!.mountPath), `${f}: ${r} is not under ${datasets!.mountPath} in ${keyOf(w)}`).toBe(
+              true,
+            );
         }
       }
     }, 60_000);

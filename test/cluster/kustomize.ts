@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: Record<string, unknown> } & Record<string, unknown>;
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+} & Record<string, unknown>;
 
 export interface Container {
   name: string;
@@ -43,17 +48,22 @@ export interface PodSpec {
 /** Parse every YAML document of a file (errors name the file). */
 export function readManifests(file: string): K8sObject[] {
   const docs = parseAllDocuments(readFileSync(file, 'utf8'));
-  return docs.map((d, i) => {
-    if (d.errors.length) throw new Error(`${file} document ${i + 1}: ${d.errors[0].message}`);
-    return d.toJS() as K8sObject;
-  }).filter((o) => o !== null);
+  return docs
+    .map((d, i) => {
+      if (d.errors.length) throw new Error(`${file} document ${i + 1}: ${d.errors[0].message}`);
+      return d.toJS() as K8sObject;
+    })
+    .filter((o) => o !== null);
 }
 
 /** Render a kustomization that lists plain resources; any other kustomize feature is refused here. */
 export function renderKustomization(dir: string): K8sObject[] {
   const [k] = readManifests(join(dir, 'kustomization.yaml')) as unknown as [Record<string, unknown>];
   const extra = Object.keys(k).filter((key) => !['apiVersion', 'kind', 'resources'].includes(key));
-  if (extra.length) throw new Error(`kustomization.yaml uses ${extra.join(', ')}: teach test/cluster/kustomize.ts those semantics first`);
+  if (extra.length)
+    throw new Error(
+      `kustomization.yaml uses ${extra.join(', ')}: teach test/cluster/kustomize.ts those semantics first`,
+    );
   return (k.resources as string[]).flatMap((r) => readManifests(join(dir, r)));
 }
 
@@ -75,7 +85,8 @@ export function podOf(o: K8sObject): { spec: PodSpec; labels: Record<string, str
 
 /** Names of a StatefulSet's volumeClaimTemplates (pod volumes it adds). */
 export function claimTemplates(o: K8sObject): string[] {
-  const t = (o.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] } | undefined)?.volumeClaimTemplates ?? [];
+  const t =
+    (o.spec as { volumeClaimTemplates?: { metadata: { name: string } }[] } | undefined)?.volumeClaimTemplates ?? [];
   return t.map((c) => c.metadata.name);
 }
 
@@ -110,11 +121,17 @@ export function flagValue(args: readonly string[], flag: string): string | undef
 }
 
 /** Is `path` the mount path itself or inside it? */
-export const under = (path: string, mount: string): boolean => path === mount || path.startsWith(mount.endsWith('/') ? mount : `${mount}/`);
+export const under = (path: string, mount: string): boolean =>
+  path === mount || path.startsWith(mount.endsWith('/') ? mount : `${mount}/`);
 
 /** The mount in `c` that holds `path` (the longest matching mountPath). */
-export function mountFor(c: Container, path: string): { name: string; mountPath: string; readOnly?: boolean } | undefined {
-  return (c.volumeMounts ?? []).filter((m) => under(path, m.mountPath)).sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+export function mountFor(
+  c: Container,
+  path: string,
+): { name: string; mountPath: string; readOnly?: boolean } | undefined {
+  return (c.volumeMounts ?? [])
+    .filter((m) => under(path, m.mountPath))
+    .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
 }
 
 export const fileDir = dirname;

@@ -15,11 +15,24 @@ const token = join(dir, 'token');
 writeFileSync(token, 'a'.repeat(32) + '\n', { mode: 0o600 });
 writeFileSync(join(dir, 'ca.pem'), '');
 const launch = (args: string[]): { status: number | null; stdout: string; stderr: string } =>
-  spawnSync(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'launch', 'slurm', '--coordinator', 'head01:7070', '--log-dir', join(dir, 'logs'), ...args], {
-    encoding: 'utf8',
-    cwd: dir, // a folder without bin/wepadim.js, as on a login node
-    env: { ...process.env, WEPADIM_TOKEN: '' },
-  });
+  spawnSync(
+    process.execPath,
+    [
+      join(repoRoot(), 'bin', 'wepadim.js'),
+      'launch',
+      'slurm',
+      '--coordinator',
+      'head01:7070',
+      '--log-dir',
+      join(dir, 'logs'),
+      ...args,
+    ],
+    {
+      encoding: 'utf8',
+      cwd: dir, // a folder without bin/wepadim.js, as on a login node
+      env: { ...process.env, WEPADIM_TOKEN: '' },
+    },
+  );
 
 describe('launch slurm (CLI)', () => {
   it('refuses a token without TLS, and --insecure with a token, with exit 2 naming the flags', () => {

@@ -53,17 +53,77 @@ describe.skipIf(unavailable !== null)('wepadim launch slurm on a real one-node S
 
     // the coordinator, TLS + token, as a user starts it on the head node
     const port = await freePort();
-    const coord = procs.spawn(['coordinator', '--db', db, '--listen', `127.0.0.1:${port}`, '--tls-cert', tls.cert, '--tls-key', tls.key,
-      '--token-file', tokenFile, '--lease-ttl', '10000', '--acquire-wait', '1000', '--grace', '0', '--json'], { WEPADIM_TOKEN: '' }, 'coordinator');
-    await pollUntil('the coordinator to listen', 30_000, () => (procs.logs.get(coord) ?? []).some((l) => l.includes('"address"')) || (coord.exitCode !== null && 'exited'))
-      .then((v) => expect(v, procs.tail(coord)).toBe(true));
+    const coord = procs.spawn(
+      [
+        'coordinator',
+        '--db',
+        db,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--tls-cert',
+        tls.cert,
+        '--tls-key',
+        tls.key,
+        '--token-file',
+        tokenFile,
+        '--lease-ttl',
+        '10000',
+        '--acquire-wait',
+        '1000',
+        '--grace',
+        '0',
+        '--json',
+      ],
+      { WEPADIM_TOKEN: '' },
+      'coordinator',
+    );
+    await pollUntil(
+      'the coordinator to listen',
+      30_000,
+      () => (procs.logs.get(coord) ?? []).some((l) => l.includes('"address"')) || (coord.exitCode !== null && 'exited'),
+    ).then((v) => expect(v, procs.tail(coord)).toBe(true));
 
     // launch: 2 array elements x 1 "GPU" worker, default --workdir (this package), no --insecure anywhere
     const script = join(dir, 'workers.sbatch');
-    const launch = spawnSync(process.execPath, [WEPADIM, 'launch', 'slurm', '--coordinator', `127.0.0.1:${port}`, '--nodes', '2', '--workers-per-node', '1',
-      '--cpus-per-gpu', '1', '--mem-per-gpu', '100M', '--time', '30:00', '--group-size', '2', '--idle-exit', '3', '--job-name', 'wepadim-test',
-      '--token-file', tokenFile, '--tls-ca', tls.ca, '--log-dir', join(dir, 'logs'), '--spool-dir', join(dir, 'spool-$SLURM_ARRAY_JOB_ID-$SLURM_ARRAY_TASK_ID'),
-      '--out', script, '--submit', '--json'], { env: { ...s.env, WEPADIM_TOKEN: '' }, encoding: 'utf8', cwd: dir });
+    const launch = spawnSync(
+      process.execPath,
+      [
+        WEPADIM,
+        'launch',
+        'slurm',
+        '--coordinator',
+        `127.0.0.1:${port}`,
+        '--nodes',
+        '2',
+        '--workers-per-node',
+        '1',
+        '--cpus-per-gpu',
+        '1',
+        '--mem-per-gpu',
+        '100M',
+        '--time',
+        '30:00',
+        '--group-size',
+        '2',
+        '--idle-exit',
+        '3',
+        '--job-name',
+        'wepadim-test',
+        '--token-file',
+        tokenFile,
+        '--tls-ca',
+        tls.ca,
+        '--log-dir',
+        join(dir, 'logs'),
+        '--spool-dir',
+        join(dir, 'spool-$SLURM_ARRAY_JOB_ID-$SLURM_ARRAY_TASK_ID'),
+        '--out',
+        script,
+        '--submit',
+        '--json',
+      ],
+      { env: { ...s.env, WEPADIM_TOKEN: '' }, encoding: 'utf8', cwd: dir },
+    );
     expect(launch.status, launch.stderr).toBe(0);
     const job = (JSON.parse(launch.stdout) as { job_id: string }).job_id;
     expect(job).toMatch(/^\d+$/);
@@ -77,25 +137,42 @@ describe.skipIf(unavailable !== null)('wepadim launch slurm on a real one-node S
       pollUntil(what, ms, check, every).catch((e: Error) => {
         throw new Error(`${e.message}: ${JSON.stringify(readState(db).byStatus)}\n${why()}`);
       });
-    const why = (): string => `squeue ${JSON.stringify([...s.queue(job)])}\n${procs.tail(coord, 30)}\n${slurmOutput()}\n${s.logs()}`;
+    const why = (): string =>
+      `squeue ${JSON.stringify([...s.queue(job)])}\n${procs.tail(coord, 30)}\n${slurmOutput()}\n${s.logs()}`;
     const slurmOutput = (): string =>
-      readdirSync(join(dir, 'logs')).map((f) => `--- ${f}\n${readFileSync(join(dir, 'logs', f), 'utf8').slice(-3000)}`).join('\n');
-    await wait('both array tasks to run', 60_000, () => s.queue(job).get(`${job}_0`) === 'RUNNING' && s.queue(job).get(`${job}_1`) === 'RUNNING');
+      readdirSync(join(dir, 'logs'))
+        .map((f) => `--- ${f}\n${readFileSync(join(dir, 'logs', f), 'utf8').slice(-3000)}`)
+        .join('\n');
+    await wait(
+      'both array tasks to run',
+      60_000,
+      () => s.queue(job).get(`${job}_0`) === 'RUNNING' && s.queue(job).get(`${job}_1`) === 'RUNNING',
+    );
 
     // wait until task 1's worker process (found by its Slurm environment) holds a running lease, then cancel the task
     const ro = openDatabase(db, { readonly: true });
-    const held = ro.prepare("SELECT t.key AS key FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE a.outcome = 'running' AND a.worker_id LIKE ?").pluck();
+    const held = ro
+      .prepare(
+        "SELECT t.key AS key FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE a.outcome = 'running' AND a.worker_id LIKE ?",
+      )
+      .pluck();
     let heldKeys: string[] = [];
-    await wait('task 1 to hold a lease', 60_000, () => {
-      const pids = arrayTaskPids(job, 1);
-      heldKeys = pids.flatMap((pid) => held.all(`%:${pid}`) as string[]);
-      return heldKeys.length > 0;
-    }, 100);
+    await wait(
+      'task 1 to hold a lease',
+      60_000,
+      () => {
+        const pids = arrayTaskPids(job, 1);
+        heldKeys = pids.flatMap((pid) => held.all(`%:${pid}`) as string[]);
+        return heldKeys.length > 0;
+      },
+      100,
+    );
     const doneBefore = readState(db).byStatus.done ?? 0;
     expect(doneBefore).toBeLessThan(TRIALS);
     const cancelledPids = arrayTaskPids(job, 1);
     s.run('scancel', [`${job}_1`]);
-    const task = (n: number): Record<string, string> | undefined => s.finished().find((r) => r.ArrayJobId === job && r.ArrayTaskId === String(n));
+    const task = (n: number): Record<string, string> | undefined =>
+      s.finished().find((r) => r.ArrayJobId === job && r.ArrayTaskId === String(n));
     await wait('task 1 to end', 60_000, () => task(1));
     expect(task(1)?.JobState).toBe('CANCELLED');
 
@@ -108,8 +185,16 @@ describe.skipIf(unavailable !== null)('wepadim launch slurm on a real one-node S
     // and delivered the trials it held, and exited 0
     const log1 = readFileSync(join(dir, 'logs', `wepadim-test-${job}_1.out`), 'utf8');
     expect(log1, why()).toContain('"type":"child-exit","gpu":0,"code":0');
-    const doneBy = ro.prepare("SELECT a.worker_id AS w FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE t.key = ? AND a.outcome = 'done'").pluck();
-    for (const key of heldKeys) expect(cancelledPids.some((pid) => (doneBy.get(key) as string).endsWith(`:${pid}`)), key).toBe(true);
+    const doneBy = ro
+      .prepare(
+        "SELECT a.worker_id AS w FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE t.key = ? AND a.outcome = 'done'",
+      )
+      .pluck();
+    for (const key of heldKeys)
+      expect(
+        cancelledPids.some((pid) => (doneBy.get(key) as string).endsWith(`:${pid}`)),
+        key,
+      ).toBe(true);
 
     const state = readState(db);
     expect(state.byStatus).toEqual({ done: TRIALS });
@@ -117,7 +202,9 @@ describe.skipIf(unavailable !== null)('wepadim launch slurm on a real one-node S
     expect(state.doneWithoutResult).toBe(0);
     expect(duplicates(db)).toEqual({ doneAttemptsOver1: 0, resultsOver1: 0, notSettled: 0 });
     // the trials task 1 held when it was cancelled: each done once, with one result
-    const perTrial = ro.prepare("SELECT (SELECT count(*) FROM attempts a WHERE a.trial_id = t.id AND a.outcome = 'done') AS done, (SELECT count(*) FROM results r WHERE r.trial_id = t.id) AS results FROM trials t WHERE t.key = ?");
+    const perTrial = ro.prepare(
+      "SELECT (SELECT count(*) FROM attempts a WHERE a.trial_id = t.id AND a.outcome = 'done') AS done, (SELECT count(*) FROM results r WHERE r.trial_id = t.id) AS results FROM trials t WHERE t.key = ?",
+    );
     for (const key of heldKeys) expect(perTrial.get(key)).toEqual({ done: 1, results: 1 });
     // both array elements finished trials, over TLS with the token (the coordinator refuses calls without it)
     expect(ro.prepare("SELECT count(DISTINCT worker_id) FROM attempts WHERE outcome = 'done'").pluck().get()).toBe(2);

@@ -16,7 +16,10 @@ import { codeOf, startHarness, TOKEN } from '../coordinator/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-tlsinit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const cli = (args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } =>
+const cli = (
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { status: number | null; stdout: string; stderr: string } =>
   spawnSync(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), ...args], { encoding: 'utf8', env });
 const read = (d: string, f: string): Buffer => readFileSync(join(d, f));
 const reg = { worker_id: 'w1', host: 'h', gpu_index: -1, backend: 'synthetic' };
@@ -24,7 +27,19 @@ const reg = { worker_id: 'w1', host: 'h', gpu_index: -1, backend: 'synthetic' };
 describe('wepadim tls init', () => {
   const a = join(dir, 'a');
   it('writes a CA and a server certificate for the given hosts, keys readable only by the owner', () => {
-    const r = cli(['tls', 'init', '--host', '127.0.0.1', '--host', 'coord.example', '--out', a, '--days', '2', '--json']);
+    const r = cli([
+      'tls',
+      'init',
+      '--host',
+      '127.0.0.1',
+      '--host',
+      'coord.example',
+      '--out',
+      a,
+      '--days',
+      '2',
+      '--json',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { ca: string; cert: string; key: string; caKey: string; hosts: string[] };
     expect(out.hosts).toEqual(['127.0.0.1', 'coord.example']);
@@ -52,7 +67,10 @@ describe('wepadim tls init', () => {
     const bad = cli(['tls', 'init', '--host', 'no such host', '--out', join(dir, 'bad')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--host "no such host"');
-    const noSsl = cli(['tls', 'init', '--host', 'h', '--out', join(dir, 'nossl')], { ...process.env, PATH: join(dir, 'empty-path') });
+    const noSsl = cli(['tls', 'init', '--host', 'h', '--out', join(dir, 'nossl')], {
+      ...process.env,
+      PATH: join(dir, 'empty-path'),
+    });
     expect(noSsl.status).toBe(2);
     expect(noSsl.stderr).toMatch(/needs the openssl command.*apt-get install openssl/);
     const forced = cli(['tls', 'init', '--host', '127.0.0.1', '--host', 'coord.example', '--out', a, '--force']);
@@ -64,7 +82,11 @@ describe('wepadim tls init', () => {
     const other = join(dir, 'other');
     expect(cli(['tls', 'init', '--host', '127.0.0.1', '--out', b]).status).toBe(0);
     expect(cli(['tls', 'init', '--host', 'elsewhere.example', '--out', other]).status).toBe(0);
-    const h = await startHarness([{ key: 'a', featureKey: 'F' }], { auth: { token: TOKEN, tls: { cert: read(b, 'server.pem'), key: read(b, 'server.key') }, insecure: false } }, { tls: { ca: read(b, 'ca.pem') }, insecure: false });
+    const h = await startHarness(
+      [{ key: 'a', featureKey: 'F' }],
+      { auth: { token: TOKEN, tls: { cert: read(b, 'server.pem'), key: read(b, 'server.key') }, insecure: false } },
+      { tls: { ca: read(b, 'ca.pem') }, insecure: false },
+    );
     try {
       const good = promiseClient(h.connect());
       expect((await good.Register(reg)).heartbeat_interval_ms).toBeGreaterThan(0);
@@ -76,7 +98,17 @@ describe('wepadim tls init', () => {
       await h.close();
     }
     // a coordinator serving the certificate for elsewhere.example, reached as 127.0.0.1: the name check fails
-    const h2 = await startHarness([], { auth: { token: TOKEN, tls: { cert: read(other, 'server.pem'), key: read(other, 'server.key') }, insecure: false } }, { tls: { ca: read(other, 'ca.pem') }, insecure: false });
+    const h2 = await startHarness(
+      [],
+      {
+        auth: {
+          token: TOKEN,
+          tls: { cert: read(other, 'server.pem'), key: read(other, 'server.key') },
+          insecure: false,
+        },
+      },
+      { tls: { ca: read(other, 'ca.pem') }, insecure: false },
+    );
     try {
       expect(await codeOf(promiseClient(h2.connect()).Register(reg))).toBe(grpc.status.UNAVAILABLE);
     } finally {

@@ -29,24 +29,75 @@ describe('worker drain on SIGTERM (Kubernetes pod termination)', () => {
     writeFileSync(tokenFile, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
     const tls = initTls({ dir: join(dir, 'tls'), hosts: ['127.0.0.1'], days: 1, force: false });
     const port = await freePort();
-    const coord = procs.spawn(['coordinator', '--db', db, '--listen', `127.0.0.1:${port}`, '--tls-cert', tls.cert, '--tls-key', tls.key,
-      '--token-file', tokenFile, '--lease-ttl', '20000', '--grace', '0', '--json'], { WEPADIM_TOKEN: '' }, 'coordinator');
-    await pollUntil('the coordinator to listen', 30_000, () => (procs.logs.get(coord) ?? []).some((l) => l.includes('"address"')) || coord.exitCode !== null);
+    const coord = procs.spawn(
+      [
+        'coordinator',
+        '--db',
+        db,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--tls-cert',
+        tls.cert,
+        '--tls-key',
+        tls.key,
+        '--token-file',
+        tokenFile,
+        '--lease-ttl',
+        '20000',
+        '--grace',
+        '0',
+        '--json',
+      ],
+      { WEPADIM_TOKEN: '' },
+      'coordinator',
+    );
+    await pollUntil(
+      'the coordinator to listen',
+      30_000,
+      () => (procs.logs.get(coord) ?? []).some((l) => l.includes('"address"')) || coord.exitCode !== null,
+    );
     expect(coord.exitCode, procs.tail(coord)).toBeNull();
-    const worker = procs.spawn(['worker', `--coordinator=127.0.0.1:${port}`, `--tls-ca=${tls.ca}`, `--token-file=${tokenFile}`, '--gpu=0', '--concurrency=1',
-      '--group-size=1', `--spool-dir=${join(dir, 'spool')}`, '--json'], { WEPADIM_TOKEN: '' }, 'worker');
+    const worker = procs.spawn(
+      [
+        'worker',
+        `--coordinator=127.0.0.1:${port}`,
+        `--tls-ca=${tls.ca}`,
+        `--token-file=${tokenFile}`,
+        '--gpu=0',
+        '--concurrency=1',
+        '--group-size=1',
+        `--spool-dir=${join(dir, 'spool')}`,
+        '--json',
+      ],
+      { WEPADIM_TOKEN: '' },
+      'worker',
+    );
     const me = `%:${worker.pid}`;
     const ro = openDatabase(db, { readonly: true });
     const attempts = ro.prepare('SELECT outcome, count(*) AS n FROM attempts WHERE worker_id LIKE ? GROUP BY outcome');
-    const counts = (): Record<string, number> => Object.fromEntries((attempts.all(me) as { outcome: string; n: number }[]).map((r) => [r.outcome, r.n]));
+    const counts = (): Record<string, number> =>
+      Object.fromEntries((attempts.all(me) as { outcome: string; n: number }[]).map((r) => [r.outcome, r.n]));
 
-    await pollUntil('the worker to hold a running trial', 60_000, () => (counts().running ?? 0) > 0 || worker.exitCode !== null, 100);
+    await pollUntil(
+      'the worker to hold a running trial',
+      60_000,
+      () => (counts().running ?? 0) > 0 || worker.exitCode !== null,
+      100,
+    );
     expect(worker.exitCode, procs.tail(worker)).toBeNull();
     const atSignal = counts();
-    const heldKeys = ro.prepare("SELECT t.key FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE a.worker_id LIKE ? AND a.outcome = 'running'").pluck().all(me) as string[];
+    const heldKeys = ro
+      .prepare(
+        "SELECT t.key FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE a.worker_id LIKE ? AND a.outcome = 'running'",
+      )
+      .pluck()
+      .all(me) as string[];
     const gone = exited(worker);
     worker.kill('SIGTERM');
-    const code = await Promise.race([gone, new Promise<string>((r) => setTimeout(() => r('still running after 60 s'), 60_000))]);
+    const code = await Promise.race([
+      gone,
+      new Promise<string>((r) => setTimeout(() => r('still running after 60 s'), 60_000)),
+    ]);
     expect(code, procs.tail(worker, 30)).toBe(0);
 
     const after = counts();

@@ -22,14 +22,38 @@ afterEach(async () => {
 });
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-const bytes = (n: number, seed = 1): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) & 255));
+const bytes = (n: number, seed = 1): Buffer =>
+  Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) & 255));
 
-function header(leaseId: string, token: number, name: string, data: Buffer, over: Partial<ArtifactHeader> = {}): ArtifactHeader {
-  return { worker_id: 'w1', lease_id: leaseId, fencing_token: token, name, kind: 'map-high', mime: 'image/png', sha256: sha(data), size: data.length, ...over };
+function header(
+  leaseId: string,
+  token: number,
+  name: string,
+  data: Buffer,
+  over: Partial<ArtifactHeader> = {},
+): ArtifactHeader {
+  return {
+    worker_id: 'w1',
+    lease_id: leaseId,
+    fencing_token: token,
+    name,
+    kind: 'map-high',
+    mime: 'image/png',
+    sha256: sha(data),
+    size: data.length,
+    ...over,
+  };
 }
 
 /** Upload `data` under the header made from the same arguments (over: fields to falsify). */
-function up(leaseId: string, token: number, name: string, data: Buffer, over: Partial<ArtifactHeader> = {}, chunk?: number) {
+function up(
+  leaseId: string,
+  token: number,
+  name: string,
+  data: Buffer,
+  over: Partial<ArtifactHeader> = {},
+  chunk?: number,
+) {
   return uploadBuffer(h!.client, header(leaseId, token, name, data, over), data, chunk);
 }
 
@@ -61,16 +85,43 @@ describe('artifact uploads', () => {
     expect(first.path).toBe(`artifacts/sha256/${s.slice(0, 2)}/${s.slice(2)}.png`);
     expect(readFileSync(join(h.dir, first.path)).equals(data)).toBe(true);
     // the result is acknowledged; the same attempt uploads the same file again and another one
-    await promiseClient(h.client).Complete({ worker_id: 'w1', results: [{ lease_id: l.leaseId, fencing_token: l.token, ...RESULT }] });
+    await promiseClient(h.client).Complete({
+      worker_id: 'w1',
+      results: [{ lease_id: l.leaseId, fencing_token: l.token, ...RESULT }],
+    });
     const again = await up(l.leaseId, l.token, 'bottle_broken_003_score-3.75.png', data);
     expect(again).toMatchObject({ stored: true, duplicate: true });
     const json = Buffer.from('{"key":"k1"}\n');
-    expect(await up(l.leaseId, l.token, 'trial.json', json, { kind: 'trial-json', mime: 'application/json', source_path: '/tmp/a/trial.json' })).toMatchObject({ duplicate: false });
-    const rows = h.ro.prepare('SELECT name, kind, sha256, size, mime, path, source_path FROM artifacts ORDER BY name').all();
+    expect(
+      await up(l.leaseId, l.token, 'trial.json', json, {
+        kind: 'trial-json',
+        mime: 'application/json',
+        source_path: '/tmp/a/trial.json',
+      }),
+    ).toMatchObject({ duplicate: false });
+    const rows = h.ro
+      .prepare('SELECT name, kind, sha256, size, mime, path, source_path FROM artifacts ORDER BY name')
+      .all();
     // the worker path the result reported for trial.json was replaced by the stored file
     expect(rows).toEqual([
-      { name: 'bottle_broken_003_score-3.75.png', kind: 'map-high', sha256: s, size: data.length, mime: 'image/png', path: first.path, source_path: null },
-      { name: 'trial.json', kind: 'trial-json', sha256: sha(json), size: json.length, mime: 'application/json', path: `artifacts/sha256/${sha(json).slice(0, 2)}/${sha(json).slice(2)}.json`, source_path: '/tmp/a/trial.json' },
+      {
+        name: 'bottle_broken_003_score-3.75.png',
+        kind: 'map-high',
+        sha256: s,
+        size: data.length,
+        mime: 'image/png',
+        path: first.path,
+        source_path: null,
+      },
+      {
+        name: 'trial.json',
+        kind: 'trial-json',
+        sha256: sha(json),
+        size: json.length,
+        mime: 'application/json',
+        path: `artifacts/sha256/${sha(json).slice(0, 2)}/${sha(json).slice(2)}.json`,
+        source_path: '/tmp/a/trial.json',
+      },
     ]);
     expect(readdirSync(join(h.dir, 'artifacts', 'tmp'))).toEqual([]);
     // list and download from "another machine"
@@ -94,12 +145,24 @@ describe('artifact uploads', () => {
     expect(wrongToken.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(wrongToken.details).toMatch(/stale/);
     // the lease expires (no heartbeat): the attempt that never produced a result cannot write any more
-    await waitFor(() => (h!.ro.prepare("SELECT outcome FROM attempts WHERE lease_id = ?").get(l.leaseId) as { outcome: string }).outcome === 'expired', 30_000, 'lease expiry');
+    await waitFor(
+      () =>
+        (h!.ro.prepare('SELECT outcome FROM attempts WHERE lease_id = ?').get(l.leaseId) as { outcome: string })
+          .outcome === 'expired',
+      30_000,
+      'lease expiry',
+    );
     const expired = await refusal(up(l.leaseId, l.token, 'a.png', data));
     expect(expired.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(expired.details).toMatch(/no longer owns trial k1 \(attempt expired/);
     expect(h.ro.prepare('SELECT count(*) AS n FROM artifacts').get()).toEqual({ n: 0 });
-    expect((h.ro.prepare("SELECT count(*) AS n FROM events WHERE message LIKE 'artifact upload refused%'").get() as { n: number }).n).toBe(2);
+    expect(
+      (
+        h.ro.prepare("SELECT count(*) AS n FROM events WHERE message LIKE 'artifact upload refused%'").get() as {
+          n: number;
+        }
+      ).n,
+    ).toBe(2);
     const unknown = await refusal(up('no-such-lease', 1, 'a.png', data));
     expect(unknown.code).toBe(grpc.status.FAILED_PRECONDITION);
   });
@@ -123,15 +186,23 @@ describe('artifact uploads', () => {
   });
 
   it('enforces the per-file and per-trial size limits with a message naming the limit (OUT_OF_RANGE)', async () => {
-    h = await startHarness([{ key: 'k1', featureKey: 'f' }], { leaseTtlMs: 60_000, artifactFileBytes: 10_000, artifactTrialBytes: 15_000 });
+    h = await startHarness([{ key: 'k1', featureKey: 'f' }], {
+      leaseTtlMs: 60_000,
+      artifactFileBytes: 10_000,
+      artifactTrialBytes: 15_000,
+    });
     const l = await leaseOne(h);
     const big = await refusal(up(l.leaseId, l.token, 'big.png', bytes(10_001)));
     expect(big.code).toBe(grpc.status.OUT_OF_RANGE);
-    expect(big.details).toBe("artifact big.png of trial k1 is 10001 bytes; the coordinator's limit per file is 10000 bytes (--artifact-file-limit)");
+    expect(big.details).toBe(
+      "artifact big.png of trial k1 is 10001 bytes; the coordinator's limit per file is 10000 bytes (--artifact-file-limit)",
+    );
     await up(l.leaseId, l.token, 'one.png', bytes(8000));
     const over = await refusal(up(l.leaseId, l.token, 'two.png', bytes(8000, 3)));
     expect(over.code).toBe(grpc.status.OUT_OF_RANGE);
-    expect(over.details).toMatch(/would bring trial k1 to 16000 bytes; the coordinator's limit per trial is 15000 bytes/);
+    expect(over.details).toMatch(
+      /would bring trial k1 to 16000 bytes; the coordinator's limit per trial is 15000 bytes/,
+    );
     // a duplicate of a stored file is no new bytes: accepted at the limit
     expect(await up(l.leaseId, l.token, 'one.png', bytes(8000))).toMatchObject({ duplicate: true });
   });

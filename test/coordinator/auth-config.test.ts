@@ -17,7 +17,9 @@ describe('token sources', () => {
     expect(readToken(f, {})).toBe('abcdefghijklmnop0123');
     expect(readToken(undefined, { WEPADIM_TOKEN: 'from-env-0123456789' })).toBe('from-env-0123456789');
     expect(readToken(undefined, {})).toBeNull();
-    expect(() => readToken(undefined, { WEPADIM_TOKEN: 'short' })).toThrow(/\$WEPADIM_TOKEN: the token must be at least 16/);
+    expect(() => readToken(undefined, { WEPADIM_TOKEN: 'short' })).toThrow(
+      /\$WEPADIM_TOKEN: the token must be at least 16/,
+    );
     writeFileSync(join(dir, 'empty'), '\n');
     expect(() => readToken(join(dir, 'empty'), {})).toThrow(/empty:1: token file is empty/);
     expect(() => readToken(join(dir, 'missing'), {})).toThrow(UserError);
@@ -45,16 +47,28 @@ describe('addresses and TLS files', () => {
     expect(parseHostPort('[::1]:0')).toEqual({ host: '::1', port: 0 });
     expect(() => parseHostPort('localhost')).toThrow(/HOST:PORT/);
     expect(() => parseHostPort('h:70000')).toThrow(/out of range/);
-    expect(['127.0.0.2', '::1', 'localhost', '10.0.0.1', '0.0.0.0', 'example.org'].map(isLoopback)).toEqual([true, true, true, false, false, false]);
+    expect(['127.0.0.2', '::1', 'localhost', '10.0.0.1', '0.0.0.0', 'example.org'].map(isLoopback)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('TLS flags: cert and key go together; a missing file is named', () => {
     writeFileSync(join(dir, 'c.pem'), 'CERT');
     writeFileSync(join(dir, 'k.pem'), 'KEY');
     expect(readServerTls({})).toBeNull();
-    expect(readServerTls({ cert: join(dir, 'c.pem'), key: join(dir, 'k.pem') })).toEqual({ cert: Buffer.from('CERT'), key: Buffer.from('KEY') });
+    expect(readServerTls({ cert: join(dir, 'c.pem'), key: join(dir, 'k.pem') })).toEqual({
+      cert: Buffer.from('CERT'),
+      key: Buffer.from('KEY'),
+    });
     expect(() => readServerTls({ ca: join(dir, 'c.pem') })).toThrow(/--tls-cert and --tls-key together/);
-    expect(() => readServerTls({ cert: join(dir, 'nope.pem'), key: join(dir, 'k.pem') })).toThrow(/nope\.pem: --tls-cert: cannot read/);
+    expect(() => readServerTls({ cert: join(dir, 'nope.pem'), key: join(dir, 'k.pem') })).toThrow(
+      /nope\.pem: --tls-cert: cannot read/,
+    );
     expect(readClientTls({ ca: join(dir, 'c.pem') })).toEqual({ ca: Buffer.from('CERT') });
     expect(() => readClientTls({ cert: join(dir, 'c.pem') })).toThrow(/together/);
   });

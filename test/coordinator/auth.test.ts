@@ -17,7 +17,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const workerCount = (h: { ro: { prepare(sql: string): { pluck(): { get(): unknown } } } }): unknown => h.ro.prepare('SELECT COUNT(*) FROM workers').pluck().get();
+const workerCount = (h: { ro: { prepare(sql: string): { pluck(): { get(): unknown } } } }): unknown =>
+  h.ro.prepare('SELECT COUNT(*) FROM workers').pluck().get();
 const reg = { worker_id: 'w1', host: 'h', gpu_index: -1, backend: 'synthetic' };
 
 describe('bearer token', () => {
@@ -51,7 +52,11 @@ describe('bearer token', () => {
 
 describe('TLS', () => {
   it('TLS with token works; plain TCP against TLS and a wrong token are refused with no state change', async () => {
-    const h = await startHarness([{ key: 'a', featureKey: 'F' }], { auth: { token: TOKEN, tls: { cert: pki.serverCert, key: pki.serverKey }, insecure: false } }, { tls: { ca: pki.ca }, insecure: false });
+    const h = await startHarness(
+      [{ key: 'a', featureKey: 'F' }],
+      { auth: { token: TOKEN, tls: { cert: pki.serverCert, key: pki.serverKey }, insecure: false } },
+      { tls: { ca: pki.ca }, insecure: false },
+    );
     try {
       const plain = promiseClient(h.connect({ tls: null, insecure: true }));
       expect(await codeOf(plain.Register(reg, 3000))).toBe(grpc.status.UNAVAILABLE);
@@ -68,7 +73,11 @@ describe('TLS', () => {
 
   it('mutual TLS: a client without a certificate signed by --tls-ca is refused', async () => {
     const tls = { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca };
-    const h = await startHarness([], { auth: { token: TOKEN, tls, insecure: false } }, { tls: { ca: pki.ca }, insecure: false });
+    const h = await startHarness(
+      [],
+      { auth: { token: TOKEN, tls, insecure: false } },
+      { tls: { ca: pki.ca }, insecure: false },
+    );
     try {
       const noCert = promiseClient(h.client);
       expect(await codeOf(noCert.Register(reg, 3000))).toBe(grpc.status.UNAVAILABLE);
@@ -82,24 +91,43 @@ describe('TLS', () => {
 
   it('insecure mode refuses non-loopback addresses unless forced, and a server needs TLS or --insecure', async () => {
     const base = { dbPath: join(dir, 'x.sqlite') };
-    await expect(startCoordinator({ ...base, listen: '0.0.0.0:0', auth: { token: TOKEN, tls: null, insecure: true } })).rejects.toThrow(/non-loopback/);
-    await expect(startCoordinator({ ...base, listen: '127.0.0.1:0', auth: { token: TOKEN, tls: null, insecure: false } })).rejects.toBeInstanceOf(UserError);
-    await expect(startCoordinator({ ...base, listen: '127.0.0.1:0', auth: { token: null, tls: { cert: pki.serverCert, key: pki.serverKey }, insecure: false } })).rejects.toThrow(/no bearer token/);
-    await expect(startCoordinator({ ...base, listen: 'nohostport', auth: { token: TOKEN, tls: null, insecure: true } })).rejects.toThrow(/HOST:PORT/);
-    const forced = await startCoordinator({ ...base, listen: '0.0.0.0:0', auth: { token: TOKEN, tls: null, insecure: true, forceInsecure: true } });
+    await expect(
+      startCoordinator({ ...base, listen: '0.0.0.0:0', auth: { token: TOKEN, tls: null, insecure: true } }),
+    ).rejects.toThrow(/non-loopback/);
+    await expect(
+      startCoordinator({ ...base, listen: '127.0.0.1:0', auth: { token: TOKEN, tls: null, insecure: false } }),
+    ).rejects.toBeInstanceOf(UserError);
+    await expect(
+      startCoordinator({
+        ...base,
+        listen: '127.0.0.1:0',
+        auth: { token: null, tls: { cert: pki.serverCert, key: pki.serverKey }, insecure: false },
+      }),
+    ).rejects.toThrow(/no bearer token/);
+    await expect(
+      startCoordinator({ ...base, listen: 'nohostport', auth: { token: TOKEN, tls: null, insecure: true } }),
+    ).rejects.toThrow(/HOST:PORT/);
+    const forced = await startCoordinator({
+      ...base,
+      listen: '0.0.0.0:0',
+      auth: { token: TOKEN, tls: null, insecure: true, forceInsecure: true },
+    });
     expect(forced.address).toMatch(/^0\.0\.0\.0:\d+$/);
     await forced.stop(0);
   });
 });
 
-
 describe('listen errors', () => {
   it('a port already in use is a clear UserError', async () => {
     const h = await startHarness([]);
     try {
-      await expect(startCoordinator({ dbPath: join(dir, 'y.sqlite'), listen: h.coord.address, auth: { token: TOKEN, tls: null, insecure: true } })).rejects.toThrow(
-        new RegExp(`cannot listen on ${h.coord.address.replace(/\./g, '\\.')}`),
-      );
+      await expect(
+        startCoordinator({
+          dbPath: join(dir, 'y.sqlite'),
+          listen: h.coord.address,
+          auth: { token: TOKEN, tls: null, insecure: true },
+        }),
+      ).rejects.toThrow(new RegExp(`cannot listen on ${h.coord.address.replace(/\./g, '\\.')}`));
     } finally {
       await h.close();
     }

@@ -19,7 +19,11 @@ const env = { ...process.env, WEPADIM_TOKEN: TOKEN, WEPADIM_LOG_JSON: '1' };
 
 /** Start `wepadim coordinator --listen 127.0.0.1:0 --json ARGS` and resolve with the address it prints. */
 function startCoordinatorCli(args: string[]): Promise<{ proc: ChildProcess; address: string }> {
-  const proc = spawn(process.execPath, ['bin/wepadim.js', 'coordinator', '--listen', '127.0.0.1:0', '--json', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(
+    process.execPath,
+    ['bin/wepadim.js', 'coordinator', '--listen', '127.0.0.1:0', '--json', ...args],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   children.push(proc);
   return new Promise((resolve, reject) => {
     let buf = '';
@@ -32,11 +36,18 @@ function startCoordinatorCli(args: string[]): Promise<{ proc: ChildProcess; addr
   });
 }
 
-const exitOf = (p: ChildProcess): Promise<number | null> => new Promise((resolve) => p.on('exit', (code) => resolve(code)));
+const exitOf = (p: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => p.on('exit', (code) => resolve(code)));
 
-function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
+function cli(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['bin/wepadim.js', ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['bin/wepadim.js', ...args], {
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(p);
     let out = '';
     let err = '';
@@ -50,7 +61,10 @@ describe('wepadim coordinator / cancel / drain', () => {
   it('serves, cancels from another process, refuses a bad token (exit 2), and stops cleanly on SIGTERM', async () => {
     const dbPath = join(dir, 'db.sqlite');
     const db = openDatabase(dbPath);
-    seedSweep(db, 'demo', [{ key: 'k1', featureKey: 'F' }, { key: 'k2', featureKey: 'F' }]);
+    seedSweep(db, 'demo', [
+      { key: 'k1', featureKey: 'F' },
+      { key: 'k2', featureKey: 'F' },
+    ]);
     db.close();
     const { proc: coord, address } = await startCoordinatorCli(['--db', dbPath, '--insecure', '--grace', '2000']);
     expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
@@ -69,14 +83,25 @@ describe('wepadim coordinator / cancel / drain', () => {
     coord.kill('SIGTERM');
     expect(await exited).toBe(0);
     const ro = openDatabase(dbPath, { readonly: true });
-    expect(ro.prepare('SELECT status, COUNT(*) AS n FROM trials GROUP BY status').all()).toEqual([{ status: 'cancelled', n: 2 }]);
+    expect(ro.prepare('SELECT status, COUNT(*) AS n FROM trials GROUP BY status').all()).toEqual([
+      { status: 'cancelled', n: 2 },
+    ]);
     ro.close();
   }, 120_000);
 
   it('refuses plaintext on a non-loopback address and a token on argv is impossible', async () => {
     writeFileSync(join(dir, 'token'), TOKEN + '\n');
     const [r, argv] = await Promise.all([
-      cli(['coordinator', '--db', join(dir, 'x.sqlite'), '--listen', '0.0.0.0:0', '--insecure', '--token-file', join(dir, 'token')]),
+      cli([
+        'coordinator',
+        '--db',
+        join(dir, 'x.sqlite'),
+        '--listen',
+        '0.0.0.0:0',
+        '--insecure',
+        '--token-file',
+        join(dir, 'token'),
+      ]),
       cli(['coordinator', '--token', TOKEN, '--insecure']),
     ]);
     expect(r.code).toBe(2);
@@ -92,7 +117,14 @@ describe('wepadim coordinator / cancel / drain', () => {
     const db = openDatabase(dbPath);
     seedSweep(db, 'secure', [{ key: 's1', featureKey: 'F' }]);
     db.close();
-    const { proc: coord, address } = await startCoordinatorCli(['--db', dbPath, '--tls-cert', join(pkiDir, 'server.crt'), '--tls-key', join(pkiDir, 'server.key')]);
+    const { proc: coord, address } = await startCoordinatorCli([
+      '--db',
+      dbPath,
+      '--tls-cert',
+      join(pkiDir, 'server.crt'),
+      '--tls-key',
+      join(pkiDir, 'server.key'),
+    ]);
     const [ok, noCa] = await Promise.all([
       cli(['cancel', 'secure', '--coordinator', address, '--tls-ca', join(pkiDir, 'ca.crt'), '--json']),
       cli(['cancel', 'secure', '--coordinator', address, '--insecure']),

@@ -16,7 +16,8 @@ class FakeStream extends EventEmitter {
   }
 }
 
-const attach = (hub: ControlHub, id: string, s: FakeStream): void => hub.attach(id, s as unknown as Parameters<ControlHub['attach']>[1]);
+const attach = (hub: ControlHub, id: string, s: FakeStream): void =>
+  hub.attach(id, s as unknown as Parameters<ControlHub['attach']>[1]);
 
 describe('ControlHub', () => {
   it('holds messages while the stream is full and sends them in order on drain', () => {

@@ -44,7 +44,10 @@ describe('group commit', () => {
     expect(gc.stats).toEqual({ batches: 1, operations: 3, largestBatch: 3 });
     // committed: another connection sees exactly a and c
     const ro = openDatabase(path, { readonly: true });
-    expect(ro.prepare('SELECT k, v FROM t ORDER BY k').all()).toEqual([{ k: 'a', v: 1 }, { k: 'c', v: 3 }]);
+    expect(ro.prepare('SELECT k, v FROM t ORDER BY k').all()).toEqual([
+      { k: 'a', v: 1 },
+      { k: 'c', v: 3 },
+    ]);
     ro.close();
     d.close();
   });

@@ -48,7 +48,14 @@ export async function startHarness(
   });
   const clients: grpc.Client[] = [];
   const connect = (o: Partial<ConnectOptions> = {}): CoordinatorClient => {
-    const c = connectCoordinator({ address: coord.address, token: TOKEN, tls: null, insecure: true, ...clientOpts, ...o });
+    const c = connectCoordinator({
+      address: coord.address,
+      token: TOKEN,
+      tls: null,
+      insecure: true,
+      ...clientOpts,
+      ...o,
+    });
     clients.push(c);
     return c;
   };
@@ -71,7 +78,11 @@ export async function startHarness(
 }
 
 export function statusOf(db: Db, key: string): { status: string; attempts: number; fencing_token: number } {
-  return db.prepare('SELECT status, attempts, fencing_token FROM trials WHERE key = ?').get(key) as { status: string; attempts: number; fencing_token: number };
+  return db.prepare('SELECT status, attempts, fencing_token FROM trials WHERE key = ?').get(key) as {
+    status: string;
+    attempts: number;
+    fencing_token: number;
+  };
 }
 
 /** The gRPC status code of a rejected promise. */
@@ -87,13 +98,19 @@ export async function codeOf(p: Promise<unknown>): Promise<number | 'ok'> {
 export const register = (c: CoordinatorClient, id: string, caches: string[] = []): Promise<RegisterResponse__Output> =>
   promiseClient(c).Register({ worker_id: id, host: 'h', gpu_index: 0, backend: 'synthetic', feature_caches: caches });
 
-export const acquire = (c: CoordinatorClient, id: string, max: number, extra: { wait_ms?: number; request_id?: string } = {}): Promise<AcquireResponse__Output> =>
-  promiseClient(c).Acquire({ worker_id: id, max_trials: max, ...extra });
+export const acquire = (
+  c: CoordinatorClient,
+  id: string,
+  max: number,
+  extra: { wait_ms?: number; request_id?: string } = {},
+): Promise<AcquireResponse__Output> => promiseClient(c).Acquire({ worker_id: id, max_trials: max, ...extra });
 
 /** Open a progress stream, write the batches, end it, and return the acknowledgement. */
 export function progressStream(c: CoordinatorClient, batches: ProgressBatch[]): Promise<ProgressAck__Output> {
   return new Promise((resolve, reject) => {
-    const s = c.StreamProgress(deadlineIn(3000), (err, ack) => (err || !ack ? reject(err ?? new Error('StreamProgress ended without an ack')) : resolve(ack)));
+    const s = c.StreamProgress(deadlineIn(3000), (err, ack) =>
+      err || !ack ? reject(err ?? new Error('StreamProgress ended without an ack')) : resolve(ack),
+    );
     for (const b of batches) s.write(b);
     s.end();
   });

@@ -24,7 +24,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const check = (c: HealthClient, service: string): Promise<string> =>
-  new Promise((resolve, reject) => c.Check({ service }, (err, res) => (err ? reject(err) : resolve((res as HealthCheckResponse).status))));
+  new Promise((resolve, reject) =>
+    c.Check({ service }, (err, res) => (err ? reject(err) : resolve((res as HealthCheckResponse).status))),
+  );
 async function checkUntil(c: HealthClient, want: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let status = await check(c, '');
@@ -34,11 +36,19 @@ async function checkUntil(c: HealthClient, want: string, timeoutMs: number): Pro
   }
   return status;
 }
-const checkCode = (c: HealthClient, service: string): Promise<number | string> => check(c, service).catch((err: grpc.ServiceError) => err.code);
+const checkCode = (c: HealthClient, service: string): Promise<number | string> =>
+  check(c, service).catch((err: grpc.ServiceError) => err.code);
 
 describe('grpc.health.v1', () => {
   it('answers on the TLS port without a token and on the plaintext health port, which serves nothing else', async () => {
-    const h = await startHarness([], { auth: { token: TOKEN, tls: { cert: pki.serverCert, key: pki.serverKey }, insecure: false }, healthListen: '127.0.0.1:0' }, { tls: { ca: pki.ca }, insecure: false });
+    const h = await startHarness(
+      [],
+      {
+        auth: { token: TOKEN, tls: { cert: pki.serverCert, key: pki.serverKey }, insecure: false },
+        healthListen: '127.0.0.1:0',
+      },
+      { tls: { ca: pki.ca }, insecure: false },
+    );
     try {
       expect(h.coord.healthAddress).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(h.coord.healthAddress).not.toBe(h.coord.address);
@@ -53,7 +63,9 @@ describe('grpc.health.v1', () => {
       // the health port is not a way around TLS and the token: the coordinator service is not there
       const Ctor = coordinatorClientCtor();
       const raw = new Ctor(h.coord.healthAddress as string, grpc.credentials.createInsecure());
-      expect(await codeOf(promiseClient(raw).Register({ worker_id: 'w', host: 'h', gpu_index: -1, backend: 'synthetic' }))).toBe(grpc.status.UNIMPLEMENTED);
+      expect(
+        await codeOf(promiseClient(raw).Register({ worker_id: 'w', host: 'h', gpu_index: -1, backend: 'synthetic' })),
+      ).toBe(grpc.status.UNIMPLEMENTED);
       raw.close();
       overTls.close();
       plain.close();

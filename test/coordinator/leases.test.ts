@@ -62,7 +62,9 @@ describe('SqliteLeaseStore lease life', () => {
     expect(trialRow(db, 't').status).toBe('running');
     expect(store.expire(1_500)).toEqual([]);
     const ex = store.expire(2_000);
-    expect(ex).toEqual([{ trialId: l1.trialId, trialKey: 't', leaseId: l1.leaseId, workerId: 'w1', status: 'pending' }]);
+    expect(ex).toEqual([
+      { trialId: l1.trialId, trialKey: 't', leaseId: l1.leaseId, workerId: 'w1', status: 'pending' },
+    ]);
     expect(trialRow(db, 't')).toMatchObject({ status: 'pending', attempts: 1, lease_id: null });
     // the old lease is lost for good
     expect(store.heartbeat('w1', [l1], 2_001, TTL)[0]).toMatchObject({ ok: false, reason: 'expired' });
@@ -72,7 +74,9 @@ describe('SqliteLeaseStore lease life', () => {
     expect(store.expire(5_000)[0].status).toBe('failed');
     const row = trialRow(db, 't');
     expect(row).toMatchObject({ status: 'failed', attempts: 2 });
-    expect(row.error).toBe('attempt 1/2: lease expired: no heartbeat from worker w1\nattempt 2/2: lease expired: no heartbeat from worker w2');
+    expect(row.error).toBe(
+      'attempt 1/2: lease expired: no heartbeat from worker w1\nattempt 2/2: lease expired: no heartbeat from worker w2',
+    );
     const outcomes = db.prepare('SELECT outcome FROM attempts ORDER BY id').pluck().all();
     expect(outcomes).toEqual(['expired', 'expired']);
     expect(store.acquire('w3', 1, [], 6_000, TTL)).toBeNull();
@@ -88,32 +92,55 @@ describe('SqliteLeaseStore lease life', () => {
     const late = store.complete('w1', [{ ...old, result: { ...RESULT, metrics: { image_auroc: 0.1 } } }], 5_100);
     expect(late[0]).toMatchObject({ accepted: false, reason: 'expired', trialStatus: 'leased' });
     // same lease id with a forged newer token is stale as well
-    expect(store.complete('w1', [{ leaseId: old.leaseId, fencingToken: 2, result: RESULT }], 5_100)[0]).toMatchObject({ accepted: false, reason: 'stale' });
+    expect(store.complete('w1', [{ leaseId: old.leaseId, fencingToken: 2, result: RESULT }], 5_100)[0]).toMatchObject({
+      accepted: false,
+      reason: 'stale',
+    });
     expect(db.prepare('SELECT COUNT(*) FROM results').pluck().get()).toBe(0);
     expect(db.prepare('SELECT COUNT(*) FROM metrics').pluck().get()).toBe(0);
-    const events = db.prepare("SELECT message FROM events WHERE message LIKE 'stale completion%'").pluck().all() as string[];
+    const events = db
+      .prepare("SELECT message FROM events WHERE message LIKE 'stale completion%'")
+      .pluck()
+      .all() as string[];
     expect(events).toHaveLength(2);
     expect(events[0]).toContain(`owned by lease ${cur.leaseId} token 2`);
     const ok = store.complete('w2', [{ ...cur, result: RESULT }], 5_200);
     expect(ok[0]).toMatchObject({ accepted: true, duplicate: false, trialStatus: 'done' });
-    expect(store.complete('w2', [{ ...cur, result: RESULT }], 5_300)[0]).toMatchObject({ accepted: true, duplicate: true });
+    expect(store.complete('w2', [{ ...cur, result: RESULT }], 5_300)[0]).toMatchObject({
+      accepted: true,
+      duplicate: true,
+    });
     expect(store.complete('w1', [{ ...old, result: RESULT }], 5_400)[0].accepted).toBe(false);
     expect(db.prepare('SELECT name, value FROM metrics WHERE final = 1 ORDER BY name').all()).toEqual([
       { name: 'image_auroc', value: 0.93 },
       { name: 'pixel_auroc', value: 0.97 },
     ]);
-    expect(db.prepare('SELECT attempt_id, backend FROM results').get()).toEqual({ attempt_id: cur.attemptId, backend: 'synthetic' });
-    expect(db.prepare('SELECT kind, path FROM artifacts').all()).toEqual([{ kind: 'trial-json', path: '/tmp/a/trial.json' }]);
+    expect(db.prepare('SELECT attempt_id, backend FROM results').get()).toEqual({
+      attempt_id: cur.attemptId,
+      backend: 'synthetic',
+    });
+    expect(db.prepare('SELECT kind, path FROM artifacts').all()).toEqual([
+      { kind: 'trial-json', path: '/tmp/a/trial.json' },
+    ]);
     expect(trialRow(db, 't').status).toBe('done');
   });
 
   it('fail: retryable requeues until the limit, non-retryable fails at once; resends are idempotent', () => {
     const db = memoryDb();
-    seedSweep(db, 's', [{ key: 'r', featureKey: 'F' }, { key: 'n', featureKey: 'G' }]);
+    seedSweep(db, 's', [
+      { key: 'r', featureKey: 'F' },
+      { key: 'n', featureKey: 'G' },
+    ]);
     const store = new SqliteLeaseStore(db, { policy: warmCachesFirst, maxAttempts: 2 });
     const r1 = store.acquire('w', 1, ['F'], 0, TTL)!.trials[0];
-    expect(store.fail('w', [{ ...r1, error: 'oom', retryable: true }], 1)[0]).toMatchObject({ accepted: true, trialStatus: 'pending' });
-    expect(store.fail('w', [{ ...r1, error: 'oom', retryable: true }], 2)[0]).toMatchObject({ accepted: true, duplicate: true });
+    expect(store.fail('w', [{ ...r1, error: 'oom', retryable: true }], 1)[0]).toMatchObject({
+      accepted: true,
+      trialStatus: 'pending',
+    });
+    expect(store.fail('w', [{ ...r1, error: 'oom', retryable: true }], 2)[0]).toMatchObject({
+      accepted: true,
+      duplicate: true,
+    });
     expect(trialRow(db, 'r')).toMatchObject({ status: 'pending', attempts: 1 });
     const r2 = store.acquire('w', 1, ['F'], 3, TTL)!.trials[0];
     expect(store.fail('w', [{ ...r2, error: 'oom again', retryable: true }], 4)[0].trialStatus).toBe('failed');
@@ -128,9 +155,20 @@ describe('SqliteLeaseStore lease life', () => {
     seedSweep(db, 's', [{ key: 't', featureKey: 'F' }]);
     const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     const l = store.acquire('w', 1, [], 0, TTL)!.trials[0];
-    const u = (seq: number) => ({ ...l, seq, phase: 'fit', done: seq, total: 3, values: { 'partial.auroc': seq / 10 } });
+    const u = (seq: number) => ({
+      ...l,
+      seq,
+      phase: 'fit',
+      done: seq,
+      total: 3,
+      values: { 'partial.auroc': seq / 10 },
+    });
     expect(store.appendProgress('w', [u(1), u(2)], 1).map((r) => r.outcome)).toEqual(['applied', 'applied']);
-    expect(store.appendProgress('w', [u(1), u(2), u(3)], 2).map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'applied']);
+    expect(store.appendProgress('w', [u(1), u(2), u(3)], 2).map((r) => r.outcome)).toEqual([
+      'duplicate',
+      'duplicate',
+      'applied',
+    ]);
     expect(db.prepare('SELECT step, value FROM metrics WHERE final = 0 ORDER BY step').all()).toEqual([
       { step: 1, value: 0.1 },
       { step: 2, value: 0.2 },
@@ -141,13 +179,24 @@ describe('SqliteLeaseStore lease life', () => {
 
   it('cancel by sweep name or trial key reports the leases to interrupt', () => {
     const db = memoryDb();
-    seedSweep(db, 'one', [{ key: 'p', featureKey: 'F' }, { key: 'q', featureKey: 'F' }, { key: 'z', featureKey: 'Z' }]);
+    seedSweep(db, 'one', [
+      { key: 'p', featureKey: 'F' },
+      { key: 'q', featureKey: 'F' },
+      { key: 'z', featureKey: 'Z' },
+    ]);
     seedSweep(db, 'two', [{ key: 'k', featureKey: 'K' }]);
     const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     const l = store.acquire('w9', 1, ['F'], 0, TTL)!.trials[0];
     const c = store.cancel('one', 1);
-    expect(c).toEqual({ matched: 'sweep', cancelled: 3, interrupted: [{ trialKey: l.key, leaseId: l.leaseId, workerId: 'w9' }] });
-    expect(store.complete('w9', [{ ...l, result: RESULT }], 2)[0]).toMatchObject({ accepted: false, reason: 'cancelled' });
+    expect(c).toEqual({
+      matched: 'sweep',
+      cancelled: 3,
+      interrupted: [{ trialKey: l.key, leaseId: l.leaseId, workerId: 'w9' }],
+    });
+    expect(store.complete('w9', [{ ...l, result: RESULT }], 2)[0]).toMatchObject({
+      accepted: false,
+      reason: 'cancelled',
+    });
     expect(store.acquire('w9', 5, [], 3, TTL)!.trials.map((t) => t.key)).toEqual(['k']);
     expect(store.cancel('k', 4)).toMatchObject({ matched: 'trial', cancelled: 1 });
     expect(store.cancel('nope', 5)).toEqual({ matched: 'none', cancelled: 0, interrupted: [] });
@@ -159,11 +208,17 @@ describe('SqliteLeaseStore lease life', () => {
     const k1 = 'abcdef012345aaaaaaaaaaaa';
     const k2 = 'abcdef012345bbbbbbbbbbbb';
     const k3 = 'abcdef999999cccccccccccc';
-    seedSweep(db, 's', [{ key: k1, featureKey: 'F' }, { key: k2, featureKey: 'F' }, { key: k3, featureKey: 'F' }]);
+    seedSweep(db, 's', [
+      { key: k1, featureKey: 'F' },
+      { key: k2, featureKey: 'F' },
+      { key: k3, featureKey: 'F' },
+    ]);
     const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
     expect(store.cancel('abcdef9999', 1)).toMatchObject({ matched: 'trial', cancelled: 1 });
     expect(trialRow(db, k3)).toMatchObject({ status: 'cancelled' });
-    expect(() => store.cancel('abcdef012345', 2)).toThrow(/prefix abcdef012345 is ambiguous \(abcdef012345aaaaaaaaaaaa, abcdef012345bbbbbbbbbbbb\)/);
+    expect(() => store.cancel('abcdef012345', 2)).toThrow(
+      /prefix abcdef012345 is ambiguous \(abcdef012345aaaaaaaaaaaa, abcdef012345bbbbbbbbbbbb\)/,
+    );
     expect(store.cancel('abcdef012345b', 3)).toMatchObject({ matched: 'trial', cancelled: 1 });
     expect(store.cancel('abc', 4)).toMatchObject({ matched: 'none' }); // too short to be a key prefix
     expect(store.statusCounts()).toEqual({ pending: 1, cancelled: 2 });

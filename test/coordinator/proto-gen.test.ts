@@ -34,7 +34,10 @@ describe('proto/gen', () => {
 
   it('loads with keepCase field names and numeric longs, as the generated types say', () => {
     const svc = coordinatorService();
-    const buf = svc.Acquire.responseSerialize({ trials: [{ trial_id: 7, lease_id: 'L', fencing_token: 3 }], lease_expires_at_ms: 1_700_000_000_000 });
+    const buf = svc.Acquire.responseSerialize({
+      trials: [{ trial_id: 7, lease_id: 'L', fencing_token: 3 }],
+      lease_expires_at_ms: 1_700_000_000_000,
+    });
     const back = loadWire().proto.wepadim.v1.AcquireResponse;
     expect(back).toBeDefined();
     const decoded = svc.Acquire.responseDeserialize(buf);

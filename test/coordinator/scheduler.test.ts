@@ -8,7 +8,10 @@ import { memoryDb, seedSweep } from './seed.js';
 function counted() {
   const db = memoryDb();
   const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
-  store.registerWorker({ id: 'w', host: 'h', gpuIndex: 0, gpuName: '', backend: 'synthetic', memoryMb: 1, caches: [] }, Date.now());
+  store.registerWorker(
+    { id: 'w', host: 'h', gpuIndex: 0, gpuName: '', backend: 'synthetic', memoryMb: 1, caches: [] },
+    Date.now(),
+  );
   const calls = { acquire: 0, hasPending: 0, commits: 0 };
   const acquire = store.acquire.bind(store);
   const hasPending = store.hasPending.bind(store);
@@ -46,10 +49,16 @@ describe('scheduler long-poll (fake clock)', () => {
     const s = new Scheduler(store, { leaseTtlMs: 10_000, pollMs: 5_000, commit, now: () => Date.now() });
     const t0 = Date.now();
     let g: unknown = 'waiting';
-    const pending = s.acquire({ workerId: 'w', max: 4, caches: [], waitMs: 3_000, requestId: 'r1' }).then((r) => (g = r));
+    const pending = s
+      .acquire({ workerId: 'w', max: 4, caches: [], waitMs: 3_000, requestId: 'r1' })
+      .then((r) => (g = r));
     await vi.advanceTimersByTimeAsync(100);
     expect(g).toBe('waiting');
-    seedSweep(db, 's', [1, 2, 3].map((i) => ({ key: `k${i}`, featureKey: 'F' })));
+    seedSweep(
+      db,
+      's',
+      [1, 2, 3].map((i) => ({ key: `k${i}`, featureKey: 'F' })),
+    );
     s.wake();
     await vi.advanceTimersByTimeAsync(0); // no clock time passes: not the 5 s poll, nor the 3 s wait
     expect(g).not.toBe('waiting');

@@ -12,7 +12,9 @@ export interface SeedTrial {
 export function seedSweep(db: Db, name: string, trials: readonly SeedTrial[], now = 1_000): number {
   const sweepId = Number(
     db
-      .prepare('INSERT INTO sweeps (name, source_path, source_yaml, source_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO sweeps (name, source_path, source_yaml, source_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(name, `${name}.yaml`, 'x: 1', 'h', now, now).lastInsertRowid,
   );
   const ins = db.prepare(
@@ -20,7 +22,16 @@ export function seedSweep(db: Db, name: string, trials: readonly SeedTrial[], no
      VALUES (?, ?, 'main', 'bottle', ?, ?, ?, ?, ?, ?)`,
   );
   for (const t of trials)
-    ins.run(sweepId, t.key, t.objective ?? 'synthetic', JSON.stringify({ key: t.key }), t.featureKey, t.dwtKey ?? 'd0', t.maxAttempts ?? 3, now);
+    ins.run(
+      sweepId,
+      t.key,
+      t.objective ?? 'synthetic',
+      JSON.stringify({ key: t.key }),
+      t.featureKey,
+      t.dwtKey ?? 'd0',
+      t.maxAttempts ?? 3,
+      now,
+    );
   return sweepId;
 }
 
@@ -28,12 +39,24 @@ export function memoryDb(): Db {
   return openDatabase(':memory:');
 }
 
-export function trialRow(db: Db, key: string): { status: string; attempts: number; fencing_token: number; lease_id: string | null; error: string | null } {
-  return db.prepare('SELECT status, attempts, fencing_token, lease_id, error FROM trials WHERE key = ?').get(key) as ReturnType<typeof trialRow>;
+export function trialRow(
+  db: Db,
+  key: string,
+): { status: string; attempts: number; fencing_token: number; lease_id: string | null; error: string | null } {
+  return db
+    .prepare('SELECT status, attempts, fencing_token, lease_id, error FROM trials WHERE key = ?')
+    .get(key) as ReturnType<typeof trialRow>;
 }
 
 export const RESULT = {
   metrics: { image_auroc: 0.93, pixel_auroc: 0.97 },
   artifacts: [{ kind: 'trial-json', path: '/tmp/a/trial.json' }],
-  provenance: { code_version: '0.1.0', backend: 'synthetic', device: 'cpu', weights: 'random-init seed 0', dataset_root: '/data', class: 'bottle' },
+  provenance: {
+    code_version: '0.1.0',
+    backend: 'synthetic',
+    device: 'cpu',
+    weights: 'random-init seed 0',
+    dataset_root: '/data',
+    class: 'bottle',
+  },
 };

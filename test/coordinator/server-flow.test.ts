@@ -12,7 +12,14 @@ afterEach(async () => {
   h = null;
 });
 
-const PROV = { code_version: '0.1.0', backend: 'synthetic', device: 'cpu', weights: 'random-init seed 1', dataset_root: '/d', class: 'bottle' };
+const PROV = {
+  code_version: '0.1.0',
+  backend: 'synthetic',
+  device: 'cpu',
+  weights: 'random-init seed 1',
+  dataset_root: '/d',
+  class: 'bottle',
+};
 
 describe('coordinator over gRPC (loopback, token)', () => {
   it('register -> acquire group -> heartbeat -> progress (resend deduped) -> complete, durable in SQLite', async () => {
@@ -38,19 +45,49 @@ describe('coordinator over gRPC (loopback, token)', () => {
     expect(hb.leases.map((l) => l.ok)).toEqual([true, true]);
     expect(statusOf(h.ro, 'a').status).toBe('running');
     const [a, b] = lease.trials;
-    const upd = (seq: number) => ({ lease_id: a.lease_id, fencing_token: a.fencing_token, seq, phase: 'fit', done: seq, total: 2, values: { partial: seq } });
+    const upd = (seq: number) => ({
+      lease_id: a.lease_id,
+      fencing_token: a.fencing_token,
+      seq,
+      phase: 'fit',
+      done: seq,
+      total: 2,
+      values: { partial: seq },
+    });
     const ack1 = await progressStream(h.client, [{ worker_id: 'w1', updates: [upd(1), upd(2)] }]);
     expect(ack1).toMatchObject({ applied: 2, duplicates: 0, rejected: 0, last_seq: { [a.lease_id]: 2 } });
-    const ack2 = await progressStream(h.client, [{ worker_id: 'w1', updates: [upd(1), upd(2)] }, { worker_id: 'w1', updates: [upd(3)] }]);
+    const ack2 = await progressStream(h.client, [
+      { worker_id: 'w1', updates: [upd(1), upd(2)] },
+      { worker_id: 'w1', updates: [upd(3)] },
+    ]);
     expect(ack2).toMatchObject({ applied: 1, duplicates: 2 });
     expect(h.ro.prepare('SELECT COUNT(*) FROM metrics WHERE final = 0').pluck().get()).toBe(3);
-    expect(prog.map((p) => [p.trialKey, p.done])).toEqual([['a', 1], ['a', 2], ['a', 3]]);
-    const done = await promiseClient(h.client).Complete(
-        { worker_id: 'w1', results: [{ lease_id: a.lease_id, fencing_token: a.fencing_token, metrics: { image_auroc: 0.875 }, artifacts: [{ kind: 'trial-json', path: '/x/a.json' }], provenance: PROV }] });
+    expect(prog.map((p) => [p.trialKey, p.done])).toEqual([
+      ['a', 1],
+      ['a', 2],
+      ['a', 3],
+    ]);
+    const done = await promiseClient(h.client).Complete({
+      worker_id: 'w1',
+      results: [
+        {
+          lease_id: a.lease_id,
+          fencing_token: a.fencing_token,
+          metrics: { image_auroc: 0.875 },
+          artifacts: [{ kind: 'trial-json', path: '/x/a.json' }],
+          provenance: PROV,
+        },
+      ],
+    });
     expect(done.outcomes[0]).toMatchObject({ accepted: true, trial_status: 'done', duplicate: false });
-    const failed = await promiseClient(h.client).Fail({ worker_id: 'w1', failures: [{ lease_id: b.lease_id, fencing_token: b.fencing_token, error: 'boom', retryable: true }] });
+    const failed = await promiseClient(h.client).Fail({
+      worker_id: 'w1',
+      failures: [{ lease_id: b.lease_id, fencing_token: b.fencing_token, error: 'boom', retryable: true }],
+    });
     expect(failed.outcomes[0]).toMatchObject({ accepted: true, trial_status: 'pending' });
-    expect(h.ro.prepare("SELECT value FROM metrics WHERE final = 1 AND name = 'image_auroc'").pluck().get()).toBe(0.875);
+    expect(h.ro.prepare("SELECT value FROM metrics WHERE final = 1 AND name = 'image_auroc'").pluck().get()).toBe(
+      0.875,
+    );
     expect(seen).toEqual([
       { workerId: 'w1', trialKey: 'a', status: 'done' },
       { workerId: 'w1', trialKey: 'b', status: 'requeued' },
@@ -66,7 +103,10 @@ describe('coordinator over gRPC (loopback, token)', () => {
     const empty = await acquire(h.client, 'w1', 4, { wait_ms: 300 });
     expect(empty.trials).toEqual([]);
     // a two-minute wait: only the new trials (noticed by the poll) can end it within the test's timeout
-    const pending = promiseClient(h.client).Acquire({ worker_id: 'w1', max_trials: 4, wait_ms: 120_000, request_id: 'r1' }, 130_000);
+    const pending = promiseClient(h.client).Acquire(
+      { worker_id: 'w1', max_trials: 4, wait_ms: 120_000, request_id: 'r1' },
+      130_000,
+    );
     await promiseClient(h.client).Status({}); // a round trip behind the acquire on the same connection: it is waiting now
     const other = openDatabase(h.dbPath); // another process submitting
     seedSweep(other, 'late', [{ key: 'x', featureKey: 'X' }]);
@@ -79,7 +119,10 @@ describe('coordinator over gRPC (loopback, token)', () => {
   });
 
   it('drain and cancel reach the worker on its control stream', async () => {
-    h = await startHarness([{ key: 'a', featureKey: 'F' }, { key: 'b', featureKey: 'F' }]);
+    h = await startHarness([
+      { key: 'a', featureKey: 'F' },
+      { key: 'b', featureKey: 'F' },
+    ]);
     await register(h.client, 'w1');
     const got: ControlMessage__Output[] = [];
     const stream = h.client.Control({ worker_id: 'w1' });
@@ -115,7 +158,9 @@ describe('coordinator over gRPC (loopback, token)', () => {
   });
 
   it('concurrent workers get disjoint trials, each with its own lease', async () => {
-    h = await startHarness(Array.from({ length: 40 }, (_, i) => ({ key: `t${i}`, featureKey: `F${i % 3}`, dwtKey: `d${i % 2}` })));
+    h = await startHarness(
+      Array.from({ length: 40 }, (_, i) => ({ key: `t${i}`, featureKey: `F${i % 3}`, dwtKey: `d${i % 2}` })),
+    );
     const ids = Array.from({ length: 16 }, (_, i) => `w${i}`);
     const clients = ids.map(() => h!.connect());
     await Promise.all(ids.map((id, i) => register(clients[i], id)));

@@ -28,9 +28,15 @@ let dash: RunningDashboard;
 
 /** Mark trials done with deterministic image/pixel AUROCs, as the coordinator would. */
 function finish(db: Db, ids: number[], now: number): void {
-  const attempt = db.prepare("INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, ended_at, outcome) VALUES (?, 'w1', ?, 1, ?, ?, 'done')");
-  const metric = db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, time, final) VALUES (?, ?, ?, ?, ?, 1)');
-  const done = db.prepare("UPDATE trials SET status = 'done', attempts = 1, started_at = ?, finished_at = ? WHERE id = ?");
+  const attempt = db.prepare(
+    "INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, ended_at, outcome) VALUES (?, 'w1', ?, 1, ?, ?, 'done')",
+  );
+  const metric = db.prepare(
+    'INSERT INTO metrics (trial_id, attempt_id, name, value, time, final) VALUES (?, ?, ?, ?, ?, 1)',
+  );
+  const done = db.prepare(
+    "UPDATE trials SET status = 'done', attempts = 1, started_at = ?, finished_at = ? WHERE id = ?",
+  );
   db.transaction(() => {
     for (const id of ids) {
       const a = Number(attempt.run(id, `L${id}`, now - 1000, now).lastInsertRowid);
@@ -48,7 +54,11 @@ beforeAll(async () => {
   dbPath = join(dir, 'wepadim.db');
   seedGrid(dbPath, 'grid', gridTrials());
   writer = openDatabase(dbPath);
-  finish(writer, Array.from({ length: 60 }, (_, i) => i + 1), 1_000_000);
+  finish(
+    writer,
+    Array.from({ length: 60 }, (_, i) => i + 1),
+    1_000_000,
+  );
   dash = await startDashboard({ dbPath, listen: '127.0.0.1:0', auth: { token: null, insecure: false }, pollMs: 50 });
 });
 
@@ -68,16 +78,29 @@ describe('dashboard API', () => {
     const { status, body } = await get('/api/sweep/leaderboard?sweep=grid&metric=pixel_auroc&top=5&where=wavelet=haar');
     expect(status).toBe(200);
     const db = openReads(dbPath);
-    const lb = buildLeaderboard(db, { sweep: 'grid', metric: 'pixel_auroc', mode: 'mean', top: 5, filters: [{ key: 'wavelet', values: ['haar'] }], also: ['image_auroc', 'pixel_auroc'] });
+    const lb = buildLeaderboard(db, {
+      sweep: 'grid',
+      metric: 'pixel_auroc',
+      mode: 'mean',
+      top: 5,
+      filters: [{ key: 'wavelet', values: ['haar'] }],
+      also: ['image_auroc', 'pixel_auroc'],
+    });
     db.close();
     const got = body as unknown as typeof lb;
     expect(got.points).toEqual(JSON.parse(JSON.stringify(lb.points)));
     expect(got.marginals).toEqual(JSON.parse(JSON.stringify(lb.marginals)));
     expect(got.points.every((p) => p.params.wavelet === 'haar')).toBe(true);
     // honest selection beside the optimistic number, per class too
-    const h = (await get('/api/sweep/leaderboard?sweep=grid&metric=image_auroc&mode=per-class')).body as unknown as typeof lb;
+    const h = (await get('/api/sweep/leaderboard?sweep=grid&metric=image_auroc&mode=per-class'))
+      .body as unknown as typeof lb;
     const db2 = openReads(dbPath);
-    const want = buildLeaderboard(db2, { sweep: 'grid', metric: 'image_auroc', mode: 'per-class', also: ['image_auroc', 'pixel_auroc'] });
+    const want = buildLeaderboard(db2, {
+      sweep: 'grid',
+      metric: 'image_auroc',
+      mode: 'per-class',
+      also: ['image_auroc', 'pixel_auroc'],
+    });
     db2.close();
     expect(want.honest).not.toBeNull();
     expect(h.honest).toEqual(JSON.parse(JSON.stringify(want.honest)));
@@ -94,17 +117,27 @@ describe('dashboard API', () => {
 
   it('the heatmap cells are the class means of the points', async () => {
     const { body } = await get('/api/plots/grid?sweep=grid&metric=image_auroc');
-    const cells = (body.heatmap as { cells: { facet: string; sigma: string; cov_reg: string; value: number; classes: number }[] }).cells;
+    const cells = (
+      body.heatmap as { cells: { facet: string; sigma: string; cov_reg: string; value: number; classes: number }[] }
+    ).cells;
     const db = openReadDb(dbPath);
     const reads = openReads(dbPath);
-    const values = db.prepare(
-      `SELECT m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE m.final = 1 AND m.name = 'image_auroc'
+    const values = db
+      .prepare(
+        `SELECT m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE m.final = 1 AND m.name = 'image_auroc'
        AND json_extract(t.params_json, '$.wavelet') = ? AND json_extract(t.params_json, '$.level') = ? AND json(json_extract(t.params_json, '$.subbands')) = ?
        AND json_extract(t.params_json, '$.sigma') = ? AND json_extract(t.params_json, '$.cov_reg') = ?`,
-    ).pluck();
+      )
+      .pluck();
     for (const c of cells.slice(0, 8)) {
       const [wavelet, level, subbands] = c.facet.split(' · ');
-      const vs = values.all(wavelet, Number(level), JSON.stringify(subbands.split('+')), Number(c.sigma), Number(c.cov_reg)) as number[];
+      const vs = values.all(
+        wavelet,
+        Number(level),
+        JSON.stringify(subbands.split('+')),
+        Number(c.sigma),
+        Number(c.cov_reg),
+      ) as number[];
       expect(c.classes).toBe(vs.length);
       expect(c.value).toBeCloseTo(vs.reduce((a, b) => a + b, 0) / vs.length, 12);
     }
@@ -135,14 +168,25 @@ describe('dashboard API', () => {
   it('serves artifacts recorded in the table, and nothing else', async () => {
     writeFileSync(join(dir, 'map.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
     writeFileSync(join(dir, 'page.html'), '<script>alert(1)</script>');
-    const a = Number(writer.prepare("INSERT INTO artifacts (trial_id, kind, path, created_at) VALUES (1, 'map-best', 'map.png', 1)").run().lastInsertRowid);
-    const h = Number(writer.prepare("INSERT INTO artifacts (trial_id, kind, path, created_at) VALUES (1, 'other', ?, 1)").run(join(dir, 'page.html')).lastInsertRowid);
+    const a = Number(
+      writer
+        .prepare("INSERT INTO artifacts (trial_id, kind, path, created_at) VALUES (1, 'map-best', 'map.png', 1)")
+        .run().lastInsertRowid,
+    );
+    const h = Number(
+      writer
+        .prepare("INSERT INTO artifacts (trial_id, kind, path, created_at) VALUES (1, 'other', ?, 1)")
+        .run(join(dir, 'page.html')).lastInsertRowid,
+    );
     const png = await fetch(`${dash.url}artifact/${a}`);
     expect([png.status, png.headers.get('content-type')]).toEqual([200, 'image/png']);
     expect(Buffer.from(await png.arrayBuffer()).toString('hex')).toBe('89504e470d0a1a0a');
     // a recorded HTML file is a download, never a page of this origin
     const html = await fetch(`${dash.url}artifact/${h}`);
-    expect([html.headers.get('content-type'), html.headers.get('content-disposition')]).toEqual(['application/octet-stream', 'attachment; filename="page.html"']);
+    expect([html.headers.get('content-type'), html.headers.get('content-disposition')]).toEqual([
+      'application/octet-stream',
+      'attachment; filename="page.html"',
+    ]);
     expect((await fetch(`${dash.url}artifact/${h + 1}`)).status).toBe(404);
     expect((await fetch(`${dash.url}artifact/map.png`)).status).toBe(404);
     expect((await fetch(`${dash.url}web/..%2F..%2Fstore%2Fdb.ts`)).status).toBe(404);
@@ -171,7 +215,11 @@ describe('live stream', () => {
     const s0 = live.state;
     live.check();
     expect(live.state).toEqual(s0); // nothing committed
-    writer.prepare("INSERT INTO workers (id, host, backend, registered_at, last_heartbeat) VALUES ('hb', 'h', 'onnx', 1, 1)").run();
+    writer
+      .prepare(
+        "INSERT INTO workers (id, host, backend, registered_at, last_heartbeat) VALUES ('hb', 'h', 'onnx', 1, 1)",
+      )
+      .run();
     live.check();
     const s1 = live.state;
     expect([s1.data, s1.live]).toEqual([s0.data, s0.live + 1]);
@@ -193,7 +241,9 @@ describe('listen rules and the Pareto front', () => {
     expect(() => checkDashboardListen({ host: '::1', port: 0 }, none)).not.toThrow();
     expect(() => checkDashboardListen({ host: 'localhost', port: 0 }, none)).not.toThrow();
     expect(() => checkDashboardListen({ host: '0.0.0.0', port: 0 }, none)).toThrow(/needs a bearer token/);
-    expect(() => checkDashboardListen({ host: '0.0.0.0', port: 0 }, { token: 'x'.repeat(16), insecure: false })).not.toThrow();
+    expect(() =>
+      checkDashboardListen({ host: '0.0.0.0', port: 0 }, { token: 'x'.repeat(16), insecure: false }),
+    ).not.toThrow();
     expect(() => checkDashboardListen({ host: '0.0.0.0', port: 0 }, { token: null, insecure: true })).not.toThrow();
   });
 
@@ -215,11 +265,21 @@ describe('dashboard inside the coordinator', () => {
     const p2 = join(d2, 'wepadim.db');
     seedGrid(p2, 'grid', gridTrials());
     const token = 'coordinator-token-0123456789';
-    const coord = await startCoordinator({ dbPath: p2, listen: '127.0.0.1:0', auth: { token, tls: null, insecure: true }, http: { listen: '127.0.0.1:0' }, log: quiet });
+    const coord = await startCoordinator({
+      dbPath: p2,
+      listen: '127.0.0.1:0',
+      auth: { token, tls: null, insecure: true },
+      http: { listen: '127.0.0.1:0' },
+      log: quiet,
+    });
     try {
       const url = coord.dashboardUrl!;
       const post = (auth: string | null): Promise<Response> =>
-        fetch(`${url}api/cancel`, { method: 'POST', headers: auth ? { authorization: auth } : {}, body: JSON.stringify({ target: 'grid' }) });
+        fetch(`${url}api/cancel`, {
+          method: 'POST',
+          headers: auth ? { authorization: auth } : {},
+          body: JSON.stringify({ target: 'grid' }),
+        });
       expect((await post(null)).status).toBe(401);
       expect((await post('Bearer wrong-token-0123456789')).status).toBe(401);
       const ok = await post(`Bearer ${token}`);

@@ -10,20 +10,43 @@ const t = tempRoot('cli');
 afterAll(() => t.cleanup());
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, WEPADIM_LOG_LEVEL: 'warn' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, WEPADIM_LOG_LEVEL: 'warn' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('wepadim dataset', () => {
   it('synth writes, ls lists, check finds a corrupt file by name', () => {
     const out = join(t.root, 'synth');
-    const s = cli('dataset', 'synth', '--out', out, '--classes', 'weave,bracket', '--train', '2', '--test', '5', '--size', '48', '--json');
+    const s = cli(
+      'dataset',
+      'synth',
+      '--out',
+      out,
+      '--classes',
+      'weave,bracket',
+      '--train',
+      '2',
+      '--test',
+      '5',
+      '--size',
+      '48',
+      '--json',
+    );
     expect(s.code, s.stderr).toBe(0);
-    expect(JSON.parse(s.stdout)).toMatchObject({ files: 2 * (2 + 5 + 2), spec: { classes: ['weave', 'bracket'], seed: 0 } });
+    expect(JSON.parse(s.stdout)).toMatchObject({
+      files: 2 * (2 + 5 + 2),
+      spec: { classes: ['weave', 'bracket'], seed: 0 },
+    });
 
     const ls = cli('dataset', 'ls', out, '--json');
     expect(ls.code, ls.stderr).toBe(0);
-    const listed = JSON.parse(ls.stdout) as { kind: string; classes: { class: string; train: number; test_good: number; test_defect: number; defects: string[] }[] };
+    const listed = JSON.parse(ls.stdout) as {
+      kind: string;
+      classes: { class: string; train: number; test_good: number; test_defect: number; defects: string[] }[];
+    };
     expect(listed.kind).toBe('folder');
     expect(listed.classes.map((c) => [c.class, c.train, c.test_good, c.test_defect])).toEqual([
       ['bracket', 2, 3, 2],

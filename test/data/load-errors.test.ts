@@ -19,13 +19,19 @@ describe('loading errors name the file', () => {
     const junk = join(t.root, 'junk.png');
     writeFileSync(junk, 'this is not a PNG');
     await expect(loadImage(junk)).rejects.toThrow(DataError);
-    await expect(loadImage(junk)).rejects.toThrow(new RegExp(`^${junk.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot decode image: `));
+    await expect(loadImage(junk)).rejects.toThrow(
+      new RegExp(`^${junk.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot decode image: `),
+    );
     const mask = join(t.root, 'm.png');
     await png(mask, 300, 200, 255, 1);
-    await expect(loadMask(mask, { width: 300, height: 201 })).rejects.toThrow(`${mask}: mask is 300x200 but its image is 300x201`);
+    await expect(loadMask(mask, { width: 300, height: 201 })).rejects.toThrow(
+      `${mask}: mask is 300x200 but its image is 300x201`,
+    );
     const img = join(t.root, 'img.png');
     await png(img, 300, 201, 7);
-    await expect(loadMasks([{ path: img, label: 1, defect: 'x', maskPath: mask }])).rejects.toThrow(/mask is 300x200 but its image is 300x201/);
+    await expect(loadMasks([{ path: img, label: 1, defect: 'x', maskPath: mask }])).rejects.toThrow(
+      /mask is 300x200 but its image is 300x201/,
+    );
   });
 
   it('null mask is all zeros, any non-zero grey counts as defect', async () => {
@@ -36,12 +42,14 @@ describe('loading errors name the file', () => {
   });
 });
 
-describe('channel handling like convert(\'RGB\') / convert(\'L\')', () => {
-  it('alpha is dropped (not composited); an RGB mask uses Pillow\'s integer luma', async () => {
+describe("channel handling like convert('RGB') / convert('L')", () => {
+  it("alpha is dropped (not composited); an RGB mask uses Pillow's integer luma", async () => {
     const rgba = new Uint8Array(256 * 256 * 4);
     for (let i = 0; i < 256 * 256; i++) rgba.set([10, 200, 30, i % 256], i * 4);
     const p = join(t.root, 'rgba.png');
-    await sharp(rgba, { raw: { width: 256, height: 256, channels: 4 } }).png().toFile(p);
+    await sharp(rgba, { raw: { width: 256, height: 256, channels: 4 } })
+      .png()
+      .toFile(p);
     const { rgb } = await loadImage(p);
     expect(Array.from(rgb.subarray(0, 6))).toEqual([10, 200, 30, 10, 200, 30]);
     // (0,0,2): 2*7471 + 0x8000 < 65536, so L = 0 (not a defect); (0,1,0): 38470 + 0x8000 >= 65536, so L = 1
@@ -52,8 +60,20 @@ describe('channel handling like convert(\'RGB\') / convert(\'L\')', () => {
     await png(m1, 256, 256, [0, 1, 0]);
     expect((await loadMask(m1)).reduce((a, v) => a + v, 0)).toBe(224 * 224);
     // values printed by Pillow 9.4: Image.new('RGB', (1, 1), c).convert('L')
-    const cases: [number[], number][] = [[[0, 0, 4], 0], [[0, 0, 5], 1], [[1, 0, 0], 0], [[2, 0, 0], 1], [[255, 255, 255], 255], [[12, 200, 99], 132]];
-    const luma = rgbToLuma({ data: Uint8Array.from(cases.flatMap(([c]) => c)), width: cases.length, height: 1, channels: 3 });
+    const cases: [number[], number][] = [
+      [[0, 0, 4], 0],
+      [[0, 0, 5], 1],
+      [[1, 0, 0], 0],
+      [[2, 0, 0], 1],
+      [[255, 255, 255], 255],
+      [[12, 200, 99], 132],
+    ];
+    const luma = rgbToLuma({
+      data: Uint8Array.from(cases.flatMap(([c]) => c)),
+      width: cases.length,
+      height: 1,
+      channels: 3,
+    });
     expect(Array.from(luma.data)).toEqual(cases.map(([, l]) => l));
   });
 });
@@ -71,7 +91,11 @@ describe('geometry and normalisation', () => {
   });
 
   it('loadBatch keeps sample order; flat colours normalise to (v/255 - mean)/std', async () => {
-    const colours: [number, number, number][] = [[255, 0, 0], [0, 128, 255], [10, 20, 30]];
+    const colours: [number, number, number][] = [
+      [255, 0, 0],
+      [0, 128, 255],
+      [10, 20, 30],
+    ];
     const refs = await Promise.all(
       colours.map(async (c, i) => {
         const p = join(t.root, `flat${i}.png`);

@@ -3,7 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError, UserError } from '../../shared/errors.js';
-import { checkClassNames, detectDatasetKind, listClass, listClasses, resolveDatasetKind } from '../../worker/data/index.js';
+import {
+  checkClassNames,
+  detectDatasetKind,
+  listClass,
+  listClasses,
+  resolveDatasetKind,
+} from '../../worker/data/index.js';
 import { png, tempRoot, textFile } from './tree-helpers.js';
 
 let root: string;
@@ -20,7 +26,11 @@ beforeAll(async () => {
   await png(join(b, 'test/broken_large/003.png'), 8, 8, 50);
   await png(join(b, 'test/broken_large/001.png'), 8, 8, 60);
   textFile(join(b, 'test/readme.md'), 'stray file, not a folder');
-  for (const [d, s] of [['crack', '000'], ['broken_large', '003'], ['broken_large', '001']]) {
+  for (const [d, s] of [
+    ['crack', '000'],
+    ['broken_large', '003'],
+    ['broken_large', '001'],
+  ]) {
     await png(join(b, `ground_truth/${d}/${s}_mask.png`), 8, 8, 255, 1);
   }
   mkdirSync(join(root, 'cable', 'train'), { recursive: true }); // no test/: not a class
@@ -32,9 +42,14 @@ afterAll(() => cleanup());
 describe('MVTec layout', () => {
   it('lists folders in sorted order, .png only, good = normal, masks from ground_truth/<defect>/<stem>_mask.png', () => {
     const l = listClass('mvtec', root, 'bottle');
-    expect(l.train.map((s) => s.path.slice(root.length))).toEqual(['/bottle/train/good/000.png', '/bottle/train/good/001.png']);
+    expect(l.train.map((s) => s.path.slice(root.length))).toEqual([
+      '/bottle/train/good/000.png',
+      '/bottle/train/good/001.png',
+    ]);
     expect(l.train.every((s) => s.label === 0 && s.maskPath === null && s.defect === 'good')).toBe(true);
-    expect(l.test.map((s) => [s.path.slice(root.length), s.label, s.defect, s.maskPath?.slice(root.length) ?? null])).toEqual([
+    expect(
+      l.test.map((s) => [s.path.slice(root.length), s.label, s.defect, s.maskPath?.slice(root.length) ?? null]),
+    ).toEqual([
       ['/bottle/test/broken_large/001.png', 1, 'broken_large', '/bottle/ground_truth/broken_large/001_mask.png'],
       ['/bottle/test/broken_large/003.png', 1, 'broken_large', '/bottle/ground_truth/broken_large/003_mask.png'],
       ['/bottle/test/crack/000.png', 1, 'crack', '/bottle/ground_truth/crack/000_mask.png'],
@@ -85,7 +100,9 @@ describe('MVTec errors name the file', () => {
       await png(join(t.root, 'c/test/hole/007.png'), 4, 4, 1);
       const mask = join(t.root, 'c/ground_truth/hole/007_mask.png');
       expect(() => listClass('folder', t.root, 'c')).toThrow(DataError);
-      expect(() => listClass('folder', t.root, 'c')).toThrow(`${mask}: ground-truth mask missing for ${join(t.root, 'c/test/hole/007.png')}`);
+      expect(() => listClass('folder', t.root, 'c')).toThrow(
+        `${mask}: ground-truth mask missing for ${join(t.root, 'c/test/hole/007.png')}`,
+      );
     } finally {
       t.cleanup();
     }
@@ -96,9 +113,15 @@ describe('MVTec errors name the file', () => {
     try {
       mkdirSync(join(t.root, 'c/train/good'), { recursive: true });
       await png(join(t.root, 'c/test/good/000.png'), 4, 4, 1);
-      expect(() => listClass('folder', t.root, 'c')).toThrow(`${join(t.root, 'c/train')}: class 'c' has no training images (.png under train/*/)`);
-      expect(() => listClass('folder', t.root, 'nope')).toThrow(`${join(t.root, 'nope')}: class 'nope' not found (expected a directory)`);
-      expect(() => listClass('folder', join(t.root, 'missing'), 'c')).toThrow(`${join(t.root, 'missing')}: dataset root not found`);
+      expect(() => listClass('folder', t.root, 'c')).toThrow(
+        `${join(t.root, 'c/train')}: class 'c' has no training images (.png under train/*/)`,
+      );
+      expect(() => listClass('folder', t.root, 'nope')).toThrow(
+        `${join(t.root, 'nope')}: class 'nope' not found (expected a directory)`,
+      );
+      expect(() => listClass('folder', join(t.root, 'missing'), 'c')).toThrow(
+        `${join(t.root, 'missing')}: dataset root not found`,
+      );
       expect(() => listClass('folder', t.root, '../etc')).toThrow(/invalid class name/);
     } finally {
       t.cleanup();

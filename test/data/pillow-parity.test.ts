@@ -28,7 +28,10 @@ interface FixtureCase {
   cropRowSums?: number[];
 }
 
-const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { pillow: string; cases: FixtureCase[] };
+const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
+  pillow: string;
+  cases: FixtureCase[];
+};
 
 function diffStats(a: Uint8Array, b: Uint8Array): { maxDiff: number; differing: number } {
   expect(a.length).toBe(b.length);
@@ -83,7 +86,8 @@ describe(`Pillow ${manifest.pillow} parity`, () => {
     const ours = await decodeImage(join(DIR, c.input));
     const pil = await decodeImage(join(DIR, c.pilDecoded));
     const corner = new Uint8Array(96 * 96 * 3);
-    for (let y = 0; y < 96; y++) corner.set(ours.data.subarray(y * ours.width * 3, y * ours.width * 3 + 96 * 3), y * 96 * 3);
+    for (let y = 0; y < 96; y++)
+      corner.set(ours.data.subarray(y * ours.width * 3, y * ours.width * 3 + 96 * 3), y * 96 * 3);
     const { maxDiff, differing } = diffStats(corner, pil.data);
     console.info(`JPEG decode: max |diff| ${maxDiff}, ${differing}/${corner.length} values differ`);
     expect(maxDiff).toBeLessThanOrEqual(1);
@@ -96,7 +100,9 @@ describe(`Pillow ${manifest.pillow} parity`, () => {
       const pil = await decodeMask(join(DIR, c.resized));
       expect(diffStats(ours.data, pil.data).differing).toBe(0);
       const crop = await loadMask(join(DIR, c.input), { width: c.inWidth, height: c.inHeight });
-      const rowSums = Array.from({ length: CROP_SIZE }, (_, y) => crop.subarray(y * CROP_SIZE, (y + 1) * CROP_SIZE).reduce((s, v) => s + v, 0));
+      const rowSums = Array.from({ length: CROP_SIZE }, (_, y) =>
+        crop.subarray(y * CROP_SIZE, (y + 1) * CROP_SIZE).reduce((s, v) => s + v, 0),
+      );
       expect(rowSums).toEqual(c.cropRowSums);
       expect(rowSums.reduce((s, v) => s + v, 0)).toBe(c.cropOnes);
     });

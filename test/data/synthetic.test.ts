@@ -78,7 +78,10 @@ describe('synthetic dataset', () => {
         let inside = 0;
         let changedInside = 0;
         for (let i = 0; i < mask.length; i++) {
-          const changed = good.rgb[i * 3] !== bad.rgb[i * 3] || good.rgb[i * 3 + 1] !== bad.rgb[i * 3 + 1] || good.rgb[i * 3 + 2] !== bad.rgb[i * 3 + 2];
+          const changed =
+            good.rgb[i * 3] !== bad.rgb[i * 3] ||
+            good.rgb[i * 3 + 1] !== bad.rgb[i * 3 + 1] ||
+            good.rgb[i * 3 + 2] !== bad.rgb[i * 3 + 2];
           if (mask[i]) {
             inside++;
             if (changed) changedInside++;
@@ -113,6 +116,8 @@ describe('synthetic dataset', () => {
       /unknown class zebra/,
     );
     await expect(generateSyntheticDataset('/nonexistent', { ...spec, test: 1 })).rejects.toThrow(UserError);
-    await expect(generateSyntheticDataset('/nonexistent', { ...spec, size: 16 })).rejects.toThrow(/size must be an integer in 32..4096/);
+    await expect(generateSyntheticDataset('/nonexistent', { ...spec, size: 16 })).rejects.toThrow(
+      /size must be an integer in 32..4096/,
+    );
   });
 });

@@ -10,7 +10,13 @@ export function tempRoot(tag: string): { root: string; cleanup: () => void } {
 }
 
 /** A flat-colour RGB PNG (or grey when channels = 1). */
-export async function png(path: string, width: number, height: number, value: number | [number, number, number], channels: 1 | 3 = 3): Promise<void> {
+export async function png(
+  path: string,
+  width: number,
+  height: number,
+  value: number | [number, number, number],
+  channels: 1 | 3 = 3,
+): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   const px = new Uint8Array(width * height * channels);
   for (let i = 0; i < width * height; i++) {

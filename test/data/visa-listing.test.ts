@@ -16,7 +16,8 @@ async function csvTree(): Promise<string> {
   const t = tempRoot('visa-csv');
   cleanups.push(t.cleanup);
   const r = t.root;
-  for (const f of ['n1.JPG', 'n0.JPG', 't0.JPG', 'a0.JPG', 'a1.JPG']) await png(join(r, 'pcb1/Data/Images', f), 6, 4, 9);
+  for (const f of ['n1.JPG', 'n0.JPG', 't0.JPG', 'a0.JPG', 'a1.JPG'])
+    await png(join(r, 'pcb1/Data/Images', f), 6, 4, 9);
   await png(join(r, 'pcb1/Data/Masks/Anomaly/a0.png'), 6, 4, 255, 1);
   await png(join(r, 'pcb1/Data/Masks/Anomaly/a1.png'), 6, 4, 255, 1);
   await png(join(r, 'candle/Data/Images/c0.JPG'), 6, 4, 9);
@@ -40,18 +41,26 @@ describe('VisA split CSV', () => {
   it('keeps CSV order, normal/anomaly labels, masks relative to the root', async () => {
     const r = await csvTree();
     const l = listClass('visa', r, 'pcb1');
-    expect(l.train.map((s) => s.path)).toEqual([join(r, 'pcb1/Data/Images/n1.JPG'), join(r, 'pcb1/Data/Images/n0.JPG')]);
-    expect(l.test.map((s) => [s.path.slice(r.length), s.label, s.defect, s.maskPath?.slice(r.length) ?? null])).toEqual([
-      ['/pcb1/Data/Images/t0.JPG', 0, 'good', null],
-      ['/pcb1/Data/Images/a0.JPG', 1, 'anomaly', '/pcb1/Data/Masks/Anomaly/a0.png'],
-      ['/pcb1/Data/Images/a1.JPG', 1, 'anomaly', '/pcb1/Data/Masks/Anomaly/a1.png'],
+    expect(l.train.map((s) => s.path)).toEqual([
+      join(r, 'pcb1/Data/Images/n1.JPG'),
+      join(r, 'pcb1/Data/Images/n0.JPG'),
     ]);
+    expect(l.test.map((s) => [s.path.slice(r.length), s.label, s.defect, s.maskPath?.slice(r.length) ?? null])).toEqual(
+      [
+        ['/pcb1/Data/Images/t0.JPG', 0, 'good', null],
+        ['/pcb1/Data/Images/a0.JPG', 1, 'anomaly', '/pcb1/Data/Masks/Anomaly/a0.png'],
+        ['/pcb1/Data/Images/a1.JPG', 1, 'anomaly', '/pcb1/Data/Masks/Anomaly/a1.png'],
+      ],
+    );
     expect(listClasses('visa', r)).toEqual(['candle', 'pcb1']);
   });
 
   it('finds the CSV by option, env VISA_SPLIT_CSV (".csv" appended), or at the root', async () => {
     const r = await csvTree();
-    textFile(join(r, 'other.csv'), 'object,split,label,image,mask\npcb1,train,0,pcb1/Data/Images/n0.JPG,\npcb1,test,good,pcb1/Data/Images/t0.JPG,\n');
+    textFile(
+      join(r, 'other.csv'),
+      'object,split,label,image,mask\npcb1,train,0,pcb1/Data/Images/n0.JPG,\npcb1,test,good,pcb1/Data/Images/t0.JPG,\n',
+    );
     expect(listClass('visa', r, 'pcb1', { visaSplitCsv: 'other' }).train.length).toBe(1);
     process.env.VISA_SPLIT_CSV = 'other';
     expect(listClass('visa', r, 'pcb1').train.length).toBe(1);
@@ -63,10 +72,20 @@ describe('VisA split CSV', () => {
   it('errors name the file and the CSV line', async () => {
     const r = await csvTree();
     const csv = join(r, 'split_csv/1cls.csv');
-    textFile(csv, 'object,split,label,image,mask\npcb1,train,normal,pcb1/Data/Images/n0.JPG,\npcb1,test,anomaly,pcb1/Data/Images/gone.JPG,x.png\n');
-    expect(() => listClass('visa', r, 'pcb1')).toThrow(`${join(r, 'pcb1/Data/Images/gone.JPG')}: VisA image listed in split file (${csv} line 3) not found`);
-    textFile(csv, 'object,split,label,image,mask\npcb1,train,normal,pcb1/Data/Images/n0.JPG,\npcb1,test,anomaly,pcb1/Data/Images/a0.JPG,\n');
-    expect(() => listClass('visa', r, 'pcb1')).toThrow(`${csv}: line 3: VisA anomaly mask missing for 'pcb1/Data/Images/a0.JPG' (mask entry '')`);
+    textFile(
+      csv,
+      'object,split,label,image,mask\npcb1,train,normal,pcb1/Data/Images/n0.JPG,\npcb1,test,anomaly,pcb1/Data/Images/gone.JPG,x.png\n',
+    );
+    expect(() => listClass('visa', r, 'pcb1')).toThrow(
+      `${join(r, 'pcb1/Data/Images/gone.JPG')}: VisA image listed in split file (${csv} line 3) not found`,
+    );
+    textFile(
+      csv,
+      'object,split,label,image,mask\npcb1,train,normal,pcb1/Data/Images/n0.JPG,\npcb1,test,anomaly,pcb1/Data/Images/a0.JPG,\n',
+    );
+    expect(() => listClass('visa', r, 'pcb1')).toThrow(
+      `${csv}: line 3: VisA anomaly mask missing for 'pcb1/Data/Images/a0.JPG' (mask entry '')`,
+    );
     textFile(csv, 'object,split,label,image,mask\npcb1,train,normal,pcb1/Data/Images/n0.JPG,\n');
     expect(() => listClass('visa', r, 'pcb1')).toThrow(`${csv}: no VisA samples for class 'pcb1' in split 'test'`);
     textFile(csv, 'object,split,label,image,mask\npcb1,train,normal,,\n');
@@ -109,6 +128,8 @@ describe('VisA folder fallback', () => {
     expect(() => listClass('visa', t.root, 'cashew')).toThrow(
       `${join(d, 'test/anomaly/z.png')}: missing VisA anomaly mask (looked for ${join(d, 'Masks/Anomaly/z.png')} and ${join(d, 'Masks/Anomaly/z_mask.png')})`,
     );
-    expect(() => listClass('visa', t.root, 'fryum')).toThrow(`${join(t.root, 'fryum/Data/train/normal')}: VisA training directory (no split CSV found) not found`);
+    expect(() => listClass('visa', t.root, 'fryum')).toThrow(
+      `${join(t.root, 'fryum/Data/train/normal')}: VisA training directory (no split CSV found) not found`,
+    );
   });
 });

@@ -13,7 +13,18 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { openDatabase } from '../../coordinator/store/index.js';
-import { Cluster, duplicates, freePort, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
+import {
+  Cluster,
+  duplicates,
+  freePort,
+  seedSweep,
+  settled,
+  sleep,
+  startCoordinatorChild,
+  startWorkerChild,
+  waitForState,
+  workerEvents,
+} from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-artifacts-'));
 const cluster = new Cluster();
@@ -23,8 +34,12 @@ afterAll(async () => {
 });
 
 const FILE_BYTES = 1_000_000;
-const jobsIn = (spool: string): number => (existsSync(join(spool, 'uploads')) ? readdirSync(join(spool, 'uploads')).filter((f) => f.endsWith('.upload.json')).length : 0);
-const receiving = (): number => (existsSync(join(dir, 'artifacts', 'tmp')) ? readdirSync(join(dir, 'artifacts', 'tmp')).length : 0);
+const jobsIn = (spool: string): number =>
+  existsSync(join(spool, 'uploads'))
+    ? readdirSync(join(spool, 'uploads')).filter((f) => f.endsWith('.upload.json')).length
+    : 0;
+const receiving = (): number =>
+  existsSync(join(dir, 'artifacts', 'tmp')) ? readdirSync(join(dir, 'artifacts', 'tmp')).length : 0;
 
 /** Poll `pred` every few ms up to `ms`; true when it held. */
 async function until(pred: () => boolean, ms: number, every = 5): Promise<boolean> {
@@ -43,7 +58,19 @@ describe('artifact uploads under kill -9', () => {
     const spool = (i: number): string => join(dir, `spool${i}`);
     const slots: ChildProcess[] = [];
     const start = (i: number): void => {
-      slots[i] = startWorkerChild(cluster, { address, spoolDir: spool(i), idleExitS: 5, concurrency: 2, groupSize: 2, artifactsDir: join(dir, `art${i}`), env }, `w${i}`);
+      slots[i] = startWorkerChild(
+        cluster,
+        {
+          address,
+          spoolDir: spool(i),
+          idleExitS: 5,
+          concurrency: 2,
+          groupSize: 2,
+          artifactsDir: join(dir, `art${i}`),
+          env,
+        },
+        `w${i}`,
+      );
     };
     for (let i = 0; i < 3; i++) start(i);
 
@@ -56,17 +83,22 @@ describe('artifact uploads under kill -9', () => {
 
     // 2. kill -9 the coordinator while it receives a file (or, should the poll miss every receive, while the
     //    workers still hold upload jobs), then restart it on the same database and port
-    const midUpload = (): boolean => receiving() > 0 || (slots.some((_, i) => jobsIn(spool(i)) > 0) && Math.random() < 0.01);
+    const midUpload = (): boolean =>
+      receiving() > 0 || (slots.some((_, i) => jobsIn(spool(i)) > 0) && Math.random() < 0.01);
     expect(await until(midUpload, 120_000, 1)).toBe(true);
     await cluster.kill9(coordinator);
     coordinator = await startCoordinatorChild(cluster, db, port, 10_000);
 
     const s = await waitForState(db, settled, 150_000);
-    expect(settled(s), `${JSON.stringify(s.byStatus)}\n${cluster.tail(coordinator, 15)}\n${slots.map((c) => cluster.tail(c, 8)).join('\n')}`).toBe(true);
+    expect(
+      settled(s),
+      `${JSON.stringify(s.byStatus)}\n${cluster.tail(coordinator, 15)}\n${slots.map((c) => cluster.tail(c, 8)).join('\n')}`,
+    ).toBe(true);
     expect(s.byStatus.done).toBe(60);
     expect(duplicates(db)).toEqual({ doneAttemptsOver1: 0, resultsOver1: 0, notSettled: 0 });
     // the workers drain their upload spools before they exit on idle
-    for (let i = 0; i < 3; i++) expect(await until(() => jobsIn(spool(i)) === 0, 60_000, 100), `spool${i} still holds upload jobs`).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect(await until(() => jobsIn(spool(i)) === 0, 60_000, 100), `spool${i} still holds upload jobs`).toBe(true);
     expect(jobsIn(spool(0))).toBe(0); // the replacement sent what the killed worker left
 
     const ro = openDatabase(db, { readonly: true });
@@ -80,7 +112,11 @@ describe('artifact uploads under kill -9', () => {
         .all() as { key: string; stored: number; files: number; jsons: number; reported_only: number }[];
       expect(perTrial).toHaveLength(60);
       for (const r of perTrial) expect(r, r.key).toMatchObject({ stored: 2, files: 1, jsons: 1, reported_only: 0 });
-      const rows = ro.prepare('SELECT sha256, size, path FROM artifacts WHERE sha256 IS NOT NULL').all() as { sha256: string; size: number; path: string }[];
+      const rows = ro.prepare('SELECT sha256, size, path FROM artifacts WHERE sha256 IS NOT NULL').all() as {
+        sha256: string;
+        size: number;
+        path: string;
+      }[];
       for (const r of rows) {
         const bytes = readFileSync(join(dir, r.path));
         expect(bytes.length).toBe(r.size);

@@ -6,7 +6,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster, duplicates, exited, freePort, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
+import {
+  Cluster,
+  duplicates,
+  exited,
+  freePort,
+  seedSweep,
+  settled,
+  sleep,
+  startCoordinatorChild,
+  startWorkerChild,
+  waitForState,
+  workerEvents,
+} from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-killc-'));
 const cluster = new Cluster();
@@ -22,7 +34,11 @@ describe('kill -9 the coordinator mid-sweep', () => {
     const port = await freePort();
     let coordinator = await startCoordinatorChild(cluster, db, port, 4000);
     const workers = Array.from({ length: 6 }, (_, i) =>
-      startWorkerChild(cluster, { address: `127.0.0.1:${port}`, spoolDir: join(dir, `spool${i}`), idleExitS: 6, concurrency: 2, groupSize: 2 }, `w${i}`),
+      startWorkerChild(
+        cluster,
+        { address: `127.0.0.1:${port}`, spoolDir: join(dir, `spool${i}`), idleExitS: 6, concurrency: 2, groupSize: 2 },
+        `w${i}`,
+      ),
     );
     const doneBefore: number[] = [];
     for (let k = 0; k < 5; k++) {
@@ -41,7 +57,9 @@ describe('kill -9 the coordinator mid-sweep', () => {
     expect(s.results).toBe(s.byStatus.done);
     expect(s.failedBeforeLimit).toBe(0);
     // the original processes were never replaced: each saw the coordinator go away and exits 0 by itself
-    const codes = await Promise.all(workers.map((w) => Promise.race([exited(w), sleep(30_000).then(() => 'still running')])));
+    const codes = await Promise.all(
+      workers.map((w) => Promise.race([exited(w), sleep(30_000).then(() => 'still running')])),
+    );
     expect(codes).toEqual(Array(6).fill(0));
     for (const w of workers) expect(workerEvents(cluster, w).some((e) => e.type === 'disconnected')).toBe(true);
   }, 160_000);

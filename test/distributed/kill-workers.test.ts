@@ -7,7 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cluster, duplicates, freePort, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
+import {
+  Cluster,
+  duplicates,
+  freePort,
+  seedSweep,
+  settled,
+  sleep,
+  startCoordinatorChild,
+  startWorkerChild,
+  waitForState,
+  workerEvents,
+} from './harness.js';
 import type { ChildProcess } from 'node:child_process';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-killw-'));
@@ -26,7 +37,11 @@ describe('kill -9 workers mid-sweep', () => {
     const address = `127.0.0.1:${port}`;
     const slots: ChildProcess[] = [];
     const start = (i: number): void => {
-      slots[i] = startWorkerChild(cluster, { address, spoolDir: join(dir, `spool${i}`), idleExitS: 4, concurrency: 2, groupSize: 2 }, `w${i}`);
+      slots[i] = startWorkerChild(
+        cluster,
+        { address, spoolDir: join(dir, `spool${i}`), idleExitS: 4, concurrency: 2, groupSize: 2 },
+        `w${i}`,
+      );
     };
     for (let i = 0; i < 6; i++) start(i);
     let kills = 0;

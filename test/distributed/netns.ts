@@ -43,11 +43,17 @@ export function createNetnsLink(subnet: number, tag: string): NetnsLink {
   const hostAddr = `10.231.${subnet}.1`;
   const nsAddr = `10.231.${subnet}.2`;
   const link: NetnsLink = {
-    ns, hostIf, hostAddr, nsAddr,
+    ns,
+    hostIf,
+    hostAddr,
+    nsAddr,
     cut: () => ip('link', 'set', hostIf, 'down'),
     restore: () => ip('link', 'set', hostIf, 'up'),
     remove: () => {
-      for (const args of [['netns', 'del', ns], ['link', 'del', hostIf]]) {
+      for (const args of [
+        ['netns', 'del', ns],
+        ['link', 'del', hostIf],
+      ]) {
         try {
           ip(...args);
         } catch {

@@ -9,7 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../coordinator/store/index.js';
-import { Cluster, freePort, readState, seedSweep, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
+import {
+  Cluster,
+  freePort,
+  readState,
+  seedSweep,
+  sleep,
+  startCoordinatorChild,
+  startWorkerChild,
+  waitForState,
+  workerEvents,
+} from './harness.js';
 import { createNetnsLink, probeNetns, type NetnsLink } from './netns.js';
 
 const skipReason = probeNetns();
@@ -27,7 +37,11 @@ afterAll(async () => {
 const trialRow = (db: string): { status: string; worker_id: string | null; attempts: number } => {
   const h = openDatabase(db, { readonly: true });
   try {
-    return h.prepare('SELECT status, worker_id, attempts FROM trials').get() as { status: string; worker_id: string | null; attempts: number };
+    return h.prepare('SELECT status, worker_id, attempts FROM trials').get() as {
+      status: string;
+      worker_id: string | null;
+      attempts: number;
+    };
   } finally {
     h.close();
   }
@@ -42,18 +56,37 @@ describe.skipIf(skipReason !== null)('network partition (netns + veth)', () => {
     const address = `${link.hostAddr}:${port}`;
     await startCoordinatorChild(cluster, db, port, 2500, link.hostAddr);
 
-    const a = startWorkerChild(cluster, { address, spoolDir: join(dir, 'spoolA'), idleExitS: 120, concurrency: 1, groupSize: 1, workerId: 'partitioned-A', netns: link.ns }, 'A');
+    const a = startWorkerChild(
+      cluster,
+      {
+        address,
+        spoolDir: join(dir, 'spoolA'),
+        idleExitS: 120,
+        concurrency: 1,
+        groupSize: 1,
+        workerId: 'partitioned-A',
+        netns: link.ns,
+      },
+      'A',
+    );
     let row = trialRow(db);
-    for (const until = Date.now() + 20_000; row.worker_id !== 'partitioned-A' && Date.now() < until; row = trialRow(db)) await sleep(100);
+    for (const until = Date.now() + 20_000; row.worker_id !== 'partitioned-A' && Date.now() < until; row = trialRow(db))
+      await sleep(100);
     expect(row.worker_id, cluster.tail(a)).toBe('partitioned-A');
     link.cut();
 
-    const b = startWorkerChild(cluster, { address, spoolDir: join(dir, 'spoolB'), idleExitS: 3, concurrency: 1, groupSize: 1, workerId: 'healthy-B' }, 'B');
+    const b = startWorkerChild(
+      cluster,
+      { address, spoolDir: join(dir, 'spoolB'), idleExitS: 3, concurrency: 1, groupSize: 1, workerId: 'healthy-B' },
+      'B',
+    );
     const s = await waitForState(db, (x) => (x.byStatus.done ?? 0) === 1, 30_000);
     expect(s.byStatus.done, cluster.tail(b)).toBe(1);
     expect(trialRow(db)).toMatchObject({ status: 'done', worker_id: 'healthy-B' });
     const h0 = openDatabase(db, { readonly: true });
-    const aOutcomes = h0.prepare("SELECT outcome FROM attempts WHERE worker_id = 'partitioned-A'").all() as { outcome: string }[];
+    const aOutcomes = h0.prepare("SELECT outcome FROM attempts WHERE worker_id = 'partitioned-A'").all() as {
+      outcome: string;
+    }[];
     h0.close();
     expect(aOutcomes).toEqual([{ outcome: 'expired' }]); // A's lease expired while it was cut off
 
@@ -74,7 +107,9 @@ describe.skipIf(skipReason !== null)('network partition (netns + veth)', () => {
     expect(end.staleEvents).toBeGreaterThanOrEqual(1);
     expect(end.results).toBe(1); // still only B's result
     const h = openDatabase(db, { readonly: true });
-    const owner = h.prepare('SELECT a.worker_id FROM results r JOIN attempts a ON a.id = r.attempt_id').get() as { worker_id: string };
+    const owner = h.prepare('SELECT a.worker_id FROM results r JOIN attempts a ON a.id = r.attempt_id').get() as {
+      worker_id: string;
+    };
     h.close();
     expect(owner.worker_id).toBe('healthy-B');
     expect(readState(db).byStatus).toEqual({ done: 1 });

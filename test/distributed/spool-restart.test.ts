@@ -9,7 +9,19 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../coordinator/store/index.js';
 import { ResultSpool } from '../../worker/client/spool.js';
-import { Cluster, exited, freePort, readState, seedSweep, settled, sleep, startCoordinatorChild, startWorkerChild, waitForState, workerEvents } from './harness.js';
+import {
+  Cluster,
+  exited,
+  freePort,
+  readState,
+  seedSweep,
+  settled,
+  sleep,
+  startCoordinatorChild,
+  startWorkerChild,
+  waitForState,
+  workerEvents,
+} from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-spool-restart-'));
 const cluster = new Cluster();
@@ -26,19 +38,28 @@ describe('spool across a coordinator outage and a worker crash', () => {
     const address = `127.0.0.1:${port}`;
     const spool = join(dir, 'spool');
     const coordinator = await startCoordinatorChild(cluster, db, port, 60_000);
-    const w1 = startWorkerChild(cluster, { address, spoolDir: spool, idleExitS: 60, concurrency: 4, groupSize: 1, workerId: 'first-process' }, 'w1');
+    const w1 = startWorkerChild(
+      cluster,
+      { address, spoolDir: spool, idleExitS: 60, concurrency: 4, groupSize: 1, workerId: 'first-process' },
+      'w1',
+    );
     for (const until = Date.now() + 30_000; Date.now() < until; await sleep(100))
       if (workerEvents(cluster, w1).filter((e) => e.type === 'leased').length === 4) break;
     expect(workerEvents(cluster, w1).filter((e) => e.type === 'leased').length, cluster.tail(w1)).toBe(4);
 
     await cluster.kill9(coordinator); // trials are mid-sleep
     let spooled = 0;
-    for (const until = Date.now() + 60_000; spooled < 4 && Date.now() < until; await sleep(100)) spooled = new ResultSpool(spool).list().results.length;
+    for (const until = Date.now() + 60_000; spooled < 4 && Date.now() < until; await sleep(100))
+      spooled = new ResultSpool(spool).list().results.length;
     expect(spooled).toBe(4);
     await cluster.kill9(w1);
 
     await startCoordinatorChild(cluster, db, port, 60_000); // the cluster stops it at teardown
-    const w2 = startWorkerChild(cluster, { address, spoolDir: spool, idleExitS: 1, concurrency: 1, groupSize: 1, workerId: 'second-process' }, 'w2');
+    const w2 = startWorkerChild(
+      cluster,
+      { address, spoolDir: spool, idleExitS: 1, concurrency: 1, groupSize: 1, workerId: 'second-process' },
+      'w2',
+    );
     const s = await waitForState(db, settled, 30_000);
     expect(s.byStatus).toEqual({ done: 4 });
     expect(await exited(w2)).toBe(0);

@@ -23,18 +23,48 @@ describe('worker --gpus supervisor', () => {
     const port = await freePort();
     await startCoordinatorChild(cluster, db, port, 3000);
     const spool = join(dir, 'spool');
-    const sup = cluster.spawn(['worker', '--coordinator', `127.0.0.1:${port}`, '--insecure', '--gpus', '0,1', '--spool-dir', spool, '--idle-exit', '2', '--group-size', '2', '--json'], {}, 'sup');
+    const sup = cluster.spawn(
+      [
+        'worker',
+        '--coordinator',
+        `127.0.0.1:${port}`,
+        '--insecure',
+        '--gpus',
+        '0,1',
+        '--spool-dir',
+        spool,
+        '--idle-exit',
+        '2',
+        '--group-size',
+        '2',
+        '--json',
+      ],
+      {},
+      'sup',
+    );
     const code = await Promise.race([exited(sup), new Promise((r) => setTimeout(() => r('timeout'), 60_000))]);
     expect(code, cluster.tail(sup, 30)).toBe(0);
     expect(readState(db).byStatus).toEqual({ done: 40 });
     const h = openDatabase(db, { readonly: true });
-    const rows = h.prepare('SELECT w.gpu_index AS gpu, count(*) AS n FROM attempts a JOIN workers w ON w.id = a.worker_id GROUP BY w.gpu_index ORDER BY 1').all() as { gpu: number; n: number }[];
+    const rows = h
+      .prepare(
+        'SELECT w.gpu_index AS gpu, count(*) AS n FROM attempts a JOIN workers w ON w.id = a.worker_id GROUP BY w.gpu_index ORDER BY 1',
+      )
+      .all() as { gpu: number; n: number }[];
     h.close();
     expect(rows.map((r) => r.gpu)).toEqual([0, 1]); // both GPU workers leased trials
     expect(rows.reduce((s, r) => s + r.n, 0)).toBe(40);
     const ev = workerEvents(cluster, sup);
     expect(ev.filter((e) => e.type === 'child-start').map((e) => e.gpu)).toEqual(expect.arrayContaining([0, 1]));
-    expect(ev.filter((e) => e.type === 'child-exit').map((e) => [e.gpu, e.code, e.restartInMs]).sort()).toEqual([[0, 0, null], [1, 0, null]]);
+    expect(
+      ev
+        .filter((e) => e.type === 'child-exit')
+        .map((e) => [e.gpu, e.code, e.restartInMs])
+        .sort(),
+    ).toEqual([
+      [0, 0, null],
+      [1, 0, null],
+    ]);
     expect(readdirSync(spool).sort()).toEqual(['gpu0', 'gpu1']);
   }, 90_000);
 });

@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../coordinator/store/index.js';
 import { attemptFails } from '../../worker/synthetic/synthetic-objective.js';
-import { Cluster, exited, freePort, readState, seedSweep, settled, startCoordinatorChild, startWorkerChild, waitForState } from './harness.js';
+import {
+  Cluster,
+  exited,
+  freePort,
+  readState,
+  seedSweep,
+  settled,
+  startCoordinatorChild,
+  startWorkerChild,
+  waitForState,
+} from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-sweep500-'));
 const cluster = new Cluster();
@@ -27,10 +37,16 @@ describe('8 workers, 500 synthetic trials, 5% failures', () => {
     const port = await freePort();
     await startCoordinatorChild(cluster, db, port, 3000);
     const workers = Array.from({ length: 8 }, (_, i) =>
-      startWorkerChild(cluster, { address: `127.0.0.1:${port}`, spoolDir: join(dir, `spool${i}`), idleExitS: 2, concurrency: 2, groupSize: 4 }, `w${i}`),
+      startWorkerChild(
+        cluster,
+        { address: `127.0.0.1:${port}`, spoolDir: join(dir, `spool${i}`), idleExitS: 2, concurrency: 2, groupSize: 4 },
+        `w${i}`,
+      ),
     );
     const s = await waitForState(db, settled, 90_000);
-    const codes = await Promise.all(workers.map((w) => Promise.race([exited(w), new Promise((r) => setTimeout(() => r('still running'), 60_000))])));
+    const codes = await Promise.all(
+      workers.map((w) => Promise.race([exited(w), new Promise((r) => setTimeout(() => r('still running'), 60_000))])),
+    );
     expect(settled(s), JSON.stringify(s.byStatus)).toBe(true);
     expect(codes).toEqual(Array(8).fill(0)); // idle workers drain and exit 0 by themselves
     const end = readState(db);
@@ -45,9 +61,13 @@ describe('8 workers, 500 synthetic trials, 5% failures', () => {
     // every attempt's outcome is the deterministic draw for its fencing token
     const h = openDatabase(db, { readonly: true });
     const attempts = h
-      .prepare("SELECT t.key, t.status, a.fencing_token AS token, a.outcome FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE a.outcome IN ('done','failed')")
+      .prepare(
+        "SELECT t.key, t.status, a.fencing_token AS token, a.outcome FROM attempts a JOIN trials t ON t.id = a.trial_id WHERE a.outcome IN ('done','failed')",
+      )
       .all() as { key: string; status: string; token: number; outcome: string }[];
-    const failedTrials = (h.prepare("SELECT key FROM trials WHERE status = 'failed'").all() as { key: string }[]).map((r) => r.key);
+    const failedTrials = (h.prepare("SELECT key FROM trials WHERE status = 'failed'").all() as { key: string }[]).map(
+      (r) => r.key,
+    );
     const tokens = h.prepare('SELECT DISTINCT fencing_token AS t FROM attempts').all() as { t: number }[];
     h.close();
     const mismatched = attempts.filter((a) => (a.outcome === 'failed') !== attemptFails(1, a.key, a.token, 0.05));
@@ -55,6 +75,7 @@ describe('8 workers, 500 synthetic trials, 5% failures', () => {
     expect(attempts.filter((a) => a.outcome === 'failed').length).toBeGreaterThan(5); // ~5% of ~525 attempts
     // the trials that failed for good are exactly those whose every attempt drew a failure
     expect(tokens.length).toBeGreaterThan(1);
-    for (const k of failedTrials) expect(attempts.filter((a) => a.key === k && a.outcome === 'failed').length).toBe(maxAttempts);
+    for (const k of failedTrials)
+      expect(attempts.filter((a) => a.key === k && a.outcome === 'failed').length).toBe(maxAttempts);
   }, 120_000);
 });

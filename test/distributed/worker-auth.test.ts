@@ -25,7 +25,11 @@ describe('worker credentials', () => {
     await startCoordinatorChild(cluster, db, port, 3000, '127.0.0.1', secret);
     const base = ['worker', '--coordinator', `127.0.0.1:${port}`, '--insecure', '--idle-exit', '1', '--json'];
 
-    const wrong = cluster.spawn([...base, '--spool-dir', join(dir, 's1')], { WEPADIM_TOKEN: 'not-the-token-0123456789abcdef0123456789' }, 'wrong');
+    const wrong = cluster.spawn(
+      [...base, '--spool-dir', join(dir, 's1')],
+      { WEPADIM_TOKEN: 'not-the-token-0123456789abcdef0123456789' },
+      'wrong',
+    );
     expect(await exited(wrong)).toBe(2); // at once, without retrying (else the test's timeout ends it)
     expect(cluster.tail(wrong, 50)).toMatch(/rejected this worker's credentials/);
     expect(readState(db).byStatus).toEqual({ pending: 6 });

@@ -55,10 +55,20 @@ interface Row {
 function storedResults(dbPath: string): Row[] {
   const db = openDatabase(dbPath, { readonly: true });
   try {
-    const trials = db.prepare("SELECT id, key, class, params_json FROM trials WHERE status = 'done' ORDER BY id").all() as { id: number; key: string; class: string; params_json: string }[];
+    const trials = db
+      .prepare("SELECT id, key, class, params_json FROM trials WHERE status = 'done' ORDER BY id")
+      .all() as { id: number; key: string; class: string; params_json: string }[];
     return trials.map((t) => {
-      const ms = db.prepare('SELECT name, value FROM metrics WHERE trial_id = ? AND final = 1').all(t.id) as { name: string; value: number }[];
-      return { key: t.key, class: t.class, params: JSON.parse(t.params_json) as TrialParams, metrics: Object.fromEntries(ms.map((m) => [m.name, m.value])) };
+      const ms = db.prepare('SELECT name, value FROM metrics WHERE trial_id = ? AND final = 1').all(t.id) as {
+        name: string;
+        value: number;
+      }[];
+      return {
+        key: t.key,
+        class: t.class,
+        params: JSON.parse(t.params_json) as TrialParams,
+        metrics: Object.fromEntries(ms.map((m) => [m.name, m.value])),
+      };
     });
   } finally {
     db.close();
@@ -66,7 +76,17 @@ function storedResults(dbPath: string): Row[] {
 }
 
 const run = (runsDir: string, fresh = false): Promise<LocalRunSummary> =>
-  runLocalSweep({ file, runsDir, workers: 1, backend: 'onnx', fresh, signal: new AbortController().signal, log: quiet, stream: process.stderr, pollMs: 200 });
+  runLocalSweep({
+    file,
+    runsDir,
+    workers: 1,
+    backend: 'onnx',
+    fresh,
+    signal: new AbortController().signal,
+    log: quiet,
+    stream: process.stderr,
+    pollMs: 200,
+  });
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'wepadim-e2e-'));
@@ -90,7 +110,11 @@ describe('wepadim run, end to end', () => {
       expect(r.metrics[METRIC.imageAuroc]).toBeGreaterThanOrEqual(0);
       expect(r.metrics[METRIC.repImageAuroc]).toBeGreaterThanOrEqual(0);
       const dir = join(first.artifactsDir, r.key);
-      expect((JSON.parse(readFileSync(join(dir, 'trial.json'), 'utf8')) as { metrics: Record<string, number> }).metrics[METRIC.imageAuroc]).toBe(r.metrics[METRIC.imageAuroc]);
+      expect(
+        (JSON.parse(readFileSync(join(dir, 'trial.json'), 'utf8')) as { metrics: Record<string, number> }).metrics[
+          METRIC.imageAuroc
+        ],
+      ).toBe(r.metrics[METRIC.imageAuroc]);
     }
     // one class-best per class (per lease) gets anomaly-map PNGs
     const pngs = rows.flatMap((r) => readdirSync(join(first.artifactsDir, r.key)).filter((n) => n.endsWith('.png')));
@@ -99,7 +123,12 @@ describe('wepadim run, end to end', () => {
 
   it('stores the AUROCs that a direct engine call gives on the same inputs', async () => {
     const ports = await loadDefaultPorts();
-    const ex = await ports.models.createFeatureExtractor({ backbone: 'resnet18', weights: 'random:0', backend: 'onnx', threads: 1 });
+    const ex = await ports.models.createFeatureExtractor({
+      backbone: 'resnet18',
+      weights: 'random:0',
+      backend: 'onnx',
+      threads: 1,
+    });
     try {
       for (const cls of ['weave', 'disc']) {
         const mine = rows.filter((r) => r.class === cls);
@@ -117,9 +146,26 @@ describe('wepadim run, end to end', () => {
         const names = selectionNames(sel);
         for (const r of mine) {
           const p = r.params;
-          const out = await ports.engine.evaluateDwtGroup({ train, test }, truth, { wavelet: p.wavelet, level: p.level, mode: p.mode, align: p.align },
-            [{ subbands: p.subbands, cov_reg: p.cov_reg, sigma: p.sigma, distance: p.distance, smoothing: p.smoothing }],
-            { subsets: [{ name: names.sel, indices: split.selection }, { name: names.rep, indices: split.report }] });
+          const out = await ports.engine.evaluateDwtGroup(
+            { train, test },
+            truth,
+            { wavelet: p.wavelet, level: p.level, mode: p.mode, align: p.align },
+            [
+              {
+                subbands: p.subbands,
+                cov_reg: p.cov_reg,
+                sigma: p.sigma,
+                distance: p.distance,
+                smoothing: p.smoothing,
+              },
+            ],
+            {
+              subsets: [
+                { name: names.sel, indices: split.selection },
+                { name: names.rep, indices: split.report },
+              ],
+            },
+          );
           const m = out.outcomes[0].metrics;
           expect(r.metrics[METRIC.imageAuroc]).toBe(m.image_auroc);
           expect(r.metrics[METRIC.pixelAuroc]).toBe(m.pixel_auroc);
@@ -137,9 +183,12 @@ describe('wepadim run, end to end', () => {
     const again = await run(join(work, 'runs'), true); // fresh database, same feature cache under runs/.cache
     expect(again.counts).toMatchObject({ done: 4, failed: 0 });
     const rows2 = storedResults(again.dbPath);
-    const strip = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time.') && k !== METRIC.peakRssMb));
+    const strip = (m: Record<string, number>) =>
+      Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time.') && k !== METRIC.peakRssMb));
     for (const r of rows) expect(strip(rows2.find((x) => x.key === r.key)!.metrics)).toEqual(strip(r.metrics));
-    const { details } = JSON.parse(readFileSync(join(again.artifactsDir, rows[0].key, 'trial.json'), 'utf8')) as { details: { cache: { train: string } } };
+    const { details } = JSON.parse(readFileSync(join(again.artifactsDir, rows[0].key, 'trial.json'), 'utf8')) as {
+      details: { cache: { train: string } };
+    };
     expect(details.cache.train).toBe('disk');
     // the leaderboard is made of these results: the best point's mean is the class mean of its stored values
     const db = openReads(again.dbPath);
@@ -152,15 +201,35 @@ describe('wepadim run, end to end', () => {
       expect(rep.image?.points[0].mean).toBeCloseTo(Math.max(...means), 12);
       expect(rep.image?.points).toHaveLength(2);
       const best = rep.perClass?.perClass?.entries ?? [];
-      for (const e of best) expect(e.value).toBe(Math.max(...rows.filter((r) => r.class === e.class).map((r) => r.metrics[METRIC.imageAuroc])));
+      for (const e of best)
+        expect(e.value).toBe(
+          Math.max(...rows.filter((r) => r.class === e.class).map((r) => r.metrics[METRIC.imageAuroc])),
+        );
     } finally {
       db.close();
     }
   }, 120_000);
 
   it('works as a CLI command: resumes (nothing left to run) and prints the leaderboard as JSON', async () => {
-    const { stdout } = await pexec(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'run', file, '--runs-dir', join(work, 'runs'), '--workers', '1', '--json'], { timeout: 60_000 });
-    const j = JSON.parse(stdout) as { counts: { done: number }; leaderboard: { points: unknown[] }; submitted: { added: number } };
+    const { stdout } = await pexec(
+      process.execPath,
+      [
+        join(repoRoot(), 'bin', 'wepadim.js'),
+        'run',
+        file,
+        '--runs-dir',
+        join(work, 'runs'),
+        '--workers',
+        '1',
+        '--json',
+      ],
+      { timeout: 60_000 },
+    );
+    const j = JSON.parse(stdout) as {
+      counts: { done: number };
+      leaderboard: { points: unknown[] };
+      submitted: { added: number };
+    };
     expect(j.submitted.added).toBe(0);
     expect(j.counts.done).toBe(4);
     expect(j.leaderboard.points).toHaveLength(2);
@@ -172,9 +241,13 @@ describe('wepadim run, interrupted', () => {
   it('stops cleanly on Ctrl-C (exit 130, workers gone) and resumes on the next run', async () => {
     const { spawn } = await import('node:child_process');
     const runsDir = join(work, 'runs-int');
-    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'run', file, '--runs-dir', runsDir, '--workers', '1', '--fresh'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot(), 'bin', 'wepadim.js'), 'run', file, '--runs-dir', runsDir, '--workers', '1', '--fresh'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // interrupt once the worker has registered (the sweep is then running)
@@ -194,7 +267,10 @@ describe('wepadim run, interrupted', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     if (code !== 130) console.error(err);
     // no worker process is left (their command lines name the spool dir under runsDir)
-    const left0 = await pexec('pgrep', ['-f', join(runsDir, 'e2e-tiny', 'spool')]).then((r) => r.stdout.trim(), () => '');
+    const left0 = await pexec('pgrep', ['-f', join(runsDir, 'e2e-tiny', 'spool')]).then(
+      (r) => r.stdout.trim(),
+      () => '',
+    );
     expect(left0).toBe('');
     expect(code).toBe(130);
     const db = openDatabase(join(runsDir, 'e2e-tiny', 'wepadim.db'), { readonly: true });
@@ -212,10 +288,28 @@ describe('the demo', () => {
     const runsDir = join(work, 'runs-demo');
     const { stdout } = await pexec(
       process.execPath,
-      [join(repoRoot(), 'bin', 'wepadim.js'), 'run', join(repoRoot(), 'configs', 'demo.yaml'), '--runs-dir', runsDir, '--max-points', '1', '--classes', 'weave', '--workers', '1', '--json'],
+      [
+        join(repoRoot(), 'bin', 'wepadim.js'),
+        'run',
+        join(repoRoot(), 'configs', 'demo.yaml'),
+        '--runs-dir',
+        runsDir,
+        '--max-points',
+        '1',
+        '--classes',
+        'weave',
+        '--workers',
+        '1',
+        '--json',
+      ],
       { timeout: 90_000 },
     );
-    const j = JSON.parse(stdout) as { sweep: string; counts: { done: number; failed: number }; leaderboard: { points: { mean: number }[] }; perClass: { entries: { class: string; value: number }[] } };
+    const j = JSON.parse(stdout) as {
+      sweep: string;
+      counts: { done: number; failed: number };
+      leaderboard: { points: { mean: number }[] };
+      perClass: { entries: { class: string; value: number }[] };
+    };
     expect(j.sweep).toBe('demo');
     expect(j.counts).toMatchObject({ done: 1, failed: 0 });
     expect(j.leaderboard.points).toHaveLength(1);
@@ -227,7 +321,13 @@ describe('the demo', () => {
 describe('wepadim run, bad input', () => {
   it('exits 2 naming the problem: unknown class, missing file', async () => {
     const cli = (args: string[]) =>
-      pexec(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'run', ...args, '--runs-dir', join(work, 'runs-bad')]).then(
+      pexec(process.execPath, [
+        join(repoRoot(), 'bin', 'wepadim.js'),
+        'run',
+        ...args,
+        '--runs-dir',
+        join(work, 'runs-bad'),
+      ]).then(
         () => ({ code: 0, stderr: '' }),
         (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
       );

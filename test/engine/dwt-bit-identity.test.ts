@@ -32,7 +32,15 @@ function sameBits(a: Float32Array, b: Float32Array, what: string): void {
 }
 
 describe('specialised DWT kernels are bit-identical to the tap-table reference', () => {
-  const sizes: [number, number][] = [[2, 2], [3, 5], [7, 8], [14, 14], [15, 9], [28, 28], [33, 30]];
+  const sizes: [number, number][] = [
+    [2, 2],
+    [3, 5],
+    [7, 8],
+    [14, 14],
+    [15, 9],
+    [28, 28],
+    [33, 30],
+  ];
   for (const wavelet of WAVELETS)
     for (const mode of DWT_MODES)
       it(`${wavelet} ${mode}`, () => {
@@ -52,7 +60,8 @@ describe('specialised DWT kernels are bit-identical to the tap-table reference',
             sameBits(got.LL.data, ref.LL.data, `${tag} LL`);
             expect([got.LL.h, got.LL.w]).toEqual([ref.LL.h, ref.LL.w]);
             got.details.forEach((d, j) => {
-              for (const b of ['LH', 'HL', 'HH'] as const) sameBits(d[b].data, ref.details[j][b].data, `${tag} L${j + 1} ${b}`);
+              for (const b of ['LH', 'HL', 'HH'] as const)
+                sameBits(d[b].data, ref.details[j][b].data, `${tag} L${j + 1} ${b}`);
             });
           }
         }
@@ -65,27 +74,41 @@ describe('specialised DWT kernels are bit-identical to the tap-table reference',
       const ref = dwt2Reference(x, wavelet, 1, 'zero');
       sameBits(got.LL.data, ref.LL.data, `${wavelet} LL of -0`);
       sameBits(got.details[0].HH.data, ref.details[0].HH.data, `${wavelet} HH of -0`);
-      expect(got.LL.data.every((v) => Object.is(v, 0)), `${wavelet}: LL is +0 everywhere`).toBe(true);
+      expect(
+        got.LL.data.every((v) => Object.is(v, 0)),
+        `${wavelet}: LL is +0 everywhere`,
+      ).toBe(true);
       // the passes themselves (a -0 row output would be hidden by the column pass above)
       const f = WAVELET_FILTERS[wavelet];
       const plan = tapPlan(16, f.decLo.length, 'zero');
       const lo = new Float32Array(16 * plan.nOut).fill(7);
       const hi = new Float32Array(16 * plan.nOut).fill(7);
       rowsPass(x.data, 0, 16, 16, plan, f.decLo, f.decHi, lo, hi, 0);
-      expect([...lo, ...hi].every((v) => Object.is(v, 0)), `${wavelet}: row pass gives +0`).toBe(true);
+      expect(
+        [...lo, ...hi].every((v) => Object.is(v, 0)),
+        `${wavelet}: row pass gives +0`,
+      ).toBe(true);
       const cl = new Float32Array(plan.nOut * 16).fill(7);
       const ch = new Float32Array(plan.nOut * 16).fill(7);
-      colsPass(x.data, 0, 16, plan, f.decLo, f.decHi, cl, ch, 0, { lo: new Float64Array(16), hi: new Float64Array(16) });
-      expect([...cl, ...ch].every((v) => Object.is(v, 0)), `${wavelet}: column pass gives +0`).toBe(true);
+      colsPass(x.data, 0, 16, plan, f.decLo, f.decHi, cl, ch, 0, {
+        lo: new Float64Array(16),
+        hi: new Float64Array(16),
+      });
+      expect(
+        [...cl, ...ch].every((v) => Object.is(v, 0)),
+        `${wavelet}: column pass gives +0`,
+      ).toBe(true);
     }
   });
 
   it('marks only boundary-free outputs as regular', () => {
     const p = tapPlan(56, 8, 'zero'); // nOut 31; output i reads 2i+1 .. 2i-6
     expect(p.nOut).toBe(31);
-    expect(Array.from(p.regular).map((r, i) => (r ? i : -1)).filter((i) => i >= 0)).toEqual(
-      Array.from({ length: 25 }, (_, i) => i + 3),
-    );
+    expect(
+      Array.from(p.regular)
+        .map((r, i) => (r ? i : -1))
+        .filter((i) => i >= 0),
+    ).toEqual(Array.from({ length: 25 }, (_, i) => i + 3));
     const q = tapPlan(56, 2, 'periodization');
     expect(q.regular.every((r) => r === 1)).toBe(true);
     expect(q.c).toBe(1);
@@ -95,7 +118,14 @@ describe('specialised DWT kernels are bit-identical to the tap-table reference',
 describe('separable bilinear resize is bit-identical to the per-output expression', () => {
   it('matches the reference for up-, down- and mixed resizes', () => {
     const sizes: [number, number, number, number][] = [
-      [7, 7, 28, 28], [14, 14, 28, 28], [28, 28, 7, 7], [56, 56, 28, 28], [5, 9, 13, 4], [1, 3, 4, 1], [10, 10, 10, 10], [3, 3, 224, 224],
+      [7, 7, 28, 28],
+      [14, 14, 28, 28],
+      [28, 28, 7, 7],
+      [56, 56, 28, 28],
+      [5, 9, 13, 4],
+      [1, 3, 4, 1],
+      [10, 10, 10, 10],
+      [3, 3, 224, 224],
     ];
     let seed = 3;
     for (const [h, w, oh, ow] of sizes) {
@@ -111,8 +141,13 @@ describe('separable bilinear resize is bit-identical to the per-output expressio
 
 describe('the DWT reference itself against pywt.wavedec2 (levels 1 and 2)', () => {
   interface DwtCase {
-    wavelet: Wavelet; mode: DwtMode; level: number; seed: number; shape: [number, number, number];
-    LL: StoredArray; details: { LH: StoredArray; HL: StoredArray; HH: StoredArray }[];
+    wavelet: Wavelet;
+    mode: DwtMode;
+    level: number;
+    seed: number;
+    shape: [number, number, number];
+    LL: StoredArray;
+    details: { LH: StoredArray; HL: StoredArray; HH: StoredArray }[];
   }
   const { cases } = loadFixture<{ cases: DwtCase[] }>('dwt.json');
   it('matches every band of every fixture case within 1e-6, level 2 included', () => {
@@ -125,7 +160,8 @@ describe('the DWT reference itself against pywt.wavedec2 (levels 1 and 2)', () =
       expect(maxAbsDiff(ref.LL.data, f32(c.LL)), `${tag} LL`).toBeLessThanOrEqual(1e-6);
       expect(ref.details.length, `${tag} levels`).toBe(c.details.length);
       c.details.forEach((d, j) => {
-        for (const b of ['LH', 'HL', 'HH'] as const) expect(maxAbsDiff(ref.details[j][b].data, f32(d[b])), `${tag} level ${j + 1} ${b}`).toBeLessThanOrEqual(1e-6);
+        for (const b of ['LH', 'HL', 'HH'] as const)
+          expect(maxAbsDiff(ref.details[j][b].data, f32(d[b])), `${tag} level ${j + 1} ${b}`).toBeLessThanOrEqual(1e-6);
       });
     }
   });

@@ -56,7 +56,12 @@ function tapTable(n: number, L: number, mode: DwtMode): { nOut: number; idx: Int
 
 /** Analysis along W of every row: returns [lo, hi] (rows x nOut), each rounded to float32. */
 function analyseRows(
-  src: Float32Array, rows: number, w: number, lo: readonly number[], hi: readonly number[], mode: DwtMode,
+  src: Float32Array,
+  rows: number,
+  w: number,
+  lo: readonly number[],
+  hi: readonly number[],
+  mode: DwtMode,
 ): { lo: Float32Array; hi: Float32Array; n: number } {
   const L = lo.length;
   const { nOut, idx } = tapTable(w, L, mode);
@@ -85,7 +90,13 @@ function analyseRows(
 
 /** Analysis along H of every plane, one output row at a time (contiguous inner loops over W). */
 function analyseCols(
-  src: Float32Array, planes: number, h: number, w: number, lo: readonly number[], hi: readonly number[], mode: DwtMode,
+  src: Float32Array,
+  planes: number,
+  h: number,
+  w: number,
+  lo: readonly number[],
+  hi: readonly number[],
+  mode: DwtMode,
 ): { lo: Float32Array; hi: Float32Array; n: number } {
   const L = lo.length;
   const { nOut, idx } = tapTable(h, L, mode);
@@ -121,7 +132,11 @@ function analyseCols(
 }
 
 /** One level of the 2-D DWT of every (image, channel) plane: filter along W, then along H. */
-export function dwt2LevelReference(x: FeatureBatch, wavelet: Wavelet, mode: DwtMode): { LL: FeatureBatch } & DetailBands {
+export function dwt2LevelReference(
+  x: FeatureBatch,
+  wavelet: Wavelet,
+  mode: DwtMode,
+): { LL: FeatureBatch } & DetailBands {
   const f = WAVELET_FILTERS[wavelet];
   if (x.h < 2 || x.w < 2) throw new ShapeError('DWT input plane smaller than 2x2', { h: x.h, w: x.w });
   const planes = x.n * x.c;

@@ -10,17 +10,28 @@ import { f32, loadFixture, maxAbsDiff, type StoredArray } from './fixtures.js';
 import { rand } from './prng.js';
 
 interface DwtCase {
-  wavelet: Wavelet; mode: DwtMode; level: number; seed: number; shape: [number, number, number];
-  LL: StoredArray; details: { LH: StoredArray; HL: StoredArray; HH: StoredArray }[];
+  wavelet: Wavelet;
+  mode: DwtMode;
+  level: number;
+  seed: number;
+  shape: [number, number, number];
+  LL: StoredArray;
+  details: { LH: StoredArray; HL: StoredArray; HH: StoredArray }[];
 }
-interface InterpCase { seed: number; shape: [number, number, number]; out: [number, number]; y: StoredArray }
+interface InterpCase {
+  seed: number;
+  shape: [number, number, number];
+  out: [number, number];
+  y: StoredArray;
+}
 
 describe('dwt2 against pywt.wavedec2', () => {
   const { cases } = loadFixture<{ cases: DwtCase[] }>('dwt.json');
   it('covers every allowed wavelet in all three modes', () => {
-    for (const w of WAVELETS) for (const m of ['zero', 'symmetric', 'periodization']) {
-      expect(cases.some((c) => c.wavelet === w && c.mode === m)).toBe(true);
-    }
+    for (const w of WAVELETS)
+      for (const m of ['zero', 'symmetric', 'periodization']) {
+        expect(cases.some((c) => c.wavelet === w && c.mode === m)).toBe(true);
+      }
     expect(cases.some((c) => c.level === 2)).toBe(true);
   });
   it('matches every band within 1e-6 absolute (float32)', () => {
@@ -44,7 +55,9 @@ describe('dwt2 against pywt.wavedec2', () => {
   });
   it('uses the spec filters (haar, db2 dec_lo)', () => {
     expect(WAVELET_FILTERS.haar.decLo[0]).toBeCloseTo(0.70710678118654757, 15);
-    expect(WAVELET_FILTERS.db2.decLo).toEqual([-0.12940952255126037, 0.22414386804201339, 0.83651630373780794, 0.48296291314453416]);
+    expect(WAVELET_FILTERS.db2.decLo).toEqual([
+      -0.12940952255126037, 0.22414386804201339, 0.83651630373780794, 0.48296291314453416,
+    ]);
   });
   it('rejects a level too deep for the map with the sizes', () => {
     const x = featureBatch(1, 1, 7, 7);

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../shared/errors.js';
 import { featureBatch } from '../../worker/engine/feature-batch.js';
-import { factorWoodbury, fitGaussianDirect, fitGaussianWoodbury, mahalanobis, NumericalError } from '../../worker/engine/gaussian.js';
+import {
+  factorWoodbury,
+  fitGaussianDirect,
+  fitGaussianWoodbury,
+  mahalanobis,
+  NumericalError,
+} from '../../worker/engine/gaussian.js';
 import { f64, loadFixture, maxRelDiff, type StoredArray } from './fixtures.js';
 import { rand } from './prng.js';
 
-interface GCase { D: number; N: number; T: number; P: number; cov_reg: number; train_seed: number; test_seed: number; dist: StoredArray }
+interface GCase {
+  D: number;
+  N: number;
+  T: number;
+  P: number;
+  cov_reg: number;
+  train_seed: number;
+  test_seed: number;
+  dist: StoredArray;
+}
 
 /** u + 3 * a[n, p] * v[d] in float32 ops, as correlated() in the fixture script. */
 function correlated(seed: number, n: number, d: number, p: number): Float32Array {

@@ -31,11 +31,12 @@ function choleskyReference(a: Float64Array, aOff: number, n: number, shift: numb
 function gram(seed: number, n: number, d: number): Float64Array {
   const x = rand(seed, n * d);
   const g = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += x[i * d + k] * x[j * d + k];
-    g[i * n + j] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += x[i * d + k] * x[j * d + k];
+      g[i * n + j] = s;
+    }
   return g;
 }
 
@@ -43,7 +44,18 @@ const bits = (a: Float64Array): Uint8Array => new Uint8Array(a.buffer, a.byteOff
 
 describe('multi-chain Cholesky and forward solves', () => {
   it('factor the same bits as the one-chain loop, for every n mod 4, full rank or not', () => {
-    for (const [n, d] of [[1, 3], [2, 5], [3, 2], [4, 9], [5, 5], [7, 30], [8, 3], [13, 40], [64, 20], [130, 200]]) {
+    for (const [n, d] of [
+      [1, 3],
+      [2, 5],
+      [3, 2],
+      [4, 9],
+      [5, 5],
+      [7, 30],
+      [8, 3],
+      [13, 40],
+      [64, 20],
+      [130, 200],
+    ]) {
       const g = gram(n * 31 + d, n, d);
       for (const shift of [1e-6 * n, 0.1 * n, 0]) {
         const a = new Float64Array(n * n);
@@ -57,7 +69,12 @@ describe('multi-chain Cholesky and forward solves', () => {
   });
 
   it('score Woodbury distances with the same bits as solving one test image at a time', () => {
-    for (const [n, t, p] of [[9, 1, 2], [10, 6, 3], [33, 13, 2], [64, 4, 1]]) {
+    for (const [n, t, p] of [
+      [9, 1, 2],
+      [10, 6, 3],
+      [33, 13, 2],
+      [64, 4, 1],
+    ]) {
       const g = new Float64Array(p * n * n);
       for (let q = 0; q < p; q++) g.set(gram(q + n, n, 2 * n), q * n * n);
       const f = factorWoodbury(g, n, p, 0.01);
@@ -68,7 +85,8 @@ describe('multi-chain Cholesky and forward solves', () => {
       for (let q = 0; q < p; q++) {
         for (let r = 0; r < t; r++) {
           row.set(cross.subarray((q * t + r) * n, (q * t + r + 1) * n));
-          ref[r * p + q] = (sqn[q * t + r] - forwardSolveSquaredNorm(f.chol.subarray(q * n * n), n, row, 0)) / f.lambda[q];
+          ref[r * p + q] =
+            (sqn[q * t + r] - forwardSolveSquaredNorm(f.chol.subarray(q * n * n), n, row, 0)) / f.lambda[q];
         }
       }
       expect(bits(scoreWoodbury(f, cross, sqn, t)), `n ${n} t ${t}`).toEqual(bits(ref));

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { subbandBlocks } from '../../worker/engine/embedding.js';
 import { featureBatch, type FeatureBatch } from '../../worker/engine/feature-batch.js';
 import {
-  addBlockCross, addBlockGram, addBlockStats, centered, factorWoodbury, positionMean,
+  addBlockCross,
+  addBlockGram,
+  addBlockStats,
+  centered,
+  factorWoodbury,
+  positionMean,
 } from '../../worker/engine/gaussian.js';
 import { rand } from './prng.js';
 
@@ -36,11 +41,15 @@ describe('memory-saving engine paths', () => {
     const mean = positionMean(train);
     const xc = centered(train, mean);
     const z = centered(test, mean);
-    const g1 = new Float64Array(p * 81), c1 = new Float64Array(p * 36), s1 = new Float64Array(p * 4);
+    const g1 = new Float64Array(p * 81),
+      c1 = new Float64Array(p * 36),
+      s1 = new Float64Array(p * 4);
     addBlockGram(xc, g1);
     addBlockCross(xc, z, c1, s1);
     for (const chunk of [1, 5, 12, 64]) {
-      const g2 = new Float64Array(p * 81), c2 = new Float64Array(p * 36), s2 = new Float64Array(p * 4);
+      const g2 = new Float64Array(p * 81),
+        c2 = new Float64Array(p * 36),
+        s2 = new Float64Array(p * 4);
       addBlockStats(train, test, g2, c2, s2, chunk);
       expect(Array.from(g2)).toEqual(Array.from(g1));
       expect(Array.from(c2)).toEqual(Array.from(c1));

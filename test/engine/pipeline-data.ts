@@ -7,10 +7,24 @@ import type { StoredArray } from './fixtures.js';
 import { rand } from './prng.js';
 
 export interface PipelineCase {
-  wavelet: Wavelet; level: number; subbands: Subband[]; sigma: number; cov_reg: number; seed: number;
-  chans: number[]; sizes: number[]; n_train: number; n_test: number; grid: [number, number]; D: number;
-  embedding_test0: StoredArray; dist: StoredArray; image_scores: StoredArray; map0_stride7: StoredArray;
-  image_auroc: number; pixel_auroc: number;
+  wavelet: Wavelet;
+  level: number;
+  subbands: Subband[];
+  sigma: number;
+  cov_reg: number;
+  seed: number;
+  chans: number[];
+  sizes: number[];
+  n_train: number;
+  n_test: number;
+  grid: [number, number];
+  D: number;
+  embedding_test0: StoredArray;
+  dist: StoredArray;
+  image_scores: StoredArray;
+  map0_stride7: StoredArray;
+  image_auroc: number;
+  pixel_auroc: number;
 }
 
 export function pipelineFeatures(c: PipelineCase): ClassFeatures {
@@ -22,7 +36,8 @@ export function pipelineFeatures(c: PipelineCase): ClassFeatures {
     const s = c.sizes[l];
     const b = featureBatch(c.n_test, ch, s, s, rand(c.seed + 5 + l, c.n_test * ch * s * s));
     const per = ch * s * s;
-    for (let i = Math.floor(c.n_test / 2); i < c.n_test; i++) for (let j = i * per; j < (i + 1) * per; j++) b.data[j] += 0.5;
+    for (let i = Math.floor(c.n_test / 2); i < c.n_test; i++)
+      for (let j = i * per; j < (i + 1) * per; j++) b.data[j] += 0.5;
     return b;
   });
   return { train, test };
@@ -37,7 +52,8 @@ export function pipelineTruth(t: number): TestTruth {
     labels[i] = anomalous ? 1 : 0;
     defects.push(anomalous ? (i % 2 ? 'shift' : 'scratch') : 'good');
     if (!anomalous) continue;
-    for (let y = 20 + 30 * i; y < 60 + 30 * i; y++) for (let x = 100 - 10 * i; x < 150 - 10 * i; x++) masks[(i * CROP + y) * CROP + x] = 1;
+    for (let y = 20 + 30 * i; y < 60 + 30 * i; y++)
+      for (let x = 100 - 10 * i; x < 150 - 10 * i; x++) masks[(i * CROP + y) * CROP + x] = 1;
   }
   return { labels, masks, defects };
 }

@@ -14,7 +14,13 @@ function setup(c: PipelineCase) {
   const features = pipelineFeatures(c);
   const truth = pipelineTruth(c.n_test);
   const dwt: DwtConfig = { wavelet: c.wavelet, level: c.level, mode: 'zero', align: 'down' };
-  const v: VariantConfig = { subbands: c.subbands, cov_reg: c.cov_reg, sigma: c.sigma, distance: 'squared', smoothing: 'reference' };
+  const v: VariantConfig = {
+    subbands: c.subbands,
+    cov_reg: c.cov_reg,
+    sigma: c.sigma,
+    distance: 'squared',
+    smoothing: 'reference',
+  };
   return { features, truth, dwt, v };
 }
 
@@ -71,11 +77,19 @@ describe('group evaluation', () => {
   const c = cases[0];
   const { features, truth, dwt } = setup(c);
   const variants: VariantConfig[] = [];
-  for (const subbands of [['LL', 'LH', 'HL'], ['HH', 'LL'], ['LL', 'LH', 'HL', 'HH']] as VariantConfig['subbands'][])
-    for (const cov_reg of [0.1, 0.001]) variants.push({ subbands, cov_reg, sigma: 2, distance: 'squared', smoothing: 'reference' });
+  for (const subbands of [
+    ['LL', 'LH', 'HL'],
+    ['HH', 'LL'],
+    ['LL', 'LH', 'HL', 'HH'],
+  ] as VariantConfig['subbands'][])
+    for (const cov_reg of [0.1, 0.001])
+      variants.push({ subbands, cov_reg, sigma: 2, distance: 'squared', smoothing: 'reference' });
   variants.push({ subbands: ['LL'], cov_reg: 0.1, sigma: 3, distance: 'squared', smoothing: 'reference' });
   variants.push({ subbands: ['LL', 'LH'], cov_reg: 0.01, sigma: 3, distance: 'sqrt', smoothing: 'gaussian' });
-  const subsets = [{ name: 'sel', indices: Uint32Array.from([0, 3, 4]) }, { name: 'rep', indices: Uint32Array.from([1, 2, 5]) }];
+  const subsets = [
+    { name: 'sel', indices: Uint32Array.from([0, 3, 4]) },
+    { name: 'rep', indices: Uint32Array.from([1, 2, 5]) },
+  ];
 
   it('gives exactly the same outcome for every variant as evaluating it alone, shared or not', () => {
     const done: number[] = [];
@@ -113,7 +127,9 @@ describe('group evaluation', () => {
       { ...s1.v, subbands: ['HH', 'LL'], cov_reg: 0.01 },
     ];
     const g = evaluateDwtGroup(s1.features, s1.truth, s1.dwt, vs);
-    vs.forEach((v, i) => expect(g.outcomes[i].metrics).toEqual(evaluateTrial(s1.features, s1.truth, s1.dwt, v).metrics));
+    vs.forEach((v, i) =>
+      expect(g.outcomes[i].metrics).toEqual(evaluateTrial(s1.features, s1.truth, s1.dwt, v).metrics),
+    );
     expect(g.outcomes[0].metrics.image_auroc).toBe(c1.image_auroc);
   });
   it('forced direct and Woodbury methods agree to float64 rounding on the metrics', () => {
@@ -144,7 +160,10 @@ describe('group evaluation', () => {
     const cache = new Map();
     const g = evaluateDwtGroup(features, truth, dwt, variants, { distanceCache: cache });
     expect(cache.size).toBe(new Set(variants.map((v) => `${[...v.subbands].sort().join()}|${v.cov_reg}`)).size);
-    const again = evaluateDwtGroup(features, truth, dwt, [variants[0], variants[7]], { keepMaps: () => true, distanceCache: cache });
+    const again = evaluateDwtGroup(features, truth, dwt, [variants[0], variants[7]], {
+      keepMaps: () => true,
+      distanceCache: cache,
+    });
     const fresh = evaluateDwtGroup(features, truth, dwt, [variants[0]], { keepMaps: () => true });
     expect(again.timings.dwt_s).toBe(0); // no DWT: the distances came from the cache
     expect(fresh.timings.dwt_s).toBeGreaterThan(0);
@@ -152,7 +171,9 @@ describe('group evaluation', () => {
     expect(again.outcomes[0].metrics).toEqual(g.outcomes[0].metrics);
     expect(again.outcomes[1].metrics).toEqual(g.outcomes[7].metrics);
     // another DWT configuration does not hit the cache
-    const other = evaluateDwtGroup(features, truth, { ...dwt, mode: 'symmetric' }, [variants[0]], { distanceCache: cache });
+    const other = evaluateDwtGroup(features, truth, { ...dwt, mode: 'symmetric' }, [variants[0]], {
+      distanceCache: cache,
+    });
     expect(other.timings.dwt_s).toBeGreaterThan(0);
   });
   it('computes the DWT one block at a time above maxBlockBytes, with the same outcomes', () => {
@@ -166,7 +187,10 @@ describe('group evaluation', () => {
     });
     // the direct/Woodbury mix of case 1 too (direct blocks keep their centred features)
     const s1 = setup(cases[1]);
-    const vs: VariantConfig[] = [{ ...s1.v, subbands: ['LL', 'HH'] }, { ...s1.v, subbands: ['LL', 'LH', 'HL', 'HH'] }];
+    const vs: VariantConfig[] = [
+      { ...s1.v, subbands: ['LL', 'HH'] },
+      { ...s1.v, subbands: ['LL', 'LH', 'HL', 'HH'] },
+    ];
     const a = evaluateDwtGroup(s1.features, s1.truth, s1.dwt, vs);
     const b = evaluateDwtGroup(s1.features, s1.truth, s1.dwt, vs, { maxBlockBytes: 1 });
     vs.forEach((_, i) => expect(b.outcomes[i].metrics).toEqual(a.outcomes[i].metrics));
@@ -187,10 +211,15 @@ describe('group evaluation', () => {
     const nan = pipelineFeatures(c);
     nan.test[1].data[5] = Number.NaN;
     expect(() => evaluateTrial(nan, truth, dwt, v)).toThrow(/NaN in test features of tap 1 \(tap=1, image=0/);
-    const one = { train: features.train.map((b) => ({ ...b, n: 1, data: b.data.subarray(0, b.c * b.h * b.w) })), test: features.test };
+    const one = {
+      train: features.train.map((b) => ({ ...b, n: 1, data: b.data.subarray(0, b.c * b.h * b.w) })),
+      test: features.test,
+    };
     expect(() => evaluateTrial(one, truth, dwt, v)).toThrow(/N=1/);
     expect(() => evaluateTrial(features, { ...truth, labels: truth.labels.subarray(1) }, dwt, v)).toThrow(ShapeError);
     const oneClass = [{ name: 'sel', indices: Uint32Array.from([0, 1]) }];
-    expect(() => evaluateTrial(features, truth, dwt, v, { subsets: oneClass })).toThrow(/test subset 'sel': AUROC needs both/);
+    expect(() => evaluateTrial(features, truth, dwt, v, { subsets: oneClass })).toThrow(
+      /test subset 'sel': AUROC needs both/,
+    );
   });
 });

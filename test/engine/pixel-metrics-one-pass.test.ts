@@ -16,8 +16,10 @@ function makeCase(seed: number, n: number, h: number, w: number, levels: number)
   for (let i = 0; i < n; i++) {
     if (i % 2 === 1)
       for (let r = 0; r < 1 + (i % 3); r++) {
-        const y0 = Math.floor(u() * (h - 6)), x0 = Math.floor(u() * (w - 6));
-        const hh = 2 + Math.floor(u() * 4), ww = 2 + Math.floor(u() * 4);
+        const y0 = Math.floor(u() * (h - 6)),
+          x0 = Math.floor(u() * (w - 6));
+        const hh = 2 + Math.floor(u() * 4),
+          ww = 2 + Math.floor(u() * 4);
         for (let y = y0; y < y0 + hh; y++) for (let x = x0; x < x0 + ww; x++) masks[(i * h + y) * w + x] = 1;
       }
     for (let j = i * h * w; j < (i + 1) * h * w; j++) {
@@ -29,9 +31,16 @@ function makeCase(seed: number, n: number, h: number, w: number, levels: number)
 }
 
 describe('rankMetrics (one walk) equals the separate curve / AUROC / F1 / AUPRO functions bit for bit', () => {
-  for (const [name, levels, limit] of [['distinct scores', 0, 0.3], ['heavy ties', 40, 0.3], ['few levels', 3, 0.3], ['full FPR range', 0, 1]] as const) {
+  for (const [name, levels, limit] of [
+    ['distinct scores', 0, 0.3],
+    ['heavy ties', 40, 0.3],
+    ['few levels', 3, 0.3],
+    ['full FPR range', 0, 1],
+  ] as const) {
     it(name, () => {
-      const n = 6, h = 20, w = 24;
+      const n = 6,
+        h = 20,
+        w = 24;
       const { masks, scores } = makeCase(levels * 31 + 7, n, h, w, levels);
       const rc = regionCodes(masks, n, h, w);
       const sorted = sortByScoreDesc(scores, rc.codes);
@@ -44,7 +53,11 @@ describe('rankMetrics (one walk) equals the separate curve / AUROC / F1 / AUPRO 
       expect(got.aupro).toBe(auproFromSorted(sorted, rc, limit));
       // the label-split sort and its merge walk: the same four numbers, bit for bit
       const positive = Uint8Array.from(rc.codes, (c) => (c !== 0 ? 1 : 0));
-      const split = splitSortByScoreDesc(scores, splitLabels(positive, rc.codes), new SplitSortBuffers(rc.normalPixels, scores.length - rc.normalPixels));
+      const split = splitSortByScoreDesc(
+        scores,
+        splitLabels(positive, rc.codes),
+        new SplitSortBuffers(rc.normalPixels, scores.length - rc.normalPixels),
+      );
       expect(mergedRankMetrics(split, rc, 32, new Float64Array(scores.length), limit)).toEqual(got);
       expect(got.pixelAuroc).toBeGreaterThan(0.5); // defects score higher: the metrics are not trivial
       expect(got.aupro).toBeGreaterThan(0);
@@ -54,7 +67,10 @@ describe('rankMetrics (one walk) equals the separate curve / AUROC / F1 / AUPRO 
   it('rejects a single-class input like F1 does', () => {
     const masks = new Uint8Array(2 * 16);
     const rc = regionCodes(masks, 2, 4, 4);
-    const sorted = sortByScoreDesc(Float32Array.from({ length: 32 }, (_, i) => i), rc.codes);
+    const sorted = sortByScoreDesc(
+      Float32Array.from({ length: 32 }, (_, i) => i),
+      rc.codes,
+    );
     expect(() => rankMetrics(sorted, rc, 32, new Float64Array(32))).toThrow(ShapeError);
     expect(() => rankMetrics(sorted, rc, 32, new Float64Array(32))).toThrow(/needs both positive and negative/);
   });

@@ -16,7 +16,12 @@ interface AxisTable {
 }
 
 function axisTable(nIn: number, nOut: number): AxisTable {
-  const t: AxisTable = { i0: new Int32Array(nOut), i1: new Int32Array(nOut), l1: new Float64Array(nOut), l0: new Float64Array(nOut) };
+  const t: AxisTable = {
+    i0: new Int32Array(nOut),
+    i1: new Int32Array(nOut),
+    l1: new Float64Array(nOut),
+    l0: new Float64Array(nOut),
+  };
   const scale = f32(nIn / nOut);
   for (let i = 0; i < nOut; i++) {
     let x = f32(f32(scale * f32(i + 0.5)) - 0.5);
@@ -33,8 +38,17 @@ function axisTable(nIn: number, nOut: number): AxisTable {
 }
 
 /** Plane-level resize into `dst` (planes x oh x ow). */
-export function resizePlanesReference(src: Float32Array, planes: number, h: number, w: number, dst: Float32Array, oh: number, ow: number): void {
-  if (h < 1 || w < 1 || oh < 1 || ow < 1) throw new ShapeError('bilinear resize needs non-empty sizes', { h, w, oh, ow });
+export function resizePlanesReference(
+  src: Float32Array,
+  planes: number,
+  h: number,
+  w: number,
+  dst: Float32Array,
+  oh: number,
+  ow: number,
+): void {
+  if (h < 1 || w < 1 || oh < 1 || ow < 1)
+    throw new ShapeError('bilinear resize needs non-empty sizes', { h, w, oh, ow });
   const ty = axisTable(h, oh);
   const tx = axisTable(w, ow);
   for (let p = 0; p < planes; p++) {

@@ -6,8 +6,20 @@ import { argsortDesc } from '../../worker/engine/sort.js';
 import { loadFixture } from './fixtures.js';
 import { XorShift32 } from './prng.js';
 
-interface AurocCase { seed: number; n: number; rate: number; levels: number; shift: number; auc: number; f1: number; threshold: number }
-interface MetricsFx { auroc: AurocCase[]; aupro: { seed: number; shape: [number, number, number]; regions: number; aupro: number; aupro_quantized8: number } }
+interface AurocCase {
+  seed: number;
+  n: number;
+  rate: number;
+  levels: number;
+  shift: number;
+  auc: number;
+  f1: number;
+  threshold: number;
+}
+interface MetricsFx {
+  auroc: AurocCase[];
+  aupro: { seed: number; shape: [number, number, number]; regions: number; aupro: number; aupro_quantized8: number };
+}
 
 /** labels_scores() of the fixture script */
 function labelsScores(c: AurocCase): { labels: Uint8Array; scores: Float32Array } {
@@ -27,7 +39,8 @@ function labelsScores(c: AurocCase): { labels: Uint8Array; scores: Float32Array 
 function makeMasks(n: number, h: number, w: number): Uint8Array {
   const m = new Uint8Array(n * h * w);
   const set = (i: number, y0: number, y1: number, x0: number, x1: number): void => {
-    for (let y = Math.max(0, y0); y < Math.min(h, y1); y++) for (let x = Math.max(0, x0); x < Math.min(w, x1); x++) m[(i * h + y) * w + x] = 1;
+    for (let y = Math.max(0, y0); y < Math.min(h, y1); y++)
+      for (let x = Math.max(0, x0); x < Math.min(w, x1); x++) m[(i * h + y) * w + x] = 1;
   };
   for (let i = 1; i < n; i++) {
     set(i, 3 + i, 10 + 3 * i, 5, 9 + 2 * i);
@@ -64,7 +77,9 @@ describe('rocAuc and f1Max against sklearn', () => {
   });
   it('rejects one-class labels and NaN scores instead of returning NaN', () => {
     expect(() => rocAuc(Uint8Array.from([1, 1]), Float32Array.from([0.1, 0.2]))).toThrow(ShapeError);
-    expect(() => rocAuc(Uint8Array.from([0, 1]), Float32Array.from([Number.NaN, 0.2]))).toThrow(/NaN in scores \(index=0/);
+    expect(() => rocAuc(Uint8Array.from([0, 1]), Float32Array.from([Number.NaN, 0.2]))).toThrow(
+      /NaN in scores \(index=0/,
+    );
   });
 });
 

@@ -4,7 +4,14 @@ import { smoothGaussian, smoothReference } from '../../worker/engine/smoothing.j
 import { f32, loadFixture, relToMax, type StoredArray } from './fixtures.js';
 import { rand } from './prng.js';
 
-interface SCase { seed: number; shape: [number, number]; sigma: number; stride?: number; reference: StoredArray; gaussian: StoredArray }
+interface SCase {
+  seed: number;
+  shape: [number, number];
+  sigma: number;
+  stride?: number;
+  reference: StoredArray;
+  gaussian: StoredArray;
+}
 
 function input(c: SCase): Float32Array {
   const x = rand(c.seed, c.shape[0] * c.shape[1]);

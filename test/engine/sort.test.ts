@@ -6,15 +6,17 @@ import { XorShift32 } from './prng.js';
 /** Reference: stable sort of indices by descending score (-0 ties +0), with a JS comparator. */
 function referenceOrder(scores: Float32Array): number[] {
   const idx = Array.from(scores, (_, i) => i);
-  return idx.sort((a, b) => (scores[b] - scores[a]) || a - b);
+  return idx.sort((a, b) => scores[b] - scores[a] || a - b);
 }
 
 function scoresWithRange(kind: string, n: number, rng: XorShift32): Float32Array {
   const s = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const u = (rng.nextU32() / 4294967296);
-    if (kind === 'narrow') s[i] = 1000 + Math.floor(u * 300) / 64; // few bits, many ties: one pass
-    else if (kind === 'smooth') s[i] = 5000 + 1e5 * u * u; // ~25 bits: two passes
+    const u = rng.nextU32() / 4294967296;
+    if (kind === 'narrow')
+      s[i] = 1000 + Math.floor(u * 300) / 64; // few bits, many ties: one pass
+    else if (kind === 'smooth')
+      s[i] = 5000 + 1e5 * u * u; // ~25 bits: two passes
     else s[i] = (u - 0.5) * 10 ** Math.floor((rng.nextU32() / 4294967296) * 60 - 30); // both signs, every exponent: three passes
   }
   if (kind === 'wide') s.set([0, -0, Infinity, -Infinity, 3.4e38, -3.4e38, 1e-45, -1e-45], 0);
@@ -54,7 +56,11 @@ describe('sortByScoreDesc (adaptive LSD radix)', () => {
 
   it('handles all-equal scores (no pass) and empty input', () => {
     const s = new Float32Array(10).fill(2.5);
-    const out = sortByScoreDesc(s, Uint32Array.from(s, (_, i) => 9 - i), new SortBuffers(10));
+    const out = sortByScoreDesc(
+      s,
+      Uint32Array.from(s, (_, i) => 9 - i),
+      new SortBuffers(10),
+    );
     expect(Array.from(out.payload)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
     expect(sortByScoreDesc(new Float32Array(0), new Uint32Array(0)).payload.length).toBe(0);
   });
@@ -70,5 +76,4 @@ describe('sortByScoreDesc (adaptive LSD radix)', () => {
     }
     expect(() => sortByScoreDesc(new Float32Array(4), new Uint32Array(4), new SortBuffers(5))).toThrow(/sort buffers/);
   });
-
 });

@@ -17,8 +17,10 @@ function makeCase(kind: string, n: number, seed: number): { scores: Float32Array
   for (let i = 0; i < n; i++) {
     positive[i] = u() < 0.07 ? 1 : 0;
     const v = u() + 0.3 * positive[i];
-    if (kind === 'ties') scores[i] = Math.floor(v * 50) / 50; // many groups mix positives and negatives
-    else if (kind === 'smooth') scores[i] = 5 + 40 * v * v; // ~25 bits: two passes
+    if (kind === 'ties')
+      scores[i] = Math.floor(v * 50) / 50; // many groups mix positives and negatives
+    else if (kind === 'smooth')
+      scores[i] = 5 + 40 * v * v; // ~25 bits: two passes
     else scores[i] = (v - 0.6) * 10 ** Math.floor(u() * 40 - 20); // both signs, wide exponents
   }
   if (kind === 'wide') scores.set([0, -0, Infinity, -Infinity, 3.4e38, -3.4e38], 0);
@@ -26,11 +28,20 @@ function makeCase(kind: string, n: number, seed: number): { scores: Float32Array
 }
 
 describe('splitSortByScoreDesc (normal pixels as bare keys, anomalous ones with payloads)', () => {
-  for (const [kind, n] of [['ties', 3000], ['smooth', 5000], ['wide', 5000], ['smooth', 80000], ['wide', 80000]] as const) {
+  for (const [kind, n] of [
+    ['ties', 3000],
+    ['smooth', 5000],
+    ['wide', 5000],
+    ['smooth', 80000],
+    ['wide', 80000],
+  ] as const) {
     it(`${kind}, ${n} scores: both runs in the order of a stable sort of all, keys mapping back to the scores`, () => {
       const { scores, positive } = makeCase(kind, n, n + kind.length);
       const positives = positive.reduce((a, v) => a + v, 0);
-      const labels = splitLabels(positive, Uint32Array.from(scores, (_, i) => i * 7 + 3));
+      const labels = splitLabels(
+        positive,
+        Uint32Array.from(scores, (_, i) => i * 7 + 3),
+      );
       expect(labels.negatives).toBe(n - positives);
       const buf = new SplitSortBuffers(n - positives, positives);
       let max = -Infinity;
@@ -54,7 +65,14 @@ describe('splitSortByScoreDesc (normal pixels as bare keys, anomalous ones with 
   it('handles all-equal scores (no radix pass)', () => {
     const scores = new Float32Array(8).fill(-1.5);
     const positive = Uint8Array.from([0, 1, 0, 0, 1, 0, 0, 0]);
-    const got = splitSortByScoreDesc(scores, splitLabels(positive, Uint32Array.from(scores, (_, i) => i * 11)), new SplitSortBuffers(6, 2));
+    const got = splitSortByScoreDesc(
+      scores,
+      splitLabels(
+        positive,
+        Uint32Array.from(scores, (_, i) => i * 11),
+      ),
+      new SplitSortBuffers(6, 2),
+    );
     expect(Array.from(got.posPayload)).toEqual([11, 44]);
     expect(Array.from(got.neg, (k) => keyToFloat(k ^ -0x80000000))).toEqual(new Array(6).fill(-1.5));
   });
@@ -66,7 +84,9 @@ describe('splitSortByScoreDesc (normal pixels as bare keys, anomalous ones with 
     expect(() => splitSortByScoreDesc(scores, labels, new SplitSortBuffers(3, 1))).toThrow(/NaN in scores \(index=2/);
     const ok = Float32Array.from([1, 2, 3, 4]);
     expect(() => splitSortByScoreDesc(ok, labels, new SplitSortBuffers(2, 2))).toThrow(ShapeError);
-    expect(() => splitSortByScoreDesc(Float32Array.from([1, 2, 3]), labels, new SplitSortBuffers(3, 1))).toThrow(/labels and scores differ/);
+    expect(() => splitSortByScoreDesc(Float32Array.from([1, 2, 3]), labels, new SplitSortBuffers(3, 1))).toThrow(
+      /labels and scores differ/,
+    );
     expect(() => splitLabels(positive, new Uint32Array(3))).toThrow(/payload and labels differ/);
   });
 

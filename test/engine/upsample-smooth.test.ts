@@ -7,7 +7,11 @@ import { relToMax } from './fixtures.js';
 import { rand } from './prng.js';
 
 describe('fused upsample + smoothing', () => {
-  for (const [h, w] of [[7, 7], [8, 5], [2, 2]] as const)
+  for (const [h, w] of [
+    [7, 7],
+    [8, 5],
+    [2, 2],
+  ] as const)
     for (const sigma of [2, 4])
       it(`equals smooth(upsample(d)) within 3e-7 of the max for ${h}x${w}, sigma ${sigma}, both kinds`, () => {
         const n = 2;
@@ -21,7 +25,15 @@ describe('fused upsample + smoothing', () => {
 });
 
 /** The operator product A_v . D . A_h^T as plain dense loops in float64, a ascending, b ascending (the oracle). */
-function denseProduct(d: Float32Array, n: number, h: number, w: number, size: number, kind: 'reference' | 'gaussian', sigma: number): Float32Array {
+function denseProduct(
+  d: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  size: number,
+  kind: 'reference' | 'gaussian',
+  sigma: number,
+): Float32Array {
   const av = axisOperator(h, size, kind, sigma, 'v');
   const ah = axisOperator(w, size, kind, sigma, 'h');
   const out = new Float32Array(n * size * size);
@@ -44,10 +56,18 @@ function denseProduct(d: Float32Array, n: number, h: number, w: number, size: nu
 }
 
 describe('fused upsample + smoothing: banded loops', () => {
-  for (const [h, w, size] of [[28, 28, 224], [14, 9, 224], [5, 6, 31]] as const)
+  for (const [h, w, size] of [
+    [28, 28, 224],
+    [14, 9, 224],
+    [5, 6, 31],
+  ] as const)
     it(`are bit-identical to the dense operator product (${h}x${w} -> ${size})`, () => {
       const d = Float32Array.from(rand(h * 7 + w, 2 * h * w), (v) => (v + 1.5) * 20);
-      for (const [kind, sigma] of [['reference', 4], ['gaussian', 2], ['reference', 6]] as const) {
+      for (const [kind, sigma] of [
+        ['reference', 4],
+        ['gaussian', 2],
+        ['reference', 6],
+      ] as const) {
         const got = upsampleSmooth(d, 2, h, w, size, kind, sigma);
         expect(got).toEqual(denseProduct(d, 2, h, w, size, kind, sigma));
       }
@@ -75,8 +95,14 @@ describe('upsampleSmoothScan', () => {
     expect(scan.nanAt).toBeGreaterThanOrEqual(224 * 224);
     expect(Number.isNaN(maps[scan.nanAt])).toBe(true);
     expect(maps.slice(0, scan.nanAt).some((v) => Number.isNaN(v))).toBe(false);
-    const truth = { labels: Uint8Array.from([0, 1]), masks: new Uint8Array(2 * 224 * 224).fill(1, 224 * 224, 224 * 224 + 500), defects: ['good', 'x'] };
-    expect(() => scoreMaps(maps, truth, 2, [], undefined, scan)).toThrow(new RegExp(`NaN in scores \\(index=${scan.nanAt}`));
+    const truth = {
+      labels: Uint8Array.from([0, 1]),
+      masks: new Uint8Array(2 * 224 * 224).fill(1, 224 * 224, 224 * 224 + 500),
+      defects: ['good', 'x'],
+    };
+    expect(() => scoreMaps(maps, truth, 2, [], undefined, scan)).toThrow(
+      new RegExp(`NaN in scores \\(index=${scan.nanAt}`),
+    );
   });
 });
 

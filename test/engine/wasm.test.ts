@@ -23,7 +23,11 @@ describe('wasm radix scatter', () => {
     expect(r.holds(new Int32Array(4))).toBe(false);
     const rng = new XorShift32(5);
     for (let i = 0; i < n; i++) src[i] = rng.nextU32() | 0;
-    for (const [shift, add] of [[0, 0], [12, 123456789], [20, -7]] as const) {
+    for (const [shift, add] of [
+      [0, 0],
+      [12, 123456789],
+      [20, -7],
+    ] as const) {
       const mask = 4095;
       counts.fill(0);
       for (let i = 0; i < n; i++) counts[(src[i] >>> shift) & mask]++;
@@ -46,7 +50,14 @@ describe('wasm radix scatter', () => {
 });
 
 describe('wasm Gram and cross products (linalg.wat)', () => {
-  for (const [m, n, d, lower] of [[9, 9, 37, true], [12, 12, 64, false], [7, 13, 5, false], [16, 16, 1, true], [3, 2, 50, false], [33, 30, 448, false]] as const)
+  for (const [m, n, d, lower] of [
+    [9, 9, 37, true],
+    [12, 12, 64, false],
+    [7, 13, 5, false],
+    [16, 16, 1, true],
+    [3, 2, 50, false],
+    [33, 30, 448, false],
+  ] as const)
     it(`add the same bits as the TypeScript kernel: m ${m}, n ${n}, d ${d}${lower ? ', lower' : ''}`, () => {
       const rng = new XorShift32(m * 1000 + n * 10 + d);
       const u = (): number => rng.nextU32() / 4294967296 - 0.5;
@@ -61,7 +72,8 @@ describe('wasm Gram and cross products (linalg.wat)', () => {
       expect(got).toEqual(want);
       expect(got.subarray(0, 4)).toEqual(before.subarray(0, 4)); // nothing before outOff is touched
       // and the values are the dot products added once (not just equal to each other)
-      const i = m - 1, j = lower ? Math.min(n - 1, i) : n - 1;
+      const i = m - 1,
+        j = lower ? Math.min(n - 1, i) : n - 1;
       let s = 0;
       for (let k = 0; k < d; k++) s += x[3 + i * d + k] * y[yOff + j * d + k];
       expect(got[4 + i * n + j]).toBe(before[4 + i * n + j] + s);

@@ -35,7 +35,8 @@ describe('executors', () => {
     expect(b.map((t) => t.length)).toEqual(a.map((t) => t.length));
     for (let t = 0; t < a.length; t++) {
       const per = a[t].length / 3;
-      for (let i = 0; i < 3; i++) expect(relL2(b[t].subarray(i * per, (i + 1) * per), a[t].subarray(i * per, (i + 1) * per))).toBeLessThan(1e-4);
+      for (let i = 0; i < 3; i++)
+        expect(relL2(b[t].subarray(i * per, (i + 1) * per), a[t].subarray(i * per, (i + 1) * per))).toBeLessThan(1e-4);
     }
   }, 120_000);
 
@@ -51,15 +52,31 @@ describe('executors', () => {
 describe('createFeatureExtractor', () => {
   it('random weights: id, loud warning, FeatureBatches independent of batch size', async () => {
     const x = seededImages(21, 3, 224);
-    const fe2 = await createFeatureExtractor({ backbone: 'resnet18', weights: 'random:5', backend: 'onnx', batchSize: 2, threads: 2 });
-    const fe3 = await createFeatureExtractor({ backbone: 'resnet18', weights: 'random:5', backend: 'auto', batchSize: 3, threads: 2 });
+    const fe2 = await createFeatureExtractor({
+      backbone: 'resnet18',
+      weights: 'random:5',
+      backend: 'onnx',
+      batchSize: 2,
+      threads: 2,
+    });
+    const fe3 = await createFeatureExtractor({
+      backbone: 'resnet18',
+      weights: 'random:5',
+      backend: 'auto',
+      batchSize: 3,
+      threads: 2,
+    });
     try {
       expect(fe2.weightsId).toBe('random-init seed 5');
       expect(fe2.weightsWarning).toBe(RANDOM_WEIGHTS_WARNING);
       expect(fe2.info.executor).toBe('onnx');
       const a = await fe2.extract(x, 3);
       const b = await fe3.extract(x, 3);
-      expect(a.map((f) => [f.n, f.c, f.h, f.w])).toEqual([[3, 64, 56, 56], [3, 128, 28, 28], [3, 256, 14, 14]]);
+      expect(a.map((f) => [f.n, f.c, f.h, f.w])).toEqual([
+        [3, 64, 56, 56],
+        [3, 128, 28, 28],
+        [3, 256, 14, 14],
+      ]);
       for (let t = 0; t < 3; t++) expect(relL2(a[t].data, b[t].data)).toBeLessThan(1e-6);
       // the third image (second chunk at batch 2) is not left empty
       const last = a[2].data.subarray(2 * 256 * 14 * 14);
@@ -79,7 +96,13 @@ describe('createFeatureExtractor', () => {
       const x = seededImages(4, 1, 224);
       const outs = [];
       for (const weights of [`sha256:${meta.id.slice(7, 15)}`, 'imagenet', 'random:8']) {
-        const fe = await createFeatureExtractor({ backbone: 'efficientnet-b0', weights, backend: 'onnx', weightsDir: join(dir, 'w'), threads: 1 });
+        const fe = await createFeatureExtractor({
+          backbone: 'efficientnet-b0',
+          weights,
+          backend: 'onnx',
+          weightsDir: join(dir, 'w'),
+          threads: 1,
+        });
         try {
           expect(fe.weightsId).toBe(weights === 'random:8' ? 'random-init seed 8' : meta.id);
           expect(fe.weightsWarning === null).toBe(weights !== 'random:8');
@@ -98,9 +121,15 @@ describe('createFeatureExtractor', () => {
   });
 
   it('rejects a bad weights spec and a wrong image buffer size', async () => {
-    await expect(createFeatureExtractor({ backbone: 'resnet18', weights: 'random:x', backend: 'onnx' })).rejects.toThrow(/the seed must be an integer/);
-    await expect(createFeatureExtractor({ backbone: 'resnet18', weights: 'resnet18.pth', backend: 'onnx' })).rejects.toThrow(/use random:SEED, imagenet or sha256:HEX/);
-    await expect(createFeatureExtractor({ backbone: 'resnet18', weights: 'random:1', backend: 'cuda' as 'onnx' })).rejects.toThrow(/unknown backend "cuda"/);
+    await expect(
+      createFeatureExtractor({ backbone: 'resnet18', weights: 'random:x', backend: 'onnx' }),
+    ).rejects.toThrow(/the seed must be an integer/);
+    await expect(
+      createFeatureExtractor({ backbone: 'resnet18', weights: 'resnet18.pth', backend: 'onnx' }),
+    ).rejects.toThrow(/use random:SEED, imagenet or sha256:HEX/);
+    await expect(
+      createFeatureExtractor({ backbone: 'resnet18', weights: 'random:1', backend: 'cuda' as 'onnx' }),
+    ).rejects.toThrow(/unknown backend "cuda"/);
     const fe = await createFeatureExtractor({ backbone: 'efficientnet-b0', weights: 'random:1', backend: 'onnx' });
     try {
       await expect(fe.extract(new Float32Array(10), 1)).rejects.toThrow(/not n\*3\*224\*224/);

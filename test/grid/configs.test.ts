@@ -12,12 +12,31 @@ import { MVTEC_CLASSES, VISA_CLASSES } from '../../shared/datasets.js';
 import { trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
 
 const load = (name: string): ExpandedSweep => loadSweepFile(`configs/${name}`);
-const gridPoint = (p: TrialParams): string => JSON.stringify([p.backbone, p.wavelet, p.level, p.subbands, p.sigma, p.cov_reg]);
-const tuple = (t: TrialSpec): string => JSON.stringify([t.params.wavelet, t.params.level, t.params.subbands, t.params.sigma, t.params.cov_reg, t.params.class]);
+const gridPoint = (p: TrialParams): string =>
+  JSON.stringify([p.backbone, p.wavelet, p.level, p.subbands, p.sigma, p.cov_reg]);
+const tuple = (t: TrialSpec): string =>
+  JSON.stringify([
+    t.params.wavelet,
+    t.params.level,
+    t.params.subbands,
+    t.params.sigma,
+    t.params.cov_reg,
+    t.params.class,
+  ]);
 
-function product(w: string[], l: number[], s: string[][], sig: number[], cov: number[], classes: readonly string[]): string[] {
+function product(
+  w: string[],
+  l: number[],
+  s: string[][],
+  sig: number[],
+  cov: number[],
+  classes: readonly string[],
+): string[] {
   const out: string[] = [];
-  for (const a of w) for (const b of l) for (const c of s) for (const d of sig) for (const e of cov) for (const k of classes) out.push(JSON.stringify([a, b, c, d, e, k]));
+  for (const a of w)
+    for (const b of l)
+      for (const c of s)
+        for (const d of sig) for (const e of cov) for (const k of classes) out.push(JSON.stringify([a, b, c, d, e, k]));
   return out;
 }
 
@@ -43,19 +62,49 @@ describe('shipped configs: counts', () => {
 describe('phase1-reduced.yaml', () => {
   const s = load('phase1-reduced.yaml');
   const base = {
-    objective: 'wepadim', dataset: 'mvtec', root: resolve('data/mvtec'), backbone: 'resnet18', weights: 'imagenet',
-    mode: 'zero', align: 'down', distance: 'squared', smoothing: 'reference', selection: null, synthetic: null,
+    objective: 'wepadim',
+    dataset: 'mvtec',
+    root: resolve('data/mvtec'),
+    backbone: 'resnet18',
+    weights: 'imagenet',
+    mode: 'zero',
+    align: 'down',
+    distance: 'squared',
+    smoothing: 'reference',
+    selection: null,
+    synthetic: null,
   };
   it('first and last trials are exact', () => {
-    expect(s.trials[0].params).toEqual({ ...base, class: 'bottle', wavelet: 'haar', level: 1, subbands: ['LL', 'LH', 'HL'], sigma: 2, cov_reg: 0.1 });
+    expect(s.trials[0].params).toEqual({
+      ...base,
+      class: 'bottle',
+      wavelet: 'haar',
+      level: 1,
+      subbands: ['LL', 'LH', 'HL'],
+      sigma: 2,
+      cov_reg: 0.1,
+    });
     expect(s.trials[s.trials.length - 1].params).toEqual({
-      ...base, class: 'zipper', wavelet: 'sym4', level: 2, subbands: ['LL', 'LH', 'HL', 'HH'], sigma: 6, cov_reg: 0.001,
+      ...base,
+      class: 'zipper',
+      wavelet: 'sym4',
+      level: 2,
+      subbands: ['LL', 'LH', 'HL', 'HH'],
+      sigma: 6,
+      cov_reg: 0.001,
     });
     expect(s.trials[0].stage).toBe('main');
   });
   it('follows itertools.product(wavelet, level, subbands, sigma, cov_reg) with classes innermost', () => {
-    const sets = [['LL', 'LH', 'HL'], ['LL', 'LH', 'HH'], ['LL', 'HL', 'HH'], ['LL', 'LH', 'HL', 'HH']];
-    expect(s.trials.map(tuple)).toEqual(product(['haar', 'db4', 'sym4'], [1, 2], sets, [2, 4, 6], [0.1, 0.01, 0.001], MVTEC_CLASSES));
+    const sets = [
+      ['LL', 'LH', 'HL'],
+      ['LL', 'LH', 'HH'],
+      ['LL', 'HL', 'HH'],
+      ['LL', 'LH', 'HL', 'HH'],
+    ];
+    expect(s.trials.map(tuple)).toEqual(
+      product(['haar', 'db4', 'sym4'], [1, 2], sets, [2, 4, 6], [0.1, 0.01, 0.001], MVTEC_CLASSES),
+    );
   });
   it('declares one absolute dataset root and the default retry limit', () => {
     expect(s.datasets).toEqual([{ kind: 'mvtec', root: resolve('data/mvtec'), synthetic: null }]);
@@ -66,11 +115,19 @@ describe('phase1-reduced.yaml', () => {
 
 describe('full and comprehensive grids', () => {
   it('full-grid.yaml is the 32-point product in the original order', () => {
-    const sets = [['LL', 'LH', 'HL'], ['LL', 'LH', 'HL', 'HH']];
-    expect(load('full-grid.yaml').trials.map(tuple)).toEqual(product(['haar', 'sym4'], [1, 2], sets, [2, 4], [0.01, 0.1], MVTEC_CLASSES));
+    const sets = [
+      ['LL', 'LH', 'HL'],
+      ['LL', 'LH', 'HL', 'HH'],
+    ];
+    expect(load('full-grid.yaml').trials.map(tuple)).toEqual(
+      product(['haar', 'sym4'], [1, 2], sets, [2, 4], [0.01, 0.1], MVTEC_CLASSES),
+    );
   });
   it('full-grid-visa.yaml extends it with the VisA dataset and classes', () => {
-    const sets = [['LL', 'LH', 'HL'], ['LL', 'LH', 'HL', 'HH']];
+    const sets = [
+      ['LL', 'LH', 'HL'],
+      ['LL', 'LH', 'HL', 'HH'],
+    ];
     const v = load('full-grid-visa.yaml');
     expect(v.trials.map(tuple)).toEqual(product(['haar', 'sym4'], [1, 2], sets, [2, 4], [0.01, 0.1], VISA_CLASSES));
     expect(v.datasets).toEqual([{ kind: 'visa', root: resolve('data/visa'), synthetic: null }]);
@@ -79,20 +136,32 @@ describe('full and comprehensive grids', () => {
   });
   it('comprehensive.yaml is the 192-point DEFAULT_WAVELET_PARAM_GRID', () => {
     const sets = [['LL'], ['LL', 'LH'], ['LL', 'LH', 'HL'], ['LL', 'LH', 'HL', 'HH']];
-    expect(load('comprehensive.yaml').trials.map(tuple)).toEqual(product(['haar', 'db2', 'db4', 'sym4'], [1, 2], sets, [2, 4, 6], [0.01, 0.001], MVTEC_CLASSES));
+    expect(load('comprehensive.yaml').trials.map(tuple)).toEqual(
+      product(['haar', 'db2', 'db4', 'sym4'], [1, 2], sets, [2, 4, 6], [0.01, 0.001], MVTEC_CLASSES),
+    );
   });
 });
 
 // spec 8.1: backbone -> [wavelet, level, sigma, cov_reg] for the image-AUC and pixel-AUC bests
 const BEST_IMAGE: Record<string, [string, number, number, number]> = {
-  'efficientnet-b0': ['sym4', 1, 2, 0.1], 'efficientnet-b1': ['sym4', 1, 2, 0.1], 'efficientnet-b2': ['haar', 1, 4, 0.1],
-  'efficientnet-b3': ['haar', 1, 4, 0.01], 'efficientnet-b4': ['sym4', 1, 2, 0.01], 'efficientnet-b5': ['haar', 1, 4, 0.001],
-  'efficientnet-b6': ['haar', 1, 4, 0.01], resnet18: ['sym4', 2, 2, 0.01],
+  'efficientnet-b0': ['sym4', 1, 2, 0.1],
+  'efficientnet-b1': ['sym4', 1, 2, 0.1],
+  'efficientnet-b2': ['haar', 1, 4, 0.1],
+  'efficientnet-b3': ['haar', 1, 4, 0.01],
+  'efficientnet-b4': ['sym4', 1, 2, 0.01],
+  'efficientnet-b5': ['haar', 1, 4, 0.001],
+  'efficientnet-b6': ['haar', 1, 4, 0.01],
+  resnet18: ['sym4', 2, 2, 0.01],
 };
 const BEST_PIXEL: Record<string, [string, number, number, number]> = {
-  'efficientnet-b0': ['haar', 1, 2, 0.1], 'efficientnet-b1': ['haar', 1, 2, 0.1], 'efficientnet-b2': ['haar', 1, 2, 0.1],
-  'efficientnet-b3': ['haar', 1, 2, 0.1], 'efficientnet-b4': ['haar', 1, 2, 0.1], 'efficientnet-b5': ['haar', 2, 4, 0.1],
-  'efficientnet-b6': ['haar', 1, 2, 0.1], resnet18: ['haar', 1, 2, 0.001],
+  'efficientnet-b0': ['haar', 1, 2, 0.1],
+  'efficientnet-b1': ['haar', 1, 2, 0.1],
+  'efficientnet-b2': ['haar', 1, 2, 0.1],
+  'efficientnet-b3': ['haar', 1, 2, 0.1],
+  'efficientnet-b4': ['haar', 1, 2, 0.1],
+  'efficientnet-b5': ['haar', 2, 4, 0.1],
+  'efficientnet-b6': ['haar', 1, 2, 0.1],
+  resnet18: ['haar', 1, 2, 0.001],
 };
 
 function basesByBackbone(trials: TrialSpec[]): Map<string, { bases: Set<string>; subsets: Set<string> }> {
@@ -128,10 +197,12 @@ describe('best-configs.yaml', () => {
     const s = load('best-configs.yaml');
     const got = new Map(s.stages.map((st) => [st.name, new Set(st.trials.map((t) => gridPoint(t.params)))]));
     const want = (table: typeof BEST_IMAGE): Set<string> =>
-      new Set(['efficientnet-b0', 'efficientnet-b1', 'efficientnet-b2', 'efficientnet-b6', 'resnet18'].map((bb) => {
-        const [w, l, sig, cov] = table[bb];
-        return JSON.stringify([bb, w, l, ['LL', 'LH', 'HL'], sig, cov]);
-      }));
+      new Set(
+        ['efficientnet-b0', 'efficientnet-b1', 'efficientnet-b2', 'efficientnet-b6', 'resnet18'].map((bb) => {
+          const [w, l, sig, cov] = table[bb];
+          return JSON.stringify([bb, w, l, ['LL', 'LH', 'HL'], sig, cov]);
+        }),
+      );
     expect(got.get('best-image')).toEqual(want(BEST_IMAGE));
     expect(got.get('best-pixel')).toEqual(want(BEST_PIXEL));
   });
@@ -141,7 +212,11 @@ describe('demo.yaml', () => {
   const s = load('demo.yaml');
   it('runs a generated folder dataset with random weights', () => {
     expect(s.datasets).toEqual([
-      { kind: 'folder', root: resolve('runs/data/synth'), synthetic: { classes: ['weave', 'disc', 'chip'], train: 24, test: 16, size: 256, seed: 0 } },
+      {
+        kind: 'folder',
+        root: resolve('runs/data/synth'),
+        synthetic: { classes: ['weave', 'disc', 'chip'], train: 24, test: 16, size: 256, seed: 0 },
+      },
     ]);
     expect(new Set(s.trials.map((t) => t.params.class))).toEqual(new Set(['weave', 'disc', 'chip']));
     expect(new Set(s.trials.map((t) => t.params.weights))).toEqual(new Set(['random:0']));

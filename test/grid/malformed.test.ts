@@ -12,7 +12,9 @@ import { openDatabase, submitSweep } from '../../coordinator/store/index.js';
 import { exitCodeFor, UserError } from '../../shared/errors.js';
 
 const DIR = 'test/grid/malformed';
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 function expected(file: string): string {
   const first = readFileSync(`${DIR}/${file}`, 'utf8').split('\n')[0];
@@ -61,7 +63,10 @@ describe('malformed sweep corpus', () => {
 describe('wepadim grid expand on malformed files', () => {
   const viaCli = ['unknown-wavelet.yaml', 'level-too-deep.yaml', 'unclosed-flow.yaml', 'negative-cov-reg.yaml'];
   it.each(viaCli)('%s: exit 2, the located message on stderr, nothing on stdout', (f) => {
-    const r = spawnSync(process.execPath, ['bin/wepadim.js', 'grid', 'expand', `${DIR}/${f}`], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, ['bin/wepadim.js', 'grid', 'expand', `${DIR}/${f}`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`wepadim: ${expected(f)}\n`);
     expect(r.stdout).toBe('');

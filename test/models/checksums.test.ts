@@ -18,7 +18,9 @@ const cs = checksumFixture();
 describe('every backbone on onnx matches torchvision at 224x224', () => {
   it.each(BACKBONES.map((b) => [b]))('%s', async (arch) => {
     const want = cs.archs[arch];
-    expect(want.map((t) => [t.module, t.shape[1], t.shape[2]])).toEqual(BACKBONE_TAPS[arch].map((t) => [t.module, t.channels, t.size]));
+    expect(want.map((t) => [t.module, t.shape[1], t.shape[2]])).toEqual(
+      BACKBONE_TAPS[arch].map((t) => [t.module, t.channels, t.size]),
+    );
     const g = backboneGraph(arch);
     const ex = await createExecutor('onnx', g, foldWeights(g, randomStateDict(g, cs.seed)), { threads: 2 });
     try {
@@ -34,7 +36,13 @@ describe('every backbone on onnx matches torchvision at 224x224', () => {
         const rms = Math.sqrt(s2 / out[i].length);
         expect(Math.abs(rms - t.rms) / t.rms, `${t.module} rms`).toBeLessThan(1e-4);
         expect(Math.abs(s / out[i].length - t.mean) / t.rms, `${t.module} mean`).toBeLessThan(1e-4);
-        expect(relL2(t.sample_index.map((k) => out[i][k]), t.samples), `${t.module} samples`).toBeLessThan(1e-4);
+        expect(
+          relL2(
+            t.sample_index.map((k) => out[i][k]),
+            t.samples,
+          ),
+          `${t.module} samples`,
+        ).toBeLessThan(1e-4);
       });
     } finally {
       await ex.dispose();
@@ -44,7 +52,9 @@ describe('every backbone on onnx matches torchvision at 224x224', () => {
 
 describe('graph parameters are exactly torchvision state_dict tensors up to the last tap', () => {
   it.each(BACKBONES.map((b) => [b]))('%s: same names and shapes', (arch) => {
-    const keys = graphParams(backboneGraph(arch)).map((p) => `${p.name}:${p.shape.join(',')}`).sort();
+    const keys = graphParams(backboneGraph(arch))
+      .map((p) => `${p.name}:${p.shape.join(',')}`)
+      .sort();
     const want = cs.state_dict_keys[arch];
     expect(keys.length).toBe(want.count);
     expect(createHash('sha256').update(keys.join('\n')).digest('hex')).toBe(want.sha256);

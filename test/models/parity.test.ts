@@ -20,7 +20,9 @@ afterAll(async () => {
 
 async function executor(name: ExecutorName, arch: Backbone): Promise<GraphExecutor> {
   const g = backboneGraph(arch);
-  const ex = await createExecutor(name, g, foldWeights(g, randomStateDict(g, fx.seed)), { threads: name === 'onnx' ? 2 : 1 });
+  const ex = await createExecutor(name, g, foldWeights(g, randomStateDict(g, fx.seed)), {
+    threads: name === 'onnx' ? 2 : 1,
+  });
   open.push(ex);
   return ex;
 }

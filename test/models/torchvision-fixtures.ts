@@ -35,7 +35,13 @@ interface Checksums {
   state_dict_keys: Record<string, { count: number; sha256: string }>;
 }
 
-export function parityFixture(): { seed: number; inputSeed: number; n: number; size: number; taps(arch: string): ParityTap[] } {
+export function parityFixture(): {
+  seed: number;
+  inputSeed: number;
+  n: number;
+  size: number;
+  taps(arch: string): ParityTap[];
+} {
   const idx = JSON.parse(readFileSync(fixturePath('parity.json'), 'utf8')) as ParityIndex;
   const bin = readFileSync(fixturePath('parity.bin'));
   return {

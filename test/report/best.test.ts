@@ -18,7 +18,15 @@ let seeded: SeededTrial[];
 beforeAll(() => {
   db = openDatabase(':memory:');
   store = new SweepStore(db);
-  sweep = makeSweep('src', { classes, wavelet: ['haar', 'db4'], sigma: [2, 4, 6], subbands: [['LL', 'LH', 'HL'], ['LL', 'LH', 'HL', 'HH']] });
+  sweep = makeSweep('src', {
+    classes,
+    wavelet: ['haar', 'db4'],
+    sigma: [2, 4, 6],
+    subbands: [
+      ['LL', 'LH', 'HL'],
+      ['LL', 'LH', 'HL', 'HH'],
+    ],
+  });
   seeded = seedResults(db, store.submit(sweep).sweepId, ['image_auroc', 'pixel_auroc'], 2024);
 });
 afterAll(() => store.close());
@@ -43,7 +51,13 @@ describe('best', () => {
   });
 
   it('class mean, top 2: the two best points on all their classes', () => {
-    const b = buildBestSweep(store.reads, { sweep: 'src', metric: 'pixel_auroc', perClass: false, top: 2, name: 'winners' });
+    const b = buildBestSweep(store.reads, {
+      sweep: 'src',
+      metric: 'pixel_auroc',
+      perClass: false,
+      top: 2,
+      name: 'winners',
+    });
     const exp = expectedRanking(sweep.trials, seeded, 'pixel_auroc').slice(0, 2);
     const want = exp.flatMap((e) => classes.map((c) => trialKey({ ...(e.point as unknown as TrialParams), class: c })));
     expect(keysFromYaml(b.yaml)).toEqual(want.sort());
@@ -52,11 +66,23 @@ describe('best', () => {
   });
 
   it('honours filters and reports an empty selection', () => {
-    const b = buildBestSweep(store.reads, { sweep: 'src', metric: 'image_auroc', perClass: true, filters: parseFilters(['wavelet=db4', 'class=cable']) });
+    const b = buildBestSweep(store.reads, {
+      sweep: 'src',
+      metric: 'image_auroc',
+      perClass: true,
+      filters: parseFilters(['wavelet=db4', 'class=cable']),
+    });
     const cand = seeded.filter((t) => t.params.wavelet === 'db4' && t.class === 'cable');
     const best = expectedBestPerClass(cand, 'image_auroc').get('cable')!;
     expect(keysFromYaml(b.yaml)).toEqual([keyOf(best)]);
-    expect(() => buildBestSweep(store.reads, { sweep: 'src', metric: 'image_auroc', perClass: true, filters: parseFilters(['sigma=99']) })).toThrow(/no finished trial/);
+    expect(() =>
+      buildBestSweep(store.reads, {
+        sweep: 'src',
+        metric: 'image_auroc',
+        perClass: true,
+        filters: parseFilters(['sigma=99']),
+      }),
+    ).toThrow(/no finished trial/);
   });
 });
 

@@ -59,7 +59,9 @@ describe('wepadim submit / leaderboard / best / export', () => {
 
     const out = join(dir, 'best.yaml');
     expect(cli('best', 'cli', '--per-class', '--out', out).code).toBe(0);
-    const keys = expandSweepText(readFileSync(out, 'utf8'), out).trials.map((t) => t.key).sort();
+    const keys = expandSweepText(readFileSync(out, 'utf8'), out)
+      .trials.map((t) => t.key)
+      .sort();
     expect(keys).toEqual([...best.values()].map((t) => trialKey(t.params)).sort());
 
     const csv = cli('export', 'cli', '--table', 'long').out.trim().split('\n');

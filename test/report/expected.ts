@@ -19,12 +19,23 @@ const pointOf = (t: { params: TrialParams }): string => {
 };
 
 /** Points ranked: complete first, then higher mean, then lower first id. trial ids are 1..n in spec order. */
-export function expectedRanking(specs: readonly TrialSpec[], seeded: readonly SeededTrial[], metric: string, keep: (s: TrialSpec) => boolean = () => true): ExpectedPoint[] {
+export function expectedRanking(
+  specs: readonly TrialSpec[],
+  seeded: readonly SeededTrial[],
+  metric: string,
+  keep: (s: TrialSpec) => boolean = () => true,
+): ExpectedPoint[] {
   const pts = new Map<string, ExpectedPoint>();
   specs.forEach((s, i) => {
     if (!keep(s)) return;
     const k = pointOf(s);
-    const p = pts.get(k) ?? { point: JSON.parse(k) as Record<string, unknown>, sumMilli: 0, n: 0, trials: 0, firstId: i + 1 };
+    const p = pts.get(k) ?? {
+      point: JSON.parse(k) as Record<string, unknown>,
+      sumMilli: 0,
+      n: 0,
+      trials: 0,
+      firstId: i + 1,
+    };
     p.trials++;
     pts.set(k, p);
   });

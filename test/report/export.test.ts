@@ -17,7 +17,15 @@ let seeded: SeededTrial[];
 beforeAll(() => {
   db = openDatabase(':memory:');
   store = new SweepStore(db);
-  sweep = makeSweep('ex', { classes, wavelet: ['haar', 'sym4'], level: [1, 2], subbands: [['LL', 'LH', 'HL'], ['LL', 'HH']] });
+  sweep = makeSweep('ex', {
+    classes,
+    wavelet: ['haar', 'sym4'],
+    level: [1, 2],
+    subbands: [
+      ['LL', 'LH', 'HL'],
+      ['LL', 'HH'],
+    ],
+  });
   seeded = seedResults(db, store.submit(sweep).sweepId, ['image_auroc', 'pixel_auroc', 'time.total_s'], 99);
 });
 afterAll(() => store.close());
@@ -27,7 +35,11 @@ function readCsv(text: string): string[][] {
   return text
     .trim()
     .split('\n')
-    .map((line) => [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"')).slice(0, -1));
+    .map((line) =>
+      [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)]
+        .map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"'))
+        .slice(0, -1),
+    );
 }
 
 const sumOf = (ts: SeededTrial[], m: string): number => ts.reduce((a, t) => a + t.metrics[m], 0);
@@ -36,13 +48,33 @@ describe('export', () => {
   it('ranked: one row per point with real parameter values and class means', () => {
     const t = buildExport(store.reads, { sweep: 'ex', table: 'ranked' });
     const csv = readCsv(toCsv(t));
-    expect(csv[0]).toEqual(['rank', 'backbone', 'wavelet', 'level', 'subbands', 'sigma', 'cov_reg', 'image_auroc', 'pixel_auroc', 'classes', 'time_s']);
+    expect(csv[0]).toEqual([
+      'rank',
+      'backbone',
+      'wavelet',
+      'level',
+      'subbands',
+      'sigma',
+      'cov_reg',
+      'image_auroc',
+      'pixel_auroc',
+      'classes',
+      'time_s',
+    ]);
     const exp = expectedRanking(sweep.trials, seeded, 'image_auroc');
     expect(csv).toHaveLength(1 + 8);
     exp.forEach((e, i) => {
       const row = csv[i + 1];
       const trials = seeded.filter((s) => s.point === JSON.stringify(e.point));
-      expect(row.slice(0, 7)).toEqual([String(i + 1), 'resnet18', e.point.wavelet, String(e.point.level), (e.point.subbands as string[]).join('+'), '4', '0.01']);
+      expect(row.slice(0, 7)).toEqual([
+        String(i + 1),
+        'resnet18',
+        e.point.wavelet,
+        String(e.point.level),
+        (e.point.subbands as string[]).join('+'),
+        '4',
+        '0.01',
+      ]);
       expect(Number(row[7])).toBeCloseTo(sumOf(trials, 'image_auroc') / 3, 12);
       expect(Number(row[8])).toBeCloseTo(sumOf(trials, 'pixel_auroc') / 3, 12);
       expect(row[9]).toBe('3/3');
@@ -59,7 +91,13 @@ describe('export', () => {
     for (const s of seeded) {
       const key = (db.prepare('SELECT key FROM trials WHERE id = ?').get(s.id) as { key: string }).key;
       const r = byKey.get(key.slice(0, 12))!;
-      expect(r).toMatchObject({ class: s.class, status: 'done', wavelet: s.params.wavelet, level: s.params.level, subbands: s.params.subbands.join('+') });
+      expect(r).toMatchObject({
+        class: s.class,
+        status: 'done',
+        wavelet: s.params.wavelet,
+        level: s.params.level,
+        subbands: s.params.subbands.join('+'),
+      });
       for (const m of ['image_auroc', 'pixel_auroc', 'time.total_s']) expect(r[m]).toBe(s.metrics[m]);
     }
     const csv = readCsv(toCsv(t));
@@ -69,13 +107,31 @@ describe('export', () => {
 
   it("long: the original's columns, never 'unknown'", () => {
     const csv = readCsv(toCsv(buildExport(store.reads, { sweep: 'ex', table: 'long', metric: 'pixel_auroc' })));
-    expect(csv[0]).toEqual(['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'metric', 'value', 'time']);
+    expect(csv[0]).toEqual([
+      'model',
+      'wavelet_type',
+      'wavelet_level',
+      'wavelet_kept_subbands',
+      'sigma',
+      'cov_reg',
+      'metric',
+      'value',
+      'time',
+    ]);
     expect(csv).toHaveLength(1 + 16);
     const top = expectedRanking(sweep.trials, seeded, 'pixel_auroc')[0];
     const trials = seeded.filter((s) => s.point === JSON.stringify(top.point));
     // subbands as LL+LH+HL, as --where and every other table write them (not a Python list repr)
     const joined = (top.point.subbands as string[]).join('+');
-    expect(csv[1].slice(0, 7)).toEqual(['resnet18', top.point.wavelet, String(top.point.level), joined, '4', '0.01', 'avg_img_auc']);
+    expect(csv[1].slice(0, 7)).toEqual([
+      'resnet18',
+      top.point.wavelet,
+      String(top.point.level),
+      joined,
+      '4',
+      '0.01',
+      'avg_img_auc',
+    ]);
     expect(Number(csv[1][7])).toBeCloseTo(sumOf(trials, 'image_auroc') / 3, 12);
     expect(csv[2][6]).toBe('avg_pixel_auc');
     expect(Number(csv[2][7])).toBeCloseTo(sumOf(trials, 'pixel_auroc') / 3, 12);
@@ -94,12 +150,18 @@ describe('export', () => {
       const r = t.rows[i];
       const s = sel.find((x) => x.class === c)!;
       expect([r.image_auroc, r.pixel_auroc]).toEqual([s.metrics.image_auroc, s.metrics.pixel_auroc]);
-      expect([r.image_auroc_best, r.pixel_auroc_best]).toEqual([bestImg.get(c)!.metrics.image_auroc, bestPix.get(c)!.metrics.pixel_auroc]);
+      expect([r.image_auroc_best, r.pixel_auroc_best]).toEqual([
+        bestImg.get(c)!.metrics.image_auroc,
+        bestPix.get(c)!.metrics.pixel_auroc,
+      ]);
       expect([r.backend, r.weights, r.code_version]).toEqual(['onnx', 'random-init seed 0', '0.1.0+test']);
     });
     const mean = t.rows[3];
     expect(mean.image_auroc as number).toBeCloseTo(sumOf(sel, 'image_auroc') / 3, 12);
-    expect(mean.pixel_auroc_best as number).toBeCloseTo([...bestPix.values()].reduce((a, x) => a + x.metrics.pixel_auroc, 0) / 3, 12);
+    expect(mean.pixel_auroc_best as number).toBeCloseTo(
+      [...bestPix.values()].reduce((a, x) => a + x.metrics.pixel_auroc, 0) / 3,
+      12,
+    );
     expect(t.title).toMatch(new RegExp(`wavelet=${String(top.point.wavelet)}`));
   });
 
@@ -108,7 +170,9 @@ describe('export', () => {
     const md = renderAs(t, 'markdown', 3).split('\n');
     expect(md[2]).toBe('| class | image_auroc | pixel_auroc | image_auroc_best | pixel_auroc_best |');
     expect(md[3]).toBe('|:---|---:|---:|---:|---:|');
-    expect(md[4]).toBe(`| bottle | ${[t.rows[0].image_auroc, t.rows[0].pixel_auroc, t.rows[0].image_auroc_best, t.rows[0].pixel_auroc_best].map((v) => (v as number).toFixed(3)).join(' | ')} |`);
+    expect(md[4]).toBe(
+      `| bottle | ${[t.rows[0].image_auroc, t.rows[0].pixel_auroc, t.rows[0].image_auroc_best, t.rows[0].pixel_auroc_best].map((v) => (v as number).toFixed(3)).join(' | ')} |`,
+    );
     const tex = renderAs(t, 'latex', 3);
     expect(tex).toContain('\\begin{tabular}{lrrrr}');
     expect(tex).toContain('class & image\\_auroc & pixel\\_auroc & image\\_auroc\\_best & pixel\\_auroc\\_best \\\\');
@@ -126,7 +190,9 @@ describe('export --top', () => {
     expect(ranked.rows.map((r) => r.wavelet)).toEqual(exp.slice(0, 3).map((e) => e.point.wavelet));
     expect(ranked.rows.map((r) => r.level)).toEqual(exp.slice(0, 3).map((e) => e.point.level));
     expect(buildExport(store.reads, { sweep: 'ex', table: 'long', top: 2 }).rows).toHaveLength(4);
-    expect(() => buildExport(store.reads, { sweep: 'ex', table: 'ranked', top: 0 })).toThrow(/--top must be a positive integer/);
+    expect(() => buildExport(store.reads, { sweep: 'ex', table: 'ranked', top: 0 })).toThrow(
+      /--top must be a positive integer/,
+    );
   });
 });
 
@@ -142,14 +208,28 @@ describe('export --table models', () => {
     const all = { ...base, trials: [...base.trials, ...other] };
     const seededM = seedResults(sdb, s.submit(all).sweepId, ['image_auroc', 'pixel_auroc', 'aupro'], 8);
     const t = buildExport(s.reads, { sweep: 'models', table: 'models' });
-    expect(t.columns).toEqual(['model', 'wavelet_type', 'wavelet_level', 'wavelet_kept_subbands', 'sigma', 'cov_reg', 'best_img_auc', 'best_pixel_auc', 'best_pro_score']);
+    expect(t.columns).toEqual([
+      'model',
+      'wavelet_type',
+      'wavelet_level',
+      'wavelet_kept_subbands',
+      'sigma',
+      'cov_reg',
+      'best_img_auc',
+      'best_pixel_auc',
+      'best_pro_score',
+    ]);
     expect(t.rows.map((r) => r.model).sort()).toEqual(['efficientnet-b0', 'resnet18']);
     for (const r of t.rows) {
       const mine = (sp: { params: { backbone: string } }): boolean => sp.params.backbone === r.model;
       const img = expectedRanking(all.trials, seededM, 'image_auroc', mine);
       const pix = expectedRanking(all.trials, seededM, 'pixel_auroc', mine);
       const pro = expectedRanking(all.trials, seededM, 'aupro', mine);
-      expect([r.wavelet_type, r.sigma, r.wavelet_kept_subbands]).toEqual([img[0].point.wavelet, img[0].point.sigma, 'LL+LH+HL']);
+      expect([r.wavelet_type, r.sigma, r.wavelet_kept_subbands]).toEqual([
+        img[0].point.wavelet,
+        img[0].point.sigma,
+        'LL+LH+HL',
+      ]);
       expect(r.best_img_auc as number).toBeCloseTo(img[0].sumMilli / 3000, 12);
       expect(r.best_pixel_auc as number).toBeCloseTo(pix[0].sumMilli / 3000, 12);
       expect(r.best_pro_score as number).toBeCloseTo(pro[0].sumMilli / 3000, 12);

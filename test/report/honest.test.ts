@@ -16,7 +16,12 @@ let seeded: SeededTrial[];
 beforeAll(() => {
   db = openDatabase(':memory:');
   store = new SweepStore(db);
-  sweep = makeSweep('honest', { classes, wavelet: ['haar', 'db4', 'sym4'], sigma: [2, 4], selection: { holdout: 0.5, seed: 7 } });
+  sweep = makeSweep('honest', {
+    classes,
+    wavelet: ['haar', 'db4', 'sym4'],
+    sigma: [2, 4],
+    selection: { holdout: 0.5, seed: 7 },
+  });
   seeded = seedResults(db, store.submit(sweep).sweepId, M, 1234);
 });
 afterAll(() => store.close());

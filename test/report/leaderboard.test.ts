@@ -44,16 +44,30 @@ describe('leaderboard, class mean per grid point', () => {
   it('top-k, --complete and filters', () => {
     const top3 = buildLeaderboard(store.reads, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', top: 3 });
     expect(top3.points.map((p) => p.rank)).toEqual([1, 2, 3]);
-    const complete = buildLeaderboard(store.reads, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', top: 100, completeOnly: true });
+    const complete = buildLeaderboard(store.reads, {
+      sweep: 'lb',
+      metric: 'image_auroc',
+      mode: 'mean',
+      top: 100,
+      completeOnly: true,
+    });
     expect(complete.points).toHaveLength(6);
     const filters = parseFilters(['wavelet=db4', 'sigma=2,4', 'class=bottle,screw']);
     const f = buildLeaderboard(store.reads, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', top: 100, filters });
-    const keep = (s: { params: { wavelet: string; class: string } }): boolean => s.params.wavelet === 'db4' && ['bottle', 'screw'].includes(s.params.class);
+    const keep = (s: { params: { wavelet: string; class: string } }): boolean =>
+      s.params.wavelet === 'db4' && ['bottle', 'screw'].includes(s.params.class);
     const exp = expectedRanking(sweep.trials, seeded, 'image_auroc', keep);
     expect(f.points.map((p) => p.params)).toEqual(exp.map((e) => e.point));
     expect(f.points.every((p) => p.params.wavelet === 'db4' && p.trials === 2)).toBe(true);
     expect(f.varying).toEqual(['sigma', 'cov_reg']);
-    expect(buildLeaderboard(store.reads, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', filters: parseFilters(['sigma=3']) }).points).toEqual([]);
+    expect(
+      buildLeaderboard(store.reads, {
+        sweep: 'lb',
+        metric: 'image_auroc',
+        mode: 'mean',
+        filters: parseFilters(['sigma=3']),
+      }).points,
+    ).toEqual([]);
   });
 
   it('marginal means per parameter equal the mean of point means', () => {
@@ -70,7 +84,9 @@ describe('leaderboard, class mean per grid point', () => {
   });
 
   it('rejects an unknown metric, listing the recorded ones', () => {
-    expect(() => buildLeaderboard(store.reads, { sweep: 'lb', metric: 'aupro', mode: 'mean' })).toThrow(/recorded: .*image_auroc/);
+    expect(() => buildLeaderboard(store.reads, { sweep: 'lb', metric: 'aupro', mode: 'mean' })).toThrow(
+      /recorded: .*image_auroc/,
+    );
     expect(() => parseFilters(['colour=red'])).toThrow(/unknown parameter 'colour'/);
     expect(() => parseFilters(['sigma=big'])).toThrow(/sigma takes numbers/);
   });
@@ -104,7 +120,9 @@ describe('ties', () => {
     s.submit(sw);
     // point sigma=2: 0.8, 0.9 (mean 0.85); sigma=4: 0.9, 0.8 (0.85); sigma=6: 0.7, 0.9 (0.8)
     const vals = [0.8, 0.9, 0.9, 0.8, 0.7, 0.9];
-    const ins = sdb.prepare(`INSERT INTO metrics (trial_id, name, value, time, final) VALUES (?, 'image_auroc', ?, 0, 1)`);
+    const ins = sdb.prepare(
+      `INSERT INTO metrics (trial_id, name, value, time, final) VALUES (?, 'image_auroc', ?, 0, 1)`,
+    );
     vals.forEach((v, i) => ins.run(i + 1, v));
     const lb = buildLeaderboard(s.reads, { sweep: 'tie', metric: 'image_auroc', mode: 'mean' });
     expect(lb.points.map((p) => p.params.sigma)).toEqual([2, 4, 6]);
@@ -131,8 +149,15 @@ describe('several dataset roots', () => {
     const { sweepId } = s.submit({ ...a, trials: [...a.trials, ...b.trials] });
     seedResults(sdb, sweepId, ['image_auroc'], 3);
     expect(buildLeaderboard(s.reads, { sweep: 'roots', metric: 'image_auroc', mode: 'mean' }).points).toHaveLength(4);
-    expect(() => buildLeaderboard(s.reads, { sweep: 'roots', metric: 'image_auroc', mode: 'per-class' })).toThrow(/class "bottle" exists under several dataset roots/);
-    const one = buildLeaderboard(s.reads, { sweep: 'roots', metric: 'image_auroc', mode: 'per-class', filters: parseFilters(['root=/data/other']) });
+    expect(() => buildLeaderboard(s.reads, { sweep: 'roots', metric: 'image_auroc', mode: 'per-class' })).toThrow(
+      /class "bottle" exists under several dataset roots/,
+    );
+    const one = buildLeaderboard(s.reads, {
+      sweep: 'roots',
+      metric: 'image_auroc',
+      mode: 'per-class',
+      filters: parseFilters(['root=/data/other']),
+    });
     expect(one.perClass!.entries).toHaveLength(1);
     expect(one.perClass!.entries[0].params.root).toBe('/data/other');
     s.close();
@@ -141,13 +166,24 @@ describe('several dataset roots', () => {
 
 describe('metrics beside the ranking one', () => {
   it('class means per point and values per trial of the --also metrics', () => {
-    const lb = buildLeaderboard(store.reads, { sweep: 'lb', metric: 'image_auroc', mode: 'mean', top: 100, also: ['pixel_auroc', 'image_auroc'] });
+    const lb = buildLeaderboard(store.reads, {
+      sweep: 'lb',
+      metric: 'image_auroc',
+      mode: 'mean',
+      top: 100,
+      also: ['pixel_auroc', 'image_auroc'],
+    });
     for (const p of lb.points) {
       const ts = seeded.filter((t) => t.point === JSON.stringify(p.params));
       expect(Object.keys(p.also)).toEqual(['pixel_auroc']);
       expect(p.also.pixel_auroc).toBeCloseTo(ts.reduce((a, t) => a + t.metrics.pixel_auroc, 0) / ts.length, 12);
     }
-    const pc = buildLeaderboard(store.reads, { sweep: 'lb', metric: 'image_auroc', mode: 'per-class', also: ['pixel_auroc', 'aupro'] });
+    const pc = buildLeaderboard(store.reads, {
+      sweep: 'lb',
+      metric: 'image_auroc',
+      mode: 'per-class',
+      also: ['pixel_auroc', 'aupro'],
+    });
     for (const e of pc.perClass!.entries) {
       const t = seeded.find((x) => x.id === e.trialId)!;
       expect(e.also).toEqual({ pixel_auroc: t.metrics.pixel_auroc, aupro: null });
@@ -171,7 +207,9 @@ describe('ties in floating point', () => {
     const { sweepId } = s.submit(makeSweep('fp', { classes: ['a', 'b', 'c'], sigma: [2, 4] }));
     // in JS, 0.7+0.8+0.9 = 2.4 but 0.9+0.8+0.7 = 2.4000000000000004
     const vals = [0.7, 0.8, 0.9, 0.9, 0.8, 0.7];
-    const ins = sdb.prepare(`INSERT INTO metrics (trial_id, name, value, time, final) VALUES (?, 'image_auroc', ?, 0, 1)`);
+    const ins = sdb.prepare(
+      `INSERT INTO metrics (trial_id, name, value, time, final) VALUES (?, 'image_auroc', ?, 0, 1)`,
+    );
     vals.forEach((v, i) => ins.run(i + 1, v));
     expect(sweepId).toBe(1);
     const lb = buildLeaderboard(s.reads, { sweep: 'fp', metric: 'image_auroc', mode: 'mean' });

@@ -24,7 +24,18 @@ describe('paretoFront', () => {
     ];
     expect(paretoFront(pts, ['desc', 'desc'])).toEqual([0, 1, 2, 5]);
     // accuracy up, time down: [0.9, 10] beats [0.9, 12]; [0.5, 1] is the fastest
-    expect(paretoFront([[0.9, 10], [0.9, 12], [0.5, 1], [0.6, 5], [0.55, 6]], ['desc', 'asc'])).toEqual([0, 2, 3]);
+    expect(
+      paretoFront(
+        [
+          [0.9, 10],
+          [0.9, 12],
+          [0.5, 1],
+          [0.6, 5],
+          [0.55, 6],
+        ],
+        ['desc', 'asc'],
+      ),
+    ).toEqual([0, 2, 3]);
     expect(paretoFront([], ['desc', 'desc'])).toEqual([]);
     expect(() => parseParetoMetrics('image_auroc')).toThrow(/two or more distinct metrics/);
     expect(parseParetoMetrics('image_auroc, pixel_auroc')).toEqual(['image_auroc', 'pixel_auroc']);
@@ -34,18 +45,40 @@ describe('paretoFront', () => {
 describe('leaderboard --pareto and best --pareto', () => {
   // sigma i's two classes get these (image, pixel) values: class means (0.9,0.5) (0.8,0.8) (0.5,0.9) (0.7,0.7) (0.9,0.4) (0.85,0.6)
   const VALUES: Record<number, [number, number][]> = {
-    1: [[0.95, 0.45], [0.85, 0.55]],
-    2: [[0.8, 0.8], [0.8, 0.8]],
-    3: [[0.5, 0.95], [0.5, 0.85]],
-    4: [[0.7, 0.7], [0.7, 0.7]],
-    5: [[0.9, 0.4], [0.9, 0.4]],
-    6: [[0.85, 0.6], [0.85, 0.6]],
+    1: [
+      [0.95, 0.45],
+      [0.85, 0.55],
+    ],
+    2: [
+      [0.8, 0.8],
+      [0.8, 0.8],
+    ],
+    3: [
+      [0.5, 0.95],
+      [0.5, 0.85],
+    ],
+    4: [
+      [0.7, 0.7],
+      [0.7, 0.7],
+    ],
+    5: [
+      [0.9, 0.4],
+      [0.9, 0.4],
+    ],
+    6: [
+      [0.85, 0.6],
+      [0.85, 0.6],
+    ],
   };
   const db = openDatabase(':memory:');
   const store = new SweepStore(db);
   const sweepId = store.submit(makeSweep('p', { classes: ['bottle', 'cable'], sigma: [1, 2, 3, 4, 5, 6, 7] })).sweepId;
   const ins = db.prepare('INSERT INTO metrics (trial_id, name, value, time, final) VALUES (?, ?, ?, 0, 1)');
-  for (const t of db.prepare('SELECT id, class, params_json FROM trials WHERE sweep_id = ?').all(sweepId) as { id: number; class: string; params_json: string }[]) {
+  for (const t of db.prepare('SELECT id, class, params_json FROM trials WHERE sweep_id = ?').all(sweepId) as {
+    id: number;
+    class: string;
+    params_json: string;
+  }[]) {
     const p = JSON.parse(t.params_json) as TrialParams;
     if (p.sigma === 7) {
       if (t.class === 'bottle') {
@@ -70,16 +103,30 @@ describe('leaderboard --pareto and best --pareto', () => {
       [0.5, 0.9],
     ]);
     expect(paretoText(f)).toMatch(/4 non-dominated of 6 complete points/);
-    expect(() => buildPareto(store.reads, { sweep: 'p', metrics: ['image_auroc', 'aupro'] })).toThrow(/no final metric 'aupro'/);
+    expect(() => buildPareto(store.reads, { sweep: 'p', metrics: ['image_auroc', 'aupro'] })).toThrow(
+      /no final metric 'aupro'/,
+    );
   });
 
   it('best --pareto writes one stage per front point, which expands back to exactly their trials', () => {
-    const b = buildBestSweep(store.reads, { sweep: 'p', metric: 'image_auroc', perClass: false, pareto: ['image_auroc', 'pixel_auroc'] });
+    const b = buildBestSweep(store.reads, {
+      sweep: 'p',
+      metric: 'image_auroc',
+      perClass: false,
+      pareto: ['image_auroc', 'pixel_auroc'],
+    });
     expect(b.winners.map((w) => w.stage)).toEqual(['pareto-1', 'pareto-2', 'pareto-3', 'pareto-4']);
     const back = expandSweepText(b.yaml, '/tmp/front.yaml');
     expect(back.trials.map((t) => `${t.params.sigma}/${t.params.class}`).sort()).toEqual(
       ['1', '2', '3', '6'].flatMap((s) => [`${s}/bottle`, `${s}/cable`]).sort(),
     );
-    expect(() => buildBestSweep(store.reads, { sweep: 'p', metric: 'image_auroc', perClass: true, pareto: ['image_auroc', 'pixel_auroc'] })).toThrow(/cannot be combined/);
+    expect(() =>
+      buildBestSweep(store.reads, {
+        sweep: 'p',
+        metric: 'image_auroc',
+        perClass: true,
+        pareto: ['image_auroc', 'pixel_auroc'],
+      }),
+    ).toThrow(/cannot be combined/);
   });
 });

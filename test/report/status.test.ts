@@ -32,7 +32,16 @@ describe('status', () => {
     expect(st.ratePerMin).toBeCloseTo(0.8, 12);
     expect(st.etaS).toBeCloseTo(375, 9);
     expect(st.workers).toEqual([
-      { id: 'w1', host: 'h1', gpu: '0 A100', backend: 'onnx', state: 'active', lastHeartbeat: 290_000, heartbeatAgeS: 10, active: 1 },
+      {
+        id: 'w1',
+        host: 'h1',
+        gpu: '0 A100',
+        backend: 'onnx',
+        state: 'active',
+        lastHeartbeat: 290_000,
+        heartbeatAgeS: 10,
+        active: 1,
+      },
     ]);
     const key4 = (db.prepare('SELECT key FROM trials WHERE id = 4').get() as { key: string }).key;
     expect(st.failures).toEqual([{ trialId: 4, key: key4, class: 'b', attempts: 1, error: 'CUDA out of memory' }]);
@@ -69,8 +78,12 @@ describe('failure reasons', () => {
     const s = new SweepStore(sdb);
     s.submit(makeSweep('f', { classes: ['a', 'b', 'c'], sigma: [1, 2] })); // 6 trials
     const long = `weights sha256:${'ab'.repeat(32)} not found in /very/long/path/to/the/weights/store (import it with wepadim weights import FILE --arch resnet18)`;
-    const attempt = sdb.prepare(`INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, outcome, error) VALUES (?, 'w', ?, 1, 0, 'failed', ?)`);
-    const fail = sdb.prepare(`UPDATE trials SET status = 'failed', attempts = 2, finished_at = ?, error = ? WHERE id = ?`);
+    const attempt = sdb.prepare(
+      `INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, outcome, error) VALUES (?, 'w', ?, 1, 0, 'failed', ?)`,
+    );
+    const fail = sdb.prepare(
+      `UPDATE trials SET status = 'failed', attempts = 2, finished_at = ?, error = ? WHERE id = ?`,
+    );
     for (const id of [1, 2, 3]) {
       attempt.run(id, `L${id}a`, 'transient: connection reset');
       attempt.run(id, `L${id}b`, long); // the last error decides
@@ -95,7 +108,9 @@ describe('failure reasons', () => {
     const key1 = (sdb.prepare('SELECT key FROM trials WHERE id = 1').get() as { key: string }).key;
     expect(full).toContain(`trial ${key1.slice(0, 12)} (a, 2 attempt(s))`);
     const report = buildRunReport(s.reads, 'f');
-    expect(renderRunReport(report, '/x')).toMatch(new RegExp(`Why 4 trial\\(s\\) failed \\(2 distinct error\\(s\\)[^\\n]*\\n\\s+3 x weights sha256:`));
+    expect(renderRunReport(report, '/x')).toMatch(
+      new RegExp(`Why 4 trial\\(s\\) failed \\(2 distinct error\\(s\\)[^\\n]*\\n\\s+3 x weights sha256:`),
+    );
     expect(renderFailureReasons(report.failureReasons)).toContain('1 x dataset root /nope does not exist');
     s.close();
   });

@@ -14,7 +14,9 @@ describe('trial ids in reports', () => {
     s.submit(makeSweep('ids', { classes: ['a', 'b'], sigma: [1, 2] }));
     const seeded = seedResults(db, 1, ['image_auroc', 'pixel_auroc'], 3);
     const lb = buildLeaderboard(s.reads, { sweep: 'ids', metric: 'image_auroc', mode: 'per-class' });
-    const keyOf = new Map(seeded.map((t) => [t.id, (db.prepare('SELECT key FROM trials WHERE id = ?').get(t.id) as { key: string }).key]));
+    const keyOf = new Map(
+      seeded.map((t) => [t.id, (db.prepare('SELECT key FROM trials WHERE id = ?').get(t.id) as { key: string }).key]),
+    );
     for (const e of lb.perClass!.entries) expect(e.key).toBe(keyOf.get(e.trialId));
     const text = leaderboardText(lb);
     const run = renderRunReport(buildRunReport(s.reads, 'ids'), '/art');

@@ -36,7 +36,10 @@ export function makeDataset(root: string, classes: Record<string, { train: numbe
   }
 }
 
-export function fakePorts(classes: Record<string, { train: number; test: number }>, opts: { corrupt?: string } = {}): { ports: RunnerPorts; calls: Calls } {
+export function fakePorts(
+  classes: Record<string, { train: number; test: number }>,
+  opts: { corrupt?: string } = {},
+): { ports: RunnerPorts; calls: Calls } {
   const calls: Calls = { listClass: 0, extractImages: 0, engineGroups: 0, engineVariants: 0, keepMaps: 0, pngs: [] };
   const ports: RunnerPorts = {
     data: {
@@ -44,7 +47,12 @@ export function fakePorts(classes: Record<string, { train: number; test: number 
         calls.listClass++;
         const n = classes[cls];
         if (!n) throw new DataError(`no class ${cls}`, r);
-        const train: SampleRef[] = Array.from({ length: n.train }, (_, i) => ({ path: join(r, `${cls}-train-${i}.img`), label: 0, defect: 'good', maskPath: null }));
+        const train: SampleRef[] = Array.from({ length: n.train }, (_, i) => ({
+          path: join(r, `${cls}-train-${i}.img`),
+          label: 0,
+          defect: 'good',
+          maskPath: null,
+        }));
         const test: SampleRef[] = Array.from({ length: n.test }, (_, i) => ({
           path: join(r, `${cls}-test-${i}.img`),
           label: i % 2 === 0 ? 0 : 1,
@@ -56,8 +64,14 @@ export function fakePorts(classes: Record<string, { train: number; test: number 
       loadBatch(samples) {
         const images = new Float32Array(samples.length * 3 * S * S);
         samples.forEach((s, i) => {
-          if (opts.corrupt && s.path.includes(opts.corrupt)) throw new DataError('corrupt image: bad PNG signature', s.path);
-          images.fill(pixelValue(s.path) + (s.path.includes('-test-') && Number(s.path.split('-').pop()!.split('.')[0]) % 2 === 1 ? 1 : 0), i * 3 * S * S, (i + 1) * 3 * S * S);
+          if (opts.corrupt && s.path.includes(opts.corrupt))
+            throw new DataError('corrupt image: bad PNG signature', s.path);
+          images.fill(
+            pixelValue(s.path) +
+              (s.path.includes('-test-') && Number(s.path.split('-').pop()!.split('.')[0]) % 2 === 1 ? 1 : 0),
+            i * 3 * S * S,
+            (i + 1) * 3 * S * S,
+          );
         });
         return { images, rgb: samples.map(() => new Uint8Array(S * S * 3).fill(100)) };
       },
@@ -102,19 +116,32 @@ export function fakePorts(classes: Record<string, { train: number; test: number 
             let pos = 0;
             let tot = 0;
             const ii = Array.from(idx);
-            for (const a of ii) for (const b of ii) if (truth.labels[a] === 1 && truth.labels[b] === 0) {
-              tot++;
-              pos += scores[a] > scores[b] ? 1 : scores[a] === scores[b] ? 0.5 : 0;
-            }
+            for (const a of ii)
+              for (const b of ii)
+                if (truth.labels[a] === 1 && truth.labels[b] === 0) {
+                  tot++;
+                  pos += scores[a] > scores[b] ? 1 : scores[a] === scores[b] ? 0.5 : 0;
+                }
             return tot ? pos / tot : NaN;
           };
           const all = Array.from({ length: n }, (_, i) => i);
           const subsets: Record<string, { image_auroc: number; pixel_auroc: number }> = {};
-          for (const s of o?.subsets ?? []) subsets[s.name] = { image_auroc: auc(s.indices), pixel_auroc: auc(s.indices) / 2 };
+          for (const s of o?.subsets ?? [])
+            subsets[s.name] = { image_auroc: auc(s.indices), pixel_auroc: auc(s.indices) / 2 };
           const image = auc(all) * (1 - v.cov_reg);
-          const maps = o?.keepMaps?.(vi) ? new Float32Array(n * S * S).map((_, p) => scores[Math.floor(p / (S * S))]) : null;
+          const maps = o?.keepMaps?.(vi)
+            ? new Float32Array(n * S * S).map((_, p) => scores[Math.floor(p / (S * S))])
+            : null;
           const outcome: VariantOutcome = {
-            metrics: { image_auroc: image, pixel_auroc: image / 2, aupro: 0.3, f1_max: 0.5, f1_threshold: 1.5, per_defect: { crack: image, hole: image }, subsets },
+            metrics: {
+              image_auroc: image,
+              pixel_auroc: image / 2,
+              aupro: 0.3,
+              f1_max: 0.5,
+              f1_threshold: 1.5,
+              per_defect: { crack: image, hole: image },
+              subsets,
+            },
             imageScores: scores,
             maps,
             timings: { fit_s: 0.01, score_s: 0.02, metrics_s: 0.003, dwt_s: 0.05 },

@@ -21,9 +21,17 @@ function entry(seed: number, n = 2, withTruth = false): FeatureEntry {
   a.data.forEach((_, i) => (a.data[i] = seed + i * 0.5));
   b.data.forEach((_, i) => (b.data[i] = -seed - i));
   const truth = withTruth
-    ? { labels: Uint8Array.from({ length: n }, (_, i) => i % 2), masks: new Uint8Array(n * 224 * 224).fill(1, 0, 100), defects: Array.from({ length: n }, (_, i) => (i % 2 ? 'crack' : 'good')) }
+    ? {
+        labels: Uint8Array.from({ length: n }, (_, i) => i % 2),
+        masks: new Uint8Array(n * 224 * 224).fill(1, 0, 100),
+        defects: Array.from({ length: n }, (_, i) => (i % 2 ? 'crack' : 'good')),
+      }
     : null;
-  return { batches: [a, b], extractor: { executor: 'onnx', version: 'ort 1.30', device: 'cpu', weightsId: 'random:0' }, truth };
+  return {
+    batches: [a, b],
+    extractor: { executor: 'onnx', version: 'ort 1.30', device: 'cpu', weightsId: 'random:0' },
+    truth,
+  };
 }
 
 describe('FeatureCache', () => {
@@ -35,7 +43,10 @@ describe('FeatureCache', () => {
     const c2 = new FeatureCache({ memoryBytes: 1 << 30, dir, diskBytes: 1 << 30 });
     const got = await c2.get('k1');
     expect(got?.layer).toBe('disk');
-    expect(got?.entry.batches.map((b) => [b.n, b.c, b.h, b.w])).toEqual([[3, 3, 4, 4], [3, 5, 2, 2]]);
+    expect(got?.entry.batches.map((b) => [b.n, b.c, b.h, b.w])).toEqual([
+      [3, 3, 4, 4],
+      [3, 5, 2, 2],
+    ]);
     expect(Array.from(got!.entry.batches[0].data)).toEqual(Array.from(e.batches[0].data));
     expect(Array.from(got!.entry.batches[1].data)).toEqual(Array.from(e.batches[1].data));
     expect(Array.from(got!.entry.truth!.labels)).toEqual([0, 1, 0]);
@@ -54,7 +65,7 @@ describe('FeatureCache', () => {
     await c.put('b', entry(2));
     await c.get('a'); // a is now most recent
     await c.put('c', entry(3));
-    expect((await c.get('b'))).toBeNull();
+    expect(await c.get('b')).toBeNull();
     expect((await c.get('a'))?.layer).toBe('memory');
     expect((await c.get('c'))?.layer).toBe('memory');
     expect(c.memoryBytes).toBe(one * 2);
@@ -65,13 +76,16 @@ describe('FeatureCache', () => {
     const one = entryBytes(entry(0));
     const c = new FeatureCache({ memoryBytes: 0, dir, diskBytes: one * 2 + 1000 });
     // last use is the header's mtime: a was used 1000 s ago, b 500 s ago (set, not slept for)
-    const usedAgo = (key: string, s: number): void => utimesSync(join(dir, `${key}.json`), new Date(Date.now() - s * 1000), new Date(Date.now() - s * 1000));
+    const usedAgo = (key: string, s: number): void =>
+      utimesSync(join(dir, `${key}.json`), new Date(Date.now() - s * 1000), new Date(Date.now() - s * 1000));
     await c.put('a', entry(1));
     usedAgo('a', 1000);
     await c.put('b', entry(2));
     usedAgo('b', 500);
     await c.put('c', entry(3));
-    const bins = readdirSync(dir).filter((n) => n.endsWith('.bin')).sort();
+    const bins = readdirSync(dir)
+      .filter((n) => n.endsWith('.bin'))
+      .sort();
     expect(bins).toEqual(['b.bin', 'c.bin']);
   });
 

@@ -8,9 +8,23 @@ import { gridPointKey, narrowTrials } from '../../local/sweep-filter.js';
 import { parseNvidiaSmiList } from '../../local/devices.js';
 
 const base: TrialParams = {
-  objective: 'wepadim', dataset: 'folder', root: '/d', class: 'a', backbone: 'resnet18', weights: 'random:0',
-  wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL'], align: 'down', distance: 'squared',
-  smoothing: 'reference', sigma: 4, cov_reg: 0.01, selection: null, synthetic: null,
+  objective: 'wepadim',
+  dataset: 'folder',
+  root: '/d',
+  class: 'a',
+  backbone: 'resnet18',
+  weights: 'random:0',
+  wavelet: 'haar',
+  level: 1,
+  mode: 'zero',
+  subbands: ['LL'],
+  align: 'down',
+  distance: 'squared',
+  smoothing: 'reference',
+  sigma: 4,
+  cov_reg: 0.01,
+  selection: null,
+  synthetic: null,
 };
 const spec = (p: Partial<TrialParams>): TrialSpec => {
   const params = { ...base, ...p };
@@ -26,7 +40,14 @@ describe('narrowTrials', () => {
     expect(new Set(out.map(gridPointKey)).size).toBe(2);
   });
   it('filters classes, and names unknown ones', () => {
-    expect(narrowTrials(trials, { classes: ['c', 'a'] }).map((t) => t.params.class)).toEqual(['a', 'c', 'a', 'c', 'a', 'c']);
+    expect(narrowTrials(trials, { classes: ['c', 'a'] }).map((t) => t.params.class)).toEqual([
+      'a',
+      'c',
+      'a',
+      'c',
+      'a',
+      'c',
+    ]);
     expect(() => narrowTrials(trials, { classes: ['zz'] }, 'demo.yaml')).toThrow(UserError);
     expect(() => narrowTrials(trials, { classes: ['zz'] }, 'demo.yaml')).toThrow(/zz not in demo.yaml.*a, b, c/);
     expect(() => narrowTrials(trials, { maxPoints: 0 })).toThrow(/--max-points/);
@@ -40,7 +61,17 @@ describe('progress view', () => {
   });
   it('renders an overall line and one line per worker', () => {
     const lines = renderSnapshot(
-      { total: 10, done: 4, failed: 1, active: 2, pending: 3, workers: [{ id: 'local-0', finished: 3, active: 1, note: 'lease of 4 trials' }, { id: 'local-1', finished: 2, active: 1, note: '' }] },
+      {
+        total: 10,
+        done: 4,
+        failed: 1,
+        active: 2,
+        pending: 3,
+        workers: [
+          { id: 'local-0', finished: 3, active: 1, note: 'lease of 4 trials' },
+          { id: 'local-1', finished: 2, active: 1, note: '' },
+        ],
+      },
       10,
       0,
     );
@@ -49,8 +80,12 @@ describe('progress view', () => {
     expect(lines[1]).toMatch(/local-0 .* 3\/4 running 1 {2}lease of 4 trials/);
   });
   it('turns worker events into notes', () => {
-    expect(noteOf(JSON.stringify({ type: 'leased', leaseIds: ['x'], trialKeys: ['a', 'b'] }))).toBe('lease of 2 trials');
-    expect(noteOf(JSON.stringify({ type: 'finished', key: 'abcdef0123456789abcdef01', ok: false, error: 'corrupt' }))).toBe('FAILED abcdef012345: corrupt');
+    expect(noteOf(JSON.stringify({ type: 'leased', leaseIds: ['x'], trialKeys: ['a', 'b'] }))).toBe(
+      'lease of 2 trials',
+    );
+    expect(
+      noteOf(JSON.stringify({ type: 'finished', key: 'abcdef0123456789abcdef01', ok: false, error: 'corrupt' })),
+    ).toBe('FAILED abcdef012345: corrupt');
     expect(noteOf(JSON.stringify({ level: 'info', msg: 'x' }))).toBeNull();
     expect(sweepDirName('my sweep/1')).toBe('my_sweep_1');
   });
@@ -59,7 +94,12 @@ describe('progress view', () => {
 describe('run: weights and feature cache', () => {
   it('--weights-dir reaches the workers as WEPADIM_WEIGHTS_DIR (absolute); --cache-dir, else WEPADIM_CACHE_DIR, else runs/.cache/features', () => {
     const env = localWorkerEnv({ weightsDir: 'w/store', mapTrials: 2 }, { PATH: '/bin' });
-    expect(env).toMatchObject({ PATH: '/bin', WEPADIM_WEIGHTS_DIR: resolve('w/store'), WEPADIM_LOG_JSON: '1', WEPADIM_MAP_TRIALS: '2' });
+    expect(env).toMatchObject({
+      PATH: '/bin',
+      WEPADIM_WEIGHTS_DIR: resolve('w/store'),
+      WEPADIM_LOG_JSON: '1',
+      WEPADIM_MAP_TRIALS: '2',
+    });
     // without the flag the caller's own WEPADIM_WEIGHTS_DIR passes through untouched
     expect(localWorkerEnv({}, { WEPADIM_WEIGHTS_DIR: '/x' }).WEPADIM_WEIGHTS_DIR).toBe('/x');
     expect(featureCacheDir('runs', undefined, {})).toBe(resolve('runs/.cache/features'));
@@ -70,7 +110,8 @@ describe('run: weights and feature cache', () => {
 
 describe('devices', () => {
   it('reads GPU indices from nvidia-smi -L', () => {
-    const text = 'GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-1)\nGPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-2)\n  MIG 1g.5gb Device 0: (UUID: MIG-x)\n';
+    const text =
+      'GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-1)\nGPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-2)\n  MIG 1g.5gb Device 0: (UUID: MIG-x)\n';
     expect(parseNvidiaSmiList(text)).toEqual([0, 1]);
     expect(parseNvidiaSmiList('')).toEqual([]);
   });

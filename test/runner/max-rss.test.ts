@@ -57,15 +57,40 @@ const classes = { big: { train: 12, test: 8 } };
 
 async function run(root: string, maxRssBytes: number | undefined): Promise<Map<string, TrialOutcome>> {
   const out = new Map<string, TrialOutcome>();
-  const cb: GroupCallbacks = { progress: () => undefined, finished: (k, o) => out.set(k, o), signalFor: () => new AbortController().signal };
-  const obj = createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports: await ports(classes), mapTrialsPerClass: 0, maxRssBytes, logger: createLogger({}, { write: () => undefined }) });
+  const cb: GroupCallbacks = {
+    progress: () => undefined,
+    finished: (k, o) => out.set(k, o),
+    signalFor: () => new AbortController().signal,
+  };
+  const obj = createWepadimObjective({
+    cacheDir: null,
+    artifactsDir: tmp(),
+    ports: await ports(classes),
+    mapTrialsPerClass: 0,
+    maxRssBytes,
+    logger: createLogger({}, { write: () => undefined }),
+  });
   const trials: LeasedTrial[] = [];
   for (const subbands of [['LL', 'LH', 'HL'], ['LL', 'LH', 'HL', 'HH'], ['HH']] as TrialParams['subbands'][])
     for (const cov_reg of [0.1, 0.001]) {
       const p: TrialParams = {
-        objective: 'wepadim', dataset: 'folder', root, class: 'big', backbone: 'resnet18', weights: 'random:0',
-        wavelet: 'db2', level: 1, mode: 'zero', subbands, align: 'down', distance: 'squared', smoothing: 'reference',
-        sigma: 2, cov_reg, selection: null, synthetic: null,
+        objective: 'wepadim',
+        dataset: 'folder',
+        root,
+        class: 'big',
+        backbone: 'resnet18',
+        weights: 'random:0',
+        wavelet: 'db2',
+        level: 1,
+        mode: 'zero',
+        subbands,
+        align: 'down',
+        distance: 'squared',
+        smoothing: 'reference',
+        sigma: 2,
+        cov_reg,
+        selection: null,
+        synthetic: null,
       };
       trials.push({ trialId: trials.length, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p });
     }
@@ -84,7 +109,8 @@ describe('worker --max-rss', () => {
     for (const [k, a] of free) {
       const b = tight.get(k);
       if (!a.ok || !b?.ok) throw new Error(`trial failed: ${JSON.stringify(a)} / ${JSON.stringify(b)}`);
-      const q = (m: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('time.') && n !== 'peak_rss_mb'));
+      const q = (m: Record<string, number>): Record<string, number> =>
+        Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('time.') && n !== 'peak_rss_mb'));
       expect(q(b.result.metrics)).toEqual(q(a.result.metrics));
       expect(a.result.details?.dwt_blockwise).toBeUndefined();
       expect(b.result.details?.dwt_blockwise).toBe(true);

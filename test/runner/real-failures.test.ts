@@ -20,9 +20,23 @@ const quiet = createLogger({}, { write: () => undefined });
 
 function params(root: string, cls: string): TrialParams {
   return {
-    objective: 'wepadim', dataset: 'folder', root, class: cls, backbone: 'resnet18', weights: 'random:0', wavelet: 'haar', level: 1,
-    mode: 'zero', subbands: ['LL', 'LH', 'HL'], align: 'down', distance: 'squared', smoothing: 'reference', sigma: 4, cov_reg: 0.01,
-    selection: null, synthetic: null,
+    objective: 'wepadim',
+    dataset: 'folder',
+    root,
+    class: cls,
+    backbone: 'resnet18',
+    weights: 'random:0',
+    wavelet: 'haar',
+    level: 1,
+    mode: 'zero',
+    subbands: ['LL', 'LH', 'HL'],
+    align: 'down',
+    distance: 'squared',
+    smoothing: 'reference',
+    sigma: 4,
+    cov_reg: 0.01,
+    selection: null,
+    synthetic: null,
   };
 }
 
@@ -34,14 +48,44 @@ describe('wepadim objective with the real modules', () => {
     const victim = join(goodDir, readdirSync(goodDir).sort()[1]);
     writeFileSync(victim, Buffer.from('this is not a PNG'));
     const p = (cls: string): TrialParams => ({
-      objective: 'wepadim', dataset: 'folder', root, class: cls, backbone: 'resnet18', weights: 'random:0', wavelet: 'haar', level: 1,
-      mode: 'zero', subbands: ['LL', 'LH', 'HL'], align: 'down', distance: 'squared', smoothing: 'reference', sigma: 4, cov_reg: 0.01,
-      selection: null, synthetic: null,
+      objective: 'wepadim',
+      dataset: 'folder',
+      root,
+      class: cls,
+      backbone: 'resnet18',
+      weights: 'random:0',
+      wavelet: 'haar',
+      level: 1,
+      mode: 'zero',
+      subbands: ['LL', 'LH', 'HL'],
+      align: 'down',
+      distance: 'squared',
+      smoothing: 'reference',
+      sigma: 4,
+      cov_reg: 0.01,
+      selection: null,
+      synthetic: null,
     });
-    const trials = ['disc', 'weave'].map((c, i) => ({ trialId: i, key: trialKey(p(c)), leaseId: 'L', fencingToken: 1, params: p(c) }));
+    const trials = ['disc', 'weave'].map((c, i) => ({
+      trialId: i,
+      key: trialKey(p(c)),
+      leaseId: 'L',
+      fencingToken: 1,
+      params: p(c),
+    }));
     const outcomes = new Map<string, TrialOutcome>();
-    const cb: GroupCallbacks = { progress: () => undefined, finished: (k, o) => outcomes.set(k, o), signalFor: () => new AbortController().signal };
-    const obj = createWepadimObjective({ cacheDir: null, artifactsDir: join(work, 'art'), threads: 1, mapTrialsPerClass: 0, logger: createLogger({}, { write: () => undefined }) });
+    const cb: GroupCallbacks = {
+      progress: () => undefined,
+      finished: (k, o) => outcomes.set(k, o),
+      signalFor: () => new AbortController().signal,
+    };
+    const obj = createWepadimObjective({
+      cacheDir: null,
+      artifactsDir: join(work, 'art'),
+      threads: 1,
+      mapTrialsPerClass: 0,
+      logger: createLogger({}, { write: () => undefined }),
+    });
     try {
       await obj.runGroup(trials, cb);
       const bad = outcomes.get(trials[0].key);
@@ -66,13 +110,33 @@ describe('wepadim objective with the real modules', () => {
     const defect = readdirSync(gtDir).sort()[0];
     const victim = join(gtDir, defect, readdirSync(join(gtDir, defect)).sort()[0]);
     await writePng(victim, new Uint8Array(100 * 50).fill(255), 100, 50, 1); // a 100x50 mask for a 256x256 image
-    const trials = ['disc', 'weave'].map((c, i) => ({ trialId: i, key: trialKey(params(root, c)), leaseId: 'L', fencingToken: 1, params: params(root, c) }));
+    const trials = ['disc', 'weave'].map((c, i) => ({
+      trialId: i,
+      key: trialKey(params(root, c)),
+      leaseId: 'L',
+      fencingToken: 1,
+      params: params(root, c),
+    }));
     const outcomes = new Map<string, TrialOutcome>();
-    const cb: GroupCallbacks = { progress: () => undefined, finished: (k, o) => outcomes.set(k, o), signalFor: () => new AbortController().signal };
-    const obj = createWepadimObjective({ cacheDir: null, artifactsDir: join(work, 'art-masks'), threads: 1, mapTrialsPerClass: 0, logger: quiet });
+    const cb: GroupCallbacks = {
+      progress: () => undefined,
+      finished: (k, o) => outcomes.set(k, o),
+      signalFor: () => new AbortController().signal,
+    };
+    const obj = createWepadimObjective({
+      cacheDir: null,
+      artifactsDir: join(work, 'art-masks'),
+      threads: 1,
+      mapTrialsPerClass: 0,
+      logger: quiet,
+    });
     try {
       await obj.runGroup(trials, cb);
-      expect(outcomes.get(trials[0].key)).toEqual({ ok: false, retryable: false, error: `DataError: ${victim}: mask is 100x50 but its image is 256x256` });
+      expect(outcomes.get(trials[0].key)).toEqual({
+        ok: false,
+        retryable: false,
+        error: `DataError: ${victim}: mask is 100x50 but its image is 256x256`,
+      });
       expect(outcomes.get(trials[1].key)?.ok).toBe(true);
     } finally {
       await obj.dispose?.();

@@ -22,9 +22,24 @@ const CLASSES = { alpha: { train: 6, test: 8 }, beta: { train: 5, test: 8 } };
 
 function params(root: string, over: Partial<TrialParams>): TrialParams {
   return {
-    objective: 'wepadim', dataset: 'folder', root, class: 'alpha', backbone: 'resnet18', weights: 'random:0',
-    wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL', 'LH', 'HL'], align: 'down', distance: 'squared',
-    smoothing: 'reference', sigma: 4, cov_reg: 0.01, selection: { holdout: 0.5, seed: 3 }, synthetic: null, ...over,
+    objective: 'wepadim',
+    dataset: 'folder',
+    root,
+    class: 'alpha',
+    backbone: 'resnet18',
+    weights: 'random:0',
+    wavelet: 'haar',
+    level: 1,
+    mode: 'zero',
+    subbands: ['LL', 'LH', 'HL'],
+    align: 'down',
+    distance: 'squared',
+    smoothing: 'reference',
+    sigma: 4,
+    cov_reg: 0.01,
+    selection: { holdout: 0.5, seed: 3 },
+    synthetic: null,
+    ...over,
   };
 }
 
@@ -32,7 +47,11 @@ function grid(root: string): LeasedTrial[] {
   const out: LeasedTrial[] = [];
   for (const cls of ['alpha', 'beta'])
     for (const wavelet of ['haar', 'db2'] as const)
-      for (const [sigma, cov_reg] of [[2, 0.01], [4, 0.1], [4, 0.001]] as const) {
+      for (const [sigma, cov_reg] of [
+        [2, 0.01],
+        [4, 0.1],
+        [4, 0.001],
+      ] as const) {
         const p = params(root, { class: cls, wavelet, sigma, cov_reg });
         out.push({ trialId: out.length + 1, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p });
       }
@@ -132,7 +151,8 @@ describe('wepadim objective', () => {
     const warm = await run(); // new objective: disk layer
     expect(cold.calls.extractImages).toBe(27);
     expect(warm.calls.extractImages).toBe(0);
-    const strip = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time.') && k !== 'peak_rss_mb'));
+    const strip = (m: Record<string, number>) =>
+      Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time.') && k !== 'peak_rss_mb'));
     for (const t of trials) {
       const a = ok(cold.outcomes.get(t.key));
       expect(strip(ok(warm.outcomes.get(t.key)).metrics)).toEqual(strip(a.metrics));
@@ -151,7 +171,13 @@ describe('wepadim objective', () => {
     const good = params(root, { cov_reg: 0.1 });
     const beta = params(root, { class: 'beta' });
     const gamma = params(root, { class: 'gamma' });
-    const trials = [bad, good, beta, gamma].map((p, i) => ({ trialId: i, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p }));
+    const trials = [bad, good, beta, gamma].map((p, i) => ({
+      trialId: i,
+      key: trialKey(p),
+      leaseId: 'L',
+      fencingToken: 1,
+      params: p,
+    }));
     const { cb, outcomes } = callbacks();
     await obj.runGroup(trials, cb);
     const [b, g, be, ga] = trials.map((t) => outcomes.get(t.key)!);
@@ -196,11 +222,27 @@ describe('wepadim objective', () => {
     const b = fakePorts(CLASSES);
     const shared = callbacks();
     const unshared = callbacks();
-    await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports: a.ports, logger: quiet, mapTrialsPerClass: 0 }).runGroup(trials, shared.cb);
-    await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports: b.ports, logger: quiet, mapTrialsPerClass: 0, sharing: false }).runGroup(trials, unshared.cb);
+    await createWepadimObjective({
+      cacheDir: null,
+      artifactsDir: tmp(),
+      ports: a.ports,
+      logger: quiet,
+      mapTrialsPerClass: 0,
+    }).runGroup(trials, shared.cb);
+    await createWepadimObjective({
+      cacheDir: null,
+      artifactsDir: tmp(),
+      ports: b.ports,
+      logger: quiet,
+      mapTrialsPerClass: 0,
+      sharing: false,
+    }).runGroup(trials, unshared.cb);
     expect(a.calls.extractImages).toBe(14);
     expect(b.calls.extractImages).toBe(14 * 4);
-    for (const t of trials) expect(ok(unshared.outcomes.get(t.key)).metrics.image_auroc).toBe(ok(shared.outcomes.get(t.key)).metrics.image_auroc);
+    for (const t of trials)
+      expect(ok(unshared.outcomes.get(t.key)).metrics.image_auroc).toBe(
+        ok(shared.outcomes.get(t.key)).metrics.image_auroc,
+      );
   });
 
   it('stops a class only when all its trials are cancelled', async () => {
@@ -210,8 +252,18 @@ describe('wepadim objective', () => {
     const trials = grid(root).slice(0, 6); // class alpha
     const ctls = new Map(trials.map((t) => [t.key, new AbortController()]));
     const outcomes = new Map<string, TrialOutcome>();
-    const cb: GroupCallbacks = { progress: () => undefined, finished: (k, o) => outcomes.set(k, o), signalFor: (k) => ctls.get(k)!.signal };
-    const obj = createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet, mapTrialsPerClass: 0 });
+    const cb: GroupCallbacks = {
+      progress: () => undefined,
+      finished: (k, o) => outcomes.set(k, o),
+      signalFor: (k) => ctls.get(k)!.signal,
+    };
+    const obj = createWepadimObjective({
+      cacheDir: null,
+      artifactsDir: tmp(),
+      ports,
+      logger: quiet,
+      mapTrialsPerClass: 0,
+    });
     ctls.get(trials[0].key)!.abort(); // one cancelled: the rest still run
     await obj.runGroup(trials, cb);
     expect(calls.extractImages).toBe(14);
@@ -232,7 +284,10 @@ describe('wepadim objective', () => {
     const { ports } = fakePorts(tiny);
     const p = params(root, { class: 'gamma' });
     const { cb, outcomes } = callbacks();
-    await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet }).runGroup([{ trialId: 1, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p }], cb);
+    await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet }).runGroup(
+      [{ trialId: 1, key: trialKey(p), leaseId: 'L', fencingToken: 1, params: p }],
+      cb,
+    );
     const r = ok(outcomes.get(trialKey(p)));
     expect(r.metrics['sel.image_auroc']).toBe(1);
     expect('rep.image_auroc' in r.metrics).toBe(false);
@@ -246,7 +301,10 @@ describe('wepadim objective', () => {
     process.env.WEPADIM_MAP_TRIALS = '2';
     try {
       const { cb } = callbacks();
-      await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet }).runGroup(grid(root), cb);
+      await createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet }).runGroup(
+        grid(root),
+        cb,
+      );
       expect(calls.keepMaps).toBe(4); // 2 per class
       process.env.WEPADIM_MAP_TRIALS = 'x';
       expect(() => createWepadimObjective({ cacheDir: null, ports })).toThrow(/WEPADIM_MAP_TRIALS=x/);

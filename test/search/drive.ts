@@ -28,7 +28,9 @@ grid:
 
 /** The score of a trial: the point's quality (sigma and cov_reg) plus a class effect, all distinct. */
 export function scoreOf(p: TrialParams): number {
-  const cls = ['bottle', 'cable', 'capsule', 'carpet', 'grid', 'hazelnut', 'leather', 'metal_nut', 'pill'].indexOf(p.class);
+  const cls = ['bottle', 'cable', 'capsule', 'carpet', 'grid', 'hazelnut', 'leather', 'metal_nut', 'pill'].indexOf(
+    p.class,
+  );
   return 0.5 + 0.05 * Math.abs(p.sigma - 3.6) * -1 + 0.01 * Math.log10(p.cov_reg) * -1 + 0.003 * ((cls * 7) % 9) + 0.5;
 }
 
@@ -61,7 +63,14 @@ export function resultFor(t: GrantedTrial) {
   return {
     metrics: { image_auroc: scoreOf(p), pixel_auroc: 1 - scoreOf(p) / 2 },
     artifacts: [],
-    provenance: { code_version: 't', backend: 'synthetic', device: 'cpu', weights: 'none', dataset_root: '/nowhere', class: p.class },
+    provenance: {
+      code_version: 't',
+      backend: 'synthetic',
+      device: 'cpu',
+      weights: 'none',
+      dataset_root: '/nowhere',
+      class: p.class,
+    },
   };
 }
 
@@ -82,9 +91,17 @@ export function runTrials(d: Driver, limit = Infinity, now = 1_000): number {
 /** The sweep's state that must not depend on how it was run: trials per rung and the promotions. */
 export function snapshot(db: Db): { trials: string[]; promotions: string[] } {
   return {
-    trials: (db.prepare(`SELECT key || ' r' || rung || ' ' || status FROM trials ORDER BY key`).pluck().all() as string[]),
-    promotions: (
-      db.prepare('SELECT p.point_key || ' + "' -> r'" + ' || r.rung FROM promotions r JOIN search_points p ON p.id = r.point_id ORDER BY 1').pluck().all() as string[]
-    ),
+    trials: db
+      .prepare(`SELECT key || ' r' || rung || ' ' || status FROM trials ORDER BY key`)
+      .pluck()
+      .all() as string[],
+    promotions: db
+      .prepare(
+        'SELECT p.point_key || ' +
+          "' -> r'" +
+          ' || r.rung FROM promotions r JOIN search_points p ON p.id = r.point_id ORDER BY 1',
+      )
+      .pluck()
+      .all() as string[],
   };
 }

@@ -31,20 +31,30 @@ describe('halving search', () => {
     // 18 x 1 class + 6 x 2 more + 2 x 6 more = 42 trials (the full grid is 162)
     expect(ran).toBe(18 + 12 + 12);
     // independent check: the class order is the same for every point; rank points by their mean over the first b classes
-    const params = (d.db.prepare('SELECT params_json FROM trials').pluck().all() as string[]).map((j) => JSON.parse(j) as TrialParams);
-    const order = JSON.parse(d.db.prepare('SELECT classes_json FROM search_points LIMIT 1').pluck().get() as string) as string[];
+    const params = (d.db.prepare('SELECT params_json FROM trials').pluck().all() as string[]).map(
+      (j) => JSON.parse(j) as TrialParams,
+    );
+    const order = JSON.parse(
+      d.db.prepare('SELECT classes_json FROM search_points LIMIT 1').pluck().get() as string,
+    ) as string[];
     const points = new Map<string, TrialParams>();
     for (const p of params) points.set(`${p.sigma}/${p.cov_reg}`, p);
-    const meanOver = (p: TrialParams, n: number): number => order.slice(0, n).reduce((a, c) => a + scoreOf({ ...p, class: c }), 0) / n;
-    const top = (ps: TrialParams[], n: number, k: number): TrialParams[] => [...ps].sort((a, b) => meanOver(b, n) - meanOver(a, n)).slice(0, k);
+    const meanOver = (p: TrialParams, n: number): number =>
+      order.slice(0, n).reduce((a, c) => a + scoreOf({ ...p, class: c }), 0) / n;
+    const top = (ps: TrialParams[], n: number, k: number): TrialParams[] =>
+      [...ps].sort((a, b) => meanOver(b, n) - meanOver(a, n)).slice(0, k);
     const r1 = top([...points.values()], 1, 6);
     const r2 = top(r1, 3, 2);
-    const classesOf = (p: TrialParams): number => params.filter((q) => q.sigma === p.sigma && q.cov_reg === p.cov_reg).length;
+    const classesOf = (p: TrialParams): number =>
+      params.filter((q) => q.sigma === p.sigma && q.cov_reg === p.cov_reg).length;
     for (const p of points.values()) {
       const expected = r2.includes(p) ? 9 : r1.includes(p) ? 3 : 1;
       expect(classesOf(p), `point sigma ${p.sigma} cov_reg ${p.cov_reg}`).toBe(expected);
     }
-    expect(d.db.prepare('SELECT rung, count(*) FROM promotions GROUP BY rung ORDER BY rung').raw().all()).toEqual([[1, 6], [2, 2]]);
+    expect(d.db.prepare('SELECT rung, count(*) FROM promotions GROUP BY rung ORDER BY rung').raw().all()).toEqual([
+      [1, 6],
+      [2, 2],
+    ]);
     // the leaderboard (and its JSON) shows each point's rung; the rung-2 points rank first
     const lb = buildLeaderboard(new StoreReads(d.db), { sweep: 'h', metric: 'image_auroc', mode: 'mean', top: 20 });
     expect(lb.points.map((p) => p.rung)).toEqual([2, 2, 1, 1, 1, 1, ...Array<number>(12).fill(0)]);
@@ -52,10 +62,19 @@ describe('halving search', () => {
     expect(lb.points[0].classes).toBe(9);
     d.close();
     // and so does `wepadim leaderboard --json`
-    const r = spawnSync(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'leaderboard', 'h', '--db', path, '--json', '--top', '20'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot(), 'bin', 'wepadim.js'), 'leaderboard', 'h', '--db', path, '--json', '--top', '20'],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as { points: { rung: number; classes: number }[] };
-    expect(json.points.map((p) => [p.rung, p.classes])).toEqual([[2, 9], [2, 9], ...Array<number[]>(4).fill([1, 3]), ...Array<number[]>(12).fill([0, 1])]);
+    expect(json.points.map((p) => [p.rung, p.classes])).toEqual([
+      [2, 9],
+      [2, 9],
+      ...Array<number[]>(4).fill([1, 3]),
+      ...Array<number[]>(12).fill([0, 1]),
+    ]);
   });
 
   it('ASHA promotes as results arrive, and a close/reopen mid-sweep changes nothing', () => {
@@ -121,7 +140,13 @@ describe('halving search', () => {
     const g = d.leases.acquire('w', 1, [], 2_000, 60_000);
     if (!g) throw new Error('no trial left');
     const bare = finishStatements(d.db, new PendingGroups(d.db), undefined, trialTransitions(d.db));
-    d.db.transaction(() => bare.complete('w', { leaseId: g.trials[0].leaseId, fencingToken: g.trials[0].fencingToken, result: resultFor(g.trials[0]) }, 2_000))();
+    d.db.transaction(() =>
+      bare.complete(
+        'w',
+        { leaseId: g.trials[0].leaseId, fencingToken: g.trials[0].fencingToken, result: resultFor(g.trials[0]) },
+        2_000,
+      ),
+    )();
     expect(d.db.prepare(`SELECT count(*) FROM trials WHERE status = 'pending'`).pluck().get()).toBe(0);
     d.close();
     const again = openDriver(path); // reconcile: the 6 promotions, 12 new trials
@@ -151,16 +176,31 @@ describe('halving search', () => {
       if (granted.length === 0) break;
       await Promise.all(
         granted.map(({ t, worker }) =>
-          commit.run(() => d.leases.complete(worker, [{ leaseId: t.leaseId, fencingToken: t.fencingToken, result: resultFor(t) }], 3_000)),
+          commit.run(() =>
+            d.leases.complete(
+              worker,
+              [{ leaseId: t.leaseId, fencingToken: t.fencingToken, result: resultFor(t) }],
+              3_000,
+            ),
+          ),
         ),
       );
     }
-    const dup = d.db.prepare('SELECT count(*) FROM (SELECT point_id, rung FROM promotions GROUP BY 1, 2 HAVING count(*) > 1)').pluck().get();
+    const dup = d.db
+      .prepare('SELECT count(*) FROM (SELECT point_id, rung FROM promotions GROUP BY 1, 2 HAVING count(*) > 1)')
+      .pluck()
+      .get();
     expect(dup).toBe(0);
     // every point has exactly the classes of its rung: 1, 3 or 9
-    const perPoint = d.db.prepare('SELECT p.rung, count(t.id) AS n FROM search_points p JOIN trials t ON t.search_point = p.id GROUP BY p.id').all() as { rung: number; n: number }[];
+    const perPoint = d.db
+      .prepare(
+        'SELECT p.rung, count(t.id) AS n FROM search_points p JOIN trials t ON t.search_point = p.id GROUP BY p.id',
+      )
+      .all() as { rung: number; n: number }[];
     for (const r of perPoint) expect(r.n).toBe([1, 3, 9][r.rung]);
-    expect(perPoint.filter((r) => r.rung > 0).length).toBe(d.db.prepare('SELECT count(*) FROM promotions WHERE rung = 1').pluck().get());
+    expect(perPoint.filter((r) => r.rung > 0).length).toBe(
+      d.db.prepare('SELECT count(*) FROM promotions WHERE rung = 1').pluck().get(),
+    );
     expect(d.db.prepare(`SELECT count(*) FROM trials WHERE status != 'done'`).pluck().get()).toBe(0);
     d.close();
   });

@@ -51,16 +51,22 @@ describe('random search', () => {
   });
 
   it('n larger than the grid is an error naming the line', () => {
-    expect(() => expand('{kind: random, n: 241}')).toThrow(/r\.yaml:2:\d+: search \(random\) n 241 is more than the 240 points/);
+    expect(() => expand('{kind: random, n: 241}')).toThrow(
+      /r\.yaml:2:\d+: search \(random\) n 241 is more than the 240 points/,
+    );
     expect(() => expand('{kind: random}')).toThrow(/search \(random\) needs n/);
-    expect(() => expand('{kind: annealing}')).toThrow(/r\.yaml:2:16: search needs a kind.*allowed: grid, random, halving/);
+    expect(() => expand('{kind: annealing}')).toThrow(
+      /r\.yaml:2:16: search needs a kind.*allowed: grid, random, halving/,
+    );
     expect(() => expand('{kind: halving, eta: 1}')).toThrow(/eta must be an integer >= 2, got 1/);
     expect(() => expand('{kind: halving, budget: steps}')).toThrow(/budget: steps needs max_budget/);
   });
 
   it('a range marked continuous is drawn from its interval (log-uniform for a logrange), extendable the same way', () => {
     const text = (n: number, search = `{kind: random, n: ${n}, seed: 2}`): string =>
-      yaml(search).replace('sigma: {range: [1, 8], step: 1}', 'sigma: {range: [1, 8], continuous: true}').replace('num: 5}', 'continuous: true}');
+      yaml(search)
+        .replace('sigma: {range: [1, 8], step: 1}', 'sigma: {range: [1, 8], continuous: true}')
+        .replace('num: 5}', 'continuous: true}');
     const a = expandSweepText(text(30), '/tmp/r.yaml');
     const b = expandSweepText(text(60), '/tmp/r.yaml');
     expect(pointsOf(b.trials).slice(0, 30)).toEqual(pointsOf(a.trials));
@@ -71,7 +77,9 @@ describe('random search', () => {
     for (const s of sigmas) expect(s >= 1 && s <= 8).toBe(true);
     for (const c of covs) expect(c >= 0.001 && c <= 0.1).toBe(true);
     expect(covs.filter((c) => c < 0.01).length).toBeGreaterThan(20); // log-uniform: about half below 0.01
-    expect(() => expandSweepText(text(5, 'grid'), '/tmp/r.yaml')).toThrow(/r\.yaml:7:\d+: sigma: a continuous range is drawn only by search: \{kind: random/);
+    expect(() => expandSweepText(text(5, 'grid'), '/tmp/r.yaml')).toThrow(
+      /r\.yaml:7:\d+: sigma: a continuous range is drawn only by search: \{kind: random/,
+    );
   });
 
   it('the sampler: continuous draws stay in their interval, log draws spread over decades, streams extend without repeats', () => {
@@ -92,7 +100,8 @@ describe('random search', () => {
     const lowDecade = lrs.filter((x) => x < 1e-4).length / lrs.length;
     expect(lowDecade).toBeGreaterThan(0.15);
     expect(lowDecade).toBeLessThan(0.35);
-    for (const x of b) expect(Number.isInteger(x.width) && (x.width as number) >= 8 && (x.width as number) <= 64).toBe(true);
+    for (const x of b)
+      expect(Number.isInteger(x.width) && (x.width as number) >= 8 && (x.width as number) <= 64).toBe(true);
     expect(drawPoint(axes, 1, 5)).toEqual(drawPoint(axes, 1, 5));
     // a small discrete space: the stream stops at the distinct points it can find
     expect(sampleStream([axes[2]], 5, 1, keyed)).toHaveLength(2);

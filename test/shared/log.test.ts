@@ -16,16 +16,32 @@ describe('log settings', () => {
   });
 
   it('a worker is labelled by its id, gpuN, or cpu (never gpu-)', () => {
-    expect([workerLabel('w7', 2), workerLabel(undefined, 3), workerLabel(undefined, undefined)]).toEqual(['w7', 'gpu3', 'cpu']);
+    expect([workerLabel('w7', 2), workerLabel(undefined, 3), workerLabel(undefined, undefined)]).toEqual([
+      'w7',
+      'gpu3',
+      'cpu',
+    ]);
   });
 
   it('a CPU worker with WEPADIM_LOG_JSON=0 logs text lines labelled cpu, even on a pipe', async () => {
     const spool = mkdtempSync(join(tmpdir(), 'wepadim-log-'));
     // port 1 on loopback: nothing listens, so the worker logs that the coordinator is unreachable
-    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'wepadim.js'), 'worker', '--coordinator', '127.0.0.1:1', '--insecure', '--spool-dir', spool], {
-      env: { ...process.env, WEPADIM_LOG_JSON: '0', WEPADIM_TOKEN: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot(), 'bin', 'wepadim.js'),
+        'worker',
+        '--coordinator',
+        '127.0.0.1:1',
+        '--insecure',
+        '--spool-dir',
+        spool,
+      ],
+      {
+        env: { ...process.env, WEPADIM_LOG_JSON: '0', WEPADIM_TOKEN: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     try {
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stderr }).on('line', (l) => {

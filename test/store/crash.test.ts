@@ -14,7 +14,9 @@ const classes = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
 
 async function killMidSubmit(dbPath: string, sigmas: number): Promise<void> {
   const marker = join(dir, `marker-${Date.now()}`);
-  const child = forkTs(new URL('./crash-child.ts', import.meta.url).pathname, [dbPath, marker, String(sigmas)], { stdio: 'ignore' });
+  const child = forkTs(new URL('./crash-child.ts', import.meta.url).pathname, [dbPath, marker, String(sigmas)], {
+    stdio: 'ignore',
+  });
   const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_code, sig) => res(sig)));
   try {
     const t0 = Date.now();

@@ -22,12 +22,9 @@ describe('migrations', () => {
     const ins = v1.prepare(
       `INSERT INTO trials (sweep_id, key, stage, class, objective, params_json, feature_key, dwt_key, created_at) VALUES (1, ?, 'main', ?, 'wepadim', ?, 'f', 'd', ?)`,
     );
-    v1.prepare(`INSERT INTO sweeps (name, source_yaml, source_hash, created_at, updated_at) VALUES ('old', ?, ?, ?, ?)`).run(
-      sweep.sourceYaml,
-      sweep.sourceHash,
-      now,
-      now,
-    );
+    v1.prepare(
+      `INSERT INTO sweeps (name, source_yaml, source_hash, created_at, updated_at) VALUES ('old', ?, ?, ?, ?)`,
+    ).run(sweep.sourceYaml, sweep.sourceHash, now, now);
     for (const t of sweep.trials) ins.run(t.key, t.params.class, JSON.stringify(t.params), now);
     const seeded = seedResults(v1, 1, ['image_auroc'], 7);
     expect(v1.pragma('user_version', { simple: true })).toBe(1);
@@ -38,7 +35,9 @@ describe('migrations', () => {
     expect(db.prepare('SELECT count(*) n FROM trials').get()).toEqual({ n: 4 });
     expect(db.prepare('SELECT count(*) n FROM metrics').get()).toEqual({ n: 4 });
     // the new grid-point column works on old rows: two points, two classes each
-    const points = db.prepare('SELECT point_json, count(*) n FROM trials GROUP BY point_json ORDER BY min(id)').all() as {
+    const points = db
+      .prepare('SELECT point_json, count(*) n FROM trials GROUP BY point_json ORDER BY min(id)')
+      .all() as {
       point_json: string;
       n: number;
     }[];
@@ -65,11 +64,24 @@ describe('migrations', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(0);
     expect(migrate(raw)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(migrate(raw)).toEqual([]);
-    const tables = (raw.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name`).all() as { name: string }[]).map(
-      (r) => r.name,
-    );
+    const tables = (
+      raw.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table','view') ORDER BY name`).all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['sweeps', 'trials', 'attempts', 'metrics', 'results', 'workers', 'artifacts', 'events', 'final_metrics', 'unrelated']),
+      expect.arrayContaining([
+        'sweeps',
+        'trials',
+        'attempts',
+        'metrics',
+        'results',
+        'workers',
+        'artifacts',
+        'events',
+        'final_metrics',
+        'unrelated',
+      ]),
     );
     raw.close();
   });
@@ -77,7 +89,10 @@ describe('migrations', () => {
   it('a failing migration leaves the database at its previous version', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS.slice(0, 1));
-    const broken = [...MIGRATIONS.slice(0, 1), { version: 2, name: 'broken', sql: 'CREATE TABLE ok (x); CREATE TABLE nope (;' }];
+    const broken = [
+      ...MIGRATIONS.slice(0, 1),
+      { version: 2, name: 'broken', sql: 'CREATE TABLE ok (x); CREATE TABLE nope (;' },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare(`SELECT count(*) n FROM sqlite_master WHERE name = 'ok'`).get()).toEqual({ n: 0 });

@@ -51,7 +51,16 @@ export function expandGrid(axes: GridAxes): TrialSpec[] {
         for (const sigma of axes.sigma ?? [BASE.sigma])
           for (const cov_reg of axes.cov_reg ?? [BASE.cov_reg])
             for (const cls of axes.classes) {
-              const params: TrialParams = { ...BASE, class: cls, wavelet, level, subbands, sigma, cov_reg, selection: axes.selection ?? null };
+              const params: TrialParams = {
+                ...BASE,
+                class: cls,
+                wavelet,
+                level,
+                subbands,
+                sigma,
+                cov_reg,
+                selection: axes.selection ?? null,
+              };
               out.push({ key: trialKey(params), stage: 'main', params });
             }
   return out;
@@ -89,7 +98,9 @@ export function seedResults(
   skip: (index: number) => boolean = () => false,
 ): SeededTrial[] {
   const rnd = prng(seed);
-  const trials = db.prepare('SELECT id, class, params_json FROM trials WHERE sweep_id = ? ORDER BY id').all(sweepId) as {
+  const trials = db
+    .prepare('SELECT id, class, params_json FROM trials WHERE sweep_id = ? ORDER BY id')
+    .all(sweepId) as {
     id: number;
     class: string;
     params_json: string;
@@ -97,7 +108,9 @@ export function seedResults(
   const attempt = db.prepare(
     `INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at, ended_at, outcome) VALUES (?, 'w1', ?, 1, 1000, 2000, 'done')`,
   );
-  const metric = db.prepare('INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, 0, 2000, 1)');
+  const metric = db.prepare(
+    'INSERT INTO metrics (trial_id, attempt_id, name, value, step, time, final) VALUES (?, ?, ?, ?, 0, 2000, 1)',
+  );
   const result = db.prepare(
     `INSERT INTO results (trial_id, attempt_id, code_version, backend, device, weights, dataset_root, class, result_json, created_at)
      VALUES (?, ?, '0.1.0+test', 'onnx', 'cpu', 'random-init seed 0', '/data/mvtec', ?, '{}', 2000)`,

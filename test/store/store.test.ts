@@ -37,7 +37,14 @@ describe('submit', () => {
     const sweep = makeSweep('a', { classes, sigma: [2, 4] });
     s.submit(sweep);
     const again = s.submit(sweep);
-    expect(again).toMatchObject({ added: 0, existing: 6, total: 6, created: false, sourceChanged: false, addedKeys: [] });
+    expect(again).toMatchObject({
+      added: 0,
+      existing: 6,
+      total: 6,
+      created: false,
+      sourceChanged: false,
+      addedKeys: [],
+    });
   });
 
   it('an extended grid adds only the new points and keeps finished ones', () => {
@@ -89,26 +96,37 @@ describe('resume', () => {
     s.submit(makeSweep('a', { classes, sigma: [2, 4, 6] }), {}); // 9 trials, max_attempts 3
     const now = 1_000_000;
     const db = dbOf(s);
-    const set = db.prepare('UPDATE trials SET status = ?, attempts = ?, lease_id = ?, worker_id = ?, lease_expires_at = ? WHERE id = ?');
+    const set = db.prepare(
+      'UPDATE trials SET status = ?, attempts = ?, lease_id = ?, worker_id = ?, lease_expires_at = ? WHERE id = ?',
+    );
     set.run('failed', 1, null, null, null, 1); // requeue
     set.run('failed', 3, null, null, null, 2); // exhausted
     set.run('running', 2, 'L3', 'w1', now - 1, 3); // expired -> requeue
     set.run('leased', 1, 'L4', 'w1', now + 60_000, 4); // live lease: untouched
     set.run('done', 1, null, null, null, 5);
     set.run('cancelled', 0, null, null, null, 6);
-    db.prepare(`INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (3, 'w1', 'L3', 2, 1)`).run();
+    db.prepare(
+      `INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (3, 'w1', 'L3', 2, 1)`,
+    ).run();
     const r = s.resume('a', { now });
     expect(r).toEqual({ requeued: 2, expired: 1, exhausted: 1, cancelled: 0 });
-    const st = (id: number): unknown => db.prepare('SELECT status, lease_id, worker_id FROM trials WHERE id = ?').get(id);
+    const st = (id: number): unknown =>
+      db.prepare('SELECT status, lease_id, worker_id FROM trials WHERE id = ?').get(id);
     expect(st(1)).toEqual({ status: 'pending', lease_id: null, worker_id: null });
     expect(st(2)).toMatchObject({ status: 'failed' });
     expect(st(3)).toEqual({ status: 'pending', lease_id: null, worker_id: null });
     expect(st(4)).toMatchObject({ status: 'leased', lease_id: 'L4' });
     expect(st(5)).toMatchObject({ status: 'done' });
     expect(st(6)).toMatchObject({ status: 'cancelled' });
-    expect(db.prepare(`SELECT outcome, ended_at FROM attempts WHERE lease_id = 'L3'`).get()).toEqual({ outcome: 'expired', ended_at: now });
+    expect(db.prepare(`SELECT outcome, ended_at FROM attempts WHERE lease_id = 'L3'`).get()).toEqual({
+      outcome: 'expired',
+      ended_at: now,
+    });
     // a higher limit releases the exhausted one and is stored with it
     expect(s.resume('a', { now, maxAttempts: 5 })).toEqual({ requeued: 1, expired: 0, exhausted: 0, cancelled: 0 });
-    expect(db.prepare('SELECT status, max_attempts FROM trials WHERE id = 2').get()).toEqual({ status: 'pending', max_attempts: 5 });
+    expect(db.prepare('SELECT status, max_attempts FROM trials WHERE id = 2').get()).toEqual({
+      status: 'pending',
+      max_attempts: 5,
+    });
   });
 });

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteLeaseStore } from '../../coordinator/store/leases.js';
 import { SweepStore } from '../../coordinator/store/sweep-store.js';
-import { IllegalTransitionError, TRANSITIONS, allowed, trialTransitions, type TransitionName } from '../../coordinator/store/transitions.js';
+import {
+  IllegalTransitionError,
+  TRANSITIONS,
+  allowed,
+  trialTransitions,
+  type TransitionName,
+} from '../../coordinator/store/transitions.js';
 import { TRIAL_STATUSES } from '../../coordinator/store/types.js';
 import { warmCachesFirst } from '../../coordinator/scheduler/group-policy.js';
 import { memoryDb, RESULT, seedSweep, trialRow } from '../coordinator/seed.js';
@@ -14,7 +20,8 @@ const TTL = 1_000;
 describe('the transition table', () => {
   it('allows exactly these status changes', () => {
     const edges = new Set<string>();
-    for (const [name, rule] of Object.entries(TRANSITIONS)) for (const from of rule.from) edges.add(`${from} -${name}-> ${rule.to}`);
+    for (const [name, rule] of Object.entries(TRANSITIONS))
+      for (const from of rule.from) edges.add(`${from} -${name}-> ${rule.to}`);
     expect([...edges].sort()).toEqual(
       [
         'pending -lease-> leased',
@@ -54,7 +61,9 @@ describe('the transition table', () => {
     const before = db.prepare('SELECT * FROM trials').all();
     // a pending trial cannot complete, give up, be heartbeaten, retried or reopened
     expect(() => tr.complete(p, 1, RESULT, 5)).toThrow(IllegalTransitionError);
-    expect(() => tr.complete(p, 1, RESULT, 5)).toThrow(/illegal trial transition complete: trial \d+ is pending, allowed from leased\|running/);
+    expect(() => tr.complete(p, 1, RESULT, 5)).toThrow(
+      /illegal trial transition complete: trial \d+ is pending, allowed from leased\|running/,
+    );
     expect(() => tr.giveUp(p, 5)).toThrow(IllegalTransitionError);
     expect(() => tr.heartbeat(p, 10, 5)).toThrow(IllegalTransitionError);
     expect(() => tr.retry(p, 3, 'x')).toThrow(IllegalTransitionError);
@@ -84,9 +93,15 @@ describe('the transition table', () => {
     const db = memoryDb();
     seedSweep(db, 's', [{ key: 't', featureKey: 'F' }]);
     const store = new SqliteLeaseStore(db, { policy: warmCachesFirst });
-    store.registerWorker({ id: 'w', host: 'h', gpuIndex: 0, gpuName: null, backend: 'synthetic', memoryMb: null, caches: [] }, 0);
+    store.registerWorker(
+      { id: 'w', host: 'h', gpuIndex: 0, gpuName: null, backend: 'synthetic', memoryMb: null, caches: [] },
+      0,
+    );
     const l = store.acquire('w', 1, [], 0, TTL)!.trials[0];
-    expect(store.complete('w', [{ ...l, result: RESULT }], 10)[0]).toMatchObject({ accepted: true, trialStatus: 'done' });
+    expect(store.complete('w', [{ ...l, result: RESULT }], 10)[0]).toMatchObject({
+      accepted: true,
+      trialStatus: 'done',
+    });
     // cancel only selects pending/leased/running trials: the done trial is not touched
     expect(store.cancel('s', 20)).toEqual({ matched: 'sweep', cancelled: 0, interrupted: [] });
     expect(trialRow(db, 't').status).toBe('done');
@@ -103,9 +118,15 @@ describe('resume goes through the same transitions', () => {
     const sweeps = new SweepStore(db);
     expect(sweeps.resume('r', { now: 5_000 })).toEqual({ requeued: 1, expired: 1, exhausted: 0, cancelled: 0 });
     expect(trialRow(db, 't')).toMatchObject({ status: 'pending', attempts: 1, lease_id: null, error: null });
-    expect(db.prepare('SELECT outcome, error FROM attempts').get()).toEqual({ outcome: 'expired', error: 'lease expired; re-queued by resume' });
+    expect(db.prepare('SELECT outcome, error FROM attempts').get()).toEqual({
+      outcome: 'expired',
+      error: 'lease expired; re-queued by resume',
+    });
     // the old lease's late completion is rejected as expired; a new lease gets token 2, attempt 2
-    expect(leases.complete('w1', [{ ...old, result: RESULT }], 5_001)[0]).toMatchObject({ accepted: false, reason: 'expired' });
+    expect(leases.complete('w1', [{ ...old, result: RESULT }], 5_001)[0]).toMatchObject({
+      accepted: false,
+      reason: 'expired',
+    });
     const again = leases.acquire('w2', 1, [], 5_002, TTL)!.trials[0];
     expect(again).toMatchObject({ key: 't', fencingToken: 2, attempt: 2 });
   });
@@ -126,15 +147,26 @@ describe('resume goes through the same transitions', () => {
     expect(sweeps.resume('c', { now: 3 })).toEqual({ requeued: 0, expired: 0, exhausted: 0, cancelled: 0 });
     const idle = lr.key === 'p' ? 'r' : 'p'; // the F trial that was pending when cancelled
     expect(trialRow(db, idle)).toMatchObject({ status: 'cancelled' });
-    expect(sweeps.resume('c', { now: 4, cancelled: true })).toEqual({ requeued: 2, expired: 0, exhausted: 0, cancelled: 2 });
-    const maxOf = (k: string): number => db.prepare('SELECT max_attempts FROM trials WHERE key = ?').pluck().get(k) as number;
+    expect(sweeps.resume('c', { now: 4, cancelled: true })).toEqual({
+      requeued: 2,
+      expired: 0,
+      exhausted: 0,
+      cancelled: 2,
+    });
+    const maxOf = (k: string): number =>
+      db.prepare('SELECT max_attempts FROM trials WHERE key = ?').pluck().get(k) as number;
     expect(trialRow(db, idle)).toMatchObject({ status: 'pending', attempts: 0 });
     expect(maxOf(idle)).toBe(1);
     expect(trialRow(db, lr.key)).toMatchObject({ status: 'pending', attempts: 1 });
     expect(maxOf(lr.key)).toBe(2);
     expect(trialRow(db, 'd')).toMatchObject({ status: 'done' });
     // the re-queued trials are leased again (the pending counts know of them)
-    expect(leases.acquire('w2', 5, [], 5, TTL)!.trials.map((t) => t.key).sort()).toEqual(['p', 'r']);
+    expect(
+      leases
+        .acquire('w2', 5, [], 5, TTL)!
+        .trials.map((t) => t.key)
+        .sort(),
+    ).toEqual(['p', 'r']);
   });
 
   it('a failed trial is reopened (failed -> pending), and a resume of a done trial changes nothing', () => {
@@ -150,7 +182,12 @@ describe('resume goes through the same transitions', () => {
     leases.complete('w', [{ ...ld, result: RESULT }], 1);
     const sweeps = new SweepStore(db);
     expect(sweeps.resume('r', { now: 2 })).toEqual({ requeued: 0, expired: 0, exhausted: 1, cancelled: 0 });
-    expect(sweeps.resume('r', { now: 2, maxAttempts: 2 })).toEqual({ requeued: 1, expired: 0, exhausted: 0, cancelled: 0 });
+    expect(sweeps.resume('r', { now: 2, maxAttempts: 2 })).toEqual({
+      requeued: 1,
+      expired: 0,
+      exhausted: 0,
+      cancelled: 0,
+    });
     expect(trialRow(db, 'f')).toMatchObject({ status: 'pending', error: null });
     expect(trialRow(db, 'd')).toMatchObject({ status: 'done' });
   });
@@ -165,7 +202,8 @@ describe('one owner of trial status', () => {
         const p = join(dir, name);
         if (statSync(p).isDirectory()) walk(p);
         else if (p.endsWith('.ts') && !p.endsWith(join('store', 'transitions.ts'))) {
-          if (/UPDATE\s+trials\s+SET[^`'"]*\bstatus\s*=/i.test(readFileSync(p, 'utf8'))) offenders.push(p.slice(root.length + 1));
+          if (/UPDATE\s+trials\s+SET[^`'"]*\bstatus\s*=/i.test(readFileSync(p, 'utf8')))
+            offenders.push(p.slice(root.length + 1));
         }
       }
     };

@@ -5,7 +5,12 @@
  */
 
 /** Poll `cond` (every `everyMs`) until it holds; fail after `timeoutMs` naming `what`. */
-export async function waitFor(cond: () => boolean, what = 'condition', timeoutMs = 30_000, everyMs = 10): Promise<void> {
+export async function waitFor(
+  cond: () => boolean,
+  what = 'condition',
+  timeoutMs = 30_000,
+  everyMs = 10,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -28,7 +33,10 @@ export class EventLog<E> {
     const seen = this.all.find(pred);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise<E>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+        timeoutMs,
+      );
       this.waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
     });
   }

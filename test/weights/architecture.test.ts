@@ -58,7 +58,12 @@ describe('full torchvision state_dicts', () => {
   });
 
   it('accepts a complete resnet18 file, layer4 and a fine-tuned 15-class head included', () => {
-    const meta = importWeights({ file: 'r18.safetensors', arch: 'resnet18', dir: join(tmp, 'ok'), bytes: writeSafetensors(fullDict('resnet18', 15)) });
+    const meta = importWeights({
+      file: 'r18.safetensors',
+      arch: 'resnet18',
+      dir: join(tmp, 'ok'),
+      bytes: writeSafetensors(fullDict('resnet18', 15)),
+    });
     expect(meta.tensors).toBe(75);
     expect(meta.ignoredTensors).toBeUndefined();
   });
@@ -78,20 +83,39 @@ describe('wrong architecture', () => {
   });
 
   it('accepts it with allowExtra, keeping the 75 resnet18 tensors and recording the 96 ignored', () => {
-    const meta = importWeights({ file: 'resnet34.safetensors', arch: 'resnet18', dir: join(tmp, 'extra'), bytes: r34, allowExtra: true });
+    const meta = importWeights({
+      file: 'resnet34.safetensors',
+      arch: 'resnet18',
+      dir: join(tmp, 'extra'),
+      bytes: r34,
+      allowExtra: true,
+    });
     expect({ tensors: meta.tensors, ignored: meta.ignoredTensors }).toEqual({ tensors: 75, ignored: 96 });
   });
 
   it('refuses efficientnet-b1 imported as efficientnet-b0 (same widths, more blocks)', () => {
-    const err = errorOf(() => importWeights({ file: 'b1.safetensors', arch: 'efficientnet-b0', dir: join(tmp, 'b1'), bytes: writeSafetensors(fullDict('efficientnet-b1')) }));
-    expect(err.message).toMatch(/^b1\.safetensors: 148 of the file's 508 tensors are not part of efficientnet-b0 \("features\.1\.1\.block\.0\.0\.weight", .*; it looks like efficientnet-b1: import it with --arch efficientnet-b1/);
+    const err = errorOf(() =>
+      importWeights({
+        file: 'b1.safetensors',
+        arch: 'efficientnet-b0',
+        dir: join(tmp, 'b1'),
+        bytes: writeSafetensors(fullDict('efficientnet-b1')),
+      }),
+    );
+    expect(err.message).toMatch(
+      /^b1\.safetensors: 148 of the file's 508 tensors are not part of efficientnet-b0 \("features\.1\.1\.block\.0\.0\.weight", .*; it looks like efficientnet-b1: import it with --arch efficientnet-b1/,
+    );
   });
 
   it('refuses unrelated extra tensors without guessing an architecture', () => {
     const sd = fullDict('resnet18');
     sd.set('aux_head.weight', { shape: [4], data: new Float32Array(4) });
-    const err = errorOf(() => importWeights({ file: 'aux.safetensors', arch: 'resnet18', dir: join(tmp, 'aux'), bytes: writeSafetensors(sd) }));
-    expect(err.message).toBe('aux.safetensors: 1 of the file\'s 123 tensors are not part of resnet18 ("aux_head.weight"); it is not a torchvision resnet18 state_dict, or pass --allow-extra to use only the resnet18 tensors');
+    const err = errorOf(() =>
+      importWeights({ file: 'aux.safetensors', arch: 'resnet18', dir: join(tmp, 'aux'), bytes: writeSafetensors(sd) }),
+    );
+    expect(err.message).toBe(
+      'aux.safetensors: 1 of the file\'s 123 tensors are not part of resnet18 ("aux_head.weight"); it is not a torchvision resnet18 state_dict, or pass --allow-extra to use only the resnet18 tensors',
+    );
   });
 });
 
@@ -107,13 +131,35 @@ describe('bad values', () => {
   };
 
   it.each([
-    ['layer2.0.conv1.weight', 17, NaN, 'tensor "layer2.0.conv1.weight" holds 1 NaN or infinite value(s) (the first at index 17, NaN)'],
-    ['bn1.running_mean', 3, Infinity, 'tensor "bn1.running_mean" holds 1 NaN or infinite value(s) (the first at index 3, Infinity)'],
-    ['fc.bias', 999, -Infinity, 'tensor "fc.bias" holds 1 NaN or infinite value(s) (the first at index 999, -Infinity)'],
-    ['layer3.1.bn2.running_var', 5, -0.25, 'tensor "layer3.1.bn2.running_var" holds a negative variance (-0.25 at index 5)'],
+    [
+      'layer2.0.conv1.weight',
+      17,
+      NaN,
+      'tensor "layer2.0.conv1.weight" holds 1 NaN or infinite value(s) (the first at index 17, NaN)',
+    ],
+    [
+      'bn1.running_mean',
+      3,
+      Infinity,
+      'tensor "bn1.running_mean" holds 1 NaN or infinite value(s) (the first at index 3, Infinity)',
+    ],
+    [
+      'fc.bias',
+      999,
+      -Infinity,
+      'tensor "fc.bias" holds 1 NaN or infinite value(s) (the first at index 999, -Infinity)',
+    ],
+    [
+      'layer3.1.bn2.running_var',
+      5,
+      -0.25,
+      'tensor "layer3.1.bn2.running_var" holds a negative variance (-0.25 at index 5)',
+    ],
   ])('refuses %s[%i] = %d, naming the tensor', (name, index, value, msg) => {
     const dir = join(tmp, `bad-${name}`);
-    const err = errorOf(() => importWeights({ file: 'bad.safetensors', arch: 'resnet18', dir, bytes: poisoned(name, index, value) }));
+    const err = errorOf(() =>
+      importWeights({ file: 'bad.safetensors', arch: 'resnet18', dir, bytes: poisoned(name, index, value) }),
+    );
     expect(err.message).toBe(`bad.safetensors: ${msg}: refusing broken weights`);
     expect(listWeights(dir)).toEqual([]);
   });
@@ -121,8 +167,12 @@ describe('bad values', () => {
 
 describe('weights files', () => {
   it('only regular files are read: /dev/zero and a directory are refused at once', () => {
-    expect(errorOf(() => importWeights({ file: '/dev/zero', arch: 'resnet18', dir: join(tmp, 'dev') })).message).toBe('/dev/zero: not a regular file: a weights file must be one');
-    expect(errorOf(() => importWeights({ file: tmp, arch: 'resnet18', dir: join(tmp, 'dev') })).message).toBe(`${tmp}: not a regular file: a weights file must be one`);
+    expect(errorOf(() => importWeights({ file: '/dev/zero', arch: 'resnet18', dir: join(tmp, 'dev') })).message).toBe(
+      '/dev/zero: not a regular file: a weights file must be one',
+    );
+    expect(errorOf(() => importWeights({ file: tmp, arch: 'resnet18', dir: join(tmp, 'dev') })).message).toBe(
+      `${tmp}: not a regular file: a weights file must be one`,
+    );
   });
 });
 
@@ -131,7 +181,12 @@ describe('wepadim weights import --allow-extra', () => {
     const f = join(tmp, 'resnet34-to-layer3.safetensors');
     writeFileSync(f, writeSafetensors(truncatedDict('resnet34')));
     const env = { ...process.env, WEPADIM_WEIGHTS_DIR: join(tmp, 'cli') };
-    const run = (...extra: string[]) => spawnSync(process.execPath, ['bin/wepadim.js', 'weights', 'import', f, '--arch', 'resnet18', '--json', ...extra], { encoding: 'utf8', env });
+    const run = (...extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        ['bin/wepadim.js', 'weights', 'import', f, '--arch', 'resnet18', '--json', ...extra],
+        { encoding: 'utf8', env },
+      );
     const refused = run();
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(`${f}: 84 of the file's 174 tensors are not part of resnet18`);

@@ -13,7 +13,10 @@ import { fixturePath } from '../models/torchvision-fixtures.js';
 const tmp = mkdtempSync(join(tmpdir(), 'wepadim-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['bin/wepadim.js', ...args], { encoding: 'utf8', env: { ...process.env, WEPADIM_WEIGHTS_DIR: join(tmp, 'w') } });
+  spawnSync(process.execPath, ['bin/wepadim.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, WEPADIM_WEIGHTS_DIR: join(tmp, 'w') },
+  });
 
 describe('wepadim weights', () => {
   it('imports a full state_dict (exit 0, JSON entry), then lists it', () => {

@@ -46,10 +46,18 @@ describe('corrupt weights files', () => {
       h.copy(b, 8);
       return b;
     };
-    expect(() => parseStateDict(make({ w: { dtype: 'F32', data_offsets: [0, 8] } }), 'a.safetensors')).toThrow(/a\.safetensors: tensor "w": header entry needs/);
-    expect(() => parseStateDict(make({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }), 'b.safetensors')).toThrow(/tensor "w": data offsets \[0, 16\] outside the file/);
-    expect(() => parseStateDict(make({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 8] } }), 'c.safetensors')).toThrow(/tensor "w": storage too short/);
-    expect(() => parseStateDict(make({ w: { dtype: 'U8', shape: [8], data_offsets: [0, 8] } }), 'd.safetensors')).toThrow(/unsupported dtype U8/);
+    expect(() => parseStateDict(make({ w: { dtype: 'F32', data_offsets: [0, 8] } }), 'a.safetensors')).toThrow(
+      /a\.safetensors: tensor "w": header entry needs/,
+    );
+    expect(() =>
+      parseStateDict(make({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }), 'b.safetensors'),
+    ).toThrow(/tensor "w": data offsets \[0, 16\] outside the file/);
+    expect(() =>
+      parseStateDict(make({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 8] } }), 'c.safetensors'),
+    ).toThrow(/tensor "w": storage too short/);
+    expect(() =>
+      parseStateDict(make({ w: { dtype: 'U8', shape: [8], data_offsets: [0, 8] } }), 'd.safetensors'),
+    ).toThrow(/unsupported dtype U8/);
   });
 
   it('200 seeded corruptions of a legacy-format .pth all give UserError or a value', () => {

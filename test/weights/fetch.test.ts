@@ -28,13 +28,17 @@ afterAll(async () => {
 
 describe('fetchOfficialWeights', () => {
   it('asks for the official file name and rejects content whose sha256 does not start with the name prefix', async () => {
-    await expect(fetchOfficialWeights('resnet18', { dir, baseUrl: base })).rejects.toThrow(/does not start with f37072fd: corrupt download/);
+    await expect(fetchOfficialWeights('resnet18', { dir, baseUrl: base })).rejects.toThrow(
+      /does not start with f37072fd: corrupt download/,
+    );
     expect(served).toContain('/resnet18-f37072fd.pth');
     expect(listWeights(dir)).toEqual([]);
   });
 
   it('reports HTTP errors with the manual import command', async () => {
-    await expect(fetchOfficialWeights('resnet34', { dir, baseUrl: base })).rejects.toThrow(/HTTP 404.*wepadim weights import resnet34-b627a593\.pth --arch resnet34/);
+    await expect(fetchOfficialWeights('resnet34', { dir, baseUrl: base })).rejects.toThrow(
+      /HTTP 404.*wepadim weights import resnet34-b627a593\.pth --arch resnet34/,
+    );
   });
 
   it('fails fast when the host is unreachable', async () => {
@@ -43,6 +47,8 @@ describe('fetchOfficialWeights', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
     // the refused connection is the error, not the (here 2-minute) connect timeout running out
-    await expect(fetchOfficialWeights('efficientnet-b0', { dir, baseUrl: `http://127.0.0.1:${port}`, connectTimeoutMs: 120_000 })).rejects.toThrow(/cannot download .*ECONNREFUSED.*weights import efficientnet_b0_rwightman-3dd342df\.pth/);
+    await expect(
+      fetchOfficialWeights('efficientnet-b0', { dir, baseUrl: `http://127.0.0.1:${port}`, connectTimeoutMs: 120_000 }),
+    ).rejects.toThrow(/cannot download .*ECONNREFUSED.*weights import efficientnet_b0_rwightman-3dd342df\.pth/);
   });
 });

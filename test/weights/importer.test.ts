@@ -20,21 +20,27 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('reading torch-written state_dicts', () => {
   const specs = new Map(graphParams(backboneGraph('resnet18')).map((p) => [p.name, p]));
-  it.each(['resnet18-partial.pth', 'resnet18-partial.safetensors'])('%s holds exactly the seeded tensors torch saved', (f) => {
-    const sd = readStateDict(fixturePath(f));
-    expect([...sd.keys()].filter((k) => k.startsWith('layer1.0.conv'))).toEqual(['layer1.0.conv1.weight', 'layer1.0.conv2.weight']);
-    expect(sd.get('conv1.weight')?.shape).toEqual([64, 3, 7, 7]);
-    expect(sd.get('bn1.num_batches_tracked')?.shape).toEqual([]);
-    let checked = 0;
-    for (const [name, t] of sd) {
-      const spec = specs.get(name);
-      if (!spec) continue;
-      expect(t.shape).toEqual(spec.shape);
-      expect(Array.from(t.data)).toEqual(Array.from(seededTensor(SEED, spec)));
-      checked++;
-    }
-    expect(checked).toBe(15); // conv1, bn1 x4, layer1.0.{conv1, bn1 x4, conv2, bn2 x4}
-  });
+  it.each(['resnet18-partial.pth', 'resnet18-partial.safetensors'])(
+    '%s holds exactly the seeded tensors torch saved',
+    (f) => {
+      const sd = readStateDict(fixturePath(f));
+      expect([...sd.keys()].filter((k) => k.startsWith('layer1.0.conv'))).toEqual([
+        'layer1.0.conv1.weight',
+        'layer1.0.conv2.weight',
+      ]);
+      expect(sd.get('conv1.weight')?.shape).toEqual([64, 3, 7, 7]);
+      expect(sd.get('bn1.num_batches_tracked')?.shape).toEqual([]);
+      let checked = 0;
+      for (const [name, t] of sd) {
+        const spec = specs.get(name);
+        if (!spec) continue;
+        expect(t.shape).toEqual(spec.shape);
+        expect(Array.from(t.data)).toEqual(Array.from(seededTensor(SEED, spec)));
+        checked++;
+      }
+      expect(checked).toBe(15); // conv1, bn1 x4, layer1.0.{conv1, bn1 x4, conv2, bn2 x4}
+    },
+  );
 
   it('refuses a pickle that calls os.system, naming the global, without running it', () => {
     expect(() => readStateDict(fixturePath('evil.pth'))).toThrow(/refusing to unpickle.*posix\.system/);
@@ -44,10 +50,25 @@ describe('reading torch-written state_dicts', () => {
     const glob = Buffer.from('\x80\x02cbuiltins\neval\n(X\x01\x00\x00\x001tR.', 'latin1');
     expect(() => unpickle(glob, 'x.pkl')).toThrow(/builtins\.eval/);
     expect(() => unpickle(Buffer.from('i__builtin__\nobject\n.', 'latin1'), 'x.pkl')).toThrow(/opcode 0x69/);
-    const ok = unpickle(Buffer.from('\x80\x02}q\x00(X\x01\x00\x00\x00aK\x07X\x01\x00\x00\x00b\x8a\x02\x00\x01u.', 'latin1'), 'x.pkl');
-    expect(ok).toEqual({ kind: 'dict', map: new Map<string, number>([['a', 7], ['b', 256]]) });
+    const ok = unpickle(
+      Buffer.from('\x80\x02}q\x00(X\x01\x00\x00\x00aK\x07X\x01\x00\x00\x00b\x8a\x02\x00\x01u.', 'latin1'),
+      'x.pkl',
+    );
+    expect(ok).toEqual({
+      kind: 'dict',
+      map: new Map<string, number>([
+        ['a', 7],
+        ['b', 256],
+      ]),
+    });
     // collections.OrderedDict([('w', 1.5)]) built from a list of pairs
-    const od = unpickle(Buffer.from('\x80\x02ccollections\nOrderedDict\n]q\x00X\x01\x00\x00\x00wG?\xf8\x00\x00\x00\x00\x00\x00\x86a\x85R.', 'latin1'), 'x.pkl');
+    const od = unpickle(
+      Buffer.from(
+        '\x80\x02ccollections\nOrderedDict\n]q\x00X\x01\x00\x00\x00wG?\xf8\x00\x00\x00\x00\x00\x00\x86a\x85R.',
+        'latin1',
+      ),
+      'x.pkl',
+    );
     expect(od).toEqual({ kind: 'dict', map: new Map([['w', 1.5]]) });
   });
 
@@ -65,7 +86,9 @@ describe('weights store', () => {
   const g = backboneGraph('resnet18');
 
   it('names the first missing tensor when a state_dict is incomplete', () => {
-    expect(() => importWeights({ file: fixturePath('resnet18-partial.pth'), arch: 'resnet18', dir: tmp })).toThrow(/resnet18-partial\.pth: tensor "layer1\.1\.conv1\.weight" is missing/);
+    expect(() => importWeights({ file: fixturePath('resnet18-partial.pth'), arch: 'resnet18', dir: tmp })).toThrow(
+      /resnet18-partial\.pth: tensor "layer1\.1\.conv1\.weight" is missing/,
+    );
   });
 
   it('names a tensor with the wrong shape', () => {
@@ -73,7 +96,9 @@ describe('weights store', () => {
     sd.set('layer2.0.conv1.weight', { shape: [128, 64, 1, 1], data: new Float32Array(128 * 64) });
     const f = join(tmp, 'bad-shape.safetensors');
     writeFileSync(f, writeSafetensors(sd));
-    expect(() => importWeights({ file: f, arch: 'resnet18', dir: tmp })).toThrow(/"layer2\.0\.conv1\.weight" has shape \[128, 64, 1, 1\], expected \[128, 64, 3, 3\]/);
+    expect(() => importWeights({ file: f, arch: 'resnet18', dir: tmp })).toThrow(
+      /"layer2\.0\.conv1\.weight" has shape \[128, 64, 1, 1\], expected \[128, 64, 3, 3\]/,
+    );
   });
 
   it('stores once by content hash, resolves by prefix and tag, and loads back identical tensors', () => {
@@ -92,10 +117,14 @@ describe('weights store', () => {
     expect(listWeights(tmp).map((m) => m.id)).toEqual([a.id]);
     expect(resolveWeights('imagenet', 'resnet18', tmp).id).toBe(a.id);
     expect(resolveWeights(`sha256:${a.id.slice(7, 19)}`, 'resnet18', tmp).id).toBe(a.id);
-    expect(() => resolveWeights(`sha256:${a.id.slice(7, 19)}`, 'resnet34', tmp)).toThrow(/are for resnet18, not resnet34/);
+    expect(() => resolveWeights(`sha256:${a.id.slice(7, 19)}`, 'resnet34', tmp)).toThrow(
+      /are for resnet18, not resnet34/,
+    );
     const back = loadStoredWeights(a, tmp);
     expect(back.size).toBe(graphParams(g).length);
-    expect(Array.from(back.get('layer3.1.bn2.running_var')!.data)).toEqual(Array.from(sd.get('layer3.1.bn2.running_var')!.data));
+    expect(Array.from(back.get('layer3.1.bn2.running_var')!.data)).toEqual(
+      Array.from(sd.get('layer3.1.bn2.running_var')!.data),
+    );
     // a corrupted store is detected
     const stored = join(tmp, `${a.id.slice(7)}.safetensors`);
     const bytes = readFileSync(stored);
@@ -105,6 +134,8 @@ describe('weights store', () => {
   });
 
   it('explains how to get ImageNet weights when they are absent', () => {
-    expect(() => resolveWeights('imagenet', 'efficientnet-b0', tmp)).toThrow(/wepadim weights fetch efficientnet-b0.*wepadim weights import efficientnet_b0_rwightman-3dd342df\.pth --arch efficientnet-b0/);
+    expect(() => resolveWeights('imagenet', 'efficientnet-b0', tmp)).toThrow(
+      /wepadim weights fetch efficientnet-b0.*wepadim weights import efficientnet_b0_rwightman-3dd342df\.pth --arch efficientnet-b0/,
+    );
   });
 });

@@ -13,9 +13,23 @@ afterEach(() => {
 });
 
 const params = (i: number, sleep_ms: number, fail_rate = 0): TrialParams => ({
-  objective: 'synthetic', dataset: 'folder', root: '/nowhere', class: `c${i}`, backbone: 'resnet18', weights: 'random:0',
-  wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL'], align: 'down', distance: 'squared', smoothing: 'reference',
-  sigma: 4, cov_reg: 0.01, selection: null, synthetic: { sleep_ms, fail_rate, seed: 1 },
+  objective: 'synthetic',
+  dataset: 'folder',
+  root: '/nowhere',
+  class: `c${i}`,
+  backbone: 'resnet18',
+  weights: 'random:0',
+  wavelet: 'haar',
+  level: 1,
+  mode: 'zero',
+  subbands: ['LL'],
+  align: 'down',
+  distance: 'squared',
+  smoothing: 'reference',
+  sigma: 4,
+  cov_reg: 0.01,
+  selection: null,
+  synthetic: { sleep_ms, fail_rate, seed: 1 },
 });
 
 // a long lease ttl by default: on a loaded machine the first group's objective import must not outlive its lease
@@ -23,11 +37,24 @@ async function setup(ttlMs = 30_000) {
   const fake = new FakeCoordinator(ttlMs, 50);
   const address = await fake.start();
   const spoolDir = mkdtempSync(join(tmpdir(), 'wepadim-client-'));
-  cleanups.push(() => fake.stop(), () => rmSync(spoolDir, { recursive: true, force: true }));
+  cleanups.push(
+    () => fake.stop(),
+    () => rmSync(spoolDir, { recursive: true, force: true }),
+  );
   const log = new EventLog<WorkerEvent>();
   const opts = (over: Partial<WorkerOptions> = {}): WorkerOptions => ({
-    coordinator: address, gpu: null, concurrency: 2, groupSize: 2, spoolDir, auth: { token: null, tls: null, insecure: true },
-    backend: 'synthetic', objectiveOptions: {}, idleExitMs: 400, acquireWaitMs: 200, onEvent: log.push, ...over,
+    coordinator: address,
+    gpu: null,
+    concurrency: 2,
+    groupSize: 2,
+    spoolDir,
+    auth: { token: null, tls: null, insecure: true },
+    backend: 'synthetic',
+    objectiveOptions: {},
+    idleExitMs: 400,
+    acquireWaitMs: 200,
+    onEvent: log.push,
+    ...over,
   });
   return { fake, address, spoolDir, events: log.all, log, opts };
 }
@@ -48,17 +75,21 @@ describe('worker client against an in-memory coordinator', () => {
     const { fake, events, log, opts, spoolDir } = await setup();
     for (let i = 0; i < 6; i++) fake.add(params(i, 300));
     let cut = false;
-    const run = runWorker(opts({
-      concurrency: 3, groupSize: 1, idleExitMs: 1500,
-      onEvent: (e) => {
-        // the coordinator goes away as soon as the first lease is granted: that trial finishes while it is away
-        if (e.type === 'leased' && !cut) {
-          cut = true;
-          fake.stop();
-        }
-        log.push(e);
-      },
-    }));
+    const run = runWorker(
+      opts({
+        concurrency: 3,
+        groupSize: 1,
+        idleExitMs: 1500,
+        onEvent: (e) => {
+          // the coordinator goes away as soon as the first lease is granted: that trial finishes while it is away
+          if (e.type === 'leased' && !cut) {
+            cut = true;
+            fake.stop();
+          }
+          log.push(e);
+        },
+      }),
+    );
     await log.next((e) => e.type === 'disconnected' && e.during === 'deliver', 'a delivery that fails in the outage');
     const spooled = readdirSync(spoolDir).filter((f) => f.endsWith('.results.json')).length;
     await fake.start(fake.port);
@@ -82,9 +113,18 @@ describe('worker client against an in-memory coordinator', () => {
     await run;
     expect(events).toContainEqual(expect.objectContaining({ type: 'lease-lost', leaseId: oldLease }));
     // stopped by the lost lease, not run to its end (it would have finished ok after 5 s)
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers as any
-    expect(events).toContainEqual(expect.objectContaining({ type: 'finished', leaseId: oldLease, ok: false, error: expect.stringMatching(/^aborted: lease /) }));
-    expect(events).toContainEqual(expect.objectContaining({ type: 'delivered', leaseId: oldLease, accepted: false, reason: 'stale' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'finished',
+        leaseId: oldLease,
+        ok: false,
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers as any
+        error: expect.stringMatching(/^aborted: lease /),
+      }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'delivered', leaseId: oldLease, accepted: false, reason: 'stale' }),
+    );
     expect(t.results).toBe(0);
   });
 
@@ -99,7 +139,10 @@ describe('worker client against an in-memory coordinator', () => {
     expect(fake.broadcast({ cancel: { trial_keys: [slow.key], lease_ids: [], reason: 'user' } })).toBe(1);
     slow.status = 'failed'; // as the real coordinator marks it cancelled: not leased again
     slow.leaseId = null;
-    const stopped = await log.next((e) => e.type === 'finished' && e.leaseId === slowLease, 'the cancelled trial stopped');
+    const stopped = await log.next(
+      (e) => e.type === 'finished' && e.leaseId === slowLease,
+      'the cancelled trial stopped',
+    );
     // stopped by the cancel, not run to its end (it would have finished ok after 4 s)
     // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types its asymmetric matchers as any
     expect(stopped).toMatchObject({ ok: false, error: expect.stringContaining('cancelled: user') });
@@ -117,10 +160,31 @@ describe('worker client against an in-memory coordinator', () => {
     const { fake, opts, spoolDir } = await setup();
     const t = fake.add(params(0, 0));
     Object.assign(t, { status: 'leased', token: 1, attempts: 1, leaseId: 'L1-1', expiresAt: Date.now() + 60_000 });
-    await new ResultSpool(spoolDir).putBatch([{
-      trialId: t.id, key: t.key, leaseId: 'L1-1', fencingToken: 1, finishedAt: 1, workerId: 'old-worker',
-      outcome: { ok: true, result: { metrics: { image_auroc: 0.75 }, artifacts: [], provenance: { code_version: 'x', backend: 'synthetic', device: 'd', weights: 'w', dataset_root: '/', class: 'c0' } } },
-    }]);
+    await new ResultSpool(spoolDir).putBatch([
+      {
+        trialId: t.id,
+        key: t.key,
+        leaseId: 'L1-1',
+        fencingToken: 1,
+        finishedAt: 1,
+        workerId: 'old-worker',
+        outcome: {
+          ok: true,
+          result: {
+            metrics: { image_auroc: 0.75 },
+            artifacts: [],
+            provenance: {
+              code_version: 'x',
+              backend: 'synthetic',
+              device: 'd',
+              weights: 'w',
+              dataset_root: '/',
+              class: 'c0',
+            },
+          },
+        },
+      },
+    ]);
     await runWorker(opts({ idleExitMs: 200 }));
     expect([t.status, t.results, t.attempts]).toEqual(['done', 1, 1]);
     expect(readdirSync(spoolDir)).toEqual([]);

@@ -17,13 +17,27 @@ const dir = mkdtempSync(join(tmpdir(), 'wepadim-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PROBE = resolve('test/fixtures/command/probe.mjs');
 
-function trial(key: string, mode: string, params: CommandSpec['params'] = {}, timeout_s: number | null = null): LeasedTrial {
-  const command: CommandSpec = { argv: [process.execPath, PROBE, '--mode', mode, '--x', '{x}', '--out', '{artifacts}'], cwd: dir, timeout_s, params: { x: 1, ...params } };
+function trial(
+  key: string,
+  mode: string,
+  params: CommandSpec['params'] = {},
+  timeout_s: number | null = null,
+): LeasedTrial {
+  const command: CommandSpec = {
+    argv: [process.execPath, PROBE, '--mode', mode, '--x', '{x}', '--out', '{artifacts}'],
+    cwd: dir,
+    timeout_s,
+    params: { x: 1, ...params },
+  };
   const p = { objective: 'command', class: 'command', root: dir, command } as unknown as TrialParams;
   return { trialId: 1, key, leaseId: `l-${key}`, fencingToken: 1, params: p };
 }
 
-async function run(t: LeasedTrial, o: CommandObjectiveOptions = {}, abort?: AbortController): Promise<{ outcome: TrialOutcome; progress: TrialProgress[] }> {
+async function run(
+  t: LeasedTrial,
+  o: CommandObjectiveOptions = {},
+  abort?: AbortController,
+): Promise<{ outcome: TrialOutcome; progress: TrialProgress[] }> {
   const progress: TrialProgress[] = [];
   let outcome: TrialOutcome | null = null;
   const signal = (abort ?? new AbortController()).signal;
@@ -45,7 +59,8 @@ const alive = (pid: number): boolean => {
   }
 };
 async function until(pred: () => boolean, ms = 15_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (pred()) return true;
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20)))
+    if (pred()) return true;
   return pred();
 }
 
@@ -55,11 +70,18 @@ describe('command objective', () => {
     if (!outcome.ok) throw new Error(outcome.error);
     expect(outcome.result.metrics.score).toBe(15);
     expect(outcome.result.metrics['command.malformed_lines']).toBe(3);
-    expect(progress.map((p) => [p.done, p.total, p.values?.loss])).toEqual([[1, 2, 0.5], [2, 2, 0.25]]);
+    expect(progress.map((p) => [p.done, p.total, p.values?.loss])).toEqual([
+      [1, 2, 0.5],
+      [2, 2, 0.25],
+    ]);
     expect(progress[1].values?.['command.malformed_lines']).toBe(3);
     const art = join(dir, 'artifacts', 'ok1');
     expect(outcome.result.artifacts.map((a) => a.path)).toEqual([join(art, 'env.json'), join(art, 'model.txt')]);
-    const env = JSON.parse(readFileSync(join(art, 'env.json'), 'utf8')) as { cuda: string; file: string; argv: string[] };
+    const env = JSON.parse(readFileSync(join(art, 'env.json'), 'utf8')) as {
+      cuda: string;
+      file: string;
+      argv: string[];
+    };
     expect(env.cuda).toBe('2');
     expect(env.argv).toEqual(['--mode', 'ok', '--x', '7', '--out', art]);
     expect(existsSync(env.file)).toBe(false); // the params file is removed with the trial's scratch folder
@@ -88,7 +110,10 @@ describe('command objective', () => {
 
   it('times out (timeout_s) and kills the program', async () => {
     const pids: number[] = [];
-    const { outcome } = await run(trial('slow', 'sleep', {}, 0.5), { killGraceMs: 200, onSpawn: (_k, pid) => pids.push(pid) });
+    const { outcome } = await run(trial('slow', 'sleep', {}, 0.5), {
+      killGraceMs: 200,
+      onSpawn: (_k, pid) => pids.push(pid),
+    });
     if (outcome.ok) throw new Error('should time out');
     expect(outcome.error).toMatch(/timed out after 0.5 s/);
     expect(await until(() => !alive(pids[0]))).toBe(true);
@@ -113,7 +138,11 @@ describe('command objective', () => {
     const obj = createCommandObjective({ artifactsDir: join(dir, 'artifacts') });
     const pidFile = join(dir, 'artifacts', 'disp', 'grandchild.pid');
     let outcome: TrialOutcome | null = null;
-    const running = obj.runGroup([trial('disp', 'grandchild')], { progress: () => undefined, finished: (_k, o) => (outcome = o), signalFor: () => new AbortController().signal });
+    const running = obj.runGroup([trial('disp', 'grandchild')], {
+      progress: () => undefined,
+      finished: (_k, o) => (outcome = o),
+      signalFor: () => new AbortController().signal,
+    });
     expect(await until(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0)).toBe(true);
     const gc = Number(readFileSync(pidFile, 'utf8'));
     await obj.dispose?.();

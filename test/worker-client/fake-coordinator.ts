@@ -32,10 +32,26 @@ export class FakeCoordinator {
   private streams = new Set<grpc.ServerWritableStream<unknown, ControlMessage>>();
   port = 0;
 
-  constructor(readonly ttlMs = 1000, readonly heartbeatMs = 100, readonly maxAttempts = 3) {}
+  constructor(
+    readonly ttlMs = 1000,
+    readonly heartbeatMs = 100,
+    readonly maxAttempts = 3,
+  ) {}
 
   add(params: TrialParams): FakeTrial {
-    const t: FakeTrial = { id: this.trials.length + 1, key: trialKey(params), params, status: 'pending', token: 0, leaseId: null, expiresAt: 0, attempts: 0, results: 0, lastSeq: new Map(), progressApplied: 0 };
+    const t: FakeTrial = {
+      id: this.trials.length + 1,
+      key: trialKey(params),
+      params,
+      status: 'pending',
+      token: 0,
+      leaseId: null,
+      expiresAt: 0,
+      attempts: 0,
+      results: 0,
+      lastSeq: new Map(),
+      progressApplied: 0,
+    };
     this.trials.push(t);
     return t;
   }
@@ -59,7 +75,13 @@ export class FakeCoordinator {
     const t = this.byLease(leaseId);
     if (!t || t.token !== token) {
       this.events.push(`stale ${leaseId}`);
-      return { lease_id: leaseId, accepted: false, trial_status: t?.status ?? 'unknown', reason: 'stale', duplicate: false };
+      return {
+        lease_id: leaseId,
+        accepted: false,
+        trial_status: t?.status ?? 'unknown',
+        reason: 'stale',
+        duplicate: false,
+      };
     }
     if (ok) {
       t.status = 'done';
@@ -71,7 +93,14 @@ export class FakeCoordinator {
 
   handlers(): CoordinatorHandlers {
     return {
-      Register: (call, cb) => cb(null, { worker_id: call.request.worker_id, lease_ttl_ms: this.ttlMs, heartbeat_interval_ms: this.heartbeatMs, max_message_bytes: 4 << 20, draining: false }),
+      Register: (call, cb) =>
+        cb(null, {
+          worker_id: call.request.worker_id,
+          lease_ttl_ms: this.ttlMs,
+          heartbeat_interval_ms: this.heartbeatMs,
+          max_message_bytes: 4 << 20,
+          draining: false,
+        }),
       Acquire: (call, cb) => {
         this.expire();
         const free = this.trials.filter((t) => t.status === 'pending').slice(0, call.request.max_trials);
@@ -82,8 +111,26 @@ export class FakeCoordinator {
           t.leaseId = `L${t.id}-${t.token}`;
           t.expiresAt = Date.now() + this.ttlMs;
         }
-        const trials = free.map((t) => ({ trial_id: t.id, key: t.key, sweep: 's', stage: 'main', objective: t.params.objective, params_json: JSON.stringify(t.params), lease_id: t.leaseId ?? '', fencing_token: t.token, attempt: t.attempts, max_attempts: this.maxAttempts }));
-        const answer = (): void => cb(null, { trials, lease_expires_at_ms: Date.now() + this.ttlMs, lease_ttl_ms: this.ttlMs, draining: false, retry_after_ms: 20 });
+        const trials = free.map((t) => ({
+          trial_id: t.id,
+          key: t.key,
+          sweep: 's',
+          stage: 'main',
+          objective: t.params.objective,
+          params_json: JSON.stringify(t.params),
+          lease_id: t.leaseId ?? '',
+          fencing_token: t.token,
+          attempt: t.attempts,
+          max_attempts: this.maxAttempts,
+        }));
+        const answer = (): void =>
+          cb(null, {
+            trials,
+            lease_expires_at_ms: Date.now() + this.ttlMs,
+            lease_ttl_ms: this.ttlMs,
+            draining: false,
+            retry_after_ms: 20,
+          });
         if (trials.length) answer();
         else setTimeout(answer, 20);
       },
@@ -91,14 +138,21 @@ export class FakeCoordinator {
         this.expire();
         const leases = call.request.leases.map((l) => {
           const t = this.byLease(l.lease_id);
-          if (!t || t.token !== l.fencing_token) return { lease_id: l.lease_id, ok: false, expires_at_ms: 0, reason: t ? 'stale' : 'expired' };
+          if (!t || t.token !== l.fencing_token)
+            return { lease_id: l.lease_id, ok: false, expires_at_ms: 0, reason: t ? 'stale' : 'expired' };
           if (t.status === 'leased') t.expiresAt = Date.now() + this.ttlMs;
           return { lease_id: l.lease_id, ok: true, expires_at_ms: t.expiresAt, reason: '' };
         });
         cb(null, { leases, draining: false, lease_ttl_ms: this.ttlMs });
       },
-      Complete: (call, cb) => cb(null, { outcomes: call.request.results.map((r) => this.finishOne(r.lease_id, r.fencing_token, true, false)) }),
-      Fail: (call, cb) => cb(null, { outcomes: call.request.failures.map((f) => this.finishOne(f.lease_id, f.fencing_token, false, f.retryable)) }),
+      Complete: (call, cb) =>
+        cb(null, {
+          outcomes: call.request.results.map((r) => this.finishOne(r.lease_id, r.fencing_token, true, false)),
+        }),
+      Fail: (call, cb) =>
+        cb(null, {
+          outcomes: call.request.failures.map((f) => this.finishOne(f.lease_id, f.fencing_token, false, f.retryable)),
+        }),
       StreamProgress: (call, cb) => {
         let applied = 0;
         let duplicates = 0;
@@ -141,7 +195,8 @@ export class FakeCoordinator {
         });
       },
       ListArtifacts: (_c, cb) => cb(null, { artifacts: [], trials: 0 }),
-      DownloadArtifact: (call) => call.emit('error', { code: grpc.status.NOT_FOUND, details: 'fake coordinator stores no artifacts' }),
+      DownloadArtifact: (call) =>
+        call.emit('error', { code: grpc.status.NOT_FOUND, details: 'fake coordinator stores no artifacts' }),
     };
   }
 
@@ -159,7 +214,9 @@ export class FakeCoordinator {
   async start(port = 0): Promise<string> {
     const server = new grpc.Server();
     server.addService(coordinatorService(), this.handlers());
-    this.port = await new Promise<number>((res, rej) => server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    this.port = await new Promise<number>((res, rej) =>
+      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+    );
     this.server = server;
     return `127.0.0.1:${this.port}`;
   }

@@ -12,25 +12,51 @@ function setup(answer: (r: HeartbeatRequest) => HeartbeatResponse__Output) {
   const sent: HeartbeatRequest[] = [];
   const seen: string[] = [];
   const rpc = { heartbeat: async (r: HeartbeatRequest) => (sent.push(r), answer(r)) };
-  const hb = new Heartbeats(rpc, 'w1', held, { draining: () => seen.push('draining'), leaseLost: (l, k, why) => seen.push(`lost ${l} ${k} ${why}`) });
+  const hb = new Heartbeats(rpc, 'w1', held, {
+    draining: () => seen.push('draining'),
+    leaseLost: (l, k, why) => seen.push(`lost ${l} ${k} ${why}`),
+  });
   return { held, sent, seen, hb };
 }
 const okAll = (r: HeartbeatRequest): HeartbeatResponse__Output =>
-  ({ draining: false, leases: (r.leases ?? []).map((l) => ({ lease_id: l.lease_id ?? '', ok: true, reason: '' })) }) as HeartbeatResponse__Output;
+  ({
+    draining: false,
+    leases: (r.leases ?? []).map((l) => ({ lease_id: l.lease_id ?? '', ok: true, reason: '' })),
+  }) as HeartbeatResponse__Output;
 
 describe('heartbeats', () => {
   it('renews every held lease and aborts the trials of lost ones', async () => {
-    const { held, sent, seen, hb } = setup((r) => ({ draining: true, leases: (r.leases ?? []).map((l) => ({ lease_id: l.lease_id ?? '', ok: l.lease_id !== 'L2', reason: l.lease_id === 'L2' ? 'expired' : '' })) }) as HeartbeatResponse__Output);
+    const { held, sent, seen, hb } = setup(
+      (r) =>
+        ({
+          draining: true,
+          leases: (r.leases ?? []).map((l) => ({
+            lease_id: l.lease_id ?? '',
+            ok: l.lease_id !== 'L2',
+            reason: l.lease_id === 'L2' ? 'expired' : '',
+          })),
+        }) as HeartbeatResponse__Output,
+    );
     held.add([trial(1, 3), trial(2, 5)]);
     await hb.beat();
-    expect(sent).toEqual([{ worker_id: 'w1', leases: [{ lease_id: 'L1', fencing_token: 3 }, { lease_id: 'L2', fencing_token: 5 }] }]);
+    expect(sent).toEqual([
+      {
+        worker_id: 'w1',
+        leases: [
+          { lease_id: 'L1', fencing_token: 3 },
+          { lease_id: 'L2', fencing_token: 5 },
+        ],
+      },
+    ]);
     expect(seen).toEqual(['draining', 'lost L2 k2 expired']);
     expect(held.signalFor('L2').reason).toBe('lease expired');
     expect(held.signalFor('L1').aborted).toBe(false);
   });
 
   it('sends nothing without leases and swallows an unreachable coordinator', async () => {
-    const { held, sent, hb } = setup(() => { throw new Error('unavailable'); });
+    const { held, sent, hb } = setup(() => {
+      throw new Error('unavailable');
+    });
     await hb.beat();
     expect(sent).toEqual([]);
     held.add([trial(1)]);

@@ -7,10 +7,26 @@ import { renderSbatch, type SbatchOptions } from '../../worker/supervisor/slurm.
 import { parseGpuList, superviseWorkers, type SupervisorEvent } from '../../worker/supervisor/supervise.js';
 
 const base: SbatchOptions = {
-  jobName: 'sweep1', coordinator: 'head01:50051', nodes: 3, workersPerNode: 8, concurrency: 1, groupSize: 4,
-  time: '12:00:00', partition: 'gpu', account: null, cpusPerGpu: 4, memPerGpu: '32G', workdir: '/shared/wepadim',
-  spoolDir: '/tmp/wepadim-spool-$SLURM_JOB_ID-$SLURM_ARRAY_TASK_ID', logDir: '/shared/logs', tokenFile: '/home/me/.wepadim-token',
-  tls: { ca: '/shared/ca.pem', cert: null, key: null }, insecure: false, idleExit: null, setup: ['module load nodejs/20'], maxParallel: null,
+  jobName: 'sweep1',
+  coordinator: 'head01:50051',
+  nodes: 3,
+  workersPerNode: 8,
+  concurrency: 1,
+  groupSize: 4,
+  time: '12:00:00',
+  partition: 'gpu',
+  account: null,
+  cpusPerGpu: 4,
+  memPerGpu: '32G',
+  workdir: '/shared/wepadim',
+  spoolDir: '/tmp/wepadim-spool-$SLURM_JOB_ID-$SLURM_ARRAY_TASK_ID',
+  logDir: '/shared/logs',
+  tokenFile: '/home/me/.wepadim-token',
+  tls: { ca: '/shared/ca.pem', cert: null, key: null },
+  insecure: false,
+  idleExit: null,
+  setup: ['module load nodejs/20'],
+  maxParallel: null,
 };
 
 describe('sbatch writer', () => {
@@ -44,16 +60,28 @@ describe('sbatch writer', () => {
     // plaintext with a token file: refused
     expect(() => renderSbatch({ ...base, tls: null, insecure: true })).toThrow(/--insecure with --token-file/);
     expect(() => renderSbatch({ ...base, insecure: true })).toThrow(/not both/);
-    expect(() => renderSbatch({ ...base, tls: { ca: '/ca.pem', cert: '/c.pem', key: null } })).toThrow(/--tls-cert and --tls-key/);
+    expect(() => renderSbatch({ ...base, tls: { ca: '/ca.pem', cert: '/c.pem', key: null } })).toThrow(
+      /--tls-cert and --tls-key/,
+    );
     // plaintext without a token: allowed, and a token inherited from the submitting shell is dropped
     const s = renderSbatch({ ...base, tls: null, insecure: true, tokenFile: null });
     expect(s).toContain(' --insecure');
     expect(s.indexOf('unset WEPADIM_TOKEN')).toBeGreaterThan(-1);
     expect(s.indexOf('unset WEPADIM_TOKEN')).toBeLessThan(s.indexOf('bin/wepadim.js worker'));
-    const env = spawnSync('bash', ['-c', `${s.split('\n').filter((l) => l === 'unset WEPADIM_TOKEN').join('\n')}\necho "[\${WEPADIM_TOKEN-unset}]"`], {
-      env: { ...process.env, WEPADIM_TOKEN: 'x'.repeat(32) },
-      encoding: 'utf8',
-    });
+    const env = spawnSync(
+      'bash',
+      [
+        '-c',
+        `${s
+          .split('\n')
+          .filter((l) => l === 'unset WEPADIM_TOKEN')
+          .join('\n')}\necho "[\${WEPADIM_TOKEN-unset}]"`,
+      ],
+      {
+        env: { ...process.env, WEPADIM_TOKEN: 'x'.repeat(32) },
+        encoding: 'utf8',
+      },
+    );
     expect(env.stdout.trim()).toBe('[unset]');
     const mtls = renderSbatch({ ...base, tls: { ca: '/ca.pem', cert: '/c.pem', key: '/c.key' } });
     expect(mtls).toContain('--tls-ca /ca.pem --tls-cert /c.pem --tls-key /c.key');
@@ -103,7 +131,10 @@ describe('GPU supervisor', () => {
       // exits 0 on SIGTERM, like a drained worker; left alone it would exit 3 after 10 minutes
       commandFor: (gpu) => ({
         file: process.execPath,
-        args: ['-e', `process.on('SIGTERM',()=>process.exit(0));require('fs').writeFileSync(${JSON.stringify(join(dir, String(gpu)))},'');setTimeout(()=>process.exit(3),600000)`],
+        args: [
+          '-e',
+          `process.on('SIGTERM',()=>process.exit(0));require('fs').writeFileSync(${JSON.stringify(join(dir, String(gpu)))},'');setTimeout(()=>process.exit(3),600000)`,
+        ],
       }),
     });
     clearInterval(poll);

@@ -13,8 +13,19 @@ import { params } from './units-fixtures.js';
 
 type Answer = AcquireResponse__Output | Error;
 const grant = (...ids: number[]): AcquireResponse__Output =>
-  ({ trials: ids.map((i) => ({ trial_id: String(i), key: `k${i}`, lease_id: `L${i}`, fencing_token: '1', params_json: JSON.stringify(params(i)) })), draining: false, retry_after_ms: '0' }) as unknown as AcquireResponse__Output;
-const empty = (over: Partial<AcquireResponse__Output> = {}): AcquireResponse__Output => ({ trials: [], draining: false, retry_after_ms: '0', ...over }) as AcquireResponse__Output;
+  ({
+    trials: ids.map((i) => ({
+      trial_id: String(i),
+      key: `k${i}`,
+      lease_id: `L${i}`,
+      fencing_token: '1',
+      params_json: JSON.stringify(params(i)),
+    })),
+    draining: false,
+    retry_after_ms: '0',
+  }) as unknown as AcquireResponse__Output;
+const empty = (over: Partial<AcquireResponse__Output> = {}): AcquireResponse__Output =>
+  ({ trials: [], draining: false, retry_after_ms: '0', ...over }) as AcquireResponse__Output;
 const grpcError = (code: number, msg: string): Error => Object.assign(new Error(msg), { code });
 
 function setup(answers: Answer[], over: Partial<LeaseLoopDeps> = {}) {
@@ -33,14 +44,22 @@ function setup(answers: Answer[], over: Partial<LeaseLoopDeps> = {}) {
         return a;
       },
     },
-    workerId: 'w1', groupSize: 2, concurrency: 2, waitMs: 200, idleExitMs: 0, featureCaches: () => ['fc1'],
-    held, drain: new Drain(), queue: new PQueue({ concurrency: 2 }),
+    workerId: 'w1',
+    groupSize: 2,
+    concurrency: 2,
+    waitMs: 200,
+    idleExitMs: 0,
+    featureCaches: () => ['fc1'],
+    held,
+    drain: new Drain(),
+    queue: new PQueue({ concurrency: 2 }),
     runGroup: async (ts: LeasedTrial[]) => {
       ran.push(ts.map((t) => t.key));
       for (const t of ts) held.release(t.leaseId);
     },
     leased: () => undefined,
-    rejected: (r) => events.push({ type: 'finished', key: r.lease.key, leaseId: r.lease.leaseId, ok: false, error: r.error }),
+    rejected: (r) =>
+      events.push({ type: 'finished', key: r.lease.key, leaseId: r.lease.leaseId, ok: false, error: r.error }),
     reregister: async () => void reregistered++,
     emit: (e) => events.push(e),
     now: () => (clock += 10),
@@ -57,7 +76,10 @@ describe('lease loop', () => {
     await s.deps.queue.onIdle();
     expect(s.ran).toEqual([['k1', 'k2'], ['k3']]);
     expect(s.asked[0]).toMatchObject({ worker_id: 'w1', max_trials: 2, feature_caches: ['fc1'], wait_ms: 200 });
-    expect(s.events.filter((e) => e.type === 'leased').map((e) => e.type === 'leased' && e.leaseIds)).toEqual([['L1', 'L2'], ['L3']]);
+    expect(s.events.filter((e) => e.type === 'leased').map((e) => e.type === 'leased' && e.leaseIds)).toEqual([
+      ['L1', 'L2'],
+      ['L3'],
+    ]);
     expect(s.events.at(-1)).toMatchObject({ type: 'idle-exit' });
     expect([s.deps.drain.active, s.deps.drain.reason]).toEqual([true, 'idle']);
     // every answered acquire gets a fresh request id
@@ -71,7 +93,9 @@ describe('lease loop', () => {
     expect(s.asked[1].request_id).toBe(s.asked[2].request_id);
     expect(s.asked[3].request_id).not.toBe(s.asked[2].request_id);
     expect(s.reregistered()).toBe(1);
-    expect(s.events.filter((e) => e.type === 'disconnected').map((e) => e.type === 'disconnected' && e.during)).toEqual(['acquire', 'acquire']);
+    expect(s.events.filter((e) => e.type === 'disconnected').map((e) => e.type === 'disconnected' && e.during)).toEqual(
+      ['acquire', 'acquire'],
+    );
     expect(s.ran).toEqual([['k1']]);
   });
 
@@ -82,11 +106,19 @@ describe('lease loop', () => {
     await runLeaseLoop(s.deps, new AbortController().signal, fast());
     await s.deps.queue.onIdle();
     expect(s.ran).toEqual([['k1']]);
-    expect(s.events.find((e) => e.type === 'finished')).toEqual({ type: 'finished', key: 'k2', leaseId: 'L2', ok: false, error: 'bad params from the coordinator: trial params: sigma must be > 0, got -2' });
+    expect(s.events.find((e) => e.type === 'finished')).toEqual({
+      type: 'finished',
+      key: 'k2',
+      leaseId: 'L2',
+      ok: false,
+      error: 'bad params from the coordinator: trial params: sigma must be > 0, got -2',
+    });
   });
 
   it('stops with a UserError on refused credentials, and at once when the coordinator drains', async () => {
-    await expect(runLeaseLoop(setup([grpcError(7, 'denied')]).deps, new AbortController().signal, fast())).rejects.toBeInstanceOf(UserError);
+    await expect(
+      runLeaseLoop(setup([grpcError(7, 'denied')]).deps, new AbortController().signal, fast()),
+    ).rejects.toBeInstanceOf(UserError);
     const s = setup([empty({ draining: true })], { idleExitMs: null });
     await runLeaseLoop(s.deps, new AbortController().signal, fast());
     expect([s.asked.length, s.deps.drain.reason]).toEqual([1, 'coordinator says draining']);
@@ -94,8 +126,18 @@ describe('lease loop', () => {
 
   it('asks for no more groups than free slots, and again as soon as a group ends', async () => {
     let release: () => void = () => undefined;
-    const s = setup([grant(1), grant(2), empty({ draining: true })], { concurrency: 1, queue: new PQueue({ concurrency: 1 }) });
-    s.deps.runGroup = (ts) => new Promise<void>((r) => (release = () => { for (const t of ts) s.held.release(t.leaseId); r(); }));
+    const s = setup([grant(1), grant(2), empty({ draining: true })], {
+      concurrency: 1,
+      queue: new PQueue({ concurrency: 1 }),
+    });
+    s.deps.runGroup = (ts) =>
+      new Promise<void>(
+        (r) =>
+          (release = () => {
+            for (const t of ts) s.held.release(t.leaseId);
+            r();
+          }),
+      );
     const stop = new AbortController();
     const run = runLeaseLoop(s.deps, stop.signal, fast());
     while (s.asked.length < 1) await new Promise((r) => setImmediate(r));

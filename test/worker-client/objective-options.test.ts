@@ -20,14 +20,30 @@ afterEach(() => {
 
 function trial(root: string): LeasedTrial {
   const p: TrialParams = {
-    objective: 'wepadim', dataset: 'folder', root, class: 'alpha', backbone: 'resnet18', weights: 'random:0',
-    wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL'], align: 'down', distance: 'squared',
-    smoothing: 'reference', sigma: 4, cov_reg: 0.01, selection: null, synthetic: null,
+    objective: 'wepadim',
+    dataset: 'folder',
+    root,
+    class: 'alpha',
+    backbone: 'resnet18',
+    weights: 'random:0',
+    wavelet: 'haar',
+    level: 1,
+    mode: 'zero',
+    subbands: ['LL'],
+    align: 'down',
+    distance: 'squared',
+    smoothing: 'reference',
+    sigma: 4,
+    cov_reg: 0.01,
+    selection: null,
+    synthetic: null,
   };
   return { trialId: 1, key: trialKey(p), leaseId: 'L1', fencingToken: 1, params: p };
 }
 
-async function runWith(gpu: number | null): Promise<{ requests: ExtractorRequest[]; caches: string[]; outcome: TrialOutcome | undefined; fk: string }> {
+async function runWith(
+  gpu: number | null,
+): Promise<{ requests: ExtractorRequest[]; caches: string[]; outcome: TrialOutcome | undefined; fk: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'wepadim-objopts-'));
   dirs.push(dir);
   const classes = { alpha: { train: 4, test: 4 } };
@@ -39,11 +55,23 @@ async function runWith(gpu: number | null): Promise<{ requests: ExtractorRequest
     models: { createFeatureExtractor: (req) => (requests.push(req), ports.models.createFeatureExtractor(req)) },
   };
   // exactly what runWorker builds: the command line's objective options plus backend and gpu
-  const loader = objectiveLoader({ cacheDir: null, artifactsDir: join(dir, 'art'), ports: recording, logger: createLogger({}, { write: () => undefined }), mapTrialsPerClass: 0, backend: 'onnx', gpu });
+  const loader = objectiveLoader({
+    cacheDir: null,
+    artifactsDir: join(dir, 'art'),
+    ports: recording,
+    logger: createLogger({}, { write: () => undefined }),
+    mapTrialsPerClass: 0,
+    backend: 'onnx',
+    gpu,
+  });
   const obj = await loader.get('wepadim');
   const t = trial(dir);
   let outcome: TrialOutcome | undefined;
-  await obj.runGroup([t], { progress: () => undefined, finished: (_k, o) => (outcome = o), signalFor: () => new AbortController().signal });
+  await obj.runGroup([t], {
+    progress: () => undefined,
+    finished: (_k, o) => (outcome = o),
+    signalFor: () => new AbortController().signal,
+  });
   const caches = loader.all().flatMap(featureCachesOf);
   for (const o of loader.all()) await o.dispose?.();
   return { requests, caches, outcome, fk: featureKey(t.params) };
@@ -67,13 +95,20 @@ describe('worker objective options', () => {
 });
 
 describe('objective registry', () => {
-  const opts = { cacheDir: null, artifactsDir: '/nonexistent', logger: createLogger({}, { write: () => undefined }), mapTrialsPerClass: 0 };
+  const opts = {
+    cacheDir: null,
+    artifactsDir: '/nonexistent',
+    logger: createLogger({}, { write: () => undefined }),
+    mapTrialsPerClass: 0,
+  };
   it('makes each named objective once, and rejects a name it does not know', async () => {
     const loader = objectiveLoader(opts);
     const a = await loader.get('synthetic');
     expect(a.name).toBe('synthetic');
     expect(await loader.get('synthetic')).toBe(a);
-    await expect(loader.get('tfjs-magic')).rejects.toThrow('unknown objective "tfjs-magic" (expected "synthetic", "wepadim" or "command")');
+    await expect(loader.get('tfjs-magic')).rejects.toThrow(
+      'unknown objective "tfjs-magic" (expected "synthetic", "wepadim" or "command")',
+    );
     expect(loader.all().map((o) => o.name)).toEqual(['synthetic']);
   });
 });

@@ -10,7 +10,13 @@ describe('progress loop', () => {
     const p = new ProgressSender();
     const sent: number[] = [];
     let up = false;
-    const rpc = { progress: async (b: { updates: unknown[] }[]) => { if (!up) throw new Error('unavailable'); sent.push(b[0].updates.length); return { acked: [] }; } };
+    const rpc = {
+      progress: async (b: { updates: unknown[] }[]) => {
+        if (!up) throw new Error('unavailable');
+        sent.push(b[0].updates.length);
+        return { acked: [] };
+      },
+    };
     const stop = new AbortController();
     const run = runProgressLoop(p, 'w', rpc, stop.signal);
     p.push('L1', 1, { phase: 'fit', done: 1, total: 2 });

@@ -24,7 +24,11 @@ describe('progress sender', () => {
     expect(p.size).toBe(0);
     // the resend carries the same sequence numbers, so the coordinator can skip what it already applied
     expect(sent[1].updates.map((u) => [u.lease_id, u.seq])).toEqual(sent[0].updates.map((u) => [u.lease_id, u.seq]));
-    expect(sent[1].updates.map((u) => [u.lease_id, u.seq])).toEqual([['A', 1], ['B', 1], ['A', 2]]);
+    expect(sent[1].updates.map((u) => [u.lease_id, u.seq])).toEqual([
+      ['A', 1],
+      ['B', 1],
+      ['A', 2],
+    ]);
     expect(p.push('A', 1, { phase: 'x', done: 3, total: 3 })).toBe(3);
   });
 
@@ -49,7 +53,10 @@ describe('progress sender', () => {
     await new Promise((r) => setTimeout(r, 0));
     release();
     await second;
-    expect(seen).toEqual([[3, 4], [5, 6]]);
+    expect(seen).toEqual([
+      [3, 4],
+      [5, 6],
+    ]);
     expect(p.size).toBe(0);
   });
 

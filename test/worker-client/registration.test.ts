@@ -23,12 +23,20 @@ describe('registration', () => {
     };
     const got = await register(rpc, req, new AbortController().signal, (e, ms) => failures.push([e, ms]), noDelay());
     expect(got).toEqual({ heartbeatIntervalMs: 700, leaseTtlMs: 9000, draining: true });
-    expect(failures).toEqual([['14 UNAVAILABLE: no connection', 0], ['14 UNAVAILABLE: no connection', 0]]);
+    expect(failures).toEqual([
+      ['14 UNAVAILABLE: no connection', 0],
+      ['14 UNAVAILABLE: no connection', 0],
+    ]);
   });
 
   it('stops at once with a UserError when the credentials are refused', async () => {
     let calls = 0;
-    const rpc = { register: async () => { calls++; throw Object.assign(new Error('16 UNAUTHENTICATED: bad token'), { code: 16 }); } };
+    const rpc = {
+      register: async () => {
+        calls++;
+        throw Object.assign(new Error('16 UNAUTHENTICATED: bad token'), { code: 16 });
+      },
+    };
     const p = register(rpc, req, new AbortController().signal, () => undefined, noDelay());
     await expect(p).rejects.toBeInstanceOf(UserError);
     await expect(p).rejects.toThrow(/rejected this worker's credentials \(16 UNAUTHENTICATED: bad token\)/);
@@ -37,7 +45,12 @@ describe('registration', () => {
 
   it('gives up (null) when stopped while the coordinator is away', async () => {
     const stop = new AbortController();
-    const rpc = { register: async () => { stop.abort(); throw Object.assign(new Error('down'), { code: 14 }); } };
+    const rpc = {
+      register: async () => {
+        stop.abort();
+        throw Object.assign(new Error('down'), { code: 14 });
+      },
+    };
     expect(await register(rpc, req, stop.signal, () => undefined, noDelay())).toBeNull();
   });
 

@@ -15,7 +15,13 @@ const tmp = (): string => {
   return d;
 };
 const rec = (leaseId: string, at: number): SpooledResult => ({
-  trialId: 3, key: 'k', leaseId, fencingToken: 2, finishedAt: at, workerId: 'w1', outcome: { ok: false, error: 'boom', retryable: true },
+  trialId: 3,
+  key: 'k',
+  leaseId,
+  fencingToken: 2,
+  finishedAt: at,
+  workerId: 'w1',
+  outcome: { ok: false, error: 'boom', retryable: true },
 });
 
 describe('result spool', () => {

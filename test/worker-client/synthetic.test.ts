@@ -4,11 +4,31 @@ import { attemptFails, createSyntheticObjective, syntheticMetrics } from '../../
 import type { TrialParams } from '../../shared/trial.js';
 
 const params = (over: Partial<NonNullable<TrialParams['synthetic']>> = {}): TrialParams => ({
-  objective: 'synthetic', dataset: 'folder', root: '/nowhere', class: 'c0', backbone: 'resnet18', weights: 'random:0',
-  wavelet: 'haar', level: 1, mode: 'zero', subbands: ['LL'], align: 'down', distance: 'squared', smoothing: 'reference',
-  sigma: 4, cov_reg: 0.01, selection: null, synthetic: { sleep_ms: 0, fail_rate: 0, seed: 1, ...over },
+  objective: 'synthetic',
+  dataset: 'folder',
+  root: '/nowhere',
+  class: 'c0',
+  backbone: 'resnet18',
+  weights: 'random:0',
+  wavelet: 'haar',
+  level: 1,
+  mode: 'zero',
+  subbands: ['LL'],
+  align: 'down',
+  distance: 'squared',
+  smoothing: 'reference',
+  sigma: 4,
+  cov_reg: 0.01,
+  selection: null,
+  synthetic: { sleep_ms: 0, fail_rate: 0, seed: 1, ...over },
 });
-const leased = (key: string, p: TrialParams, token = 1): LeasedTrial => ({ trialId: 1, key, leaseId: `L-${key}`, fencingToken: token, params: p });
+const leased = (key: string, p: TrialParams, token = 1): LeasedTrial => ({
+  trialId: 1,
+  key,
+  leaseId: `L-${key}`,
+  fencingToken: token,
+  params: p,
+});
 
 function harness(abort: Record<string, AbortController> = {}) {
   const finished = new Map<string, TrialOutcome>();
@@ -64,7 +84,13 @@ describe('synthetic objective', () => {
     const obj = createSyntheticObjective();
     const h = harness();
     // the slow trial would sleep 10 minutes; it is stopped once the fast one finished (it is then mid-sleep)
-    const cb = { ...h.cb, finished: (k: string, o: TrialOutcome) => (h.cb.finished(k, o), k === 'fast' && h.abort.slow?.abort('lease lost')) };
+    const cb = {
+      ...h.cb,
+      finished: (k: string, o: TrialOutcome) => (
+        h.cb.finished(k, o),
+        k === 'fast' && h.abort.slow?.abort('lease lost')
+      ),
+    };
     await obj.runGroup([leased('slow', params({ sleep_ms: 600_000 })), leased('fast', params({ sleep_ms: 20 }))], cb);
     expect(h.finished.get('slow')).toMatchObject({ ok: false });
     expect(String((h.finished.get('slow') as { error: string }).error)).toContain('lease lost');

@@ -13,7 +13,12 @@ export interface ControlHandlers {
   disconnected(error: string, retryInMs: number): void;
 }
 
-export async function runControlStream(rpc: Pick<CoordinatorRpc, 'control'>, workerId: string, signal: AbortSignal, on: ControlHandlers): Promise<void> {
+export async function runControlStream(
+  rpc: Pick<CoordinatorRpc, 'control'>,
+  workerId: string,
+  signal: AbortSignal,
+  on: ControlHandlers,
+): Promise<void> {
   const backoff = new Backoff();
   while (!signal.aborted) {
     const ended = await new Promise<string>((resolve) => {

@@ -113,7 +113,9 @@ export class Deliverer {
         if (ok.length) {
           const res = await t.complete({
             worker_id: workerId,
-            results: ok.flatMap((r) => (r.outcome.ok ? [toTrialSuccess(r.leaseId, r.fencingToken, r.outcome.result)] : [])),
+            results: ok.flatMap((r) =>
+              r.outcome.ok ? [toTrialSuccess(r.leaseId, r.fencingToken, r.outcome.result)] : [],
+            ),
           });
           await this.settle(ok, res);
         }

@@ -32,7 +32,10 @@ export async function runDeliveryLoop(d: DeliveryDeps, signal: AbortSignal, back
       // progress first, so a trial's last updates land before its result closes the lease (an update
       // arriving after the Complete is stale and dropped); results whose progress is still unacknowledged
       // wait for the next round. When progress cannot be sent at all, results go anyway (progress is advisory).
-      const progressOk = await d.progress.flushAll(d.workerId, d.rpc).then(() => true, () => false);
+      const progressOk = await d.progress.flushAll(d.workerId, d.rpc).then(
+        () => true,
+        () => false,
+      );
       await d.deliverer.deliver(d.rpc, progressOk ? (leaseId) => !d.progress.hasPending(leaseId) : undefined);
       backoff.reset();
       d.delivered();
@@ -48,7 +51,13 @@ export async function runDeliveryLoop(d: DeliveryDeps, signal: AbortSignal, back
  * On drain: keep the delivery loop going until the spool is empty, `timeoutMs` passed or `signal`
  * aborted. `changed` is woken after each delivery round; the wait is re-checked at least every 200 ms.
  */
-export async function deliverBeforeExit(deliverer: Deliverer, ready: Wakeup, changed: Wakeup, timeoutMs: number, signal: AbortSignal): Promise<void> {
+export async function deliverBeforeExit(
+  deliverer: Deliverer,
+  ready: Wakeup,
+  changed: Wakeup,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (deliverer.pending > 0 && Date.now() < deadline && !signal.aborted) {
     ready.wake();

@@ -71,7 +71,13 @@ export async function runLeaseLoop(d: LeaseLoopDeps, signal: AbortSignal, backof
     const asked = performance.now();
     try {
       res = await d.rpc.acquire(
-        { worker_id: d.workerId, max_trials: Math.max(1, d.groupSize), feature_caches: d.featureCaches(), wait_ms: d.waitMs, request_id: requestId },
+        {
+          worker_id: d.workerId,
+          max_trials: Math.max(1, d.groupSize),
+          feature_caches: d.featureCaches(),
+          wait_ms: d.waitMs,
+          request_id: requestId,
+        },
         d.waitMs + 5000,
       );
       backoff.reset();
@@ -96,7 +102,12 @@ export async function runLeaseLoop(d: LeaseLoopDeps, signal: AbortSignal, backof
     for (const r of rejected) d.rejected(r);
     if (trials.length === 0) continue;
     d.held.add(trials);
-    d.emit({ type: 'leased', leaseIds: trials.map((t) => t.leaseId), trialKeys: trials.map((t) => t.key), acquireMs: performance.now() - asked });
+    d.emit({
+      type: 'leased',
+      leaseIds: trials.map((t) => t.leaseId),
+      trialKeys: trials.map((t) => t.key),
+      acquireMs: performance.now() - asked,
+    });
     d.leased(trials);
     void d.queue.add(() => d.runGroup(trials));
   }

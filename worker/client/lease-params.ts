@@ -23,7 +23,12 @@ export function toLeasedTrials(res: AcquireResponse__Output): { trials: LeasedTr
   const trials: LeasedTrial[] = [];
   const rejected: RejectedLease[] = [];
   for (const t of res.trials) {
-    const lease = { trialId: Number(t.trial_id), key: t.key, leaseId: t.lease_id, fencingToken: Number(t.fencing_token) };
+    const lease = {
+      trialId: Number(t.trial_id),
+      key: t.key,
+      leaseId: t.lease_id,
+      fencingToken: Number(t.fencing_token),
+    };
     try {
       trials.push({ ...lease, params: parseLeaseParams(t.params_json) });
     } catch (err) {

@@ -23,7 +23,8 @@ const OBJECTIVE_FACTORIES = {
     const artifacts = dir && Number.isSafeInteger(bytes) && bytes > 0 ? { dir, bytes } : null;
     return (await import('../synthetic/synthetic-objective.js')).createSyntheticObjective(artifacts);
   },
-  wepadim: async ({ commandPolicy: _, ...o }: ObjectiveOptions) => (await import('../runner/index.js')).createWepadimObjective(o),
+  wepadim: async ({ commandPolicy: _, ...o }: ObjectiveOptions) =>
+    (await import('../runner/index.js')).createWepadimObjective(o),
   command: async (o: ObjectiveOptions) =>
     (await import('../command/command-objective.js')).createCommandObjective({
       artifactsDir: o.artifactsDir,
@@ -42,7 +43,9 @@ export function objectiveLoader(wepadimOptions: ObjectiveOptions): { get: Object
   const create = async (name: string): Promise<Objective> => {
     if (!isObjectiveName(name)) {
       const names = Object.keys(OBJECTIVE_FACTORIES).map((k) => `"${k}"`);
-      throw new Error(`unknown objective "${name}" (expected ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]})`);
+      throw new Error(
+        `unknown objective "${name}" (expected ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]})`,
+      );
     }
     return OBJECTIVE_FACTORIES[name](wepadimOptions);
   };

@@ -4,7 +4,13 @@ import type { ProgressSender, ProgressTransport } from './progress-sender.js';
 
 export const PROGRESS_FLUSH_MS = 250;
 
-export async function runProgressLoop(progress: ProgressSender, workerId: string, rpc: ProgressTransport, signal: AbortSignal, everyMs = PROGRESS_FLUSH_MS): Promise<void> {
+export async function runProgressLoop(
+  progress: ProgressSender,
+  workerId: string,
+  rpc: ProgressTransport,
+  signal: AbortSignal,
+  everyMs = PROGRESS_FLUSH_MS,
+): Promise<void> {
   while (!signal.aborted) {
     await sleep(everyMs, signal);
     try {

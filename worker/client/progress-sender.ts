@@ -20,12 +20,23 @@ export class ProgressSender {
   dropped = 0;
   sent = 0;
 
-  constructor(private readonly maxPending = 5000, private readonly maxBatch = 500) {}
+  constructor(
+    private readonly maxPending = 5000,
+    private readonly maxBatch = 500,
+  ) {}
 
   push(leaseId: string, fencingToken: number, p: TrialProgress): number {
     const seq = (this.seqs.get(leaseId) ?? 0) + 1;
     this.seqs.set(leaseId, seq);
-    this.pending.push({ lease_id: leaseId, fencing_token: fencingToken, seq, phase: p.phase, done: p.done, total: p.total, values: p.values ?? {} });
+    this.pending.push({
+      lease_id: leaseId,
+      fencing_token: fencingToken,
+      seq,
+      phase: p.phase,
+      done: p.done,
+      total: p.total,
+      values: p.values ?? {},
+    });
     this.perLease.set(leaseId, (this.perLease.get(leaseId) ?? 0) + 1);
     if (this.pending.length > this.maxPending) {
       const over = this.pending.length - this.maxPending;
@@ -63,7 +74,8 @@ export class ProgressSender {
    * Throws the transport's error, like flush.
    */
   async flushAll(workerId: string, transport: ProgressTransport, maxRounds = 8): Promise<void> {
-    for (let i = 0; i < maxRounds && (this.pending.length > 0 || this.inflight); i++) await this.flush(workerId, transport);
+    for (let i = 0; i < maxRounds && (this.pending.length > 0 || this.inflight); i++)
+      await this.flush(workerId, transport);
   }
 
   /**

@@ -43,7 +43,11 @@ export async function register(
   while (!signal.aborted) {
     try {
       const res = await rpc.register(req());
-      return { heartbeatIntervalMs: heartbeatIntervalOf(res), leaseTtlMs: Number(res.lease_ttl_ms), draining: res.draining };
+      return {
+        heartbeatIntervalMs: heartbeatIntervalOf(res),
+        leaseTtlMs: Number(res.lease_ttl_ms),
+        draining: res.draining,
+      };
     } catch (err) {
       if (isAuthFailure(err)) throw authError(err);
       const d = backoff.next();

@@ -69,7 +69,12 @@ export class CoordinatorRpc {
   }
 
   private unary<Req, Res>(
-    method: (req: Req, meta: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
+    method: (
+      req: Req,
+      meta: grpc.Metadata,
+      opts: grpc.CallOptions,
+      cb: grpc.requestCallback<Res>,
+    ) => grpc.ClientUnaryCall,
     req: Req,
     timeoutMs: number,
   ): Promise<Res> {

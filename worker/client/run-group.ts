@@ -13,7 +13,11 @@ export interface GroupHooks {
   signalFor(t: LeasedTrial): AbortSignal;
 }
 
-export async function runLeaseGroup(trials: readonly LeasedTrial[], objective: (name: string) => Promise<Objective>, on: GroupHooks): Promise<void> {
+export async function runLeaseGroup(
+  trials: readonly LeasedTrial[],
+  objective: (name: string) => Promise<Objective>,
+  on: GroupHooks,
+): Promise<void> {
   const byKey = new Map(trials.map((t) => [t.key, t]));
   const cb = {
     progress: (key: string, p: TrialProgress) => {
@@ -35,5 +39,6 @@ export async function runLeaseGroup(trials: readonly LeasedTrial[], objective: (
   } catch (err) {
     for (const t of trials) on.finished(t, { ok: false, error: `objective failed: ${errText(err)}`, retryable: true });
   }
-  for (const t of trials) on.finished(t, { ok: false, error: 'objective returned without finishing this trial', retryable: true });
+  for (const t of trials)
+    on.finished(t, { ok: false, error: 'objective returned without finishing this trial', retryable: true });
 }

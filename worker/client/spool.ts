@@ -120,6 +120,7 @@ export class ResultSpool {
 
   /** Delete leftovers of writes that never completed (temporary files). */
   cleanTemporaries(): void {
-    for (const f of readdirSync(this.dir)) if (f.startsWith('.') && f.endsWith('.tmp')) rmSync(join(this.dir, f), { force: true });
+    for (const f of readdirSync(this.dir))
+      if (f.startsWith('.') && f.endsWith('.tmp')) rmSync(join(this.dir, f), { force: true });
   }
 }

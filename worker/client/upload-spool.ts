@@ -31,7 +31,13 @@ export interface UploadJob {
 
 const SUFFIX = '.upload.json';
 
-const MIME: Record<string, string> = { '.png': 'image/png', '.json': 'application/json', '.txt': 'text/plain', '.csv': 'text/csv', '.jpg': 'image/jpeg' };
+const MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+  '.jpg': 'image/jpeg',
+};
 
 export function mimeOf(path: string): string {
   return MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
@@ -53,7 +59,10 @@ export function hashFile(path: string): Promise<{ sha256: string; size: number }
 }
 
 /** The files of a trial's artifact list, hashed (a file that cannot be read is left out and reported). */
-export async function uploadFiles(refs: readonly ArtifactRef[], missing: (path: string, error: string) => void): Promise<UploadFile[]> {
+export async function uploadFiles(
+  refs: readonly ArtifactRef[],
+  missing: (path: string, error: string) => void,
+): Promise<UploadFile[]> {
   const out: UploadFile[] = [];
   const names = new Set<string>();
   for (const a of refs) {
@@ -73,7 +82,14 @@ export async function uploadFiles(refs: readonly ArtifactRef[], missing: (path: 
 
 function isJob(v: unknown): v is UploadJob {
   const o = v as Record<string, unknown> | null;
-  return !!o && typeof o.trialKey === 'string' && typeof o.leaseId === 'string' && typeof o.fencingToken === 'number' && typeof o.workerId === 'string' && Array.isArray(o.files);
+  return (
+    !!o &&
+    typeof o.trialKey === 'string' &&
+    typeof o.leaseId === 'string' &&
+    typeof o.fencingToken === 'number' &&
+    typeof o.workerId === 'string' &&
+    Array.isArray(o.files)
+  );
 }
 
 export class UploadSpool {
@@ -83,7 +99,8 @@ export class UploadSpool {
   /** the folder is made on the first job */
   constructor(readonly dir: string) {
     if (!existsSync(dir)) return;
-    for (const f of readdirSync(dir)) if (f.startsWith('.') && f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
+    for (const f of readdirSync(dir))
+      if (f.startsWith('.') && f.endsWith('.tmp')) rmSync(join(dir, f), { force: true });
   }
 
   /** Durably record upload jobs (each its own file; one folder fsync for all). */

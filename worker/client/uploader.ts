@@ -20,7 +20,12 @@ export interface ArtifactTransport {
 export function isFinalRefusal(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string') return code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES';
-  return code === grpc.status.FAILED_PRECONDITION || code === grpc.status.INVALID_ARGUMENT || code === grpc.status.OUT_OF_RANGE || code === grpc.status.NOT_FOUND;
+  return (
+    code === grpc.status.FAILED_PRECONDITION ||
+    code === grpc.status.INVALID_ARGUMENT ||
+    code === grpc.status.OUT_OF_RANGE ||
+    code === grpc.status.NOT_FOUND
+  );
 }
 
 interface Open {
@@ -43,7 +48,14 @@ export class Uploader {
   ) {
     const { jobs, corrupt } = spool.list();
     for (const j of jobs) this.track(j);
-    for (const c of corrupt) emit({ type: 'upload-refused', leaseId: '', key: '', name: c, error: 'unreadable upload job file (left in place)' });
+    for (const c of corrupt)
+      emit({
+        type: 'upload-refused',
+        leaseId: '',
+        key: '',
+        name: c,
+        error: 'unreadable upload job file (left in place)',
+      });
   }
 
   private track(job: UploadJob): void {
@@ -75,8 +87,15 @@ export class Uploader {
       while (o.left.length > 0) {
         const f = o.left[0];
         const header: ArtifactHeader = {
-          worker_id: o.job.workerId, lease_id: o.job.leaseId, fencing_token: o.job.fencingToken,
-          name: f.name, kind: f.kind, mime: f.mime, sha256: f.sha256, size: f.size, source_path: f.path,
+          worker_id: o.job.workerId,
+          lease_id: o.job.leaseId,
+          fencing_token: o.job.fencingToken,
+          name: f.name,
+          kind: f.kind,
+          mime: f.mime,
+          sha256: f.sha256,
+          size: f.size,
+          source_path: f.path,
         };
         try {
           await t.uploadArtifact(header, f.path);
@@ -85,13 +104,26 @@ export class Uploader {
         } catch (err) {
           if (!isFinalRefusal(err)) throw err;
           o.refused++;
-          this.emit({ type: 'upload-refused', leaseId: o.job.leaseId, key: o.job.trialKey, name: f.name, error: errText(err) });
+          this.emit({
+            type: 'upload-refused',
+            leaseId: o.job.leaseId,
+            key: o.job.trialKey,
+            name: f.name,
+            error: errText(err),
+          });
         }
         o.left.shift();
       }
       this.queue.delete(o.job.leaseId);
       await this.spool.remove(o.job.leaseId);
-      this.emit({ type: 'uploaded', leaseId: o.job.leaseId, key: o.job.trialKey, files: o.stored, bytes: o.bytes, refused: o.refused });
+      this.emit({
+        type: 'uploaded',
+        leaseId: o.job.leaseId,
+        key: o.job.trialKey,
+        files: o.stored,
+        bytes: o.bytes,
+        refused: o.refused,
+      });
     }
   }
 }

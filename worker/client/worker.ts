@@ -55,11 +55,22 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const coordinatorDrains = (): void => drain.start('coordinator says draining');
   const resultsReady = new Wakeup();
 
-  const deliverer = new Deliverer(new ResultSpool(opts.spoolDir), (r: SpooledResult, o: FinishOutcome__Output) => {
-    emit({ type: 'delivered', leaseId: r.leaseId, accepted: o.accepted, trialStatus: o.trial_status, reason: o.reason, duplicate: o.duplicate });
-    held.release(r.leaseId);
-    progress.forget(r.leaseId);
-  }, () => resultsReady.wake());
+  const deliverer = new Deliverer(
+    new ResultSpool(opts.spoolDir),
+    (r: SpooledResult, o: FinishOutcome__Output) => {
+      emit({
+        type: 'delivered',
+        leaseId: r.leaseId,
+        accepted: o.accepted,
+        trialStatus: o.trial_status,
+        reason: o.reason,
+        duplicate: o.duplicate,
+      });
+      held.release(r.leaseId);
+      progress.forget(r.leaseId);
+    },
+    () => resultsReady.wake(),
+  );
 
   // a finished trial's artifact files get a durable upload job before its result is spooled
   const uploadsReady = new Wakeup();
@@ -69,11 +80,19 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     for (const r of batch) {
       if (!r.outcome.ok || r.outcome.result.artifacts.length === 0) continue;
       const files = await uploadFiles(r.outcome.result.artifacts, (path, error) =>
-        emit({ type: 'upload-refused', leaseId: r.leaseId, key: r.key, name: path, error: `cannot read: ${error}` }));
+        emit({ type: 'upload-refused', leaseId: r.leaseId, key: r.key, name: path, error: `cannot read: ${error}` }),
+      );
       jobs.push({ trialKey: r.key, leaseId: r.leaseId, fencingToken: r.fencingToken, workerId: r.workerId, files });
     }
     await uploader.add(jobs).catch((err: unknown) =>
-      emit({ type: 'upload-refused', leaseId: '', key: jobs.map((j) => j.trialKey).join(','), name: '', error: `upload spool: ${String(err)}` }));
+      emit({
+        type: 'upload-refused',
+        leaseId: '',
+        key: jobs.map((j) => j.trialKey).join(','),
+        name: '',
+        error: `upload spool: ${String(err)}`,
+      }),
+    );
   };
 
   const heartbeats = new Heartbeats(rpc, workerId, held, {
@@ -82,10 +101,21 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   });
 
   const connect = async (): Promise<void> => {
-    const r = await register(rpc, () => ({
-      worker_id: workerId, host: hostname(), gpu_index: opts.gpu ?? -1, gpu_name: '', backend: opts.backend,
-      memory_mb: Math.round(totalmem() / 2 ** 20), feature_caches: featureCaches(), code_version: codeVersion(),
-    }), stop, (error, retryInMs) => emit({ type: 'disconnected', during: 'register', error, retryInMs }));
+    const r = await register(
+      rpc,
+      () => ({
+        worker_id: workerId,
+        host: hostname(),
+        gpu_index: opts.gpu ?? -1,
+        gpu_name: '',
+        backend: opts.backend,
+        memory_mb: Math.round(totalmem() / 2 ** 20),
+        feature_caches: featureCaches(),
+        code_version: codeVersion(),
+      }),
+      stop,
+      (error, retryInMs) => emit({ type: 'disconnected', during: 'register', error, retryInMs }),
+    );
     if (!r) return;
     heartbeats.intervalMs = r.heartbeatIntervalMs;
     emit({ type: 'registered', workerId, leaseTtlMs: r.leaseTtlMs, heartbeatIntervalMs: r.heartbeatIntervalMs });
@@ -94,8 +124,22 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
 
   const finish = (t: LeasedTrial, outcome: TrialOutcome): void => {
     if (!held.markFinished(t.leaseId)) return;
-    emit({ type: 'finished', key: t.key, leaseId: t.leaseId, ok: outcome.ok, error: outcome.ok ? undefined : outcome.error });
-    deliverer.add({ trialId: t.trialId, key: t.key, leaseId: t.leaseId, fencingToken: t.fencingToken, outcome, finishedAt: Date.now(), workerId });
+    emit({
+      type: 'finished',
+      key: t.key,
+      leaseId: t.leaseId,
+      ok: outcome.ok,
+      error: outcome.ok ? undefined : outcome.error,
+    });
+    deliverer.add({
+      trialId: t.trialId,
+      key: t.key,
+      leaseId: t.leaseId,
+      fencingToken: t.fencingToken,
+      outcome,
+      finishedAt: Date.now(),
+      workerId,
+    });
   };
 
   const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency) });
@@ -105,16 +149,28 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     loops.push(
       heartbeats.run(stop),
       runProgressLoop(progress, workerId, rpc, stop),
-      runDeliveryLoop({
-        deliverer, progress, workerId, rpc, ready: resultsReady,
-        delivered: () => drain.changed.wake(),
-        disconnected: (error, retryInMs) => emit({ type: 'disconnected', during: 'deliver', error, retryInMs }),
-      }, stop),
-      runUploadLoop({
-        uploader, rpc, ready: uploadsReady,
-        uploaded: () => drain.changed.wake(),
-        disconnected: (error, retryInMs) => emit({ type: 'disconnected', during: 'upload', error, retryInMs }),
-      }, stop),
+      runDeliveryLoop(
+        {
+          deliverer,
+          progress,
+          workerId,
+          rpc,
+          ready: resultsReady,
+          delivered: () => drain.changed.wake(),
+          disconnected: (error, retryInMs) => emit({ type: 'disconnected', during: 'deliver', error, retryInMs }),
+        },
+        stop,
+      ),
+      runUploadLoop(
+        {
+          uploader,
+          rpc,
+          ready: uploadsReady,
+          uploaded: () => drain.changed.wake(),
+          disconnected: (error, retryInMs) => emit({ type: 'disconnected', during: 'upload', error, retryInMs }),
+        },
+        stop,
+      ),
       runControlStream(rpc, workerId, stop, {
         cancel: (trialKeys, leaseIds, reason) => {
           const ids = held.resolve(trialKeys, leaseIds);
@@ -126,26 +182,45 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       }),
     );
     if (deliverer.deliverable > 0) resultsReady.wake();
-    await runLeaseLoop({
-      rpc, workerId, groupSize: opts.groupSize, concurrency: opts.concurrency, waitMs: opts.acquireWaitMs ?? 10_000,
-      idleExitMs: opts.idleExitMs ?? null, featureCaches, held, drain, queue, emit, reregister: connect,
-      // the first heartbeat goes out shortly after the lease (the trials show as running) without holding
-      // up the group, so a slot's cycle is one round trip; it is skipped for trials already finished by then
-      leased: (trials) => {
-        if (opts.heartbeatOnLease ?? true) heartbeats.soon(trials, FIRST_HEARTBEAT_MS, stop);
+    await runLeaseLoop(
+      {
+        rpc,
+        workerId,
+        groupSize: opts.groupSize,
+        concurrency: opts.concurrency,
+        waitMs: opts.acquireWaitMs ?? 10_000,
+        idleExitMs: opts.idleExitMs ?? null,
+        featureCaches,
+        held,
+        drain,
+        queue,
+        emit,
+        reregister: connect,
+        // the first heartbeat goes out shortly after the lease (the trials show as running) without holding
+        // up the group, so a slot's cycle is one round trip; it is skipped for trials already finished by then
+        leased: (trials) => {
+          if (opts.heartbeatOnLease ?? true) heartbeats.soon(trials, FIRST_HEARTBEAT_MS, stop);
+        },
+        // params are checked against the grid's own catalogue; a trial whose params fail is reported failed at once
+        // (not retryable: they are wrong on any worker) and not run
+        rejected: ({ lease, error }) => {
+          emit({ type: 'finished', key: lease.key, leaseId: lease.leaseId, ok: false, error });
+          deliverer.add({
+            ...lease,
+            outcome: { ok: false, error, retryable: false },
+            finishedAt: Date.now(),
+            workerId,
+          });
+        },
+        runGroup: (trials) =>
+          runLeaseGroup(trials, objectives.get, {
+            progress: (t, p) => progress.push(t.leaseId, t.fencingToken, p),
+            finished: finish,
+            signalFor: (t) => held.signalFor(t.leaseId),
+          }),
       },
-      // params are checked against the grid's own catalogue; a trial whose params fail is reported failed at once
-      // (not retryable: they are wrong on any worker) and not run
-      rejected: ({ lease, error }) => {
-        emit({ type: 'finished', key: lease.key, leaseId: lease.leaseId, ok: false, error });
-        deliverer.add({ ...lease, outcome: { ok: false, error, retryable: false }, finishedAt: Date.now(), workerId });
-      },
-      runGroup: (trials) => runLeaseGroup(trials, objectives.get, {
-        progress: (t, p) => progress.push(t.leaseId, t.fencingToken, p),
-        finished: finish,
-        signalFor: (t) => held.signalFor(t.leaseId),
-      }),
-    }, stop);
+      stop,
+    );
     if (stop.aborted) return;
     // draining: finish what runs, then deliver (bounded), then stop
     await queue.onIdle();
@@ -171,6 +246,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     hard.removeEventListener('abort', onHard);
     unfollow();
     rpc.close();
-    emit({ type: 'stopped', reason: aborted ? 'aborted' : drain.reason === 'idle' ? 'idle' : 'drained', spooled: deliverer.pending, ...(uploader.pending ? { uploads: uploader.pending } : {}) });
+    emit({
+      type: 'stopped',
+      reason: aborted ? 'aborted' : drain.reason === 'idle' ? 'idle' : 'drained',
+      spooled: deliverer.pending,
+      ...(uploader.pending ? { uploads: uploader.pending } : {}),
+    });
   }
 }

@@ -52,7 +52,12 @@ function listArtifacts(dir: string): ArtifactRef[] {
   return out;
 }
 
-async function runOne(trial: LeasedTrial, cmd: CommandSpec, o: Required<Pick<CommandObjectiveOptions, 'artifactsDir' | 'policy'>> & CommandObjectiveOptions, cb: GroupCallbacks): Promise<TrialOutcome> {
+async function runOne(
+  trial: LeasedTrial,
+  cmd: CommandSpec,
+  o: Required<Pick<CommandObjectiveOptions, 'artifactsDir' | 'policy'>> & CommandObjectiveOptions,
+  cb: GroupCallbacks,
+): Promise<TrialOutcome> {
   const refusal = policyRefusal(o.policy, cmd.argv[0], cmd.cwd);
   if (refusal) return { ok: false, error: `not run: ${refusal}`, retryable: true };
   const artifacts = join(o.artifactsDir, trial.key);
@@ -87,17 +92,29 @@ async function runOne(trial: LeasedTrial, cmd: CommandSpec, o: Required<Pick<Com
     const failure = describeEnd(end, cmd, metrics);
     if (failure) return failure;
     const result: TrialResult = {
-      metrics: { ...metrics.finalValues, [MALFORMED_METRIC]: metrics.malformedCount, [METRIC.timeTotal]: (performance.now() - started) / 1000 },
+      metrics: {
+        ...metrics.finalValues,
+        [MALFORMED_METRIC]: metrics.malformedCount,
+        [METRIC.timeTotal]: (performance.now() - started) / 1000,
+      },
       artifacts: listArtifacts(artifacts),
       provenance: {
         code_version: codeVersion(),
         backend: COMMAND_BACKEND,
-        device: o.gpu === null || o.gpu === undefined ? 'cpu (CUDA_VISIBLE_DEVICES empty)' : `CUDA_VISIBLE_DEVICES=${o.gpu}`,
+        device:
+          o.gpu === null || o.gpu === undefined ? 'cpu (CUDA_VISIBLE_DEVICES empty)' : `CUDA_VISIBLE_DEVICES=${o.gpu}`,
         weights: 'none',
         dataset_root: cmd.cwd,
         class: trial.params.class,
       },
-      details: { command: { argv, steps: metrics.steps, malformed: metrics.malformedCount, first_malformed: metrics.firstMalformed } },
+      details: {
+        command: {
+          argv,
+          steps: metrics.steps,
+          malformed: metrics.malformedCount,
+          first_malformed: metrics.firstMalformed,
+        },
+      },
     };
     return { ok: true, result };
   } catch (err) {

@@ -22,7 +22,8 @@ export interface MetricSink {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const numbersOnly = (o: Record<string, unknown>): o is Record<string, number> => Object.values(o).every((x) => typeof x === 'number' && Number.isFinite(x));
+const numbersOnly = (o: Record<string, unknown>): o is Record<string, number> =>
+  Object.values(o).every((x) => typeof x === 'number' && Number.isFinite(x));
 
 /** Parse one metrics line into the sink. */
 export function parseMetricLine(line: string, sink: MetricSink): void {
@@ -37,12 +38,15 @@ export function parseMetricLine(line: string, sink: MetricSink): void {
   if (!isRecord(v)) return sink.malformed(line, 'not a JSON object');
   if ('final' in v) {
     const f = v.final;
-    if (!isRecord(f) || Object.keys(v).length !== 1 || !numbersOnly(f)) return sink.malformed(line, 'final must be {"final": {name: number, ...}} alone');
+    if (!isRecord(f) || Object.keys(v).length !== 1 || !numbersOnly(f))
+      return sink.malformed(line, 'final must be {"final": {name: number, ...}} alone');
     return sink.final(f);
   }
   const { step, total, ...values } = v;
-  if (typeof step !== 'number' || !Number.isFinite(step)) return sink.malformed(line, 'a progress line needs a numeric "step"');
-  if (total !== undefined && (typeof total !== 'number' || !Number.isFinite(total))) return sink.malformed(line, '"total" must be a number');
+  if (typeof step !== 'number' || !Number.isFinite(step))
+    return sink.malformed(line, 'a progress line needs a numeric "step"');
+  if (total !== undefined && (typeof total !== 'number' || !Number.isFinite(total)))
+    return sink.malformed(line, '"total" must be a number');
   if (!numbersOnly(values)) return sink.malformed(line, 'metric values must be finite numbers');
   sink.step({ step, total: total ?? null, values });
 }
@@ -52,7 +56,10 @@ export class LineSplitter {
   private rest = '';
   private overlong = false;
 
-  constructor(private readonly onLine: (line: string) => void, private readonly onOverlong: () => void) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly onOverlong: () => void,
+  ) {}
 
   push(chunk: Buffer | string): void {
     const parts = (this.rest + chunk.toString()).split('\n');

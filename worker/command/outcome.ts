@@ -15,11 +15,18 @@ export class MetricCollector implements MetricSink {
   firstMalformed: string | null = null;
   steps = 0;
 
-  constructor(private readonly key: string, private readonly cb: Pick<GroupCallbacks, 'progress'>) {}
+  constructor(
+    private readonly key: string,
+    private readonly cb: Pick<GroupCallbacks, 'progress'>,
+  ) {}
 
   step(m: StepMetrics): void {
     this.steps++;
-    const values = { ...m.values, 'command.step': m.step, ...(this.malformedCount > 0 ? { 'command.malformed_lines': this.malformedCount } : {}) };
+    const values = {
+      ...m.values,
+      'command.step': m.step,
+      ...(this.malformedCount > 0 ? { 'command.malformed_lines': this.malformedCount } : {}),
+    };
     this.cb.progress(this.key, { phase: 'command', done: m.step, total: m.total ?? 0, values });
   }
 
@@ -33,7 +40,8 @@ export class MetricCollector implements MetricSink {
   }
 }
 
-const withTail = (msg: string, tail: string): string => (tail.trim() ? `${msg}; stderr tail:\n${tail.trimEnd()}` : `${msg} (stderr empty)`);
+const withTail = (msg: string, tail: string): string =>
+  tail.trim() ? `${msg}; stderr tail:\n${tail.trimEnd()}` : `${msg} (stderr empty)`;
 
 /** A failed outcome for how the program ended, or null when it exited 0 with a final line. */
 export function describeEnd(end: RunEnd, cmd: CommandSpec, m: MetricCollector): TrialOutcome | null {
@@ -44,15 +52,24 @@ export function describeEnd(end: RunEnd, cmd: CommandSpec, m: MetricCollector): 
     case 'aborted':
       return { ok: false, error: `aborted: ${end.reason} (process group killed)`, retryable: true };
     case 'timeout':
-      return { ok: false, error: withTail(`${prog} timed out after ${cmd.timeout_s} s (timeout_s); process group killed`, end.stderrTail), retryable: true };
+      return {
+        ok: false,
+        error: withTail(`${prog} timed out after ${cmd.timeout_s} s (timeout_s); process group killed`, end.stderrTail),
+        retryable: true,
+      };
     case 'exit':
       if (end.code !== 0) {
         const how = end.code === null ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
         return { ok: false, error: withTail(`${prog} ${how}`, end.stderrTail), retryable: true };
       }
       if (m.finalValues === null || Object.keys(m.finalValues).length === 0) {
-        const bad = m.malformedCount > 0 ? ` (${m.malformedCount} malformed metric line(s), first: ${m.firstMalformed})` : '';
-        return { ok: false, error: `${prog} exited 0 without a final metrics line {"final": {...}} on fd 3 (WEPADIM_METRICS_FD) or stdout after "WEPADIM_METRIC "${bad}`, retryable: true };
+        const bad =
+          m.malformedCount > 0 ? ` (${m.malformedCount} malformed metric line(s), first: ${m.firstMalformed})` : '';
+        return {
+          ok: false,
+          error: `${prog} exited 0 without a final metrics line {"final": {...}} on fd 3 (WEPADIM_METRICS_FD) or stdout after "WEPADIM_METRIC "${bad}`,
+          retryable: true,
+        };
       }
       return null;
   }

@@ -19,14 +19,19 @@ export function policyRefusal(policy: CommandPolicy, program: string, cwd: strin
   if (!policy.enabled) return 'this worker refuses command objectives (--no-command)';
   if (policy.allow === null) return null;
   const asPath = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
-  const ok = policy.allow.some((a) => (a.includes('/') ? program.includes('/') && resolve(a) === asPath(program) : a === program));
-  return ok ? null : `program "${program}" is not in this worker's --allow-command list (${policy.allow.join(', ') || 'empty'})`;
+  const ok = policy.allow.some((a) =>
+    a.includes('/') ? program.includes('/') && resolve(a) === asPath(program) : a === program,
+  );
+  return ok
+    ? null
+    : `program "${program}" is not in this worker's --allow-command list (${policy.allow.join(', ') || 'empty'})`;
 }
 
 /** Check a policy built from the command line or options; throws naming the field. */
 export function checkPolicy(p: unknown): CommandPolicy {
   const o = p as Partial<CommandPolicy> | null;
-  if (typeof o !== 'object' || o === null || typeof o.enabled !== 'boolean') throw new TypeError('command policy must be {enabled: boolean, allow: string[] | null}');
+  if (typeof o !== 'object' || o === null || typeof o.enabled !== 'boolean')
+    throw new TypeError('command policy must be {enabled: boolean, allow: string[] | null}');
   if (o.allow !== null && !(Array.isArray(o.allow) && o.allow.every((a) => typeof a === 'string' && a !== ''))) {
     throw new TypeError('command policy allow must be null or a list of program names');
   }

@@ -61,18 +61,27 @@ export async function endGroup(pid: number, graceMs: number): Promise<void> {
 
 export function runProcessGroup(spec: RunSpec): Promise<RunEnd> {
   return new Promise((resolvePromise) => {
-    if (spec.signal.aborted) return resolvePromise({ kind: 'aborted', reason: String(spec.signal.reason), stderrTail: '' });
+    if (spec.signal.aborted)
+      return resolvePromise({ kind: 'aborted', reason: String(spec.signal.reason), stderrTail: '' });
     const [program, ...args] = spec.argv;
-    const child = spawn(program, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
     let stderr = Buffer.alloc(0);
     let ended: RunEnd | null = null;
     let timer: NodeJS.Timeout | null = null;
     const grace = spec.killGraceMs ?? 2000;
     const overlong = (): void => spec.sink.malformed('', `a line longer than ${MAX_LINE} bytes`);
     const fdLines = new LineSplitter((l) => parseMetricLine(l, spec.sink), overlong);
-    const outLines = new LineSplitter((l) => {
-      if (l.startsWith(STDOUT_PREFIX)) parseMetricLine(l.slice(STDOUT_PREFIX.length), spec.sink);
-    }, () => undefined);
+    const outLines = new LineSplitter(
+      (l) => {
+        if (l.startsWith(STDOUT_PREFIX)) parseMetricLine(l.slice(STDOUT_PREFIX.length), spec.sink);
+      },
+      () => undefined,
+    );
     const tail = (): string => stderr.toString('utf8').replace(/^[^\n]*\uFFFD/, '');
     const stop = (end: RunEnd): void => {
       if (ended) return;

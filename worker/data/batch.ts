@@ -5,7 +5,11 @@ import type { SampleRef } from './types.js';
 
 const PLANE = 3 * CROP_SIZE * CROP_SIZE;
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
@@ -38,7 +42,10 @@ export async function loadBatch(
 }
 
 /** Ground-truth masks of `samples` in order (224*224 0/1 each; zeros for normal samples), size-checked. */
-export async function loadMasks(samples: readonly SampleRef[], opts: { concurrency?: number } = {}): Promise<Uint8Array[]> {
+export async function loadMasks(
+  samples: readonly SampleRef[],
+  opts: { concurrency?: number } = {},
+): Promise<Uint8Array[]> {
   const out: Uint8Array[] = new Array<Uint8Array>(samples.length);
   await forEachLimited(samples, opts.concurrency ?? 4, async (s, i) => {
     if (s.maskPath === null) {

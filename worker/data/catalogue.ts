@@ -51,7 +51,12 @@ export function checkClassNames(kind: DatasetKind, names: readonly string[]): vo
 }
 
 /** Train and test samples of one class, in the original loader's order. Throws DataError naming the file. */
-export function listClass(kind: DatasetKind, root: string, className: string, opts: ListClassOptions = {}): ClassListing {
+export function listClass(
+  kind: DatasetKind,
+  root: string,
+  className: string,
+  opts: ListClassOptions = {},
+): ClassListing {
   if (!className || className.includes('/') || className.includes('\\') || className === '.' || className === '..') {
     throw new DataError(`invalid class name '${className}'`, root);
   }

@@ -28,7 +28,11 @@ async function checkSample(s: SampleRef): Promise<string | null> {
 export async function checkDataset(
   kind: DatasetKind,
   root: string,
-  opts: ListClassOptions & { classes?: string[]; concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: ListClassOptions & {
+    classes?: string[];
+    concurrency?: number;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<CheckReport> {
   const classes = opts.classes ?? listClasses(kind, root, opts);
   const report: CheckReport = { classes: [], problems: [] };

@@ -57,7 +57,13 @@ export async function decodeMask(path: string): Promise<RawImage> {
 }
 
 /** Encode interleaved uint8 pixels as a PNG (deterministic bytes for the same input). */
-export async function writePng(path: string, rgb: Uint8Array, width: number, height: number, channels: 3 | 1): Promise<void> {
+export async function writePng(
+  path: string,
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  channels: 3 | 1,
+): Promise<void> {
   if (rgb.length !== width * height * channels) {
     throw new RangeError(`writePng: ${rgb.length} bytes do not make a ${width}x${height}x${channels} image`);
   }

@@ -44,7 +44,9 @@ export function listMvtecLayoutClass(kind: 'mvtec' | 'folder', root: string, cla
   requireDir(classDir, `class '${className}'`);
   const train = listSplit(classDir, 'train');
   const test = listSplit(classDir, 'test');
-  if (train.length === 0) throw new DataError(`class '${className}' has no training images (.png under train/*/)`, join(classDir, 'train'));
-  if (test.length === 0) throw new DataError(`class '${className}' has no test images (.png under test/*/)`, join(classDir, 'test'));
+  if (train.length === 0)
+    throw new DataError(`class '${className}' has no training images (.png under train/*/)`, join(classDir, 'train'));
+  if (test.length === 0)
+    throw new DataError(`class '${className}' has no test images (.png under test/*/)`, join(classDir, 'test'));
   return { kind, root, className, train, test };
 }

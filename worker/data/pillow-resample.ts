@@ -62,7 +62,8 @@ export function precomputeCoefficients(inSize: number, outSize: number): Resampl
     for (let x = 0; x < xmax; x++) {
       const v = ww !== 0 ? k[x] / ww : k[x];
       // (int)(±0.5 + v * 2^22): C truncation toward zero
-      fixed[xx * ksize + x] = v < 0 ? Math.trunc(-0.5 + v * (1 << PRECISION_BITS)) : Math.trunc(0.5 + v * (1 << PRECISION_BITS));
+      fixed[xx * ksize + x] =
+        v < 0 ? Math.trunc(-0.5 + v * (1 << PRECISION_BITS)) : Math.trunc(0.5 + v * (1 << PRECISION_BITS));
     }
     bounds[xx * 2] = xmin;
     bounds[xx * 2 + 1] = xmax;
@@ -76,7 +77,13 @@ function clip8(ss: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-function horizontalPass(src: RawImage, rowFirst: number, rowCount: number, outWidth: number, c: ResampleCoefficients): RawImage {
+function horizontalPass(
+  src: RawImage,
+  rowFirst: number,
+  rowCount: number,
+  outWidth: number,
+  c: ResampleCoefficients,
+): RawImage {
   const ch = src.channels;
   const rowLen = src.width * ch;
   const data = src.data;
@@ -138,7 +145,8 @@ function verticalPass(src: RawImage, rowOffset: number, outHeight: number, c: Re
 
 /** Image.resize((outWidth, outHeight), Image.LANCZOS) for 8-bit images with 1..4 independent channels. */
 export function resizeLanczos(src: RawImage, outWidth: number, outHeight: number): RawImage {
-  if (outWidth < 1 || outHeight < 1) throw new RangeError(`resize target must be positive, got ${outWidth}x${outHeight}`);
+  if (outWidth < 1 || outHeight < 1)
+    throw new RangeError(`resize target must be positive, got ${outWidth}x${outHeight}`);
   if (outWidth === src.width && outHeight === src.height) return { ...src, data: src.data.slice() };
   const needH = outWidth !== src.width;
   const needV = outHeight !== src.height;

@@ -12,7 +12,11 @@ export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
 export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 /** torchvision _compute_resized_output_size for a single int: the shorter side becomes `size`. */
-export function shorterSideSize(width: number, height: number, size = RESIZE_SHORTER): { width: number; height: number } {
+export function shorterSideSize(
+  width: number,
+  height: number,
+  size = RESIZE_SHORTER,
+): { width: number; height: number } {
   if (width <= height) return { width: size, height: Math.floor((size * height) / width) };
   return { width: Math.floor((size * width) / height), height: size };
 }
@@ -63,7 +67,11 @@ export function preprocessRaw(img: RawImage): Uint8Array {
 }
 
 /** ImageNet-normalised CHW float32 from a 224x224 RGB crop; writes into `out` at `offset` when given. */
-export function normaliseToChw(rgb: Uint8Array, out = new Float32Array(3 * CROP_SIZE * CROP_SIZE), offset = 0): Float32Array {
+export function normaliseToChw(
+  rgb: Uint8Array,
+  out = new Float32Array(3 * CROP_SIZE * CROP_SIZE),
+  offset = 0,
+): Float32Array {
   const plane = CROP_SIZE * CROP_SIZE;
   for (let c = 0; c < 3; c++) {
     const lut = NORMALISE_LUT[c];
@@ -100,7 +108,10 @@ export function preprocessMaskRaw(mask: RawImage): Uint8Array {
 }
 
 /** Spec 2.4: 224*224 uint8 0/1; a null path gives all zeros; throws DataError if the mask size differs from its image. */
-export async function loadMask(path: string | null, imageSize?: { width: number; height: number }): Promise<Uint8Array> {
+export async function loadMask(
+  path: string | null,
+  imageSize?: { width: number; height: number },
+): Promise<Uint8Array> {
   if (path === null) return new Uint8Array(CROP_SIZE * CROP_SIZE);
   const mask = await decodeMask(path);
   if (imageSize && (mask.width !== imageSize.width || mask.height !== imageSize.height)) {

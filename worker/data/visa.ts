@@ -85,14 +85,18 @@ function listFromFolders(root: string, className: string, split: 'train' | 'test
   const gtCandidates = [join(root, className, 'Seg_mask', 'anomaly'), join(data, 'Masks', 'Anomaly')];
   const gtDir = gtCandidates.find(isDir);
   if (anomaly.length > 0 && gtDir === undefined) {
-    throw new DataError(`VisA ground-truth mask directory not found (looked for ${gtCandidates.join(' and ')})`, join(root, className));
+    throw new DataError(
+      `VisA ground-truth mask directory not found (looked for ${gtCandidates.join(' and ')})`,
+      join(root, className),
+    );
   }
   const out: SampleRef[] = normal.map((path) => ({ path, label: 0, defect: 'good', maskPath: null }));
   for (const path of anomaly) {
     const base = stem(basename(path));
     const options = [join(gtDir ?? '', `${base}.png`), join(gtDir ?? '', `${base}_mask.png`)];
     const maskPath = options.find(isFile);
-    if (maskPath === undefined) throw new DataError(`missing VisA anomaly mask (looked for ${options.join(' and ')})`, path);
+    if (maskPath === undefined)
+      throw new DataError(`missing VisA anomaly mask (looked for ${options.join(' and ')})`, path);
     out.push({ path, label: 1, defect: 'anomaly', maskPath });
   }
   if (out.length === 0) throw new DataError(`no test images for class '${className}'`, join(data, 'test'));

@@ -74,7 +74,10 @@ export function regionCodes(masks: Uint8Array, n: number, h: number, w: number):
 /** AUPRO from scores sorted with their region codes as payload (see sortByScoreDesc). */
 export function auproFromSorted(sorted: SortedScores, rc: RegionCodes, fprLimit = 0.3, labelBits = 32): number {
   if (rc.regions === 0 || rc.normalPixels === 0)
-    throw new ShapeError('AUPRO needs anomalous regions and normal pixels', { regions: rc.regions, normalPixels: rc.normalPixels });
+    throw new ShapeError('AUPRO needs anomalous regions and normal pixels', {
+      regions: rc.regions,
+      normalPixels: rc.normalPixels,
+    });
   if (!(fprLimit > 0 && fprLimit <= 1)) throw new ShapeError('AUPRO FPR limit must be in (0, 1]', { fprLimit });
   const { keys, payload } = sorted;
   const { weight, normalPixels } = rc;
@@ -105,7 +108,14 @@ export function auproFromSorted(sorted: SortedScores, rc: RegionCodes, fprLimit 
 }
 
 /** AUPRO of n maps (h x w) against binary masks, integrated up to FPR = fprLimit (default 0.3) and normalized. */
-export function aupro(masks: Uint8Array, scores: Float32Array, n: number, h: number, w: number, fprLimit = 0.3): number {
+export function aupro(
+  masks: Uint8Array,
+  scores: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  fprLimit = 0.3,
+): number {
   if (scores.length !== n * h * w) throw new ShapeError('scores must be n*h*w', { scores: scores.length, n, h, w });
   const rc = regionCodes(masks, n, h, w);
   return auproFromSorted(sortByScoreDesc(scores, rc.codes), rc, fprLimit);

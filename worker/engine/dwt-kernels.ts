@@ -82,20 +82,32 @@ export function tapPlan(n: number, L: number, mode: DwtMode): TapPlan {
   while (first < nOut && regular[first] === 0) first++;
   let end = first;
   while (end < nOut && regular[end] === 1) end++;
-  for (let i = end; i < nOut; i++) if (regular[i] === 1) throw new Error(`internal: non-contiguous regular taps (n ${n}, L ${L})`);
+  for (let i = end; i < nOut; i++)
+    if (regular[i] === 1) throw new Error(`internal: non-contiguous regular taps (n ${n}, L ${L})`);
   return { nOut, L, idx, c, regular, jLo, jHi, first, end };
 }
 
 /** Float64 scratch for boundary rows of the column pass (length >= the row width). */
-export interface ColScratch { lo: Float64Array; hi: Float64Array }
+export interface ColScratch {
+  lo: Float64Array;
+  hi: Float64Array;
+}
 
 /**
  * Analysis along W of `rows` consecutive rows of width w starting at src[srcOff]: writes rows x plan.nOut values
  * to outLo / outHi from outOff, both filters in one pass.
  */
 export function rowsPass(
-  src: Float32Array, srcOff: number, rows: number, w: number, plan: TapPlan, lo: readonly number[], hi: readonly number[],
-  outLo: Float32Array, outHi: Float32Array, outOff: number,
+  src: Float32Array,
+  srcOff: number,
+  rows: number,
+  w: number,
+  plan: TapPlan,
+  lo: readonly number[],
+  hi: readonly number[],
+  outLo: Float32Array,
+  outHi: Float32Array,
+  outOff: number,
 ): void {
   const { nOut, L, first, end } = plan;
   for (let r = 0; r < rows; r++) {
@@ -110,8 +122,15 @@ export function rowsPass(
 }
 
 function rowTapTable(
-  src: Float32Array, base: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  plan: TapPlan, lo: readonly number[], hi: readonly number[], i: number,
+  src: Float32Array,
+  base: number,
+  outLo: Float32Array,
+  outHi: Float32Array,
+  ob: number,
+  plan: TapPlan,
+  lo: readonly number[],
+  hi: readonly number[],
+  i: number,
 ): void {
   const a = plan.jLo[i];
   if (a >= 0) {
@@ -144,28 +163,68 @@ function rowTapTable(
 }
 
 function rowL2(
-  src: Float32Array, base: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  c: number, first: number, end: number, lo: readonly number[], hi: readonly number[],
+  src: Float32Array,
+  base: number,
+  outLo: Float32Array,
+  outHi: Float32Array,
+  ob: number,
+  c: number,
+  first: number,
+  end: number,
+  lo: readonly number[],
+  hi: readonly number[],
 ): void {
-  const l0 = lo[0], l1 = lo[1], h0 = hi[0], h1 = hi[1];
+  const l0 = lo[0],
+    l1 = lo[1],
+    h0 = hi[0],
+    h1 = hi[1];
   for (let i = first; i < end; i++) {
     const q = base + 2 * i + c;
-    const v0 = src[q], v1 = src[q - 1];
+    const v0 = src[q],
+      v1 = src[q - 1];
     outLo[ob + i] = 0 + l0 * v0 + l1 * v1;
     outHi[ob + i] = 0 + h0 * v0 + h1 * v1;
   }
 }
 
 function rowL8(
-  src: Float32Array, base: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  c: number, first: number, end: number, lo: readonly number[], hi: readonly number[],
+  src: Float32Array,
+  base: number,
+  outLo: Float32Array,
+  outHi: Float32Array,
+  ob: number,
+  c: number,
+  first: number,
+  end: number,
+  lo: readonly number[],
+  hi: readonly number[],
 ): void {
-  const l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3], l4 = lo[4], l5 = lo[5], l6 = lo[6], l7 = lo[7];
-  const h0 = hi[0], h1 = hi[1], h2 = hi[2], h3 = hi[3], h4 = hi[4], h5 = hi[5], h6 = hi[6], h7 = hi[7];
+  const l0 = lo[0],
+    l1 = lo[1],
+    l2 = lo[2],
+    l3 = lo[3],
+    l4 = lo[4],
+    l5 = lo[5],
+    l6 = lo[6],
+    l7 = lo[7];
+  const h0 = hi[0],
+    h1 = hi[1],
+    h2 = hi[2],
+    h3 = hi[3],
+    h4 = hi[4],
+    h5 = hi[5],
+    h6 = hi[6],
+    h7 = hi[7];
   for (let i = first; i < end; i++) {
     const q = base + 2 * i + c;
-    const v0 = src[q], v1 = src[q - 1], v2 = src[q - 2], v3 = src[q - 3];
-    const v4 = src[q - 4], v5 = src[q - 5], v6 = src[q - 6], v7 = src[q - 7];
+    const v0 = src[q],
+      v1 = src[q - 1],
+      v2 = src[q - 2],
+      v3 = src[q - 3];
+    const v4 = src[q - 4],
+      v5 = src[q - 5],
+      v6 = src[q - 6],
+      v7 = src[q - 7];
     outLo[ob + i] = 0 + l0 * v0 + l1 * v1 + l2 * v2 + l3 * v3 + l4 * v4 + l5 * v5 + l6 * v6 + l7 * v7;
     outHi[ob + i] = 0 + h0 * v0 + h1 * v1 + h2 * v2 + h3 * v3 + h4 * v4 + h5 * v5 + h6 * v6 + h7 * v7;
   }
@@ -177,22 +236,40 @@ function rowL8(
  * directly; boundary rows accumulate tap by tap in `acc`.
  */
 export function colsPass(
-  src: Float32Array, srcOff: number, w: number, plan: TapPlan, lo: readonly number[], hi: readonly number[],
-  outLo: Float32Array, outHi: Float32Array, outOff: number, acc: ColScratch,
+  src: Float32Array,
+  srcOff: number,
+  w: number,
+  plan: TapPlan,
+  lo: readonly number[],
+  hi: readonly number[],
+  outLo: Float32Array,
+  outHi: Float32Array,
+  outOff: number,
+  acc: ColScratch,
 ): void {
   const { nOut, L, c, regular } = plan;
   for (let i = 0; i < nOut; i++) {
     const ob = outOff + i * w;
     if (regular[i] === 1 && L === 2) colL2(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, lo, hi);
     else if (regular[i] === 1 && L === 8) colL8(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, lo, hi);
-    else if (plan.jLo[i] >= 0) colSpan(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, plan.jLo[i], plan.jHi[i], lo, hi);
+    else if (plan.jLo[i] >= 0)
+      colSpan(src, srcOff + (2 * i + c) * w, w, outLo, outHi, ob, plan.jLo[i], plan.jHi[i], lo, hi);
     else colTapTable(src, srcOff, w, outLo, outHi, ob, plan, lo, hi, i, acc);
   }
 }
 
 function colTapTable(
-  src: Float32Array, pb: number, w: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  plan: TapPlan, lo: readonly number[], hi: readonly number[], i: number, acc: { lo: Float64Array; hi: Float64Array },
+  src: Float32Array,
+  pb: number,
+  w: number,
+  outLo: Float32Array,
+  outHi: Float32Array,
+  ob: number,
+  plan: TapPlan,
+  lo: readonly number[],
+  hi: readonly number[],
+  i: number,
+  acc: { lo: Float64Array; hi: Float64Array },
 ): void {
   const L = plan.L;
   const accLo = acc.lo;
@@ -219,8 +296,16 @@ function colTapTable(
 
 /** boundary output row whose existing taps are the plain run j in [a, b): tap j reads source row (2i + c - j) */
 function colSpan(
-  src: Float32Array, r0: number, w: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  a: number, b: number, lo: readonly number[], hi: readonly number[],
+  src: Float32Array,
+  r0: number,
+  w: number,
+  outLo: Float32Array,
+  outHi: Float32Array,
+  ob: number,
+  a: number,
+  b: number,
+  lo: readonly number[],
+  hi: readonly number[],
 ): void {
   for (let x = 0; x < w; x++) {
     let sl = 0;
@@ -237,13 +322,23 @@ function colSpan(
 
 /** regular output row of a 2-tap filter: r0 is the first tap's source row (2i + c), the next tap reads the row above */
 function colL2(
-  src: Float32Array, r0: number, w: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  lo: readonly number[], hi: readonly number[],
+  src: Float32Array,
+  r0: number,
+  w: number,
+  outLo: Float32Array,
+  outHi: Float32Array,
+  ob: number,
+  lo: readonly number[],
+  hi: readonly number[],
 ): void {
-  const l0 = lo[0], l1 = lo[1], h0 = hi[0], h1 = hi[1];
+  const l0 = lo[0],
+    l1 = lo[1],
+    h0 = hi[0],
+    h1 = hi[1];
   const r1 = r0 - w;
   for (let x = 0; x < w; x++) {
-    const v0 = src[r0 + x], v1 = src[r1 + x];
+    const v0 = src[r0 + x],
+      v1 = src[r1 + x];
     outLo[ob + x] = 0 + l0 * v0 + l1 * v1;
     outHi[ob + x] = 0 + h0 * v0 + h1 * v1;
   }
@@ -251,15 +346,47 @@ function colL2(
 
 /** regular output row of an 8-tap filter: tap j reads source row (2i + c - j) */
 function colL8(
-  src: Float32Array, r0: number, w: number, outLo: Float32Array, outHi: Float32Array, ob: number,
-  lo: readonly number[], hi: readonly number[],
+  src: Float32Array,
+  r0: number,
+  w: number,
+  outLo: Float32Array,
+  outHi: Float32Array,
+  ob: number,
+  lo: readonly number[],
+  hi: readonly number[],
 ): void {
-  const l0 = lo[0], l1 = lo[1], l2 = lo[2], l3 = lo[3], l4 = lo[4], l5 = lo[5], l6 = lo[6], l7 = lo[7];
-  const h0 = hi[0], h1 = hi[1], h2 = hi[2], h3 = hi[3], h4 = hi[4], h5 = hi[5], h6 = hi[6], h7 = hi[7];
-  const r1 = r0 - w, r2 = r1 - w, r3 = r2 - w, r4 = r3 - w, r5 = r4 - w, r6 = r5 - w, r7 = r6 - w;
+  const l0 = lo[0],
+    l1 = lo[1],
+    l2 = lo[2],
+    l3 = lo[3],
+    l4 = lo[4],
+    l5 = lo[5],
+    l6 = lo[6],
+    l7 = lo[7];
+  const h0 = hi[0],
+    h1 = hi[1],
+    h2 = hi[2],
+    h3 = hi[3],
+    h4 = hi[4],
+    h5 = hi[5],
+    h6 = hi[6],
+    h7 = hi[7];
+  const r1 = r0 - w,
+    r2 = r1 - w,
+    r3 = r2 - w,
+    r4 = r3 - w,
+    r5 = r4 - w,
+    r6 = r5 - w,
+    r7 = r6 - w;
   for (let x = 0; x < w; x++) {
-    const v0 = src[r0 + x], v1 = src[r1 + x], v2 = src[r2 + x], v3 = src[r3 + x];
-    const v4 = src[r4 + x], v5 = src[r5 + x], v6 = src[r6 + x], v7 = src[r7 + x];
+    const v0 = src[r0 + x],
+      v1 = src[r1 + x],
+      v2 = src[r2 + x],
+      v3 = src[r3 + x];
+    const v4 = src[r4 + x],
+      v5 = src[r5 + x],
+      v6 = src[r6 + x],
+      v7 = src[r7 + x];
     outLo[ob + x] = 0 + l0 * v0 + l1 * v1 + l2 * v2 + l3 * v3 + l4 * v4 + l5 * v5 + l6 * v6 + l7 * v7;
     outHi[ob + x] = 0 + h0 * v0 + h1 * v1 + h2 * v2 + h3 * v3 + h4 * v4 + h5 * v5 + h6 * v6 + h7 * v7;
   }

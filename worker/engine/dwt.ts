@@ -58,7 +58,11 @@ export function dwt2(x: FeatureBatch, wavelet: Wavelet, level: number, mode: Dwt
   for (let j = 0; j < level; j++) {
     if (cur.h < 2 || cur.w < 2)
       throw new ShapeError(`wavelet level ${level} is too deep for a ${x.h}x${x.w} map`, {
-        level, h: x.h, w: x.w, levelInputH: cur.h, levelInputW: cur.w,
+        level,
+        h: x.h,
+        w: x.w,
+        levelInputH: cur.h,
+        levelInputW: cur.w,
       });
     const r = dwt2Level(cur, wavelet, mode);
     details.push({ LH: r.LH, HL: r.HL, HH: r.HH });

@@ -28,7 +28,11 @@ function tapBands(x: FeatureBatch, dwt: DwtConfig, tap: number): TapBands {
   const { h, w } = r.LL;
   return {
     LL: r.LL,
-    details: r.details.map((d) => ({ LH: resizeBilinear(d.LH, h, w), HL: resizeBilinear(d.HL, h, w), HH: resizeBilinear(d.HH, h, w) })),
+    details: r.details.map((d) => ({
+      LH: resizeBilinear(d.LH, h, w),
+      HL: resizeBilinear(d.HL, h, w),
+      HH: resizeBilinear(d.HH, h, w),
+    })),
   };
 }
 
@@ -102,7 +106,10 @@ function imageSlice(x: FeatureBatch, i0: number, i1: number): FeatureBatch {
  * `chunk`: the full-resolution DWT bands of every tap (several times the size of the blocks) exist for one chunk only.
  */
 export function subbandBlocks(
-  layers: FeatureBatch[], dwt: DwtConfig, which: readonly Subband[] = SUBBANDS, chunk = 16,
+  layers: FeatureBatch[],
+  dwt: DwtConfig,
+  which: readonly Subband[] = SUBBANDS,
+  chunk = 16,
 ): SubbandBlocks {
   checkTaps(layers);
   const n = layers[0].n;
@@ -124,8 +131,16 @@ export function subbandBlocks(
 }
 
 /** Grid and channel count of each block of `which`, from the DWT of the first image only (cheap). */
-export function blockShapes(layers: FeatureBatch[], dwt: DwtConfig, which: readonly Subband[]): { h: number; w: number; channels: Partial<Record<Subband, number>> } {
-  const one = subbandBlocks(layers.map((x) => imageSlice(x, 0, 1)), dwt, which);
+export function blockShapes(
+  layers: FeatureBatch[],
+  dwt: DwtConfig,
+  which: readonly Subband[],
+): { h: number; w: number; channels: Partial<Record<Subband, number>> } {
+  const one = subbandBlocks(
+    layers.map((x) => imageSlice(x, 0, 1)),
+    dwt,
+    which,
+  );
   const channels: Partial<Record<Subband, number>> = {};
   for (const b of which) channels[b] = one.blocks[b]?.c;
   return { h: one.h, w: one.w, channels };

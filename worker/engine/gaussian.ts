@@ -58,7 +58,13 @@ export function centered(x: FeatureBatch, mean: Float64Array): PositionMajor {
 }
 
 /** x - mean for positions [q0, q1) only, position-major float64 (p = q1 - q0), written into `out` when given. */
-export function centeredPositions(x: FeatureBatch, mean: Float64Array, q0: number, q1: number, out?: Float64Array): PositionMajor {
+export function centeredPositions(
+  x: FeatureBatch,
+  mean: Float64Array,
+  q0: number,
+  q1: number,
+  out?: Float64Array,
+): PositionMajor {
   const p = x.h * x.w;
   const d = x.c;
   const k = q1 - q0;
@@ -78,7 +84,12 @@ export function centeredPositions(x: FeatureBatch, mean: Float64Array, q0: numbe
  * float64 centred copy never exists for the whole block. Outputs as addBlockGram / addBlockCross.
  */
 export function addBlockStats(
-  train: FeatureBatch, test: FeatureBatch, gram: Float64Array, cross: Float64Array, sqn: Float64Array, chunk = 8,
+  train: FeatureBatch,
+  test: FeatureBatch,
+  gram: Float64Array,
+  cross: Float64Array,
+  sqn: Float64Array,
+  chunk = 8,
 ): void {
   const mean = positionMean(train);
   const p = train.h * train.w;
@@ -139,9 +150,15 @@ function jitterLoop(covReg: number, attempt: (ridge: number) => boolean, where: 
  * the factors overwrite the Grams (each position's Gram is read only before its own factor is stored).
  */
 export function factorWoodbury(
-  gram: Float64Array, n: number, p: number, covReg: number, signal?: AbortSignal, out?: Float64Array,
+  gram: Float64Array,
+  n: number,
+  p: number,
+  covReg: number,
+  signal?: AbortSignal,
+  out?: Float64Array,
 ): WoodburyFactor {
-  if (out !== undefined && out.length !== p * n * n) throw new ShapeError('factor buffer does not match p*n*n', { out: out.length, p, n });
+  if (out !== undefined && out.length !== p * n * n)
+    throw new ShapeError('factor buffer does not match p*n*n', { out: out.length, p, n });
   const chol = out ?? new Float64Array(p * n * n);
   const lambda = new Float64Array(p);
   const l = new Float64Array(n * n);
@@ -179,7 +196,12 @@ export function scoreWoodbury(f: WoodburyFactor, cross: Float64Array, sqn: Float
  * Direct D x D path, streamed over positions: the blocks (same rows, same p) are concatenated along channels.
  * Returns squared distances, layout t*p + q.
  */
-export function directDistances(xcs: PositionMajor[], zs: PositionMajor[], covReg: number, signal?: AbortSignal): Float64Array {
+export function directDistances(
+  xcs: PositionMajor[],
+  zs: PositionMajor[],
+  covReg: number,
+  signal?: AbortSignal,
+): Float64Array {
   const n = xcs[0].rows;
   const t = zs[0].rows;
   const p = xcs[0].p;
@@ -260,7 +282,12 @@ export function fitGaussianDirect(train: FeatureBatch, covReg: number): DirectMo
 export function mahalanobis(model: GaussianModel, test: FeatureBatch, signal?: AbortSignal): Float64Array {
   const { xc } = model;
   if (test.c !== xc.d || test.h * test.w !== xc.p)
-    throw new ShapeError('test features do not match the model', { testC: test.c, modelD: xc.d, testP: test.h * test.w, modelP: xc.p });
+    throw new ShapeError('test features do not match the model', {
+      testC: test.c,
+      modelD: xc.d,
+      testP: test.h * test.w,
+      modelP: xc.p,
+    });
   const z = centered(test, model.mean);
   if (model.kind === 'direct') return directDistances([xc], [z], model.covReg, signal);
   const cross = new Float64Array(xc.p * z.rows * xc.rows);

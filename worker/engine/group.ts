@@ -8,12 +8,28 @@ import { canonicalSubbands, SUBBANDS, type Subband } from '../../shared/subbands
 import { blockShapes, subbandBlocks } from './embedding.js';
 import type { FeatureBatch } from './feature-batch.js';
 import {
-  addBlockCross, addBlockGram, addBlockStats, centered, directDistances, factorWoodbury, positionMean, scoreWoodbury, type PositionMajor,
+  addBlockCross,
+  addBlockGram,
+  addBlockStats,
+  centered,
+  directDistances,
+  factorWoodbury,
+  positionMean,
+  scoreWoodbury,
+  type PositionMajor,
 } from './gaussian.js';
 import { pixelTruth, scoreMaps } from './variant-metrics.js';
 import { upsampleSmoothScan } from './upsample-smooth.js';
 import {
-  CROP, type CachedDistances, type ClassFeatures, type DwtConfig, type GroupOptions, type GroupTimings, type TestTruth, type VariantConfig, type VariantOutcome,
+  CROP,
+  type CachedDistances,
+  type ClassFeatures,
+  type DwtConfig,
+  type GroupOptions,
+  type GroupTimings,
+  type TestTruth,
+  type VariantConfig,
+  type VariantOutcome,
 } from './types.js';
 import { validateFeatures, validateSubsets, validateTruth, validateVariant } from './validate.js';
 
@@ -137,7 +153,8 @@ class GroupState {
   /** Gram, cross terms and squared norms of one block (computed once). */
   stats(b: Subband): { gram: Float64Array; cross: Float64Array; sqn: Float64Array } {
     const existing = this.blocks.get(b);
-    if (existing?.gram && existing.cross && existing.sqn) return { gram: existing.gram, cross: existing.cross, sqn: existing.sqn };
+    if (existing?.gram && existing.cross && existing.sqn)
+      return { gram: existing.gram, cross: existing.cross, sqn: existing.sqn };
     const { n, t, h, w } = this.grid();
     const p = h * w;
     const d: BlockData = existing ?? {};
@@ -195,7 +212,12 @@ function usesDirect(D: number, n: number, method: GroupOptions['method']): boole
 }
 
 /** Blocks that some variant solves with the direct path (their centred features must be kept). */
-function directBlocksOf(features: ClassFeatures, dwt: DwtConfig, variants: VariantConfig[], opts: GroupOptions): Set<Subband> {
+function directBlocksOf(
+  features: ClassFeatures,
+  dwt: DwtConfig,
+  variants: VariantConfig[],
+  opts: GroupOptions,
+): Set<Subband> {
   const out = new Set<Subband>();
   const method = opts.method ?? 'auto';
   if (method === 'woodbury') return out;
@@ -205,7 +227,14 @@ function directBlocksOf(features: ClassFeatures, dwt: DwtConfig, variants: Varia
   const perBlock = (b: Subband): number => (b === 'LL' ? sumC : dwt.level * sumC);
   for (const v of variants) {
     const s = subsetOf(v);
-    if (usesDirect(s.reduce((acc, b) => acc + perBlock(b), 0), n, method)) for (const b of s) out.add(b);
+    if (
+      usesDirect(
+        s.reduce((acc, b) => acc + perBlock(b), 0),
+        n,
+        method,
+      )
+    )
+      for (const b of s) out.add(b);
   }
   return out;
 }
@@ -214,14 +243,25 @@ function directBlocksOf(features: ClassFeatures, dwt: DwtConfig, variants: Varia
  * Squared distances (t*p + q) for one subset and cov_reg; Woodbury when D > N unless forced. `gramDone` is called
  * between the Gram/cross products and the solves (timing only).
  */
-function distances(state: GroupState, subset: Subband[], covReg: number, opts: GroupOptions, gramDone: () => void): Float64Array {
+function distances(
+  state: GroupState,
+  subset: Subband[],
+  covReg: number,
+  opts: GroupOptions,
+  gramDone: () => void,
+): Float64Array {
   const { n, t, h, w } = state.grid();
   const p = h * w;
   const D = state.channels(subset);
   if (usesDirect(D, n, opts.method)) {
     const blocks = subset.map((b) => state.centred(b));
     gramDone();
-    return directDistances(blocks.map((b) => b.xc), blocks.map((b) => b.z), covReg, opts.signal);
+    return directDistances(
+      blocks.map((b) => b.xc),
+      blocks.map((b) => b.z),
+      covReg,
+      opts.signal,
+    );
   }
   const gram = new Float64Array(p * n * n);
   const cross = new Float64Array(p * t * n);
@@ -239,7 +279,11 @@ function gridMaps(dist: Float64Array, v: VariantConfig): Float32Array {
 }
 
 export function evaluateDwtGroup(
-  features: ClassFeatures, truth: TestTruth, dwt: DwtConfig, variants: VariantConfig[], opts: GroupOptions = {},
+  features: ClassFeatures,
+  truth: TestTruth,
+  dwt: DwtConfig,
+  variants: VariantConfig[],
+  opts: GroupOptions = {},
 ): { outcomes: VariantOutcome[]; timings: GroupTimings } {
   validateFeatures(features);
   const T = features.test[0].n;
@@ -250,11 +294,13 @@ export function evaluateDwtGroup(
   const sharing = opts.sharing ?? true;
 
   const keyOf = (v: VariantConfig): string => `${subsetOf(v).join('+')}|${v.cov_reg}`;
-  const order = variants.map((_, i) => i).sort((a, b) => {
-    const ka = `${keyOf(variants[a])}|${variants[a].distance}`;
-    const kb = `${keyOf(variants[b])}|${variants[b].distance}`;
-    return ka < kb ? -1 : ka > kb ? 1 : a - b;
-  });
+  const order = variants
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const ka = `${keyOf(variants[a])}|${variants[a].distance}`;
+      const kb = `${keyOf(variants[b])}|${variants[b].distance}`;
+      return ka < kb ? -1 : ka > kb ? 1 : a - b;
+    });
 
   const direct = directBlocksOf(features, dwt, variants, opts);
   const needed = SUBBANDS.filter((b) => variants.some((v) => subsetOf(v).includes(b)));
@@ -322,7 +368,16 @@ export function evaluateDwtGroup(
     // bilinear to CROP x CROP and smoothing, fused (spec 7.2-7.3)
     // a kept map gets its own array; the others stay in the smoothing's workspace (no 4 MB allocation per variant)
     const keep = opts.keepMaps?.(i) ?? false;
-    const { maps, scan } = upsampleSmoothScan(cachedMaps.maps, T, h, w, CROP, v.smoothing, v.sigma, keep ? 'new' : 'workspace');
+    const { maps, scan } = upsampleSmoothScan(
+      cachedMaps.maps,
+      T,
+      h,
+      w,
+      CROP,
+      v.smoothing,
+      v.sigma,
+      keep ? 'new' : 'workspace',
+    );
     const t2 = now();
     const c2 = cpu();
     const { metrics, imageScores } = scoreMaps(maps, truth, T, subsets, truthPixels ?? undefined, scan);
@@ -335,11 +390,23 @@ export function evaluateDwtGroup(
       imageScores,
       maps: keep ? maps : null,
       timings: {
-        fit_s: t1 - t0 - dwtHere, score_s: t2 - t1, metrics_s: t3 - t2, dwt_s: dwtSeconds + shared.dwtSeconds,
-        gram_s: tg - t0 - dwtHere, solve_s: t1 - tg,
+        fit_s: t1 - t0 - dwtHere,
+        score_s: t2 - t1,
+        metrics_s: t3 - t2,
+        dwt_s: dwtSeconds + shared.dwtSeconds,
+        gram_s: tg - t0 - dwtHere,
+        solve_s: t1 - tg,
         ...(shared.lazy ? { blockwise: true } : {}),
         ...(opts.cpuClock
-          ? { cpu: { dwt_s: dwtCpuSeconds + shared.dwtCpuSeconds, gram_s: cg - c0 - dwtCpuHere, solve_s: c1 - cg, score_s: c2 - c1, metrics_s: c3 - c2 } }
+          ? {
+              cpu: {
+                dwt_s: dwtCpuSeconds + shared.dwtCpuSeconds,
+                gram_s: cg - c0 - dwtCpuHere,
+                solve_s: c1 - cg,
+                score_s: c2 - c1,
+                metrics_s: c3 - c2,
+              },
+            }
           : {}),
       },
     };
@@ -352,7 +419,11 @@ export function evaluateDwtGroup(
 
 /** One trial alone: the reference path (identical numbers to the same variant inside a group). */
 export function evaluateTrial(
-  features: ClassFeatures, truth: TestTruth, dwt: DwtConfig, v: VariantConfig, opts: Omit<GroupOptions, 'keepMaps' | 'onVariantDone'> & { keepMaps?: boolean } = {},
+  features: ClassFeatures,
+  truth: TestTruth,
+  dwt: DwtConfig,
+  v: VariantConfig,
+  opts: Omit<GroupOptions, 'keepMaps' | 'onVariantDone'> & { keepMaps?: boolean } = {},
 ): VariantOutcome {
   const { keepMaps, ...rest } = opts;
   return evaluateDwtGroup(features, truth, dwt, [v], { ...rest, keepMaps: () => keepMaps ?? false }).outcomes[0];

@@ -7,13 +7,29 @@ export { WAVELET_FILTERS, type WaveletFilters } from './wavelet-filters.js';
 export { waveletEmbedding, subbandBlocks, concatChannels, type SubbandBlocks } from './embedding.js';
 export { resizeBilinear, upsampleBilinear } from './resize.js';
 export {
-  fitGaussianDirect, fitGaussianWoodbury, mahalanobis, NumericalError, JITTER0, JITTER_ATTEMPTS,
-  type GaussianModel, type WoodburyModel, type DirectModel,
+  fitGaussianDirect,
+  fitGaussianWoodbury,
+  mahalanobis,
+  NumericalError,
+  JITTER0,
+  JITTER_ATTEMPTS,
+  type GaussianModel,
+  type WoodburyModel,
+  type DirectModel,
 } from './gaussian.js';
 export { smoothReference, smoothGaussian, gaussianTaps } from './smoothing.js';
 export { upsampleSmooth } from './upsample-smooth.js';
 export {
-  rocAuc, f1Max, perDefectAuroc, binaryClfCurve, curveFromSorted, rocAucFromCurve, f1FromCurve, pairwiseSum, type ClfCurve, type PayloadPacking,
+  rocAuc,
+  f1Max,
+  perDefectAuroc,
+  binaryClfCurve,
+  curveFromSorted,
+  rocAucFromCurve,
+  f1FromCurve,
+  pairwiseSum,
+  type ClfCurve,
+  type PayloadPacking,
 } from './sklearn-metrics.js';
 export { aupro, auproFromSorted, regionCodes, connectedComponents, type RegionCodes } from './aupro.js';
 export { argsortDesc, sortByScoreDesc, keyToFloat, type SortedScores } from './sort.js';

@@ -18,20 +18,43 @@ function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, d: number
  * The TypeScript reference of the Gram and cross products (exported for the wasm kernel's tests).
  */
 export function addDots(
-  x: Float64Array, xOff: number, y: Float64Array, yOff: number, m: number, n: number, d: number,
-  out: Float64Array, outOff: number, lower: boolean,
+  x: Float64Array,
+  xOff: number,
+  y: Float64Array,
+  yOff: number,
+  m: number,
+  n: number,
+  d: number,
+  out: Float64Array,
+  outOff: number,
+  lower: boolean,
 ): void {
   let i = 0;
   for (; i + 3 < m; i += 4) {
-    const r0 = xOff + i * d, r1 = r0 + d, r2 = r1 + d, r3 = r2 + d;
+    const r0 = xOff + i * d,
+      r1 = r0 + d,
+      r2 = r1 + d,
+      r3 = r2 + d;
     const jEnd = lower ? Math.min(n, i + 4) : n;
     let j = 0;
     for (; j + 1 < jEnd; j += 2) {
-      const c0 = yOff + j * d, c1 = c0 + d;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      const c0 = yOff + j * d,
+        c1 = c0 + d;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0,
+        s20 = 0,
+        s21 = 0,
+        s30 = 0,
+        s31 = 0;
       for (let k = 0; k < d; k++) {
-        const y0 = y[c0 + k], y1 = y[c1 + k];
-        const x0 = x[r0 + k], x1 = x[r1 + k], x2 = x[r2 + k], x3 = x[r3 + k];
+        const y0 = y[c0 + k],
+          y1 = y[c1 + k];
+        const x0 = x[r0 + k],
+          x1 = x[r1 + k],
+          x2 = x[r2 + k],
+          x3 = x[r3 + k];
         s00 += x0 * y0;
         s01 += x0 * y1;
         s10 += x1 * y0;
@@ -65,8 +88,16 @@ const WASM_MIN_WORK = 4096;
 
 /** addDots, in wasm SIMD for all but tiny products (wasm/linalg.wat: the same bits, about 2x faster). */
 function dots(
-  x: Float64Array, xOff: number, y: Float64Array, yOff: number, m: number, n: number, d: number,
-  out: Float64Array, outOff: number, lower: boolean,
+  x: Float64Array,
+  xOff: number,
+  y: Float64Array,
+  yOff: number,
+  m: number,
+  n: number,
+  d: number,
+  out: Float64Array,
+  outOff: number,
+  lower: boolean,
 ): void {
   if (m * n * d >= WASM_MIN_WORK) addDotsWasm(x, xOff, y, yOff, m, n, d, out, outOff, lower);
   else addDots(x, xOff, y, yOff, m, n, d, out, outOff, lower);
@@ -83,7 +114,15 @@ export function addGram(a: Float64Array, aOff: number, n: number, d: number, out
 
 /** out[t*n + i] += sum_k z[zOff + t*d + k] * a[aOff + i*d + k]  (t < m, i < n). */
 export function addCross(
-  z: Float64Array, zOff: number, m: number, a: Float64Array, aOff: number, n: number, d: number, out: Float64Array, outOff: number,
+  z: Float64Array,
+  zOff: number,
+  m: number,
+  a: Float64Array,
+  aOff: number,
+  n: number,
+  d: number,
+  out: Float64Array,
+  outOff: number,
 ): void {
   dots(z, zOff, a, aOff, m, n, d, out, outOff, false);
 }
@@ -100,9 +139,15 @@ export function choleskyShifted(a: Float64Array, aOff: number, n: number, shift:
     // chain still subtracts l[i][k] * l[j][k] for k = 0, 1, ... in order from the same start, so the factor has
     // the same bits as the one-entry loop below (test/engine/linalg-chains.test.ts)
     for (; j + 3 <= i; j += 4) {
-      const r0 = j * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      const r0 = j * n,
+        r1 = r0 + n,
+        r2 = r1 + n,
+        r3 = r2 + n;
       const diag = j + 3 === i;
-      let s0 = a[aOff + ri + j], s1 = a[aOff + ri + j + 1], s2 = a[aOff + ri + j + 2], s3 = a[aOff + ri + j + 3];
+      let s0 = a[aOff + ri + j],
+        s1 = a[aOff + ri + j + 1],
+        s2 = a[aOff + ri + j + 2],
+        s3 = a[aOff + ri + j + 3];
       if (diag) s3 += shift;
       for (let k = 0; k < j; k++) {
         const x = l[ri + k];
@@ -153,12 +198,26 @@ export function choleskyShifted(a: Float64Array, aOff: number, n: number, shift:
  * operations as forwardSolveSquaredNorm, so the same bits.
  */
 export function forwardSolveSquaredNorm4(
-  l: Float64Array, n: number, b: Float64Array, o0: number, o1: number, o2: number, o3: number, norms: Float64Array, at: number,
+  l: Float64Array,
+  n: number,
+  b: Float64Array,
+  o0: number,
+  o1: number,
+  o2: number,
+  o3: number,
+  norms: Float64Array,
+  at: number,
 ): void {
-  let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+  let n0 = 0,
+    n1 = 0,
+    n2 = 0,
+    n3 = 0;
   for (let i = 0; i < n; i++) {
     const ri = i * n;
-    let s0 = b[o0 + i], s1 = b[o1 + i], s2 = b[o2 + i], s3 = b[o3 + i];
+    let s0 = b[o0 + i],
+      s1 = b[o1 + i],
+      s2 = b[o2 + i],
+      s3 = b[o3 + i];
     for (let k = 0; k < i; k++) {
       const x = l[ri + k];
       s0 -= x * b[o0 + k];
@@ -167,7 +226,10 @@ export function forwardSolveSquaredNorm4(
       s3 -= x * b[o3 + k];
     }
     const d = l[ri + i];
-    const y0 = s0 / d, y1 = s1 / d, y2 = s2 / d, y3 = s3 / d;
+    const y0 = s0 / d,
+      y1 = s1 / d,
+      y2 = s2 / d,
+      y3 = s3 / d;
     b[o0 + i] = y0;
     b[o1 + i] = y1;
     b[o2 + i] = y2;

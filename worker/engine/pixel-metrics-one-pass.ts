@@ -51,7 +51,8 @@ class CurveWalk {
   point(fp: number, tp: number, key: number): void {
     if (this.m >= 1) {
       // decide for the pending point b (index m-1): the first is kept, else a non-zero second difference
-      if (this.m === 1 || fp - 2 * this.fb + this.fa !== 0 || tp - 2 * this.tb + this.ta !== 0) this.keep(this.fb, this.tb);
+      if (this.m === 1 || fp - 2 * this.fb + this.fa !== 0 || tp - 2 * this.tb + this.ta !== 0)
+        this.keep(this.fb, this.tb);
     }
     // F1: a point that added only negatives (tp > 0 unchanged, fp larger) has a smaller F1 than the point before it
     const f1Skip = tp === this.tb && tp > 0 && this.m >= 1;
@@ -97,7 +98,7 @@ class CurveWalk {
     const lim = this.fprLimit;
     const pro = Math.min(this.pro, 1);
     const tRun = tp / this.positives; // the TPR of every point of the run
-    let { fa, ta, fb, tb, m, k, fPrev, tPrev, proOpen, area, x0, y0 } = this;  
+    let { fa, ta, fb, tb, m, k, fPrev, tPrev, proOpen, area, x0, y0 } = this;
     while (a < end) {
       if (!proOpen && m > 1 && fb - fa === 1 && ta === tp && tb === tp) {
         // groups of one negative each after a group of one: collinear, none kept; skip to the next tie or limit
@@ -165,14 +166,25 @@ class CurveWalk {
 
   finish(): RankMetrics {
     this.keep(this.fb, this.tb); // the last point is always kept
-    return { pixelAuroc: pairwiseSum(this.terms, 0, this.k), f1: this.best, f1Threshold: this.thr, aupro: this.area / this.fprLimit };
+    return {
+      pixelAuroc: pairwiseSum(this.terms, 0, this.k),
+      f1: this.best,
+      f1Threshold: this.thr,
+      aupro: this.area / this.fprLimit,
+    };
   }
 }
 
-function checkInputs(n: number, rc: RegionCodes, terms: Float64Array, fprLimit: number): { negatives: number; positives: number } {
+function checkInputs(
+  n: number,
+  rc: RegionCodes,
+  terms: Float64Array,
+  fprLimit: number,
+): { negatives: number; positives: number } {
   const negatives = rc.normalPixels;
   const positives = n - negatives;
-  if (!(positives > 0) || !(negatives > 0)) throw new ShapeError('F1 needs both positive and negative samples', { positives, negatives });
+  if (!(positives > 0) || !(negatives > 0))
+    throw new ShapeError('F1 needs both positive and negative samples', { positives, negatives });
   if (!(fprLimit > 0 && fprLimit <= 1)) throw new ShapeError('AUPRO FPR limit must be in (0, 1]', { fprLimit });
   if (terms.length < n) throw new ShapeError('AUROC term buffer is too small', { terms: terms.length, samples: n });
   return { negatives, positives };
@@ -182,7 +194,13 @@ function checkInputs(n: number, rc: RegionCodes, terms: Float64Array, fprLimit: 
  * `sorted` carries the region code in its low `labelBits` payload bits (0 = normal pixel); `terms` holds at least
  * one float64 per curve point (the trapezoid terms, summed pairwise as numpy does).
  */
-export function rankMetrics(sorted: SortedScores, rc: RegionCodes, labelBits: number, terms: Float64Array, fprLimit = 0.3): RankMetrics {
+export function rankMetrics(
+  sorted: SortedScores,
+  rc: RegionCodes,
+  labelBits: number,
+  terms: Float64Array,
+  fprLimit = 0.3,
+): RankMetrics {
   const { keys, payload } = sorted;
   const n = keys.length;
   const { negatives, positives } = checkInputs(n, rc, terms, fprLimit);
@@ -208,12 +226,24 @@ export function rankMetrics(sorted: SortedScores, rc: RegionCodes, labelBits: nu
  * The same metrics from the label-split sort: a merge of the sorted negatives and positives, one curve point per
  * group of tied scores, the positives of a group adding their AUPRO weights in the order of the single sort.
  */
-export function mergedRankMetrics(sorted: SplitSorted, rc: RegionCodes, labelBits: number, terms: Float64Array, fprLimit = 0.3): RankMetrics {
+export function mergedRankMetrics(
+  sorted: SplitSorted,
+  rc: RegionCodes,
+  labelBits: number,
+  terms: Float64Array,
+  fprLimit = 0.3,
+): RankMetrics {
   const { neg, pos, posPayload } = sorted;
   const nN = neg.length;
   const nP = pos.length;
   const { negatives, positives } = checkInputs(nN + nP, rc, terms, fprLimit);
-  if (negatives !== nN || positives !== nP) throw new ShapeError('split sort does not match the region codes', { negatives, positives, sortedNegatives: nN, sortedPositives: nP });
+  if (negatives !== nN || positives !== nP)
+    throw new ShapeError('split sort does not match the region codes', {
+      negatives,
+      positives,
+      sortedNegatives: nN,
+      sortedPositives: nP,
+    });
   const mask = labelBits >= 32 ? 0xffffffff : (1 << labelBits) - 1;
   const { weight } = rc;
   const walk = new CurveWalk(negatives, positives, terms, fprLimit);

@@ -16,7 +16,12 @@ export interface AxisTable {
 }
 
 export function axisTable(nIn: number, nOut: number): AxisTable {
-  const t: AxisTable = { i0: new Int32Array(nOut), i1: new Int32Array(nOut), l1: new Float64Array(nOut), l0: new Float64Array(nOut) };
+  const t: AxisTable = {
+    i0: new Int32Array(nOut),
+    i1: new Int32Array(nOut),
+    l1: new Float64Array(nOut),
+    l0: new Float64Array(nOut),
+  };
   const scale = f32(nIn / nOut);
   for (let i = 0; i < nOut; i++) {
     let x = f32(f32(scale * f32(i + 0.5)) - 0.5);
@@ -46,8 +51,17 @@ export function resizeBilinear(x: FeatureBatch, oh: number, ow: number): Feature
  * source row that some output row reads is computed once per plane (unrounded float64, so the result is bit-identical
  * to evaluating the expression per output). Downsizes along H (oh < h) use the per-output expression directly.
  */
-export function resizePlanes(src: Float32Array, planes: number, h: number, w: number, dst: Float32Array, oh: number, ow: number): void {
-  if (h < 1 || w < 1 || oh < 1 || ow < 1) throw new ShapeError('bilinear resize needs non-empty sizes', { h, w, oh, ow });
+export function resizePlanes(
+  src: Float32Array,
+  planes: number,
+  h: number,
+  w: number,
+  dst: Float32Array,
+  oh: number,
+  ow: number,
+): void {
+  if (h < 1 || w < 1 || oh < 1 || ow < 1)
+    throw new ShapeError('bilinear resize needs non-empty sizes', { h, w, oh, ow });
   const ty = axisTable(h, oh);
   const tx = axisTable(w, ow);
   if (oh < h) {
@@ -79,7 +93,15 @@ export function resizePlanes(src: Float32Array, planes: number, h: number, w: nu
 
 /** the per-output expression, cheaper than the separable form when rows are dropped (oh < h) */
 function resizeDirect(
-  src: Float32Array, planes: number, h: number, w: number, dst: Float32Array, oh: number, ow: number, ty: AxisTable, tx: AxisTable,
+  src: Float32Array,
+  planes: number,
+  h: number,
+  w: number,
+  dst: Float32Array,
+  oh: number,
+  ow: number,
+  ty: AxisTable,
+  tx: AxisTable,
 ): void {
   for (let p = 0; p < planes; p++) {
     const sb = p * h * w;
@@ -103,7 +125,8 @@ function resizeDirect(
 
 /** Distance maps (n x h x w, float32) upsampled to size x size (spec 7.2). */
 export function upsampleBilinear(maps: Float32Array, n: number, h: number, w: number, size: number): Float32Array {
-  if (maps.length !== n * h * w) throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
+  if (maps.length !== n * h * w)
+    throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
   const out = new Float32Array(n * size * size);
   resizePlanes(maps, n, h, w, out, size, size);
   return out;

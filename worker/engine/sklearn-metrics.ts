@@ -13,8 +13,14 @@ export function pairwiseSum(a: Float64Array, off = 0, n = a.length): number {
     return res;
   }
   if (n <= 128) {
-    let r0 = a[off], r1 = a[off + 1], r2 = a[off + 2], r3 = a[off + 3];
-    let r4 = a[off + 4], r5 = a[off + 5], r6 = a[off + 6], r7 = a[off + 7];
+    let r0 = a[off],
+      r1 = a[off + 1],
+      r2 = a[off + 2],
+      r3 = a[off + 3];
+    let r4 = a[off + 4],
+      r5 = a[off + 5],
+      r6 = a[off + 6],
+      r7 = a[off + 7];
     let i = 8;
     for (; i < n - (n % 8); i += 8) {
       const o = off + i;
@@ -58,7 +64,10 @@ export interface PayloadPacking {
  * The curve from sorted scores (a non-zero payload label marks a positive). With `include`, only the samples of the
  * included images count, and ties are grouped among them: the same curve as sorting those samples alone.
  */
-export function curveFromSorted(sorted: SortedScores, packing: PayloadPacking = { labelBits: 32, include: null }): ClfCurve {
+export function curveFromSorted(
+  sorted: SortedScores,
+  packing: PayloadPacking = { labelBits: 32, include: null },
+): ClfCurve {
   const { keys, payload } = sorted;
   const n = keys.length;
   const { include } = packing;
@@ -102,14 +111,16 @@ export function curveFromSorted(sorted: SortedScores, packing: PayloadPacking = 
 }
 
 export function binaryClfCurve(labels: Uint8Array, scores: Float32Array): ClfCurve {
-  if (labels.length !== scores.length) throw new ShapeError('labels and scores differ in length', { labels: labels.length, scores: scores.length });
+  if (labels.length !== scores.length)
+    throw new ShapeError('labels and scores differ in length', { labels: labels.length, scores: scores.length });
   return curveFromSorted(sortByScoreDesc(scores, Uint32Array.from(labels)));
 }
 
 function needBothClasses(c: ClfCurve, what: string): void {
   const pos = c.length > 0 ? c.tps[c.length - 1] : 0;
   const neg = c.length > 0 ? c.fps[c.length - 1] : 0;
-  if (!(pos > 0) || !(neg > 0)) throw new ShapeError(`${what} needs both positive and negative samples`, { positives: pos, negatives: neg });
+  if (!(pos > 0) || !(neg > 0))
+    throw new ShapeError(`${what} needs both positive and negative samples`, { positives: pos, negatives: neg });
 }
 
 /** sklearn.metrics.roc_auc_score(labels, scores) for binary labels (nonzero = positive). */
@@ -133,7 +144,12 @@ export function rocAucFromCurve(c: ClfCurve, terms: Float64Array = new Float64Ar
   let fPrev = 0;
   let tPrev = 0;
   for (let i = 0; i < m; i++) {
-    const keep = !drop || i === 0 || i === m - 1 || fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 || tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0;
+    const keep =
+      !drop ||
+      i === 0 ||
+      i === m - 1 ||
+      fps[i + 1] - 2 * fps[i] + fps[i - 1] !== 0 ||
+      tps[i + 1] - 2 * tps[i] + tps[i - 1] !== 0;
     if (!keep) continue;
     const f = fps[i] / fLast;
     const t = tps[i] / tLast;
@@ -171,7 +187,10 @@ export function f1FromCurve(c: ClfCurve): { f1: number; threshold: number } {
 /** Image AUROC of each defect type against the normal ('good') images. */
 export function perDefectAuroc(defects: readonly string[], imageScores: Float32Array): Record<string, number> {
   if (defects.length !== imageScores.length)
-    throw new ShapeError('defects and image scores differ in length', { defects: defects.length, scores: imageScores.length });
+    throw new ShapeError('defects and image scores differ in length', {
+      defects: defects.length,
+      scores: imageScores.length,
+    });
   const good: number[] = [];
   const byType = new Map<string, number[]>();
   defects.forEach((d, i) => {
@@ -183,7 +202,11 @@ export function perDefectAuroc(defects: readonly string[], imageScores: Float32A
     const all = [...good, ...idx];
     const labels = Uint8Array.from(all, (_, j) => (j < good.length ? 0 : 1));
     const s = Float32Array.from(all, (i) => imageScores[i]);
-    if (good.length === 0) throw new ShapeError(`per-defect AUROC of '${d}' needs normal ('good') test images`, { good: 0, defective: idx.length });
+    if (good.length === 0)
+      throw new ShapeError(`per-defect AUROC of '${d}' needs normal ('good') test images`, {
+        good: 0,
+        defective: idx.length,
+      });
     out[d] = rocAuc(labels, s);
   }
   return out;

@@ -9,7 +9,8 @@
 import { ShapeError } from '../../shared/errors.js';
 
 function radiusOf(sigma: number): number {
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new ShapeError('smoothing sigma must be a positive number', { sigma });
+  if (!(sigma > 0) || !Number.isFinite(sigma))
+    throw new ShapeError('smoothing sigma must be a positive number', { sigma });
   return Math.floor(4 * sigma + 0.5);
 }
 
@@ -39,8 +40,14 @@ export function boundaryIndex(k: number, n: number, b: Boundary): number {
 
 /** Symmetric taps as scipy applies them: centre tap first, then (left + right) * tap for j = 1..r. */
 function hPass(
-  src: ArrayLike<number>, dst: Float64Array | Float32Array, planes: number, h: number, w: number,
-  taps: Float64Array | null, r: number, b: Boundary,
+  src: ArrayLike<number>,
+  dst: Float64Array | Float32Array,
+  planes: number,
+  h: number,
+  w: number,
+  taps: Float64Array | null,
+  r: number,
+  b: Boundary,
 ): void {
   const k = 2 * r + 1;
   const line = new Float64Array(w + 2 * r);
@@ -71,8 +78,14 @@ function hPass(
 
 /** The vertical pass, row by row so that the inner loops run over contiguous memory. */
 function vPass(
-  src: ArrayLike<number>, dst: Float64Array | Float32Array, planes: number, h: number, w: number,
-  taps: Float64Array | null, r: number, b: Boundary,
+  src: ArrayLike<number>,
+  dst: Float64Array | Float32Array,
+  planes: number,
+  h: number,
+  w: number,
+  taps: Float64Array | null,
+  r: number,
+  b: Boundary,
 ): void {
   const acc = new Float64Array(w);
   for (let p = 0; p < planes; p++) {
@@ -111,7 +124,8 @@ function vPass(
 }
 
 function checkMaps(maps: Float32Array, n: number, h: number, w: number): void {
-  if (maps.length !== n * h * w) throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
+  if (maps.length !== n * h * w)
+    throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
 }
 
 /** The original's smoothing kernel (box (x) Gaussian, zero padding, gain k^2). Returns a new array. */

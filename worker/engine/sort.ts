@@ -125,8 +125,10 @@ export function keyPlanOfRange(sMin: number, sMax: number, n: number): KeyPlan {
  */
 export function sortByScoreDesc(scores: Float32Array, payload: Uint32Array, buf?: SortBuffers): SortedScores {
   const n = scores.length;
-  if (payload.length !== n) throw new ShapeError('payload and scores differ in length', { payload: payload.length, scores: n });
-  if (buf !== undefined && buf.length !== n) throw new ShapeError('sort buffers and scores differ in length', { buffers: buf.length, scores: n });
+  if (payload.length !== n)
+    throw new ShapeError('payload and scores differ in length', { payload: payload.length, scores: n });
+  if (buf !== undefined && buf.length !== n)
+    throw new ShapeError('sort buffers and scores differ in length', { buffers: buf.length, scores: n });
   const b = buf ?? new SortBuffers(n);
   const { base, widths } = keyPlan(scores);
   const [c0, c1] = b.counts;

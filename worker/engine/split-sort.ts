@@ -34,7 +34,10 @@ export class SplitSortBuffers {
   private runsOf: SplitLabels | null = null;
   /** the memory of the arrays above and the passes that run on it */
   readonly radix: WasmRadix;
-  constructor(readonly negatives: number, readonly positives: number) {
+  constructor(
+    readonly negatives: number,
+    readonly positives: number,
+  ) {
     const size = 1 << maxDigitBits(negatives);
     this.radix = new WasmRadix(4 * (3 * negatives + positives + 3 * size + 2 * (positives + 1)));
     this.negA = this.radix.int32(negatives);
@@ -50,7 +53,11 @@ export class SplitSortBuffers {
   /** The runs of `labels` in this memory (copied when the labels change). */
   runsFor(labels: SplitLabels): Int32Array {
     if (this.runsOf !== labels) {
-      if (labels.negRuns.length > this.runs.length) throw new ShapeError('more negative runs than the split sort buffers hold', { runs: labels.negRuns.length / 2, capacity: this.runs.length / 2 });
+      if (labels.negRuns.length > this.runs.length)
+        throw new ShapeError('more negative runs than the split sort buffers hold', {
+          runs: labels.negRuns.length / 2,
+          capacity: this.runs.length / 2,
+        });
       this.runs.set(labels.negRuns);
       this.runsOf = labels;
     }
@@ -82,7 +89,14 @@ function count(keys: Int32Array, n: number, c: Uint32Array, shift: number, mask:
  * modulo 2^32. Returns the array holding the result.
  */
 function sortKeys(
-  a: Int32Array, b: Int32Array, n: number, widths: readonly number[], counts: Uint32Array[], counted: number, base: number, radix: WasmRadix,
+  a: Int32Array,
+  b: Int32Array,
+  n: number,
+  widths: readonly number[],
+  counts: Uint32Array[],
+  counted: number,
+  base: number,
+  radix: WasmRadix,
 ): Int32Array {
   let src = a;
   let dst = b;
@@ -117,7 +131,8 @@ export interface SplitLabels {
 /** The split labelling of `positive` (non-zero = positive: a mask or region codes), each positive carrying payload[i]. */
 export function splitLabels(positive: Uint8Array | Uint32Array, payload: Uint32Array): SplitLabels {
   const n = positive.length;
-  if (payload.length !== n) throw new ShapeError('payload and labels differ in length', { payload: payload.length, labels: n });
+  if (payload.length !== n)
+    throw new ShapeError('payload and labels differ in length', { payload: payload.length, labels: n });
   const runs: number[] = [];
   const idx: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -126,7 +141,13 @@ export function splitLabels(positive: Uint8Array | Uint32Array, payload: Uint32A
     else runs[runs.length - 1] = i + 1;
   }
   const posIndex = Uint32Array.from(idx);
-  return { length: n, negRuns: Int32Array.from(runs), negatives: n - idx.length, posIndex, posPayload: posIndex.map((i) => payload[i]) };
+  return {
+    length: n,
+    negRuns: Int32Array.from(runs),
+    negatives: n - idx.length,
+    posIndex,
+    posPayload: posIndex.map((i) => payload[i]),
+  };
 }
 
 /**
@@ -134,12 +155,23 @@ export function splitLabels(positive: Uint8Array | Uint32Array, payload: Uint32A
  * (the scores' minimum and maximum, found by the caller's own pass, which also rejects NaN) the scores are read once.
  * The result lives in `buf`.
  */
-export function splitSortByScoreDesc(scores: Float32Array, labels: SplitLabels, buf: SplitSortBuffers, range?: { min: number; max: number }): SplitSorted {
+export function splitSortByScoreDesc(
+  scores: Float32Array,
+  labels: SplitLabels,
+  buf: SplitSortBuffers,
+  range?: { min: number; max: number },
+): SplitSorted {
   const n = scores.length;
   const positives = labels.posIndex.length;
-  if (labels.length !== n) throw new ShapeError('labels and scores differ in length', { labels: labels.length, scores: n });
+  if (labels.length !== n)
+    throw new ShapeError('labels and scores differ in length', { labels: labels.length, scores: n });
   if (buf.negatives !== labels.negatives || buf.positives !== positives)
-    throw new ShapeError('split sort buffers do not match the labels', { negatives: buf.negatives, positives: buf.positives, labelNegatives: labels.negatives, labelPositives: positives });
+    throw new ShapeError('split sort buffers do not match the labels', {
+      negatives: buf.negatives,
+      positives: buf.positives,
+      labelNegatives: labels.negatives,
+      labelPositives: positives,
+    });
   const { base, rangeBits } = range ? keyPlanOfRange(range.min, range.max, n) : keyPlan(scores);
   const nw = digitWidths(rangeBits, maxDigitBits(buf.negatives));
   const [c0, c1] = buf.counts;
@@ -149,7 +181,18 @@ export function splitSortByScoreDesc(scores: Float32Array, labels: SplitLabels, 
   c0.fill(0, 0, m0 + 1);
   c1.fill(0, 0, m1 + 1);
   buf.scores.set(scores);
-  const q = buf.radix.keys(buf.scores, buf.runsFor(labels), labels.negRuns.length / 2, buf.negA, base, c0, c1, w0, m0, m1);
+  const q = buf.radix.keys(
+    buf.scores,
+    buf.runsFor(labels),
+    labels.negRuns.length / 2,
+    buf.negA,
+    base,
+    c0,
+    c1,
+    w0,
+    m0,
+    m1,
+  );
   const negSorted = sortKeys(buf.negA, buf.negB, q, nw, buf.counts, 2, base, buf.radix);
   // the positives (a few percent): sorted with their payloads, stable, then keyed as the negatives
   const { posIndex } = labels;

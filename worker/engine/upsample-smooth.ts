@@ -45,7 +45,13 @@ const operators = new Map<string, Float64Array>();
  * size x nIn operator (row-major): column q = smoothing chain applied to the bilinear upsampling of e_q.
  * axis 'v': reference = Gaussian then box (kernel K1 then K2 seen vertically); axis 'h': box then Gaussian.
  */
-export function axisOperator(nIn: number, size: number, kind: SmoothingKind, sigma: number, axis: 'v' | 'h'): Float64Array {
+export function axisOperator(
+  nIn: number,
+  size: number,
+  kind: SmoothingKind,
+  sigma: number,
+  axis: 'v' | 'h',
+): Float64Array {
   const key = `${nIn}|${size}|${kind}|${sigma}|${axis}`;
   const hit = operators.get(key);
   if (hit) return hit;
@@ -106,7 +112,15 @@ export interface MapScan {
 }
 
 /** n maps of h x w (float32 distances) -> n smoothed maps of size x size (float32). */
-export function upsampleSmooth(maps: Float32Array, n: number, h: number, w: number, size: number, kind: SmoothingKind, sigma: number): Float32Array {
+export function upsampleSmooth(
+  maps: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  size: number,
+  kind: SmoothingKind,
+  sigma: number,
+): Float32Array {
   return upsampleSmoothScan(maps, n, h, w, size, kind, sigma).maps;
 }
 
@@ -114,7 +128,15 @@ export function upsampleSmooth(maps: Float32Array, n: number, h: number, w: numb
  * One map's vertical pass in TypeScript (the fallback of the wasm pass, for sizes that are not a multiple of 4):
  * out[ob + y*size + x] = sum over the band of av[y][a] * tmp[a][x], a ascending, four columns at a time.
  */
-function verticalPass(tmp: Float64Array, av: Float64Array, rv: Int32Array, out: Float32Array, ob: number, h: number, size: number): PassStats {
+function verticalPass(
+  tmp: Float64Array,
+  av: Float64Array,
+  rv: Int32Array,
+  out: Float32Array,
+  ob: number,
+  h: number,
+  size: number,
+): PassStats {
   let max = -Infinity;
   let min = Infinity;
   let nan = false;
@@ -125,7 +147,10 @@ function verticalPass(tmp: Float64Array, av: Float64Array, rv: Int32Array, out: 
     const o = ob + y * size;
     let x = 0;
     for (; x + 3 < size; x += 4) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let a = lo, t = lo * size + x; a < end; a++, t += size) {
         const c = av[cb + a];
         s0 += c * tmp[t];
@@ -161,12 +186,22 @@ function verticalPass(tmp: Float64Array, av: Float64Array, rv: Int32Array, out: 
  * bit-identical) when size is a multiple of 4.
  */
 export function upsampleSmoothScan(
-  maps: Float32Array, n: number, h: number, w: number, size: number, kind: SmoothingKind, sigma: number, into: Float32Array | 'new' | 'workspace' = 'new',
+  maps: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  size: number,
+  kind: SmoothingKind,
+  sigma: number,
+  into: Float32Array | 'new' | 'workspace' = 'new',
 ): { maps: Float32Array; scan: MapScan } {
-  if (maps.length !== n * h * w) throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new ShapeError('smoothing sigma must be a positive number', { sigma });
+  if (maps.length !== n * h * w)
+    throw new ShapeError('map buffer does not match n*h*w', { length: maps.length, n, h, w });
+  if (!(sigma > 0) || !Number.isFinite(sigma))
+    throw new ShapeError('smoothing sigma must be a positive number', { sigma });
   const total = n * size * size;
-  if (into instanceof Float32Array && into.length !== total) throw new ShapeError('output buffer does not match n*size*size', { length: into.length, n, size });
+  if (into instanceof Float32Array && into.length !== total)
+    throw new ShapeError('output buffer does not match n*size*size', { length: into.length, n, size });
   const av = axisOperator(h, size, kind, sigma, 'v');
   const ah = axisOperator(w, size, kind, sigma, 'h');
   const rv = rowRanges(av, size, h);

@@ -12,7 +12,12 @@ function checkFinite(b: FeatureBatch, split: string, tap: number): void {
       const hw = b.h * b.w;
       const image = Math.floor(i / (b.c * hw));
       const channel = Math.floor(i / hw) % b.c;
-      throw new ShapeError(`${Number.isNaN(v) ? 'NaN' : 'Inf'} in ${split} features of tap ${tap}`, { tap, image, channel, index: i });
+      throw new ShapeError(`${Number.isNaN(v) ? 'NaN' : 'Inf'} in ${split} features of tap ${tap}`, {
+        tap,
+        image,
+        channel,
+        index: i,
+      });
     }
   }
 }
@@ -20,15 +25,32 @@ function checkFinite(b: FeatureBatch, split: string, tap: number): void {
 export function validateFeatures(f: ClassFeatures): void {
   const { train, test } = f;
   if (train.length === 0 || train.length !== test.length)
-    throw new ShapeError('train and test need the same non-zero number of feature taps', { trainTaps: train.length, testTaps: test.length });
+    throw new ShapeError('train and test need the same non-zero number of feature taps', {
+      trainTaps: train.length,
+      testTaps: test.length,
+    });
   train.forEach((tr, i) => {
     const te = test[i];
     if (tr.c !== te.c || tr.h !== te.h || tr.w !== te.w)
-      throw new ShapeError(`tap ${i}: train and test feature maps differ`, { tap: i, train: [tr.c, tr.h, tr.w], test: [te.c, te.h, te.w] });
+      throw new ShapeError(`tap ${i}: train and test feature maps differ`, {
+        tap: i,
+        train: [tr.c, tr.h, tr.w],
+        test: [te.c, te.h, te.w],
+      });
     if (tr.n !== train[0].n || te.n !== test[0].n)
-      throw new ShapeError(`tap ${i}: image count differs from tap 0`, { tap: i, trainN: tr.n, testN: te.n, trainN0: train[0].n, testN0: test[0].n });
+      throw new ShapeError(`tap ${i}: image count differs from tap 0`, {
+        tap: i,
+        trainN: tr.n,
+        testN: te.n,
+        trainN0: train[0].n,
+        testN0: test[0].n,
+      });
     if (tr.data.length !== tr.n * tr.c * tr.h * tr.w || te.data.length !== te.n * te.c * te.h * te.w)
-      throw new ShapeError(`tap ${i}: data length does not match n*c*h*w`, { tap: i, train: tr.data.length, test: te.data.length });
+      throw new ShapeError(`tap ${i}: data length does not match n*c*h*w`, {
+        tap: i,
+        train: tr.data.length,
+        test: te.data.length,
+      });
   });
   if (train[0].n < 2) throw new ShapeError('the Gaussian model needs at least 2 training images', { N: train[0].n });
   if (test[0].n < 1) throw new ShapeError('no test images', { T: test[0].n });
@@ -39,21 +61,32 @@ export function validateFeatures(f: ClassFeatures): void {
 export function validateTruth(t: TestTruth, nTest: number): void {
   if (t.labels.length !== nTest || t.defects.length !== nTest || t.masks.length !== nTest * CROP * CROP)
     throw new ShapeError('test truth does not match the test features', {
-      T: nTest, labels: t.labels.length, defects: t.defects.length, masks: t.masks.length, expectedMasks: nTest * CROP * CROP,
+      T: nTest,
+      labels: t.labels.length,
+      defects: t.defects.length,
+      masks: t.masks.length,
+      expectedMasks: nTest * CROP * CROP,
     });
   t.defects.forEach((d, i) => {
     if ((d === 'good') !== (t.labels[i] === 0))
-      throw new ShapeError(`test image ${i}: defect '${d}' contradicts label ${t.labels[i]}`, { image: i, label: t.labels[i] });
+      throw new ShapeError(`test image ${i}: defect '${d}' contradicts label ${t.labels[i]}`, {
+        image: i,
+        label: t.labels[i],
+      });
   });
 }
 
 export function validateVariant(v: VariantConfig, i: number): void {
   const bad = v.subbands.find((b) => !isSubband(b));
   if (bad !== undefined) throw new ShapeError(`variant ${i}: unknown subband '${String(bad)}'`, { variant: i });
-  if (!(v.cov_reg >= 0) || !Number.isFinite(v.cov_reg)) throw new ShapeError(`variant ${i}: cov_reg must be finite and >= 0`, { variant: i, cov_reg: v.cov_reg });
-  if (!(v.sigma > 0) || !Number.isFinite(v.sigma)) throw new ShapeError(`variant ${i}: sigma must be finite and > 0`, { variant: i, sigma: v.sigma });
-  if (v.distance !== 'squared' && v.distance !== 'sqrt') throw new ShapeError(`variant ${i}: unknown distance '${String(v.distance)}'`, { variant: i });
-  if (v.smoothing !== 'reference' && v.smoothing !== 'gaussian') throw new ShapeError(`variant ${i}: unknown smoothing '${String(v.smoothing)}'`, { variant: i });
+  if (!(v.cov_reg >= 0) || !Number.isFinite(v.cov_reg))
+    throw new ShapeError(`variant ${i}: cov_reg must be finite and >= 0`, { variant: i, cov_reg: v.cov_reg });
+  if (!(v.sigma > 0) || !Number.isFinite(v.sigma))
+    throw new ShapeError(`variant ${i}: sigma must be finite and > 0`, { variant: i, sigma: v.sigma });
+  if (v.distance !== 'squared' && v.distance !== 'sqrt')
+    throw new ShapeError(`variant ${i}: unknown distance '${String(v.distance)}'`, { variant: i });
+  if (v.smoothing !== 'reference' && v.smoothing !== 'gaussian')
+    throw new ShapeError(`variant ${i}: unknown smoothing '${String(v.smoothing)}'`, { variant: i });
 }
 
 export function validateSubsets(subsets: readonly EvalSubset[], nTest: number): void {

@@ -14,7 +14,11 @@ export function imageMax(maps: Float32Array, n: number, size: number): Float32Ar
 }
 
 /** One read of the maps: each map's maximum (the image scores) and the range of all scores; NaN is rejected. */
-export function scanMaps(maps: Float32Array, n: number, size: number): { imageScores: Float32Array; min: number; max: number } {
+export function scanMaps(
+  maps: Float32Array,
+  n: number,
+  size: number,
+): { imageScores: Float32Array; min: number; max: number } {
   const imageScores = new Float32Array(n);
   const hw = size * size;
   let min = Infinity;
@@ -29,7 +33,11 @@ export function scanMaps(maps: Float32Array, n: number, size: number): { imageSc
       if (v < lo) lo = v;
       nan ||= v !== v;
     }
-    if (nan) throw new ShapeError('NaN in scores', { index: maps.subarray(i * hw, (i + 1) * hw).findIndex((v) => v !== v) + i * hw, length: maps.length });
+    if (nan)
+      throw new ShapeError('NaN in scores', {
+        index: maps.subarray(i * hw, (i + 1) * hw).findIndex((v) => v !== v) + i * hw,
+        length: maps.length,
+      });
     imageScores[i] = hi;
     if (hi > max) max = hi;
     if (lo < min) min = lo;
@@ -59,7 +67,10 @@ export interface PixelTruth {
 let lastTruth: { masks: Uint8Array; n: number; pt: PixelTruth } | null = null;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+  return (
+    a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length))
+  );
 }
 
 /**
@@ -72,7 +83,8 @@ export function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
   const hw = CROP * CROP;
   const fits = rc.regions < 1 << LABEL_BITS && n <= 1 << (32 - LABEL_BITS);
   const packed = fits ? new Uint32Array(rc.codes.length) : rc.codes;
-  if (fits) for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
+  if (fits)
+    for (let i = 0; i < packed.length; i++) packed[i] = ((Math.floor(i / hw) << LABEL_BITS) | rc.codes[i]) >>> 0;
   const pt: PixelTruth = { rc, packed, labelBits: fits ? LABEL_BITS : 32, labels: splitLabels(rc.codes, packed) };
   lastTruth = { masks: masks.slice(), n, pt };
   return { ...pt };
@@ -82,7 +94,12 @@ export function pixelTruth(masks: Uint8Array, n: number): PixelTruth {
  * Pixel AUROC, F1 and AUPRO of one variant. Without subsets: the label-split sort (normal pixels as bare keys) and
  * its merge walk. With subsets: one sort of all pixels with their packed payloads, which the subsets' curves reuse.
  */
-function rankAll(maps: Float32Array, pt: PixelTruth, needPayloads: boolean, range: { min: number; max: number }): { ranked: RankMetrics; sorted: SortedScores | null } {
+function rankAll(
+  maps: Float32Array,
+  pt: PixelTruth,
+  needPayloads: boolean,
+  range: { min: number; max: number },
+): { ranked: RankMetrics; sorted: SortedScores | null } {
   const terms = (pt.terms ??= new Float64Array(pt.packed.length));
   if (!needPayloads) {
     pt.splitSort ??= new SplitSortBuffers(pt.labels.negatives, pt.labels.posIndex.length);
@@ -117,7 +134,12 @@ function gatheredPixelAuroc(maps: Float32Array, masks: Uint8Array, indices: Uint
 
 /** `scan`: the maps' maxima and range when the caller has them (upsampleSmoothScan), else one pass finds them. */
 export function scoreMaps(
-  maps: Float32Array, truth: TestTruth, n: number, subsets: readonly EvalSubset[], pt: PixelTruth = pixelTruth(truth.masks, n), given?: MapScan,
+  maps: Float32Array,
+  truth: TestTruth,
+  n: number,
+  subsets: readonly EvalSubset[],
+  pt: PixelTruth = pixelTruth(truth.masks, n),
+  given?: MapScan,
 ): { metrics: VariantMetrics; imageScores: Float32Array } {
   if (given && given.nanAt >= 0) throw new ShapeError('NaN in scores', { index: given.nanAt, length: maps.length });
   const scan = given ?? scanMaps(maps, n, CROP);
@@ -129,7 +151,10 @@ export function scoreMaps(
       const include = new Uint8Array(n);
       for (const img of s.indices) include[img] = 1;
       return {
-        image_auroc: rocAuc(Uint8Array.from(s.indices, (img) => truth.labels[img]), Float32Array.from(s.indices, (img) => imageScores[img])),
+        image_auroc: rocAuc(
+          Uint8Array.from(s.indices, (img) => truth.labels[img]),
+          Float32Array.from(s.indices, (img) => imageScores[img]),
+        ),
         pixel_auroc:
           sorted !== null
             ? rocAucFromCurve(curveFromSorted(sorted, { labelBits: pt.labelBits, include }))

@@ -34,9 +34,29 @@ export async function detectExecutors(): Promise<ExecutorAvailability[]> {
   const node = gpu ? false : await tfjsNodeAvailable('tfjs-node');
   return [
     { executor: 'onnx', available: true, note: 'onnxruntime-node CPU (bundled)' },
-    { executor: 'onnx-cuda', available: existsSync(cudaLib), note: existsSync(cudaLib) ? cudaLib : 'CUDA EP not installed (ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install)' },
-    { executor: 'tfjs-gpu', available: gpu, note: gpu ? '@tensorflow/tfjs-node-gpu' : 'npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0 (CUDA 11.2 + cuDNN 8.1)' },
-    { executor: 'tfjs-node', available: node, note: node ? '@tensorflow/tfjs-node' : gpu ? 'shadowed by tfjs-node-gpu' : 'npm install --no-save @tensorflow/tfjs-node@4.22.0' },
+    {
+      executor: 'onnx-cuda',
+      available: existsSync(cudaLib),
+      note: existsSync(cudaLib)
+        ? cudaLib
+        : 'CUDA EP not installed (ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install)',
+    },
+    {
+      executor: 'tfjs-gpu',
+      available: gpu,
+      note: gpu
+        ? '@tensorflow/tfjs-node-gpu'
+        : 'npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0 (CUDA 11.2 + cuDNN 8.1)',
+    },
+    {
+      executor: 'tfjs-node',
+      available: node,
+      note: node
+        ? '@tensorflow/tfjs-node'
+        : gpu
+          ? 'shadowed by tfjs-node-gpu'
+          : 'npm install --no-save @tensorflow/tfjs-node@4.22.0',
+    },
     { executor: 'tfjs-wasm', available: true, note: '@tensorflow/tfjs-backend-wasm, one instance per worker thread' },
   ];
 }
@@ -51,13 +71,18 @@ export async function resolveBackend(choice: BackendChoice, gpu: number | null |
   const wantGpu = gpu !== null && gpu !== undefined;
   if (choice === 'onnx' || choice === 'tfjs-wasm') return choice;
   if (choice === 'onnx-cuda') {
-    if (!existsSync(onnxCudaProviderPath())) throw new UserError('--backend onnx-cuda: the onnxruntime CUDA execution provider is not installed; see docs/backbones-and-weights.md (GPU section)');
+    if (!existsSync(onnxCudaProviderPath()))
+      throw new UserError(
+        '--backend onnx-cuda: the onnxruntime CUDA execution provider is not installed; see docs/backbones-and-weights.md (GPU section)',
+      );
     return 'onnx-cuda';
   }
   if (choice === 'tfjs-gpu') {
     if (await tfjsNodeAvailable('tfjs-gpu')) return 'tfjs-gpu';
     const fallback = (await tfjsNodeAvailable('tfjs-node')) ? 'tfjs-node' : 'tfjs-wasm';
-    log.warn(`--backend tfjs-gpu: @tensorflow/tfjs-node-gpu@4.22.0 is not installed; running on ${fallback} (CPU) instead. See docs/backbones-and-weights.md (GPU section)`);
+    log.warn(
+      `--backend tfjs-gpu: @tensorflow/tfjs-node-gpu@4.22.0 is not installed; running on ${fallback} (CPU) instead. See docs/backbones-and-weights.md (GPU section)`,
+    );
     return fallback;
   }
   if (wantGpu && existsSync(onnxCudaProviderPath())) return 'onnx-cuda';

@@ -34,8 +34,26 @@ export interface DoctorReport {
 
 function oneConv(name: string, cin: number, cout: number, k: number): BackboneGraph {
   return {
-    name, input: 'input', inputChannels: cin, bnEps: 1e-5,
-    nodes: [{ op: 'conv', input: 'input', output: 'out', conv: 'c', bn: 'bn', inChannels: cin, outChannels: cout, kernel: k, stride: 1, pad: (k - 1) >> 1, groups: 1, act: null }],
+    name,
+    input: 'input',
+    inputChannels: cin,
+    bnEps: 1e-5,
+    nodes: [
+      {
+        op: 'conv',
+        input: 'input',
+        output: 'out',
+        conv: 'c',
+        bn: 'bn',
+        inChannels: cin,
+        outChannels: cout,
+        kernel: k,
+        stride: 1,
+        pad: (k - 1) >> 1,
+        groups: 1,
+        act: null,
+      },
+    ],
     taps: [{ module: 'out', value: 'out', channels: cout, stride: 1 }],
   };
 }
@@ -53,7 +71,12 @@ async function timeIt(f: () => Promise<unknown>, reps: number): Promise<number> 
   return t[t.length >> 1];
 }
 
-async function measure(name: ExecutorName, g: BackboneGraph, size: number, threads: number): Promise<{ ms: number; version: string; device: string }> {
+async function measure(
+  name: ExecutorName,
+  g: BackboneGraph,
+  size: number,
+  threads: number,
+): Promise<{ ms: number; version: string; device: string }> {
   const ex = await createExecutor(name, g, foldWeights(g, randomStateDict(g, 1)), { threads });
   try {
     const x = Float32Array.from(seededUniform(2, 'doctor', (g.inputChannels ?? 3) * size * size));
@@ -72,15 +95,28 @@ export async function runDoctor(opts: { threads?: number; skip?: ExecutorName[] 
   const gemmFlops = 2 * 512 * 512 * 256;
   const rows: DoctorRow[] = [];
   for (const a of await detectExecutors()) {
-    const row: DoctorRow = { executor: a.executor, available: a.available, version: '', device: '', conv_ms: null, conv_gflops: null, gemm_ms: null, gemm_gflops: null, note: a.note };
+    const row: DoctorRow = {
+      executor: a.executor,
+      available: a.available,
+      version: '',
+      device: '',
+      conv_ms: null,
+      conv_gflops: null,
+      gemm_ms: null,
+      gemm_gflops: null,
+      note: a.note,
+    };
     if (a.available && !opts.skip?.includes(a.executor)) {
       try {
         const c = await measure(a.executor, conv, 56, threads);
         const m = await measure(a.executor, gemm, 16, threads);
         Object.assign(row, {
-          version: c.version, device: c.device,
-          conv_ms: Number(c.ms.toFixed(2)), conv_gflops: Number((convFlops / c.ms / 1e6).toFixed(1)),
-          gemm_ms: Number(m.ms.toFixed(2)), gemm_gflops: Number((gemmFlops / m.ms / 1e6).toFixed(1)),
+          version: c.version,
+          device: c.device,
+          conv_ms: Number(c.ms.toFixed(2)),
+          conv_gflops: Number((convFlops / c.ms / 1e6).toFixed(1)),
+          gemm_ms: Number(m.ms.toFixed(2)),
+          gemm_gflops: Number((gemmFlops / m.ms / 1e6).toFixed(1)),
         });
       } catch (e) {
         row.available = false;
@@ -89,5 +125,11 @@ export async function runDoctor(opts: { threads?: number; skip?: ExecutorName[] 
     }
     rows.push(row);
   }
-  return { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), threads, executors: rows };
+  return {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    threads,
+    executors: rows,
+  };
 }

@@ -2,7 +2,14 @@
  * Public API of the backbone layer: createFeatureExtractor runs a torchvision backbone (random, imported or
  * ImageNet weights) on one of the executors and returns its feature taps as FeatureBatches.
  */
-import { BACKBONE_TAPS, BACKBONES, INPUT_SIZE, isBackbone, type Backbone, type TapShape } from '../../shared/backbones.js';
+import {
+  BACKBONE_TAPS,
+  BACKBONES,
+  INPUT_SIZE,
+  isBackbone,
+  type Backbone,
+  type TapShape,
+} from '../../shared/backbones.js';
 import { UserError } from '../../shared/errors.js';
 import { log } from '../../shared/log.js';
 import { featureBatch, type FeatureBatch } from '../engine/feature-batch.js';
@@ -46,18 +53,30 @@ export interface FeatureExtractorOptions {
   batchSize?: number;
 }
 
-export function loadStateDict(backbone: Backbone, weights: string, weightsDir?: string): { sd: StateDict; id: string; warning: string | null } {
+export function loadStateDict(
+  backbone: Backbone,
+  weights: string,
+  weightsDir?: string,
+): { sd: StateDict; id: string; warning: string | null } {
   const seed = parseRandomSpec(weights);
-  if (seed !== null) return { sd: randomStateDict(backboneGraph(backbone), seed), id: `random-init seed ${seed}`, warning: RANDOM_WEIGHTS_WARNING };
-  if (weights.startsWith('random:')) throw new UserError(`bad weights "${weights}": the seed must be an integer in [0, 2^32)`);
+  if (seed !== null)
+    return {
+      sd: randomStateDict(backboneGraph(backbone), seed),
+      id: `random-init seed ${seed}`,
+      warning: RANDOM_WEIGHTS_WARNING,
+    };
+  if (weights.startsWith('random:'))
+    throw new UserError(`bad weights "${weights}": the seed must be an integer in [0, 2^32)`);
   const dir = weightsDir ?? defaultWeightsDir();
   const meta = resolveWeights(weights, backbone, dir);
   return { sd: loadStoredWeights(meta, dir), id: meta.id, warning: null };
 }
 
 export async function createFeatureExtractor(opts: FeatureExtractorOptions): Promise<FeatureExtractor> {
-  if (!isBackendChoice(opts.backend)) throw new UserError(`unknown backend "${String(opts.backend)}": one of ${BACKEND_CHOICES.join(', ')}`);
-  if (!isBackbone(opts.backbone)) throw new UserError(`unknown backbone "${String(opts.backbone)}": one of ${BACKBONES.join(', ')}`);
+  if (!isBackendChoice(opts.backend))
+    throw new UserError(`unknown backend "${String(opts.backend)}": one of ${BACKEND_CHOICES.join(', ')}`);
+  if (!isBackbone(opts.backbone))
+    throw new UserError(`unknown backbone "${String(opts.backbone)}": one of ${BACKBONES.join(', ')}`);
   const g = backboneGraph(opts.backbone);
   const { sd, id, warning } = loadStateDict(opts.backbone, opts.weights, opts.weightsDir);
   if (warning) log.warn(warning, { backbone: opts.backbone, weights: id });
@@ -74,7 +93,8 @@ export async function createFeatureExtractor(opts: FeatureExtractorOptions): Pro
     weightsId: id,
     weightsWarning: warning,
     async extract(images, n) {
-      if (images.length !== n * per) throw new UserError(`extract: ${images.length} floats is not n*3*224*224 for n=${n}`);
+      if (images.length !== n * per)
+        throw new UserError(`extract: ${images.length} floats is not n*3*224*224 for n=${n}`);
       const out = taps.map((t) => featureBatch(n, t.channels, t.size, t.size));
       for (let s = 0; s < n; s += batch) {
         const m = Math.min(batch, n - s);

@@ -16,7 +16,12 @@ export function backboneGraph(b: Backbone): BackboneGraph {
     g = efficientnetGraph(b, w, d, eps);
   }
   const want = BACKBONE_TAPS[b];
-  if (want.length !== g.taps.length || want.some((t, i) => t.module !== g.taps[i].module || t.channels !== g.taps[i].channels || t.size * g.taps[i].stride !== 224)) {
+  if (
+    want.length !== g.taps.length ||
+    want.some(
+      (t, i) => t.module !== g.taps[i].module || t.channels !== g.taps[i].channels || t.size * g.taps[i].stride !== 224,
+    )
+  ) {
     throw new Error(`internal: graph for ${b} does not match its catalogue taps`);
   }
   cache.set(b, g);

@@ -40,11 +40,30 @@ export function makeDivisible(v: number, divisor = 8): number {
 const LAST_STAGE = 6;
 
 /** `lastStage` > 6 builds the stages past the deepest tap (worker/weights uses it for the full state_dict). */
-export function efficientnetGraph(name: string, width: number, depth: number, bnEps: number, lastStage = LAST_STAGE): BackboneGraph {
+export function efficientnetGraph(
+  name: string,
+  width: number,
+  depth: number,
+  bnEps: number,
+  lastStage = LAST_STAGE,
+): BackboneGraph {
   const nodes: GraphNode[] = [];
   const ch = (c: number): number => makeDivisible(c * width);
   const stem = ch(32);
-  nodes.push({ op: 'conv', input: 'input', output: 'features.0', conv: 'features.0.0', bn: 'features.0.1', inChannels: 3, outChannels: stem, kernel: 3, stride: 2, pad: 1, groups: 1, act: 'silu' });
+  nodes.push({
+    op: 'conv',
+    input: 'input',
+    output: 'features.0',
+    conv: 'features.0.0',
+    bn: 'features.0.1',
+    inChannels: 3,
+    outChannels: stem,
+    kernel: 3,
+    stride: 2,
+    pad: 1,
+    groups: 1,
+    act: 'silu',
+  });
   let x = 'features.0';
   const taps: BackboneGraph['taps'] = [];
   let stride = 2;
@@ -60,15 +79,62 @@ export function efficientnetGraph(name: string, width: number, depth: number, bn
       let idx = 0;
       let h = x;
       if (hidden !== cin) {
-        nodes.push({ op: 'conv', input: h, output: `${p}.${idx}`, conv: `${p}.${idx}.0`, bn: `${p}.${idx}.1`, inChannels: cin, outChannels: hidden, kernel: 1, stride: 1, pad: 0, groups: 1, act: 'silu' });
+        nodes.push({
+          op: 'conv',
+          input: h,
+          output: `${p}.${idx}`,
+          conv: `${p}.${idx}.0`,
+          bn: `${p}.${idx}.1`,
+          inChannels: cin,
+          outChannels: hidden,
+          kernel: 1,
+          stride: 1,
+          pad: 0,
+          groups: 1,
+          act: 'silu',
+        });
         h = `${p}.${idx++}`;
       }
-      nodes.push({ op: 'conv', input: h, output: `${p}.${idx}`, conv: `${p}.${idx}.0`, bn: `${p}.${idx}.1`, inChannels: hidden, outChannels: hidden, kernel: k, stride: bstride, pad: (k - 1) >> 1, groups: hidden, act: 'silu' });
+      nodes.push({
+        op: 'conv',
+        input: h,
+        output: `${p}.${idx}`,
+        conv: `${p}.${idx}.0`,
+        bn: `${p}.${idx}.1`,
+        inChannels: hidden,
+        outChannels: hidden,
+        kernel: k,
+        stride: bstride,
+        pad: (k - 1) >> 1,
+        groups: hidden,
+        act: 'silu',
+      });
       h = `${p}.${idx++}`;
-      nodes.push({ op: 'se', input: h, output: `${p}.${idx}`, fc1: `${p}.${idx}.fc1`, fc2: `${p}.${idx}.fc2`, channels: hidden, squeeze: Math.max(1, Math.floor(cin / 4)) });
+      nodes.push({
+        op: 'se',
+        input: h,
+        output: `${p}.${idx}`,
+        fc1: `${p}.${idx}.fc1`,
+        fc2: `${p}.${idx}.fc2`,
+        channels: hidden,
+        squeeze: Math.max(1, Math.floor(cin / 4)),
+      });
       h = `${p}.${idx++}`;
       const proj = `${p}.${idx}`;
-      nodes.push({ op: 'conv', input: h, output: proj, conv: `${p}.${idx}.0`, bn: `${p}.${idx}.1`, inChannels: hidden, outChannels: cout, kernel: 1, stride: 1, pad: 0, groups: 1, act: null });
+      nodes.push({
+        op: 'conv',
+        input: h,
+        output: proj,
+        conv: `${p}.${idx}.0`,
+        bn: `${p}.${idx}.1`,
+        inChannels: hidden,
+        outChannels: cout,
+        kernel: 1,
+        stride: 1,
+        pad: 0,
+        groups: 1,
+        act: null,
+      });
       const out = `features.${s + 1}.${b}`;
       if (bstride === 1 && cin === cout) nodes.push({ op: 'add', inputs: [proj, x], output: out, act: null });
       else rename(nodes, proj, out);

@@ -100,7 +100,12 @@ export function graphParams(g: BackboneGraph): ParamSpec[] {
     out.push({ name: `${p}.running_var`, shape: [c], kind: 'bn_var', fanIn: 0 });
   };
   const conv = (p: string, cout: number, cinPerGroup: number, k: number, bias: boolean): void => {
-    out.push({ name: `${p}.weight`, shape: [cout, cinPerGroup, k, k], kind: 'conv_weight', fanIn: cinPerGroup * k * k });
+    out.push({
+      name: `${p}.weight`,
+      shape: [cout, cinPerGroup, k, k],
+      kind: 'conv_weight',
+      fanIn: cinPerGroup * k * k,
+    });
     if (bias) out.push({ name: `${p}.bias`, shape: [cout], kind: 'conv_bias', fanIn: cinPerGroup * k * k });
   };
   for (const n of g.nodes) {

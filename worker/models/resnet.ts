@@ -20,8 +20,31 @@ export const RESNET_CONFIGS = {
 
 export function resnetGraph(name: string, cfg: ResNetConfig): BackboneGraph {
   const nodes: GraphNode[] = [];
-  const conv = (input: string, output: string, conv: string, bn: string, cin: number, cout: number, k: number, stride: number, relu: boolean): void => {
-    nodes.push({ op: 'conv', input, output, conv, bn, inChannels: cin, outChannels: cout, kernel: k, stride, pad: (k - 1) >> 1, groups: 1, act: relu ? 'relu' : null });
+  const conv = (
+    input: string,
+    output: string,
+    conv: string,
+    bn: string,
+    cin: number,
+    cout: number,
+    k: number,
+    stride: number,
+    relu: boolean,
+  ): void => {
+    nodes.push({
+      op: 'conv',
+      input,
+      output,
+      conv,
+      bn,
+      inChannels: cin,
+      outChannels: cout,
+      kernel: k,
+      stride,
+      pad: (k - 1) >> 1,
+      groups: 1,
+      act: relu ? 'relu' : null,
+    });
   };
   conv('input', 'stem', 'conv1', 'bn1', 3, 64, 7, 2, true);
   nodes.push({ op: 'maxpool', input: 'stem', output: 'pool', kernel: 3, stride: 2, pad: 1 });

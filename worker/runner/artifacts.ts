@@ -20,7 +20,12 @@ export function trialArtifactsDir(artifactsDir: string, key: string): string {
   return join(artifactsDir, key);
 }
 
-export async function writeTrialJson(dir: string, key: string, params: TrialParams, result: TrialResult): Promise<ArtifactRef> {
+export async function writeTrialJson(
+  dir: string,
+  key: string,
+  params: TrialParams,
+  result: TrialResult,
+): Promise<ArtifactRef> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'trial.json');
   const tmp = `${path}.tmp-${process.pid}`;
@@ -35,9 +40,17 @@ export { heatColor } from './heat-color.js';
  * Blend the heat map (normalised with [lo, hi]) over the image at alpha 0.5 and draw the ground-truth
  * contour (mask pixels with a 4-neighbour outside the mask) in white.
  */
-export function renderOverlay(rgb: Uint8Array, map: Float32Array, mask: Uint8Array, lo: number, hi: number): Uint8Array {
+export function renderOverlay(
+  rgb: Uint8Array,
+  map: Float32Array,
+  mask: Uint8Array,
+  lo: number,
+  hi: number,
+): Uint8Array {
   if (rgb.length !== S * S * 3 || map.length !== S * S || mask.length !== S * S) {
-    throw new RangeError(`renderOverlay: expected 224x224 inputs (rgb ${rgb.length}, map ${map.length}, mask ${mask.length})`);
+    throw new RangeError(
+      `renderOverlay: expected 224x224 inputs (rgb ${rgb.length}, map ${map.length}, mask ${mask.length})`,
+    );
   }
   const out = new Uint8Array(S * S * 3);
   const span = hi > lo ? hi - lo : 1;
@@ -52,7 +65,14 @@ export function renderOverlay(rgb: Uint8Array, map: Float32Array, mask: Uint8Arr
       const p = y * S + x;
       if (!mask[p]) continue;
       const edge =
-        x === 0 || y === 0 || x === S - 1 || y === S - 1 || !mask[p - 1] || !mask[p + 1] || !mask[p - S] || !mask[p + S];
+        x === 0 ||
+        y === 0 ||
+        x === S - 1 ||
+        y === S - 1 ||
+        !mask[p - 1] ||
+        !mask[p + 1] ||
+        !mask[p - S] ||
+        !mask[p + S];
       if (edge) out.fill(255, p * 3, p * 3 + 3);
     }
   }
@@ -79,7 +99,13 @@ export function mapFileName(cls: string, sample: SampleRef, score: number): stri
   return `${cls}_${sample.defect}_${stem}_score-${score.toFixed(3)}.png`.replace(/[^\w.+=-]/g, '_');
 }
 
-export async function writeMapPngs(dir: string, data: DataPort, inp: MapInputs, k: number, label: { cls: string; trialKey: string }): Promise<ArtifactRef[]> {
+export async function writeMapPngs(
+  dir: string,
+  data: DataPort,
+  inp: MapInputs,
+  k: number,
+  label: { cls: string; trialKey: string },
+): Promise<ArtifactRef[]> {
   await mkdir(dir, { recursive: true });
   let lo = Infinity;
   let hi = -Infinity;

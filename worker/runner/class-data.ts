@@ -97,20 +97,24 @@ class TapAccumulator {
   add(chunk: FeatureBatch[]): void {
     const m = chunk[0]?.n ?? 0;
     if (!this.out) {
-      this.out = chunk.map((t) => featureBatch(this.n, t.c, t.h, t.w, new Float32Array(new SharedArrayBuffer(this.n * t.c * t.h * t.w * 4))));
+      this.out = chunk.map((t) =>
+        featureBatch(this.n, t.c, t.h, t.w, new Float32Array(new SharedArrayBuffer(this.n * t.c * t.h * t.w * 4))),
+      );
     }
     const out = this.out;
     if (chunk.length !== out.length) throw new Error(`backbone returned ${chunk.length} taps, earlier ${out.length}`);
     chunk.forEach((b, t) => {
       const o = out[t];
-      if (b.c !== o.c || b.h !== o.h || b.w !== o.w || b.n !== m) throw new Error(`tap ${t}: inconsistent shapes between batches`);
+      if (b.c !== o.c || b.h !== o.h || b.w !== o.w || b.n !== m)
+        throw new Error(`tap ${t}: inconsistent shapes between batches`);
       o.data.set(b.data.subarray(0, m * o.c * o.h * o.w), this.filled * o.c * o.h * o.w);
     });
     this.filled += m;
   }
 
   result(): FeatureBatch[] {
-    if (!this.out || this.filled !== this.n) throw new Error(`backbone returned features for ${this.filled} of ${this.n} images`);
+    if (!this.out || this.filled !== this.n)
+      throw new Error(`backbone returned features for ${this.filled} of ${this.n} images`);
     return this.out;
   }
 }
@@ -131,7 +135,10 @@ async function extractSplit(
     const out = await timed(t, 'backbone', () => ex.extract(images, part.length));
     for (const b of out) {
       for (let k = 0; k < b.data.length; k++) {
-        if (!Number.isFinite(b.data[k])) throw new Error(`backbone produced a non-finite value for ${part[Math.floor(k / (b.c * b.h * b.w))]?.path ?? split}`);
+        if (!Number.isFinite(b.data[k]))
+          throw new Error(
+            `backbone produced a non-finite value for ${part[Math.floor(k / (b.c * b.h * b.w))]?.path ?? split}`,
+          );
       }
     }
     acc.add(out);
@@ -149,7 +156,8 @@ async function loadTruth(test: SampleRef[], deps: ClassDataDeps): Promise<TestTr
     const ms = await deps.data.loadMasks(part); // checks each mask's size against its image (docs/datasets.md)
     if (ms.length !== part.length) throw new Error(`loadMasks returned ${ms.length} masks for ${part.length} samples`);
     ms.forEach((m, j) => {
-      if (m.length !== MAP) throw new Error(`mask ${part[j].maskPath ?? '(none)'} has ${m.length} pixels, expected ${MAP}`);
+      if (m.length !== MAP)
+        throw new Error(`mask ${part[j].maskPath ?? '(none)'} has ${m.length} pixels, expected ${MAP}`);
       labels[i + j] = part[j].label;
       masks.set(m, (i + j) * MAP);
     });
@@ -193,5 +201,14 @@ export async function prepareClass(p: TrialParams, deps: ClassDataDeps): Promise
   }
   const truth = test.truth;
   if (!truth) throw new Error('internal: test features without ground truth');
-  return { listing, train: train.batches, test: test.batches, truth, extractor: test.extractor, timings, cache, cacheKeys: { train: trainKey, test: testKey } };
+  return {
+    listing,
+    train: train.batches,
+    test: test.batches,
+    truth,
+    extractor: test.extractor,
+    timings,
+    cache,
+    cacheKeys: { train: trainKey, test: testKey },
+  };
 }

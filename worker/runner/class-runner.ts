@@ -39,7 +39,12 @@ export const variantOf = (p: TrialParams): VariantConfig => ({
   smoothing: p.smoothing,
 });
 
-export const dwtOf = (p: TrialParams): DwtConfig => ({ wavelet: p.wavelet, level: p.level, mode: p.mode, align: p.align });
+export const dwtOf = (p: TrialParams): DwtConfig => ({
+  wavelet: p.wavelet,
+  level: p.level,
+  mode: p.mode,
+  align: p.align,
+});
 
 export function selectionSubsets(labels: Uint8Array, specs: readonly (SelectionSpec | null)[]): EvalSubset[] {
   const out = new Map<string, EvalSubset>();
@@ -72,7 +77,10 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
   const complete = async (trial: LeasedTrial, result: TrialResult): Promise<void> => {
     try {
       const dir = trialArtifactsDir(ctx.artifactsDir, trial.key);
-      const json = await writeTrialJson(dir, trial.key, trial.params, { ...result, artifacts: [...result.artifacts, { kind: 'trial-json', path: `${dir}/trial.json` }] });
+      const json = await writeTrialJson(dir, trial.key, trial.params, {
+        ...result,
+        artifacts: [...result.artifacts, { kind: 'trial-json', path: `${dir}/trial.json` }],
+      });
       ctx.finish(trial.key, { ok: true, result: { ...result, artifacts: [...result.artifacts, json] } });
     } catch (err) {
       ctx.finish(trial.key, { ok: false, error: `writing artifacts: ${String(err)}`, retryable: true });
@@ -97,7 +105,10 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
 
   for (const trials of dwtGroups) {
     const p0 = trials[0].params;
-    const subsets = selectionSubsets(cls.truth.labels, trials.map((t) => t.params.selection));
+    const subsets = selectionSubsets(
+      cls.truth.labels,
+      trials.map((t) => t.params.selection),
+    );
     const features = { train: cls.train, test: cls.test };
     // each variant's result is taken as the engine streams it, so a group cut short keeps its finished trials
     const taken = new Set<string>();
@@ -106,7 +117,13 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
       taken.add(t.key);
       let result: TrialResult;
       try {
-        result = buildResult(o, { params: t.params, cls, dwt_s, sharedWith: { features: ctx.featureTrials, dwt: count }, artifacts: [] });
+        result = buildResult(o, {
+          params: t.params,
+          cls,
+          dwt_s,
+          sharedWith: { features: ctx.featureTrials, dwt: count },
+          artifacts: [],
+        });
       } catch (err) {
         ctx.finish(t.key, { ok: false, error: String(err instanceof Error ? err.message : err), retryable: false });
         return Promise.resolve();
@@ -116,24 +133,32 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
     const run = async (ts: LeasedTrial[]): Promise<GroupOutput> => {
       let done = 0;
       for (const t of ts) ctx.cb.progress(t.key, { phase: 'dwt', done: 0, total: ts.length });
-      return ctx.ports.engine.evaluateDwtGroup(features, cls.truth, dwtOf(p0), ts.map((t) => variantOf(t.params)), {
-        subsets,
-        sharing: ctx.sharing,
-        cpuClock: threadCpuSeconds, // the engine thread uses its own clock
-        ...(ctx.mapTrials > 0 ? { distanceCache } : {}),
-        ...(ctx.maxRssBytes !== undefined ? { maxBlockBytes: Math.max(0, ctx.maxRssBytes - process.memoryUsage.rss()) } : {}),
-        // the group stops only when every one of its trials is cancelled
-        signal: allAborted(ts.map((t) => ctx.cb.signalFor(t.key))),
-        onVariantDone: (i, o) => {
-          done++;
-          const t = ts[i];
-          if (!t) return;
-          const values = { image_auroc: o.metrics.image_auroc, pixel_auroc: o.metrics.pixel_auroc };
-          ctx.cb.progress(t.key, { phase: 'scored', done: 1, total: 1, values });
-          for (const u of ts) ctx.cb.progress(u.key, { phase: 'variants', done, total: ts.length });
-          if (!taken.has(t.key)) streamed.push(take(t, o, ts.length, o.timings.dwt_s));
+      return ctx.ports.engine.evaluateDwtGroup(
+        features,
+        cls.truth,
+        dwtOf(p0),
+        ts.map((t) => variantOf(t.params)),
+        {
+          subsets,
+          sharing: ctx.sharing,
+          cpuClock: threadCpuSeconds, // the engine thread uses its own clock
+          ...(ctx.mapTrials > 0 ? { distanceCache } : {}),
+          ...(ctx.maxRssBytes !== undefined
+            ? { maxBlockBytes: Math.max(0, ctx.maxRssBytes - process.memoryUsage.rss()) }
+            : {}),
+          // the group stops only when every one of its trials is cancelled
+          signal: allAborted(ts.map((t) => ctx.cb.signalFor(t.key))),
+          onVariantDone: (i, o) => {
+            done++;
+            const t = ts[i];
+            if (!t) return;
+            const values = { image_auroc: o.metrics.image_auroc, pixel_auroc: o.metrics.pixel_auroc };
+            ctx.cb.progress(t.key, { phase: 'scored', done: 1, total: 1, values });
+            for (const u of ts) ctx.cb.progress(u.key, { phase: 'variants', done, total: ts.length });
+            if (!taken.has(t.key)) streamed.push(take(t, o, ts.length, o.timings.dwt_s));
+          },
         },
-      });
+      );
     };
     // outcomes the stream did not deliver (an engine port without streaming) are taken at the end
     const rest = async (ts: LeasedTrial[], out: GroupOutput): Promise<void> => {
@@ -144,7 +169,11 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
         if (o) await take(ts[i], o, ts.length, out.timings.dwt_s);
         else {
           taken.add(ts[i].key);
-          ctx.finish(ts[i].key, { ok: false, error: `engine returned ${out.outcomes.length} outcomes for ${ts.length} variants`, retryable: false });
+          ctx.finish(ts[i].key, {
+            ok: false,
+            error: `engine returned ${out.outcomes.length} outcomes for ${ts.length} variants`,
+            retryable: false,
+          });
         }
       }
     };
@@ -158,7 +187,11 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
         continue;
       }
       // isolate the failure: evaluate each unfinished variant on its own
-      ctx.log.warn('dwt group failed; evaluating its unfinished trials one by one', { trials: trials.length, unfinished: open.length, error: String(err) });
+      ctx.log.warn('dwt group failed; evaluating its unfinished trials one by one', {
+        trials: trials.length,
+        unfinished: open.length,
+        error: String(err),
+      });
       for (const t of open) {
         try {
           await rest([t], await run([t]));
@@ -172,11 +205,17 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
   for (const h of held) {
     try {
       const p = h.trial.params;
-      const out = await ctx.ports.engine.evaluateDwtGroup({ train: cls.train, test: cls.test }, cls.truth, dwtOf(p), [variantOf(p)], {
-        keepMaps: () => true,
-        sharing: ctx.sharing,
-        distanceCache,
-      });
+      const out = await ctx.ports.engine.evaluateDwtGroup(
+        { train: cls.train, test: cls.test },
+        cls.truth,
+        dwtOf(p),
+        [variantOf(p)],
+        {
+          keepMaps: () => true,
+          sharing: ctx.sharing,
+          distanceCache,
+        },
+      );
       const maps = out.outcomes[0]?.maps;
       if (!maps) throw new Error('engine returned no anomaly maps');
       const refs = await writeMapPngs(

@@ -10,7 +10,9 @@ import type { DataPort, EnginePort, ModelsPort, RunnerPorts } from './ports.js';
  * the engine runs in a worker thread (the default for workers: heartbeats keep flowing); otherwise it
  * is called directly on this thread.
  */
-export async function loadDefaultPorts(opts: { engineThread?: boolean } = {}): Promise<RunnerPorts & { dispose: () => void }> {
+export async function loadDefaultPorts(
+  opts: { engineThread?: boolean } = {},
+): Promise<RunnerPorts & { dispose: () => void }> {
   const [data, models] = await Promise.all([import('../data/index.js'), import('../extractor/feature-extractor.js')]);
   const dataPort: DataPort = data;
   const modelsPort: ModelsPort = models;

@@ -16,7 +16,8 @@ if (!port) throw new Error('engine-thread-main must run in a worker thread');
 let caches: { id: number; map: Map<string, CachedDistances> } | null = null;
 
 port.on('message', (req: EngineRequest) => {
-  if (req.distanceCacheId !== null && caches?.id !== req.distanceCacheId) caches = { id: req.distanceCacheId, map: new Map() };
+  if (req.distanceCacheId !== null && caches?.id !== req.distanceCacheId)
+    caches = { id: req.distanceCacheId, map: new Map() };
   const send = (m: EngineReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   try {
     const out = evaluateDwtGroup(req.features, req.truth, req.dwt, req.variants, {

@@ -7,7 +7,15 @@ import type { Worker } from 'node:worker_threads';
 import { tsWorker } from '../../shared/spawn.js';
 import { ShapeError, UserError } from '../../shared/errors.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
-import type { ClassFeatures, DwtConfig, EvalSubset, GroupOptions, TestTruth, VariantConfig, VariantOutcome } from '../engine/types.js';
+import type {
+  ClassFeatures,
+  DwtConfig,
+  EvalSubset,
+  GroupOptions,
+  TestTruth,
+  VariantConfig,
+  VariantOutcome,
+} from '../engine/types.js';
 import type { EnginePort, GroupOutput } from './ports.js';
 
 export interface EngineRequest {
@@ -77,7 +85,13 @@ export class ThreadedEngine implements EnginePort {
     for (const [id, h] of this.pending) h({ type: 'error', id, name: err.name, message: err.message });
   }
 
-  evaluateDwtGroup(features: ClassFeatures, truth: TestTruth, dwt: DwtConfig, variants: VariantConfig[], opts: Omit<GroupOptions, 'method'> = {}): Promise<GroupOutput> {
+  evaluateDwtGroup(
+    features: ClassFeatures,
+    truth: TestTruth,
+    dwt: DwtConfig,
+    variants: VariantConfig[],
+    opts: Omit<GroupOptions, 'method'> = {},
+  ): Promise<GroupOutput> {
     opts.signal?.throwIfAborted();
     const w = this.ensure();
     const id = this.nextId++;

@@ -12,7 +12,10 @@ const FINAL_NAMES = new Set(['UserError', 'DataError', 'ShapeError', 'NumericalE
 /** Bad data, impossible shapes and cancellations are final; anything else (e.g. out of memory) may be retried. */
 export function failure(err: unknown): TrialOutcome {
   const final =
-    err instanceof UserError || err instanceof DataError || err instanceof ShapeError || isAbort(err) ||
+    err instanceof UserError ||
+    err instanceof DataError ||
+    err instanceof ShapeError ||
+    isAbort(err) ||
     (err instanceof Error && FINAL_NAMES.has(err.name));
   const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
   return { ok: false, error: `${name}${errorMessage(err)}`, retryable: !final };
@@ -22,7 +25,8 @@ export function failure(err: unknown): TrialOutcome {
 export function allAborted(signals: readonly AbortSignal[]): AbortSignal {
   const ctl = new AbortController();
   const check = (): void => {
-    if (signals.every((s) => s.aborted)) ctl.abort(new DOMException('all trials of the group were cancelled', 'AbortError'));
+    if (signals.every((s) => s.aborted))
+      ctl.abort(new DOMException('all trials of the group were cancelled', 'AbortError'));
   };
   for (const s of signals) s.addEventListener('abort', check, { once: true });
   check();

@@ -154,7 +154,9 @@ export class FeatureCache {
     await mkdir(this.opts.dir, { recursive: true });
     const p = this.paths(key);
     const tmp = `${p.data}.tmp-${process.pid}`;
-    const parts: Uint8Array[] = e.batches.map((b) => new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+    const parts: Uint8Array[] = e.batches.map(
+      (b) => new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength),
+    );
     if (e.truth) parts.push(e.truth.labels, e.truth.masks);
     await writeFile(tmp, parts);
     await rename(tmp, p.data);

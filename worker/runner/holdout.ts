@@ -19,7 +19,8 @@ export interface HoldoutSplit {
  * label has two or more samples.
  */
 export function holdoutSplit(labels: ArrayLike<number>, sel: SelectionSpec): HoldoutSplit {
-  if (!(sel.holdout > 0 && sel.holdout < 1)) throw new RangeError(`selection.holdout must be in (0, 1), got ${sel.holdout}`);
+  if (!(sel.holdout > 0 && sel.holdout < 1))
+    throw new RangeError(`selection.holdout must be in (0, 1), got ${sel.holdout}`);
   const rand = seededRandom(sel.seed);
   const byLabel = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {

@@ -41,7 +41,8 @@ export function renderFigure(overlay: Uint8Array, lo: number, hi: number, t: Fig
   const w = FIGURE_W;
   const h = FIGURE_H;
   const out = new Uint8Array(w * h * 3).fill(255);
-  for (let y = 0; y < S; y++) out.set(overlay.subarray(y * S * 3, (y + 1) * S * 3), ((OVERLAY_AT.y + y) * w + OVERLAY_AT.x) * 3);
+  for (let y = 0; y < S; y++)
+    out.set(overlay.subarray(y * S * 3, (y + 1) * S * 3), ((OVERLAY_AT.y + y) * w + OVERLAY_AT.x) * 3);
   for (let y = 0; y < BAR_AT.h; y++) {
     const rgb = heatColor(1 - y / (BAR_AT.h - 1));
     for (let x = 0; x < BAR_AT.w; x++) out.set(rgb, ((BAR_AT.y + y) * w + BAR_AT.x + x) * 3);

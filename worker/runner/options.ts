@@ -41,24 +41,40 @@ export interface WepadimObjectiveOptions {
 }
 
 const STRING_KEYS = ['artifactsDir', 'backend', 'weightsDir'] as const;
-const NUMBER_KEYS = ['threads', 'batchSize', 'diskCacheBytes', 'memoryCacheBytes', 'mapTrialsPerClass', 'mapImages', 'maxRssBytes'] as const;
+const NUMBER_KEYS = [
+  'threads',
+  'batchSize',
+  'diskCacheBytes',
+  'memoryCacheBytes',
+  'mapTrialsPerClass',
+  'mapImages',
+  'maxRssBytes',
+] as const;
 
 /** Check options that arrive untyped (e.g. from the worker's command line); throws naming the field. */
 export function checkObjectiveOptions(o: WepadimObjectiveOptions): void {
   const rec = o as unknown as Record<string, unknown>;
   for (const k of STRING_KEYS) {
-    if (rec[k] !== undefined && typeof rec[k] !== 'string') throw new TypeError(`wepadim objective option ${k} must be a string, got ${typeof rec[k]}`);
+    if (rec[k] !== undefined && typeof rec[k] !== 'string')
+      throw new TypeError(`wepadim objective option ${k} must be a string, got ${typeof rec[k]}`);
   }
   for (const k of NUMBER_KEYS) {
     const v = rec[k];
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
-    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new TypeError(`wepadim objective option ${k} must be a number >= 0, got ${String(v)}`);
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0))
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
+      throw new TypeError(`wepadim objective option ${k} must be a number >= 0, got ${String(v)}`);
   }
-  if (rec.gpu !== undefined && rec.gpu !== null && !(typeof rec.gpu === 'number' && Number.isInteger(rec.gpu) && rec.gpu >= 0))
+  if (
+    rec.gpu !== undefined &&
+    rec.gpu !== null &&
+    !(typeof rec.gpu === 'number' && Number.isInteger(rec.gpu) && rec.gpu >= 0)
+  )
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
     throw new TypeError(`wepadim objective option gpu must be a device index >= 0 or null, got ${String(rec.gpu)}`);
-  if (rec.cacheDir !== undefined && rec.cacheDir !== null && typeof rec.cacheDir !== 'string') throw new TypeError('wepadim objective option cacheDir must be a string or null');
+  if (rec.cacheDir !== undefined && rec.cacheDir !== null && typeof rec.cacheDir !== 'string')
+    throw new TypeError('wepadim objective option cacheDir must be a string or null');
   for (const k of ['sharing', 'engineThread']) {
-    if (rec[k] !== undefined && typeof rec[k] !== 'boolean') throw new TypeError(`wepadim objective option ${k} must be a boolean`);
+    if (rec[k] !== undefined && typeof rec[k] !== 'boolean')
+      throw new TypeError(`wepadim objective option ${k} must be a boolean`);
   }
 }

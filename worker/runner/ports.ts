@@ -5,7 +5,15 @@
 import type { Backbone } from '../../shared/backbones.js';
 import type { DatasetKind } from '../../shared/datasets.js';
 import type { ClassListing as DataClassListing, SampleRef } from '../data/types.js';
-import type { ClassFeatures, DwtConfig, GroupOptions, GroupTimings, TestTruth, VariantConfig, VariantOutcome } from '../engine/types.js';
+import type {
+  ClassFeatures,
+  DwtConfig,
+  GroupOptions,
+  GroupTimings,
+  TestTruth,
+  VariantConfig,
+  VariantOutcome,
+} from '../engine/types.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
 
 type MaybePromise<T> = T | Promise<T>;

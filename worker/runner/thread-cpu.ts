@@ -11,7 +11,10 @@ let ticks = false;
 const buf = Buffer.alloc(512);
 
 function open(): number | null {
-  for (const [path, isTicks] of [['/proc/thread-self/schedstat', false], ['/proc/thread-self/stat', true]] as const) {
+  for (const [path, isTicks] of [
+    ['/proc/thread-self/schedstat', false],
+    ['/proc/thread-self/stat', true],
+  ] as const) {
     try {
       const f = openSync(path, 'r');
       ticks = isTicks;

@@ -30,10 +30,29 @@ export interface ResultContext {
 function phases(o: VariantOutcome, ctx: ResultContext): { wall: Record<string, number>; cpu: Record<string, number> } {
   const t = ctx.cls.timings;
   const ot = o.timings;
-  const wall = { load: t.load_s, backbone: t.backbone_s, dwt: ctx.dwt_s, gram: ot.gram_s ?? 0, solve: ot.solve_s ?? ot.fit_s, score: ot.score_s, metrics: ot.metrics_s };
+  const wall = {
+    load: t.load_s,
+    backbone: t.backbone_s,
+    dwt: ctx.dwt_s,
+    gram: ot.gram_s ?? 0,
+    solve: ot.solve_s ?? ot.fit_s,
+    score: ot.score_s,
+    metrics: ot.metrics_s,
+  };
   const c = ot.cpu;
-  const cpu: Record<string, number> = c ? { load: t.cpu_load_s ?? 0, backbone: t.cpu_backbone_s ?? 0, dwt: c.dwt_s, gram: c.gram_s, solve: c.solve_s, score: c.score_s, metrics: c.metrics_s } : {};
-  const round = (r: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(6))]));
+  const cpu: Record<string, number> = c
+    ? {
+        load: t.cpu_load_s ?? 0,
+        backbone: t.cpu_backbone_s ?? 0,
+        dwt: c.dwt_s,
+        gram: c.gram_s,
+        solve: c.solve_s,
+        score: c.score_s,
+        metrics: c.metrics_s,
+      }
+    : {};
+  const round = (r: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(6))]));
   return { wall: round(wall), cpu: round(cpu) };
 }
 
@@ -65,7 +84,8 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
     if (!s || !r) throw new Error(`engine returned no metrics for the selection subsets ${names.sel} / ${names.rep}`);
     // a part with images of one label only has no AUROC: leave its metrics out rather than fail the trial
     const put = (name: string, v: number): void => {
-      if (Number.isNaN(v)) warnings.push(`${name} is undefined (that part of the test set has a single label); omitted`);
+      if (Number.isNaN(v))
+        warnings.push(`${name} is undefined (that part of the test set has a single label); omitted`);
       else metrics[name] = v;
     };
     put(METRIC.selImageAuroc, s.image_auroc);

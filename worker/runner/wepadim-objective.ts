@@ -110,16 +110,23 @@ export class WepadimObjective implements Objective {
     };
     try {
       const wrong = trials.filter((t) => t.params.objective !== 'wepadim');
-      for (const t of wrong) finish(t.key, { ok: false, error: `objective ${t.params.objective} is not wepadim`, retryable: false });
+      for (const t of wrong)
+        finish(t.key, { ok: false, error: `objective ${t.params.objective} is not wepadim`, retryable: false });
       const sharing = this.opts.sharing ?? true;
       const units = sharing
-        ? [...groupBy(trials.filter((t) => pending.has(t.key)), (t) => featureKey(t.params)).values()]
+        ? [
+            ...groupBy(
+              trials.filter((t) => pending.has(t.key)),
+              (t) => featureKey(t.params),
+            ).values(),
+          ]
         : trials.filter((t) => pending.has(t.key)).map((t) => [t]);
       for (const classTrials of units) await this.runClass(classTrials, cb, finish, sharing);
     } catch (err) {
       for (const key of [...pending]) finish(key, failure(err));
     } finally {
-      for (const key of [...pending]) finish(key, { ok: false, error: 'internal: the runner did not finish this trial', retryable: true });
+      for (const key of [...pending])
+        finish(key, { ok: false, error: 'internal: the runner did not finish this trial', retryable: true });
     }
   }
 

@@ -55,10 +55,13 @@ export function validateSbatch(o: SbatchOptions): string[] {
   if (!Number.isInteger(o.nodes) || o.nodes < 1) errs.push(`--nodes ${o.nodes}: must be an integer >= 1`);
   if (!Number.isInteger(o.workersPerNode) || o.workersPerNode < 1 || o.workersPerNode > 64)
     errs.push(`--workers-per-node ${o.workersPerNode}: must be an integer in 1..64`);
-  if (!Number.isInteger(o.concurrency) || o.concurrency < 1) errs.push(`--concurrency ${o.concurrency}: must be an integer >= 1`);
-  if (!/^(\d+-)?\d{1,3}(:\d{2}){0,2}$/.test(o.time)) errs.push(`--time "${o.time}": expected Slurm time like 12:00:00 or 1-00:00:00`);
+  if (!Number.isInteger(o.concurrency) || o.concurrency < 1)
+    errs.push(`--concurrency ${o.concurrency}: must be an integer >= 1`);
+  if (!/^(\d+-)?\d{1,3}(:\d{2}){0,2}$/.test(o.time))
+    errs.push(`--time "${o.time}": expected Slurm time like 12:00:00 or 1-00:00:00`);
   if (!/^\d+[KMGT]?$/.test(o.memPerGpu)) errs.push(`--mem-per-gpu "${o.memPerGpu}": expected e.g. 32G`);
-  if (o.idleExit !== null && (!Number.isInteger(o.idleExit) || o.idleExit < 1)) errs.push(`--idle-exit ${o.idleExit}: must be an integer >= 1 (seconds)`);
+  if (o.idleExit !== null && (!Number.isInteger(o.idleExit) || o.idleExit < 1))
+    errs.push(`--idle-exit ${o.idleExit}: must be an integer >= 1 (seconds)`);
   errs.push(...transportErrors(o));
   return errs;
 }
@@ -66,9 +69,12 @@ export function validateSbatch(o: SbatchOptions): string[] {
 /** The token must never travel in plaintext: TLS (--tls-ca), or --insecure without any token. */
 function transportErrors(o: SbatchOptions): string[] {
   if (o.tls && o.insecure) return ['give either --tls-ca (TLS) or --insecure, not both'];
-  if (o.tls && Boolean(o.tls.cert) !== Boolean(o.tls.key)) return ['--tls-cert and --tls-key go together (a client certificate for mutual TLS)'];
+  if (o.tls && Boolean(o.tls.cert) !== Boolean(o.tls.key))
+    return ['--tls-cert and --tls-key go together (a client certificate for mutual TLS)'];
   if (o.insecure && o.tokenFile)
-    return ['--insecure with --token-file would send the token in plaintext: verify the coordinator with --tls-ca instead (`wepadim tls init` makes a CA and a server certificate)'];
+    return [
+      '--insecure with --token-file would send the token in plaintext: verify the coordinator with --tls-ca instead (`wepadim tls init` makes a CA and a server certificate)',
+    ];
   if (!o.tls && !o.insecure)
     return [
       'workers on other machines need --tls-ca CA.pem so that the token never crosses the network in plaintext ' +
@@ -81,7 +87,9 @@ function transportErrors(o: SbatchOptions): string[] {
 /** Problems with --workdir: the sbatch script runs `node bin/wepadim.js` there. */
 export function workdirErrors(workdir: string): string[] {
   if (!existsSync(join(workdir, 'bin', 'wepadim.js')))
-    return [`--workdir ${workdir}: no bin/wepadim.js there; give the wepadim checkout on the cluster's shared file system`];
+    return [
+      `--workdir ${workdir}: no bin/wepadim.js there; give the wepadim checkout on the cluster's shared file system`,
+    ];
   return [];
 }
 
@@ -113,12 +121,19 @@ export function renderSbatch(o: SbatchOptions): string {
     'mkdir -p "$SPOOL"',
   ];
   const args = [
-    'node', 'bin/wepadim.js', 'worker',
-    '--coordinator', shellQuote(o.coordinator),
-    '--gpus', gpus,
-    '--concurrency', String(o.concurrency),
-    '--group-size', String(o.groupSize),
-    '--spool-dir', '"$SPOOL"',
+    'node',
+    'bin/wepadim.js',
+    'worker',
+    '--coordinator',
+    shellQuote(o.coordinator),
+    '--gpus',
+    gpus,
+    '--concurrency',
+    String(o.concurrency),
+    '--group-size',
+    String(o.groupSize),
+    '--spool-dir',
+    '"$SPOOL"',
   ];
   if (o.idleExit !== null) args.push('--idle-exit', String(o.idleExit));
   if (o.tokenFile) args.push('--token-file', shellQuote(o.tokenFile));

@@ -38,7 +38,10 @@ export function isDrainMessage(m: unknown): boolean {
 }
 
 export function parseGpuList(text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const out: number[] = [];
   for (const p of parts) {
     const range = /^(\d+)-(\d+)$/.exec(p);
@@ -57,18 +60,25 @@ export function parseGpuList(text: string): number[] {
 
 function waitExit(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      return resolve({ code: child.exitCode, signal: child.signalCode });
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 }
 
-async function superviseOne(gpu: number, opts: SuperviseOptions): Promise<{ gpu: number; lastCode: number | null; restarts: number }> {
+async function superviseOne(
+  gpu: number,
+  opts: SuperviseOptions,
+): Promise<{ gpu: number; lastCode: number | null; restarts: number }> {
   const backoff = new Backoff({ baseMs: 500, capMs: 30_000 });
   const maxRestarts = opts.maxRestarts ?? 20;
   let restarts = 0;
   for (;;) {
     const { file, args, env, ipc } = opts.commandFor(gpu);
-    const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit', ...(ipc ? (['ipc'] as const) : [])], env: env ?? process.env });
+    const child = spawn(file, args, {
+      stdio: ['ignore', 'inherit', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
+      env: env ?? process.env,
+    });
     const stop = (): void => {
       if (ipc && child.connected) child.send(DRAIN_MESSAGE);
       else child.kill('SIGTERM');

@@ -1,1 +1,8 @@
-export { createSyntheticObjective, attemptFails, syntheticMetrics, unitHash, abortableSleep, SYNTHETIC_BACKEND } from './synthetic-objective.js';
+export {
+  createSyntheticObjective,
+  attemptFails,
+  syntheticMetrics,
+  unitHash,
+  abortableSleep,
+  SYNTHETIC_BACKEND,
+} from './synthetic-objective.js';

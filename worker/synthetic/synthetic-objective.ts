@@ -82,11 +82,20 @@ async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
 }
 
 /** trial.json and one data file under `<dir>/<key>/` (load and fault tests of artifact uploads). */
-async function writeSyntheticArtifacts(a: SyntheticArtifacts, trial: LeasedTrial, metrics: Record<string, number>, seed: number): Promise<TrialResult['artifacts']> {
+async function writeSyntheticArtifacts(
+  a: SyntheticArtifacts,
+  trial: LeasedTrial,
+  metrics: Record<string, number>,
+  seed: number,
+): Promise<TrialResult['artifacts']> {
   const dir = join(a.dir, trial.key);
   await mkdir(dir, { recursive: true });
   const json = join(dir, 'trial.json');
-  await writeAtomic(json, JSON.stringify({ key: trial.key, params: trial.params, metrics: syntheticMetrics(seed, trial.key) }, null, 2) + '\n');
+  await writeAtomic(
+    json,
+    JSON.stringify({ key: trial.key, params: trial.params, metrics: syntheticMetrics(seed, trial.key) }, null, 2) +
+      '\n',
+  );
   const data = join(dir, `${trial.params.class}_synthetic_score-${(metrics[METRIC.imageAuroc] ?? 0).toFixed(3)}.bin`);
   await writeAtomic(data, syntheticBytes(seed, trial.key, a.bytes));
   return [
@@ -95,9 +104,14 @@ async function writeSyntheticArtifacts(a: SyntheticArtifacts, trial: LeasedTrial
   ];
 }
 
-async function runOne(trial: LeasedTrial, cb: GroupCallbacks, artifacts: SyntheticArtifacts | null): Promise<TrialOutcome> {
+async function runOne(
+  trial: LeasedTrial,
+  cb: GroupCallbacks,
+  artifacts: SyntheticArtifacts | null,
+): Promise<TrialOutcome> {
   const spec = trial.params.synthetic;
-  if (!spec) return { ok: false, error: `trial ${trial.key}: objective 'synthetic' needs params.synthetic`, retryable: false };
+  if (!spec)
+    return { ok: false, error: `trial ${trial.key}: objective 'synthetic' needs params.synthetic`, retryable: false };
   const signal = cb.signalFor(trial.key);
   const started = performance.now();
   const steps = spec.sleep_ms > 0 ? 2 : 1;
@@ -111,7 +125,11 @@ async function runOne(trial: LeasedTrial, cb: GroupCallbacks, artifacts: Synthet
     return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: true };
   }
   if (attemptFails(spec.seed, trial.key, trial.fencingToken, spec.fail_rate)) {
-    return { ok: false, error: `synthetic failure (fail_rate ${spec.fail_rate}, fencing token ${trial.fencingToken})`, retryable: true };
+    return {
+      ok: false,
+      error: `synthetic failure (fail_rate ${spec.fail_rate}, fencing token ${trial.fencingToken})`,
+      retryable: true,
+    };
   }
   const result: TrialResult = {
     metrics: { ...syntheticMetrics(spec.seed, trial.key), [METRIC.timeTotal]: (performance.now() - started) / 1000 },
@@ -144,7 +162,9 @@ export const SYNTHETIC_WARM_KEYS = 8;
  * most recent first (at most SYNTHETIC_WARM_KEYS): it holds no features, but a real worker would hold
  * exactly these warm, so the coordinator's cache affinity can be exercised without the tensor stack.
  */
-export function createSyntheticObjective(artifacts: SyntheticArtifacts | null = null): Objective & { featureCaches(): string[] } {
+export function createSyntheticObjective(
+  artifacts: SyntheticArtifacts | null = null,
+): Objective & { featureCaches(): string[] } {
   const seen: string[] = [];
   const see = (key: string): void => {
     const i = seen.indexOf(key);

@@ -65,10 +65,12 @@ function fits(shape: readonly number[], want: readonly number[]): boolean {
 /** Tensors of `sd` that the backbone's full state_dict does not have (or has with another shape). */
 export function foreignTensors(b: Backbone, sd: StateDict): string[] {
   const full = fullStateDict(b);
-  return [...sd].filter(([name, t]) => {
-    const want = full.get(name);
-    return want === undefined || !fits(t.shape, want);
-  }).map(([name]) => name);
+  return [...sd]
+    .filter(([name, t]) => {
+      const want = full.get(name);
+      return want === undefined || !fits(t.shape, want);
+    })
+    .map(([name]) => name);
 }
 
 /**
@@ -79,9 +81,16 @@ export function foreignTensors(b: Backbone, sd: StateDict): string[] {
 export function checkArchitecture(arch: Backbone, sd: StateDict, file: string, allowExtra: boolean): string[] {
   const foreign = foreignTensors(arch, sd);
   if (foreign.length === 0 || allowExtra) return foreign;
-  const shown = foreign.slice(0, 3).map((n) => quoted(n)).join(', ') + (foreign.length > 3 ? ` and ${foreign.length - 3} more` : '');
+  const shown =
+    foreign
+      .slice(0, 3)
+      .map((n) => quoted(n))
+      .join(', ') + (foreign.length > 3 ? ` and ${foreign.length - 3} more` : '');
   const fitting = BACKBONES.filter((b) => b !== arch && foreignTensors(b, sd).length === 0);
-  const guess = fitting.length > 0 ? `it looks like ${fitting.join(' or ')}: import it with --arch ${fitting[0]}` : `it is not a torchvision ${arch} state_dict`;
+  const guess =
+    fitting.length > 0
+      ? `it looks like ${fitting.join(' or ')}: import it with --arch ${fitting[0]}`
+      : `it is not a torchvision ${arch} state_dict`;
   throw new UserError(
     `${foreign.length} of the file's ${sd.size} tensors are not part of ${arch} (${shown}); ${guess}, ` +
       `or pass --allow-extra to use only the ${arch} tensors`,
@@ -101,11 +110,18 @@ export function checkValues(sd: StateDict, file: string): void {
       }
     }
     if (bad > 0) {
-      throw new UserError(`tensor ${quoted(name)} holds ${bad} NaN or infinite value(s) (the first at index ${first}, ${t.data[first]}): refusing broken weights`, { file });
+      throw new UserError(
+        `tensor ${quoted(name)} holds ${bad} NaN or infinite value(s) (the first at index ${first}, ${t.data[first]}): refusing broken weights`,
+        { file },
+      );
     }
     if (name.endsWith('.running_var')) {
       const neg = t.data.findIndex((v) => v < 0);
-      if (neg >= 0) throw new UserError(`tensor ${quoted(name)} holds a negative variance (${t.data[neg]} at index ${neg}): refusing broken weights`, { file });
+      if (neg >= 0)
+        throw new UserError(
+          `tensor ${quoted(name)} holds a negative variance (${t.data[neg]} at index ${neg}): refusing broken weights`,
+          { file },
+        );
     }
   }
 }

@@ -30,7 +30,10 @@ export async function fetchOfficialWeights(arch: Backbone, opts: FetchOptions = 
   let res: Response;
   // the timeout covers connecting and the response headers only, not the (large) body
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(new Error('no response within the connect timeout')), opts.connectTimeoutMs ?? 15_000);
+  const timer = setTimeout(
+    () => ctl.abort(new Error('no response within the connect timeout')),
+    opts.connectTimeoutMs ?? 15_000,
+  );
   try {
     res = await fetch(url, { signal: ctl.signal });
   } catch (e) {
@@ -40,7 +43,8 @@ export async function fetchOfficialWeights(arch: Backbone, opts: FetchOptions = 
   } finally {
     clearTimeout(timer);
   }
-  if (!res.ok || !res.body) throw new UserError(`download of ${url} failed: HTTP ${res.status}. ${manualImportHint(arch)}`);
+  if (!res.ok || !res.body)
+    throw new UserError(`download of ${url} failed: HTTP ${res.status}. ${manualImportHint(arch)}`);
   const total = Number(res.headers.get('content-length') ?? 0);
   const bar = opts.progress?.(total);
   const chunks: Uint8Array[] = [];
@@ -55,7 +59,10 @@ export async function fetchOfficialWeights(arch: Backbone, opts: FetchOptions = 
   bar?.done();
   const hex = hash.digest('hex');
   const want = hashPrefix(OFFICIAL_FILES[arch]);
-  if (want && !hex.startsWith(want)) throw new UserError(`downloaded ${OFFICIAL_FILES[arch]} has sha256 ${hex}, which does not start with ${want}: corrupt download, try again`);
+  if (want && !hex.startsWith(want))
+    throw new UserError(
+      `downloaded ${OFFICIAL_FILES[arch]} has sha256 ${hex}, which does not start with ${want}: corrupt download, try again`,
+    );
   const bytes = Buffer.concat(chunks);
   const dir = mkdtempSync(join(tmpdir(), 'wepadim-fetch-'));
   try {

@@ -23,9 +23,15 @@ export function checkStateDict(g: BackboneGraph, sd: StateDict, source: string):
   const specs = graphParams(g);
   for (const p of specs) {
     const t = sd.get(p.name);
-    if (!t) throw new UserError(`tensor "${p.name}" is missing: this is not a torchvision ${g.name} state_dict`, { file: source });
+    if (!t)
+      throw new UserError(`tensor "${p.name}" is missing: this is not a torchvision ${g.name} state_dict`, {
+        file: source,
+      });
     if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
-      throw new UserError(`tensor "${p.name}" has shape [${t.shape.join(', ')}], expected [${p.shape.join(', ')}] for ${g.name}`, { file: source });
+      throw new UserError(
+        `tensor "${p.name}" has shape [${t.shape.join(', ')}], expected [${p.shape.join(', ')}] for ${g.name}`,
+        { file: source },
+      );
     }
   }
   return specs;

@@ -11,8 +11,10 @@ import type { StateDict } from './tensors.js';
 import { quoted } from '../../shared/printable.js';
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
-const isTensor = (v: PickleValue): v is TensorRef => typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'tensor';
-const isDict = (v: PickleValue): v is PickleDict => typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'dict';
+const isTensor = (v: PickleValue): v is TensorRef =>
+  typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'tensor';
+const isDict = (v: PickleValue): v is PickleDict =>
+  typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'dict';
 
 export function readLegacyPth(buf: Uint8Array, file: string): StateDict {
   const magic = unpickleFrom(buf, 0, file);
@@ -21,7 +23,8 @@ export function readLegacyPth(buf: Uint8Array, file: string): StateDict {
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- String() is the intended rendering of this value (kept as it was; no behaviour change)
   if (proto.value !== 1001) throw new UserError(`unsupported legacy torch protocol ${String(proto.value)}`, { file });
   const sys = unpickleFrom(buf, proto.end, file);
-  if (isDict(sys.value) && sys.value.map.get('little_endian') === false) throw new UserError('big-endian torch files are not supported', { file });
+  if (isDict(sys.value) && sys.value.map.get('little_endian') === false)
+    throw new UserError('big-endian torch files are not supported', { file });
   const obj = unpickleFrom(buf, sys.end, file);
   const keys = unpickleFrom(buf, obj.end, file);
   if (!Array.isArray(keys.value)) throw new UserError('legacy torch file: storage key list missing', { file });
@@ -44,7 +47,8 @@ export function readLegacyPth(buf: Uint8Array, file: string): StateDict {
     if (p + 8 > buf.length) throw new UserError(`legacy torch file truncated before storage ${s.key}`, { file });
     const count = Number(dv.getBigInt64(p, true));
     const bytes = count * DTYPE_BYTES[s.dtype];
-    if (count < 0 || p + 8 + bytes > buf.length) throw new UserError(`legacy torch file truncated in storage ${s.key}`, { file });
+    if (count < 0 || p + 8 + bytes > buf.length)
+      throw new UserError(`legacy torch file truncated in storage ${s.key}`, { file });
     data.set(s.key, buf.subarray(p + 8, p + 8 + bytes));
     p += 8 + bytes;
   }

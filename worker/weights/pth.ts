@@ -10,7 +10,8 @@ import { type PickleDict, type PickleValue, type TensorRef, unpickle } from './p
 import type { StateDict } from './tensors.js';
 import { quoted } from '../../shared/printable.js';
 
-const isTensor = (v: PickleValue): v is TensorRef => typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'tensor';
+const isTensor = (v: PickleValue): v is TensorRef =>
+  typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'tensor';
 
 export function readPth(buf: Uint8Array, file: string): StateDict {
   if (!(buf[0] === 0x50 && buf[1] === 0x4b)) throw new UserError('not a zip-format torch file', { file });
@@ -24,7 +25,8 @@ export function readPth(buf: Uint8Array, file: string): StateDict {
   if (!pkl) throw new UserError('no data.pkl in the zip: not a torch.save file', { file });
   const prefix = pkl.slice(0, pkl.length - 'data.pkl'.length);
   const order = entries[`${prefix}byteorder`];
-  if (order && Buffer.from(order).toString() !== 'little') throw new UserError('big-endian torch files are not supported', { file });
+  if (order && Buffer.from(order).toString() !== 'little')
+    throw new UserError('big-endian torch files are not supported', { file });
   let root = unpickle(entries[pkl], file);
   if (typeof root === 'object' && root !== null && (root as { kind?: string }).kind === 'dict') {
     const sd = (root as PickleDict).map.get('state_dict');
@@ -37,7 +39,10 @@ export function readPth(buf: Uint8Array, file: string): StateDict {
   for (const [name, v] of (root as PickleDict).map) {
     if (!isTensor(v)) continue;
     const data = entries[`${prefix}data/${v.storage.key}`];
-    if (!data) throw new UserError(`tensor ${quoted(String(name))}: storage data/${v.storage.key} missing from the zip`, { file });
+    if (!data)
+      throw new UserError(`tensor ${quoted(String(name))}: storage data/${v.storage.key} missing from the zip`, {
+        file,
+      });
     out.set(String(name), { shape: v.shape, data: gatherTensor(data, v, file, String(name)) });
   }
   return out;
@@ -55,7 +60,9 @@ export function gatherTensor(bytes: Uint8Array, t: TensorRef, file: string, name
     if (contiguous) return toFloat32(bytes, t.storage.dtype, t.offset, n);
     const last = t.shape.reduce((o, d, i) => o + (d - 1) * t.stride[i], t.offset);
     if (!(n <= t.storage.numel && last < t.storage.numel && t.stride.every((s) => s >= 0))) {
-      throw new RangeError(`view (offset ${t.offset}, shape [${t.shape.join(', ')}], stride [${t.stride.join(', ')}]) does not fit its storage of ${t.storage.numel} elements`);
+      throw new RangeError(
+        `view (offset ${t.offset}, shape [${t.shape.join(', ')}], stride [${t.stride.join(', ')}]) does not fit its storage of ${t.storage.numel} elements`,
+      );
     }
     const all = toFloat32(bytes, t.storage.dtype, 0, t.storage.numel);
     const out = new Float32Array(n);

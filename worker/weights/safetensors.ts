@@ -5,7 +5,13 @@ import type { StorageDtype } from './pickle.js';
 import type { StateDict } from './tensors.js';
 import { printable, quoted } from '../../shared/printable.js';
 
-const DTYPES: Record<string, StorageDtype> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16', F64: 'float64', I64: 'int64' };
+const DTYPES: Record<string, StorageDtype> = {
+  F32: 'float32',
+  F16: 'float16',
+  BF16: 'bfloat16',
+  F64: 'float64',
+  I64: 'int64',
+};
 
 interface HeaderEntry {
   dtype: string;
@@ -17,7 +23,8 @@ export function readSafetensors(buf: Uint8Array, file: string): StateDict {
   if (buf.length < 8) throw new UserError('too short for a safetensors file', { file });
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const hlen = Number(dv.getBigUint64(0, true));
-  if (hlen > buf.length - 8 || hlen > 100_000_000) throw new UserError(`bad safetensors header length ${hlen}`, { file });
+  if (hlen > buf.length - 8 || hlen > 100_000_000)
+    throw new UserError(`bad safetensors header length ${hlen}`, { file });
   let header: Record<string, HeaderEntry | Record<string, string>>;
   try {
     header = JSON.parse(Buffer.from(buf.subarray(8, 8 + hlen)).toString('utf8')) as typeof header;
@@ -30,13 +37,19 @@ export function readSafetensors(buf: Uint8Array, file: string): StateDict {
     if (name === '__metadata__') continue;
     const e = raw as HeaderEntry;
     const okShape = Array.isArray(e.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0);
-    const okOffsets = Array.isArray(e.data_offsets) && e.data_offsets.length === 2 && e.data_offsets.every((d) => Number.isInteger(d));
-    if (!okShape || !okOffsets) throw new UserError(`tensor ${quoted(name)}: header entry needs an integer "shape" list and two "data_offsets"`, { file });
+    const okOffsets =
+      Array.isArray(e.data_offsets) && e.data_offsets.length === 2 && e.data_offsets.every((d) => Number.isInteger(d));
+    if (!okShape || !okOffsets)
+      throw new UserError(`tensor ${quoted(name)}: header entry needs an integer "shape" list and two "data_offsets"`, {
+        file,
+      });
     const dtype = DTYPES[e.dtype];
-    if (!dtype) throw new UserError(`tensor ${quoted(name)}: unsupported dtype ${printable(String(e.dtype))}`, { file });
+    if (!dtype)
+      throw new UserError(`tensor ${quoted(name)}: unsupported dtype ${printable(String(e.dtype))}`, { file });
     const [a, b] = e.data_offsets;
     const n = e.shape.reduce((x, y) => x * y, 1);
-    if (!(a >= 0 && b <= data.length && b >= a)) throw new UserError(`tensor ${quoted(name)}: data offsets [${a}, ${b}] outside the file`, { file });
+    if (!(a >= 0 && b <= data.length && b >= a))
+      throw new UserError(`tensor ${quoted(name)}: data offsets [${a}, ${b}] outside the file`, { file });
     try {
       out.set(name, { shape: e.shape, data: toFloat32(data.subarray(a, b), dtype, 0, n) });
     } catch (err) {

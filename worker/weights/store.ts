@@ -42,7 +42,14 @@ export function sha256Hex(buf: Uint8Array): string {
 }
 
 /** Import weights from a file (or its bytes). Returns the stored entry; importing twice is a no-op. */
-export function importWeights(opts: { file: string; arch: Backbone; dir?: string; tag?: string | null; bytes?: Uint8Array; allowExtra?: boolean }): WeightsMeta {
+export function importWeights(opts: {
+  file: string;
+  arch: Backbone;
+  dir?: string;
+  tag?: string | null;
+  bytes?: Uint8Array;
+  allowExtra?: boolean;
+}): WeightsMeta {
   const dir = opts.dir ?? defaultWeightsDir();
   const raw = opts.bytes ?? readWeightsFile(opts.file);
   const sd = parseStateDict(raw, opts.file);
@@ -53,10 +60,18 @@ export function importWeights(opts: { file: string; arch: Backbone; dir?: string
   const canonical: StateDict = new Map(specs.map((p) => [p.name, sd.get(p.name)!]));
   const bytes = writeSafetensors(canonical, { arch: opts.arch, producer: 'wepadim' });
   const hex = sha256Hex(bytes);
-  const tag = opts.tag !== undefined ? opts.tag : basename(opts.file) === OFFICIAL_FILES[opts.arch] ? IMAGENET_TAG : null;
+  const tag =
+    opts.tag !== undefined ? opts.tag : basename(opts.file) === OFFICIAL_FILES[opts.arch] ? IMAGENET_TAG : null;
   const meta: WeightsMeta = {
-    id: `sha256:${hex}`, arch: opts.arch, tag, source: basename(opts.file), sourceSha256: sha256Hex(raw),
-    tensors: canonical.size, ...(ignored.length > 0 ? { ignoredTensors: ignored.length } : {}), bytes: bytes.length, importedAt: new Date().toISOString(),
+    id: `sha256:${hex}`,
+    arch: opts.arch,
+    tag,
+    source: basename(opts.file),
+    sourceSha256: sha256Hex(raw),
+    tensors: canonical.size,
+    ...(ignored.length > 0 ? { ignoredTensors: ignored.length } : {}),
+    bytes: bytes.length,
+    importedAt: new Date().toISOString(),
   };
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `${hex}.safetensors`);
@@ -94,7 +109,12 @@ export function resolveWeights(spec: string, arch: Backbone, dir = defaultWeight
   const m = /^sha256:([0-9a-f]{6,64})$/.exec(spec);
   if (!m) throw new UserError(`bad weights ${quoted(spec)}: use random:SEED, imagenet or sha256:HEX`);
   const hits = listWeights(dir).filter((x) => x.id.slice(7).startsWith(m[1]));
-  if (hits.length !== 1) throw new UserError(hits.length ? `weights ${spec} is ambiguous in ${dir}` : `no weights ${spec} in ${dir} (see \`wepadim weights list\`)`);
+  if (hits.length !== 1)
+    throw new UserError(
+      hits.length
+        ? `weights ${spec} is ambiguous in ${dir}`
+        : `no weights ${spec} in ${dir} (see \`wepadim weights list\`)`,
+    );
   if (hits[0].arch !== arch) throw new UserError(`weights ${spec} are for ${hits[0].arch}, not ${arch}`);
   return hits[0];
 }
@@ -104,6 +124,7 @@ export function loadStoredWeights(meta: WeightsMeta, dir = defaultWeightsDir()):
   const hex = meta.id.slice(7);
   const file = join(dir, `${hex}.safetensors`);
   const buf = readFileSync(file);
-  if (sha256Hex(buf) !== hex) throw new UserError(`stored weights are corrupt (hash mismatch); re-import them`, { file });
+  if (sha256Hex(buf) !== hex)
+    throw new UserError(`stored weights are corrupt (hash mismatch); re-import them`, { file });
   return readSafetensors(buf, file);
 }

@@ -102,12 +102,22 @@ export class ArtifactStore {
   }
 
   /** The attempt's trial when the lease may upload, else why not. */
-  private ownerOf(leaseId: string, fencingToken: number): { ok: true; t: UploadTarget } | { ok: false; reason: string; trialId: number | null } {
+  private ownerOf(
+    leaseId: string,
+    fencingToken: number,
+  ): { ok: true; t: UploadTarget } | { ok: false; reason: string; trialId: number | null } {
     const a = this.s.attempt.get(leaseId) as AttemptRow | undefined;
     if (!a) return { ok: false, reason: 'is unknown', trialId: null };
-    if (a.token !== fencingToken) return { ok: false, reason: `is stale: the attempt's fencing token is ${a.token}`, trialId: a.trialId };
-    const owns = a.outcome === 'running' && a.trialLease === leaseId && (a.status === 'leased' || a.status === 'running');
-    if (a.outcome !== 'done' && !owns) return { ok: false, reason: `no longer owns trial ${a.key} (attempt ${a.outcome}, trial ${a.status})`, trialId: a.trialId };
+    if (a.token !== fencingToken)
+      return { ok: false, reason: `is stale: the attempt's fencing token is ${a.token}`, trialId: a.trialId };
+    const owns =
+      a.outcome === 'running' && a.trialLease === leaseId && (a.status === 'leased' || a.status === 'running');
+    if (a.outcome !== 'done' && !owns)
+      return {
+        ok: false,
+        reason: `no longer owns trial ${a.key} (attempt ${a.outcome}, trial ${a.status})`,
+        trialId: a.trialId,
+      };
     return { ok: true, t: { trialId: a.trialId, trialKey: a.key, attemptId: a.attemptId } };
   }
 
@@ -119,19 +129,37 @@ export class ArtifactStore {
   target(workerId: string, leaseId: string, fencingToken: number, now: number): UploadTarget {
     const o = this.ownerOf(leaseId, fencingToken);
     if (o.ok) return o.t;
-    this.s.event.run(now, 'warn', o.trialId, workerId, `artifact upload refused: lease ${leaseId} token ${fencingToken} ${o.reason}`);
-    throw new ArtifactRefused('lease', `artifact upload refused: lease ${leaseId} (fencing token ${fencingToken}) ${o.reason}`);
+    this.s.event.run(
+      now,
+      'warn',
+      o.trialId,
+      workerId,
+      `artifact upload refused: lease ${leaseId} token ${fencingToken} ${o.reason}`,
+    );
+    throw new ArtifactRefused(
+      'lease',
+      `artifact upload refused: lease ${leaseId} (fencing token ${fencingToken}) ${o.reason}`,
+    );
   }
 
   /** Check a header before any byte is received; returns the stored path when this exact file is already stored. */
   check(t: UploadTarget, h: UploadHeader): { duplicate: string | null } {
-    if (!NAME.test(h.name)) throw new ArtifactRefused('invalid', `artifact name ${JSON.stringify(h.name)}: letters, digits and ._-+=,@ only, at most 200 characters`);
-    if (!SHA256_HEX.test(h.sha256)) throw new ArtifactRefused('invalid', `artifact ${h.name}: sha256 must be 64 lowercase hex digits`);
-    if (!Number.isSafeInteger(h.size) || h.size < 0) throw new ArtifactRefused('invalid', `artifact ${h.name}: size must be a byte count >= 0`);
+    if (!NAME.test(h.name))
+      throw new ArtifactRefused(
+        'invalid',
+        `artifact name ${JSON.stringify(h.name)}: letters, digits and ._-+=,@ only, at most 200 characters`,
+      );
+    if (!SHA256_HEX.test(h.sha256))
+      throw new ArtifactRefused('invalid', `artifact ${h.name}: sha256 must be 64 lowercase hex digits`);
+    if (!Number.isSafeInteger(h.size) || h.size < 0)
+      throw new ArtifactRefused('invalid', `artifact ${h.name}: size must be a byte count >= 0`);
     const same = this.s.same.get(t.trialId, h.name, h.sha256) as { path: string } | undefined;
     if (same && this.blobs.has(h.sha256, extensionOf(h.name))) return { duplicate: same.path };
     if (h.size > this.limits.fileBytes)
-      throw new ArtifactRefused('limit', `artifact ${h.name} of trial ${t.trialKey} is ${h.size} bytes; the coordinator's limit per file is ${this.limits.fileBytes} bytes (--artifact-file-limit)`);
+      throw new ArtifactRefused(
+        'limit',
+        `artifact ${h.name} of trial ${t.trialKey} is ${h.size} bytes; the coordinator's limit per file is ${this.limits.fileBytes} bytes (--artifact-file-limit)`,
+      );
     const total = (this.s.total.get(t.trialId) as { n: number }).n;
     if (total + h.size > this.limits.trialBytes)
       throw new ArtifactRefused(
@@ -149,16 +177,34 @@ export class ArtifactStore {
     this.db.transaction(() => {
       // the lease is checked again: it may have expired while the bytes travelled
       const o = this.ownerOf(h.leaseId, h.fencingToken);
-      if (!o.ok) throw new ArtifactRefused('lease', `artifact upload refused: lease ${h.leaseId} (fencing token ${h.fencingToken}) ${o.reason}`);
+      if (!o.ok)
+        throw new ArtifactRefused(
+          'lease',
+          `artifact upload refused: lease ${h.leaseId} (fencing token ${h.fencingToken}) ${o.reason}`,
+        );
       const t = o.t;
       const path = this.blobs.relative(h.sha256, extensionOf(h.name));
       // concurrent uploads of one trial passed check() each: the limit holds at the insert too
       const known = this.s.same.get(t.trialId, h.name, h.sha256);
       const total = (this.s.total.get(t.trialId) as { n: number }).n;
       if (!known && total + h.size > this.limits.trialBytes)
-        throw new ArtifactRefused('limit', `artifact ${h.name} would bring trial ${t.trialKey} to ${total + h.size} bytes; the limit per trial is ${this.limits.trialBytes} bytes`);
+        throw new ArtifactRefused(
+          'limit',
+          `artifact ${h.name} would bring trial ${t.trialKey} to ${total + h.size} bytes; the limit per trial is ${this.limits.trialBytes} bytes`,
+        );
       if (h.sourcePath) this.s.dropReported.run(t.trialId, h.sourcePath);
-      const r = this.s.insert.run(t.trialId, h.kind, path, now, h.name, h.sha256, h.size, h.mime, t.attemptId, h.sourcePath || null);
+      const r = this.s.insert.run(
+        t.trialId,
+        h.kind,
+        path,
+        now,
+        h.name,
+        h.sha256,
+        h.size,
+        h.mime,
+        t.attemptId,
+        h.sourcePath || null,
+      );
       return { duplicate: r.changes === 0, path, target: t };
     })();
 

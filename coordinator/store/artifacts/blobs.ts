@@ -105,8 +105,10 @@ export class BlobReceiver {
   async commit(sha256: string, size: number, ext: string): Promise<void> {
     const got = this.hash.digest('hex');
     try {
-      if (this.bytes !== size) throw new BlobMismatch(`size mismatch: header says ${size} bytes, received ${this.bytes}`);
-      if (got !== sha256) throw new BlobMismatch(`sha256 mismatch: header says ${sha256}, the received bytes hash to ${got}`);
+      if (this.bytes !== size)
+        throw new BlobMismatch(`size mismatch: header says ${size} bytes, received ${this.bytes}`);
+      if (got !== sha256)
+        throw new BlobMismatch(`sha256 mismatch: header says ${sha256}, the received bytes hash to ${got}`);
       await this.fh.sync();
       await this.fh.close();
       this.closed = true;

@@ -24,12 +24,27 @@ export interface Watermark {
 }
 
 export function watermark(db: Db): Watermark {
-  const max = (table: string): number => (db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get() as number) ?? 0;
-  const states = (db.prepare('SELECT status, count(*) AS n FROM trials GROUP BY status ORDER BY status').all() as { status: string; n: number }[])
+  const max = (table: string): number =>
+    (db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get() as number) ?? 0;
+  const states = (
+    db.prepare('SELECT status, count(*) AS n FROM trials GROUP BY status ORDER BY status').all() as {
+      status: string;
+      n: number;
+    }[]
+  )
     .map((r) => `${r.status}:${r.n}`)
     .join(',');
-  const w = db.prepare(`SELECT coalesce(max(last_heartbeat), 0) AS hb, group_concat(id || '=' || state) AS ws FROM workers`).get() as { hb: number; ws: string | null };
-  return { metric: max('metrics'), attempt: max('attempts'), event: max('events'), states, heartbeat: w.hb, workers: w.ws ?? '' };
+  const w = db
+    .prepare(`SELECT coalesce(max(last_heartbeat), 0) AS hb, group_concat(id || '=' || state) AS ws FROM workers`)
+    .get() as { hb: number; ws: string | null };
+  return {
+    metric: max('metrics'),
+    attempt: max('attempts'),
+    event: max('events'),
+    states,
+    heartbeat: w.hb,
+    workers: w.ws ?? '',
+  };
 }
 
 /** SQLite's data_version: changes whenever another connection committed (costs no table read). */
@@ -86,15 +101,40 @@ export function trialRow(db: Db, idOrKey: string): TrialRow | null {
        WHERE ${byId ? 't.id = ?' : "t.key >= ? AND t.key < ? || '~'"} LIMIT 2`,
     )
     .all(...(byId ? [Number(idOrKey)] : idOrKey.length >= 6 ? [idOrKey, idOrKey] : ['~', '~'])) as {
-    id: number; sweep: string; key: string; stage: string; class: string; objective: string; params_json: string; status: string;
-    attempts: number; max_attempts: number; worker_id: string | null; created_at: number; started_at: number | null; finished_at: number | null; error: string | null;
+    id: number;
+    sweep: string;
+    key: string;
+    stage: string;
+    class: string;
+    objective: string;
+    params_json: string;
+    status: string;
+    attempts: number;
+    max_attempts: number;
+    worker_id: string | null;
+    created_at: number;
+    started_at: number | null;
+    finished_at: number | null;
+    error: string | null;
   }[];
   if (rows.length !== 1) return null;
   const r = rows[0];
   return {
-    id: r.id, sweep: r.sweep, key: r.key, stage: r.stage, class: r.class, objective: r.objective, params: JSON.parse(r.params_json) as Record<string, unknown>,
-    status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts, workerId: r.worker_id, createdAt: r.created_at,
-    startedAt: r.started_at, finishedAt: r.finished_at, error: r.error,
+    id: r.id,
+    sweep: r.sweep,
+    key: r.key,
+    stage: r.stage,
+    class: r.class,
+    objective: r.objective,
+    params: JSON.parse(r.params_json) as Record<string, unknown>,
+    status: r.status,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    workerId: r.worker_id,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    error: r.error,
   };
 }
 
@@ -111,12 +151,27 @@ export interface ResultRow {
 
 export function trialResult(db: Db, trialId: number): ResultRow | null {
   const r = db.prepare('SELECT * FROM results WHERE trial_id = ?').get(trialId) as
-    | { attempt_id: number; code_version: string; backend: string; device: string; weights: string; dataset_root: string; created_at: number; result_json: string }
+    | {
+        attempt_id: number;
+        code_version: string;
+        backend: string;
+        device: string;
+        weights: string;
+        dataset_root: string;
+        created_at: number;
+        result_json: string;
+      }
     | undefined;
   if (!r) return null;
   return {
-    attemptId: r.attempt_id, codeVersion: r.code_version, backend: r.backend, device: r.device, weights: r.weights,
-    datasetRoot: r.dataset_root, createdAt: r.created_at, result: JSON.parse(r.result_json) as Record<string, unknown>,
+    attemptId: r.attempt_id,
+    codeVersion: r.code_version,
+    backend: r.backend,
+    device: r.device,
+    weights: r.weights,
+    datasetRoot: r.dataset_root,
+    createdAt: r.created_at,
+    result: JSON.parse(r.result_json) as Record<string, unknown>,
   };
 }
 
@@ -150,9 +205,13 @@ export interface MetricPoint {
 
 /** Final metrics as name -> value, and the streamed (non-final) values in time order. */
 export function trialMetrics(db: Db, trialId: number): { final: Record<string, number>; stream: MetricPoint[] } {
-  const final = db.prepare('SELECT name, value FROM metrics WHERE trial_id = ? AND final = 1 ORDER BY name').all(trialId) as { name: string; value: number }[];
+  const final = db
+    .prepare('SELECT name, value FROM metrics WHERE trial_id = ? AND final = 1 ORDER BY name')
+    .all(trialId) as { name: string; value: number }[];
   const stream = db
-    .prepare('SELECT name, value, step, time, attempt_id AS attemptId FROM metrics WHERE trial_id = ? AND final = 0 ORDER BY time, id')
+    .prepare(
+      'SELECT name, value, step, time, attempt_id AS attemptId FROM metrics WHERE trial_id = ? AND final = 0 ORDER BY time, id',
+    )
     .all(trialId) as MetricPoint[];
   return { final: Object.fromEntries(final.map((m) => [m.name, m.value])), stream };
 }
@@ -167,12 +226,18 @@ export interface ArtifactRow {
 
 export function trialArtifacts(db: Db, trialId: number): ArtifactRow[] {
   return db
-    .prepare('SELECT id, trial_id AS trialId, kind, path, created_at AS createdAt FROM artifacts WHERE trial_id = ? ORDER BY kind, path')
+    .prepare(
+      'SELECT id, trial_id AS trialId, kind, path, created_at AS createdAt FROM artifacts WHERE trial_id = ? ORDER BY kind, path',
+    )
     .all(trialId) as ArtifactRow[];
 }
 
 export function artifactById(db: Db, id: number): ArtifactRow | null {
-  return (db.prepare('SELECT id, trial_id AS trialId, kind, path, created_at AS createdAt FROM artifacts WHERE id = ?').get(id) as ArtifactRow | undefined) ?? null;
+  return (
+    (db
+      .prepare('SELECT id, trial_id AS trialId, kind, path, created_at AS createdAt FROM artifacts WHERE id = ?')
+      .get(id) as ArtifactRow | undefined) ?? null
+  );
 }
 
 export interface EventRow {
@@ -218,7 +283,11 @@ export function failedAttempts(db: Db, sweepId: number, limit = 1000): FailedAtt
 }
 
 /** Trials of a sweep that finished most recently (for the live "latest results" list). */
-export function latestFinished(db: Db, sweepId: number, limit = 10): { id: number; key: string; class: string; status: string; finishedAt: number }[] {
+export function latestFinished(
+  db: Db,
+  sweepId: number,
+  limit = 10,
+): { id: number; key: string; class: string; status: string; finishedAt: number }[] {
   return db
     .prepare(
       `SELECT id, key, class, status, finished_at AS finishedAt FROM trials
@@ -237,19 +306,31 @@ export interface PointMeans {
  * Class means of several metrics per grid point in one pass over the sweep's trials (the grid-point index,
  * one final-metric probe per trial and metric): the means rankPoints computes, for a scatter of two metrics.
  */
-export function pointMeans(db: Db, sweepId: number, metrics: readonly string[], filters: readonly ParamFilter[] = []): PointMeans[] {
+export function pointMeans(
+  db: Db,
+  sweepId: number,
+  metrics: readonly string[],
+  filters: readonly ParamFilter[] = [],
+): PointMeans[] {
   const where = filterSql(filters);
   const cols = metrics.map((_, i) => `avg(m${i}.value) AS v${i}`).join(', ');
-  const joins = metrics.map((_, i) => `LEFT JOIN metrics m${i} ON m${i}.trial_id = t.id AND m${i}.name = ? AND m${i}.final = 1`).join(' ');
+  const joins = metrics
+    .map((_, i) => `LEFT JOIN metrics m${i} ON m${i}.trial_id = t.id AND m${i}.name = ? AND m${i}.final = 1`)
+    .join(' ');
   const rows = db
-    .prepare(`SELECT t.point_json AS point, ${cols} FROM trials t ${joins} WHERE t.sweep_id = ?${where.sql} GROUP BY t.point_json ORDER BY min(t.id)`)
+    .prepare(
+      `SELECT t.point_json AS point, ${cols} FROM trials t ${joins} WHERE t.sweep_id = ?${where.sql} GROUP BY t.point_json ORDER BY min(t.id)`,
+    )
     .all(...metrics, sweepId, ...where.args) as Record<string, string | number | null>[];
   return rows.map((r) => ({ point: r.point as string, means: metrics.map((_, i) => r[`v${i}`] as number | null) }));
 }
 
 /** The classes of a sweep in expansion order (choices for the plots page). */
 export function sweepClasses(db: Db, sweepId: number): string[] {
-  return db.prepare('SELECT class FROM trials WHERE sweep_id = ? GROUP BY class ORDER BY min(id)').pluck().all(sweepId) as string[];
+  return db
+    .prepare('SELECT class FROM trials WHERE sweep_id = ? GROUP BY class ORDER BY min(id)')
+    .pluck()
+    .all(sweepId) as string[];
 }
 
 /**
@@ -318,8 +399,10 @@ export class DashboardReads {
   artifactById = (id: number): ArtifactRow | null => artifactById(this.#db, id);
   trialEvents = (trialId: number): EventRow[] => trialEvents(this.#db, trialId);
   failedAttempts = (sweepId: number, limit?: number): FailedAttempt[] => failedAttempts(this.#db, sweepId, limit);
-  latestFinished = (sweepId: number, limit?: number): ReturnType<typeof latestFinished> => latestFinished(this.#db, sweepId, limit);
-  pointMeans = (sweepId: number, metrics: readonly string[], filters?: readonly ParamFilter[]): PointMeans[] => pointMeans(this.#db, sweepId, metrics, filters);
+  latestFinished = (sweepId: number, limit?: number): ReturnType<typeof latestFinished> =>
+    latestFinished(this.#db, sweepId, limit);
+  pointMeans = (sweepId: number, metrics: readonly string[], filters?: readonly ParamFilter[]): PointMeans[] =>
+    pointMeans(this.#db, sweepId, metrics, filters);
   sweepClasses = (sweepId: number): string[] => sweepClasses(this.#db, sweepId);
   sweepMetricNames = (sweepId: number): string[] => sweepMetricNames(this.#db, sweepId);
   sweepRandomWeights = (sweepId: number): string[] => sweepRandomWeights(this.#db, sweepId);

@@ -51,7 +51,10 @@ export class StoreReads {
 
   /** The YAML a sweep was submitted from, and its path. */
   sweepSource(sweepId: number): { path: string | null; yaml: string } {
-    const row = this.#db.prepare('SELECT source_path, source_yaml FROM sweeps WHERE id = ?').get(sweepId) as { source_path: string | null; source_yaml: string };
+    const row = this.#db.prepare('SELECT source_path, source_yaml FROM sweeps WHERE id = ?').get(sweepId) as {
+      source_path: string | null;
+      source_yaml: string;
+    };
     return { path: row.source_path, yaml: row.source_yaml };
   }
 
@@ -99,7 +102,9 @@ export class StoreReads {
 
   /** Where a trial's result came from, or null when it has none. */
   provenance(trialId: number): ResultProvenance | null {
-    this.#provenance ??= this.#db.prepare('SELECT code_version, backend, weights, dataset_root FROM results WHERE trial_id = ?');
+    this.#provenance ??= this.#db.prepare(
+      'SELECT code_version, backend, weights, dataset_root FROM results WHERE trial_id = ?',
+    );
     return (this.#provenance.get(trialId) as ResultProvenance | undefined) ?? null;
   }
 
@@ -111,7 +116,11 @@ export class StoreReads {
     results.assertClassesUnambiguous(this.#db, sweepId, filters);
   }
 
-  bestPerClass(sweepId: number, metric: string, opts: results.RankOptions & { top?: number } = {}): results.ClassEntry[] {
+  bestPerClass(
+    sweepId: number,
+    metric: string,
+    opts: results.RankOptions & { top?: number } = {},
+  ): results.ClassEntry[] {
     return results.bestPerClass(this.#db, sweepId, metric, opts);
   }
 
@@ -123,7 +132,11 @@ export class StoreReads {
     return results.trialValues(this.#db, trialIds, metric);
   }
 
-  pointAggregates(sweepId: number, metrics: readonly string[], filters: readonly ParamFilter[] = []): Map<string, Map<string, results.PointAggregate>> {
+  pointAggregates(
+    sweepId: number,
+    metrics: readonly string[],
+    filters: readonly ParamFilter[] = [],
+  ): Map<string, Map<string, results.PointAggregate>> {
     return results.pointAggregates(this.#db, sweepId, metrics, filters);
   }
 
@@ -137,6 +150,14 @@ export class StoreReads {
   }
 }
 
-export { defaultOrder, type ClassEntry, type ClassValue, type Order, type PointAggregate, type PointScore, type RankOptions } from './results.js';
+export {
+  defaultOrder,
+  type ClassEntry,
+  type ClassValue,
+  type Order,
+  type PointAggregate,
+  type PointScore,
+  type RankOptions,
+} from './results.js';
 export type { FailureReason, FailureRow, SweepRow, WorkerActivityRow, WorkerStatusRow } from './status.js';
 export type { ParamFilter } from './filter-sql.js';

@@ -11,12 +11,16 @@ import { StoreReads } from './index.js';
 /** The read-only connection behind openReads (migrated first); for readers that build on StoreReads (the dashboard). */
 export function openReadDb(path: string): Db {
   if (path !== ':memory:' && !existsSync(path))
-    throw new UserError(`no database at ${path} (give --db FILE or set WEPADIM_DB; \`wepadim submit\` creates it, \`wepadim run FILE\` writes runs/<sweep>/wepadim.db)`);
+    throw new UserError(
+      `no database at ${path} (give --db FILE or set WEPADIM_DB; \`wepadim submit\` creates it, \`wepadim run FILE\` writes runs/<sweep>/wepadim.db)`,
+    );
   let db = openDatabase(path, { readonly: true });
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > LATEST_VERSION) {
     db.close();
-    throw new UserError(`${path}: schema version ${version} is newer than this wepadim understands (${LATEST_VERSION}); upgrade wepadim`);
+    throw new UserError(
+      `${path}: schema version ${version} is newer than this wepadim understands (${LATEST_VERSION}); upgrade wepadim`,
+    );
   }
   if (version < LATEST_VERSION) {
     db.close();

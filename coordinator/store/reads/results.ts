@@ -101,7 +101,9 @@ export function assertClassesUnambiguous(db: Db, sweepId: number, filters: reado
   if (seen.has(memo)) return;
   const f = filterSql(filters);
   const roots = db
-    .prepare(`SELECT DISTINCT json_extract(point_json, '$.root') AS root FROM (SELECT DISTINCT t.point_json FROM trials t WHERE t.sweep_id = ?${f.sql})`)
+    .prepare(
+      `SELECT DISTINCT json_extract(point_json, '$.root') AS root FROM (SELECT DISTINCT t.point_json FROM trials t WHERE t.sweep_id = ?${f.sql})`,
+    )
     .pluck()
     .all(sweepId, ...f.args) as string[];
   if (roots.length > 1) {
@@ -121,7 +123,12 @@ export function assertClassesUnambiguous(db: Db, sweepId: number, filters: reado
 }
 
 /** The top `top` trials of every class by `metric` (classes in expansion order). */
-export function bestPerClass(db: Db, sweepId: number, metric: string, opts: RankOptions & { top?: number } = {}): ClassEntry[] {
+export function bestPerClass(
+  db: Db,
+  sweepId: number,
+  metric: string,
+  opts: RankOptions & { top?: number } = {},
+): ClassEntry[] {
   assertClassesUnambiguous(db, sweepId, opts.filters);
   const f = filterSql(opts.filters ?? []);
   const dir = (opts.order ?? defaultOrder(metric)) === 'asc' ? 'ASC' : 'DESC';
@@ -137,7 +144,14 @@ export function bestPerClass(db: Db, sweepId: number, metric: string, opts: Rank
        JOIN trials t2 ON t2.id = w.trial_id
        WHERE w.rk <= ? ORDER BY w.class_first, w.rk`,
     )
-    .all(metric, sweepId, ...f.args, opts.top ?? 1) as { class: string; rk: number; trial_id: number; key: string; point: string; value: number }[];
+    .all(metric, sweepId, ...f.args, opts.top ?? 1) as {
+    class: string;
+    rk: number;
+    trial_id: number;
+    key: string;
+    point: string;
+    value: number;
+  }[];
   return rows.map((r) => ({
     class: r.class,
     rank: r.rk,
@@ -231,13 +245,29 @@ export interface TrialMetricsRow {
 
 /** One row per trial of the sweep (expansion order) with its parameters and all of its final metrics. */
 export function trialMetricRows(db: Db, sweepId: number): TrialMetricsRow[] {
-  const trials = db.prepare('SELECT id, key, class, status, attempts, params_json FROM trials WHERE sweep_id = ? ORDER BY id').all(sweepId) as {
-    id: number; key: string; class: string; status: string; attempts: number; params_json: string;
+  const trials = db
+    .prepare('SELECT id, key, class, status, attempts, params_json FROM trials WHERE sweep_id = ? ORDER BY id')
+    .all(sweepId) as {
+    id: number;
+    key: string;
+    class: string;
+    status: string;
+    attempts: number;
+    params_json: string;
   }[];
   const metrics = db
-    .prepare('SELECT m.trial_id AS id, m.name, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE t.sweep_id = ? AND m.final = 1')
+    .prepare(
+      'SELECT m.trial_id AS id, m.name, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE t.sweep_id = ? AND m.final = 1',
+    )
     .all(sweepId) as { id: number; name: string; value: number }[];
   const byTrial = new Map<number, Record<string, number>>();
   for (const m of metrics) (byTrial.get(m.id) ?? byTrial.set(m.id, {}).get(m.id)!)[m.name] = m.value;
-  return trials.map((t) => ({ key: t.key, class: t.class, status: t.status, attempts: t.attempts, params: JSON.parse(t.params_json) as Record<string, unknown>, metrics: byTrial.get(t.id) ?? {} }));
+  return trials.map((t) => ({
+    key: t.key,
+    class: t.class,
+    status: t.status,
+    attempts: t.attempts,
+    params: JSON.parse(t.params_json) as Record<string, unknown>,
+    metrics: byTrial.get(t.id) ?? {},
+  }));
 }

@@ -38,11 +38,18 @@ export interface WorkerActivityRow {
 }
 
 export function listSweepRows(db: Db): SweepRow[] {
-  return db.prepare('SELECT id, name, created_at, updated_at FROM sweeps ORDER BY created_at DESC, id DESC').all() as SweepRow[];
+  return db
+    .prepare('SELECT id, name, created_at, updated_at FROM sweeps ORDER BY created_at DESC, id DESC')
+    .all() as SweepRow[];
 }
 
 /** Trials finished (done or failed) in (from, to]: how many, and the first finish time. */
-export function finishedBetween(db: Db, sweepId: number, from: number, to: number): { first: number | null; n: number } {
+export function finishedBetween(
+  db: Db,
+  sweepId: number,
+  from: number,
+  to: number,
+): { first: number | null; n: number } {
   return db
     .prepare(
       `SELECT min(finished_at) AS first, count(*) AS n FROM trials
@@ -53,7 +60,11 @@ export function finishedBetween(db: Db, sweepId: number, from: number, to: numbe
 
 /** When the sweep's first trial started, or null. */
 export function firstStart(db: Db, sweepId: number): number | null {
-  return (db.prepare('SELECT min(started_at) AS s FROM trials WHERE sweep_id = ? AND started_at IS NOT NULL').get(sweepId) as { s: number | null }).s;
+  return (
+    db
+      .prepare('SELECT min(started_at) AS s FROM trials WHERE sweep_id = ? AND started_at IS NOT NULL')
+      .get(sweepId) as { s: number | null }
+  ).s;
 }
 
 /** Workers not gone, or that worked on this sweep, with their active trials of it. */

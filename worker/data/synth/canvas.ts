@@ -43,7 +43,11 @@ export function mix(a: Rgb, b: Rgb, t: number): [number, number, number] {
 
 export function jitterColour(c: Rgb, rng: Rng, amount: number): [number, number, number] {
   const common = rng.normal() * amount;
-  return [c[0] + common + rng.normal() * amount * 0.3, c[1] + common + rng.normal() * amount * 0.3, c[2] + common + rng.normal() * amount * 0.3];
+  return [
+    c[0] + common + rng.normal() * amount * 0.3,
+    c[1] + common + rng.normal() * amount * 0.3,
+    c[2] + common + rng.normal() * amount * 0.3,
+  ];
 }
 
 /** Distance from (px, py) to the segment (ax, ay)-(bx, by). */
@@ -59,7 +63,12 @@ export function segmentDistance(px: number, py: number, ax: number, ay: number, 
 }
 
 /** Mark pixels within halfWidth of a polyline (pixel centres at +0.5). */
-export function strokePolyline(region: Uint8Array, size: number, pts: readonly (readonly [number, number])[], halfWidth: number): void {
+export function strokePolyline(
+  region: Uint8Array,
+  size: number,
+  pts: readonly (readonly [number, number])[],
+  halfWidth: number,
+): void {
   for (let s = 0; s + 1 < pts.length; s++) {
     const [ax, ay] = pts[s];
     const [bx, by] = pts[s + 1];
@@ -87,7 +96,7 @@ export function fillBlob(
 ): void {
   const aspect = opts.aspect ?? 1;
   const wobble = opts.wobble ?? 0.25;
-  const harmonics = [2, 3, 5].map((k) => ({ k, a: rng.range(0, wobble) / k * 2, p: rng.range(0, 2 * Math.PI) }));
+  const harmonics = [2, 3, 5].map((k) => ({ k, a: (rng.range(0, wobble) / k) * 2, p: rng.range(0, 2 * Math.PI) }));
   const rot = rng.range(0, Math.PI);
   const cos = Math.cos(rot);
   const sin = Math.sin(rot);

@@ -26,7 +26,11 @@ function meanLuma(c: Canvas, region: Uint8Array): number {
   return n ? s / n : 128;
 }
 
-function recolour(c: Canvas, region: Uint8Array, f: (r: number, g: number, b: number) => [number, number, number]): void {
+function recolour(
+  c: Canvas,
+  region: Uint8Array,
+  f: (r: number, g: number, b: number) => [number, number, number],
+): void {
   for (let i = 0; i < region.length; i++) {
     if (!region[i]) continue;
     const [r, g, b] = f(c.px[i * 3], c.px[i * 3 + 1], c.px[i * 3 + 2]);
@@ -66,7 +70,11 @@ function scratch(t: DefectTarget, rng: Rng, region: Uint8Array): void {
   }
   strokePolyline(region, s, pts, rng.range(1.2, 2.0) * (s / 256));
   const target = meanLuma(t.canvas, region) > 120 ? 35 : 235;
-  recolour(t.canvas, region, (r, g, b) => [r * 0.25 + target * 0.75, g * 0.25 + target * 0.75, b * 0.25 + target * 0.75]);
+  recolour(t.canvas, region, (r, g, b) => [
+    r * 0.25 + target * 0.75,
+    g * 0.25 + target * 0.75,
+    b * 0.25 + target * 0.75,
+  ]);
 }
 
 function crack(t: DefectTarget, rng: Rng, region: Uint8Array): void {
@@ -123,18 +131,35 @@ function missing(t: DefectTarget, rng: Rng, region: Uint8Array): void {
   recolour(t.canvas, region, () => [(r0 / n) * 0.55, (g0 / n) * 0.55, (b0 / n) * 0.55]);
 }
 
-const TINTS: readonly Rgb[] = [[205, 45, 40], [45, 70, 210], [225, 200, 35], [170, 50, 190]];
+const TINTS: readonly Rgb[] = [
+  [205, 45, 40],
+  [45, 70, 210],
+  [225, 200, 35],
+  [170, 50, 190],
+];
 
 function colourSpot(t: DefectTarget, rng: Rng, region: Uint8Array): void {
   const s = t.canvas.size;
   const [cx, cy] = pickCentre(t, rng);
   fillBlob(region, s, cx, cy, rng.range(0.05, 0.08) * s, rng, { aspect: rng.range(0.7, 1.4), wobble: 0.15 });
   const tint = rng.pick(TINTS);
-  recolour(t.canvas, region, (r, g, b) => [r * 0.35 + tint[0] * 0.65, g * 0.35 + tint[1] * 0.65, b * 0.35 + tint[2] * 0.65]);
+  recolour(t.canvas, region, (r, g, b) => [
+    r * 0.35 + tint[0] * 0.65,
+    g * 0.35 + tint[1] * 0.65,
+    b * 0.35 + tint[2] * 0.65,
+  ]);
 }
 
-const DARK_DIRT: readonly Rgb[] = [[72, 46, 22], [28, 26, 24], [60, 90, 20]];
-const LIGHT_DIRT: readonly Rgb[] = [[215, 200, 160], [190, 150, 60], [150, 190, 60]];
+const DARK_DIRT: readonly Rgb[] = [
+  [72, 46, 22],
+  [28, 26, 24],
+  [60, 90, 20],
+];
+const LIGHT_DIRT: readonly Rgb[] = [
+  [215, 200, 160],
+  [190, 150, 60],
+  [150, 190, 60],
+];
 
 function contamination(t: DefectTarget, rng: Rng, region: Uint8Array): void {
   const s = t.canvas.size;
@@ -157,7 +182,11 @@ function contamination(t: DefectTarget, rng: Rng, region: Uint8Array): void {
   // foreign material that stands out from the surface it lands on
   const luma = meanLuma(t.canvas, region);
   const dirt = rng.pick(luma > 110 ? DARK_DIRT : LIGHT_DIRT);
-  recolour(t.canvas, region, (r, g, b) => [r * 0.15 + dirt[0] * 0.85, g * 0.15 + dirt[1] * 0.85, b * 0.15 + dirt[2] * 0.85]);
+  recolour(t.canvas, region, (r, g, b) => [
+    r * 0.15 + dirt[0] * 0.85,
+    g * 0.15 + dirt[1] * 0.85,
+    b * 0.15 + dirt[2] * 0.85,
+  ]);
 }
 
 const PAINTERS: Record<DefectType, (t: DefectTarget, rng: Rng, region: Uint8Array) => void> = {

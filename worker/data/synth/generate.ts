@@ -42,10 +42,16 @@ function isSynthClass(name: string): name is SynthClass {
 export function validateSyntheticSpec(spec: SyntheticDatasetSpec): void {
   const bad = spec.classes.filter((c) => !isSynthClass(c));
   if (spec.classes.length === 0) throw new UserError('synthetic dataset: give at least one class');
-  if (bad.length) throw new UserError(`synthetic dataset: unknown class ${bad.join(', ')} (valid: ${SYNTHETIC_CLASS_NAMES.join(', ')})`);
-  if (new Set(spec.classes).size !== spec.classes.length) throw new UserError('synthetic dataset: a class is listed twice');
-  if (!Number.isInteger(spec.train) || spec.train < 1) throw new UserError(`synthetic dataset: train must be an integer >= 1, got ${spec.train}`);
-  if (!Number.isInteger(spec.test) || spec.test < 2) throw new UserError(`synthetic dataset: test must be an integer >= 2, got ${spec.test}`);
+  if (bad.length)
+    throw new UserError(
+      `synthetic dataset: unknown class ${bad.join(', ')} (valid: ${SYNTHETIC_CLASS_NAMES.join(', ')})`,
+    );
+  if (new Set(spec.classes).size !== spec.classes.length)
+    throw new UserError('synthetic dataset: a class is listed twice');
+  if (!Number.isInteger(spec.train) || spec.train < 1)
+    throw new UserError(`synthetic dataset: train must be an integer >= 1, got ${spec.train}`);
+  if (!Number.isInteger(spec.test) || spec.test < 2)
+    throw new UserError(`synthetic dataset: test must be an integer >= 2, got ${spec.test}`);
   if (!Number.isInteger(spec.size) || spec.size < 32 || spec.size > 4096) {
     throw new UserError(`synthetic dataset: size must be an integer in 32..4096, got ${spec.size}`);
   }
@@ -53,7 +59,12 @@ export function validateSyntheticSpec(spec: SyntheticDatasetSpec): void {
 }
 
 /** Render one image of a class; with a defect type, also returns its mask (0/1). */
-export function renderSample(cls: SynthClass, size: number, seed: number, defect: DefectType | null): { rgb: Uint8Array; mask: Uint8Array | null } {
+export function renderSample(
+  cls: SynthClass,
+  size: number,
+  seed: number,
+  defect: DefectType | null,
+): { rgb: Uint8Array; mask: Uint8Array | null } {
   const rng = new Rng(seed);
   let target: DefectTarget;
   if ((TEXTURE_CLASSES as readonly string[]).includes(cls)) {
@@ -84,11 +95,25 @@ function jobsFor(out: string, cls: SynthClass, spec: SyntheticDatasetSpec): Rend
   const base = join(out, cls);
   const name = (i: number): string => String(i).padStart(3, '0');
   for (let i = 0; i < spec.train; i++) {
-    jobs.push({ cls, dir: join(base, 'train', 'good'), file: `${name(i)}.png`, seed: hashSeed(spec.seed, cls, 'train', i), defect: null, maskFile: null });
+    jobs.push({
+      cls,
+      dir: join(base, 'train', 'good'),
+      file: `${name(i)}.png`,
+      seed: hashSeed(spec.seed, cls, 'train', i),
+      defect: null,
+      maskFile: null,
+    });
   }
   const good = Math.ceil(spec.test / 2);
   for (let i = 0; i < good; i++) {
-    jobs.push({ cls, dir: join(base, 'test', 'good'), file: `${name(i)}.png`, seed: hashSeed(spec.seed, cls, 'test', 'good', i), defect: null, maskFile: null });
+    jobs.push({
+      cls,
+      dir: join(base, 'test', 'good'),
+      file: `${name(i)}.png`,
+      seed: hashSeed(spec.seed, cls, 'test', 'good', i),
+      defect: null,
+      maskFile: null,
+    });
   }
   const types = SYNTHETIC_DEFECTS[cls];
   const perType = new Map<DefectType, number>();

@@ -28,7 +28,10 @@ function inRect(u: number, v: number, u0: number, v0: number, u1: number, v1: nu
 function discShader(rng: Rng): PartShader {
   const metal = jitterColour([168, 170, 176], rng, 6);
   const darkMetal: Rgb = [metal[0] * 0.62, metal[1] * 0.62, metal[2] * 0.64];
-  const holes = Array.from({ length: 6 }, (_, k) => [0.25 * Math.cos((k * Math.PI) / 3), 0.25 * Math.sin((k * Math.PI) / 3)] as const);
+  const holes = Array.from(
+    { length: 6 },
+    (_, k) => [0.25 * Math.cos((k * Math.PI) / 3), 0.25 * Math.sin((k * Math.PI) / 3)] as const,
+  );
   return (u, v) => {
     const r = dist(u, v);
     if (r > 0.36 || r < 0.12) return null;

@@ -50,12 +50,16 @@ function checkScale(what: string, v: number): number {
 }
 
 /** The counts a profile writes at the given scales: at least 2 training images, 1 good and 1 per defect type. */
-export function profileCounts(profile: DatasetProfile, opts: Pick<ProfileOptions, 'trainScale' | 'testScale' | 'classes'> = {}): ClassCounts[] {
+export function profileCounts(
+  profile: DatasetProfile,
+  opts: Pick<ProfileOptions, 'trainScale' | 'testScale' | 'classes'> = {},
+): ClassCounts[] {
   const ts = checkScale('train scale', opts.trainScale ?? profile.defaultTrainScale);
   const es = checkScale('test scale', opts.testScale ?? 1);
   const names = profile.classes.map((k) => k.name);
   const bad = (opts.classes ?? []).filter((n) => !names.includes(n));
-  if (bad.length) throw new UserError(`not a class of profile ${profile.name}: ${bad.join(', ')} (valid: ${names.join(', ')})`);
+  if (bad.length)
+    throw new UserError(`not a class of profile ${profile.name}: ${bad.join(', ')} (valid: ${names.join(', ')})`);
   const keep = (k: ProfileClass): boolean => !opts.classes || opts.classes.includes(k.name);
   return profile.classes.filter(keep).map((k) => ({
     name: k.name,
@@ -73,24 +77,52 @@ function classJobs(out: string, profile: DatasetProfile, k: ProfileClass, n: Cla
   const jobs: RenderJob[] = [];
   const trainDir = visa ? join(base, 'Data', 'train', 'normal') : join(base, 'train', 'good');
   const goodDir = visa ? join(base, 'Data', 'test', 'normal') : join(base, 'test', 'good');
-  for (let i = 0; i < n.train; i++) jobs.push({ cls: k.renderer, dir: trainDir, file: `${pad(i)}.png`, seed: s('train', i), defect: null, maskFile: null });
-  for (let i = 0; i < n.good; i++) jobs.push({ cls: k.renderer, dir: goodDir, file: `${pad(i)}.png`, seed: s('test', 'good', i), defect: null, maskFile: null });
+  for (let i = 0; i < n.train; i++)
+    jobs.push({
+      cls: k.renderer,
+      dir: trainDir,
+      file: `${pad(i)}.png`,
+      seed: s('train', i),
+      defect: null,
+      maskFile: null,
+    });
+  for (let i = 0; i < n.good; i++)
+    jobs.push({
+      cls: k.renderer,
+      dir: goodDir,
+      file: `${pad(i)}.png`,
+      seed: s('test', 'good', i),
+      defect: null,
+      maskFile: null,
+    });
   n.defects.forEach(([d, count], t) => {
     const dir = visa ? join(base, 'Data', 'test', 'anomaly') : join(base, 'test', d);
     const maskDir = visa ? join(base, 'Data', 'Masks', 'Anomaly') : join(base, 'ground_truth', d);
     for (let i = 0; i < count; i++) {
       const file = `${pad(i)}.png`;
       const maskFile = join(maskDir, visa ? file : `${pad(i)}_mask.png`);
-      jobs.push({ cls: k.renderer, dir, file, seed: s('test', d, i), defect: defectKindFor(k.renderer, t, i, n.defects.length), maskFile });
+      jobs.push({
+        cls: k.renderer,
+        dir,
+        file,
+        seed: s('test', d, i),
+        defect: defectKindFor(k.renderer, t, i, n.defects.length),
+        maskFile,
+      });
     }
   });
   return jobs;
 }
 
 /** Write a profile's classes under `out` (each class folder is replaced). */
-export async function generateProfileDataset(out: string, profileName: string, opts: ProfileOptions): Promise<{ classes: ClassCounts[]; files: number; images: number }> {
+export async function generateProfileDataset(
+  out: string,
+  profileName: string,
+  opts: ProfileOptions,
+): Promise<{ classes: ClassCounts[]; files: number; images: number }> {
   const profile = profileByName(profileName);
-  if (!Number.isInteger(opts.size) || opts.size < 32 || opts.size > 4096) throw new UserError(`size must be an integer in 32..4096, got ${opts.size}`);
+  if (!Number.isInteger(opts.size) || opts.size < 32 || opts.size > 4096)
+    throw new UserError(`size must be an integer in 32..4096, got ${opts.size}`);
   if (!Number.isInteger(opts.seed)) throw new UserError(`seed must be an integer, got ${opts.seed}`);
   const counts = profileCounts(profile, opts);
   const jobs: RenderJob[] = [];
@@ -100,8 +132,18 @@ export async function generateProfileDataset(out: string, profileName: string, o
   }
   const dirs = new Set(jobs.flatMap((j) => (j.maskFile ? [j.dir, join(j.maskFile, '..')] : [j.dir])));
   for (const d of dirs) await mkdir(d, { recursive: true });
-  const files = await renderJobs(jobs, opts.size, { threads: opts.threads ?? availableParallelism(), onProgress: opts.onProgress });
-  const meta = { generator: 'wepadim synthetic dataset v1', profile: profile.name, source: profile.source, seed: opts.seed, size: opts.size, classes: counts };
+  const files = await renderJobs(jobs, opts.size, {
+    threads: opts.threads ?? availableParallelism(),
+    onProgress: opts.onProgress,
+  });
+  const meta = {
+    generator: 'wepadim synthetic dataset v1',
+    profile: profile.name,
+    source: profile.source,
+    seed: opts.seed,
+    size: opts.size,
+    classes: counts,
+  };
   await writeFile(join(out, 'wepadim-synthetic.json'), JSON.stringify(meta, null, 2) + '\n');
   return { classes: counts, files, images: jobs.length };
 }

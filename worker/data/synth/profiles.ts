@@ -29,8 +29,13 @@ export interface DatasetProfile {
   classes: readonly ProfileClass[];
 }
 
-const c = (name: string, renderer: SynthRenderer, train: number, good: number, defects: (readonly [string, number])[]): ProfileClass =>
-  ({ name, renderer, train, good, defects });
+const c = (
+  name: string,
+  renderer: SynthRenderer,
+  train: number,
+  good: number,
+  defects: (readonly [string, number])[],
+): ProfileClass => ({ name, renderer, train, good, defects });
 
 /** MVTec AD (Bergmann et al., CVPR 2019 / IJCV 2021): 3,629 train, 1,725 test (467 good, 1,258 defective). */
 export const MVTEC_PROFILE: DatasetProfile = {
@@ -39,21 +44,107 @@ export const MVTEC_PROFILE: DatasetProfile = {
   defaultTrainScale: 1,
   source: 'MVTec AD, per-class counts and defect types of the published release',
   classes: [
-    c('bottle', 'disc', 209, 20, [['broken_large', 20], ['broken_small', 22], ['contamination', 21]]),
-    c('cable', 'bracket', 224, 58, [['bent_wire', 13], ['cable_swap', 12], ['combined', 11], ['cut_inner_insulation', 14], ['cut_outer_insulation', 10], ['missing_cable', 12], ['missing_wire', 10], ['poke_insulation', 10]]),
-    c('capsule', 'chip', 219, 23, [['crack', 23], ['faulty_imprint', 22], ['poke', 21], ['scratch', 23], ['squeeze', 20]]),
-    c('carpet', 'weave', 280, 28, [['color', 19], ['cut', 17], ['hole', 17], ['metal_contamination', 17], ['thread', 19]]),
-    c('grid', 'grid', 264, 21, [['bent', 12], ['broken', 12], ['glue', 11], ['metal_contamination', 11], ['thread', 11]]),
-    c('hazelnut', 'disc', 391, 40, [['crack', 18], ['cut', 17], ['hole', 18], ['print', 17]]),
-    c('leather', 'noise', 245, 32, [['color', 19], ['cut', 19], ['fold', 17], ['glue', 19], ['poke', 18]]),
-    c('metal_nut', 'bracket', 220, 22, [['bent', 25], ['color', 22], ['flip', 23], ['scratch', 23]]),
-    c('pill', 'chip', 267, 26, [['color', 25], ['combined', 17], ['contamination', 21], ['crack', 26], ['faulty_imprint', 19], ['pill_type', 9], ['scratch', 24]]),
-    c('screw', 'bracket', 320, 41, [['manipulated_front', 24], ['scratch_head', 24], ['scratch_neck', 25], ['thread_side', 23], ['thread_top', 23]]),
-    c('tile', 'noise', 230, 33, [['crack', 17], ['glue_strip', 18], ['gray_stroke', 16], ['oil', 18], ['rough', 15]]),
+    c('bottle', 'disc', 209, 20, [
+      ['broken_large', 20],
+      ['broken_small', 22],
+      ['contamination', 21],
+    ]),
+    c('cable', 'bracket', 224, 58, [
+      ['bent_wire', 13],
+      ['cable_swap', 12],
+      ['combined', 11],
+      ['cut_inner_insulation', 14],
+      ['cut_outer_insulation', 10],
+      ['missing_cable', 12],
+      ['missing_wire', 10],
+      ['poke_insulation', 10],
+    ]),
+    c('capsule', 'chip', 219, 23, [
+      ['crack', 23],
+      ['faulty_imprint', 22],
+      ['poke', 21],
+      ['scratch', 23],
+      ['squeeze', 20],
+    ]),
+    c('carpet', 'weave', 280, 28, [
+      ['color', 19],
+      ['cut', 17],
+      ['hole', 17],
+      ['metal_contamination', 17],
+      ['thread', 19],
+    ]),
+    c('grid', 'grid', 264, 21, [
+      ['bent', 12],
+      ['broken', 12],
+      ['glue', 11],
+      ['metal_contamination', 11],
+      ['thread', 11],
+    ]),
+    c('hazelnut', 'disc', 391, 40, [
+      ['crack', 18],
+      ['cut', 17],
+      ['hole', 18],
+      ['print', 17],
+    ]),
+    c('leather', 'noise', 245, 32, [
+      ['color', 19],
+      ['cut', 19],
+      ['fold', 17],
+      ['glue', 19],
+      ['poke', 18],
+    ]),
+    c('metal_nut', 'bracket', 220, 22, [
+      ['bent', 25],
+      ['color', 22],
+      ['flip', 23],
+      ['scratch', 23],
+    ]),
+    c('pill', 'chip', 267, 26, [
+      ['color', 25],
+      ['combined', 17],
+      ['contamination', 21],
+      ['crack', 26],
+      ['faulty_imprint', 19],
+      ['pill_type', 9],
+      ['scratch', 24],
+    ]),
+    c('screw', 'bracket', 320, 41, [
+      ['manipulated_front', 24],
+      ['scratch_head', 24],
+      ['scratch_neck', 25],
+      ['thread_side', 23],
+      ['thread_top', 23],
+    ]),
+    c('tile', 'noise', 230, 33, [
+      ['crack', 17],
+      ['glue_strip', 18],
+      ['gray_stroke', 16],
+      ['oil', 18],
+      ['rough', 15],
+    ]),
     c('toothbrush', 'stripes', 60, 12, [['defective', 30]]),
-    c('transistor', 'chip', 213, 60, [['bent_lead', 10], ['cut_lead', 10], ['damaged_case', 10], ['misplaced', 10]]),
-    c('wood', 'stripes', 247, 19, [['color', 8], ['combined', 11], ['hole', 10], ['liquid', 10], ['scratch', 21]]),
-    c('zipper', 'stripes', 240, 32, [['broken_teeth', 19], ['combined', 16], ['fabric_border', 17], ['fabric_interior', 16], ['rough', 17], ['split_teeth', 18], ['squeezed_teeth', 16]]),
+    c('transistor', 'chip', 213, 60, [
+      ['bent_lead', 10],
+      ['cut_lead', 10],
+      ['damaged_case', 10],
+      ['misplaced', 10],
+    ]),
+    c('wood', 'stripes', 247, 19, [
+      ['color', 8],
+      ['combined', 11],
+      ['hole', 10],
+      ['liquid', 10],
+      ['scratch', 21],
+    ]),
+    c('zipper', 'stripes', 240, 32, [
+      ['broken_teeth', 19],
+      ['combined', 16],
+      ['fabric_border', 17],
+      ['fabric_interior', 16],
+      ['rough', 17],
+      ['split_teeth', 18],
+      ['squeezed_teeth', 16],
+    ]),
   ],
 };
 
@@ -84,10 +175,18 @@ export const VISA_PROFILE: DatasetProfile = {
   ],
 };
 
-export const DATASET_PROFILES: Readonly<Record<DatasetProfile['name'], DatasetProfile>> = { mvtec: MVTEC_PROFILE, visa: VISA_PROFILE };
+export const DATASET_PROFILES: Readonly<Record<DatasetProfile['name'], DatasetProfile>> = {
+  mvtec: MVTEC_PROFILE,
+  visa: VISA_PROFILE,
+};
 
 /** The synthetic defect painted for the k-th defect type (and the i-th image of a single-type class) of a class. */
-export function defectKindFor(renderer: SynthRenderer, typeIndex: number, imageIndex: number, types: number): DefectType {
+export function defectKindFor(
+  renderer: SynthRenderer,
+  typeIndex: number,
+  imageIndex: number,
+  types: number,
+): DefectType {
   const kinds = SYNTHETIC_DEFECTS[renderer];
   return kinds[(types === 1 ? imageIndex : typeIndex) % kinds.length];
 }

@@ -39,11 +39,15 @@ function stripes(size: number, rng: Rng): Canvas {
   const frame = rotated(size, 0.35 + rng.range(-0.03, 0.03), 0, rng.range(0, period));
   const light = jitterColour([190, 165, 120], rng, 6);
   const dark = jitterColour([95, 72, 52], rng, 6);
-  return paint(size, (x, y) => {
-    const [, v] = frame(x, y);
-    const t = 0.5 + 0.5 * Math.tanh(3 * Math.sin((2 * Math.PI * v) / period));
-    return mix(dark, light, t);
-  }, rng);
+  return paint(
+    size,
+    (x, y) => {
+      const [, v] = frame(x, y);
+      const t = 0.5 + 0.5 * Math.tanh(3 * Math.sin((2 * Math.PI * v) / period));
+      return mix(dark, light, t);
+    },
+    rng,
+  );
 }
 
 function grid(size: number, rng: Rng): Canvas {
@@ -53,15 +57,19 @@ function grid(size: number, rng: Rng): Canvas {
   const frame = rotated(size, rng.range(-0.02, 0.02), rng.range(0, period), rng.range(0, period));
   const bg = jitterColour([58, 64, 70], rng, 4);
   const wire = jitterColour([175, 178, 182], rng, 6);
-  return paint(size, (x, y) => {
-    const [a, b] = frame(x, y);
-    const da = Math.abs((((a % period) + period) % period) - period / 2);
-    const db = Math.abs((((b % period) + period) % period) - period / 2);
-    const d = Math.min(da, db);
-    const t = Math.max(0, Math.min(1, half + 0.5 - d));
-    const crossing = da < half + 0.5 && db < half + 0.5 ? 0.85 : 1;
-    return mix(bg, wire, t * crossing);
-  }, rng);
+  return paint(
+    size,
+    (x, y) => {
+      const [a, b] = frame(x, y);
+      const da = Math.abs((((a % period) + period) % period) - period / 2);
+      const db = Math.abs((((b % period) + period) % period) - period / 2);
+      const d = Math.min(da, db);
+      const t = Math.max(0, Math.min(1, half + 0.5 - d));
+      const crossing = da < half + 0.5 && db < half + 0.5 ? 0.85 : 1;
+      return mix(bg, wire, t * crossing);
+    },
+    rng,
+  );
 }
 
 function weave(size: number, rng: Rng): Canvas {
@@ -71,18 +79,22 @@ function weave(size: number, rng: Rng): Canvas {
   const oy = rng.range(0, 2 * cell);
   const warm = jitterColour([200, 180, 140], rng, 6);
   const shade = jitterColour([120, 100, 70], rng, 5);
-  return paint(size, (x, y) => {
-    const a = x + ox;
-    const b = y + oy;
-    const ci = Math.floor(a / cell);
-    const cj = Math.floor(b / cell);
-    const horizontal = (ci + cj) % 2 === 0;
-    const along = horizontal ? a : b;
-    const across = horizontal ? b - cj * cell : a - ci * cell;
-    const bulge = Math.sin((Math.PI * across) / cell);
-    const strands = 0.9 + 0.1 * Math.sin((2 * Math.PI * along * 3) / cell);
-    return mix(shade, warm, Math.max(0, bulge * strands));
-  }, rng);
+  return paint(
+    size,
+    (x, y) => {
+      const a = x + ox;
+      const b = y + oy;
+      const ci = Math.floor(a / cell);
+      const cj = Math.floor(b / cell);
+      const horizontal = (ci + cj) % 2 === 0;
+      const along = horizontal ? a : b;
+      const across = horizontal ? b - cj * cell : a - ci * cell;
+      const bulge = Math.sin((Math.PI * across) / cell);
+      const strands = 0.9 + 0.1 * Math.sin((2 * Math.PI * along * 3) / cell);
+      return mix(shade, warm, Math.max(0, bulge * strands));
+    },
+    rng,
+  );
 }
 
 function noiseField(size: number, rng: Rng): Canvas {
@@ -90,10 +102,17 @@ function noiseField(size: number, rng: Rng): Canvas {
   const seed = rng.int(0, 0x7fffffff);
   const lo: Rgb = jitterColour([70, 92, 58], rng, 5);
   const hi: Rgb = jitterColour([150, 172, 118], rng, 5);
-  return paint(size, (x, y) => {
-    const n = 0.6 * valueNoise(seed, x, y, 28 * u) + 0.3 * valueNoise(seed + 1, x, y, 9 * u) + 0.1 * valueNoise(seed + 2, x, y, 3 * u);
-    return mix(lo, hi, n);
-  }, rng);
+  return paint(
+    size,
+    (x, y) => {
+      const n =
+        0.6 * valueNoise(seed, x, y, 28 * u) +
+        0.3 * valueNoise(seed + 1, x, y, 9 * u) +
+        0.1 * valueNoise(seed + 2, x, y, 3 * u);
+      return mix(lo, hi, n);
+    },
+    rng,
+  );
 }
 
 export function renderTexture(kind: TextureClass, size: number, rng: Rng): Canvas {

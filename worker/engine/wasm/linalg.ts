@@ -17,8 +17,16 @@ let exportsOf: LinalgExports | null = null;
  * 4-row blocks of the lower triangle when `lower` (see linalg.ts addDots): the same bits as the TypeScript kernel.
  */
 export function addDotsWasm(
-  x: Float64Array, xOff: number, y: Float64Array, yOff: number, m: number, n: number, d: number,
-  out: Float64Array, outOff: number, lower: boolean,
+  x: Float64Array,
+  xOff: number,
+  y: Float64Array,
+  yOff: number,
+  m: number,
+  n: number,
+  d: number,
+  out: Float64Array,
+  outOff: number,
+  lower: boolean,
 ): void {
   const ex = (exportsOf ??= instantiate<LinalgExports>(LINALG_WASM_BASE64));
   const same = x === y && xOff === yOff && m === n;

@@ -8,7 +8,18 @@ import { ensureBytes, instantiate, type WasmMemory } from './wasm-api.js';
 interface RadixExports {
   memory: WasmMemory;
   scatter: (src: number, dst: number, counts: number, n: number, shift: number, mask: number, add: number) => void;
-  keys: (bits: number, runs: number, nRuns: number, dst: number, base: number, c0: number, c1: number, w0: number, m0: number, m1: number) => number;
+  keys: (
+    bits: number,
+    runs: number,
+    nRuns: number,
+    dst: number,
+    base: number,
+    c0: number,
+    c1: number,
+    w0: number,
+    m0: number,
+    m1: number,
+  ) => number;
 }
 
 /** Int32 and Uint32 arrays allocated in one wasm memory, and the scatter pass over them. */
@@ -25,7 +36,8 @@ export class WasmRadix {
   private take(length: number): number {
     const off = this.used;
     this.used += 4 * length;
-    if (this.used > this.exports.memory.buffer.byteLength) throw new RangeError(`wasm radix memory too small for ${this.used} bytes`);
+    if (this.used > this.exports.memory.buffer.byteLength)
+      throw new RangeError(`wasm radix memory too small for ${this.used} bytes`);
     return off;
   }
 
@@ -47,7 +59,15 @@ export class WasmRadix {
   }
 
   /** dst[counts[(k >>> shift) & mask]++] = k + add for each key k of src[0..n), in order (all three in this memory). */
-  scatter(src: Int32Array, dst: Int32Array, counts: Uint32Array, n: number, shift: number, mask: number, add: number): void {
+  scatter(
+    src: Int32Array,
+    dst: Int32Array,
+    counts: Uint32Array,
+    n: number,
+    shift: number,
+    mask: number,
+    add: number,
+  ): void {
     this.exports.scatter(src.byteOffset, dst.byteOffset, counts.byteOffset, n, shift, mask, add);
   }
 
@@ -56,7 +76,29 @@ export class WasmRadix {
    * the histograms of their first two digits added into c0 and c1 (see radix.wat). All in this memory. Returns the
    * number of keys.
    */
-  keys(scores: Float32Array, runs: Int32Array, nRuns: number, dst: Int32Array, base: number, c0: Uint32Array, c1: Uint32Array, w0: number, m0: number, m1: number): number {
-    return this.exports.keys(scores.byteOffset, runs.byteOffset, nRuns, dst.byteOffset, base, c0.byteOffset, c1.byteOffset, w0, m0, m1);
+  keys(
+    scores: Float32Array,
+    runs: Int32Array,
+    nRuns: number,
+    dst: Int32Array,
+    base: number,
+    c0: Uint32Array,
+    c1: Uint32Array,
+    w0: number,
+    m0: number,
+    m1: number,
+  ): number {
+    return this.exports.keys(
+      scores.byteOffset,
+      runs.byteOffset,
+      nRuns,
+      dst.byteOffset,
+      base,
+      c0.byteOffset,
+      c1.byteOffset,
+      w0,
+      m0,
+      m1,
+    );
   }
 }

@@ -70,7 +70,15 @@ export class UpsampleWorkspace {
   /** out[first..first + size*size) from tmp: one map's vertical pass. */
   vpass(first: number, h: number, size: number): PassStats {
     const s = this.stats;
-    this.exports.vpass(this.tmp.byteOffset, this.av.byteOffset, this.rv.byteOffset, this.out.byteOffset + 4 * first, h, size, s.byteOffset);
+    this.exports.vpass(
+      this.tmp.byteOffset,
+      this.av.byteOffset,
+      this.rv.byteOffset,
+      this.out.byteOffset + 4 * first,
+      h,
+      size,
+      s.byteOffset,
+    );
     return { max: s[0], min: s[1], nan: s[2] !== 0 };
   }
 }

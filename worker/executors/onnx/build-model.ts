@@ -64,15 +64,34 @@ export function buildOnnxModel(g: BackboneGraph, w: FoldedWeights): Uint8Array {
       node('Mul', [x, `${x}__sig`], [out]);
     } else node('Identity', [x], [out]);
   };
-  const conv = (input: string, output: string, prefix: string, cin: number, cout: number, kk: number, stride: number, pad: number, groups: number, act: Activation): void => {
+  const conv = (
+    input: string,
+    output: string,
+    prefix: string,
+    cin: number,
+    cout: number,
+    kk: number,
+    stride: number,
+    pad: number,
+    groups: number,
+    act: Activation,
+  ): void => {
     const f = w.get(prefix);
     if (!f) throw new Error(`internal: no folded weights for ${prefix}`);
     init(`${prefix}.weight`, [cout, cin / groups, kk, kk], f.weight);
     init(`${prefix}.bias`, [cout], f.bias);
     const pre = act === null ? output : `${output}__pre`;
-    node('Conv', [input, `${prefix}.weight`, `${prefix}.bias`], [pre], [
-      ints('kernel_shape', [kk, kk]), ints('strides', [stride, stride]), ints('pads', [pad, pad, pad, pad]), int('group', groups),
-    ]);
+    node(
+      'Conv',
+      [input, `${prefix}.weight`, `${prefix}.bias`],
+      [pre],
+      [
+        ints('kernel_shape', [kk, kk]),
+        ints('strides', [stride, stride]),
+        ints('pads', [pad, pad, pad, pad]),
+        int('group', groups),
+      ],
+    );
     if (act !== null) activate(pre, output, act);
   };
   for (const n of g.nodes) {
@@ -88,7 +107,16 @@ export function buildOnnxModel(g: BackboneGraph, w: FoldedWeights): Uint8Array {
         }
         break;
       case 'maxpool':
-        node('MaxPool', [n.input], [n.output], [ints('kernel_shape', [n.kernel, n.kernel]), ints('strides', [n.stride, n.stride]), ints('pads', [n.pad, n.pad, n.pad, n.pad])]);
+        node(
+          'MaxPool',
+          [n.input],
+          [n.output],
+          [
+            ints('kernel_shape', [n.kernel, n.kernel]),
+            ints('strides', [n.stride, n.stride]),
+            ints('pads', [n.pad, n.pad, n.pad, n.pad]),
+          ],
+        );
         break;
       case 'se': {
         node('GlobalAveragePool', [n.input], [`${n.output}__avg`]);

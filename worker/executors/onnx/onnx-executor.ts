@@ -13,7 +13,11 @@ export function onnxRuntimeVersion(): string {
   return (req('onnxruntime-node/package.json') as { version: string }).version;
 }
 
-export async function createOnnxExecutor(g: BackboneGraph, w: FoldedWeights, opts: ExecutorOptions & { cuda?: boolean } = {}): Promise<GraphExecutor> {
+export async function createOnnxExecutor(
+  g: BackboneGraph,
+  w: FoldedWeights,
+  opts: ExecutorOptions & { cuda?: boolean } = {},
+): Promise<GraphExecutor> {
   const ort = await import('onnxruntime-node');
   const bytes = buildOnnxModel(g, w);
   const threads = opts.threads ?? 0;
@@ -28,7 +32,11 @@ export async function createOnnxExecutor(g: BackboneGraph, w: FoldedWeights, opt
   });
   const outputs = g.taps.map((t) => t.value);
   return {
-    info: { executor: cuda ? 'onnx-cuda' : 'onnx', version: onnxRuntimeVersion(), device: cuda ? `cuda:${gpu}` : `cpu (${threads || 'all'} threads)` },
+    info: {
+      executor: cuda ? 'onnx-cuda' : 'onnx',
+      version: onnxRuntimeVersion(),
+      device: cuda ? `cuda:${gpu}` : `cpu (${threads || 'all'} threads)`,
+    },
     async run(input, n, size) {
       const x = new ort.Tensor('float32', input, [n, g.inputChannels ?? 3, size, size]);
       const res = await session.run({ [g.input]: x }, outputs);

@@ -12,12 +12,21 @@ import { disposeWeights, runGraphTf, uploadWeights } from './tfjs-graph.js';
 import { loadTf, type TfjsFlavour } from './tfjs-load.js';
 import type { WorkerReply, WorkerRequest } from './tfjs-worker.js';
 
-export async function createTfjsExecutor(g: BackboneGraph, w: FoldedWeights, flavour: TfjsFlavour, opts: ExecutorOptions = {}): Promise<GraphExecutor> {
+export async function createTfjsExecutor(
+  g: BackboneGraph,
+  w: FoldedWeights,
+  flavour: TfjsFlavour,
+  opts: ExecutorOptions = {},
+): Promise<GraphExecutor> {
   if (flavour !== 'tfjs-wasm') {
     const lt = await loadTf(flavour);
     const tw = uploadWeights(lt.tf, g, w);
     return {
-      info: { executor: flavour, version: lt.version, device: opts.gpu != null && flavour === 'tfjs-gpu' ? `cuda:${opts.gpu}` : lt.device },
+      info: {
+        executor: flavour,
+        version: lt.version,
+        device: opts.gpu != null && flavour === 'tfjs-gpu' ? `cuda:${opts.gpu}` : lt.device,
+      },
       run: (input, n, size) => new Promise((ok) => ok(runGraphTf(lt.tf, g, tw, input, n, size))),
       dispose: () => new Promise((ok) => ok(disposeWeights(tw))),
     };

@@ -41,10 +41,19 @@ export function uploadWeights(tf: Tf, g: BackboneGraph, w: FoldedWeights): TfWei
       const dw = n.groups > 1;
       if (dw && n.groups !== n.inChannels) throw new Error(`internal: grouped conv ${n.conv} is not depthwise`);
       const cin = n.inChannels / n.groups;
-      filters.set(n.conv, tf.tensor4d(toHwio(f, n.outChannels, cin, n.kernel, dw), dw ? [n.kernel, n.kernel, n.outChannels, 1] : [n.kernel, n.kernel, cin, n.outChannels]));
+      filters.set(
+        n.conv,
+        tf.tensor4d(
+          toHwio(f, n.outChannels, cin, n.kernel, dw),
+          dw ? [n.kernel, n.kernel, n.outChannels, 1] : [n.kernel, n.kernel, cin, n.outChannels],
+        ),
+      );
       biases.set(n.conv, tf.tensor1d(f.bias));
     } else if (n.op === 'se') {
-      for (const [key, o, i] of [[n.fc1, n.squeeze, n.channels], [n.fc2, n.channels, n.squeeze]] as const) {
+      for (const [key, o, i] of [
+        [n.fc1, n.squeeze, n.channels],
+        [n.fc2, n.channels, n.squeeze],
+      ] as const) {
         const f = get(key);
         filters.set(key, tf.tensor2d(toHwio(f, o, i, 1, false), [i, o]));
         biases.set(key, tf.tensor1d(f.bias));
@@ -70,7 +79,14 @@ function act<T extends tfc.Tensor>(tf: Tf, x: T, a: Activation): T {
  * Forward pass; returns the taps as NCHW float32 arrays. The data is read outside tf.tidy: tidy walks what it
  * returns and puts every element of a returned typed array into a Set, which costs ~1 us per distinct value.
  */
-export function runGraphTf(tf: Tf, g: BackboneGraph, w: TfWeights, input: Float32Array, n: number, size: number): Float32Array[] {
+export function runGraphTf(
+  tf: Tf,
+  g: BackboneGraph,
+  w: TfWeights,
+  input: Float32Array,
+  n: number,
+  size: number,
+): Float32Array[] {
   const taps = forwardTf(tf, g, w, input, n, size);
   try {
     return taps.map((t) => (t.dataSync() as Float32Array).slice());
@@ -79,7 +95,14 @@ export function runGraphTf(tf: Tf, g: BackboneGraph, w: TfWeights, input: Float3
   }
 }
 
-function forwardTf(tf: Tf, g: BackboneGraph, w: TfWeights, input: Float32Array, n: number, size: number): tfc.Tensor4D[] {
+function forwardTf(
+  tf: Tf,
+  g: BackboneGraph,
+  w: TfWeights,
+  input: Float32Array,
+  n: number,
+  size: number,
+): tfc.Tensor4D[] {
   return tf.tidy(() => {
     const vals = new Map<string, tfc.Tensor4D>();
     vals.set(g.input, tf.transpose(tf.tensor4d(input, [n, g.inputChannels ?? 3, size, size]), [0, 2, 3, 1]));
@@ -94,9 +117,29 @@ function forwardTf(tf: Tf, g: BackboneGraph, w: TfWeights, input: Float32Array, 
           const filter = w.filters.get(node.conv) as tfc.Tensor4D;
           const bias = w.biases.get(node.conv);
           const fusedAct = node.act === 'relu' || node.act === 'sigmoid' ? node.act : 'linear';
-          const y = node.groups > 1
-            ? tf.fused.depthwiseConv2d({ x: val(node.input), filter, strides: node.stride, pad: node.pad, bias, activation: fusedAct })
-            : tf.fused.conv2d({ x: val(node.input), filter, strides: node.stride, pad: [[0, 0], [node.pad, node.pad], [node.pad, node.pad], [0, 0]], bias, activation: fusedAct });
+          const y =
+            node.groups > 1
+              ? tf.fused.depthwiseConv2d({
+                  x: val(node.input),
+                  filter,
+                  strides: node.stride,
+                  pad: node.pad,
+                  bias,
+                  activation: fusedAct,
+                })
+              : tf.fused.conv2d({
+                  x: val(node.input),
+                  filter,
+                  strides: node.stride,
+                  pad: [
+                    [0, 0],
+                    [node.pad, node.pad],
+                    [node.pad, node.pad],
+                    [0, 0],
+                  ],
+                  bias,
+                  activation: fusedAct,
+                });
           vals.set(node.output, node.act === 'silu' ? act(tf, y, 'silu') : y);
           break;
         }
@@ -109,8 +152,14 @@ function forwardTf(tf: Tf, g: BackboneGraph, w: TfWeights, input: Float32Array, 
         case 'se': {
           const x = val(node.input);
           const s0 = tf.reshape(tf.avgPool(x, [x.shape[1], x.shape[2]], 1, 'valid'), [n, node.channels]); // 3x faster than mean on wasm
-          const s1 = act(tf, tf.add(tf.matMul(s0, w.filters.get(node.fc1) as tfc.Tensor2D), w.biases.get(node.fc1) as tfc.Tensor1D), 'silu');
-          const s2 = tf.sigmoid(tf.add(tf.matMul(s1, w.filters.get(node.fc2) as tfc.Tensor2D), w.biases.get(node.fc2) as tfc.Tensor1D));
+          const s1 = act(
+            tf,
+            tf.add(tf.matMul(s0, w.filters.get(node.fc1) as tfc.Tensor2D), w.biases.get(node.fc1) as tfc.Tensor1D),
+            'silu',
+          );
+          const s2 = tf.sigmoid(
+            tf.add(tf.matMul(s1, w.filters.get(node.fc2) as tfc.Tensor2D), w.biases.get(node.fc2) as tfc.Tensor1D),
+          );
           vals.set(node.output, tf.mul(x, tf.reshape(s2, [n, 1, 1, node.channels])));
           break;
         }

@@ -44,9 +44,19 @@ export async function loadTf(flavour: TfjsFlavour): Promise<LoadedTf> {
   }
   const pkg = TFJS_NODE_PACKAGES[flavour];
   if (!(await importOptional(pkg))) {
-    throw new Error(`${pkg} is not installed (install it by hand: npm install --no-save ${pkg}@4.22.0; see docs/backbones-and-weights.md)`);
+    throw new Error(
+      `${pkg} is not installed (install it by hand: npm install --no-save ${pkg}@4.22.0; see docs/backbones-and-weights.md)`,
+    );
   }
-  if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} did not register the tensorflow backend with this tfjs-core (versions must both be 4.22.0)`);
+  if (!(await tf.setBackend('tensorflow')))
+    throw new Error(
+      `${pkg} did not register the tensorflow backend with this tfjs-core (versions must both be 4.22.0)`,
+    );
   await tf.ready();
-  return { tf, flavour, version: tf.version_core, device: flavour === 'tfjs-gpu' ? 'cuda (libtensorflow)' : 'cpu (libtensorflow)' };
+  return {
+    tf,
+    flavour,
+    version: tf.version_core,
+    device: flavour === 'tfjs-gpu' ? 'cuda (libtensorflow)' : 'cpu (libtensorflow)',
+  };
 }

@@ -39,7 +39,10 @@ port.on('message', (msg: WorkerRequest) => {
     try {
       if (!loaded || !graph || !weights) throw new Error('worker not initialised');
       const taps = runGraphTf(loaded.tf, graph, weights, msg.input, msg.n, msg.size);
-      port.postMessage({ type: 'result', id: msg.id, taps } satisfies WorkerReply, taps.map((t) => t.buffer as ArrayBuffer));
+      port.postMessage(
+        { type: 'result', id: msg.id, taps } satisfies WorkerReply,
+        taps.map((t) => t.buffer as ArrayBuffer),
+      );
     } catch (e) {
       port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message } satisfies WorkerReply);
     }
