@@ -47,25 +47,7 @@ describe('wepadim objective with the real modules', () => {
     const goodDir = join(root, 'disc', 'train', 'good');
     const victim = join(goodDir, readdirSync(goodDir).sort()[1]);
     writeFileSync(victim, Buffer.from('this is not a PNG'));
-    const p = (cls: string): TrialParams => ({
-      objective: 'wepadim',
-      dataset: 'folder',
-      root,
-      class: cls,
-      backbone: 'resnet18',
-      weights: 'random:0',
-      wavelet: 'haar',
-      level: 1,
-      mode: 'zero',
-      subbands: ['LL', 'LH', 'HL'],
-      align: 'down',
-      distance: 'squared',
-      smoothing: 'reference',
-      sigma: 4,
-      cov_reg: 0.01,
-      selection: null,
-      synthetic: null,
-    });
+    const p = (cls: string): TrialParams => params(root, cls);
     const trials = ['disc', 'weave'].map((c, i) => ({
       trialId: i,
       key: trialKey(p(c)),
