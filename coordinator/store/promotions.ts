@@ -5,7 +5,7 @@
  * `promotions` row (UNIQUE per sweep, point, rung) and the next rung's trials, created through the
  * transition table; the row is inserted first and the trials only when it is new, so evaluating the
  * policy again (a restart, `reconcile`) never promotes twice. The result and the promotions it allows
- * commit together, or not at all.
+ * commit together, or not at all. A failed trial put back by resume reopens its point's rung (`reopened`).
  */
 import { dwtKey, featureKey, canonicalJson, trialKey } from '../../shared/trial.js';
 import { pointsToPromote, trialsAtRung, type RungResult } from '../search/halving.js';
@@ -50,6 +50,12 @@ export function promoter(db: Db, tr: Transitions) {
        WHERE t.search_point IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rung_scores r WHERE r.point_id = t.search_point AND r.rung = t.rung)`,
     ),
     scoredRungs: db.prepare('SELECT DISTINCT sweep_id, rung FROM rung_scores ORDER BY sweep_id, rung'),
+    // a failed rung (score NULL) from the trial's rung on: the point's result there is open again
+    forgetFailed: db.prepare(
+      `DELETE FROM rung_scores WHERE score IS NULL AND (point_id, rung) IN (
+         SELECT r.point_id, r.rung FROM rung_scores r JOIN trials t ON t.search_point = r.point_id AND r.rung >= t.rung
+         WHERE t.id = ?)`,
+    ),
   };
   const stateCum = s.state(true);
   const stateStep = s.state(false);
@@ -98,6 +104,14 @@ export function promoter(db: Db, tr: Transitions) {
   }
 
   return {
+    /**
+     * A trial that failed (or was cancelled) goes back to pending (resume): its point's failed rung score is
+     * forgotten, so the rung settles again on the re-run's result and the policy ranks it like any other.
+     */
+    reopened(trialId: number): void {
+      s.forgetFailed.run(trialId);
+    },
+
     /** A trial has just settled (done, or failed for good): score its point's rung, promote what that allows. */
     settled(trialId: number, now: number): number {
       const t = s.link.get(trialId) as

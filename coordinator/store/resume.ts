@@ -1,10 +1,12 @@
 /**
  * Resume a sweep: put failed trials and trials whose lease expired (and, when asked, cancelled ones) back to
- * pending, within their retry limit, in one transaction, through the transitions of ./transitions.ts (reopen, retry). The expired lease's attempt is closed as 'expired', so a late completion
+ * pending, within their retry limit, in one transaction, through the transitions of ./transitions.ts (reopen, retry);
+ * a halving point's failed rung score is forgotten with it (./promotions.ts), so its re-run can be promoted. The expired lease's attempt is closed as 'expired', so a late completion
  * carrying that lease id no longer matches the trial and is rejected by the scheduler's fencing check.
  */
 import { UserError } from '../../shared/errors.js';
 import type { Db } from './db.js';
+import { promoter } from './promotions.js';
 import { trialTransitions } from './transitions.js';
 import type { ResumeResult } from './types.js';
 
@@ -30,6 +32,7 @@ export function resumeSweep(db: Db, sweepId: number, opts: ResumeOptions = {}): 
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw new UserError(`--max-attempts must be an integer >= 1, got ${limit}`);
   const tr = trialTransitions(db);
+  const promote = promoter(db, tr);
   return db
     .transaction((): ResumeResult => {
       const rows = db
@@ -50,6 +53,7 @@ export function resumeSweep(db: Db, sweepId: number, opts: ResumeOptions = {}): 
           // cancelling is not failing: a cancelled trial comes back with at least one attempt left
           const max = Math.max(limit ?? r.max_attempts, r.attempts + 1);
           tr.requeue(r, max);
+          promote.reopened(r.id);
           event.run(now, r.id, `resume --cancelled: cancelled trial re-queued (attempt ${r.attempts + 1} of ${max})`);
           requeued++;
           cancelled++;
@@ -67,6 +71,7 @@ export function resumeSweep(db: Db, sweepId: number, opts: ResumeOptions = {}): 
           tr.retry(r, max, null);
         } else {
           tr.reopen(r, max);
+          promote.reopened(r.id); // a halving point's failed rung is open again: its re-run result can promote it
         }
         event.run(
           now,

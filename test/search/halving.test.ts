@@ -15,6 +15,7 @@ import { PendingGroups } from '../../coordinator/store/pending-groups.js';
 import { trialTransitions } from '../../coordinator/store/transitions.js';
 import { StoreReads } from '../../coordinator/store/reads/index.js';
 import { buildLeaderboard } from '../../coordinator/report/leaderboard.js';
+import { resumeSweep } from '../../coordinator/store/resume.js';
 import type { TrialParams } from '../../shared/trial.js';
 import { halvingYaml, openDriver, resultFor, runTrials, scoreOf, snapshot, submitYaml, tempDbPath } from './drive.js';
 
@@ -202,6 +203,49 @@ describe('halving search', () => {
       d.db.prepare('SELECT count(*) FROM promotions WHERE rung = 1').pluck().get(),
     );
     expect(d.db.prepare(`SELECT count(*) FROM trials WHERE status != 'done'`).pluck().get()).toBe(0);
+    d.close();
+  });
+});
+
+describe('halving after resume', () => {
+  it('a point whose rung-0 trial failed for good and was re-run by resume is promoted on its new result', () => {
+    const path = tempDbPath();
+    submitYaml(path, halvingYaml(SYNC));
+    const d = openDriver(path);
+    // the best point (sigma 4, cov_reg 0.001) fails for good at rung 0; every other point completes
+    const best = d.db
+      .prepare(
+        `SELECT id FROM trials WHERE json_extract(params_json, '$.sigma') = 4 AND json_extract(params_json, '$.cov_reg') = 0.001`,
+      )
+      .pluck()
+      .get() as number;
+    for (;;) {
+      const g = d.leases.acquire('w', 1, [], 1_000, 60_000);
+      if (!g) break;
+      const t = g.trials[0];
+      if (t.trialId === best)
+        d.leases.fail(
+          'w',
+          [{ leaseId: t.leaseId, fencingToken: t.fencingToken, error: 'boom', retryable: false }],
+          1_000,
+        );
+      else d.leases.complete('w', [{ leaseId: t.leaseId, fencingToken: t.fencingToken, result: resultFor(t) }], 1_000);
+      if (d.db.prepare('SELECT count(*) FROM promotions').pluck().get() !== 0) break; // rung 0 settled
+    }
+    const promotedBefore = d.db.prepare('SELECT count(*) FROM promotions WHERE rung = 1').pluck().get();
+    expect(promotedBefore).toBe(6);
+    const pointOf = d.db.prepare('SELECT search_point FROM trials WHERE id = ?').pluck().get(best) as number;
+    expect(d.db.prepare('SELECT count(*) FROM promotions WHERE point_id = ?').pluck().get(pointOf)).toBe(0);
+    expect(resumeSweep(d.db, 1, { now: 2_000 }).requeued).toBe(1);
+    // run the re-queued trial (and whatever rung 1 holds): the re-run point is the best, so it moves up once
+    runTrials(d, Infinity, 3_000);
+    expect(d.db.prepare('SELECT rung FROM promotions WHERE point_id = ? ORDER BY rung').pluck().all(pointOf)).toEqual([
+      1, 2,
+    ]);
+    expect(d.db.prepare('SELECT count(*) FROM promotions WHERE rung = 1').pluck().get()).toBe(7);
+    expect(d.db.prepare('SELECT score FROM rung_scores WHERE point_id = ? AND rung = 0').pluck().get(pointOf)).not.toBe(
+      null,
+    );
     d.close();
   });
 });
