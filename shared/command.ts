@@ -17,6 +17,19 @@ export interface CommandSpec {
   timeout_s: number | null;
   /** the free parameters of this point, by name */
   params: Record<string, CommandValue>;
+  /**
+   * halving with `budget: steps` only: this rung's step count, `{budget}` in the argv and `budget` in the
+   * program's params. Not part of the point (a promotion is the same point at a larger budget).
+   */
+  budget?: number;
+}
+
+/** The placeholder (and params name) of a rung's step budget. */
+export const BUDGET_PLACEHOLDER = 'budget';
+
+/** What the program sees as its parameters: the point's, plus `budget` on a halving rung. */
+export function programParams(cmd: CommandSpec): Record<string, CommandValue> {
+  return cmd.budget === undefined ? cmd.params : { ...cmd.params, [BUDGET_PLACEHOLDER]: cmd.budget };
 }
 
 /** Names every trial gets besides its free parameters: `{artifacts}` is the trial's artifact folder. */
@@ -86,8 +99,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** What is wrong with `v` as a CommandSpec (off the wire or a DB row), or null. */
 export function commandSpecError(v: unknown): string | null {
   if (!isRecord(v)) return 'command must be an object with argv, cwd, timeout_s, params';
-  const extra = Object.keys(v).filter((k) => !['argv', 'cwd', 'timeout_s', 'params'].includes(k));
-  if (extra.length > 0) return `unknown field command.${extra[0]} (allowed: argv, cwd, timeout_s, params)`;
+  const extra = Object.keys(v).filter((k) => !['argv', 'cwd', 'timeout_s', 'params', 'budget'].includes(k));
+  if (extra.length > 0) return `unknown field command.${extra[0]} (allowed: argv, cwd, timeout_s, params, budget)`;
+  if (v.budget !== undefined && !(typeof v.budget === 'number' && Number.isSafeInteger(v.budget) && v.budget >= 1))
+    return "command.budget must be an integer >= 1 (a halving rung's step count)";
   if (!Array.isArray(v.argv) || v.argv.length === 0 || !v.argv.every((a) => typeof a === 'string'))
     return 'command.argv must be a non-empty list of strings';
   if (typeof v.argv[0] !== 'string' || v.argv[0] === '')
@@ -101,7 +116,13 @@ export function commandSpecError(v: unknown): string | null {
     if (!(typeof x === 'string' || typeof x === 'boolean' || (typeof x === 'number' && Number.isFinite(x))))
       return `command.params.${k} must be a string, number or boolean`;
   }
-  const known = new Set<string>([...Object.keys(v.params), ...BUILTIN_PLACEHOLDERS]);
+  if (v.budget !== undefined && Object.hasOwn(v.params, BUDGET_PLACEHOLDER))
+    return `command.params.${BUDGET_PLACEHOLDER} clashes with the halving budget`;
+  const known = new Set<string>([
+    ...Object.keys(v.params),
+    ...BUILTIN_PLACEHOLDERS,
+    ...(v.budget !== undefined ? [BUDGET_PLACEHOLDER] : []),
+  ]);
   for (const item of v.argv) {
     let names: string[];
     try {

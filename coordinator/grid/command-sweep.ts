@@ -5,7 +5,13 @@
  * parameter or a built-in one, checked here before anything is stored (the error names its line).
  */
 import { dirname, resolve } from 'node:path';
-import { BUILTIN_PLACEHOLDERS, placeholders, type CommandSpec, type CommandValue } from '../../shared/command.js';
+import {
+  BUDGET_PLACEHOLDER,
+  BUILTIN_PLACEHOLDERS,
+  placeholders,
+  type CommandSpec,
+  type CommandValue,
+} from '../../shared/command.js';
 import { canonicalParams, trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
 import {
   keepFreePoint,
@@ -27,6 +33,7 @@ export const COMMAND_TOP_KEYS = [
   'command',
   'cwd',
   'timeout_s',
+  'search',
   'params',
   'exclude',
   'conditions',
@@ -49,11 +56,15 @@ export function isCommandSweep(tree: LMap): boolean {
   return true;
 }
 
-function argvOf(n: LNode | undefined, tree: LMap, params: readonly FreeParam[]): string[] {
+function argvOf(n: LNode | undefined, tree: LMap, params: readonly FreeParam[], steps: boolean): string[] {
   if (!n) fail(tree.loc, 'a command sweep needs command: [program, arg, ...], e.g. [python3, train.py, --lr, "{lr}"]');
   if (n.kind !== 'seq' || n.items.length === 0)
     fail(n.loc, `command must be a non-empty list [program, arg, ...], got ${describe(n)}`);
-  const known = new Set<string>([...params.map((p) => p.name), ...BUILTIN_PLACEHOLDERS]);
+  const known = new Set<string>([
+    ...params.map((p) => p.name),
+    ...BUILTIN_PLACEHOLDERS,
+    ...(steps ? [BUDGET_PLACEHOLDER] : []),
+  ]);
   return n.items.map((it, i) => {
     if (it.kind !== 'scalar' || it.value === null || typeof it.value === 'object')
       fail(it.loc, `command[${i}] must be a string, got ${describe(it)}`);
@@ -70,8 +81,14 @@ function argvOf(n: LNode | undefined, tree: LMap, params: readonly FreeParam[]):
         it.loc,
         'command[0] (the program) cannot hold a placeholder: a worker checks it against its --allow-command list',
       );
-    for (const name of names)
+    for (const name of names) {
+      if (name === BUDGET_PLACEHOLDER && !known.has(name))
+        fail(
+          it.loc,
+          `command[${i}] uses {budget}, which only a halving search sets: search: {kind: halving, budget: steps, max_budget: N}`,
+        );
       if (!known.has(name)) fail(it.loc, `command[${i}] uses {${name}}, which is not a declared parameter`, [...known]);
+    }
     return text;
   });
 }
@@ -111,13 +128,19 @@ function commandTrial(spec: Omit<CommandSpec, 'params'>, point: Record<string, C
   });
 }
 
-/** Expand a command sweep's tree (the top level already merged with its `extends:` bases). */
-export function expandCommandTree(tree: LMap, display: string): { trials: TrialSpec[]; points: number } {
+/**
+ * Expand a command sweep's tree (the top level already merged with its `extends:` bases). `steps`: the
+ * sweep searches by halving with `budget: steps`, so `{budget}` is a built-in and no parameter may be named so.
+ */
+export function expandCommandTree(tree: LMap, display: string, steps = false): { trials: TrialSpec[]; points: number } {
   checkKeys(tree, COMMAND_TOP_KEYS, 'a command sweep');
   const pn = get(tree, 'params');
   if (!pn) fail(tree.loc, 'a command sweep needs params: {name: {type: int|float|str|bool|choice, values: ...}}');
   const params = parseFreeParams(pn);
-  const argv = argvOf(get(tree, 'command'), tree, params);
+  const clash = params.find((p) => p.name === BUDGET_PLACEHOLDER);
+  if (steps && clash)
+    fail(clash.loc, 'a parameter cannot be named budget in a halving sweep with budget: steps (the rung sets it)');
+  const argv = argvOf(get(tree, 'command'), tree, params, steps);
   const spec = { argv, cwd: cwdOf(get(tree, 'cwd'), display), timeout_s: timeoutOf(get(tree, 'timeout_s')) };
   const exclude = seq(get(tree, 'exclude'), 'exclude').map((r, i) => parseFreeMatch(r, `exclude[${i}]`, params));
   const conditions = seq(get(tree, 'conditions'), 'conditions').map((c, i) =>

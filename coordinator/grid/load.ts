@@ -32,9 +32,9 @@ import {
 import { rejectNulls } from './nulls.js';
 import { combineStage, parseStage, STAGE_KEYS } from './stage.js';
 import { MAX_SWEEP_BYTES, tooLarge } from './yaml-limits.js';
-import { parseSearch } from './search.js';
+import { checkBudgetKind, parseSearch } from './search.js';
 import { applySearch, type ContinuousAxis } from '../search/plan.js';
-import { GRID_SEARCH, type HalvingPlan, type SearchSpec } from '../search/spec.js';
+import type { HalvingPlan, SearchSpec } from '../search/spec.js';
 
 export interface ExpandedStage {
   name: string;
@@ -195,13 +195,22 @@ function sourceFields(
   };
 }
 
-/** A command sweep (`objective: command`): one stage, `main`; no datasets. */
+/** A command sweep (`objective: command`): one stage, `main`; no datasets; grid, random or halving over steps. */
 function expandCommand(tree: LMap, display: string, sourceYaml: string, opts: ExpandOptions): ExpandedSweep {
   const name = sweepName(tree);
   const attempts = maxAttempts(tree);
-  const { trials, points } = expandCommandTree(tree, display);
+  const searchNode = get(tree, 'search');
+  const search = parseSearch(searchNode);
+  checkBudgetKind(searchNode, search, true);
+  const { trials, points } = expandCommandTree(tree, display, search.kind === 'halving');
   for (const s of opts.stages ?? [])
     if (s !== 'main') throw new UserError(`unknown stage "${s}" (allowed: main)`, { file: display });
+  const searched = applySearch(search, trials);
+  if (search.kind === 'random' && searched.points < search.n)
+    fail(
+      (searchNode as LNode).loc,
+      `search (random) n ${search.n} is more than the ${searched.points} points of the sweep`,
+    );
   return {
     name,
     ...sourceFields(display, sourceYaml),
@@ -209,10 +218,10 @@ function expandCommand(tree: LMap, display: string, sourceYaml: string, opts: Ex
     datasets: [],
     stages: [{ name: 'main', trials }],
     points: { main: points },
-    trials,
-    search: GRID_SEARCH,
-    searchPoints: points,
-    halving: null,
+    trials: searched.trials,
+    search,
+    searchPoints: searched.points,
+    halving: searched.halving,
   };
 }
 
@@ -223,6 +232,7 @@ function expandTree(tree: LMap, display: string, sourceYaml: string, opts: Expan
   const name = sweepName(tree);
   const attempts = maxAttempts(tree);
   const search = parseSearch(get(tree, 'search'));
+  checkBudgetKind(get(tree, 'search'), search, false);
   let plans = stageEntries(tree).map((s) => parseStage(s.name, s.tree)); // every stage is validated
   if (opts.stages && opts.stages.length > 0) {
     const known = plans.map((s) => s.name);

@@ -80,3 +80,22 @@ export function parseSearch(node: LNode | undefined): SearchSpec {
   checkKeys(m, ['kind', 'n', 'seed'], 'search (random)');
   return { kind: 'random', n: int(m, 'n', 'search (random)', 1, null), seed: int(m, 'seed', 'search (random)', 0, 0) };
 }
+
+/**
+ * A halving budget must suit the objective: `steps` only for command sweeps (their program gets `{budget}`),
+ * `classes` only for the others (a command sweep has one class). `node` is the `search:` value.
+ */
+export function checkBudgetKind(node: LNode | undefined, spec: SearchSpec, commandSweep: boolean): void {
+  if (!node || spec.kind !== 'halving') return;
+  const at = node.kind === 'map' ? (get(node, 'budget') ?? node) : node;
+  if (commandSweep && spec.budget !== 'steps')
+    fail(
+      at.loc,
+      'search (halving) of a command sweep needs budget: steps (and max_budget): each rung runs the command again with {budget} steps',
+    );
+  if (!commandSweep && spec.budget === 'steps')
+    fail(
+      at.loc,
+      'search (halving) budget: steps is for command sweeps (objective: command); here the budget is classes',
+    );
+}

@@ -30,9 +30,10 @@ export function budgetClassOrder(classes: readonly string[], seed: number): stri
   return [...classes].sort((a, b) => (h(a) < h(b) ? -1 : h(a) > h(b) ? 1 : 0));
 }
 
-/** The hook for step budgets (commands): the trial's params with `budget` set, passed to the command as `{budget}`. */
+/** A command trial's params at a step budget: `command.budget`, passed to the program as `{budget}` and in its params. */
 export function withBudget(params: TrialParams, budget: number): TrialParams {
-  return { ...params, budget } as TrialParams;
+  if (!params.command) throw new Error(`budget: steps needs a command trial (objective ${params.objective})`);
+  return { ...params, command: { ...params.command, budget } };
 }
 
 /**

@@ -25,10 +25,13 @@ export interface ContinuousAxis {
   log: boolean;
 }
 
-/** The point of a trial: its params without class and budget (the same point at every rung). */
+/** The point of a trial: its params without class and a command's step budget (the same point at every rung). */
 export function pointKeyOf(p: TrialParams): string {
-  const { class: _c, ...rest } = p as TrialParams & { budget?: number };
-  delete (rest as { budget?: number }).budget;
+  const { class: _c, ...rest } = p;
+  if (rest.command?.budget !== undefined) {
+    const { budget: _b, ...command } = rest.command;
+    rest.command = command;
+  }
   return createHash('sha256')
     .update(canonicalJson(rest as TrialParams))
     .digest('hex')

@@ -238,6 +238,25 @@ CREATE UNIQUE INDEX artifacts_content ON artifacts (trial_id, name, sha256) WHER
 CREATE INDEX artifacts_by_trial ON artifacts (trial_id, kind);
 `,
   },
+  {
+    version: 6,
+    name: "grid points without a command's step budget",
+    // A halving rung of a command sweep runs the same point with a larger command.budget: the point (what
+    // leaderboards group by) is the params without class and without that budget. A generated column cannot
+    // be altered, so it is dropped and added again with its index and the view that names it (still virtual:
+    // no row is rewritten).
+    sql: `
+DROP VIEW final_metrics;
+DROP INDEX trials_by_point;
+ALTER TABLE trials DROP COLUMN point_json;
+ALTER TABLE trials ADD COLUMN point_json TEXT GENERATED ALWAYS AS (json_remove(params_json, '$.class', '$.command.budget')) VIRTUAL;
+CREATE INDEX trials_by_point ON trials (sweep_id, point_json);
+CREATE VIEW final_metrics AS
+SELECT t.sweep_id, t.id AS trial_id, t.class, t.point_json, t.params_json, m.name, m.value
+FROM metrics m JOIN trials t ON t.id = m.trial_id
+WHERE m.final = 1;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -17,10 +17,11 @@ const opt = arg('opt');
 const out = arg('out');
 const stepMs = Number(process.env.STEP_MS ?? JSON.parse(process.env.WEPADIM_PARAMS ?? '{}').step_ms ?? 0);
 
-// the same parameters arrive three ways; they must agree
+// the same parameters arrive three ways; they must agree (in a halving sweep the epochs are the rung's budget)
 const fromFile = JSON.parse(readFileSync(process.env.WEPADIM_PARAMS_FILE, 'utf8'));
 const fromEnv = JSON.parse(process.env.WEPADIM_PARAMS);
-for (const [k, v] of Object.entries({ lr, epochs, opt })) {
+const given = fromEnv.budget === undefined ? { lr, epochs, opt } : { lr, budget: epochs, opt };
+for (const [k, v] of Object.entries(given)) {
   if (fromFile[k] !== v || fromEnv[k] !== v) throw new Error(`param ${k}: argv ${v}, file ${fromFile[k]}, env ${fromEnv[k]}`);
 }
 

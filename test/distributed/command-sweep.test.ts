@@ -22,6 +22,7 @@ import {
   WEPADIM,
   workerEvents,
 } from './harness.js';
+import { expectedLoss } from './train-loss.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-cmdsweep-'));
 const cluster = new Cluster();
@@ -30,31 +31,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 const SWEEP = resolve('examples/command-sweep/sweep.yaml');
-
-/** The loss examples/command-sweep/train.mjs reports, computed the same way. */
-function expectedLoss(lr: number, epochs: number, opt: string): number {
-  const xs = [-1, -0.5, 0, 0.5, 1];
-  let [w, b, vw, vb] = [0, 0, 0, 0];
-  for (let s = 0; s < epochs; s++) {
-    let gw = 0;
-    let gb = 0;
-    for (const x of xs) {
-      const e = w * x + b - (3 * x + 1);
-      gw += (2 * e * x) / xs.length;
-      gb += (2 * e) / xs.length;
-    }
-    if (opt === 'momentum') {
-      vw = 0.9 * vw + gw;
-      vb = 0.9 * vb + gb;
-      w -= lr * vw;
-      b -= lr * vb;
-    } else {
-      w -= lr * gw;
-      b -= lr * gb;
-    }
-  }
-  return xs.reduce((s, x) => s + (w * x + b - (3 * x + 1)) ** 2, 0) / xs.length;
-}
 
 /** pids of live processes whose command line mentions `needle` (read from /proc). */
 function processesWith(needle: string): number[] {

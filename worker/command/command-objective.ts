@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { substituteArgv, type CommandSpec } from '../../shared/command.js';
+import { programParams, substituteArgv, type CommandSpec } from '../../shared/command.js';
 import type { ArtifactRef, TrialResult } from '../../shared/result.js';
 import { METRIC } from '../../shared/result.js';
 import { codeVersion } from '../../shared/version.js';
@@ -67,9 +67,10 @@ async function runOne(
   const started = performance.now();
   try {
     const paramsFile = join(scratch, 'params.json');
-    const paramsJson = JSON.stringify(cmd.params);
+    const params = programParams(cmd); // the point's, plus `budget` on a halving rung
+    const paramsJson = JSON.stringify(params);
     writeFileSync(paramsFile, `${paramsJson}\n`);
-    const argv = substituteArgv(cmd.argv, { ...cmd.params, artifacts, trial_key: trial.key, params_file: paramsFile });
+    const argv = substituteArgv(cmd.argv, { ...params, artifacts, trial_key: trial.key, params_file: paramsFile });
     const metrics = new MetricCollector(trial.key, cb);
     const end = await runProcessGroup({
       argv,

@@ -12,9 +12,9 @@ import { filterSql, type ParamFilter } from './filter-sql.js';
 
 export type Order = 'desc' | 'asc';
 
-/** Higher is better except for timings and memory. */
+/** Higher is better except for timings, memory and a loss (as a halving search ranks them). */
 export function defaultOrder(metric: string): Order {
-  return metric.startsWith('time.') || metric === 'peak_rss_mb' ? 'asc' : 'desc';
+  return metric.startsWith('time.') || metric === 'peak_rss_mb' || metric === 'loss' ? 'asc' : 'desc';
 }
 
 export interface RankOptions {
@@ -49,20 +49,38 @@ interface PointRow {
   rung: number | null;
 }
 
+/** Is the sweep a halving search over steps (a command's `{budget}`): each rung reruns the point, scored alone. */
+export function isStepHalving(db: Db, sweepId: number): boolean {
+  return (
+    db
+      .prepare("SELECT 1 FROM search_plans WHERE sweep_id = ? AND json_extract(spec_json, '$.budget') = 'steps'")
+      .get(sweepId) !== undefined
+  );
+}
+
+/**
+ * With step budgets a point's result is its highest rung that has a value of the metric (a rerun with more
+ * steps replaces the shorter ones); with class budgets every rung adds classes to the same mean.
+ */
+const HIGHEST_SCORED_RUNG = ` AND (t.search_point IS NULL OR t.rung = (
+  SELECT max(t2.rung) FROM trials t2 JOIN metrics m2 ON m2.trial_id = t2.id AND m2.name = ? AND m2.final = 1
+  WHERE t2.search_point = t.search_point))`;
+
 /** Every grid point with at least one value of `metric`, ranked. */
 export function rankPoints(db: Db, sweepId: number, metric: string, opts: RankOptions = {}): PointScore[] {
   const f = filterSql(opts.filters ?? []);
   const dir = (opts.order ?? defaultOrder(metric)) === 'asc' ? 'ASC' : 'DESC';
+  const steps = isStepHalving(db, sweepId);
   const rows = db
     .prepare(
       `SELECT t.point_json AS point, avg(m.value) AS mean, count(m.value) AS classes, count(*) AS trials, min(t.id) AS first_id, max(t.rung) AS rung
        FROM trials t LEFT JOIN metrics m ON m.trial_id = t.id AND m.name = ? AND m.final = 1
-       WHERE t.sweep_id = ?${f.sql}
+       WHERE t.sweep_id = ?${steps ? HIGHEST_SCORED_RUNG : ''}${f.sql}
        GROUP BY t.point_json
        HAVING count(m.value) > 0${opts.completeOnly ? ' AND count(m.value) = count(*)' : ''}
        ORDER BY coalesce(max(t.rung), 0) DESC, count(m.value) = count(*) DESC, round(mean, 12) ${dir}, first_id ASC`,
     )
-    .all(metric, sweepId, ...f.args) as PointRow[];
+    .all(metric, sweepId, ...(steps ? [metric] : []), ...f.args) as PointRow[];
   return rows.map((r) => ({
     point: r.point,
     params: JSON.parse(r.point) as Record<string, unknown>,
