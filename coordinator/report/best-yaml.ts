@@ -3,7 +3,8 @@
  *  - class mean (default): the top point(s) by class-mean metric, on every class that point had
  *  - per class: each class's top trial(s), on that class only
  * Every parameter is written out explicitly, so the file does not depend on the defaults of a later version.
- * The format is that of docs/sweep-format.md (coordinator/grid reads it back with loadSweepFile).
+ * The format is that of docs/sweep-format.md (coordinator/grid reads it back with loadSweepFile); a command
+ * sweep's winners are written as a command sweep (best-command.ts).
  */
 import { Document, visit } from 'yaml';
 import type { TrialParams } from '../../shared/trial.js';
@@ -12,6 +13,7 @@ import type { StoreReads } from '../store/reads/index.js';
 import { expandSweepText, type SyntheticDatasetSpec } from '../grid/index.js';
 import type { ParamFilter } from './filters.js';
 import { defaultOrder, type Order } from '../store/reads/index.js';
+import { commandBestYaml } from './best-command.js';
 import { buildPareto } from './pareto.js';
 
 export interface BestRequest {
@@ -36,6 +38,8 @@ export interface Winner {
   classes: string[];
   value: number;
   params: Omit<TrialParams, 'class'>;
+  /** the grid point (canonical JSON), as the store groups trials */
+  point: string;
 }
 
 export interface BestSweep {
@@ -96,6 +100,9 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
     order: req.order ?? defaultOrder(req.metric),
   };
   const winners: Winner[] = [];
+  const command = reads.isCommandSweep(sweepId);
+  if (command && req.perClass)
+    throw new UserError(`--per-class: sweep ${req.sweep} is a command sweep, which has no classes to pick winners in`);
   if (req.pareto) {
     if (req.perClass) throw new UserError('--pareto and --per-class cannot be combined');
     buildPareto(reads, { sweep: req.sweep, metrics: req.pareto, filters: opts.filters }).front.forEach((f, i) => {
@@ -108,6 +115,7 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
         classes,
         value: f.values[req.pareto?.[0] ?? req.metric],
         params: f.params as Point,
+        point: f.point,
         description: desc,
       });
     });
@@ -118,6 +126,7 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
         classes: [e.class],
         value: e.value,
         params: e.params as Point,
+        point: e.point,
       });
     }
   } else {
@@ -126,7 +135,7 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
       .slice(0, top)
       .forEach((p, i) => {
         const classes = reads.pointClassValues(sweepId, p.point, req.metric).map((v) => v.class);
-        winners.push({ stage: `rank-${i + 1}`, classes, value: p.mean, params: p.params as Point });
+        winners.push({ stage: `rank-${i + 1}`, classes, value: p.mean, params: p.params as Point, point: p.point });
       });
   }
   if (winners.length === 0)
@@ -144,7 +153,12 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
     ? `the Pareto front of class-mean ${req.pareto.join(', ')}`
     : req.perClass
       ? `best ${req.metric} per class`
-      : `best class-mean ${req.metric}`;
+      : command
+        ? `best ${req.metric}`
+        : `best class-mean ${req.metric}`;
+  const description = `Winners of sweep ${req.sweep} (${how}${top > 1 ? `, top ${top}` : ''}), written by wepadim best`;
+  const comment = ` Re-runs the winners of sweep "${req.sweep}" by ${how}. Submit with: wepadim submit <this file>`;
+  if (command) return { name, winners, yaml: commandBestYaml(reads, sweepId, { name, description, comment }, winners) };
   const synth = syntheticSpecs(reads, sweepId);
   const stages: Record<string, unknown> = {};
   for (const w of winners)
@@ -155,12 +169,12 @@ export function buildBestSweep(reads: StoreReads, req: BestRequest): BestSweep {
   const doc = new Document(
     {
       name,
-      description: `Winners of sweep ${req.sweep} (${how}${top > 1 ? `, top ${top}` : ''}), written by wepadim best`,
+      description,
       stages,
     },
     { aliasDuplicateObjects: false },
   );
   visit(doc, { Seq: (_key, node) => void (node.flow = true) }); // [LL, LH, HL] and [bottle], not one item per line
-  doc.commentBefore = ` Re-runs the winners of sweep "${req.sweep}" by ${how}. Submit with: wepadim submit <this file>`;
+  doc.commentBefore = comment;
   return { name, winners, yaml: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) };
 }

@@ -7,6 +7,7 @@
  *  - per-class: per class, the image/pixel AUROC of the point selected by class mean, and the per-class
  *               optimized best; with honest columns when trials used selection; a Mean row last
  *  - models:    the original's model_comparison.csv, one row per backbone (export-models.ts)
+ * A command sweep gets its own columns instead (export-command.ts).
  */
 import type { Cell, Row } from '../../shared/table.js';
 import { METRIC } from '../../shared/result.js';
@@ -15,6 +16,7 @@ import type { StoreReads } from '../store/reads/index.js';
 import { UserError } from '../../shared/errors.js';
 import type { ParamFilter } from './filters.js';
 import type { Table } from './formats.js';
+import { commandExport } from './export-command.js';
 import { modelComparisonTable } from './export-models.js';
 import { honestSummary } from './honest.js';
 import { paramCell, paramText, varyingKeys } from './params-view.js';
@@ -43,7 +45,11 @@ const TIME = METRIC.timeTotal;
 
 export function buildExport(reads: StoreReads, req: ExportRequest): Table {
   const sweepId = reads.sweepId(req.sweep);
-  if (req.table === 'trials') return trialsTable(reads, sweepId, req.sweep);
+  const command = reads.isCommandSweep(sweepId);
+  if (req.table === 'trials')
+    return command
+      ? commandExport(reads, sweepId, { ...req, metric: req.metric ?? IMG }, {}, [])
+      : trialsTable(reads, sweepId, req.sweep);
   const metric = req.metric ?? IMG;
   const opts = { filters: req.filters ?? [], completeOnly: req.completeOnly ?? false, order: req.order };
   const points = reads.rankPoints(sweepId, metric, opts);
@@ -51,6 +57,7 @@ export function buildExport(reads: StoreReads, req: ExportRequest): Table {
     throw new UserError(
       `sweep ${req.sweep} has no final metric '${metric}' (recorded: ${reads.metricNames(sweepId).join(', ') || 'none yet'})`,
     );
+  if (command) return commandExport(reads, sweepId, { ...req, metric }, opts, points);
   if (req.table === 'per-class') return perClassTable(reads, sweepId, req, metric, opts, points);
   if (req.table === 'models') return modelComparisonTable(reads, sweepId, req.sweep, metric, points, opts);
   if (req.top !== undefined && (!Number.isInteger(req.top) || req.top < 1))

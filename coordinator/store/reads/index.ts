@@ -7,6 +7,7 @@ import { statusCountsById, sweepIdByName } from './sweeps.js';
 import type { TrialStatus } from '../types.js';
 import type { ParamFilter } from './filter-sql.js';
 import * as results from './results.js';
+import { rungBudgets } from '../../search/halving.js';
 import * as status from './status.js';
 
 export interface ResultProvenance {
@@ -147,6 +148,35 @@ export class StoreReads {
 
   metricNames(sweepId: number): string[] {
     return results.metricNames(this.#db, sweepId);
+  }
+
+  /** Is the sweep a command sweep (objective: command)? Its reports show its own parameters and metrics. */
+  isCommandSweep(sweepId: number): boolean {
+    return (
+      this.#db.prepare("SELECT 1 FROM trials WHERE sweep_id = ? AND objective = 'command' LIMIT 1").get(sweepId) !==
+      undefined
+    );
+  }
+
+  /** The highest rung at which a point of a halving sweep has a finished trial (null: not a halving point). */
+  pointRung(sweepId: number, point: string): number | null {
+    const r = this.#db
+      .prepare("SELECT max(rung) AS r FROM trials WHERE sweep_id = ? AND point_json = ? AND status = 'done'")
+      .get(sweepId, point) as { r: number | null };
+    return r.r;
+  }
+
+  /** The budgets of a halving sweep's rungs over steps (a command's {budget}), or null for other sweeps. */
+  stepBudgets(sweepId: number): number[] | null {
+    const json = this.#db
+      .prepare(
+        "SELECT spec_json FROM search_plans WHERE sweep_id = ? AND json_extract(spec_json, '$.budget') = 'steps'",
+      )
+      .pluck()
+      .get(sweepId) as string | undefined;
+    if (json === undefined) return null;
+    const spec = JSON.parse(json) as { minBudget: number; maxBudget: number; eta: number };
+    return rungBudgets(spec.minBudget, spec.maxBudget, spec.eta);
   }
 }
 

@@ -256,6 +256,8 @@ export interface TrialMetricsRow {
   class: string;
   status: string;
   attempts: number;
+  /** halving: the rung that created the trial (null for other searches) */
+  rung: number | null;
   params: Record<string, unknown>;
   /** every final metric of the trial (image/pixel AUROC, aupro, f1_max, per-defect AUROCs, timings, ...) */
   metrics: Record<string, number>;
@@ -264,13 +266,14 @@ export interface TrialMetricsRow {
 /** One row per trial of the sweep (expansion order) with its parameters and all of its final metrics. */
 export function trialMetricRows(db: Db, sweepId: number): TrialMetricsRow[] {
   const trials = db
-    .prepare('SELECT id, key, class, status, attempts, params_json FROM trials WHERE sweep_id = ? ORDER BY id')
+    .prepare('SELECT id, key, class, status, attempts, rung, params_json FROM trials WHERE sweep_id = ? ORDER BY id')
     .all(sweepId) as {
     id: number;
     key: string;
     class: string;
     status: string;
     attempts: number;
+    rung: number | null;
     params_json: string;
   }[];
   const metrics = db
@@ -285,6 +288,7 @@ export function trialMetricRows(db: Db, sweepId: number): TrialMetricsRow[] {
     class: t.class,
     status: t.status,
     attempts: t.attempts,
+    rung: t.rung,
     params: JSON.parse(t.params_json) as Record<string, unknown>,
     metrics: byTrial.get(t.id) ?? {},
   }));
