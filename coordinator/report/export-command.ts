@@ -9,13 +9,7 @@ import { UserError } from '../../shared/errors.js';
 import type { Row } from '../../shared/table.js';
 import type { PointScore, RankOptions, StoreReads } from '../store/reads/index.js';
 import type { Table } from './formats.js';
-import { paramCell } from './params-view.js';
-
-/** The free parameters of a command trial's params (plus its step budget, when it has one). */
-export function commandParamsOf(params: Record<string, unknown>): Record<string, unknown> {
-  const cmd = params.command as { params?: Record<string, unknown>; budget?: number } | undefined;
-  return { ...(cmd?.params ?? {}), ...(cmd?.budget !== undefined ? { budget: cmd.budget } : {}) };
-}
+import { commandParamsOf, paramCell } from './params-view.js';
 
 const namesOf = (rows: readonly Record<string, unknown>[]): string[] => [...new Set(rows.flatMap(Object.keys))];
 

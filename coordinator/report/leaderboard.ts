@@ -8,7 +8,7 @@ import { UserError } from '../../shared/errors.js';
 import type { ParamFilter } from './filters.js';
 import { honestSummary, type HonestSummary } from './honest.js';
 import { marginalMeans, type Marginal } from './marginals.js';
-import { varyingKeys } from './params-view.js';
+import { commandParamsOf, varyingKeys } from './params-view.js';
 import { defaultOrder, type ClassEntry, type Order, type PointScore } from '../store/reads/index.js';
 
 function alsoMeans(
@@ -76,6 +76,13 @@ export interface Leaderboard {
   honest: HonestSummary | null;
 }
 
+/** Marginal means per varying parameter; a command sweep's per free parameter (lr, opt, ...), not per whole command. */
+function marginalsOf(all: readonly PointScore[], varying: readonly string[], order: Order): Marginal[] {
+  if (all[0]?.params.objective !== 'command') return marginalMeans(all, varying, order);
+  const free = all.map((p) => ({ ...p, params: commandParamsOf(p.params) }));
+  return marginalMeans(free, varyingKeys(free.map((p) => p.params)), order);
+}
+
 export function buildLeaderboard(reads: StoreReads, req: LeaderboardRequest): Leaderboard {
   const sweepId = reads.sweepId(req.sweep);
   const order = req.order ?? defaultOrder(req.metric);
@@ -128,7 +135,7 @@ export function buildLeaderboard(reads: StoreReads, req: LeaderboardRequest): Le
         ? all.slice(0, top).map((p, i) => ({ ...p, rank: i + 1, also: alsoMeans(reads, sweepId, p.point, also) }))
         : [],
     perClass,
-    marginals: marginalMeans(all, varying, order),
+    marginals: marginalsOf(all, varying, order),
     honest: honestSummary(reads, sweepId, req.metric, opts),
   };
 }

@@ -38,3 +38,9 @@ export function varyingKeys(points: readonly Record<string, unknown>[]): string[
     .filter((k) => new Set(points.map((p) => JSON.stringify(p[k]))).size > 1)
     .sort((a, b) => rankOf(a) - rankOf(b) || a.localeCompare(b));
 }
+
+/** The free parameters of a command trial's params (plus its step budget, when it has one). */
+export function commandParamsOf(params: Record<string, unknown>): Record<string, unknown> {
+  const cmd = params.command as { params?: Record<string, unknown>; budget?: number } | undefined;
+  return { ...(cmd?.params ?? {}), ...(cmd?.budget !== undefined ? { budget: cmd.budget } : {}) };
+}

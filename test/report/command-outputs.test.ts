@@ -11,6 +11,7 @@ import { expandSweepText } from '../../coordinator/grid/index.js';
 import { buildBestSweep } from '../../coordinator/report/best-yaml.js';
 import { buildExport } from '../../coordinator/report/export.js';
 import { buildLeaderboard } from '../../coordinator/report/leaderboard.js';
+import { leaderboardText } from '../../coordinator/report/leaderboard-view.js';
 import { StoreReads } from '../../coordinator/store/reads/index.js';
 import type { CommandSpec } from '../../shared/command.js';
 import { openDriver, submitYaml, tempDbPath } from '../search/drive.js';
@@ -132,5 +133,21 @@ describe('reports of a command sweep', () => {
     expect(() => buildBestSweep(reads, { sweep: 'cmdh', metric: 'loss', perClass: true })).toThrow(
       '--per-class: sweep cmdh is a command sweep, which has no classes to pick winners in',
     );
+  });
+});
+
+describe('leaderboard text of a command sweep', () => {
+  it('shows each point rung and its free parameters, and marginal means per free parameter', () => {
+    const lb = buildLeaderboard(runSweep(), { sweep: 'cmdh', metric: 'loss', mode: 'mean', top: 3 });
+    const text = leaderboardText(lb, 4);
+    const lines = text.split('\n');
+    const head = lines.findIndex((l) => l.startsWith('rank'));
+    expect(lines[head].split(/\s+/)).toEqual(['rank', 'rung', 'loss', 'classes', 'command']);
+    expect(lines[head + 2].split(/\s+/).filter(Boolean)).toEqual(['1', '2', '0.1311', '1/1', 'lr=0.3', 'opt=a']);
+    expect(lines[head + 3].split(/\s+/).filter(Boolean).slice(0, 2)).toEqual(['2', '1']);
+    expect(new Set(lb.marginals.map((m) => m.param))).toEqual(new Set(['lr', 'opt']));
+    const a = lb.marginals.find((m) => m.param === 'opt' && m.value === 'a');
+    const ptsA = lb.totalPoints / 2;
+    expect(a?.points).toBe(ptsA);
   });
 });
