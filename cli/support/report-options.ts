@@ -50,7 +50,7 @@ export function withSelection<T>(y: Argv<T>, defaultMetric = 'image_auroc'): Arg
       .option('order', {
         type: 'string',
         choices: ['desc', 'asc'],
-        describe: 'desc = higher is better (default; asc for time.* and peak_rss_mb)',
+        describe: 'desc = higher is better (default; asc for time.*, peak_rss_mb and loss)',
       })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable JSON output' }),
   );
