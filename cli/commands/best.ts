@@ -25,7 +25,7 @@ async function handler(args: BestArgs): Promise<void> {
   try {
     best = buildBestSweep(db, {
       sweep: args.sweep,
-      metric: args.metric,
+      metric: args.metric ?? db.defaultMetric(args.sweep),
       perClass: args['per-class'],
       top: args.top,
       filters,

@@ -27,7 +27,7 @@ async function handler(args: ExportArgs): Promise<void> {
     const table = buildExport(db, {
       sweep: args.sweep,
       table: args.table,
-      metric: args.metric,
+      metric: args.metric ?? db.defaultMetric(args.sweep),
       filters,
       completeOnly: args.complete,
       order: orderOf(args.order),

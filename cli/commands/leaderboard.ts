@@ -29,13 +29,14 @@ async function handler(args: LeaderboardArgs): Promise<void> {
     }
     const lb = buildLeaderboard(db, {
       sweep: args.sweep,
-      metric: args.metric,
+      metric: args.metric ?? db.defaultMetric(args.sweep),
       mode: args['per-class'] ? 'per-class' : 'mean',
       top: args.top,
       filters,
       completeOnly: args.complete,
       order: orderOf(args.order),
-      also: args.also ?? ['image_auroc', 'pixel_auroc'],
+      // a command sweep has its own metrics: no AUROC columns unless asked for
+      also: args.also ?? (db.isCommandSweep(db.sweepId(args.sweep)) ? [] : ['image_auroc', 'pixel_auroc']),
     });
     if (!args.marginals) lb.marginals = [];
     const random = randomWeightsOf(db, args.sweep);
@@ -74,7 +75,8 @@ export const command: CommandModule<object, LeaderboardArgs> = {
       .option('also', {
         type: 'string',
         array: true,
-        describe: 'metrics shown beside the ranking one (default: image_auroc and pixel_auroc)',
+        describe:
+          'metrics shown beside the ranking one (default: image_auroc and pixel_auroc; none for a command sweep)',
       })
       .example('$0 leaderboard demo', 'top 10 grid points by class-mean image AUROC')
       .example(

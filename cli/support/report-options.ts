@@ -12,7 +12,8 @@ export interface DbArgs {
 
 export interface SelectArgs extends DbArgs {
   sweep: string;
-  metric: string;
+  /** absent: the sweep's own default (its halving metric, else image_auroc): StoreReads.defaultMetric */
+  metric?: string;
   where?: string[];
   complete?: boolean;
   order?: string;
@@ -27,14 +28,14 @@ export function withDb<T>(y: Argv<T>): Argv<T & DbArgs> {
 }
 
 /** SWEEP positional, --metric, --where, --complete, --order, --json, --db */
-export function withSelection<T>(y: Argv<T>, defaultMetric = 'image_auroc'): Argv<T & SelectArgs> {
+export function withSelection<T>(y: Argv<T>): Argv<T & SelectArgs> {
   return withDb(
     y
       .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep name' })
       .option('metric', {
         type: 'string',
-        default: defaultMetric,
-        describe: 'final metric to rank by, e.g. image_auroc, pixel_auroc, aupro',
+        describe:
+          "final metric to rank by, e.g. image_auroc, pixel_auroc, aupro, loss (default: a halving sweep's metric, else image_auroc)",
       })
       .option('where', {
         type: 'string',

@@ -160,7 +160,7 @@ describe('command sweep searches through coordinator, gRPC and a worker', () => 
 
     // one leaderboard row per point (a promotion is the same point), ranked by rung, scored at its highest rung
     const lb = JSON.parse(
-      cli('leaderboard', 'command-halving-example', '--db', db, '--metric', 'loss', '--json', '--top', '20'),
+      cli('leaderboard', 'command-halving-example', '--db', db, '--json', '--top', '20'), // metric: the search's (loss),
     ) as {
       order: string;
       points: { rung: number; mean: number; params: { command: { params: { lr: number; opt: string } } } }[];
@@ -169,8 +169,21 @@ describe('command sweep searches through coordinator, gRPC and a worker', () => 
     const top = lb.points[0];
     expect(id(top.params.command.params)).toBe(at(2)[0]);
     expect(top.mean).toBe(expectedLoss(top.params.command.params.lr, 9, top.params.command.params.opt));
+    expect(lb.order).toBe('asc');
     const text = cli('leaderboard', 'command-halving-example', '--db', db, '--metric', 'loss', '--top', '5');
-    expect(text).toMatch(/rung/);
+    expect(
+      text
+        .split('\n')
+        .find((l) => l.startsWith('rank'))
+        ?.split(/\s+/),
+    ).toEqual(['rank', 'rung', 'loss', 'classes', 'command']);
+    // export and best write the sweep's own parameters: lr, opt, step_ms, and the winner at 9 epochs
+    const csv = cli('export', 'command-halving-example', '--db', db, '--table', 'ranked').split('\n');
+    expect(csv[0].split(',').slice(0, 6)).toEqual(['rank', 'lr', 'opt', 'step_ms', 'rung', 'loss']);
+    const bestFile = join(dir, 'best.yaml');
+    cli('best', 'command-halving-example', '--db', db, '--out', bestFile);
+    const again = cli('grid', 'expand', bestFile, '--json');
+    expect(again).toMatch(/"budget": ?9/);
     await cluster.kill9(coordinator);
   }, 480_000);
 });

@@ -150,6 +150,15 @@ export class StoreReads {
     return results.metricNames(this.#db, sweepId);
   }
 
+  /** The metric reports rank a sweep by when none is given: its halving search's, else image_auroc. */
+  defaultMetric(sweep: string): string {
+    const json = this.#db
+      .prepare('SELECT p.spec_json FROM search_plans p JOIN sweeps s ON s.id = p.sweep_id WHERE s.name = ?')
+      .pluck()
+      .get(sweep) as string | undefined;
+    return json === undefined ? 'image_auroc' : (JSON.parse(json) as { metric: string }).metric;
+  }
+
   /** Is the sweep a command sweep (objective: command)? Its reports show its own parameters and metrics. */
   isCommandSweep(sweepId: number): boolean {
     return (
