@@ -1,7 +1,8 @@
 /**
  * `wepadim coordinator --db FILE --listen HOST:PORT`: serve trials to workers over gRPC. The only process
  * that writes the database. SIGINT/SIGTERM: stop leasing, let running trials finish (up to --grace), exit;
- * a second signal exits at once (unfinished leases expire and requeue on the next start).
+ * a second signal exits at once (unfinished leases expire and requeue on the next start). One coordinator
+ * per database: a second one exits 2 naming the first (host, pid, address).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
@@ -108,6 +109,12 @@ async function handler(args: CoordinatorArgs): Promise<void> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // another coordinator took the database over (this one could not renew its lease): it stops, exit 1
+    coord.events.on('lost', ({ reason }) => {
+      process.stderr.write(`wepadim coordinator: stopped serving ${dbPath}: ${reason}\n`);
+      process.exitCode = 1;
+      void coord.stop(0).then(resolve);
+    });
   });
   clearInterval(report);
   progress.done();

@@ -17,6 +17,15 @@ export interface SchedulerOptions {
   commit?: <T>(fn: () => T) => Promise<T>;
 }
 
+/** Runs `step` every `everyMs` until stopped (the coordinator's runner logs and backs off on errors). */
+export type Repeater = (name: string, everyMs: number, step: () => void) => { stop(): void };
+
+const plainInterval: Repeater = (_name, everyMs, step) => {
+  const t = setInterval(step, everyMs);
+  t.unref();
+  return { stop: () => clearInterval(t) };
+};
+
 export interface AcquireWish {
   workerId: string;
   max: number;
@@ -30,7 +39,7 @@ export interface AcquireWish {
 export class Scheduler {
   private readonly waiters = new Set<() => void>();
   private readonly lastGrant = new Map<string, { requestId: string; group: LeaseGroup | null }>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { stop(): void } | null = null;
   private leasing = true;
   readonly now: () => number;
 
@@ -42,10 +51,10 @@ export class Scheduler {
     this.now = opts.now ?? Date.now;
   }
 
-  start(): void {
+  /** Sweep expired leases periodically; `repeat` decides what a failed sweep does (default: a plain interval). */
+  start(repeat: Repeater = plainInterval): void {
     const every = this.opts.expirySweepMs ?? Math.max(20, Math.min(1000, Math.floor(this.opts.leaseTtlMs / 4)));
-    this.timer = setInterval(() => this.sweep(), every);
-    this.timer.unref();
+    this.timer = repeat('lease expiry sweep', every, () => void this.sweep());
   }
 
   /** Expire overdue leases now; wakes waiting acquires when trials went back to pending. */
@@ -69,7 +78,7 @@ export class Scheduler {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.stop();
     this.timer = null;
     this.stopLeasing();
   }

@@ -13,6 +13,8 @@ export const COORDINATOR_DEFAULTS = {
   artifactFileBytes: 64 * 1024 * 1024,
   /** largest total of one trial's artifact files, bytes */
   artifactTrialBytes: 256 * 1024 * 1024,
+  /** ms the coordinator lease (one coordinator per database) lives unrenewed before another host may take it over */
+  coordinatorLeaseMs: 15_000,
   /** ms to let running trials finish on stop */
   shutdownGraceMs: 60_000,
 } as const;

@@ -12,6 +12,8 @@ export interface CoordinatorEvents {
   };
   finished: { workerId: string; trialKey: string; status: 'done' | 'failed' | 'requeued' | 'cancelled' };
   worker: { workerId: string; state: 'registered' | 'draining' | 'gone' };
+  /** another coordinator took this one's database over: it stops serving */
+  lost: { reason: string };
   /** an artifact file was stored (duplicate: the same trial, name and sha256 were stored before) */
   artifact: {
     workerId: string;

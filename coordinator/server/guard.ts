@@ -1,7 +1,8 @@
 /**
  * What every call passes before a handler runs: the bearer token (UNAUTHENTICATED, no state touched),
  * the message size and decoding (INVALID_ARGUMENT, never a crash), and error mapping (RpcError ->
- * its code, UserError -> INVALID_ARGUMENT, anything else -> INTERNAL, logged).
+ * its code, UserError -> INVALID_ARGUMENT, a database fault -> UNAVAILABLE or RESOURCE_EXHAUSTED naming the
+ * cause (db-health.ts), anything else -> INTERNAL, logged).
  *
  * Size and decoding are checked in a wrapped deserializer: grpc-js would answer an undecodable message
  * with INTERNAL and an oversized one with RESOURCE_EXHAUSTED; the wrapper turns both into an
@@ -12,6 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import { UserError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { bearerMatches } from '../auth/token.js';
+import { classifySqliteError, type DbHealth } from './db-health.js';
 
 export class RpcError extends Error {
   constructor(
@@ -54,6 +56,8 @@ export function guardedService<D extends grpc.ServiceDefinition>(def: D, maxMess
 export interface GuardContext {
   token: string | null;
   log: Logger;
+  /** where database faults met by handlers are noted (the degraded state) */
+  dbHealth?: DbHealth;
 }
 
 /** Throws UNAUTHENTICATED unless the call carries the expected bearer token (no check when token is null). */
@@ -71,6 +75,12 @@ export function checkDecoded<T>(req: T | InvalidMessage): T {
 export function toServiceError(ctx: GuardContext, method: string, err: unknown): Partial<grpc.StatusObject> {
   if (err instanceof RpcError) return { code: err.code, details: err.message };
   if (err instanceof UserError) return { code: grpc.status.INVALID_ARGUMENT, details: err.message };
+  const fault = ctx.dbHealth ? ctx.dbHealth.failed(err, method) : classifySqliteError(err);
+  if (fault)
+    return {
+      code: fault.grpcCode,
+      details: `${method}: the coordinator's database cannot write: ${fault.cause}; retry later`,
+    };
   ctx.log.error('internal error in handler', {
     method,
     error: err instanceof Error ? (err.stack ?? err.message) : String(err),

@@ -2,13 +2,15 @@
  * The coordinator: the only process that writes the SQLite file. Serves wepadim.v1 over gRPC (TLS or
  * loopback plaintext, bearer token on every call), leases groups of trials to workers, expires silent
  * leases and shuts down gracefully (stop leasing, let running trials finish up to a grace period).
+ * One coordinator per database (coordinator-lock.ts); database faults in timers and handlers are
+ * survived and reported (db-health.ts), never fatal.
  */
 import * as grpc from '@grpc/grpc-js';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../../shared/errors.js';
 import { createLogger, type Logger } from '../../shared/log.js';
 import { KEEPALIVE_OPTIONS, coordinatorService } from '../../proto/load.js';
-import { openDatabase } from '../store/db.js';
+import { openDatabase, type Db } from '../store/db.js';
 import { SqliteLeaseStore } from '../store/leases.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { warmCachesFirst } from '../scheduler/group-policy.js';
@@ -34,6 +36,8 @@ import type { CoordinatorHandlers } from '../../proto/load.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
 import { healthService } from '../../proto/health.js';
 import { HealthState, healthHandlers } from './health.js';
+import { DbHealth, periodic } from './db-health.js';
+import { CoordinatorLock, unwritable } from './coordinator-lock.js';
 
 export { CoordinatorEventEmitter } from './events.js';
 export type { CoordinatorEvents } from './events.js';
@@ -58,6 +62,10 @@ export interface CoordinatorOptions {
   http?: { listen: string; insecure?: boolean };
   /** host:port of an extra plaintext listener serving only grpc.health.v1 (Kubernetes gRPC probes speak no TLS) */
   healthListen?: string | null;
+  /** ms the coordinator lease lives unrenewed before a coordinator on another host may take it over */
+  coordinatorLeaseMs?: number;
+  /** fault injection for tests: sees the coordinator's own connection right after it is opened */
+  onDatabaseOpen?: (db: Db) => void;
   log?: Logger;
 }
 
@@ -69,6 +77,8 @@ export interface RunningCoordinator {
   events: CoordinatorEventEmitter;
   /** the dashboard's URL when `http` was given */
   dashboardUrl: string | null;
+  /** The database's condition: null when it takes writes, else e.g. "read-only (SQLITE_READONLY: ...) since ..." */
+  databaseCondition(): string | null;
   /** Trials in the database by status (one GROUP BY over the status index). */
   trialCounts(): Record<string, number>;
   /** Stop leasing, wait for leased/running trials up to graceMs, then close streams, server and database. */
@@ -97,7 +107,28 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     maxMessageBytes: opts.maxMessageBytes ?? COORDINATOR_DEFAULTS.maxMessageBytes,
   };
   const log = opts.log ?? createLogger({ component: 'coordinator' });
-  const db = openDatabase(opts.dbPath);
+  let db: Db;
+  try {
+    db = openDatabase(opts.dbPath);
+  } catch (err) {
+    throw unwritable(opts.dbPath, err);
+  }
+  opts.onDatabaseOpen?.(db);
+  const dbHealth = new DbHealth(log);
+  let onLost = (reason: string): void => void reason;
+  let lock: CoordinatorLock;
+  try {
+    lock = new CoordinatorLock(db, {
+      dbPath: opts.dbPath,
+      ttlMs: opts.coordinatorLeaseMs ?? COORDINATOR_DEFAULTS.coordinatorLeaseMs,
+      health: dbHealth,
+      log,
+      onLost: (reason) => onLost(reason),
+    });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const store = new SqliteLeaseStore(
     db,
     opts.maxAttempts === undefined
@@ -105,7 +136,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       : { policy: warmCachesFirst, maxAttempts: opts.maxAttempts },
   );
   const events = new CoordinatorEventEmitter();
-  const commit = new GroupCommit(db);
+  const commit = new GroupCommit(db, undefined, { fence: () => lock.fence() });
   const scheduler = new Scheduler(
     store,
     { leaseTtlMs: settings.leaseTtlMs, commit: (fn) => commit.run(fn) },
@@ -138,7 +169,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     commit,
     hub,
     events,
-    guard: { token: opts.auth.token, log },
+    guard: { token: opts.auth.token, log, dbHealth },
     settings,
     isShuttingDown: () => shuttingDown,
   };
@@ -186,6 +217,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     } catch (err) {
       server.forceShutdown();
       healthServer?.forceShutdown();
+      lock.stop(true);
       db.close();
       throw new UserError(`${flag}: cannot listen on ${at}: ${(err as Error).message}`);
     }
@@ -201,14 +233,26 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     );
     healthAddress = formatHostPort({ host: healthListen.host, port: healthPort });
   }
-  scheduler.sweep(); // leases left by a previous run that expired meanwhile
-  scheduler.start();
-  const goneTimer = setInterval(() => {
+  // periodic writes: only while the lease is ours; a failure is logged and retried with backoff, never fatal
+  const repeat = (name: string, everyMs: number, step: () => void): { stop(): void } =>
+    periodic(name, everyMs, () => (lock.fence(), step()), { health: dbHealth, log });
+  try {
+    scheduler.sweep(); // leases left by a previous run that expired meanwhile
+  } catch (err) {
+    if (!dbHealth.failed(err, 'lease expiry sweep')) throw err;
+  }
+  scheduler.start(repeat);
+  const goneTimer = repeat('worker liveness', settings.leaseTtlMs, () => {
     for (const id of store.markGone(scheduler.now() - 3 * settings.leaseTtlMs))
       events.emit('worker', { workerId: id, state: 'gone' });
-  }, settings.leaseTtlMs);
-  goneTimer.unref();
+  });
   const address = formatHostPort({ host: listen.host, port });
+  try {
+    lock.listening(address);
+  } catch (err) {
+    if (!dbHealth.failed(err, 'coordinator lease')) throw err;
+  }
+  lock.start();
   let dashboard: RunningDashboard | null = null;
   if (opts.http) {
     const { startDashboard } = await import('../dashboard/server.js');
@@ -225,9 +269,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       });
     } catch (err) {
       scheduler.stop();
-      clearInterval(goneTimer);
+      goneTimer.stop();
       healthServer?.forceShutdown();
       server.forceShutdown();
+      lock.stop(true);
       db.close();
       throw err;
     }
@@ -254,7 +299,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       }
       if (active > 0) log.warn('grace period over; trials still leased will expire and requeue', { active });
       scheduler.stop();
-      clearInterval(goneTimer);
+      goneTimer.stop();
       hub.endAll();
       await dashboard?.close();
       await health.endWatches();
@@ -271,12 +316,19 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       });
       events.removeAllListeners();
       commit.flush();
+      lock.stop(true);
       db.close();
       log.info('coordinator stopped');
     })();
     return stopping;
   };
+  onLost = (reason) => {
+    log.error('another coordinator took the database over: stopping', { reason });
+    events.emit('lost', { reason });
+    void stop(0);
+  };
   return {
+    databaseCondition: () => dbHealth.describe(),
     address,
     healthAddress,
     dashboardUrl: dashboard?.url ?? null,

@@ -30,6 +30,11 @@ export interface GroupCommitStats {
   largestBatch: number;
 }
 
+export interface GroupCommitHooks {
+  /** runs first inside every batch's transaction; throwing fails the whole batch (the coordinator lease check) */
+  fence?: () => void;
+}
+
 export class GroupCommit {
   private queue: Op[] = [];
   private scheduled = false;
@@ -39,6 +44,7 @@ export class GroupCommit {
     private readonly db: Db,
     /** most operations per transaction (bounds how long one batch holds the event loop) */
     private readonly maxBatch = 512,
+    private readonly hooks: GroupCommitHooks = {},
   ) {}
 
   /**
@@ -68,6 +74,7 @@ export class GroupCommit {
     const out: { ok: boolean; value: unknown }[] = [];
     try {
       this.db.transaction(() => {
+        this.hooks.fence?.();
         for (const op of batch) {
           try {
             out.push({ ok: true, value: op.fn() });

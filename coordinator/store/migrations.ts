@@ -257,6 +257,27 @@ FROM metrics m JOIN trials t ON t.id = m.trial_id
 WHERE m.final = 1;
 `,
   },
+  {
+    version: 7,
+    name: 'the coordinator lease: one coordinator per database',
+    // One row at most: the coordinator serving this database (holder = a random id per start), refreshed
+    // every few seconds (heartbeat_at, expires_at). db_error*: the last period its writes failed.
+    sql: `
+CREATE TABLE coordinator_lease (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  holder         TEXT NOT NULL,
+  host           TEXT NOT NULL,
+  pid            INTEGER NOT NULL,
+  address        TEXT NOT NULL,
+  started_at     INTEGER NOT NULL,
+  heartbeat_at   INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  db_error       TEXT,
+  db_error_since INTEGER,
+  db_error_until INTEGER
+);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
