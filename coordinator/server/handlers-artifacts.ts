@@ -132,7 +132,7 @@ export function artifactHandlers(d: ServerDeps) {
             return finish(null, { stored: true, duplicate: true, trial_key: head.t.trialKey, path: head.duplicate });
           await receiver?.commit(h.sha256, h.size, extensionOf(h.name));
           receiver = null;
-          const r = await commit.run(() => artifacts.record(h, scheduler.now()));
+          const r = await commit.run(() => artifacts.record(h, scheduler.now()), { durable: true });
           events.emit('artifact', {
             workerId,
             trialKey: r.target.trialKey,

@@ -140,7 +140,7 @@ export function workerHandlers(d: ServerDeps) {
   const Complete = unary<CompleteRequest__Output, FinishResponse>(guard, 'Complete', async (req) => {
     const workerId = v.workerId(req.worker_id);
     const items = v.list(req.results, 'results').map(v.completion);
-    const outcomes = await commit.run(() => store.complete(workerId, items, scheduler.now()));
+    const outcomes = await commit.run(() => store.complete(workerId, items, scheduler.now()), { durable: true });
     for (const o of outcomes)
       if (o.accepted && !o.duplicate && o.trialKey)
         events.emit('finished', { workerId, trialKey: o.trialKey, status: 'done' });
@@ -150,7 +150,7 @@ export function workerHandlers(d: ServerDeps) {
   const Fail = unary<FailRequest__Output, FinishResponse>(guard, 'Fail', async (req) => {
     const workerId = v.workerId(req.worker_id);
     const items = v.list(req.failures, 'failures').map(v.failure);
-    const outcomes = await commit.run(() => store.fail(workerId, items, scheduler.now()));
+    const outcomes = await commit.run(() => store.fail(workerId, items, scheduler.now()), { durable: true });
     let requeued = false;
     for (const o of outcomes) {
       if (!o.accepted || o.duplicate || !o.trialKey) continue;

@@ -1,4 +1,8 @@
-/** Open the coordinator's SQLite database: WAL, foreign keys, busy timeout, migrated to the latest schema. */
+/**
+ * Open the coordinator's SQLite database: WAL, foreign keys, busy timeout, migrated to the latest schema.
+ * synchronous=FULL: every COMMIT syncs the WAL before it returns, so whatever was acknowledged (a worker's
+ * result, a submitted sweep) survives an OS crash or power loss, not only a process crash (issue 11).
+ */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,7 +23,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   db.pragma('foreign_keys = ON');
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma('synchronous = FULL');
     migrate(db);
   }
   return db;

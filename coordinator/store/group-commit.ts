@@ -5,8 +5,13 @@
  * - Each operation stays atomic: it must be a `db.transaction(...)` function (every LeaseStore method
  *   is), which inside the batch's transaction runs as a savepoint; a throwing operation rolls back its
  *   savepoint only, and only its caller gets the error.
- * - Nobody is answered before the whole batch is committed (durable before ack, as before); if the
- *   COMMIT itself fails, every caller of the batch gets that error.
+ * - Nobody is answered before the whole batch is committed; if the COMMIT itself fails, every caller of
+ *   the batch gets that error.
+ * - Durable before ack: a batch holding a `durable` operation (one whose answer lets a worker forget a
+ *   result: Complete, Fail, an artifact upload) commits at synchronous=FULL, so the WAL is synced before
+ *   anyone is answered and the result survives an OS crash or power loss. Other batches (heartbeats,
+ *   acquires, progress: redone or re-sent if lost) commit at NORMAL, durable against a process crash only.
+ *   The connection is left at FULL between batches (the setting cannot change inside a transaction).
  * - Operations run in arrival order, so the calls of one stream keep their order.
  * - If a COMMIT fails, the store's in-memory bookkeeping may be ahead of the database: pending-group
  *   counts (recounted when a pick proves them wrong, and at least once a second) and the worker touch
@@ -18,8 +23,13 @@
  */
 import type { Db } from './db.js';
 
+/** PRAGMA synchronous's values */
+export const SYNCHRONOUS_NORMAL = 1;
+export const SYNCHRONOUS_FULL = 2;
+
 interface Op {
   fn: () => unknown;
+  durable: boolean;
   resolve(v: unknown): void;
   reject(e: unknown): void;
 }
@@ -40,20 +50,32 @@ export class GroupCommit {
   private scheduled = false;
   readonly stats: GroupCommitStats = { batches: 0, operations: 0, largestBatch: 0 };
 
+  private sync: number;
+
   constructor(
     private readonly db: Db,
     /** most operations per transaction (bounds how long one batch holds the event loop) */
     private readonly maxBatch = 512,
     private readonly hooks: GroupCommitHooks = {},
-  ) {}
+  ) {
+    this.sync = Number(db.pragma('synchronous', { simple: true }));
+    this.setSync(SYNCHRONOUS_FULL);
+  }
+
+  private setSync(level: number): void {
+    if (this.sync === level) return;
+    this.db.pragma(`synchronous = ${level}`);
+    this.sync = level;
+  }
 
   /**
    * Run `fn` in the next batch's transaction; resolves after the COMMIT. `fn` must be atomic by itself
    * (a db.transaction function: a savepoint here), so that its failure undoes exactly its own writes.
+   * `durable`: its batch commits at synchronous=FULL (the answer lets the caller forget what it sent).
    */
-  run<T>(fn: () => T): Promise<T> {
+  run<T>(fn: () => T, opts: { durable?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve, reject });
+      this.queue.push({ fn, durable: opts.durable ?? false, resolve: resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -73,6 +95,7 @@ export class GroupCommit {
   private commit(batch: Op[]): void {
     const out: { ok: boolean; value: unknown }[] = [];
     try {
+      this.setSync(batch.some((op) => op.durable) ? SYNCHRONOUS_FULL : SYNCHRONOUS_NORMAL);
       this.db.transaction(() => {
         this.hooks.fence?.();
         for (const op of batch) {
@@ -86,6 +109,8 @@ export class GroupCommit {
     } catch (err) {
       for (const op of batch) op.reject(err);
       return;
+    } finally {
+      this.setSync(SYNCHRONOUS_FULL);
     }
     this.stats.batches++;
     this.stats.operations += batch.length;
