@@ -27,9 +27,14 @@ const KINDS: readonly [prefix: string, kind: DbFaultKind, what: string][] = [
   ['SQLITE_LOCKED', 'busy', 'locked'],
   ['SQLITE_CORRUPT', 'corrupt', 'corrupt'],
   ['SQLITE_NOTADB', 'corrupt', 'not a database'],
+  // the WAL sync before an acknowledgement (store/wal-sync.ts) fails with errno codes
+  ['ENOSPC', 'full', 'disk full'],
+  ['EDQUOT', 'full', 'disk quota exceeded'],
+  ['EROFS', 'readonly', 'read-only'],
+  ['EIO', 'io', 'I/O error'],
 ];
 
-/** The fault behind `err` when it is a SQLite error about the database itself (not a constraint or a bug), else null. */
+/** The fault behind `err` when it is a SQLite (or WAL sync) error about the database itself (not a constraint or a bug), else null. */
 export function classifySqliteError(err: unknown): DbFault | null {
   if (!(err instanceof Error)) return null;
   const code = (err as Error & { code?: unknown }).code;

@@ -7,11 +7,11 @@
  *   savepoint only, and only its caller gets the error.
  * - Nobody is answered before the whole batch is committed; if the COMMIT itself fails, every caller of
  *   the batch gets that error.
- * - Durable before ack: a batch holding a `durable` operation (one whose answer lets a worker forget a
- *   result: Complete, Fail, an artifact upload) commits at synchronous=FULL, so the WAL is synced before
- *   anyone is answered and the result survives an OS crash or power loss. Other batches (heartbeats,
- *   acquires, progress: redone or re-sent if lost) commit at NORMAL, durable against a process crash only.
- *   The connection is left at FULL between batches (the setting cannot change inside a transaction).
+ * - Durable before ack: a `durable` operation (one whose answer lets a worker forget a result: Complete,
+ *   Fail, an artifact upload) is answered only after an fdatasync of the WAL that started after its
+ *   COMMIT (wal-sync.ts; as synchronous=FULL, but off the event loop and shared by every commit before
+ *   it), so it survives an OS crash or power loss. Other operations (heartbeats, acquires, progress:
+ *   redone or re-sent if lost) are answered at the COMMIT (synchronous=NORMAL: a process crash loses none).
  * - Operations run in arrival order, so the calls of one stream keep their order.
  * - If a COMMIT fails, the store's in-memory bookkeeping may be ahead of the database: pending-group
  *   counts (recounted when a pick proves them wrong, and at least once a second) and the worker touch
@@ -22,10 +22,7 @@
  * are written once.
  */
 import type { Db } from './db.js';
-
-/** PRAGMA synchronous's values */
-export const SYNCHRONOUS_NORMAL = 1;
-export const SYNCHRONOUS_FULL = 2;
+import { WalSync } from './wal-sync.js';
 
 interface Op {
   fn: () => unknown;
@@ -50,28 +47,19 @@ export class GroupCommit {
   private scheduled = false;
   readonly stats: GroupCommitStats = { batches: 0, operations: 0, largestBatch: 0 };
 
-  private sync: number;
-
   constructor(
     private readonly db: Db,
     /** most operations per transaction (bounds how long one batch holds the event loop) */
     private readonly maxBatch = 512,
     private readonly hooks: GroupCommitHooks = {},
-  ) {
-    this.sync = Number(db.pragma('synchronous', { simple: true }));
-    this.setSync(SYNCHRONOUS_FULL);
-  }
-
-  private setSync(level: number): void {
-    if (this.sync === level) return;
-    this.db.pragma(`synchronous = ${level}`);
-    this.sync = level;
-  }
+    /** makes committed transactions durable (default: fdatasync of the database's -wal file) */
+    readonly wal: WalSync = WalSync.of(db),
+  ) {}
 
   /**
    * Run `fn` in the next batch's transaction; resolves after the COMMIT. `fn` must be atomic by itself
    * (a db.transaction function: a savepoint here), so that its failure undoes exactly its own writes.
-   * `durable`: its batch commits at synchronous=FULL (the answer lets the caller forget what it sent).
+   * `durable`: resolves only after the WAL was synced past its COMMIT (the answer lets the caller forget what it sent).
    */
   run<T>(fn: () => T, opts: { durable?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -95,7 +83,6 @@ export class GroupCommit {
   private commit(batch: Op[]): void {
     const out: { ok: boolean; value: unknown }[] = [];
     try {
-      this.setSync(batch.some((op) => op.durable) ? SYNCHRONOUS_FULL : SYNCHRONOUS_NORMAL);
       this.db.transaction(() => {
         this.hooks.fence?.();
         for (const op of batch) {
@@ -109,12 +96,19 @@ export class GroupCommit {
     } catch (err) {
       for (const op of batch) op.reject(err);
       return;
-    } finally {
-      this.setSync(SYNCHRONOUS_FULL);
     }
     this.stats.batches++;
     this.stats.operations += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-    batch.forEach((op, i) => (out[i].ok ? op.resolve(out[i].value) : op.reject(out[i].value)));
+    const synced = batch.some((op, i) => op.durable && out[i].ok) ? this.wal.after() : null;
+    batch.forEach((op, i) => {
+      if (!out[i].ok) op.reject(out[i].value);
+      else if (op.durable && synced)
+        synced.then(
+          () => op.resolve(out[i].value),
+          (err: unknown) => op.reject(err),
+        );
+      else op.resolve(out[i].value);
+    });
   }
 }
