@@ -42,11 +42,13 @@ async function handler(args: StatusArgs): Promise<void> {
   const { renderTable } = await import('../../shared/table.js');
   const { statusText } = await import('../../coordinator/report/status-view.js');
   const { UserError } = await import('../../shared/errors.js');
+  const { coordinatorNote } = await import('../../coordinator/report/coordinator-line.js');
   if (!(args.window > 0)) throw new UserError(`--window must be a positive number of minutes, got ${args.window}`);
   const db = openReads(locateDb(args.db, args.sweep));
   try {
     if (args.sweep === undefined) {
       const all = listSweeps(db);
+      const coordinator = coordinatorNote(db.coordinatorLease());
       if (args.json) return writeJson(all);
       const rows = all.map((s) => ({
         sweep: s.sweep,
@@ -54,15 +56,28 @@ async function handler(args: StatusArgs): Promise<void> {
         ...s.counts,
         updated: new Date(s.updated).toISOString().slice(0, 19).replace('T', ' '),
       }));
-      return writeOut(rows.length ? renderTable(rows) + '\n' : 'no sweeps yet: `wepadim submit FILE`\n');
+      return writeOut(
+        (rows.length ? renderTable(rows) + '\n' : 'no sweeps yet: `wepadim submit FILE`\n') + coordinator.text + '\n',
+      );
     }
     const st = sweepStatus(db, args.sweep, { windowMs: args.window * 60_000 });
     const { randomWeightsOf } = await import('../../coordinator/report/weights-notice.js');
     const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
     const random = randomWeightsOf(db, args.sweep);
+    const coordinator = coordinatorNote(db.coordinatorLease());
     if (args.json)
-      return writeJson({ ...st, warning: random.length ? RANDOM_WEIGHTS_WARNING : null, random_weights: random });
-    writeOut((random.length ? randomWeightsBanner(random) : '') + statusText(st, { full: args.full }));
+      return writeJson({
+        ...st,
+        warning: random.length ? RANDOM_WEIGHTS_WARNING : null,
+        random_weights: random,
+        coordinator: { state: coordinator.state, heartbeat_age_s: coordinator.heartbeatAgeS, ...coordinator.holder },
+      });
+    writeOut(
+      (random.length ? randomWeightsBanner(random) : '') +
+        statusText(st, { full: args.full }) +
+        coordinator.text +
+        '\n',
+    );
   } finally {
     db.close();
   }

@@ -55,6 +55,12 @@ const toHolder = (r: Row): LeaseHolder => ({
   dbErrorUntil: r.db_error_until,
 });
 
+/** The lease row, for readers (`wepadim status`); null when no coordinator holds the database. */
+export function readCoordinatorLease(db: Db): LeaseHolder | null {
+  const r = db.prepare('SELECT * FROM coordinator_lease WHERE id = 1').get() as Row | undefined;
+  return r ? toHolder(r) : null;
+}
+
 export class CoordinatorLeaseTable {
   private readonly s;
 

@@ -9,6 +9,7 @@ import type { ParamFilter } from './filter-sql.js';
 import * as results from './results.js';
 import { rungBudgets } from '../../search/halving.js';
 import * as status from './status.js';
+import { readCoordinatorLease, type LeaseHolder } from '../coordinator-lease.js';
 
 export interface ResultProvenance {
   code_version: string;
@@ -44,6 +45,11 @@ export class StoreReads {
 
   statusCounts(sweepId: number): Record<TrialStatus, number> {
     return statusCountsById(this.#db, sweepId);
+  }
+
+  /** The coordinator serving this database (its lease row), or null when none holds it. */
+  coordinatorLease(): LeaseHolder | null {
+    return readCoordinatorLease(this.#db);
   }
 
   sweeps(): status.SweepRow[] {
