@@ -1,10 +1,13 @@
-/** `wepadim export SWEEP --format csv|json|markdown|latex`: ranked grid summaries and the paper-style per-class table. */
+/**
+ * `wepadim export SWEEP --format csv|json|markdown|latex|parquet`: ranked grid summaries, the paper-style per-class
+ * table and one row per trial; Parquet (binary) goes to --out or a redirected stdout, never to a terminal.
+ */
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
 import { orderOf, withSelection, writeOut, type SelectArgs } from '../support/report-options.js';
 
 interface ExportArgs extends SelectArgs {
-  format?: 'csv' | 'json' | 'markdown' | 'latex';
+  format?: 'csv' | 'json' | 'markdown' | 'latex' | 'parquet';
   table: 'ranked' | 'long' | 'per-class' | 'models' | 'trials';
   provenance: boolean;
   digits: number;
@@ -22,7 +25,7 @@ async function handler(args: ExportArgs): Promise<void> {
   const { RANDOM_WEIGHTS_WARNING, randomWeightsBanner } = await import('../../shared/weights-notice.js');
   const filters = parseFilters(args.where ?? []);
   const db = openReads(locateDb(args.db, args.sweep));
-  let text: string;
+  let text: string | Uint8Array;
   try {
     const table = buildExport(db, {
       sweep: args.sweep,
@@ -37,13 +40,20 @@ async function handler(args: ExportArgs): Promise<void> {
     if (args.json && args.format !== undefined && args.format !== 'json')
       throw new UserError(`--json and --format ${args.format} disagree: give one (--json is --format json)`);
     const format = args.format ?? (args.json ? 'json' : 'csv');
-    text = renderAs(table, format, args.digits);
+    if (format === 'parquet' && !args.out && process.stdout.isTTY)
+      throw new UserError('--format parquet writes a binary file: give --out FILE.parquet or redirect stdout');
+    text =
+      format === 'parquet'
+        ? (await import('../../coordinator/report/parquet.js')).toParquet(table)
+        : renderAs(table, format, args.digits);
     const random = randomWeightsOf(db, args.sweep);
     if (random.length) {
       // csv and json stay machine-readable: the notice goes to stderr; documents carry it in the text
       process.stderr.write(randomWeightsBanner(random));
-      if (format === 'markdown') text = `> **${RANDOM_WEIGHTS_WARNING}** (${random.join(', ')})\n\n${text}`;
-      if (format === 'latex') text = `% ${RANDOM_WEIGHTS_WARNING} (${random.join(', ')})\n${text}`;
+      if (format === 'markdown' && typeof text === 'string')
+        text = `> **${RANDOM_WEIGHTS_WARNING}** (${random.join(', ')})\n\n${text}`;
+      if (format === 'latex' && typeof text === 'string')
+        text = `% ${RANDOM_WEIGHTS_WARNING} (${random.join(', ')})\n${text}`;
     }
   } finally {
     db.close();
@@ -52,19 +62,21 @@ async function handler(args: ExportArgs): Promise<void> {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(args.out, text);
     process.stderr.write(`wrote ${args.out}\n`);
-  } else writeOut(text);
+  } else if (typeof text === 'string') writeOut(text);
+  else process.stdout.write(text);
 }
 
 export const command: CommandModule<object, ExportArgs> = {
   command: 'export <sweep>',
   describe:
-    'Export ranked grid summaries (real parameter columns) or the per-class table as CSV, JSON, Markdown or LaTeX',
+    'Export ranked grid summaries (real parameter columns), the per-class table or every trial as CSV, JSON, Markdown, LaTeX or Parquet',
   builder: (y: Argv) =>
     withSelection(y)
       .option('format', {
         type: 'string',
-        choices: ['csv', 'json', 'markdown', 'latex'],
-        describe: 'output format (default csv; --json is --format json)',
+        choices: ['csv', 'json', 'markdown', 'latex', 'parquet'],
+        describe:
+          'output format (default csv; --json is --format json; parquet: typed columns for pandas.read_parquet)',
       })
       .option('table', {
         type: 'string',
@@ -90,6 +102,10 @@ export const command: CommandModule<object, ExportArgs> = {
       .example(
         '$0 export demo --table trials --out trials.csv',
         'one row per trial: parameters, aupro, f1_max, per-defect AUROCs, timings',
+      )
+      .example(
+        '$0 export demo --table trials --format parquet --out trials.parquet',
+        'the same as Parquet: pandas.read_parquet("trials.parquet") gives typed columns',
       ) as unknown as Argv<ExportArgs>,
   handler,
 };

@@ -11,11 +11,11 @@
  */
 import type { Cell, Row } from '../../shared/table.js';
 import { METRIC } from '../../shared/result.js';
-import { CORE_PARAMS } from '../../shared/params/catalogue.js';
+import { CORE_PARAMS, TRIAL_PARAMS, type ParamSpec } from '../../shared/params/catalogue.js';
 import type { StoreReads } from '../store/reads/index.js';
 import { UserError } from '../../shared/errors.js';
 import type { ParamFilter } from './filters.js';
-import type { Table } from './formats.js';
+import type { ColumnType, Table } from './formats.js';
 import { commandExport } from './export-command.js';
 import { modelComparisonTable } from './export-models.js';
 import { honestSummary } from './honest.js';
@@ -193,14 +193,38 @@ function trialsTable(reads: StoreReads, sweepId: number, sweep: string): Table {
     (a, b) => (CORE_PARAMS.indexOf(a) + 1 || 99) - (CORE_PARAMS.indexOf(b) + 1 || 99) || a.localeCompare(b),
   );
   const metricCols = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))].sort();
+  const types: Record<string, ColumnType> = { trial: 'string', class: 'string', status: 'string', attempts: 'int64' };
+  for (const k of paramCols) {
+    const t = paramColumnType(k);
+    if (t) types[k] = t;
+  }
+  for (const m of metricCols) types[m] = 'double'; // an AUROC of exactly 1 is still a double
   return {
     title: `${sweep}: every trial with every final metric`,
     columns: ['trial', 'class', 'status', 'attempts', ...paramCols, ...metricCols],
+    types,
     rows: rows.map((r) => {
       const row: Row = { trial: r.key.slice(0, 12), class: r.class, status: r.status, attempts: r.attempts };
-      for (const k of paramCols) row[k] = paramCell(r.params[k]);
+      for (const k of paramCols) {
+        const v = r.params[k];
+        const numeric = types[k] === 'double' || types[k] === 'int64';
+        row[k] = numeric ? (typeof v === 'number' ? v : null) : paramCell(v); // a missing number is null, not 'none'
+      }
       for (const m of metricCols) row[m] = r.metrics[m] ?? null;
       return row;
     }),
   };
+}
+
+/**
+ * A catalogue parameter's column type: numbers are int64 when the catalogue allows only integers (level), else
+ * double (sigma 2.0 stays a double); every other kind is shown as text (subbands LL+LH+HL, objects k=v). Parameters
+ * outside the catalogue are typed from their values.
+ */
+function paramColumnType(name: string): ColumnType | null {
+  const spec = (TRIAL_PARAMS as Record<string, ParamSpec | undefined>)[name];
+  if (!spec) return null;
+  if (spec.kind !== 'number') return 'string';
+  const integerOnly = spec.check !== undefined && spec.check(1) === null && spec.check(1.5) !== null;
+  return integerOnly ? 'int64' : 'double';
 }

@@ -4,10 +4,15 @@ import { formatCell, type Cell, type Row } from '../../shared/table.js';
 export const EXPORT_FORMATS = ['csv', 'json', 'markdown', 'latex'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** A column's value type, for typed outputs (Parquet); columns without one are typed from their values. */
+export type ColumnType = 'double' | 'int64' | 'string' | 'boolean';
+
 export interface Table {
   title: string;
   columns: string[];
   rows: Row[];
+  /** fixed types of some columns (a metric stays double even when every value is a whole number) */
+  types?: Readonly<Record<string, ColumnType>>;
 }
 
 function csvCell(v: Cell): string {

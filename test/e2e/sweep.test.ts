@@ -179,6 +179,46 @@ describe('wepadim run, end to end', () => {
     }
   }, 120_000);
 
+  it('exports every trial as Parquet: typed columns whose values are the stored ones, bit for bit', async () => {
+    const out = join(work, 'trials.parquet');
+    const bin = join(repoRoot(), 'bin', 'wepadim.js');
+    const args = ['export', 'e2e-tiny', '--table', 'trials', '--format', 'parquet', '--db', first.dbPath];
+    await pexec(process.execPath, [bin, ...args, '--out', out], { timeout: 60_000 });
+    const bytes = readFileSync(out);
+    const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
+    const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const schema = new Map(
+      parquetMetadata(buf)
+        .schema.slice(1)
+        .map((e) => [e.name, e]),
+    );
+    const got = (await parquetReadObjects({ file: buf })) as Record<string, unknown>[];
+    expect(got).toHaveLength(rows.length);
+    const metricNames = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))].sort();
+    expect(metricNames).toEqual(expect.arrayContaining([METRIC.aupro, METRIC.imageAuroc, METRIC.timeTotal]));
+    expect(metricNames.some((m) => m.startsWith('image_auroc.'))).toBe(true); // per-defect AUROCs
+    for (const m of metricNames) expect(schema.get(m)).toMatchObject({ type: 'DOUBLE', repetition_type: 'OPTIONAL' });
+    for (const c of ['trial', 'class', 'status', 'wavelet', 'subbands', 'weights'])
+      expect(schema.get(c)).toMatchObject({ type: 'BYTE_ARRAY', converted_type: 'UTF8' });
+    expect(schema.get('attempts')?.type).toBe('INT64');
+    expect(schema.get('level')?.type).toBe('INT64');
+    expect(schema.get('sigma')?.type).toBe('DOUBLE');
+    for (const r of rows) {
+      const row = got.find((g) => g.trial === r.key.slice(0, 12));
+      expect(row).toMatchObject({
+        class: r.class,
+        status: 'done',
+        level: 1n,
+        sigma: r.params.sigma,
+        subbands: 'LL+LH+HL',
+      });
+      for (const m of metricNames) expect(row?.[m]).toBe(r.metrics[m] ?? null);
+    }
+    // the same bytes on stdout when it is not a terminal
+    const piped = await pexec(process.execPath, [bin, ...args], { timeout: 60_000, encoding: 'buffer' });
+    expect(Buffer.compare(piped.stdout, bytes)).toBe(0);
+  }, 120_000);
+
   it('gives identical numbers when rerun from a warm feature cache', async () => {
     const again = await run(join(work, 'runs'), true); // fresh database, same feature cache under runs/.cache
     expect(again.counts).toMatchObject({ done: 4, failed: 0 });
