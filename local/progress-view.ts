@@ -1,9 +1,9 @@
 /**
- * The progress display of `wepadim run`: one bar per worker and an overall bar with ETA, redrawn in
- * place on a TTY; structured log lines (at most every few seconds) otherwise.
+ * The progress display of `wepadim run`: an overall bar with ETA and one line per worker (trials done and held),
+ * redrawn in place on a TTY within its width; structured log lines (at most every few seconds) otherwise.
  */
 import type { Logger } from '../shared/log.js';
-import { formatDuration, renderBar } from '../shared/progress.js';
+import { formatDuration } from '../shared/progress.js';
 
 export interface WorkerRow {
   id: string;
@@ -31,20 +31,39 @@ export function etaSeconds(startFinished: number, finished: number, total: numbe
   return ((total - finished) * elapsedSec) / gained;
 }
 
-export function renderSnapshot(s: RunSnapshot, elapsedSec: number, startFinished: number): string[] {
+/** Cut a line to `width` columns, marking the cut with an ellipsis. */
+export function fitLine(line: string, width: number): string {
+  return line.length <= width ? line : `${line.slice(0, Math.max(0, width - 1))}\u2026`;
+}
+
+/**
+ * The lines of the TTY view, each at most `width` columns: the overall bar (with the counts beside it when they fit,
+ * else on a second line), an optional notice (random weights), and one line per worker with the trials it finished
+ * and the trials it holds now (counts, not a bar: a worker's share grows with each lease, so it has no fixed total).
+ */
+export function renderSnapshot(
+  s: RunSnapshot,
+  elapsedSec: number,
+  startFinished: number,
+  width = 80,
+  notice = '',
+): string[] {
   const finished = s.done + s.failed;
   const eta = etaSeconds(startFinished, finished, s.total, elapsedSec);
-  const head = `${renderBar('overall', finished, s.total, elapsedSec).replace(/ eta .*$/, '')} eta ${formatDuration(eta)}  done ${s.done} failed ${s.failed} running ${s.active} pending ${s.pending}  elapsed ${formatDuration(elapsedSec)}`;
-  const width = Math.max(8, ...s.workers.map((w) => w.id.length));
+  const frac = s.total > 0 ? Math.min(1, finished / s.total) : 0;
+  const tail = ` ${finished}/${s.total} ${(frac * 100).toFixed(0)}%  eta ${formatDuration(eta)}  elapsed ${formatDuration(elapsedSec)}`;
+  const barWidth = Math.max(10, Math.min(40, width - 'overall [] '.length - tail.length));
+  const fill = Math.round(frac * barWidth);
+  const bar = `overall [${'#'.repeat(fill)}${'.'.repeat(barWidth - fill)}]${tail}`;
+  const counts = `done ${s.done}  failed ${s.failed}  running ${s.active}  pending ${s.pending}`;
+  const head = bar.length + 2 + counts.length <= width ? [`${bar}  ${counts}`] : [bar, `  ${counts}`];
+  const idWidth = Math.max(8, ...s.workers.map((w) => w.id.length));
+  const numWidth = Math.max(3, ...s.workers.map((w) => String(Math.max(w.finished, w.active)).length));
   const rows = s.workers.map((w) => {
-    const share = w.finished + w.active;
-    const bar = renderBar(w.id.padEnd(width), w.finished, Math.max(share, 1), elapsedSec, 16).replace(
-      / \d+% eta .*$/,
-      '',
-    );
-    return `${bar} ${w.active ? `running ${w.active}` : 'idle'}${w.note ? `  ${w.note}` : ''}`;
+    const held = w.active ? `held ${String(w.active).padStart(numWidth)}` : `idle${' '.repeat(numWidth + 1)}`;
+    return `${w.id.padEnd(idWidth)}  done ${String(w.finished).padStart(numWidth)}  ${held}${w.note ? `  ${w.note}` : ''}`.trimEnd();
   });
-  return [head, ...rows];
+  return [...head, ...(notice ? [notice] : []), ...rows].map((l) => fitLine(l, width));
 }
 
 export class RunProgressView {
@@ -52,6 +71,8 @@ export class RunProgressView {
   private lastLog = -Infinity;
   private readonly start = performance.now();
   private startFinished: number | null = null;
+  /** one line shown under the overall bar for the whole run (the random-weights notice) */
+  notice = '';
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
@@ -67,8 +88,8 @@ export class RunProgressView {
     if (this.startFinished === null) this.startFinished = s.done + s.failed;
     const el = (performance.now() - this.start) / 1000;
     if (this.tty) {
-      const cols = this.stream.columns || 120;
-      const text = renderSnapshot(s, el, this.startFinished).map((l) => l.slice(0, cols - 1));
+      // one column short of the terminal's width: a line that fills the last column would wrap on some terminals
+      const text = renderSnapshot(s, el, this.startFinished, (this.stream.columns || 120) - 1, this.notice);
       const up = this.lines > 0 ? `\x1b[${this.lines}F` : '';
       this.stream.write(up + text.map((l) => `${l}\x1b[K\n`).join(''));
       this.lines = text.length;

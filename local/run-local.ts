@@ -16,7 +16,8 @@ import type { DatasetDecl as SweepDataset } from '../coordinator/grid/index.js';
 import { RunProgressView } from './progress-view.js';
 import { snapshot } from './snapshot.js';
 import { localDevices } from './devices.js';
-import { shortKey } from '../shared/trial.js';
+import { noteOf } from './worker-note.js';
+import { isRandomWeights, randomWeightsLine } from '../shared/weights-notice.js';
 
 export interface LocalRunOptions extends SweepNarrowing {
   file: string;
@@ -152,6 +153,8 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     if (open() > 0 && !o.signal.aborted) {
       const { startCoordinator } = await import('../coordinator/server/index.js');
       const view = new RunProgressView(o.stream, o.log);
+      const random = [...new Set(trials.map((t) => t.params.weights).filter(isRandomWeights))];
+      if (random.length) view.notice = randomWeightsLine(random);
       // on a TTY the bars are redrawn in place: the coordinator only speaks up for warnings, above the bars
       const coordLog = view.tty
         ? createLogger(
@@ -172,6 +175,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
         o.log.info('dashboard', { url: coord.dashboardUrl });
       }
       const notes = new Map<string, string>();
+      let redraw = (): void => undefined;
       try {
         o.log.info('starting local workers', { workers: n, backend: o.backend, devices: devices.note });
         const threads = Math.max(1, Math.floor(availableParallelism() / n));
@@ -198,7 +202,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
           );
         });
         const pollMs = o.pollMs ?? 500;
-        while (!o.signal.aborted) {
+        const draw = (force = false): void =>
           view.update(
             snapshot(
               store.reads,
@@ -206,7 +210,11 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
               workers.map((w) => w.spec.workerId),
               notes,
             ),
+            force,
           );
+        redraw = draw;
+        while (!o.signal.aborted) {
+          draw();
           if (open() === 0) break;
           if (workers.every((w) => w.child.exitCode !== null || w.child.signalCode !== null)) {
             o.log.error('every worker exited before the sweep finished');
@@ -215,22 +223,17 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
           await new Promise((r) => setTimeout(r, pollMs));
         }
         interrupted = o.signal.aborted;
-        view.update(
-          snapshot(
-            store.reads,
-            sweepId,
-            workers.map((w) => w.spec.workerId),
-            notes,
-          ),
-          true,
-        );
+        draw(true);
       } finally {
         // Workers first: on an interrupt they finish and deliver the trials they hold (a forced stop kills
         // them: their leases are re-queued by the next run, and results they spooled are delivered then).
         const t = performance.now();
         if (interrupted)
           view.message('stopping: workers finish the trials they hold (Ctrl-C again to stop at once)...');
+        // the bars stay live while workers drain (the held counts go down), and stop at once on a forced stop
+        const live = interrupted ? setInterval(() => o.force?.aborted || redraw(), o.pollMs ?? 500) : undefined;
         await stopLocalWorkers(workers, interrupted ? Infinity : 15000, o.force);
+        clearInterval(live);
         await coord.stop(o.force?.aborted ? 0 : 2000);
         o.log.debug('stopped workers and coordinator', {
           seconds: Number(((performance.now() - t) / 1000).toFixed(2)),
@@ -238,7 +241,10 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
       }
       for (const w of workers) {
         const e = await w.exited;
-        if (e.code !== 0 && !(interrupted && e.signal === 'SIGTERM'))
+        // a drained worker ends on SIGTERM; a second Ctrl-C kills them on purpose: neither is a failure
+        const stopped =
+          interrupted && (e.signal === 'SIGTERM' || (o.force?.aborted === true && e.signal === 'SIGKILL'));
+        if (e.code !== 0 && !stopped)
           workerFailures.push({ id: w.spec.workerId, code: e.code, tail: w.tail.slice(-5) });
       }
     }
@@ -257,41 +263,5 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     };
   } finally {
     store.close();
-  }
-}
-
-/** A short note for a worker's bar from one of its lines (worker events on stdout, JSON logs on stderr). */
-export function noteOf(line: string): string | null {
-  try {
-    const j = JSON.parse(line) as {
-      type?: string;
-      msg?: string;
-      level?: string;
-      trialKeys?: string[];
-      key?: string;
-      ok?: boolean;
-      error?: string;
-      during?: string;
-    };
-    switch (j.type) {
-      case 'leased':
-        return `lease of ${j.trialKeys?.length ?? 0} trials`;
-      case 'finished':
-        return j.ok
-          ? `finished ${shortKey(j.key ?? '')}`
-          : `FAILED ${shortKey(j.key ?? '')}: ${j.error ?? ''}`.slice(0, 70);
-      case 'disconnected':
-        return `coordinator unreachable (${j.during ?? ''})`;
-      case 'registered':
-      case 'draining':
-      case 'stopped':
-        return j.type;
-      default:
-        break;
-    }
-    if (j.level === 'error' || j.level === 'warn') return `${j.level}: ${j.msg ?? ''}`.slice(0, 70);
-    return null;
-  } catch {
-    return line.trim() ? line.trim().slice(0, 70) : null;
   }
 }

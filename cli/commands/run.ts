@@ -85,6 +85,7 @@ export const command: CommandModule<object, RunArgs> = {
       throw new UserError(`--maps must be an integer >= 0, got ${argv.maps}`);
     const { runLocalSweep } = await import('../../local/run-local.js');
     const { buildRunReport, renderRunReport } = await import('../../local/summary.js');
+    const { runHeadline, workerTailText } = await import('../../local/run-headline.js');
     const { openReads } = await import('../../coordinator/store/reads/open.js');
     const { log } = await import('../../shared/log.js');
     const ctl = new AbortController();
@@ -142,13 +143,13 @@ export const command: CommandModule<object, RunArgs> = {
           ) + '\n',
         );
       else {
-        const c = summary.counts;
-        process.stdout.write(
-          `${summary.interrupted ? 'Stopped (run the same command again to resume)' : 'Finished'}: ${c.done} done, ${c.failed} failed, ${c.pending} pending in ${summary.elapsed_s.toFixed(1)} s; database ${summary.dbPath}\n\n`,
-        );
+        process.stdout.write(`${runHeadline(summary)}\n`);
         process.stdout.write(renderRunReport(report, summary.artifactsDir) + '\n');
-        for (const f of summary.workerFailures)
-          process.stderr.write(`worker ${f.id} exited with code ${f.code}:\n  ${f.tail.join('\n  ')}\n`);
+        for (const f of summary.workerFailures) {
+          const tail = workerTailText(f.tail);
+          const how = f.code === null ? 'was killed' : `exited with code ${f.code}`;
+          process.stderr.write(`worker ${f.id} ${how}${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}\n`);
+        }
       }
       if (summary.interrupted) process.exitCode = 130;
       else if (summary.counts.failed > 0 || summary.workerFailures.length > 0 || summary.counts.pending > 0)

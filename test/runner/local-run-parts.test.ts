@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../shared/errors.js';
 import { trialKey, type TrialParams, type TrialSpec } from '../../shared/trial.js';
-import { etaSeconds, renderSnapshot } from '../../local/progress-view.js';
-import { featureCacheDir, localWorkerEnv, noteOf, sweepDirName } from '../../local/run-local.js';
+import { etaSeconds } from '../../local/progress-view.js';
+import { featureCacheDir, localWorkerEnv, sweepDirName } from '../../local/run-local.js';
+import { noteOf } from '../../local/worker-note.js';
 import { resolve } from 'node:path';
 import { gridPointKey, narrowTrials } from '../../local/sweep-filter.js';
 import { parseNvidiaSmiList } from '../../local/devices.js';
@@ -58,26 +59,6 @@ describe('progress view', () => {
   it('estimates the ETA from trials finished since start', () => {
     expect(etaSeconds(10, 30, 110, 40)).toBe(160); // 20 trials in 40 s, 80 left
     expect(etaSeconds(10, 10, 110, 40)).toBeNaN();
-  });
-  it('renders an overall line and one line per worker', () => {
-    const lines = renderSnapshot(
-      {
-        total: 10,
-        done: 4,
-        failed: 1,
-        active: 2,
-        pending: 3,
-        workers: [
-          { id: 'local-0', finished: 3, active: 1, note: 'lease of 4 trials' },
-          { id: 'local-1', finished: 2, active: 1, note: '' },
-        ],
-      },
-      10,
-      0,
-    );
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/overall .* 5\/10 .*eta 10s .*done 4 failed 1 running 2 pending 3/);
-    expect(lines[1]).toMatch(/local-0 .* 3\/4 running 1 {2}lease of 4 trials/);
   });
   it('turns worker events into notes', () => {
     expect(noteOf(JSON.stringify({ type: 'leased', leaseIds: ['x'], trialKeys: ['a', 'b'] }))).toBe(
