@@ -11,11 +11,13 @@ export function runHeadline(s: HeadlineInput): string {
   const c = s.counts;
   const inFlight = (c.leased ?? 0) + (c.running ?? 0);
   const parts = [`${c.done ?? 0} done`, `${c.failed ?? 0} failed`];
-  if (inFlight) parts.push(`${inFlight} leased (in flight when stopped: they go back to the queue on the next run)`);
+  if (inFlight) parts.push(`${inFlight} leased`);
   parts.push(`${c.pending ?? 0} pending`);
-  const head = `${s.interrupted ? 'Stopped' : 'Finished'}: ${parts.join(', ')} in ${s.elapsed_s.toFixed(1)} s`;
-  const resume = s.interrupted ? 'Run the same command again to resume. ' : '';
-  return `${head}\n${resume}Database: ${s.dbPath}\n`;
+  const lines = [`${s.interrupted ? 'Stopped' : 'Finished'}: ${parts.join(', ')} in ${s.elapsed_s.toFixed(1)} s`];
+  if (inFlight) lines.push(`The ${inFlight} leased trials were in flight: they go back to the queue on the next run.`);
+  if (s.interrupted) lines.push('Run the same command again to resume.');
+  lines.push(`Database: ${s.dbPath}`);
+  return lines.join('\n') + '\n';
 }
 
 /**

@@ -88,8 +88,9 @@ describe('the end of a stopped run', () => {
     const counts = { pending: 72, leased: 60, running: 5, done: 7, failed: 0, cancelled: 0 };
     const text = runHeadline({ interrupted: true, counts, elapsed_s: 24.56, dbPath: '/r/demo/wepadim.db' });
     expect(text).toBe(
-      'Stopped: 7 done, 0 failed, 65 leased (in flight when stopped: they go back to the queue on the next run), 72 pending in 24.6 s\n' +
-        'Run the same command again to resume. Database: /r/demo/wepadim.db\n',
+      'Stopped: 7 done, 0 failed, 65 leased, 72 pending in 24.6 s\n' +
+        'The 65 leased trials were in flight: they go back to the queue on the next run.\n' +
+        'Run the same command again to resume.\nDatabase: /r/demo/wepadim.db\n',
     );
     const fin = { pending: 0, leased: 0, running: 0, done: 144, failed: 0, cancelled: 0 };
     expect(runHeadline({ interrupted: false, counts: fin, elapsed_s: 40, dbPath: 'd' })).toBe(
