@@ -17,6 +17,7 @@ import { RunProgressView } from './progress-view.js';
 import { snapshot } from './snapshot.js';
 import { localDevices } from './devices.js';
 import { noteOf } from './worker-note.js';
+import { rootMovesText } from '../coordinator/report/root-moves-view.js';
 import { isRandomWeights, randomWeightsLine } from '../shared/weights-notice.js';
 
 export interface LocalRunOptions extends SweepNarrowing {
@@ -139,6 +140,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     const res = store.resume(expanded.name, { now: Date.now() + LEASE_TTL_MS + 1000 });
     const submitted = { added: sub.added, existing: sub.existing, total: sub.total, requeued: res.requeued };
     o.log.info('sweep submitted', { sweep: expanded.name, db: dbPath, ...submitted });
+    if (sub.rootMoves.length) o.log.warn(rootMovesText(expanded.name, sub.existing, sub.rootMoves).trimEnd());
     const sweepId = store.sweepId(expanded.name);
     const open = (): number => {
       const c = store.reads.statusCounts(sweepId);

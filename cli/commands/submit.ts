@@ -41,8 +41,10 @@ async function handler(args: SubmitArgs): Promise<void> {
     }
     const verb = args['dry-run'] ? 'would add' : 'added';
     const what = r.created ? 'new sweep' : r.sourceChanged ? 'sweep (grid changed)' : 'sweep (unchanged)';
+    const { rootMovesText } = await import('../../coordinator/report/root-moves-view.js');
     writeOut(
-      `${what} ${sweep.name}: ${verb} ${r.added} trial(s), ${r.existing} already stored, ${r.total} in total` +
+      rootMovesText(sweep.name, r.existing, r.rootMoves) +
+        `${what} ${sweep.name}: ${verb} ${r.added} trial(s), ${r.existing} already stored, ${r.total} in total` +
         `${args['dry-run'] ? ' (dry run: nothing written)' : ''}\n` +
         `database: ${path}\n`,
     );

@@ -10,6 +10,7 @@ import { UserError } from '../../shared/errors.js';
 import type { Db } from './db.js';
 import type { SubmitResult, SubmittableSweep } from './types.js';
 import { storeHalvingPlan } from './search-plan.js';
+import { rootMoves } from './root-moves.js';
 
 interface SweepRow {
   id: number;
@@ -67,6 +68,7 @@ export function submitSweep(db: Db, sweep: SubmittableSweep, opts: SubmitOptions
       : new Map<string, number>();
     const stored = new Set(db.prepare('SELECT key FROM trials WHERE sweep_id = ?').pluck().all(sweepId) as string[]);
     const addedKeys: string[] = [];
+    const added: SubmittableSweep['trials'][number][] = [];
     const seen = new Set<string>();
     let existing = 0;
     const n = sweep.trials.length;
@@ -104,10 +106,21 @@ export function submitSweep(db: Db, sweep: SubmittableSweep, opts: SubmitOptions
         point === undefined ? null : 0,
       );
       addedKeys.push(t.key);
+      added.push(t);
     });
     opts.onProgress?.(n, n);
     const total = (db.prepare('SELECT count(*) AS n FROM trials WHERE sweep_id = ?').get(sweepId) as { n: number }).n;
-    return { sweepId, added: addedKeys.length, existing, total, addedKeys, created: !found, sourceChanged };
+    const moves = found ? rootMoves(db, sweepId, added) : [];
+    return {
+      sweepId,
+      added: addedKeys.length,
+      existing,
+      total,
+      addedKeys,
+      created: !found,
+      sourceChanged,
+      rootMoves: moves,
+    };
   };
   if (!opts.dryRun) return db.transaction(run).immediate();
   // Dry run: do the same work inside a transaction that is always rolled back.

@@ -35,6 +35,15 @@ export interface SubmitResult {
   created: boolean;
   /** true when the stored YAML text and hash were replaced by the submitted ones */
   sourceChanged: boolean;
+  /** added trials that equal stored ones but for the dataset root (a copied config resolving roots elsewhere) */
+  rootMoves: RootMove[];
+}
+
+/** `trials` submitted trials differ from stored ones of the same sweep only by their root: `submitted` vs `stored`. */
+export interface RootMove {
+  stored: string;
+  submitted: string;
+  trials: number;
 }
 
 export interface ResumeResult {

@@ -1,6 +1,6 @@
 /** The CLI commands end to end, as a user runs them (child processes; kept to a few calls). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,5 +76,33 @@ describe('wepadim submit / leaderboard / best / export', () => {
     const w = cli('export', 'cli', '--where', 'sigma=x');
     expect(w.code).toBe(2);
     expect(w.err).toMatch(/sigma takes numbers/);
+  }, 120_000);
+
+  it('says so when a copied config in another folder resolves its relative root elsewhere', () => {
+    const text = (name: string) =>
+      `name: ${name}\ngrid:\n  dataset: {kind: mvtec, root: ../data/mvtec, classes: [bottle]}\n  sigma: [2, 4]\n`;
+    const firstDir = join(dir, 'first', 'configs');
+    const copyDir = join(dir, 'copy', 'configs');
+    mkdirSync(firstDir, { recursive: true });
+    mkdirSync(copyDir, { recursive: true });
+    writeFileSync(join(firstDir, 'moved.yaml'), text('moved'));
+    writeFileSync(join(copyDir, 'moved.yaml'), text('moved'));
+    expect(cli('submit', join(firstDir, 'moved.yaml'), '--no-preflight').code).toBe(0);
+    const again = cli('submit', join(copyDir, 'moved.yaml'), '--no-preflight', '--dry-run');
+    expect(again.code).toBe(0);
+    const [was, now] = [join(dir, 'first', 'data', 'mvtec'), join(dir, 'copy', 'data', 'mvtec')];
+    expect(again.out).toContain(
+      `0 existing: dataset root differs from sweep moved's (${now} vs stored ${was}); 2 trial(s)`,
+    );
+    const json = JSON.parse(
+      cli('submit', join(copyDir, 'moved.yaml'), '--no-preflight', '--dry-run', '--json').out,
+    ) as {
+      rootMoves: unknown;
+    };
+    expect(json.rootMoves).toEqual([{ stored: was, submitted: now, trials: 2 }]);
+    // the first folder again: everything is stored, nothing to say
+    const same = cli('submit', join(firstDir, 'moved.yaml'), '--no-preflight');
+    expect(same.out).toMatch(/added 0 trial\(s\), 2 already stored/);
+    expect(same.out).not.toMatch(/root differs/);
   }, 120_000);
 });

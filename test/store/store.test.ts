@@ -3,6 +3,7 @@ import { openDatabase, type Db } from '../../coordinator/store/db.js';
 import { SweepStore } from '../../coordinator/store/index.js';
 import { UserError } from '../../shared/errors.js';
 import { makeSweep } from './seed.js';
+import { trialKey } from '../../shared/trial.js';
 
 const stores: SweepStore[] = [];
 /** each store's connection, kept by the test to set up states and check rows (the store keeps its own private) */
@@ -61,6 +62,28 @@ describe('submit', () => {
     // a narrowed grid adds nothing and removes nothing
     const narrow = s.submit(makeSweep('a', { classes, sigma: [4] }));
     expect(narrow).toMatchObject({ added: 0, existing: 3, total: 9 });
+  });
+
+  it('names a dataset root that differs from the stored one (a copied config resolving roots elsewhere)', () => {
+    const s = open();
+    const at = (root: string, sigma: number[]) => {
+      const sw = makeSweep('a', { classes, sigma });
+      const trials = sw.trials.map((t) => {
+        const params = { ...t.params, root };
+        return { ...t, key: trialKey(params), params };
+      });
+      return { ...sw, trials };
+    };
+    expect(s.submit(at('/home/me/runs/data', [2, 4])).rootMoves).toEqual([]);
+    const copied = s.submit(at('/home/me/copy/runs/data', [2, 4]), { dryRun: true });
+    expect(copied).toMatchObject({ added: 6, existing: 0 });
+    expect(copied.rootMoves).toEqual([
+      { stored: '/home/me/runs/data', submitted: '/home/me/copy/runs/data', trials: 6 },
+    ]);
+    // an extended grid at the same root has no moved root; the new points at another root only count themselves
+    expect(s.submit(at('/home/me/runs/data', [2, 4, 6])).rootMoves).toEqual([]);
+    const other = s.submit(at('/elsewhere', [2, 8]));
+    expect(other.rootMoves).toEqual([{ stored: '/home/me/runs/data', submitted: '/elsewhere', trials: 3 }]);
   });
 
   it('dry run reports the counts and writes nothing', () => {
