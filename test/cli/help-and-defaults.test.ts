@@ -36,4 +36,12 @@ describe('help, examples and defaults', () => {
     expect(ports.length).toBeGreaterThan(0);
     expect(new Set(ports)).toEqual(new Set([port]));
   });
+
+  it('README documents WEPADIM_LOG_JSON (1 and 0) and WEPADIM_LOG_LEVEL with every level', () => {
+    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+    expect(readme).toMatch(/WEPADIM_LOG_JSON=1`? forces JSON/);
+    expect(readme).toMatch(/WEPADIM_LOG_JSON=0`? forces text/);
+    const levels = /WEPADIM_LOG_LEVEL=([\w|]+)/.exec(readme)?.[1].split('|');
+    expect(levels).toEqual(['debug', 'info', 'warn', 'error']);
+  });
 });

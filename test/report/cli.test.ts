@@ -49,7 +49,9 @@ describe('wepadim submit / leaderboard / best / export', () => {
     const specs = expandSweepText(sweepText('2, 4'), file).trials.sort((a, b) => idOf.get(a.key)! - idOf.get(b.key)!);
     const lb = cli('leaderboard', 'cli', '--json', '--top', '2');
     expect(lb.code).toBe(0);
-    const got = JSON.parse(lb.out) as { points: { params: unknown; mean: number }[] };
+    const got = JSON.parse(lb.out) as { points: { params: unknown; mean: number; point: unknown }[] };
+    // `point` is an object in the JSON, not a JSON string inside it
+    expect(got.points[0].point).toEqual(JSON.parse(JSON.stringify(got.points[0].params)));
     const exp = expectedRanking(specs, seeded, 'image_auroc');
     expect(got.points.map((p) => p.params)).toEqual(exp.slice(0, 2).map((e) => e.point));
 
@@ -76,6 +78,10 @@ describe('wepadim submit / leaderboard / best / export', () => {
     const w = cli('export', 'cli', '--where', 'sigma=x');
     expect(w.code).toBe(2);
     expect(w.err).toMatch(/sigma takes numbers/);
+    // --json with another --format is a contradiction, not a silent JSON
+    const both = cli('export', 'cli', '--json', '--format', 'latex');
+    expect([both.code, both.out]).toEqual([2, '']);
+    expect(both.err).toMatch(/--json and --format latex disagree/);
   }, 120_000);
 
   it('says so when a copied config in another folder resolves its relative root elsewhere', () => {
