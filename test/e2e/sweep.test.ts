@@ -323,6 +323,45 @@ describe('wepadim run, interrupted', () => {
   }, 120_000);
 });
 
+describe('wepadim run, stopped at once', () => {
+  it('two Ctrl-Cs: exit 130, the summary names the leased trials, no raw worker events are printed', async () => {
+    const { spawn } = await import('node:child_process');
+    const runsDir = join(work, 'runs-force');
+    const args = [join(repoRoot(), 'bin', 'wepadim.js'), 'run', file, '--runs-dir', runsDir, '--workers', '1'];
+    const child = spawn(process.execPath, [...args, '--fresh'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    let out = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // both signals once the worker holds trials (a progress line with running > 0)
+    await new Promise<void>((res, rej) => {
+      const t = setInterval(() => {
+        if (/"running":[1-9]/.test(err)) {
+          clearInterval(t);
+          res();
+        }
+        if (child.exitCode !== null) {
+          clearInterval(t);
+          rej(new Error(`run exited early: ${err}`));
+        }
+      }, 50);
+    });
+    child.kill('SIGINT');
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(`${out}\n${err}`).not.toMatch(/^\s*\{"type":/m);
+    const db = openDatabase(join(runsDir, 'e2e-tiny', 'wepadim.db'), { readonly: true });
+    const c = db.prepare("SELECT count(*) AS n FROM trials WHERE status IN ('leased', 'running')").get() as {
+      n: number;
+    };
+    db.close();
+    expect(out).toMatch(/^Stopped: \d+ done, \d+ failed, /);
+    if (c.n > 0) expect(out).toContain(`, ${c.n} leased, `);
+    else expect(out).not.toContain('leased');
+  }, 120_000);
+});
+
 describe('the demo', () => {
   it('runs configs/demo.yaml through the CLI on a reduced grid (--max-points 1 --classes weave)', async () => {
     const runsDir = join(work, 'runs-demo');
