@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SweepStore } from '../coordinator/store/sweep-store.js';
+import { mapJobOutstanding } from '../coordinator/store/reads/index.js';
 import { sweepDirName } from '../coordinator/store/paths.js';
 import { COORDINATOR_DEFAULTS } from '../coordinator/server/defaults.js';
 import { createLogger, type Logger } from '../shared/log.js';
@@ -142,9 +143,10 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
     o.log.info('sweep submitted', { sweep: expanded.name, db: dbPath, ...submitted });
     if (sub.rootMoves.length) o.log.warn(rootMovesText(expanded.name, sub.existing, sub.rootMoves).trimEnd());
     const sweepId = store.sweepId(expanded.name);
+    // open trials, and the winners' maps jobs still to run or whose maps have not reached the coordinator yet
     const open = (): number => {
       const c = store.reads.statusCounts(sweepId);
-      return c.pending + c.leased + c.running;
+      return c.pending + c.leased + c.running + store.reads.mapJobs(sweepId).filter(mapJobOutstanding).length;
     };
     // --workers N: N CPU workers; otherwise one per GPU where a GPU executor is present, else one per core
     const devices =

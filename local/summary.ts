@@ -10,6 +10,7 @@ import { shortKey } from '../shared/trial.js';
 import { renderTable, type Row } from '../shared/table.js';
 import { randomWeightsBanner } from '../shared/weights-notice.js';
 import { randomWeightsOf } from '../coordinator/report/weights-notice.js';
+import { buildWinnerMaps, renderWinnerMaps, type WinnerMaps } from './maps-summary.js';
 
 export interface RunReport {
   image: Leaderboard | null;
@@ -20,14 +21,18 @@ export interface RunReport {
   randomWeights: string[];
   /** the distinct errors of the failed trials, with counts (most frequent first) */
   failureReasons: FailureReason[];
+  /** the per-class winners' (and requested) anomaly maps stored at the coordinator */
+  maps: WinnerMaps[];
 }
 
-export function buildRunReport(reads: StoreReads, sweep: string, top = 5): RunReport {
+/** `dbDir`: the database's folder (stored artifacts' paths are relative to it) */
+export function buildRunReport(reads: StoreReads, sweep: string, dbDir: string, top = 5): RunReport {
   const sweepId = reads.sweepId(sweep);
+  const maps = buildWinnerMaps(reads, sweepId, dbDir);
   const randomWeights = randomWeightsOf(reads, sweep);
   const counts = reads.statusCounts(sweepId);
   const failureReasons = counts.failed ? reads.failureReasons(sweepId) : [];
-  if (counts.done === 0) return { image: null, perClass: null, pixelOfTop: [], randomWeights, failureReasons };
+  if (counts.done === 0) return { image: null, perClass: null, pixelOfTop: [], randomWeights, failureReasons, maps };
   const image = buildLeaderboard(reads, { sweep, metric: METRIC.imageAuroc, mode: 'mean', top });
   const perClass = buildLeaderboard(reads, { sweep, metric: METRIC.imageAuroc, mode: 'per-class', top: 1 });
   const pixelOfTop = image.points.map((p) => {
@@ -37,7 +42,7 @@ export function buildRunReport(reads: StoreReads, sweep: string, top = 5): RunRe
       .filter((v): v is number => v !== null);
     return vs.length ? vs.reduce((a, v) => a + v, 0) / vs.length : null;
   });
-  return { image, perClass, pixelOfTop, randomWeights, failureReasons };
+  return { image, perClass, pixelOfTop, randomWeights, failureReasons, maps };
 }
 
 /** Why trials failed: each distinct error once, with how many trials ended on it. */
@@ -91,7 +96,9 @@ export function renderRunReport(r: RunReport, artifactsDir: string): string {
     );
   }
   if (why) out.push('', why);
-  out.push('', `Artifacts: ${artifactsDir}`);
+  const maps = renderWinnerMaps(r.maps);
+  if (maps) out.push('', maps);
+  out.push('', `Worker-side artifacts: ${artifactsDir}`);
   if (r.randomWeights.length)
     out.push('', `(scores above come from ${r.randomWeights.join(', ')}: NOT comparable with published numbers)`);
   return out.join('\n');

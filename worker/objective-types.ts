@@ -12,6 +12,11 @@ export interface LeasedTrial {
   leaseId: string;
   fencingToken: number;
   params: TrialParams;
+  /**
+   * a maps job: the trial is done at the coordinator; run it again with its anomaly maps kept and report them
+   * (its metrics must come out equal; the coordinator checks and does not record them again)
+   */
+  mapsOnly?: boolean;
 }
 
 /** Progress of one trial: phase name, units done/total, and optional partial metric values. */

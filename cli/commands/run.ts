@@ -4,6 +4,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserError } from '../../shared/errors.js';
+import { dirname } from 'node:path';
 
 interface RunArgs {
   file: string;
@@ -124,7 +125,7 @@ export const command: CommandModule<object, RunArgs> = {
       const db = openReads(summary.dbPath);
       let report;
       try {
-        report = buildRunReport(db, summary.sweep);
+        report = buildRunReport(db, summary.sweep, dirname(summary.dbPath));
       } finally {
         db.close();
       }
@@ -137,6 +138,7 @@ export const command: CommandModule<object, RunArgs> = {
               perClass: report.perClass?.perClass ?? null,
               pixelOfTop: report.pixelOfTop,
               failureReasons: report.failureReasons,
+              maps: report.maps,
             },
             null,
             2,

@@ -112,6 +112,7 @@ export function workerHandlers(d: ServerDeps) {
         fencing_token: t.fencingToken,
         attempt: t.attempt,
         max_attempts: t.maxAttempts,
+        maps_only: t.mapsOnly === true,
       })),
       feature_key: group.featureKey,
       dwt_key: group.dwtKey,

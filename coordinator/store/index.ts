@@ -13,6 +13,6 @@ export {
   type SubmittableSweep,
   type TrialStatus,
 } from './types.js';
-export { StoreReads } from './reads/index.js';
+export { StoreReads, mapJobOutstanding, type MapJobRow, type StoredMap } from './reads/index.js';
 export { openReads } from './reads/open.js';
 export { TRANSITIONS, IllegalTransitionError, type TransitionName } from './transitions.js';

@@ -42,6 +42,8 @@ export interface GrantedTrial {
   /** 1-based number of this attempt */
   attempt: number;
   maxAttempts: number;
+  /** a maps job (./map-jobs.ts): re-run the done trial with its anomaly maps kept; its result is only checked */
+  mapsOnly?: boolean;
 }
 
 /** A lease on a group of compatible trials (same feature_key; same dwt_key first). */

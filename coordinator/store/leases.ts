@@ -32,6 +32,8 @@ import type {
 } from './lease-types.js';
 import type { Db } from './db.js';
 import { WorkerTable } from './workers.js';
+import { mapJobs, type MapJobs } from './map-jobs.js';
+import { mapWinners, type MapWinners } from './map-winners.js';
 
 export type * from './lease-types.js';
 
@@ -96,6 +98,8 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly sweepNames = new Map<number, string>();
   private readonly fin: FinishStatements;
   private readonly tr: Transitions;
+  private readonly maps: MapJobs;
+  private readonly winners: MapWinners;
   private readonly s;
 
   constructor(
@@ -107,6 +111,8 @@ export class SqliteLeaseStore implements LeaseStore {
     this.tr = trialTransitions(db, this.groups);
     const promote = promoter(db, this.tr);
     this.fin = finishStatements(db, this.groups, opts.maxAttempts, this.tr, promote);
+    this.maps = mapJobs(db);
+    this.winners = mapWinners(db);
     // halving: promotions a previous run's results allow but that were not made (a database from before, or a crash) are made now, once
     db.transaction(() => promote.reconcile(Date.now()))();
     this.s = {
@@ -133,6 +139,7 @@ export class SqliteLeaseStore implements LeaseStore {
         `SELECT COUNT(*) AS n FROM trials WHERE status IN ('leased', 'running') AND worker_id = ?`,
       ),
       statusCounts: db.prepare('SELECT status, COUNT(*) AS n FROM trials GROUP BY status'),
+      trialOfLease: db.prepare('SELECT trial_id AS id FROM attempts WHERE lease_id = ?'),
     };
   }
 
@@ -190,6 +197,12 @@ export class SqliteLeaseStore implements LeaseStore {
 
   acquire(workerId: string, max: number, caches: readonly string[], now: number, ttlMs: number): LeaseGroup | null {
     return this.db.transaction((): LeaseGroup | null => {
+      // maps jobs of finished sweeps or stages first: few, and what people wait for
+      const maps = this.maps.acquire(workerId, max, now, ttlMs);
+      if (maps) {
+        this.touchWorker(workerId, now);
+        return { featureKey: maps[0].featureKey, dwtKey: maps[0].dwtKey, expiresAt: now + ttlMs, trials: maps };
+      }
       let featureKey = this.pickFeatureKey(caches, now);
       let rows = featureKey === null ? [] : this.pendingRows(featureKey, max);
       if (rows.length === 0 && this.hasPending()) {
@@ -231,6 +244,7 @@ export class SqliteLeaseStore implements LeaseStore {
     return this.db.transaction((): LeaseCheck[] => {
       this.touchWorker(workerId, now);
       return refs.map((ref): LeaseCheck => {
+        if (this.maps.owns(ref.leaseId)) return this.maps.heartbeat(workerId, ref, now, ttlMs);
         const found = this.fin.check(ref);
         if (!found.ok) {
           if (found.reason !== 'finished')
@@ -251,15 +265,41 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   complete(workerId: string, items: readonly CompletionInput[], now: number): FinishOutcome[] {
-    return this.db.transaction(() => items.map((it) => this.fin.complete(workerId, it, now)))();
+    return this.db.transaction(() =>
+      items.map((it) =>
+        this.maps.owns(it.leaseId)
+          ? this.maps.complete(workerId, it, it.result, now)
+          : this.settled(it.leaseId, this.fin.complete(workerId, it, now), now),
+      ),
+    )();
   }
 
   fail(workerId: string, items: readonly FailureInput[], now: number): FinishOutcome[] {
-    return this.db.transaction(() => items.map((it) => this.fin.fail(workerId, it, now)))();
+    return this.db.transaction(() =>
+      items.map((it) =>
+        this.maps.owns(it.leaseId)
+          ? this.maps.fail(workerId, it, it.error, now)
+          : this.settled(it.leaseId, this.fin.fail(workerId, it, now), now),
+      ),
+    )();
   }
 
   expire(now: number): ExpiredLease[] {
-    return this.db.transaction(() => this.fin.expire(now))();
+    return this.db.transaction(() => {
+      this.maps.expire(now);
+      const out = this.fin.expire(now);
+      for (const e of out) if (e.status === 'failed') this.winners.afterSettle(e.trialId, now);
+      return out;
+    })();
+  }
+
+  /** After a trial settled for good: its sweep or stage may have ended, so its winners' maps jobs are queued. */
+  private settled(leaseId: string, o: FinishOutcome, now: number): FinishOutcome {
+    if (o.accepted && !o.duplicate && (o.trialStatus === 'done' || o.trialStatus === 'failed')) {
+      const row = this.s.trialOfLease.get(leaseId) as { id: number } | undefined;
+      if (row) this.winners.afterSettle(row.id, now);
+    }
+    return o;
   }
 
   cancel(target: string, now: number): CancelOutcome {
@@ -269,6 +309,8 @@ export class SqliteLeaseStore implements LeaseStore {
   appendProgress(workerId: string, updates: readonly ProgressInput[], now: number): ProgressResult[] {
     return this.db.transaction((): ProgressResult[] =>
       updates.map((u): ProgressResult => {
+        // a maps job's progress is not recorded: its trial is done, its metrics stay as they are
+        if (this.maps.owns(u.leaseId)) return { outcome: 'duplicate', trialKey: null };
         const found = this.fin.check(u);
         if (!found.ok) return { outcome: 'stale', trialKey: found.row?.key ?? null };
         const trialKey = found.row.key;
@@ -282,7 +324,7 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   hasPending(): boolean {
-    return this.s.hasPending.get() !== undefined;
+    return this.s.hasPending.get() !== undefined || this.maps.hasPending();
   }
 
   activeLeases(workerId?: string): number {

@@ -278,6 +278,30 @@ CREATE TABLE coordinator_lease (
 );
 `,
   },
+  {
+    version: 8,
+    name: 'maps jobs: anomaly maps of the per-class winners, made after their sweep or stage ends',
+    // One row per trial whose maps are wanted (UNIQUE trial_id: queued once, whatever restarts). A job is leased
+    // like a trial (lease_id, fencing_token + 1 per lease, expires_at) and re-runs the trial with maps kept; it
+    // never writes the trial's results or metrics. reason: 'winner image_auroc,pixel_auroc' or 'requested'.
+    sql: `
+CREATE TABLE map_jobs (
+  id            INTEGER PRIMARY KEY,
+  trial_id      INTEGER NOT NULL UNIQUE REFERENCES trials(id),
+  reason        TEXT NOT NULL,
+  status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','leased','done','failed')),
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  lease_id      TEXT UNIQUE,
+  fencing_token INTEGER NOT NULL DEFAULT 0,
+  worker_id     TEXT,
+  expires_at    INTEGER,
+  error         TEXT,
+  created_at    INTEGER NOT NULL,
+  finished_at   INTEGER
+);
+CREATE INDEX map_jobs_by_status ON map_jobs (status, id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../coordinator/store/db.js';
@@ -233,7 +233,7 @@ describe('wepadim run, end to end', () => {
     // the leaderboard is made of these results: the best point's mean is the class mean of its stored values
     const db = openReads(again.dbPath);
     try {
-      const rep = buildRunReport(db, 'e2e-tiny');
+      const rep = buildRunReport(db, 'e2e-tiny', dirname(again.dbPath));
       const means = [2, 4].map((sigma) => {
         const xs = rows.filter((r) => r.params.sigma === sigma).map((r) => r.metrics[METRIC.imageAuroc]);
         return xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -107,7 +107,7 @@ describe('failure reasons', () => {
     // trials are named by the key prefix that every command accepts
     const key1 = (sdb.prepare('SELECT key FROM trials WHERE id = 1').get() as { key: string }).key;
     expect(full).toContain(`trial ${key1.slice(0, 12)} (a, 2 attempt(s))`);
-    const report = buildRunReport(s.reads, 'f');
+    const report = buildRunReport(s.reads, 'f', '/db');
     expect(renderRunReport(report, '/x')).toMatch(
       new RegExp(`Why 4 trial\\(s\\) failed \\(2 distinct error\\(s\\)[^\\n]*\\n\\s+3 x weights sha256:`),
     );

@@ -19,7 +19,7 @@ describe('trial ids in reports', () => {
     );
     for (const e of lb.perClass!.entries) expect(e.key).toBe(keyOf.get(e.trialId));
     const text = leaderboardText(lb);
-    const run = renderRunReport(buildRunReport(s.reads, 'ids'), '/art');
+    const run = renderRunReport(buildRunReport(s.reads, 'ids', '/db'), '/art');
     for (const e of lb.perClass!.entries) {
       expect(text).toMatch(new RegExp(`\\b${e.class}\\b.*\\b${e.key.slice(0, 12)}\\b`));
       expect(run).toMatch(new RegExp(`\\b${e.class}\\b.*\\b${e.key.slice(0, 12)}\\b`));

@@ -30,7 +30,11 @@ export function toLeasedTrials(res: AcquireResponse__Output): { trials: LeasedTr
       fencingToken: Number(t.fencing_token),
     };
     try {
-      trials.push({ ...lease, params: parseLeaseParams(t.params_json) });
+      trials.push({
+        ...lease,
+        params: parseLeaseParams(t.params_json),
+        ...(t.maps_only ? { mapsOnly: true } : {}),
+      });
     } catch (err) {
       rejected.push({ lease, error: `bad params from the coordinator: ${errText(err)}` });
     }

@@ -1,7 +1,8 @@
 /**
  * Evaluate one class's trials, one engine call per DWT group, and turn the outcomes into results.
  * The best `mapTrials` trials of the class (by sel.image_auroc when selection is on, else image_auroc)
- * are held back until the class is done; their anomaly maps are then recomputed and rendered.
+ * are held back until the class is done; their anomaly maps are then recomputed and rendered. A maps job's
+ * trial (`mapsOnly`: a done trial re-run for its maps) is always held, and reports only its map PNGs.
  */
 import type { Logger } from '../../shared/log.js';
 import type { TrialResult } from '../../shared/result.js';
@@ -75,6 +76,8 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
   // distances of this class's groups, so recomputing the held trials' maps needs no DWT, Gram products or solves
   const distanceCache: NonNullable<GroupOptions['distanceCache']> = new Map();
   const complete = async (trial: LeasedTrial, result: TrialResult): Promise<void> => {
+    // a maps job reports its maps only: the trial's trial.json at the coordinator is the first run's
+    if (trial.mapsOnly) return ctx.finish(trial.key, { ok: true, result });
     try {
       const dir = trialArtifactsDir(ctx.artifactsDir, trial.key);
       const json = await writeTrialJson(dir, trial.key, trial.params, {
@@ -88,13 +91,18 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
   };
   const accept = async (trial: LeasedTrial, result: TrialResult): Promise<void> => {
     const score = rankScore(result);
-    if (ctx.mapTrials <= 0) return complete(trial, result);
-    if (held.length < ctx.mapTrials) {
+    if (trial.mapsOnly) {
       held.push({ trial, result, score });
       return;
     }
-    let worst = 0;
-    for (let i = 1; i < held.length; i++) if (held[i].score < held[worst].score) worst = i;
+    if (ctx.mapTrials <= 0) return complete(trial, result);
+    const kept = held.filter((h) => !h.trial.mapsOnly);
+    if (kept.length < ctx.mapTrials) {
+      held.push({ trial, result, score });
+      return;
+    }
+    let worst = held.indexOf(kept[0]);
+    for (let i = 0; i < held.length; i++) if (!held[i].trial.mapsOnly && held[i].score < held[worst].score) worst = i;
     if (score > held[worst].score) {
       const out = held[worst];
       held[worst] = { trial, result, score };
@@ -103,6 +111,7 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
     return complete(trial, result);
   };
 
+  const keepDistances = ctx.mapTrials > 0 || dwtGroups.some((g) => g.some((t) => t.mapsOnly));
   for (const trials of dwtGroups) {
     const p0 = trials[0].params;
     const subsets = selectionSubsets(
@@ -142,7 +151,7 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
           subsets,
           sharing: ctx.sharing,
           cpuClock: threadCpuSeconds, // the engine thread uses its own clock
-          ...(ctx.mapTrials > 0 ? { distanceCache } : {}),
+          ...(keepDistances ? { distanceCache } : {}),
           ...(ctx.maxRssBytes !== undefined
             ? { maxBlockBytes: Math.max(0, ctx.maxRssBytes - process.memoryUsage.rss()) }
             : {}),
@@ -228,6 +237,11 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
       await complete(h.trial, { ...h.result, artifacts: [...h.result.artifacts, ...refs] });
     } catch (err) {
       ctx.log.warn('anomaly maps failed', { trial: h.trial.key, error: String(err) });
+      // a maps job that made no maps failed (the coordinator requeues it); a normal trial keeps its result
+      if (h.trial.mapsOnly) {
+        ctx.finish(h.trial.key, { ok: false, error: `anomaly maps: ${String(err)}`, retryable: true });
+        continue;
+      }
       await complete(h.trial, { ...h.result, details: { ...h.result.details, map_error: String(err) } });
     }
   }

@@ -104,6 +104,21 @@ async function writeSyntheticArtifacts(
   ];
 }
 
+/** A maps job's stand-in map (kind map-high): deterministic bytes, so a re-run stores nothing new. */
+async function writeSyntheticMap(
+  a: SyntheticArtifacts,
+  trial: LeasedTrial,
+  metrics: Record<string, number>,
+  seed: number,
+): Promise<TrialResult['artifacts']> {
+  const dir = join(a.dir, trial.key);
+  await mkdir(dir, { recursive: true });
+  const score = (metrics[METRIC.imageAuroc] ?? 0).toFixed(3);
+  const path = join(dir, `${trial.params.class}_synthetic-map_score-${score}.png`);
+  await writeAtomic(path, syntheticBytes(seed, `map:${trial.key}`, a.bytes));
+  return [{ kind: 'map-high', path }];
+}
+
 async function runOne(
   trial: LeasedTrial,
   cb: GroupCallbacks,
@@ -146,7 +161,9 @@ async function runOne(
   };
   if (artifacts && artifacts.bytes > 0) {
     try {
-      result.artifacts = await writeSyntheticArtifacts(artifacts, trial, result.metrics, spec.seed);
+      result.artifacts = trial.mapsOnly
+        ? await writeSyntheticMap(artifacts, trial, result.metrics, spec.seed)
+        : await writeSyntheticArtifacts(artifacts, trial, result.metrics, spec.seed);
     } catch (err) {
       return { ok: false, error: `writing artifacts: ${String(err)}`, retryable: true };
     }

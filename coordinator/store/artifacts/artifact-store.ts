@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db.js';
 import { BlobDir, extensionOf, SHA256_HEX } from './blobs.js';
+import { mapJobs, type MapJobs } from '../map-jobs.js';
 
 export interface ArtifactLimits {
   /** largest single file, bytes */
@@ -40,7 +41,8 @@ export interface UploadHeader {
 export interface UploadTarget {
   trialId: number;
   trialKey: string;
-  attemptId: number;
+  /** the attempt that uploads; null for a maps job's lease (../map-jobs.ts) */
+  attemptId: number | null;
 }
 
 export interface StoredArtifactRow {
@@ -71,12 +73,14 @@ interface AttemptRow {
 
 export class ArtifactStore {
   private readonly s;
+  private readonly maps: MapJobs;
 
   constructor(
     private readonly db: Db,
     readonly blobs: BlobDir,
     readonly limits: ArtifactLimits = DEFAULT_ARTIFACT_LIMITS,
   ) {
+    this.maps = mapJobs(db);
     this.s = {
       attempt: db.prepare(
         `SELECT a.id AS attemptId, a.trial_id AS trialId, t.key, a.fencing_token AS token, a.outcome, t.status, t.lease_id AS trialLease
@@ -107,7 +111,13 @@ export class ArtifactStore {
     fencingToken: number,
   ): { ok: true; t: UploadTarget } | { ok: false; reason: string; trialId: number | null } {
     const a = this.s.attempt.get(leaseId) as AttemptRow | undefined;
-    if (!a) return { ok: false, reason: 'is unknown', trialId: null };
+    if (!a) {
+      // a maps job's lease uploads the maps of its (done) trial
+      const m = this.maps.uploader({ leaseId, fencingToken });
+      return m.ok
+        ? { ok: true, t: { trialId: m.trialId, trialKey: m.key, attemptId: null } }
+        : { ok: false, reason: m.reason, trialId: null };
+    }
     if (a.token !== fencingToken)
       return { ok: false, reason: `is stale: the attempt's fencing token is ${a.token}`, trialId: a.trialId };
     const owns =

@@ -10,6 +10,10 @@ import * as results from './results.js';
 import { rungBudgets } from '../../search/halving.js';
 import * as status from './status.js';
 import { readCoordinatorLease, type LeaseHolder } from '../coordinator-lease.js';
+import { mapJobRows, storedMaps, sweepWinners, type MapJobRow, type StoredMap, type Winner } from './maps.js';
+
+export type { MapJobRow, StoredMap, Winner } from './maps.js';
+export { outstanding as mapJobOutstanding } from './maps.js';
 
 export interface ResultProvenance {
   code_version: string;
@@ -50,6 +54,21 @@ export class StoreReads {
   /** The coordinator serving this database (its lease row), or null when none holds it. */
   coordinatorLease(): LeaseHolder | null {
     return readCoordinatorLease(this.#db);
+  }
+
+  /** The sweep's maps jobs (per-class winners' and requested anomaly maps), with their stored map counts. */
+  mapJobs(sweepId: number): MapJobRow[] {
+    return mapJobRows(this.#db, sweepId);
+  }
+
+  /** Each class's best trial by each leaderboard metric (image and pixel AUROC), per stage: the trials maps are made for. */
+  mapWinners(sweepId: number): Winner[] {
+    return sweepWinners(this.#db, sweepId);
+  }
+
+  /** The map PNGs stored at the coordinator for these trials (paths relative to the database's folder). */
+  storedMaps(trialIds: readonly number[]): StoredMap[] {
+    return storedMaps(this.#db, trialIds);
   }
 
   sweeps(): status.SweepRow[] {

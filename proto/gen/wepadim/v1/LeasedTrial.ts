@@ -13,6 +13,7 @@ export interface LeasedTrial {
   'fencing_token'?: (number | string | Long);
   'attempt'?: (number);
   'max_attempts'?: (number);
+  'maps_only'?: (boolean);
 }
 
 export interface LeasedTrial__Output {
@@ -26,4 +27,5 @@ export interface LeasedTrial__Output {
   'fencing_token': (number);
   'attempt': (number);
   'max_attempts': (number);
+  'maps_only': (boolean);
 }

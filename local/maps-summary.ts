@@ -1,0 +1,55 @@
+/**
+ * The maps part of `wepadim run`'s summary: each class's best trial by image and by pixel AUROC (and any trial
+ * whose maps were requested), how its maps were made (its own run, or a maps job after the sweep), and where
+ * its map PNGs are stored at the coordinator (content-addressed under the database's folder), with the
+ * `wepadim artifacts` command that lists or fetches them by name.
+ */
+import { join } from 'node:path';
+import type { StoreReads } from '../coordinator/store/reads/index.js';
+import { shortKey } from '../shared/trial.js';
+
+export interface WinnerMaps {
+  class: string;
+  trial: string;
+  /** e.g. "best image_auroc,pixel_auroc", or "requested" */
+  why: string;
+  /** the maps job's state, or "own run" when the trial's own lease made its maps */
+  job: string;
+  error: string | null;
+  /** absolute paths of the stored map PNGs, with their names */
+  files: { name: string; path: string }[];
+}
+
+export function buildWinnerMaps(reads: StoreReads, sweepId: number, dbDir: string): WinnerMaps[] {
+  const jobs = new Map(reads.mapJobs(sweepId).map((j) => [j.trialId, j]));
+  const rows = new Map<number, { cls: string; key: string; why: string }>();
+  for (const w of reads.mapWinners(sweepId))
+    rows.set(w.trialId, {
+      cls: w.cls,
+      key: w.key,
+      why: `best ${w.metrics.join(',')}${w.stage ? ` of ${w.stage}` : ''}`,
+    });
+  for (const j of jobs.values())
+    if (!rows.has(j.trialId)) rows.set(j.trialId, { cls: j.cls, key: j.key, why: j.reason });
+  const files = reads.storedMaps([...rows.keys()]);
+  return [...rows].map(([id, r]) => ({
+    class: r.cls,
+    trial: r.key,
+    why: r.why,
+    job: jobs.get(id)?.status ?? 'own run',
+    error: jobs.get(id)?.error ?? null,
+    files: files.filter((f) => f.trialId === id).map((f) => ({ name: f.name, path: join(dbDir, f.path) })),
+  }));
+}
+
+export function renderWinnerMaps(maps: readonly WinnerMaps[]): string {
+  if (!maps.length) return '';
+  const out = ['Anomaly maps of the per-class winners, stored at the coordinator:'];
+  for (const m of maps) {
+    const state = m.job === 'done' || m.job === 'own run' ? `${m.files.length} map(s)` : `maps job ${m.job}`;
+    out.push(`  ${m.class}  trial ${shortKey(m.trial)}  ${m.why}: ${state}${m.error ? ` (${m.error})` : ''}`);
+    for (const f of m.files) out.push(`    ${f.name}\n      ${f.path}`);
+  }
+  out.push('  by name: wepadim artifacts TRIAL --out DIR, against a coordinator serving this database');
+  return out.join('\n');
+}
