@@ -198,7 +198,7 @@ export class SqliteLeaseStore implements LeaseStore {
   acquire(workerId: string, max: number, caches: readonly string[], now: number, ttlMs: number): LeaseGroup | null {
     return this.db.transaction((): LeaseGroup | null => {
       // maps jobs of finished sweeps or stages first: few, and what people wait for
-      const maps = this.maps.acquire(workerId, max, now, ttlMs);
+      const maps = this.maps.acquire(workerId, max, caches, now, ttlMs);
       if (maps) {
         this.touchWorker(workerId, now);
         return { featureKey: maps[0].featureKey, dwtKey: maps[0].dwtKey, expiresAt: now + ttlMs, trials: maps };

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 import type { TrialResult } from '../../shared/result.js';
+import { MAP_KINDS } from './reads/maps.js';
 import type { FinishOutcome, GrantedTrial, LeaseCheck, LeaseRef } from './lease-types.js';
 
 /** A maps job is given up after this many leases that expired or failed. */
@@ -48,10 +49,12 @@ export function mapJobs(db: Db) {
   const s = {
     byLease: db.prepare(`SELECT ${cols} FROM map_jobs j JOIN trials t ON t.id = j.trial_id WHERE j.lease_id = ?`),
     hasPending: db.prepare(`SELECT 1 FROM map_jobs WHERE status = 'pending' LIMIT 1`),
-    firstPending: db.prepare(
-      `SELECT t.feature_key AS featureKey FROM map_jobs j JOIN trials t ON t.id = j.trial_id
-       WHERE j.status = 'pending' ORDER BY j.id LIMIT 1`,
-    ),
+    pendingKeys: db
+      .prepare(
+        `SELECT t.feature_key FROM map_jobs j JOIN trials t ON t.id = j.trial_id
+         WHERE j.status = 'pending' ORDER BY j.id`,
+      )
+      .pluck(),
     pendingOf: db.prepare(
       `SELECT j.id, j.trial_id AS trialId, j.fencing_token AS token, j.attempts, t.key, t.stage, t.objective,
          t.params_json AS paramsJson, t.feature_key AS featureKey, t.dwt_key AS dwtKey, s.name AS sweep
@@ -64,6 +67,7 @@ export function mapJobs(db: Db) {
     ),
     extend: db.prepare(`UPDATE map_jobs SET expires_at = ? WHERE id = ?`),
     finish: db.prepare(`UPDATE map_jobs SET status = ?, error = ?, finished_at = ?, expires_at = NULL WHERE id = ?`),
+    reported: db.prepare(`UPDATE map_jobs SET maps = ? WHERE id = ?`),
     requeue: db.prepare(`UPDATE map_jobs SET status = 'pending', error = ?, expires_at = NULL WHERE id = ?`),
     expired: db.prepare(
       `SELECT ${cols} FROM map_jobs j JOIN trials t ON t.id = j.trial_id WHERE j.status = 'leased' AND j.expires_at < ?`,
@@ -110,11 +114,18 @@ export function mapJobs(db: Db) {
       return { ok: true, trialId: job.trialId, key: job.key };
     },
 
-    /** Lease up to `max` pending jobs of one feature key (the oldest job's); null when none. */
-    acquire(workerId: string, max: number, now: number, ttlMs: number): GrantedTrial[] | null {
-      const first = s.firstPending.get() as { featureKey: string } | undefined;
-      if (!first) return null;
-      const rows = s.pendingOf.all(first.featureKey, max) as (Omit<GrantedTrial, 'leaseId' | 'attemptId'> & {
+    /** Lease up to `max` pending jobs of one feature key (one the worker has warm, else the oldest job's). */
+    acquire(
+      workerId: string,
+      max: number,
+      caches: readonly string[],
+      now: number,
+      ttlMs: number,
+    ): GrantedTrial[] | null {
+      const keys = s.pendingKeys.all() as string[];
+      if (!keys.length) return null;
+      const featureKey = keys.find((k) => caches.includes(k)) ?? keys[0];
+      const rows = s.pendingOf.all(featureKey, max) as (Omit<GrantedTrial, 'leaseId' | 'attemptId'> & {
         id: number;
         token: number;
         attempts: number;
@@ -171,6 +182,10 @@ export function mapJobs(db: Db) {
         return { ...base, accepted: false, duplicate: false, trialStatus: 'failed', reason: error };
       }
       s.finish.run('done', null, now, o.job.id);
+      s.reported.run(
+        result.artifacts.filter((a) => (MAP_KINDS as readonly string[]).includes(a.kind)).length,
+        o.job.id,
+      );
       return { ...base, accepted: true, duplicate: false, trialStatus: 'done', reason: '' };
     },
 

@@ -283,7 +283,8 @@ CREATE TABLE coordinator_lease (
     name: 'maps jobs: anomaly maps of the per-class winners, made after their sweep or stage ends',
     // One row per trial whose maps are wanted (UNIQUE trial_id: queued once, whatever restarts). A job is leased
     // like a trial (lease_id, fencing_token + 1 per lease, expires_at) and re-runs the trial with maps kept; it
-    // never writes the trial's results or metrics. reason: 'winner image_auroc,pixel_auroc' or 'requested'.
+    // never writes the trial's results or metrics. reason: 'winner image_auroc,pixel_auroc' or 'requested';
+    // maps: how many map files the accepted re-run reported (their uploads may still be on the way).
     sql: `
 CREATE TABLE map_jobs (
   id            INTEGER PRIMARY KEY,
@@ -296,6 +297,7 @@ CREATE TABLE map_jobs (
   worker_id     TEXT,
   expires_at    INTEGER,
   error         TEXT,
+  maps          INTEGER,
   created_at    INTEGER NOT NULL,
   finished_at   INTEGER
 );

@@ -5,6 +5,9 @@
 import type { Db } from '../db.js';
 import { METRIC } from '../../../shared/result.js';
 
+/** objectives that make anomaly maps (the others' winners get no maps job) */
+export const MAP_OBJECTIVES: readonly string[] = ['wepadim'];
+
 /** the metrics the leaderboard ranks classes by; each class's best trial by each gets its maps */
 export const MAP_METRICS: readonly string[] = [METRIC.imageAuroc, METRIC.pixelAuroc];
 
@@ -29,6 +32,7 @@ export function classWinners(db: Db, sweepId: number, stage: string): Winner[] {
     `SELECT t.id AS trialId, t.key, t.class AS cls, m.value AS value
      FROM trials t JOIN metrics m ON m.trial_id = t.id AND m.final = 1 AND m.name = ?
      WHERE t.sweep_id = ? AND t.stage = ? AND t.status = 'done'
+       AND t.objective IN (${MAP_OBJECTIVES.map((o) => `'${o}'`).join(',')})
      ORDER BY t.class, m.value DESC, t.id`,
   );
   const byTrial = new Map<number, Winner>();
@@ -64,6 +68,8 @@ export interface MapJobRow {
   error: string | null;
   /** map artifacts stored at the coordinator for the trial */
   maps: number;
+  /** map files the accepted re-run reported (null until it is accepted) */
+  reported: number | null;
 }
 
 const STORED_MAPS = `(SELECT count(*) FROM artifacts a WHERE a.trial_id = t.id AND a.sha256 IS NOT NULL
@@ -72,15 +78,16 @@ const STORED_MAPS = `(SELECT count(*) FROM artifacts a WHERE a.trial_id = t.id A
 export function mapJobRows(db: Db, sweepId: number): MapJobRow[] {
   return db
     .prepare(
-      `SELECT t.id AS trialId, t.key, t.class AS cls, j.reason, j.status, j.error, ${STORED_MAPS} AS maps
+      `SELECT t.id AS trialId, t.key, t.class AS cls, j.reason, j.status, j.error, ${STORED_MAPS} AS maps,
+         j.maps AS reported
        FROM map_jobs j JOIN trials t ON t.id = j.trial_id WHERE t.sweep_id = ? ORDER BY t.class, j.id`,
     )
     .all(sweepId) as MapJobRow[];
 }
 
-/** A job still to run, or done with its maps not stored yet (their uploads on the way). */
+/** A job still to run, or done with maps it reported not all stored yet (their uploads on the way). */
 export const outstanding = (r: MapJobRow): boolean =>
-  r.status === 'pending' || r.status === 'leased' || (r.status === 'done' && r.maps === 0);
+  r.status === 'pending' || r.status === 'leased' || (r.status === 'done' && r.maps < (r.reported ?? 0));
 
 export interface StoredMap {
   trialId: number;
