@@ -60,6 +60,7 @@ const UNARY = [
   'Cancel',
   'Status',
   'ListArtifacts',
+  'RequestMaps',
 ] as const;
 type UnaryName = (typeof UNARY)[number];
 

@@ -31,6 +31,7 @@ import { streamHandlers } from './handlers-streams.js';
 import { adminHandlers, cancelTarget, drainWorker } from './handlers-admin.js';
 import type { RunningDashboard } from '../dashboard/server.js';
 import { artifactHandlers } from './handlers-artifacts.js';
+import { mapHandlers } from './handlers-maps.js';
 import { ArtifactStore, artifactsRootOf, BlobDir } from '../store/artifacts/index.js';
 import type { CoordinatorHandlers } from '../../proto/load.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
@@ -178,6 +179,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...streamHandlers(deps),
     ...adminHandlers(deps),
     ...artifactHandlers(deps),
+    ...mapHandlers(deps),
   };
   // readiness: a one-page write (user_version rewritten with its own value) through the group commit
   const touch = db.transaction(

@@ -34,6 +34,9 @@ import type { Db } from './db.js';
 import { WorkerTable } from './workers.js';
 import { mapJobs, type MapJobs } from './map-jobs.js';
 import { mapWinners, type MapWinners } from './map-winners.js';
+import { mapRequests, type MapRequestState } from './map-requests.js';
+
+export type { MapRequestState } from './map-requests.js';
 
 export type * from './lease-types.js';
 
@@ -65,6 +68,8 @@ export interface LeaseStore {
   /** Trials leased or running, for one worker or all. */
   activeLeases(workerId?: string): number;
   statusCounts(): Record<string, number>;
+  /** `wepadim maps TRIAL`: queue a maps job for each done trial matching a key or id (queue = false: report only) */
+  requestMaps(trial: string, queue: boolean, now: number): MapRequestState[];
 }
 
 export interface LeaseStoreOptions {
@@ -291,6 +296,10 @@ export class SqliteLeaseStore implements LeaseStore {
       for (const e of out) if (e.status === 'failed') this.winners.afterSettle(e.trialId, now);
       return out;
     })();
+  }
+
+  requestMaps(trial: string, queue: boolean, now: number): MapRequestState[] {
+    return this.db.transaction(() => mapRequests(this.db, this.maps).request(trial, queue, now))();
   }
 
   /** After a trial settled for good: its sweep or stage may have ended, so its winners' maps jobs are queued. */

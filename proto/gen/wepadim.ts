@@ -28,12 +28,15 @@ import type { LeaseState as _wepadim_v1_LeaseState, LeaseState__Output as _wepad
 import type { LeasedTrial as _wepadim_v1_LeasedTrial, LeasedTrial__Output as _wepadim_v1_LeasedTrial__Output } from './wepadim/v1/LeasedTrial.js';
 import type { ListArtifactsRequest as _wepadim_v1_ListArtifactsRequest, ListArtifactsRequest__Output as _wepadim_v1_ListArtifactsRequest__Output } from './wepadim/v1/ListArtifactsRequest.js';
 import type { ListArtifactsResponse as _wepadim_v1_ListArtifactsResponse, ListArtifactsResponse__Output as _wepadim_v1_ListArtifactsResponse__Output } from './wepadim/v1/ListArtifactsResponse.js';
+import type { MapJobState as _wepadim_v1_MapJobState, MapJobState__Output as _wepadim_v1_MapJobState__Output } from './wepadim/v1/MapJobState.js';
 import type { ProgressAck as _wepadim_v1_ProgressAck, ProgressAck__Output as _wepadim_v1_ProgressAck__Output } from './wepadim/v1/ProgressAck.js';
 import type { ProgressBatch as _wepadim_v1_ProgressBatch, ProgressBatch__Output as _wepadim_v1_ProgressBatch__Output } from './wepadim/v1/ProgressBatch.js';
 import type { ProgressUpdate as _wepadim_v1_ProgressUpdate, ProgressUpdate__Output as _wepadim_v1_ProgressUpdate__Output } from './wepadim/v1/ProgressUpdate.js';
 import type { Provenance as _wepadim_v1_Provenance, Provenance__Output as _wepadim_v1_Provenance__Output } from './wepadim/v1/Provenance.js';
 import type { RegisterRequest as _wepadim_v1_RegisterRequest, RegisterRequest__Output as _wepadim_v1_RegisterRequest__Output } from './wepadim/v1/RegisterRequest.js';
 import type { RegisterResponse as _wepadim_v1_RegisterResponse, RegisterResponse__Output as _wepadim_v1_RegisterResponse__Output } from './wepadim/v1/RegisterResponse.js';
+import type { RequestMapsRequest as _wepadim_v1_RequestMapsRequest, RequestMapsRequest__Output as _wepadim_v1_RequestMapsRequest__Output } from './wepadim/v1/RequestMapsRequest.js';
+import type { RequestMapsResponse as _wepadim_v1_RequestMapsResponse, RequestMapsResponse__Output as _wepadim_v1_RequestMapsResponse__Output } from './wepadim/v1/RequestMapsResponse.js';
 import type { StatusRequest as _wepadim_v1_StatusRequest, StatusRequest__Output as _wepadim_v1_StatusRequest__Output } from './wepadim/v1/StatusRequest.js';
 import type { StatusResponse as _wepadim_v1_StatusResponse, StatusResponse__Output as _wepadim_v1_StatusResponse__Output } from './wepadim/v1/StatusResponse.js';
 import type { StoredArtifact as _wepadim_v1_StoredArtifact, StoredArtifact__Output as _wepadim_v1_StoredArtifact__Output } from './wepadim/v1/StoredArtifact.js';
@@ -77,12 +80,15 @@ export interface ProtoGrpcType {
       LeasedTrial: MessageTypeDefinition<_wepadim_v1_LeasedTrial, _wepadim_v1_LeasedTrial__Output>
       ListArtifactsRequest: MessageTypeDefinition<_wepadim_v1_ListArtifactsRequest, _wepadim_v1_ListArtifactsRequest__Output>
       ListArtifactsResponse: MessageTypeDefinition<_wepadim_v1_ListArtifactsResponse, _wepadim_v1_ListArtifactsResponse__Output>
+      MapJobState: MessageTypeDefinition<_wepadim_v1_MapJobState, _wepadim_v1_MapJobState__Output>
       ProgressAck: MessageTypeDefinition<_wepadim_v1_ProgressAck, _wepadim_v1_ProgressAck__Output>
       ProgressBatch: MessageTypeDefinition<_wepadim_v1_ProgressBatch, _wepadim_v1_ProgressBatch__Output>
       ProgressUpdate: MessageTypeDefinition<_wepadim_v1_ProgressUpdate, _wepadim_v1_ProgressUpdate__Output>
       Provenance: MessageTypeDefinition<_wepadim_v1_Provenance, _wepadim_v1_Provenance__Output>
       RegisterRequest: MessageTypeDefinition<_wepadim_v1_RegisterRequest, _wepadim_v1_RegisterRequest__Output>
       RegisterResponse: MessageTypeDefinition<_wepadim_v1_RegisterResponse, _wepadim_v1_RegisterResponse__Output>
+      RequestMapsRequest: MessageTypeDefinition<_wepadim_v1_RequestMapsRequest, _wepadim_v1_RequestMapsRequest__Output>
+      RequestMapsResponse: MessageTypeDefinition<_wepadim_v1_RequestMapsResponse, _wepadim_v1_RequestMapsResponse__Output>
       StatusRequest: MessageTypeDefinition<_wepadim_v1_StatusRequest, _wepadim_v1_StatusRequest__Output>
       StatusResponse: MessageTypeDefinition<_wepadim_v1_StatusResponse, _wepadim_v1_StatusResponse__Output>
       StoredArtifact: MessageTypeDefinition<_wepadim_v1_StoredArtifact, _wepadim_v1_StoredArtifact__Output>

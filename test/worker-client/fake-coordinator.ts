@@ -195,6 +195,7 @@ export class FakeCoordinator {
         });
       },
       ListArtifacts: (_c, cb) => cb(null, { artifacts: [], trials: 0 }),
+      RequestMaps: (_c, cb) => cb(null, { jobs: [] }),
       DownloadArtifact: (call) =>
         call.emit('error', { code: grpc.status.NOT_FOUND, details: 'fake coordinator stores no artifacts' }),
     };

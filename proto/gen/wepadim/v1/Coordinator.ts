@@ -24,6 +24,8 @@ import type { ProgressAck as _wepadim_v1_ProgressAck, ProgressAck__Output as _we
 import type { ProgressBatch as _wepadim_v1_ProgressBatch, ProgressBatch__Output as _wepadim_v1_ProgressBatch__Output } from '../../wepadim/v1/ProgressBatch.js';
 import type { RegisterRequest as _wepadim_v1_RegisterRequest, RegisterRequest__Output as _wepadim_v1_RegisterRequest__Output } from '../../wepadim/v1/RegisterRequest.js';
 import type { RegisterResponse as _wepadim_v1_RegisterResponse, RegisterResponse__Output as _wepadim_v1_RegisterResponse__Output } from '../../wepadim/v1/RegisterResponse.js';
+import type { RequestMapsRequest as _wepadim_v1_RequestMapsRequest, RequestMapsRequest__Output as _wepadim_v1_RequestMapsRequest__Output } from '../../wepadim/v1/RequestMapsRequest.js';
+import type { RequestMapsResponse as _wepadim_v1_RequestMapsResponse, RequestMapsResponse__Output as _wepadim_v1_RequestMapsResponse__Output } from '../../wepadim/v1/RequestMapsResponse.js';
 import type { StatusRequest as _wepadim_v1_StatusRequest, StatusRequest__Output as _wepadim_v1_StatusRequest__Output } from '../../wepadim/v1/StatusRequest.js';
 import type { StatusResponse as _wepadim_v1_StatusResponse, StatusResponse__Output as _wepadim_v1_StatusResponse__Output } from '../../wepadim/v1/StatusResponse.js';
 import type { UploadArtifactResponse as _wepadim_v1_UploadArtifactResponse, UploadArtifactResponse__Output as _wepadim_v1_UploadArtifactResponse__Output } from '../../wepadim/v1/UploadArtifactResponse.js';
@@ -111,6 +113,15 @@ export interface CoordinatorClient extends grpc.Client {
   register(argument: _wepadim_v1_RegisterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wepadim_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
   register(argument: _wepadim_v1_RegisterRequest, callback: grpc.requestCallback<_wepadim_v1_RegisterResponse__Output>): grpc.ClientUnaryCall;
   
+  RequestMaps(argument: _wepadim_v1_RequestMapsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wepadim_v1_RequestMapsResponse__Output>): grpc.ClientUnaryCall;
+  RequestMaps(argument: _wepadim_v1_RequestMapsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wepadim_v1_RequestMapsResponse__Output>): grpc.ClientUnaryCall;
+  RequestMaps(argument: _wepadim_v1_RequestMapsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wepadim_v1_RequestMapsResponse__Output>): grpc.ClientUnaryCall;
+  RequestMaps(argument: _wepadim_v1_RequestMapsRequest, callback: grpc.requestCallback<_wepadim_v1_RequestMapsResponse__Output>): grpc.ClientUnaryCall;
+  requestMaps(argument: _wepadim_v1_RequestMapsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wepadim_v1_RequestMapsResponse__Output>): grpc.ClientUnaryCall;
+  requestMaps(argument: _wepadim_v1_RequestMapsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wepadim_v1_RequestMapsResponse__Output>): grpc.ClientUnaryCall;
+  requestMaps(argument: _wepadim_v1_RequestMapsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wepadim_v1_RequestMapsResponse__Output>): grpc.ClientUnaryCall;
+  requestMaps(argument: _wepadim_v1_RequestMapsRequest, callback: grpc.requestCallback<_wepadim_v1_RequestMapsResponse__Output>): grpc.ClientUnaryCall;
+  
   Status(argument: _wepadim_v1_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_wepadim_v1_StatusResponse__Output>): grpc.ClientUnaryCall;
   Status(argument: _wepadim_v1_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_wepadim_v1_StatusResponse__Output>): grpc.ClientUnaryCall;
   Status(argument: _wepadim_v1_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_wepadim_v1_StatusResponse__Output>): grpc.ClientUnaryCall;
@@ -161,6 +172,8 @@ export interface CoordinatorHandlers extends grpc.UntypedServiceImplementation {
   
   Register: grpc.handleUnaryCall<_wepadim_v1_RegisterRequest__Output, _wepadim_v1_RegisterResponse>;
   
+  RequestMaps: grpc.handleUnaryCall<_wepadim_v1_RequestMapsRequest__Output, _wepadim_v1_RequestMapsResponse>;
+  
   Status: grpc.handleUnaryCall<_wepadim_v1_StatusRequest__Output, _wepadim_v1_StatusResponse>;
   
   StreamProgress: grpc.handleClientStreamingCall<_wepadim_v1_ProgressBatch__Output, _wepadim_v1_ProgressAck>;
@@ -180,6 +193,7 @@ export interface CoordinatorDefinition extends grpc.ServiceDefinition {
   Heartbeat: MethodDefinition<_wepadim_v1_HeartbeatRequest, _wepadim_v1_HeartbeatResponse, _wepadim_v1_HeartbeatRequest__Output, _wepadim_v1_HeartbeatResponse__Output>
   ListArtifacts: MethodDefinition<_wepadim_v1_ListArtifactsRequest, _wepadim_v1_ListArtifactsResponse, _wepadim_v1_ListArtifactsRequest__Output, _wepadim_v1_ListArtifactsResponse__Output>
   Register: MethodDefinition<_wepadim_v1_RegisterRequest, _wepadim_v1_RegisterResponse, _wepadim_v1_RegisterRequest__Output, _wepadim_v1_RegisterResponse__Output>
+  RequestMaps: MethodDefinition<_wepadim_v1_RequestMapsRequest, _wepadim_v1_RequestMapsResponse, _wepadim_v1_RequestMapsRequest__Output, _wepadim_v1_RequestMapsResponse__Output>
   Status: MethodDefinition<_wepadim_v1_StatusRequest, _wepadim_v1_StatusResponse, _wepadim_v1_StatusRequest__Output, _wepadim_v1_StatusResponse__Output>
   StreamProgress: MethodDefinition<_wepadim_v1_ProgressBatch, _wepadim_v1_ProgressAck, _wepadim_v1_ProgressBatch__Output, _wepadim_v1_ProgressAck__Output>
   UploadArtifact: MethodDefinition<_wepadim_v1_ArtifactChunk, _wepadim_v1_UploadArtifactResponse, _wepadim_v1_ArtifactChunk__Output, _wepadim_v1_UploadArtifactResponse__Output>
