@@ -221,13 +221,15 @@ export interface ArtifactRow {
   trialId: number;
   kind: string;
   path: string;
+  /** the file's name in the trial's folder (stored files; null for a path only reported by a worker) */
+  name: string | null;
   createdAt: number;
 }
 
 export function trialArtifacts(db: Db, trialId: number): ArtifactRow[] {
   return db
     .prepare(
-      'SELECT id, trial_id AS trialId, kind, path, created_at AS createdAt FROM artifacts WHERE trial_id = ? ORDER BY kind, path',
+      'SELECT id, trial_id AS trialId, kind, path, name, created_at AS createdAt FROM artifacts WHERE trial_id = ? ORDER BY kind, path',
     )
     .all(trialId) as ArtifactRow[];
 }
@@ -235,7 +237,7 @@ export function trialArtifacts(db: Db, trialId: number): ArtifactRow[] {
 export function artifactById(db: Db, id: number): ArtifactRow | null {
   return (
     (db
-      .prepare('SELECT id, trial_id AS trialId, kind, path, created_at AS createdAt FROM artifacts WHERE id = ?')
+      .prepare('SELECT id, trial_id AS trialId, kind, path, name, created_at AS createdAt FROM artifacts WHERE id = ?')
       .get(id) as ArtifactRow | undefined) ?? null
   );
 }

@@ -53,9 +53,9 @@ export function TrialBody({ v, compact = false }) {
         <dt>weights</dt><dd>${v.result.weights}</dd><dt>dataset</dt><dd>${v.result.datasetRoot}</dd><dt>recorded</dt><dd>${time(v.result.createdAt)}</dd></dl>` : html`<p class="muted">No result yet.</p>`}</div>
     </div>
     <div class="card"><h3>Anomaly maps</h3>
-      ${images.length ? html`<div class="gallery">${images.map((a) => html`<figure><a href=${a.url} target="_blank"><img src=${a.url} alt=${a.kind} data-artifact=${a.id} loading="lazy" /></a><figcaption>${a.kind}: ${a.path.split('/').pop()}</figcaption></figure>`)}</div>`
+      ${images.length ? html`<div class="gallery">${images.map((a) => html`<figure><a href=${a.url} target="_blank"><img src=${a.url} alt=${a.name ?? a.kind} data-artifact=${a.id} loading="lazy" /></a><figcaption>${a.kind}: ${a.name ?? a.path.split('/').pop()}</figcaption></figure>`)}</div>`
         : html`<p class="muted">No map recorded for this trial (maps are made for each class's best trials).</p>`}
-      ${files.length ? html`<p class="small">${files.map((a) => html`<a href=${a.url}>${a.kind}: ${a.path.split('/').pop()}</a> `)}</p>` : null}
+      ${files.length ? html`<p class="small">${files.map((a) => html`<a href=${a.url}>${a.kind}: ${a.name ?? a.path.split('/').pop()}</a> `)}</p>` : null}
     </div>
     ${compact ? null : html`<div class="row">
       <div class="card"><h3>Metric stream (progress reported while running)</h3>${v.stream.length ? html`<${Chart} name="stream" option=${streamOption(v.stream)} height=${260} />` : html`<p class="muted">No progress values were streamed.</p>`}</div>
