@@ -23,11 +23,13 @@ export interface WinnerMaps {
 export function buildWinnerMaps(reads: StoreReads, sweepId: number, dbDir: string): WinnerMaps[] {
   const jobs = new Map(reads.mapJobs(sweepId).map((j) => [j.trialId, j]));
   const rows = new Map<number, { cls: string; key: string; why: string }>();
-  for (const w of reads.mapWinners(sweepId))
+  const winners = reads.mapWinners(sweepId);
+  const stages = new Set(winners.map((w) => w.stage)).size;
+  for (const w of winners)
     rows.set(w.trialId, {
       cls: w.cls,
       key: w.key,
-      why: `best ${w.metrics.join(',')}${w.stage ? ` of ${w.stage}` : ''}`,
+      why: `best ${w.metrics.join(',')}${stages > 1 ? ` of ${w.stage}` : ''}`,
     });
   for (const j of jobs.values())
     if (!rows.has(j.trialId)) rows.set(j.trialId, { cls: j.cls, key: j.key, why: j.reason });
