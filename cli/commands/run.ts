@@ -47,7 +47,8 @@ export const command: CommandModule<object, RunArgs> = {
       .option('maps', {
         type: 'number',
         default: 1,
-        describe: 'anomaly-map PNGs for the best K trials of each class per lease (0: none)',
+        describe:
+          "anomaly-map PNGs for the best K trials of each class per lease (0: none); each class's winners by image and pixel AUROC get theirs after the grid anyway",
       })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'directory holding one folder per sweep' })
       .option('weights-dir', {
