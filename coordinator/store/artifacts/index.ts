@@ -9,3 +9,4 @@ export {
   type UploadTarget,
 } from './artifact-store.js';
 export { artifactsRootOf, BlobDir, BlobMismatch, extensionOf, type BlobReceiver } from './blobs.js';
+export { openLocalArtifacts, type LocalArtifacts } from './local-artifacts.js';
