@@ -7,6 +7,7 @@ import { Wakeup } from './wakeup.js';
 
 export class Drain {
   private why: string | null = null;
+  private readonly started = new AbortController();
   /** woken when the worker's state moves: drain started, results delivered, a slot freed */
   readonly changed = new Wakeup();
 
@@ -16,8 +17,14 @@ export class Drain {
   start(reason: string): void {
     if (this.why !== null) return;
     this.why = reason;
+    this.started.abort(reason);
     this.onStart(reason);
     this.changed.wake();
+  }
+
+  /** aborted when the drain starts: ends a registration retry loop or a long-polled Acquire at once */
+  get signal(): AbortSignal {
+    return this.started.signal;
   }
 
   get active(): boolean {

@@ -10,7 +10,7 @@ import { authError, errText } from './failures.js';
 import { isAuthFailure } from './rpc.js';
 
 export interface RegisterTransport {
-  register(req: RegisterRequest): Promise<RegisterResponse__Output>;
+  register(req: RegisterRequest, timeoutMs?: number, signal?: AbortSignal): Promise<RegisterResponse__Output>;
 }
 
 /** What the coordinator told this worker at registration. */
@@ -30,8 +30,8 @@ export const heartbeatIntervalOf = (res: Pick<RegisterResponse__Output, 'heartbe
   Math.max(50, Number(res.heartbeat_interval_ms) || 2000);
 
 /**
- * Register until it succeeds; null when `signal` aborted first. `retrying` reports each failure
- * with the delay before the next try.
+ * Register until it succeeds; null when `signal` aborted first (it also cancels a call in flight). `retrying`
+ * reports each failure with the delay before the next try.
  */
 export async function register(
   rpc: RegisterTransport,
@@ -42,13 +42,14 @@ export async function register(
 ): Promise<Registration | null> {
   while (!signal.aborted) {
     try {
-      const res = await rpc.register(req());
+      const res = await rpc.register(req(), undefined, signal);
       return {
         heartbeatIntervalMs: heartbeatIntervalOf(res),
         leaseTtlMs: Number(res.lease_ttl_ms),
         draining: res.draining,
       };
     } catch (err) {
+      if (signal.aborted) break;
       if (isAuthFailure(err)) throw authError(err);
       const d = backoff.next();
       retrying(errText(err), d);

@@ -77,21 +77,32 @@ export class CoordinatorRpc {
     ) => grpc.ClientUnaryCall,
     req: Req,
     timeoutMs: number,
+    signal?: AbortSignal,
   ): Promise<Res> {
     return new Promise((resolve, reject) => {
-      method.call(this.client, req, this.meta, { deadline: Date.now() + timeoutMs }, (err, res) => {
+      const onAbort = (): void => call.cancel();
+      const call = method.call(this.client, req, this.meta, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else if (res === undefined) reject(new Error('empty response'));
         else resolve(res);
       });
+      // aborting cancels the call: it fails with CANCELLED at once (the coordinator sees the cancel too)
+      if (signal?.aborted) call.cancel();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  register(req: RegisterRequest, timeoutMs = 10_000): Promise<RegisterResponse__Output> {
-    return this.unary(this.client.Register.bind(this.client), req, timeoutMs);
+  /** `signal` cancels the call (a drain while the coordinator is unreachable must not wait out the deadline) */
+  register(req: RegisterRequest, timeoutMs = 10_000, signal?: AbortSignal): Promise<RegisterResponse__Output> {
+    return this.unary(this.client.Register.bind(this.client), req, timeoutMs, signal);
   }
-  acquire(req: AcquireRequest, timeoutMs: number): Promise<AcquireResponse__Output> {
-    return this.unary(this.client.Acquire.bind(this.client), req, timeoutMs);
+  /**
+   * A long-polled Acquire; `signal` cancels it (a drain or a stop must not wait out the long poll). The
+   * coordinator hands back a group it granted to a call that was cancelled before the answer went out.
+   */
+  acquire(req: AcquireRequest, timeoutMs: number, signal?: AbortSignal): Promise<AcquireResponse__Output> {
+    return this.unary(this.client.Acquire.bind(this.client), req, timeoutMs, signal);
   }
   heartbeat(req: HeartbeatRequest, timeoutMs = 5_000): Promise<HeartbeatResponse__Output> {
     return this.unary(this.client.Heartbeat.bind(this.client), req, timeoutMs);

@@ -45,4 +45,6 @@ export type WorkerEvent =
   | { type: 'cancel'; leaseIds: string[]; reason: string }
   | { type: 'draining'; reason: string }
   | { type: 'idle-exit'; idleMs: number }
+  /** drained before the coordinator ever answered Register: nothing held, the worker leaves at once */
+  | { type: 'left-unregistered'; reason: string; spooled: number }
   | { type: 'stopped'; reason: 'drained' | 'aborted' | 'idle'; spooled: number; uploads?: number };

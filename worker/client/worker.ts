@@ -100,7 +100,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     leaseLost: (leaseId, key, reason) => emit({ type: 'lease-lost', leaseId, key, reason }),
   });
 
-  const connect = async (): Promise<void> => {
+  /** register (again); false when it stopped first: `until` (a stop, or a drain) aborted before the coordinator answered */
+  const connect = async (until: AbortSignal = stop): Promise<boolean> => {
     const r = await register(
       rpc,
       () => ({
@@ -113,13 +114,14 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         feature_caches: featureCaches(),
         code_version: codeVersion(),
       }),
-      stop,
+      until,
       (error, retryInMs) => emit({ type: 'disconnected', during: 'register', error, retryInMs }),
     );
-    if (!r) return;
+    if (!r) return false;
     heartbeats.intervalMs = r.heartbeatIntervalMs;
     emit({ type: 'registered', workerId, leaseTtlMs: r.leaseTtlMs, heartbeatIntervalMs: r.heartbeatIntervalMs });
     if (r.draining) coordinatorDrains();
+    return true;
   };
 
   const finish = (t: LeasedTrial, outcome: TrialOutcome): void => {
@@ -145,7 +147,12 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const queue = new PQueue({ concurrency: Math.max(1, opts.concurrency) });
   const loops: Promise<void>[] = [];
   try {
-    await connect();
+    // a drain before the first registration: nothing is held (no lease can exist yet), so leave at once;
+    // results spooled by an earlier run stay in the spool for the next start
+    if (!(await connect(AbortSignal.any([stop, drain.signal])))) {
+      if (!stop.aborted) emit({ type: 'left-unregistered', reason: drain.reason, spooled: deliverer.pending });
+      return;
+    }
     loops.push(
       heartbeats.run(stop),
       runProgressLoop(progress, workerId, rpc, stop),
@@ -195,7 +202,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         drain,
         queue,
         emit,
-        reregister: connect,
+        reregister: async () => void (await connect()),
         // the first heartbeat goes out shortly after the lease (the trials show as running) without holding
         // up the group, so a slot's cycle is one round trip; it is skipped for trials already finished by then
         leased: (trials) => {
