@@ -114,9 +114,24 @@ export class Scheduler {
       if (w.signal?.aborted) break;
       group = await this.grant(w);
     }
-    // kept even when the caller went away meanwhile: its retry with the same id gets this group
+    if (group && w.signal?.aborted) {
+      // the call was cancelled while the grant was written: its answer can never go out, so the group goes
+      // back to pending now (not after the lease TTL), and a retry with the same request id asks afresh
+      await this.handBack(w.workerId, group);
+      this.lastGrant.delete(w.workerId);
+      return null;
+    }
+    // kept when the answer is lost on its way (a dropped connection): a retry with the same id gets this group
     if (w.requestId) this.lastGrant.set(w.workerId, { requestId: w.requestId, group });
     return group;
+  }
+
+  /** Undo a grant nobody will receive; waiting acquires look again. */
+  async handBack(workerId: string, group: LeaseGroup): Promise<number> {
+    const undo = (): number => this.store.handBack(workerId, group.trials, this.now());
+    const n = this.opts.commit ? await this.opts.commit(undo) : undo();
+    if (n > 0) this.wake();
+    return n;
   }
 
   private waitForWork(ms: number, signal?: AbortSignal): Promise<void> {

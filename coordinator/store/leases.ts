@@ -37,6 +37,7 @@ import { mapWinners, type MapWinners } from './map-winners.js';
 import { mapRequests, type MapRequestState } from './map-requests.js';
 
 export type { MapRequestState } from './map-requests.js';
+import { handBackStatements, type GrantedLease } from './hand-back.js';
 
 export type * from './lease-types.js';
 
@@ -55,6 +56,8 @@ export interface LeaseStore {
   listWorkers(): WorkerRow[];
   /** Lease up to `max` pending trials sharing one feature_key, preferring the worker's caches; null when none. */
   acquire(workerId: string, max: number, caches: readonly string[], now: number, ttlMs: number): LeaseGroup | null;
+  /** Undo leases granted to an Acquire call that was cancelled before its answer went out; returns how many. */
+  handBack(workerId: string, leases: readonly GrantedLease[], now: number): number;
   /** Extend leases (marking their trials running). */
   heartbeat(workerId: string, refs: readonly LeaseRef[], now: number, ttlMs: number): LeaseCheck[];
   complete(workerId: string, items: readonly CompletionInput[], now: number): FinishOutcome[];
@@ -105,6 +108,7 @@ export class SqliteLeaseStore implements LeaseStore {
   private readonly tr: Transitions;
   private readonly maps: MapJobs;
   private readonly winners: MapWinners;
+  private readonly handBackLeases: ReturnType<typeof handBackStatements>;
   private readonly s;
 
   constructor(
@@ -118,6 +122,7 @@ export class SqliteLeaseStore implements LeaseStore {
     this.fin = finishStatements(db, this.groups, opts.maxAttempts, this.tr, promote);
     this.maps = mapJobs(db);
     this.winners = mapWinners(db);
+    this.handBackLeases = handBackStatements(db, this.tr);
     // halving: promotions a previous run's results allow but that were not made (a database from before, or a crash) are made now, once
     db.transaction(() => promote.reconcile(Date.now()))();
     this.s = {
@@ -243,6 +248,10 @@ export class SqliteLeaseStore implements LeaseStore {
       this.touchWorker(workerId, now);
       return trials.length ? { featureKey, dwtKey: trials[0].dwtKey, expiresAt, trials } : null;
     })();
+  }
+
+  handBack(workerId: string, leases: readonly GrantedLease[], now: number): number {
+    return this.db.transaction(() => this.handBackLeases(workerId, leases, now))();
   }
 
   heartbeat(workerId: string, refs: readonly LeaseRef[], now: number, ttlMs: number): LeaseCheck[] {

@@ -11,7 +11,7 @@ import type { PendingGroups } from './pending-groups.js';
 import type { TrialStatus } from './types.js';
 
 export type TransitionName =
-  'create' | 'lease' | 'heartbeat' | 'complete' | 'retry' | 'giveUp' | 'cancel' | 'reopen' | 'requeue';
+  'create' | 'lease' | 'handBack' | 'heartbeat' | 'complete' | 'retry' | 'giveUp' | 'cancel' | 'reopen' | 'requeue';
 
 export interface TransitionRule {
   readonly from: readonly TrialStatus[];
@@ -27,6 +27,11 @@ export const TRANSITIONS: Readonly<Record<TransitionName, TransitionRule>> = {
     why: "a halving promotion: the coordinator inserts the next rung's trials of a point (a new row)",
   },
   lease: { from: ['pending'], to: 'leased', why: 'a worker acquires the trial (attempts + 1, new fencing token)' },
+  handBack: {
+    from: ['leased'],
+    to: 'pending',
+    why: 'the Acquire call the lease was granted to was cancelled before the answer went out: the lease is undone (attempts - 1)',
+  },
   heartbeat: { from: ['leased', 'running'], to: 'running', why: 'the worker is alive: the lease is extended' },
   complete: { from: ['leased', 'running'], to: 'done', why: 'the result is stored' },
   retry: {
@@ -109,6 +114,12 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
       `UPDATE trials SET status = 'leased', attempts = attempts + 1, lease_id = ?, fencing_token = ?, worker_id = ?,
          lease_expires_at = ? WHERE id = ? AND status = 'pending'`,
     ),
+    // only the lease just granted (same lease id, still leased): the worker never saw it, so the attempt is undone
+    handBack: db.prepare(
+      `UPDATE trials SET status = 'pending', attempts = attempts - 1, lease_id = NULL, worker_id = NULL,
+         lease_expires_at = NULL WHERE id = ? AND status = 'leased' AND lease_id = ?`,
+    ),
+    delAttempt: db.prepare(`DELETE FROM attempts WHERE lease_id = ? AND outcome = 'running'`),
     insAttempt: db.prepare(
       'INSERT INTO attempts (trial_id, worker_id, lease_id, fencing_token, started_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -193,6 +204,16 @@ export function trialTransitions(db: Db, groups?: PendingGroups) {
       if (s.lease.run(leaseId, token, workerId, expiresAt, t.id).changes !== 1) return null;
       groups?.adjust(t.feature_key, -1);
       return Number(s.insAttempt.run(t.id, workerId, leaseId, token, now).lastInsertRowid);
+    },
+
+    /**
+     * leased -> pending: a lease whose Acquire answer never reached the worker. attempts - 1 and the attempt
+     * row removed (it never started); the fencing token stays advanced, so the lease id can never be used.
+     */
+    handBack(t: TrialRef, leaseId: string): void {
+      write('handBack', t, () => s.handBack.run(t.id, leaseId));
+      s.delAttempt.run(leaseId);
+      groups?.adjust(t.feature_key, 1, t.id);
     },
 
     /** leased | running -> running, lease extended to `expiresAt`. */

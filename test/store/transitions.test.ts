@@ -25,6 +25,7 @@ describe('the transition table', () => {
     expect([...edges].sort()).toEqual(
       [
         'pending -lease-> leased',
+        'leased -handBack-> pending',
         'leased -heartbeat-> running',
         'running -heartbeat-> running',
         'leased -complete-> done',
