@@ -39,6 +39,8 @@ export interface AcquireWish {
 export class Scheduler {
   private readonly waiters = new Set<() => void>();
   private readonly lastGrant = new Map<string, { requestId: string; group: LeaseGroup | null }>();
+  /** the acquire each worker is waiting in, by its request id (a replay of that id waits for its outcome) */
+  private readonly inFlight = new Map<string, { requestId: string; outcome: Promise<LeaseGroup | null> }>();
   private timer: { stop(): void } | null = null;
   private leasing = true;
   readonly now: () => number;
@@ -102,10 +104,26 @@ export class Scheduler {
     return this.opts.commit ? this.opts.commit(take) : take();
   }
 
-  /** Lease a group, waiting up to waitMs for work. Returns null when none came (or leasing stopped). */
-  async acquire(w: AcquireWish): Promise<LeaseGroup | null> {
+  /**
+   * Lease a group, waiting up to waitMs for work. Returns null when none came (or leasing stopped). A call
+   * with the request id of the worker's last (or still running) acquire gets that acquire's outcome: the
+   * group it was granted, or null when it got none or handed its group back. It never leases anything new.
+   */
+  acquire(w: AcquireWish): Promise<LeaseGroup | null> {
     const prev = this.lastGrant.get(w.workerId);
-    if (w.requestId && prev && prev.requestId === w.requestId) return prev.group;
+    if (w.requestId && prev && prev.requestId === w.requestId) return Promise.resolve(prev.group);
+    const running = this.inFlight.get(w.workerId);
+    if (w.requestId && running && running.requestId === w.requestId) return running.outcome;
+    const outcome = this.acquireNew(w);
+    if (!w.requestId) return outcome;
+    const entry = { requestId: w.requestId, outcome };
+    this.inFlight.set(w.workerId, entry);
+    return outcome.finally(() => {
+      if (this.inFlight.get(w.workerId) === entry) this.inFlight.delete(w.workerId);
+    });
+  }
+
+  private async acquireNew(w: AcquireWish): Promise<LeaseGroup | null> {
     const deadline = this.now() + w.waitMs;
     let group = await this.grant(w);
     // stop waiting when leasing stops, the caller goes away, or the worker is drained meanwhile
@@ -116,10 +134,9 @@ export class Scheduler {
     }
     if (group && w.signal?.aborted) {
       // the call was cancelled while the grant was written: its answer can never go out, so the group goes
-      // back to pending now (not after the lease TTL), and a retry with the same request id asks afresh
+      // back to pending now (not after the lease TTL); a replay of the request id learns it got nothing
       await this.handBack(w.workerId, group);
-      this.lastGrant.delete(w.workerId);
-      return null;
+      group = null;
     }
     // kept when the answer is lost on its way (a dropped connection): a retry with the same id gets this group
     if (w.requestId) this.lastGrant.set(w.workerId, { requestId: w.requestId, group });

@@ -131,11 +131,29 @@ describe('Acquire cancelled by the worker while its grant is written', () => {
       expect(trialRow(s.db, key)).toMatchObject({ status: 'pending', attempts: 0, lease_id: null });
     expect(s.db.prepare('SELECT count(*) FROM attempts').pluck().get()).toBe(0);
     expect(s.db.prepare("SELECT count(*) FROM events WHERE message LIKE '%handed back%'").pluck().get()).toBe(2);
+    // the worker's replay of the cancelled request id learns it got nothing, and is leased nothing new
+    const replay = await s.rpc.Acquire({ ...req, wait_ms: 1 });
+    expect(replay.trials).toEqual([]);
+    expect(trialRow(s.db, 'a')).toMatchObject({ status: 'pending', attempts: 0 });
     // another worker gets the same trials now, with no wait (long before the ten-minute TTL)
     const next = await s.rpc.Acquire({ ...req, worker_id: 'w2', wait_ms: 0, request_id: 'r2' });
     expect(next.trials.map((t) => t.key).sort()).toEqual(['a', 'b']);
     expect(next.trials.map((t) => t.attempt)).toEqual([1, 1]);
     // the handed-back lease ids are dead: their fencing tokens were used up
     expect(next.trials.map((t) => Number(t.fencing_token))).toEqual([2, 2]);
+  }, 60_000);
+
+  it('a replay of a request id still being granted waits for that grant and leases nothing new', async () => {
+    const s = await serve(['a', 'b', 'c']);
+    await s.rpc.Register(registration('w1'));
+    const req = { worker_id: 'w1', max_trials: 2, feature_caches: [], wait_ms: 60_000, request_id: 'r1' };
+    const first = s.rpc.Acquire(req);
+    await s.granted.promise; // a and b leased; the answer is held back
+    const replay = s.rpc.Acquire({ ...req, wait_ms: 1 });
+    s.release.resolve();
+    const [a, b] = await Promise.all([first, replay]);
+    expect(a.trials.map((t) => t.lease_id)).toEqual(b.trials.map((t) => t.lease_id));
+    expect(a.trials).toHaveLength(2);
+    expect(trialRow(s.db, 'c')).toMatchObject({ status: 'pending', attempts: 0 });
   }, 60_000);
 });

@@ -30,6 +30,8 @@ export class FakeCoordinator {
   readonly uploads = new Map<string, Buffer>();
   private server: grpc.Server | null = null;
   private streams = new Set<grpc.ServerWritableStream<unknown, ControlMessage>>();
+  /** each worker's last Acquire request id and the trials it was granted (a replay gets them again) */
+  private readonly lastGrant = new Map<string, { requestId: string; trials: FakeTrial[] }>();
   port = 0;
 
   constructor(
@@ -103,8 +105,15 @@ export class FakeCoordinator {
         }),
       Acquire: (call, cb) => {
         this.expire();
-        const free = this.trials.filter((t) => t.status === 'pending').slice(0, call.request.max_trials);
-        for (const t of free) {
+        const { worker_id: worker, request_id: requestId } = call.request;
+        const last = this.lastGrant.get(worker);
+        // a replay of the last request id gets what that call got (the same leases, or nothing); never new ones
+        const replay = requestId !== '' && last?.requestId === requestId;
+        const free = replay
+          ? last.trials.filter((t) => t.status === 'leased' && t.leaseId === `L${t.id}-${t.token}`)
+          : this.trials.filter((t) => t.status === 'pending').slice(0, call.request.max_trials);
+        if (requestId) this.lastGrant.set(worker, { requestId, trials: free });
+        for (const t of replay ? [] : free) {
           t.status = 'leased';
           t.token++;
           t.attempts++;
@@ -123,7 +132,19 @@ export class FakeCoordinator {
           attempt: t.attempts,
           max_attempts: this.maxAttempts,
         }));
-        const answer = (): void =>
+        const answer = (): void => {
+          if (call.cancelled) {
+            // as the real coordinator does: the worker cancelled (drain, stop) before the answer went out,
+            // so the group goes back to pending at once, its attempt undone
+            for (const t of free)
+              if (t.status === 'leased' && t.leaseId === `L${t.id}-${t.token}`) {
+                this.events.push(`handed back ${t.key} ${t.leaseId}`);
+                Object.assign(t, { status: 'pending', leaseId: null, attempts: t.attempts - 1 });
+              }
+            if (this.lastGrant.get(worker)?.requestId === requestId)
+              this.lastGrant.set(worker, { requestId, trials: [] });
+            return;
+          }
           cb(null, {
             trials,
             lease_expires_at_ms: Date.now() + this.ttlMs,
@@ -131,8 +152,9 @@ export class FakeCoordinator {
             draining: false,
             retry_after_ms: 20,
           });
-        if (trials.length) answer();
-        else setTimeout(answer, 20);
+        };
+        // answered on the next turn (the real one answers after a commit), so a cancel can land in between
+        setTimeout(answer, trials.length ? 0 : 20);
       },
       Heartbeat: (call, cb) => {
         this.expire();

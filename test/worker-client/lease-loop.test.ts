@@ -150,3 +150,63 @@ describe('lease loop', () => {
     expect(s.asked.length).toBe(3);
   });
 });
+
+describe('lease loop: leaving a long-polled Acquire', () => {
+  /** the first Acquire hangs, like gRPC's long poll, until its signal cancels it; later ones answer `after` */
+  function hanging(after: Answer) {
+    let entered!: (signal: AbortSignal | undefined) => void;
+    const inAcquire = new Promise<AbortSignal | undefined>((r) => (entered = r));
+    const calls: { req: AcquireRequest; signal: AbortSignal | undefined }[] = [];
+    const rpc = {
+      acquire: (req: AcquireRequest, _t: number, signal?: AbortSignal) => {
+        calls.push({ req, signal });
+        if (calls.length > 1) return after instanceof Error ? Promise.reject(after) : Promise.resolve(after);
+        return new Promise<AcquireResponse__Output>((_res, rej) => {
+          entered(signal);
+          signal?.addEventListener('abort', () => rej(grpcError(1, 'Cancelled on client')), { once: true });
+        });
+      },
+    };
+    return { rpc, inAcquire, calls };
+  }
+
+  it('a drain cancels the Acquire in flight, then replays its request id once (no wait) and holds nothing new', async () => {
+    const h = hanging(empty());
+    const s = setup([], { rpc: h.rpc, idleExitMs: null, waitMs: 600_000 });
+    const loop = runLeaseLoop(s.deps, new AbortController().signal, fast());
+    const signal = await h.inAcquire;
+    expect(signal?.aborted).toBe(false);
+    s.deps.drain.start('drain signal');
+    await loop; // would wait out the 600 s long poll if the call were not cancelled
+    expect(signal?.aborted).toBe(true);
+    expect(s.events).toEqual([{ type: 'acquire-cancelled', reason: 'drain: drain signal' }]);
+    expect(h.calls).toHaveLength(2);
+    expect(h.calls[1].req.request_id).toBe(h.calls[0].req.request_id);
+    expect(h.calls[1].req.wait_ms).toBe(1);
+  });
+
+  it('a lease whose answer crossed the cancel comes back by the replay and is run (drain finishes what it holds)', async () => {
+    const h = hanging(grant(7));
+    const s = setup([], { rpc: h.rpc, idleExitMs: null, waitMs: 600_000 });
+    const loop = runLeaseLoop(s.deps, new AbortController().signal, fast());
+    await h.inAcquire;
+    s.deps.drain.start('drain signal');
+    await loop;
+    await s.deps.queue.onIdle();
+    expect(s.ran).toEqual([['k7']]);
+    expect(s.events.map((e) => e.type)).toEqual(['acquire-cancelled', 'leased']);
+  });
+
+  it('a stop (hard abort) cancels it too, without a replay', async () => {
+    const h = hanging(grant(7));
+    const s = setup([], { rpc: h.rpc, idleExitMs: null, waitMs: 600_000 });
+    const stop = new AbortController();
+    const loop = runLeaseLoop(s.deps, stop.signal, fast());
+    const signal = await h.inAcquire;
+    stop.abort();
+    await loop;
+    expect(signal?.aborted).toBe(true);
+    expect(s.events).toEqual([{ type: 'acquire-cancelled', reason: 'stopped' }]);
+    expect(h.calls).toHaveLength(1);
+  });
+});

@@ -2,7 +2,8 @@
  * The lease loop: while a slot is free and the worker is not draining, ask for a lease group
  * (long-polled Acquire), hold its leases and queue the group. A lost answer is retried with the same
  * request id, so the coordinator hands the same lease out again. When the coordinator has answered
- * "no work" for `idleExitMs`, the worker drains.
+ * "no work" for `idleExitMs`, the worker drains. A drain or a stop cancels the Acquire in flight (the
+ * coordinator hands back a group it granted to the cancelled call), so the worker leaves at once.
  */
 import { randomUUID } from 'node:crypto';
 import type PQueue from 'p-queue';
@@ -18,7 +19,8 @@ import { isAuthFailure } from './rpc.js';
 import type { WorkerEvent } from './types.js';
 
 export interface AcquireTransport {
-  acquire(req: AcquireRequest, timeoutMs: number): Promise<AcquireResponse__Output>;
+  /** `signal` aborts when the worker drains or stops: the call must then end at once */
+  acquire(req: AcquireRequest, timeoutMs: number, signal?: AbortSignal): Promise<AcquireResponse__Output>;
 }
 
 export interface LeaseLoopDeps {
@@ -53,6 +55,29 @@ export async function runLeaseLoop(d: LeaseLoopDeps, signal: AbortSignal, backof
   /** when the coordinator started answering "no work" (continuously since); null while working or unreachable */
   let idleSince: number | null = null;
   let requestId = randomUUID();
+  const stopAsking = AbortSignal.any([signal, d.drain.signal]);
+  const request = (waitMs: number): AcquireRequest => ({
+    worker_id: d.workerId,
+    max_trials: Math.max(1, d.groupSize),
+    feature_caches: d.featureCaches(),
+    wait_ms: waitMs,
+    request_id: requestId,
+  });
+  /** hold and queue the trials of an answer */
+  const take = (res: AcquireResponse__Output, asked: number): void => {
+    const { trials, rejected } = toLeasedTrials(res);
+    for (const r of rejected) d.rejected(r);
+    if (trials.length === 0) return;
+    d.held.add(trials);
+    d.emit({
+      type: 'leased',
+      leaseIds: trials.map((t) => t.leaseId),
+      trialKeys: trials.map((t) => t.key),
+      acquireMs: performance.now() - asked,
+    });
+    d.leased(trials);
+    void d.queue.add(() => d.runGroup(trials));
+  };
   while (!signal.aborted && !d.drain.active) {
     if (d.queue.pending + d.queue.size >= slots) {
       // every slot busy: wait for a group to finish (or a drain / stop)
@@ -70,18 +95,20 @@ export async function runLeaseLoop(d: LeaseLoopDeps, signal: AbortSignal, backof
     let res: AcquireResponse__Output;
     const asked = performance.now();
     try {
-      res = await d.rpc.acquire(
-        {
-          worker_id: d.workerId,
-          max_trials: Math.max(1, d.groupSize),
-          feature_caches: d.featureCaches(),
-          wait_ms: d.waitMs,
-          request_id: requestId,
-        },
-        d.waitMs + 5000,
-      );
+      res = await d.rpc.acquire(request(d.waitMs), d.waitMs + 5000, stopAsking);
       backoff.reset();
     } catch (err) {
+      if (stopAsking.aborted) {
+        d.emit({ type: 'acquire-cancelled', reason: d.drain.active ? `drain: ${d.drain.reason}` : 'stopped' });
+        // draining: the answer may have crossed the cancel on the wire. The same request id once more (no
+        // wait) returns what that call was granted, or nothing (never a new lease); what it returns is held,
+        // run and delivered like any lease. A hard stop skips this: its leases are not run.
+        if (!signal.aborted) {
+          const last = await d.rpc.acquire(request(1), 5000, signal).catch(() => null);
+          if (last) take(last, asked);
+        }
+        break;
+      }
       if (isAuthFailure(err)) throw authError(err);
       const ms = backoff.next();
       idleSince = null; // an unreachable coordinator is not an empty queue
@@ -94,21 +121,10 @@ export async function runLeaseLoop(d: LeaseLoopDeps, signal: AbortSignal, backof
     if (res.draining) d.drain.start('coordinator says draining');
     if (res.trials.length === 0) {
       idleSince ??= now();
-      if (!d.drain.active) await sleep(Math.min(Number(res.retry_after_ms) || 0, 2000), signal);
+      if (!d.drain.active) await sleep(Math.min(Number(res.retry_after_ms) || 0, 2000), stopAsking);
       continue;
     }
     idleSince = null;
-    const { trials, rejected } = toLeasedTrials(res);
-    for (const r of rejected) d.rejected(r);
-    if (trials.length === 0) continue;
-    d.held.add(trials);
-    d.emit({
-      type: 'leased',
-      leaseIds: trials.map((t) => t.leaseId),
-      trialKeys: trials.map((t) => t.key),
-      acquireMs: performance.now() - asked,
-    });
-    d.leased(trials);
-    void d.queue.add(() => d.runGroup(trials));
+    take(res, asked);
   }
 }

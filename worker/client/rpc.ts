@@ -52,6 +52,20 @@ function credentialsFor(auth: AuthOptions): grpc.ChannelCredentials {
   return grpc.credentials.createSsl(read(auth.tls.ca), read(auth.tls.key), read(auth.tls.cert));
 }
 
+/** A call interceptor that reports when the response message has arrived (before the call's callback runs). */
+function noteAnswer(arrived: () => void): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start: (metadata, _listener, next) =>
+        next(metadata, {
+          onReceiveMessage: (message: unknown, nextMessage: (m: unknown) => void) => {
+            arrived();
+            nextMessage(message);
+          },
+        }),
+    });
+}
+
 export class CoordinatorRpc {
   private readonly client: CoordinatorClient;
   private readonly meta: grpc.Metadata;
@@ -80,8 +94,14 @@ export class CoordinatorRpc {
     signal?: AbortSignal,
   ): Promise<Res> {
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => call.cancel();
-      const call = method.call(this.client, req, this.meta, { deadline: Date.now() + timeoutMs }, (err, res) => {
+      // once the answer has arrived it is taken, not cancelled: a lease in it is held, never dropped
+      let answered = false;
+      const onAbort = (): void => {
+        if (!answered) call.cancel();
+      };
+      const opts: grpc.CallOptions = { deadline: Date.now() + timeoutMs };
+      if (signal) opts.interceptors = [noteAnswer(() => (answered = true))];
+      const call = method.call(this.client, req, this.meta, opts, (err, res) => {
         signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else if (res === undefined) reject(new Error('empty response'));

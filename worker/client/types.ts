@@ -45,6 +45,8 @@ export type WorkerEvent =
   | { type: 'cancel'; leaseIds: string[]; reason: string }
   | { type: 'draining'; reason: string }
   | { type: 'idle-exit'; idleMs: number }
+  /** the long-polled Acquire in flight was cancelled because the worker drains or stops */
+  | { type: 'acquire-cancelled'; reason: string }
   /** drained before the coordinator ever answered Register: nothing held, the worker leaves at once */
   | { type: 'left-unregistered'; reason: string; spooled: number }
   | { type: 'stopped'; reason: 'drained' | 'aborted' | 'idle'; spooled: number; uploads?: number };
