@@ -33,6 +33,8 @@ export interface WorkerCommandOptions {
   threads: number;
   groupSize: number;
   gpu: number | null;
+  /** ms one long-polled Acquire may wait (the worker's default when absent) */
+  acquireWaitMs?: number;
 }
 
 /** The worker command line (the worker engineer's CLI). */
@@ -62,6 +64,7 @@ export function workerArgs(o: WorkerCommandOptions): string[] {
     '--idle-exit',
     '300',
     ...(o.gpu === null ? [] : ['--gpu', String(o.gpu)]),
+    ...(o.acquireWaitMs === undefined ? [] : ['--acquire-wait', String(o.acquireWaitMs)]),
   ];
 }
 

@@ -48,6 +48,10 @@ export interface LocalRunOptions extends SweepNarrowing {
   cacheDir?: string;
   /** false: skip the pre-flight check of weights and datasets (default true) */
   preflight?: boolean;
+  /** ms an idle worker's long-polled Acquire may wait (coordinator and workers; their defaults when absent) */
+  acquireWaitMs?: number;
+  /** every line a local worker writes (its --json events on stdout, its log on stderr) */
+  onWorkerLine?: (workerId: string, line: string) => void;
 }
 
 /** Where `wepadim run` keeps features: --cache-dir, else $WEPADIM_CACHE_DIR, else <runsDir>/.cache/features. */
@@ -171,6 +175,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
         listen: '127.0.0.1:0',
         auth: { token: null, tls: null, insecure: true },
         leaseTtlMs: LEASE_TTL_MS,
+        ...(o.acquireWaitMs === undefined ? {} : { acquireWaitMs: o.acquireWaitMs }),
         log: coordLog,
         ...(o.dashboard ? { http: { listen: o.dashboard } } : {}),
       });
@@ -199,10 +204,14 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
                 threads,
                 groupSize: o.groupSize ?? 36,
                 gpu: devices.gpus[i] ?? null,
+                acquireWaitMs: o.acquireWaitMs,
               }),
               env: localWorkerEnv(o),
             },
-            (w, line) => notes.set(w.workerId, noteOf(line) ?? notes.get(w.workerId) ?? ''),
+            (w, line) => {
+              notes.set(w.workerId, noteOf(line) ?? notes.get(w.workerId) ?? '');
+              o.onWorkerLine?.(w.workerId, line);
+            },
           );
         });
         const pollMs = o.pollMs ?? 500;

@@ -21,6 +21,7 @@ interface WorkerArgs {
   threads?: number;
   'max-rss'?: number;
   'idle-exit'?: number;
+  'acquire-wait'?: number;
   'worker-id'?: string;
   command: boolean;
   'allow-command'?: string[];
@@ -67,6 +68,10 @@ export const command: CommandModule<object, WorkerArgs> = {
         type: 'number',
         describe: 'drain and exit 0 after the coordinator had no work for this many seconds',
       })
+      .option('acquire-wait', {
+        type: 'number',
+        describe: 'ms one long-polled Acquire may wait for work (default 10000; the coordinator caps it)',
+      })
       .option('worker-id', { type: 'string', describe: 'worker id to register (default HOST:gpuN:PID)' })
       .option('command', {
         type: 'boolean',
@@ -87,6 +92,8 @@ export const command: CommandModule<object, WorkerArgs> = {
           throw new UserError(`--concurrency ${a.concurrency}: must be an integer >= 1`);
         if (!Number.isInteger(a['group-size']) || a['group-size'] < 1 || a['group-size'] > 256)
           throw new UserError(`--group-size ${a['group-size']}: must be an integer in 1..256`);
+        if (a['acquire-wait'] !== undefined && !(Number.isInteger(a['acquire-wait']) && a['acquire-wait'] > 0))
+          throw new UserError(`--acquire-wait ${a['acquire-wait']}: must be an integer number of ms > 0`);
         if (!a.command && a['allow-command']?.length)
           throw new UserError('give --no-command or --allow-command, not both');
         if (a['allow-command']?.some((p) => p === '')) throw new UserError('--allow-command: empty program name');
@@ -201,6 +208,7 @@ export const command: CommandModule<object, WorkerArgs> = {
       drainSignal: drain.signal,
       idleExitMs: a['idle-exit'] === undefined ? null : a['idle-exit'] * 1000,
       workerId: a['worker-id'],
+      ...(a['acquire-wait'] === undefined ? {} : { acquireWaitMs: a['acquire-wait'] }),
       onEvent: (e) => {
         if (a.json) process.stdout.write(JSON.stringify(e) + '\n');
         else if (e.type === 'disconnected')
