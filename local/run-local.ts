@@ -20,6 +20,7 @@ import { localDevices } from './devices.js';
 import { noteOf } from './worker-note.js';
 import { rootMovesText } from '../coordinator/report/root-moves-view.js';
 import { isRandomWeights, randomWeightsLine } from '../shared/weights-notice.js';
+import { oneTimeToken } from './local-token.js';
 
 export interface LocalRunOptions extends SweepNarrowing {
   file: string;
@@ -170,14 +171,17 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
             { level: 'warn', json: false, write: (line) => view.message(line) },
           )
         : o.log.child({ component: 'coordinator' });
+      // plaintext on loopback, but no other local user may call it: a one-time token only our workers know
+      const token = oneTimeToken();
       const coord = await startCoordinator({
         dbPath,
         listen: '127.0.0.1:0',
-        auth: { token: null, tls: null, insecure: true },
+        auth: { token, tls: null, insecure: true },
         leaseTtlMs: LEASE_TTL_MS,
         ...(o.acquireWaitMs === undefined ? {} : { acquireWaitMs: o.acquireWaitMs }),
         log: coordLog,
-        ...(o.dashboard ? { http: { listen: o.dashboard } } : {}),
+        // the dashboard stays as it was: readable on loopback, no actions (nobody knows the one-time token)
+        ...(o.dashboard ? { http: { listen: o.dashboard, token: null } } : {}),
       });
       if (coord.dashboardUrl) {
         o.stream.write(`dashboard: ${coord.dashboardUrl}\n`);
@@ -206,7 +210,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
                 gpu: devices.gpus[i] ?? null,
                 acquireWaitMs: o.acquireWaitMs,
               }),
-              env: localWorkerEnv(o),
+              env: { ...localWorkerEnv(o), WEPADIM_TOKEN: token },
             },
             (w, line) => {
               notes.set(w.workerId, noteOf(line) ?? notes.get(w.workerId) ?? '');

@@ -59,8 +59,11 @@ export interface CoordinatorOptions {
   artifactTrialBytes?: number;
   /** overrides each trial's max_attempts */
   maxAttempts?: number;
-  /** also serve the web dashboard on this HOST:PORT (same token; `insecure` allows a non-loopback address without one) */
-  http?: { listen: string; insecure?: boolean };
+  /**
+   * also serve the web dashboard on this HOST:PORT (same token unless `token` is given; `insecure` allows a
+   * non-loopback address without one)
+   */
+  http?: { listen: string; insecure?: boolean; token?: string | null };
   /** host:port of an extra plaintext listener serving only grpc.health.v1 (Kubernetes gRPC probes speak no TLS) */
   healthListen?: string | null;
   /** ms the coordinator lease lives unrenewed before a coordinator on another host may take it over */
@@ -262,7 +265,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       dashboard = await startDashboard({
         dbPath: opts.dbPath,
         listen: opts.http.listen,
-        auth: { token: opts.auth.token, insecure: opts.http.insecure ?? false },
+        auth: {
+          token: opts.http.token === undefined ? opts.auth.token : opts.http.token,
+          insecure: opts.http.insecure ?? false,
+        },
         admin: {
           cancel: (target) => new Promise((ok) => ok(cancelTarget(deps, target))),
           drain: (workerId) => new Promise((ok) => ok(drainWorker(deps, workerId))),
