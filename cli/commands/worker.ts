@@ -214,6 +214,7 @@ export const command: CommandModule<object, WorkerArgs> = {
         else if (e.type === 'disconnected')
           log.warn('coordinator unreachable', { during: e.during, error: e.error, retry_ms: e.retryInMs });
         else if (e.type === 'finished' && !e.ok) log.warn('trial failed', { key: e.key, error: e.error });
+        else if (e.type === 'tls-hint') log.warn(e.hint, { error: e.error });
         else if (e.type === 'left-unregistered')
           log.info('drained before the coordinator answered: nothing held, exiting', {
             reason: e.reason,

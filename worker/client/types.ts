@@ -45,6 +45,8 @@ export type WorkerEvent =
   | { type: 'cancel'; leaseIds: string[]; reason: string }
   | { type: 'draining'; reason: string }
   | { type: 'idle-exit'; idleMs: number }
+  /** several connection failures in a row looked like a TLS/plaintext mismatch (said once) */
+  | { type: 'tls-hint'; hint: string; error: string }
   /** the long-polled Acquire in flight was cancelled because the worker drains or stops */
   | { type: 'acquire-cancelled'; reason: string }
   /** drained before the coordinator ever answered Register: nothing held, the worker leaves at once */

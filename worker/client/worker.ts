@@ -30,6 +30,7 @@ import { CoordinatorRpc } from './rpc.js';
 import { ResultSpool, type SpooledResult } from './spool.js';
 import type { WorkerEvent, WorkerOptions } from './types.js';
 import { Wakeup } from './wakeup.js';
+import { TlsHintWatch } from './tls-hint.js';
 import { runUploadLoop } from './upload-loop.js';
 import { UploadSpool, uploadFiles, type UploadJob } from './upload-spool.js';
 import { Uploader } from './uploader.js';
@@ -38,7 +39,14 @@ import { Uploader } from './uploader.js';
 const FIRST_HEARTBEAT_MS = 100;
 
 export async function runWorker(opts: WorkerOptions): Promise<void> {
-  const emit = (e: WorkerEvent): void => opts.onEvent?.(e);
+  const hints = new TlsHintWatch(!opts.auth.insecure && opts.auth.tls !== null);
+  const emit = (e: WorkerEvent): void => {
+    opts.onEvent?.(e);
+    if (e.type === 'registered') hints.succeeded();
+    if (e.type !== 'disconnected') return;
+    const hint = hints.failed(e.error);
+    if (hint) opts.onEvent?.({ type: 'tls-hint', hint, error: e.error });
+  };
   const hard = opts.signal ?? new AbortController().signal;
   const stopAll = new AbortController(); // aborted when the worker returns: ends every loop
   const onHard = (): void => stopAll.abort();
