@@ -123,6 +123,14 @@ export class Scheduler {
     });
   }
 
+  /** True when `requestId` is the worker's last or running acquire: a replay, answered even while draining. */
+  isReplay(workerId: string, requestId: string): boolean {
+    if (!requestId) return false;
+    return (
+      this.lastGrant.get(workerId)?.requestId === requestId || this.inFlight.get(workerId)?.requestId === requestId
+    );
+  }
+
   private async acquireNew(w: AcquireWish): Promise<LeaseGroup | null> {
     const deadline = this.now() + w.waitMs;
     let group = await this.grant(w);

@@ -81,8 +81,11 @@ export function workerHandlers(d: ServerDeps) {
       retry_after_ms: d.isShuttingDown() ? 1000 : 0,
       lease_ttl_ms: settings.leaseTtlMs,
     });
-    if (state === 'draining') return empty(true);
-    if (d.isShuttingDown()) return empty(false);
+    // a replay of the worker's last request id gets what that call got, also while draining or shutting down
+    // (the worker cancelled it on a drain; a group it was granted must not wait out its TTL)
+    const replay = scheduler.isReplay(workerId, req.request_id);
+    if (state === 'draining' && !replay) return empty(true);
+    if (d.isShuttingDown() && !replay) return empty(false);
     const caches = given.length ? given : store.workerCaches(workerId);
     const waitMs = Math.min(
       req.wait_ms > 0 ? req.wait_ms : settings.acquireWaitMs,

@@ -89,7 +89,7 @@ async function serve(keys: string[]) {
     server.forceShutdown();
     db.close();
   });
-  return { db, client, rpc: promiseClient(client), granted, release, serverCancelled, answered };
+  return { db, store, client, rpc: promiseClient(client), granted, release, serverCancelled, answered };
 }
 
 const registration = (id: string) => ({
@@ -155,5 +155,19 @@ describe('Acquire cancelled by the worker while its grant is written', () => {
     expect(a.trials.map((t) => t.lease_id)).toEqual(b.trials.map((t) => t.lease_id));
     expect(a.trials).toHaveLength(2);
     expect(trialRow(s.db, 'c')).toMatchObject({ status: 'pending', attempts: 0 });
+  }, 60_000);
+
+  it('a replay is answered with its group even after the worker was told to drain', async () => {
+    const s = await serve(['a']);
+    await s.rpc.Register(registration('w1'));
+    s.release.resolve();
+    const req = { worker_id: 'w1', max_trials: 1, feature_caches: [], wait_ms: 60_000, request_id: 'r1' };
+    const first = await s.rpc.Acquire(req); // its answer "lost" on the way, as when a drain order crossed it
+    s.store.setWorkerState('w1', 'draining');
+    const replay = await s.rpc.Acquire({ ...req, wait_ms: 1 });
+    expect(replay.trials.map((t) => t.lease_id)).toEqual(first.trials.map((t) => t.lease_id));
+    expect(replay.trials).toHaveLength(1);
+    // a new request id from a draining worker gets nothing
+    expect((await s.rpc.Acquire({ ...req, wait_ms: 1, request_id: 'r2' })).trials).toEqual([]);
   }, 60_000);
 });
