@@ -251,10 +251,10 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
         const live = interrupted ? setInterval(() => o.force?.aborted || redraw(), o.pollMs ?? 500) : undefined;
         await stopLocalWorkers(workers, interrupted ? Infinity : 15000, o.force);
         clearInterval(live);
+        const tw = performance.now();
         await coord.stop(o.force?.aborted ? 0 : 2000);
-        o.log.debug('stopped workers and coordinator', {
-          seconds: Number(((performance.now() - t) / 1000).toFixed(2)),
-        });
+        const s = (from: number, to = performance.now()): number => Number(((to - from) / 1000).toFixed(2));
+        o.log.debug('stopped workers and coordinator', { seconds: s(t), workers_s: s(t, tw), coordinator_s: s(tw) });
       }
       for (const w of workers) {
         const e = await w.exited;
