@@ -44,14 +44,18 @@ export function buildWinnerMaps(reads: StoreReads, sweepId: number, dbDir: strin
   }));
 }
 
-export function renderWinnerMaps(maps: readonly WinnerMaps[]): string {
+/** One line per winner (the stored files' names and paths are in `wepadim run --json`'s `maps`), then how to fetch them. */
+export function renderWinnerMaps(maps: readonly WinnerMaps[], dbPath = 'DB'): string {
   if (!maps.length) return '';
   const out = ['Anomaly maps of the per-class winners, stored at the coordinator:'];
+  const w = (k: 'class' | 'why'): number => Math.max(...maps.map((m) => m[k].length));
+  const [cw, ww] = [w('class'), w('why')];
   for (const m of maps) {
     const state = m.job === 'done' || m.job === 'own run' ? `${m.files.length} map(s)` : `maps job ${m.job}`;
-    out.push(`  ${m.class}  trial ${shortKey(m.trial)}  ${m.why}: ${state}${m.error ? ` (${m.error})` : ''}`);
-    for (const f of m.files) out.push(`    ${f.name}\n      ${f.path}`);
+    out.push(
+      `  ${m.class.padEnd(cw)}  trial ${shortKey(m.trial)}  ${m.why.padEnd(ww)}  ${state}${m.error ? ` (${m.error})` : ''}`,
+    );
   }
-  out.push('  by name: wepadim artifacts TRIAL --out DIR, against a coordinator serving this database');
+  out.push(`  fetch by name: wepadim artifacts TRIAL --db ${dbPath} --out DIR`);
   return out.join('\n');
 }

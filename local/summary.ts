@@ -55,7 +55,8 @@ export function renderFailureReasons(reasons: readonly FailureReason[]): string 
   return lines.join('\n');
 }
 
-export function renderRunReport(r: RunReport, artifactsDir: string): string {
+/** `dbPath`: the run's database, named in the command that fetches the winners' maps */
+export function renderRunReport(r: RunReport, artifactsDir: string, dbPath?: string): string {
   const why = renderFailureReasons(r.failureReasons);
   if (!r.image) return `${why ? why + '\n\n' : ''}no finished trials yet; artifacts: ${artifactsDir}`;
   const vary = r.image.varying.length ? r.image.varying : ['wavelet', 'level', 'sigma', 'cov_reg'];
@@ -96,7 +97,7 @@ export function renderRunReport(r: RunReport, artifactsDir: string): string {
     );
   }
   if (why) out.push('', why);
-  const maps = renderWinnerMaps(r.maps);
+  const maps = renderWinnerMaps(r.maps, dbPath);
   if (maps) out.push('', maps);
   out.push('', `Worker-side artifacts: ${artifactsDir}`);
   if (r.randomWeights.length)

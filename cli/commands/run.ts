@@ -147,7 +147,7 @@ export const command: CommandModule<object, RunArgs> = {
         );
       else {
         process.stdout.write(`${runHeadline(summary)}\n`);
-        process.stdout.write(renderRunReport(report, summary.artifactsDir) + '\n');
+        process.stdout.write(renderRunReport(report, summary.artifactsDir, summary.dbPath) + '\n');
         for (const f of summary.workerFailures) {
           const tail = workerTailText(f.tail);
           const how = f.code === null ? 'was killed' : `exited with code ${f.code}`;
