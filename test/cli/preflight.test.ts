@@ -78,17 +78,17 @@ describe('pre-flight', () => {
     await expect(preflight(sweep(yaml('sha256:a1b2c3d4e5f6')), { check: false })).rejects.toThrow(/is a prefix/);
   });
 
-  it('submit exits 2 naming the problem and stores nothing; --no-preflight stores', () => {
+  it('submit exits 2 naming the problem and stores nothing; --no-preflight stores', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, yaml('random:0', join(dir, 'missing-root')));
     const db = join(dir, 'pf.db');
-    const r = runCli(['submit', file, '--db', db, '--weights-dir', weightsDir]);
+    const r = await runCli(['submit', file, '--db', db, '--weights-dir', weightsDir]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
       /pre-flight check failed, nothing was stored:\n\s+dataset root .*missing-root does not exist/,
     );
-    const ok = runCli(['submit', file, '--db', db, '--no-preflight', '--json']);
+    const ok = await runCli(['submit', file, '--db', db, '--no-preflight', '--json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out)).toMatchObject({ added: 4 });
-  }, 60_000);
+  }, 600_000);
 });

@@ -17,32 +17,32 @@ function store(path: string, name: string, classes: string[]): void {
 }
 
 describe('report commands and the per-run database', () => {
-  it('status/leaderboard/resume SWEEP read runs/<sweep>/wepadim.db when ./runs/wepadim.db lacks the sweep', () => {
+  it('status/leaderboard/resume SWEEP read runs/<sweep>/wepadim.db when ./runs/wepadim.db lacks the sweep', async () => {
     store('runs/demo/wepadim.db', 'demo', ['a', 'b', 'c']);
-    const st = runCli(['status', 'demo', '--json'], { cwd });
+    const st = await runCli(['status', 'demo', '--json'], { cwd });
     expect(st.err).toBe('');
     expect(st.code).toBe(0);
     expect(JSON.parse(st.out)).toMatchObject({ sweep: 'demo', total: 3 });
-    expect(runCli(['leaderboard', 'demo', '--json'], { cwd }).code).toBe(0);
-    expect(runCli(['resume', 'demo', '--json'], { cwd }).code).toBe(0);
+    expect((await runCli(['leaderboard', 'demo', '--json'], { cwd })).code).toBe(0);
+    expect((await runCli(['resume', 'demo', '--json'], { cwd })).code).toBe(0);
 
     // a shared database without that sweep does not hide the run's own
     store('runs/wepadim.db', 'other', ['x']);
-    expect(JSON.parse(runCli(['status', 'demo', '--json'], { cwd }).out)).toMatchObject({ total: 3 });
+    expect(JSON.parse((await runCli(['status', 'demo', '--json'], { cwd })).out)).toMatchObject({ total: 3 });
     // one that holds it wins (it is the documented default)
     store('runs/wepadim.db', 'demo', ['x', 'y']);
-    expect(JSON.parse(runCli(['status', 'demo', '--json'], { cwd }).out)).toMatchObject({ total: 2 });
+    expect(JSON.parse((await runCli(['status', 'demo', '--json'], { cwd })).out)).toMatchObject({ total: 2 });
     // --db still decides when given
-    expect(JSON.parse(runCli(['status', 'demo', '--json', '--db', 'runs/demo/wepadim.db'], { cwd }).out)).toMatchObject(
-      { total: 3 },
-    );
-  }, 60_000);
+    expect(
+      JSON.parse((await runCli(['status', 'demo', '--json', '--db', 'runs/demo/wepadim.db'], { cwd })).out),
+    ).toMatchObject({ total: 3 });
+  }, 600_000);
 
-  it('no database anywhere: the error names both places', () => {
-    const r = runCli(['status', 'nothing'], { cwd: join(cwd, 'runs', 'demo') });
+  it('no database anywhere: the error names both places', async () => {
+    const r = await runCli(['status', 'nothing'], { cwd: join(cwd, 'runs', 'demo') });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no database at \.\/runs\/wepadim\.db.*runs\/<sweep>\/wepadim\.db/);
-  }, 30_000);
+  }, 600_000);
 });
 
 describe('status --watch', () => {
@@ -66,5 +66,5 @@ describe('status --watch', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(out).toMatch(/Ctrl-C stops/);
-  }, 60_000);
+  }, 600_000);
 });
