@@ -70,6 +70,8 @@ export interface CoordinatorOptions {
   coordinatorLeaseMs?: number;
   /** fault injection for tests: sees the coordinator's own connection right after it is opened */
   onDatabaseOpen?: (db: Db) => void;
+  /** the lease clock, ms (default Date.now); tests inject one to expire a lease by an event, not a wait */
+  now?: () => number;
   log?: Logger;
 }
 
@@ -143,7 +145,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const commit = new GroupCommit(db, undefined, { fence: () => lock.fence() });
   const scheduler = new Scheduler(
     store,
-    { leaseTtlMs: settings.leaseTtlMs, commit: (fn) => commit.run(fn) },
+    { leaseTtlMs: settings.leaseTtlMs, commit: (fn) => commit.run(fn), ...(opts.now ? { now: opts.now } : {}) },
     (expired) => {
       for (const e of expired) {
         log.warn('lease expired', { trial: e.trialKey, worker: e.workerId, trial_status: e.status });

@@ -98,11 +98,16 @@ describe('lease expiry and retry limit', () => {
 
 describe('fencing', () => {
   it('a late completion with the old token is logged, never overwrites the new owner', async () => {
-    h = await startHarness([{ key: 't', featureKey: 'F' }], { leaseTtlMs: 300 });
+    // the coordinator's lease clock moves only when the test moves it: the old lease expires by that event,
+    // and the new owner's lease cannot expire while a loaded machine delays the calls below
+    let clock = Date.now();
+    h = await startHarness([{ key: 't', featureKey: 'F' }], { leaseTtlMs: 300, now: () => clock });
     await register(h.client, 'old');
     await register(h.client, 'new');
     const rpc = promiseClient(h.client);
     const stale = (await acquire(h.client, 'old', 1)).trials[0];
+    expect(statusOf(h.ro, 't').status).toBe('leased');
+    clock += 301; // past the old owner's ttl
     await waitFor(() => statusOf(h!.ro, 't').status === 'pending', 30_000, 'expiry');
     const owner = (await acquire(h.client, 'new', 1)).trials[0];
     await rpc.Heartbeat({ worker_id: 'new', leases: [owner] });
