@@ -174,7 +174,10 @@ export function readState(dbPath: string): SweepState {
   }
 }
 
-/** Poll until `pred(state)` or the deadline; returns the last state. */
+/**
+ * Poll until `pred(state)` or the deadline; returns the last state. Pass `Infinity` to wait for the event
+ * itself, bounded only by the vitest test timeout (a deadline of its own flakes on a loaded machine).
+ */
 export async function waitForState(
   dbPath: string,
   pred: (s: SweepState) => boolean,
@@ -228,21 +231,14 @@ export function startCoordinatorChild(
   const child = spawn(process.execPath, [...execArgv, WEPADIM, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   cluster.track(child, 'coordinator');
   const lines = cluster.logs.get(child) ?? [];
+  // waits for the listening line or the exit, bounded only by the test's timeout (start-up is slow under load)
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`coordinator did not start in 60 s:\n${lines.join('\n')}`)),
-      60_000,
-    );
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString();
-      if (out.includes('"address"')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
+      if (out.includes('"address"')) resolve(child);
     });
     child.once('exit', (code) => {
-      clearTimeout(timer);
       reject(new Error(`coordinator exited with ${code} before listening:\n${lines.join('\n')}`));
     });
   });
@@ -284,7 +280,7 @@ export function startWorkerChild(cluster: Cluster, w: WorkerSpec, name = 'worker
   ];
   if (!w.netns) return cluster.spawn(args, w.env ?? {}, name);
   const child = spawn('ip', ['netns', 'exec', w.netns, process.execPath, WEPADIM, ...args], {
-    env: { ...process.env, WEPADIM_LOG_JSON: '1' },
+    env: { ...process.env, WEPADIM_LOG_JSON: '1', ...w.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   cluster.track(child, name);

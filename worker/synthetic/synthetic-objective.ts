@@ -8,6 +8,7 @@
  * re-runs elsewhere reports the same numbers.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective-types.js';
@@ -40,6 +41,14 @@ export function syntheticMetrics(seed: number, key: string): Record<string, numb
     [METRIC.aupro]: u(2),
     [METRIC.f1Max]: u(3),
   };
+}
+
+/**
+ * Fault tests hold trials open until an event of theirs (e.g. "the coordinator is dead") instead of
+ * guessing a sleep long enough: with $WEPADIM_SYNTHETIC_GATE set, a trial finishes only once that file exists.
+ */
+async function untilGateOpens(gate: string | undefined, signal: AbortSignal): Promise<void> {
+  while (gate && !existsSync(gate)) await abortableSleep(50, signal);
 }
 
 /** Resolve after `ms`, or reject with the signal's reason as soon as it aborts. */
@@ -136,6 +145,7 @@ async function runOne(
       else if (signal.aborted) throw new Error(`aborted: ${String(signal.reason)}`);
       cb.progress(trial.key, { phase: 'sleep', done: i + 1, total: steps, values: { 'synthetic.step': i + 1 } });
     }
+    await untilGateOpens(process.env.WEPADIM_SYNTHETIC_GATE, signal);
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: true };
   }
