@@ -41,18 +41,24 @@ const jobsIn = (spool: string): number =>
 const receiving = (): number =>
   existsSync(join(dir, 'artifacts', 'tmp')) ? readdirSync(join(dir, 'artifacts', 'tmp')).length : 0;
 
-/** Poll `pred` every few ms up to `ms`; true when it held. */
-async function until(pred: () => boolean, ms: number, every = 5): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(every)) if (pred()) return true;
-  return pred();
+/** Poll `pred` every few ms until it holds (bounded only by the test timeout: a deadline flakes under load). */
+async function until(pred: () => boolean, every = 5): Promise<void> {
+  while (!pred()) await sleep(every);
 }
+
+/**
+ * Leases far longer than a coordinator restart or a starved heartbeat on a loaded machine: an expired attempt's
+ * uploads are refused (rightly: its result is rejected and the trial re-runs), which is not what this test is
+ * about. The trials of the killed worker still re-run once this ttl passes.
+ */
+const TTL_MS = 60_000;
 
 describe('artifact uploads under kill -9', () => {
   it('every done trial ends with its files stored exactly once after a worker and the coordinator die mid-upload', async () => {
     const db = join(dir, 'sweep.db');
     seedSweep(db, 60, { sleepMs: 300, failRate: 0, maxAttempts: 10 });
     const port = await freePort();
-    let coordinator = await startCoordinatorChild(cluster, db, port, 10_000);
+    let coordinator = await startCoordinatorChild(cluster, db, port, TTL_MS);
     const address = `127.0.0.1:${port}`;
     const env = { WEPADIM_SYNTHETIC_ARTIFACT_BYTES: String(FILE_BYTES) };
     const spool = (i: number): string => join(dir, `spool${i}`);
@@ -63,7 +69,7 @@ describe('artifact uploads under kill -9', () => {
         {
           address,
           spoolDir: spool(i),
-          idleExitS: 5,
+          idleExitS: 120, // more than TTL_MS: the killed worker's trials must find someone when they requeue
           concurrency: 2,
           groupSize: 2,
           artifactsDir: join(dir, `art${i}`),
@@ -75,7 +81,7 @@ describe('artifact uploads under kill -9', () => {
     for (let i = 0; i < 3; i++) start(i);
 
     // 1. kill -9 worker 0 while upload jobs wait in its spool (a result was spooled, its files not all stored)
-    expect(await until(() => jobsIn(spool(0)) > 0, 120_000)).toBe(true);
+    await until(() => jobsIn(spool(0)) > 0);
     await cluster.kill9(slots[0]);
     const leftInSpool = jobsIn(spool(0));
     expect(leftInSpool).toBeGreaterThan(0);
@@ -85,11 +91,11 @@ describe('artifact uploads under kill -9', () => {
     //    workers still hold upload jobs), then restart it on the same database and port
     const midUpload = (): boolean =>
       receiving() > 0 || (slots.some((_, i) => jobsIn(spool(i)) > 0) && Math.random() < 0.01);
-    expect(await until(midUpload, 120_000, 1)).toBe(true);
+    await until(midUpload, 1);
     await cluster.kill9(coordinator);
-    coordinator = await startCoordinatorChild(cluster, db, port, 10_000);
+    coordinator = await startCoordinatorChild(cluster, db, port, TTL_MS);
 
-    const s = await waitForState(db, settled, 150_000);
+    const s = await waitForState(db, settled, Infinity);
     expect(
       settled(s),
       `${JSON.stringify(s.byStatus)}\n${cluster.tail(coordinator, 15)}\n${slots.map((c) => cluster.tail(c, 8)).join('\n')}`,
@@ -97,8 +103,7 @@ describe('artifact uploads under kill -9', () => {
     expect(s.byStatus.done).toBe(60);
     expect(duplicates(db)).toEqual({ doneAttemptsOver1: 0, resultsOver1: 0, notSettled: 0 });
     // the workers drain their upload spools before they exit on idle
-    for (let i = 0; i < 3; i++)
-      expect(await until(() => jobsIn(spool(i)) === 0, 60_000, 100), `spool${i} still holds upload jobs`).toBe(true);
+    for (let i = 0; i < 3; i++) await until(() => jobsIn(spool(i)) === 0, 100);
     expect(jobsIn(spool(0))).toBe(0); // the replacement sent what the killed worker left
 
     const ro = openDatabase(db, { readonly: true });
@@ -129,5 +134,5 @@ describe('artifact uploads under kill -9', () => {
     expect(receiving()).toBe(0); // the restart deleted the interrupted receive's temporary; nothing left half-written
     const refused = slots.flatMap((c) => workerEvents(cluster, c).filter((e) => e.type === 'upload-refused'));
     expect(refused).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });
