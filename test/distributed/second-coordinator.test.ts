@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 const WEPADIM = join(import.meta.dirname, '..', '..', 'bin', 'wepadim.js');
-const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0 && process.getuid?.() === 0;
+// root with setpriv, and a checkout the unprivileged user can read (a clone under a 0700 folder is not)
+const hasSetpriv =
+  spawnSync('setpriv', ['--version']).status === 0 &&
+  process.getuid?.() === 0 &&
+  spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-r', WEPADIM]).status === 0;
 
 describe('one coordinator per database (processes)', () => {
   it('refuses a second coordinator with exit 2 naming the first; after kill -9 a new one starts at once', async () => {
