@@ -4,7 +4,7 @@
  * ./transitions.ts. Callers (./leases.ts) wrap each call in one transaction. A call whose lease id, fencing
  * token or trial status does not match the trial's current lease writes an `events` row and changes nothing else.
  */
-import { UserError } from '../../shared/errors.js';
+import { trialKeyResolver } from './trial-keys.js';
 import type { Db } from './db.js';
 import type { PendingGroups } from './pending-groups.js';
 import { trialTransitions, type Transitions } from './transitions.js';
@@ -83,7 +83,6 @@ export function finishStatements(
        WHERE sweep_id = ? AND status IN ('pending', 'leased', 'running')`,
     ),
     countKey: db.prepare('SELECT COUNT(*) AS n FROM trials WHERE key = ?'),
-    keysWithPrefix: db.prepare('SELECT DISTINCT key FROM trials WHERE key >= ? AND key < ? ORDER BY key LIMIT 3'),
     activeWithKey: db.prepare(
       `SELECT id, key, status, lease_id, worker_id, feature_key, attempts, max_attempts FROM trials
        WHERE key = ? AND status IN ('pending', 'leased', 'running')`,
@@ -242,16 +241,7 @@ export function finishStatements(
     return out;
   }
 
-  /** A trial key, or a unique prefix of one (the 12 digits reports show); ambiguous: a UserError naming the matches. */
-  function fullKey(target: string): string {
-    if (!/^[0-9a-f]{6,23}$/.test(target) || (s.countKey.get(target) as { n: number }).n > 0) return target;
-    const keys = s.keysWithPrefix.pluck().all(target, `${target}g`) as string[];
-    if (keys.length > 1)
-      throw new UserError(
-        `trial key prefix ${target} is ambiguous (${keys.join(', ')}${keys.length > 2 ? ', ...' : ''}); give more digits`,
-      );
-    return keys[0] ?? target;
-  }
+  const fullKey = trialKeyResolver(db);
 
   function cancel(sweepOrKey: string, now: number): CancelOutcome {
     const sweep = s.sweepByName.get(sweepOrKey) as { id: number } | undefined;

@@ -6,6 +6,7 @@
 import type { Db } from './db.js';
 import type { MapJobs } from './map-jobs.js';
 import { MAP_OBJECTIVES } from './reads/maps.js';
+import { trialKeyResolver } from './trial-keys.js';
 
 export interface MapRequestState {
   trialId: number;
@@ -39,9 +40,12 @@ export function mapRequests(db: Db, jobs: MapJobs) {
     byKey: db.prepare(`${select} WHERE t.key = ? ORDER BY t.id`),
     byId: db.prepare(`${select} WHERE t.id = ?`),
   };
+  const fullKey = trialKeyResolver(db);
   const rows = (trial: string): TrialRow[] => {
     const byKey = s.byKey.all(trial) as TrialRow[];
-    return byKey.length || !/^\d{1,15}$/.test(trial) ? byKey : (s.byId.all(Number(trial)) as TrialRow[]);
+    if (byKey.length) return byKey;
+    const byId = /^\d{1,15}$/.test(trial) ? (s.byId.all(Number(trial)) as TrialRow[]) : [];
+    return byId.length ? byId : (s.byKey.all(fullKey(trial)) as TrialRow[]);
   };
   const stateOf = (r: TrialRow, refused: string | null): MapRequestState => ({
     trialId: r.id,

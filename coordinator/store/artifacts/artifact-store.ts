@@ -4,9 +4,9 @@
  * by (trial, name, sha256), and the reads behind `wepadim artifacts`. Files themselves live in ./blobs.ts.
  */
 import type { Db } from '../db.js';
-import { UserError } from '../../../shared/errors.js';
 import { BlobDir, extensionOf, SHA256_HEX } from './blobs.js';
 import { mapJobs, type MapJobs } from '../map-jobs.js';
+import { trialKeyResolver } from '../trial-keys.js';
 
 export interface ArtifactLimits {
   /** largest single file, bytes */
@@ -75,6 +75,7 @@ interface AttemptRow {
 export class ArtifactStore {
   private readonly s;
   private readonly maps: MapJobs;
+  private readonly fullKey: (target: string) => string;
 
   constructor(
     private readonly db: Db,
@@ -82,6 +83,7 @@ export class ArtifactStore {
     readonly limits: ArtifactLimits = DEFAULT_ARTIFACT_LIMITS,
   ) {
     this.maps = mapJobs(db);
+    this.fullKey = trialKeyResolver(db);
     this.s = {
       attempt: db.prepare(
         `SELECT a.id AS attemptId, a.trial_id AS trialId, t.key, a.fencing_token AS token, a.outcome, t.status, t.lease_id AS trialLease
@@ -97,7 +99,6 @@ export class ArtifactStore {
       event: db.prepare('INSERT INTO events (time, level, trial_id, worker_id, message) VALUES (?, ?, ?, ?, ?)'),
       trialsByKey: db.prepare('SELECT id FROM trials WHERE key = ?'),
       trialById: db.prepare('SELECT id FROM trials WHERE id = ?'),
-      keysWithPrefix: db.prepare('SELECT DISTINCT key FROM trials WHERE key >= ? AND key < ? ORDER BY key LIMIT 3'),
       list: db.prepare(
         `SELECT a.id, a.trial_id, t.key AS trial_key, s.name AS sweep, a.name, a.kind, a.mime, a.sha256, a.size, a.path, a.created_at
          FROM artifacts a JOIN trials t ON t.id = a.trial_id JOIN sweeps s ON s.id = t.sweep_id
@@ -230,19 +231,13 @@ export class ArtifactStore {
    * (the 12 that reports show); an ambiguous prefix is a UserError naming the matches.
    */
   trials(trial: string): number[] {
-    const byKey = (this.s.trialsByKey.all(trial) as { id: number }[]).map((r) => r.id);
-    if (byKey.length) return byKey;
+    const byKey = (key: string): number[] => (this.s.trialsByKey.all(key) as { id: number }[]).map((r) => r.id);
+    const exact = byKey(trial);
+    if (exact.length) return exact;
     const row = /^\d{1,15}$/.test(trial)
       ? (this.s.trialById.get(Number(trial)) as { id: number } | undefined)
       : undefined;
-    if (row) return [row.id];
-    if (!/^[0-9a-f]{6,63}$/.test(trial)) return [];
-    const keys = this.s.keysWithPrefix.pluck().all(trial, `${trial}g`) as string[];
-    if (keys.length > 1)
-      throw new UserError(
-        `trial key prefix ${trial} is ambiguous (${keys.slice(0, 2).join(', ')}${keys.length > 2 ? ', ...' : ''}); give more digits`,
-      );
-    return keys.length ? (this.s.trialsByKey.all(keys[0]) as { id: number }[]).map((r) => r.id) : [];
+    return row ? [row.id] : byKey(this.fullKey(trial));
   }
 
   list(trialIds: readonly number[]): StoredArtifactRow[] {
