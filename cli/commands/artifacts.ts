@@ -54,7 +54,7 @@ async function coordinatorSource(args: ArtifactsArgs): Promise<Source> {
 
 async function databaseSource(db: string): Promise<Source> {
   const { openLocalArtifacts } = await import('../../coordinator/store/artifacts/index.js');
-  const { copyFileSync, readFileSync, rmSync } = await import('node:fs');
+  const { readFileSync, writeFileSync } = await import('node:fs');
   const { createHash } = await import('node:crypto');
   const local = openLocalArtifacts(db);
   return {
@@ -67,12 +67,10 @@ async function databaseSource(db: string): Promise<Source> {
       const stored = local.fileOf(a.sha256);
       if (!stored)
         throw new UserError(`${a.name} of trial ${a.trial_key}: its stored file is missing under ${db}'s folder`);
-      copyFileSync(stored, file);
-      const bytes = readFileSync(file);
-      if (createHash('sha256').update(bytes).digest('hex') !== a.sha256) {
-        rmSync(file, { force: true });
+      const bytes = readFileSync(stored);
+      if (createHash('sha256').update(bytes).digest('hex') !== a.sha256)
         throw new UserError(`${stored}: its sha256 differs from the one recorded for ${a.name} (the file is damaged)`);
-      }
+      writeFileSync(file, bytes);
       return Promise.resolve(bytes.length);
     },
     close: () => local.close(),
