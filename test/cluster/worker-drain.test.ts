@@ -94,10 +94,7 @@ describe('worker drain on SIGTERM (Kubernetes pod termination)', () => {
       .all(me) as string[];
     const gone = exited(worker);
     worker.kill('SIGTERM');
-    const code = await Promise.race([
-      gone,
-      new Promise<string>((r) => setTimeout(() => r('still running after 60 s'), 60_000)),
-    ]);
+    const code = await gone; // the test's timeout bounds a worker that never exits
     expect(code, procs.tail(worker, 30)).toBe(0);
 
     const after = counts();

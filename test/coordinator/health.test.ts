@@ -27,14 +27,19 @@ const check = (c: HealthClient, service: string): Promise<string> =>
   new Promise((resolve, reject) =>
     c.Check({ service }, (err, res) => (err ? reject(err) : resolve((res as HealthCheckResponse).status))),
   );
-async function checkUntil(c: HealthClient, want: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let status = await check(c, '');
-  while (status !== want && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    status = await check(c, '');
-  }
-  return status;
+/** The status `want`, once a Watch stream reports it (the server pushes each change: no polling, no deadline). */
+function watchUntil(c: HealthClient, want: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const w = c.Watch({ service: '' });
+    w.on('data', (m: HealthCheckResponse) => {
+      if (m.status !== want) return;
+      resolve(m.status);
+      w.cancel();
+    });
+    w.on('error', (err: grpc.ServiceError) => {
+      if (err.code !== grpc.status.CANCELLED) reject(err);
+    });
+  });
 }
 const checkCode = (c: HealthClient, service: string): Promise<number | string> =>
   check(c, service).catch((err: grpc.ServiceError) => err.code);
@@ -81,11 +86,11 @@ describe('grpc.health.v1', () => {
     try {
       expect(await check(c, '')).toBe('SERVING');
       blocker.exec('BEGIN IMMEDIATE'); // another process holding the write lock (the coordinator waits out its busy timeout)
-      // the last answer is cached for a second: ask until it changes (bounded)
-      expect(await checkUntil(c, 'NOT_SERVING', 30_000)).toBe('NOT_SERVING');
+      // the last answer is cached for a second: wait for the Watch stream to report the change
+      expect(await watchUntil(c, 'NOT_SERVING')).toBe('NOT_SERVING');
       expect(await check(c, 'liveness')).toBe('SERVING');
       blocker.exec('ROLLBACK');
-      expect(await checkUntil(c, 'SERVING', 30_000)).toBe('SERVING');
+      expect(await watchUntil(c, 'SERVING')).toBe('SERVING');
     } finally {
       blocker.close();
       c.close();
