@@ -12,6 +12,8 @@ export interface ScaleRun {
   targetS: number;
   /** only these classes (default: all 15) */
   classes?: string[];
+  /** then `wepadim best` and the best-configs sweeps it writes, inside the same target */
+  thenBest?: boolean;
   sweep(root: string, classes: readonly string[]): string;
 }
 
@@ -56,6 +58,7 @@ export const RUNS: readonly ScaleRun[] = [
     name: 'phase2',
     what: 'phase-2 ablation for resnet18 (2 stages x 15 subsets x 15 classes)',
     targetS: 300,
+    thenBest: true,
     sweep: (root, classes) =>
       `extends: ${cfg('phase2-ablation.yaml')}\nname: scale-phase2\ngrid:\n${dataset(root, classes)}  backbone: resnet18\n`,
   },

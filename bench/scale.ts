@@ -5,8 +5,9 @@
  * coordinator and worker peak RSS. Appends to docs/BENCHMARKS-scale.md with date, commit and load.
  *
  * Usage: node bin/run-ts.js bench/scale.ts [--quick] [--runs phase1-resnet18,phase1-b0,phase2,wrn50,torch]
- *          [--data DIR] [--workers 2] [--no-append]
+ *          [--data DIR] [--workers 2] [--classes a,b] [--no-append]
  *   --quick: phase 1 resnet18 on a 3-class slice (toothbrush, bottle, grid: 60-264 training images), < 3 min.
+ *   --classes: run only these classes of the profile (e.g. hazelnut, the largest, for a memory peak).
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ import { runLocalSweep } from '../local/run-local.js';
 import { RUNS, type ScaleRun } from './scale-runs.js';
 import { childCpuSeconds, phaseReport, type RunReport } from './scale-report.js';
 import { torchBaseline } from './scale-torch.js';
+import { buildBestSweep } from '../coordinator/report/best-yaml.js';
+import { openReads } from '../coordinator/store/reads/open.js';
 
 const args = process.argv.slice(2);
 const opt = (n: string): string | undefined => (args.includes(n) ? args[args.indexOf(n) + 1] : undefined);
@@ -25,6 +28,7 @@ const quick = args.includes('--quick');
 const workers = Number(opt('--workers') ?? 2);
 const dataDir = resolve(opt('--data') ?? join(tmpdir(), 'wepadim-scale-mvtec-seed0'));
 const wanted = (opt('--runs') ?? (quick ? 'quick' : 'phase1-resnet18,torch')).split(',');
+const onlyClasses = opt('--classes')?.split(',');
 const log = createLogger({ component: 'bench-scale' }, { level: 'warn' });
 
 /** Generate the profile's classes that are missing (a marker per class records what was generated). */
@@ -44,38 +48,88 @@ async function ensureData(classes: readonly string[]): Promise<void> {
   );
 }
 
+/** One sweep file through the local path, measured (wall, CPU of this process and the workers, RSS, load). */
+async function runSweep(file: string, runsDir: string): Promise<{ dbPath: string; rep: RunReport; failures: string }> {
+  const cpu0 = process.cpuUsage();
+  const child0 = childCpuSeconds();
+  const load0 = loadavg()[0];
+  const sum = await runLocalSweep({
+    file,
+    runsDir,
+    workers,
+    backend: 'onnx',
+    fresh: true,
+    signal: new AbortController().signal,
+    log,
+    stream: process.stderr,
+    groupSize: 36,
+  });
+  const self = process.cpuUsage(cpu0);
+  const rep = phaseReport(sum.dbPath, {
+    wall: sum.elapsed_s,
+    coordinatorCpu: (self.user + self.system) / 1e6,
+    workersCpu: childCpuSeconds() - child0,
+    coordinatorRssMb: process.resourceUsage().maxRSS / 1024,
+    load: [load0, loadavg()[0]],
+  });
+  return { dbPath: sum.dbPath, rep, failures: sum.workerFailures.length ? JSON.stringify(sum.workerFailures) : '' };
+}
+
+/**
+ * `wepadim best` on a finished sweep (the class-mean winner by image AUROC, then by pixel AUROC), each run as its
+ * own best-configs sweep in the same runs folder (warm feature cache), as a user would run them.
+ */
+async function runBest(
+  dbPath: string,
+  sweep: string,
+  work: string,
+): Promise<{ metric: string; rep: RunReport; failures: string }[]> {
+  const reads = openReads(dbPath);
+  const files: [string, string][] = [];
+  try {
+    for (const metric of ['image_auroc', 'pixel_auroc']) {
+      const best = buildBestSweep(reads, { sweep, metric, perClass: false, top: 1 });
+      const file = join(work, `${best.name}.yaml`);
+      writeFileSync(file, best.yaml);
+      files.push([metric, file]);
+    }
+  } finally {
+    reads.close();
+  }
+  const done = [];
+  for (const [metric, file] of files) done.push({ metric, ...(await runSweep(file, join(work, 'runs'))) });
+  return done;
+}
+
 async function runOne(run: ScaleRun, out: (s: string) => void): Promise<RunReport | null> {
-  const classes = run.classes ?? MVTEC_PROFILE.classes.map((c) => c.name);
+  const known = MVTEC_PROFILE.classes.map((c) => c.name);
+  const unknown = onlyClasses?.filter((c) => !known.includes(c)) ?? [];
+  if (unknown.length) throw new Error(`--classes: unknown class ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  const classes = onlyClasses ?? run.classes ?? known;
   await ensureData(classes);
   const work = mkdtempSync(join(tmpdir(), `wepadim-scale-${run.name}-`));
   try {
     const file = join(work, `${run.name}.yaml`);
     writeFileSync(file, run.sweep(dataDir, classes));
-    const cpu0 = process.cpuUsage();
-    const child0 = childCpuSeconds();
-    const load0 = loadavg()[0];
-    const ac = new AbortController();
-    const sum = await runLocalSweep({
-      file,
-      runsDir: join(work, 'runs'),
-      workers,
-      backend: 'onnx',
-      fresh: true,
-      signal: ac.signal,
-      log,
-      stream: process.stderr,
-      groupSize: 36,
-    });
-    const self = process.cpuUsage(cpu0);
-    const rep = phaseReport(sum.dbPath, {
-      wall: sum.elapsed_s,
-      coordinatorCpu: (self.user + self.system) / 1e6,
-      workersCpu: childCpuSeconds() - child0,
-      coordinatorRssMb: process.resourceUsage().maxRSS / 1024,
-      load: [load0, loadavg()[0]],
-    });
-    out(rep.lines(run, workers).join('\n'));
-    if (sum.workerFailures.length) out(`   worker failures: ${JSON.stringify(sum.workerFailures)}`);
+    const { dbPath, rep, failures } = await runSweep(file, join(work, 'runs'));
+    const shown = onlyClasses ? { ...run, what: `${run.what}; only ${classes.join(', ')} (--classes)` } : run;
+    out(rep.lines(shown, workers).join('\n'));
+    if (failures) out(`   worker failures: ${failures}`);
+    if (run.thenBest) {
+      let total = rep.wallS;
+      for (const b of await runBest(dbPath, `scale-${run.name}`, work)) {
+        const what = `then \`wepadim best\` by ${b.metric} (class-mean winner) -> its best-configs sweep`;
+        out(
+          b.rep.lines({ ...run, name: `${run.name} best ${b.metric}`, what, targetS: run.targetS }, workers).join('\n'),
+        );
+        if (b.failures) out(`   worker failures: ${b.failures}`);
+        total += b.rep.wallS;
+      }
+      const met = total <= run.targetS ? 'met' : 'MISSED';
+      out(
+        `   ablation + both best-configs sweeps: **wall ${total.toFixed(1)} s** (target <= ${run.targetS} s: ${met})`,
+      );
+    }
     return rep;
   } finally {
     rmSync(work, { recursive: true, force: true });
