@@ -57,6 +57,7 @@ describe('wasm Gram and cross products (linalg.wat)', () => {
     [16, 16, 1, true],
     [3, 2, 50, false],
     [33, 30, 448, false],
+    [41, 41, 130, true],
   ] as const)
     it(`add the same bits as the TypeScript kernel: m ${m}, n ${n}, d ${d}${lower ? ', lower' : ''}`, () => {
       const rng = new XorShift32(m * 1000 + n * 10 + d);

@@ -7,7 +7,7 @@ import { ensureBytes, instantiate, type WasmMemory } from './wasm-api.js';
 
 interface LinalgExports {
   memory: WasmMemory;
-  dots: (x: number, y: number, m: number, n: number, d: number, out: number, lower: number) => void;
+  dots: (x: number, y: number, m: number, n: number, d: number, out: number, lower: number, py: number) => void;
 }
 
 let exportsOf: LinalgExports | null = null;
@@ -32,12 +32,30 @@ export function addDotsWasm(
   const same = x === y && xOff === yOff && m === n;
   const xBytes = 8 * m * d;
   const yBytes = same ? 0 : 8 * n * d;
-  ensureBytes(ex.memory, xBytes + yBytes + 8 * m * n);
+  const blocks = n >> 2;
+  const pyAt = xBytes + yBytes + 8 * m * n;
+  ensureBytes(ex.memory, pyAt + 32 * blocks * d);
   const buf = ex.memory.buffer;
+  packColumns(y, yOff, blocks, d, new Float64Array(buf, pyAt, 4 * blocks * d));
   new Float64Array(buf, 0, m * d).set(x.subarray(xOff, xOff + m * d));
   if (!same) new Float64Array(buf, xBytes, n * d).set(y.subarray(yOff, yOff + n * d));
   const o = new Float64Array(buf, xBytes + yBytes, m * n);
   o.set(out.subarray(outOff, outOff + m * n));
-  ex.dots(0, same ? 0 : xBytes, m, n, d, xBytes + yBytes, lower ? 1 : 0);
+  ex.dots(0, same ? 0 : xBytes, m, n, d, xBytes + yBytes, lower ? 1 : 0, pyAt);
   out.set(o, outOff);
+}
+
+/** y's rows in blocks of 4, interleaved by channel: p[(b*d + k)*4 + c] = y[yOff + (4b + c)*d + k]. */
+function packColumns(y: Float64Array, yOff: number, blocks: number, d: number, p: Float64Array): void {
+  for (let b = 0; b < blocks; b++) {
+    const r = yOff + 4 * b * d;
+    const o = 4 * b * d;
+    for (let k = 0; k < d; k++) {
+      const q = o + 4 * k;
+      p[q] = y[r + k];
+      p[q + 1] = y[r + d + k];
+      p[q + 2] = y[r + 2 * d + k];
+      p[q + 3] = y[r + 3 * d + k];
+    }
+  }
 }

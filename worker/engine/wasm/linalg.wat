@@ -1,8 +1,10 @@
 ;; addDots of worker/engine/linalg.ts in wasm: out[i*n + j] += row_i(x) . row_j(y) for i < m and j < n (lower: j <= i,
 ;; rounded up to the 4-row block, as the TypeScript kernel does). Each dot product is the float64 sum over k = 0..d-1
 ;; from +0, in order, added once to out: the same bits as the TypeScript kernel. 4 x 4 register blocks hold two
-;; columns per f64x2 lane pair (8 multiply-adds per 2 SIMD multiplies and adds, with no fused multiply-add).
-;; Offsets in bytes; x, y row-major (d float64 per row), out row-major with n columns.
+;; columns per f64x2 lane pair (8 multiply-adds per 2 SIMD multiplies and adds, with no fused multiply-add). The
+;; register blocks read y from py, y packed by 4-column block (block b, channel k: y[4b..4b+3][k] at (b*d + k)*4), so
+;; each step loads the 4 columns as two v128 instead of 4 scalar loads and lane inserts; the order of every
+;; multiply and add is unchanged. Offsets in bytes; x, y row-major (d float64 per row), out row-major with n columns.
 (module
   (memory (export "memory") 1)
   (func $dot (param $x i32) (param $y i32) (param $d i32) (result f64)
@@ -18,8 +20,9 @@
     (local.get $s))
   (func (export "dots")
     (param $x i32) (param $y i32) (param $m i32) (param $n i32) (param $d i32) (param $out i32) (param $lower i32)
-    (local $i i32) (local $j i32) (local $jEnd i32) (local $row i32) (local $r0 i32) (local $r1 i32) (local $r2 i32)
-    (local $r3 i32) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $kk i32) (local $kEnd i32)
+    (param $py i32)
+    (local $pk i32) (local $i i32) (local $j i32) (local $jEnd i32) (local $row i32) (local $r0 i32) (local $r1 i32) (local $r2 i32)
+    (local $r3 i32) (local $c0 i32) (local $kk i32) (local $kEnd i32)
     (local $o i32) (local $r i32) (local $ldo i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
     (local $a6 v128) (local $a7 v128) (local $y01 v128) (local $y23 v128) (local $xv v128)
@@ -41,10 +44,8 @@
         (block $jdone
           (loop $jloop
             (br_if $jdone (i32.ge_s (i32.add (local.get $j) (i32.const 3)) (local.get $jEnd)))
-            (local.set $c0 (i32.add (local.get $y) (i32.mul (local.get $j) (local.get $row))))
-            (local.set $c1 (i32.add (local.get $c0) (local.get $row)))
-            (local.set $c2 (i32.add (local.get $c1) (local.get $row)))
-            (local.set $c3 (i32.add (local.get $c2) (local.get $row)))
+            (local.set $pk (i32.add (local.get $py)
+              (i32.mul (i32.shr_u (local.get $j) (i32.const 2)) (i32.shl (local.get $row) (i32.const 2)))))
             (local.set $a0 (v128.const i64x2 0 0)) (local.set $a1 (v128.const i64x2 0 0))
             (local.set $a2 (v128.const i64x2 0 0)) (local.set $a3 (v128.const i64x2 0 0))
             (local.set $a4 (v128.const i64x2 0 0)) (local.set $a5 (v128.const i64x2 0 0))
@@ -53,10 +54,8 @@
             (block $kdone
               (loop $kloop
                 (br_if $kdone (i32.ge_u (local.get $kk) (local.get $kEnd)))
-                (local.set $y01 (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $c0) (local.get $kk))))
-                  (f64.load (i32.add (local.get $c1) (local.get $kk)))))
-                (local.set $y23 (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $c2) (local.get $kk))))
-                  (f64.load (i32.add (local.get $c3) (local.get $kk)))))
+                (local.set $y01 (v128.load (local.get $pk)))
+                (local.set $y23 (v128.load offset=16 (local.get $pk)))
                 (local.set $xv (f64x2.splat (f64.load (i32.add (local.get $r0) (local.get $kk)))))
                 (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $xv) (local.get $y01))))
                 (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $xv) (local.get $y23))))
@@ -70,6 +69,7 @@
                 (local.set $a6 (f64x2.add (local.get $a6) (f64x2.mul (local.get $xv) (local.get $y01))))
                 (local.set $a7 (f64x2.add (local.get $a7) (f64x2.mul (local.get $xv) (local.get $y23))))
                 (local.set $kk (i32.add (local.get $kk) (i32.const 8)))
+                (local.set $pk (i32.add (local.get $pk) (i32.const 32)))
                 (br $kloop)))
             (local.set $o (i32.add (local.get $out)
               (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
