@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesModule, compileWat, WAT_MODULES } from '../../worker/engine/wasm/build.js';
 import { WasmRadix } from '../../worker/engine/wasm/radix.js';
-import { addDots } from '../../worker/engine/linalg.js';
-import { addDotsWasm } from '../../worker/engine/wasm/linalg.js';
+import { addDots, forwardSolveSquaredNorm } from '../../worker/engine/linalg.js';
+import { addDotsWasm, forwardSolveNormsWasm } from '../../worker/engine/wasm/linalg.js';
 import { XorShift32 } from './prng.js';
 
 describe('wasm radix scatter', () => {
@@ -78,5 +78,34 @@ describe('wasm Gram and cross products (linalg.wat)', () => {
       let s = 0;
       for (let k = 0; k < d; k++) s += x[3 + i * d + k] * y[yOff + j * d + k];
       expect(got[4 + i * n + j]).toBe(before[4 + i * n + j] + s);
+    });
+});
+
+describe('wasm forward solves (linalg.wat fsolve4)', () => {
+  for (const [n, t] of [
+    [1, 4],
+    [5, 9],
+    [37, 12],
+    [64, 7],
+  ] as const)
+    it(`give the same bits as forwardSolveSquaredNorm per image: n ${n}, t ${t}`, () => {
+      const rng = new XorShift32(n * 100 + t);
+      const u = (): number => rng.nextU32() / 4294967296 - 0.5;
+      // a lower-triangular factor with a dominant diagonal, at an offset into a larger array
+      const l = new Float64Array(n * n + 5);
+      for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) l[5 + i * n + k] = k === i ? 1 + Math.abs(u()) : u();
+      const b = Float64Array.from({ length: t * n }, u);
+      const before = b.slice();
+      const quad = new Float64Array(t).fill(-1);
+      const solved = forwardSolveNormsWasm(l, 5, n, b, t, quad);
+      expect(solved).toBe(t - (t % 4));
+      expect(b).toEqual(before); // b is left as it was
+      const own = l.slice(5);
+      for (let r = 0; r < t; r++) {
+        const want = forwardSolveSquaredNorm(own, n, before.slice(), r * n);
+        if (r < solved) expect(quad[r]).toBe(want);
+        else expect(quad[r]).toBe(-1); // the tail is the caller's
+      }
+      expect(quad[0]).toBeGreaterThan(0);
     });
 });

@@ -9,7 +9,8 @@
  */
 import { ShapeError } from '../../shared/errors.js';
 import type { FeatureBatch } from './feature-batch.js';
-import { addCross, addGram, choleskyShifted, forwardSolveSquaredNorm, forwardSolveSquaredNorm4 } from './linalg.js';
+import { addCross, addGram, choleskyShifted, forwardSolveSquaredNorm } from './linalg.js';
+import { forwardSolveNormsWasm } from './wasm/linalg.js';
 
 /** Raised when every jitter attempt fails (the original then fell back to pinv, which this engine does not do). */
 export class NumericalError extends Error {
@@ -172,7 +173,8 @@ export function factorWoodbury(
 
 /**
  * Squared Mahalanobis distances, layout t*p + q, from a Woodbury factor and the cross terms. The test images'
- * forward solves run four at a time (forwardSolveSquaredNorm4: the same operations per image, so the same bits).
+ * forward solves run four at a time in wasm (forwardSolveNormsWasm: the operations of forwardSolveSquaredNorm per
+ * image, so the same bits).
  */
 export function scoreWoodbury(f: WoodburyFactor, cross: Float64Array, sqn: Float64Array, t: number): Float64Array {
   const { n, p } = f;
@@ -181,12 +183,13 @@ export function scoreWoodbury(f: WoodburyFactor, cross: Float64Array, sqn: Float
   const quad = new Float64Array(t);
   const l = new Float64Array(n * n);
   for (let q = 0; q < p; q++) {
-    l.set(f.chol.subarray(q * n * n, (q + 1) * n * n));
-    b.set(cross.subarray(q * t * n, (q + 1) * t * n));
     const lam = f.lambda[q];
-    let r = 0;
-    for (; r + 3 < t; r += 4) forwardSolveSquaredNorm4(l, n, b, r * n, (r + 1) * n, (r + 2) * n, (r + 3) * n, quad, r);
-    for (; r < t; r++) quad[r] = forwardSolveSquaredNorm(l, n, b, r * n);
+    let r = forwardSolveNormsWasm(f.chol, q * n * n, n, cross.subarray(q * t * n, (q + 1) * t * n), t, quad);
+    if (r < t) {
+      l.set(f.chol.subarray(q * n * n, (q + 1) * n * n));
+      b.set(cross.subarray(q * t * n, (q + 1) * t * n));
+      for (; r < t; r++) quad[r] = forwardSolveSquaredNorm(l, n, b, r * n);
+    }
     for (r = 0; r < t; r++) out[r * p + q] = (sqn[q * t + r] - quad[r]) / lam;
   }
   return out;

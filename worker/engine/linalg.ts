@@ -192,59 +192,6 @@ export function choleskyShifted(a: Float64Array, aOff: number, n: number, shift:
   return true;
 }
 
-/**
- * Forward solves L y = b for four right-hand sides at once (rows o0..o3 of b, overwritten by y); writes y . y of
- * each into norms[at..at+3]. Four independent chains sharing the loads of L; each is the same sequence of
- * operations as forwardSolveSquaredNorm, so the same bits.
- */
-export function forwardSolveSquaredNorm4(
-  l: Float64Array,
-  n: number,
-  b: Float64Array,
-  o0: number,
-  o1: number,
-  o2: number,
-  o3: number,
-  norms: Float64Array,
-  at: number,
-): void {
-  let n0 = 0,
-    n1 = 0,
-    n2 = 0,
-    n3 = 0;
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    let s0 = b[o0 + i],
-      s1 = b[o1 + i],
-      s2 = b[o2 + i],
-      s3 = b[o3 + i];
-    for (let k = 0; k < i; k++) {
-      const x = l[ri + k];
-      s0 -= x * b[o0 + k];
-      s1 -= x * b[o1 + k];
-      s2 -= x * b[o2 + k];
-      s3 -= x * b[o3 + k];
-    }
-    const d = l[ri + i];
-    const y0 = s0 / d,
-      y1 = s1 / d,
-      y2 = s2 / d,
-      y3 = s3 / d;
-    b[o0 + i] = y0;
-    b[o1 + i] = y1;
-    b[o2 + i] = y2;
-    b[o3 + i] = y3;
-    n0 += y0 * y0;
-    n1 += y1 * y1;
-    n2 += y2 * y2;
-    n3 += y3 * y3;
-  }
-  norms[at] = n0;
-  norms[at + 1] = n1;
-  norms[at + 2] = n2;
-  norms[at + 3] = n3;
-}
-
 /** Solves L y = b in place (b overwritten by y) for lower-triangular L; returns y . y. */
 export function forwardSolveSquaredNorm(l: Float64Array, n: number, b: Float64Array, bOff: number): number {
   let norm = 0;

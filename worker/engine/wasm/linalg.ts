@@ -8,6 +8,7 @@ import { ensureBytes, instantiate, type WasmMemory } from './wasm-api.js';
 interface LinalgExports {
   memory: WasmMemory;
   dots: (x: number, y: number, m: number, n: number, d: number, out: number, lower: number, py: number) => void;
+  fsolve4: (l: number, n: number, pb: number, norms: number) => void;
 }
 
 let exportsOf: LinalgExports | null = null;
@@ -58,4 +59,36 @@ function packColumns(y: Float64Array, yOff: number, blocks: number, d: number, p
       p[q + 3] = y[r + 3 * d + k];
     }
   }
+}
+
+/**
+ * forwardSolveSquaredNorm (linalg.ts), 4 rows at a time, over rows 0..4*floor(t/4)-1 of b (t right-hand sides of n values, row r at r*n), in wasm:
+ * quad[r] = |L^-1 b_r|^2 with the same bits as the TypeScript kernel. L is row-major n x n at l[lOff..]. Returns how
+ * many rows it solved (the rest, fewer than 4, are left to the caller). b is not modified.
+ */
+export function forwardSolveNormsWasm(
+  l: Float64Array,
+  lOff: number,
+  n: number,
+  b: Float64Array,
+  t: number,
+  quad: Float64Array,
+): number {
+  const ex = (exportsOf ??= instantiate<LinalgExports>(LINALG_WASM_BASE64));
+  const lBytes = 8 * n * n;
+  ensureBytes(ex.memory, lBytes + 32 * n + 32);
+  const buf = ex.memory.buffer;
+  new Float64Array(buf, 0, n * n).set(l.subarray(lOff, lOff + n * n));
+  const pb = new Float64Array(buf, lBytes, 4 * n);
+  const norms = new Float64Array(buf, lBytes + 32 * n, 4);
+  let r = 0;
+  for (; r + 3 < t; r += 4) {
+    for (let c = 0; c < 4; c++) {
+      const o = (r + c) * n;
+      for (let i = 0; i < n; i++) pb[4 * i + c] = b[o + i];
+    }
+    ex.fsolve4(0, n, lBytes, lBytes + 32 * n);
+    quad.set(norms, r);
+  }
+  return r;
 }

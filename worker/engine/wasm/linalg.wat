@@ -123,4 +123,40 @@
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $uloop)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $tloop)))))
+        (br $tloop))));; forwardSolveSquaredNorm of worker/engine/linalg.ts for 4 right-hand sides at once: L y = b, b packed by row
+;; (b[i][c] at pb + (i*4 + c)*8, overwritten by y), y . y of each written to norms[0..3]. Lanes (0,1) and (2,3) are
+;; two f64x2 chains each doing, per lane, exactly the TypeScript chain's operations: s = b_i; s = s - l_ik * y_k for
+;; k = 0..i-1 in order; y_i = s / l_ii; norm = norm + y_i * y_i.
+  (func (export "fsolve4") (param $l i32) (param $n i32) (param $pb i32) (param $norms i32)
+    (local $i i32) (local $ri i32) (local $k i32) (local $pk i32) (local $pi i32) (local $xv v128)
+    (local $s01 v128) (local $s23 v128) (local $n01 v128) (local $n23 v128) (local $dv v128)
+    (block $idone
+      (loop $iloop
+        (br_if $idone (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $ri (i32.add (local.get $l) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+        (local.set $pi (i32.add (local.get $pb) (i32.shl (local.get $i) (i32.const 5))))
+        (local.set $s01 (v128.load (local.get $pi)))
+        (local.set $s23 (v128.load offset=16 (local.get $pi)))
+        (local.set $pk (local.get $pb))
+        (local.set $k (local.get $ri))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_u (local.get $pk) (local.get $pi)))
+            (local.set $xv (f64x2.splat (f64.load (local.get $k))))
+            (local.set $s01 (f64x2.sub (local.get $s01) (f64x2.mul (local.get $xv) (v128.load (local.get $pk)))))
+            (local.set $s23 (f64x2.sub (local.get $s23) (f64x2.mul (local.get $xv) (v128.load offset=16 (local.get $pk)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 8)))
+            (local.set $pk (i32.add (local.get $pk) (i32.const 32)))
+            (br $kloop)))
+        (local.set $dv (f64x2.splat (f64.load (i32.add (local.get $ri) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $s01 (f64x2.div (local.get $s01) (local.get $dv)))
+        (local.set $s23 (f64x2.div (local.get $s23) (local.get $dv)))
+        (v128.store (local.get $pi) (local.get $s01))
+        (v128.store offset=16 (local.get $pi) (local.get $s23))
+        (local.set $n01 (f64x2.add (local.get $n01) (f64x2.mul (local.get $s01) (local.get $s01))))
+        (local.set $n23 (f64x2.add (local.get $n23) (f64x2.mul (local.get $s23) (local.get $s23))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $iloop)))
+    (v128.store (local.get $norms) (local.get $n01))
+    (v128.store offset=16 (local.get $norms) (local.get $n23)))
+)
