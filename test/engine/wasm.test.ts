@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesModule, compileWat, WAT_MODULES } from '../../worker/engine/wasm/build.js';
 import { WasmRadix } from '../../worker/engine/wasm/radix.js';
-import { addDots, forwardSolveSquaredNorm } from '../../worker/engine/linalg.js';
-import { addDotsWasm, forwardSolveNormsWasm } from '../../worker/engine/wasm/linalg.js';
+import { addDots, choleskyShifted, forwardSolveSquaredNorm } from '../../worker/engine/linalg.js';
+import { addDotsWasm, choleskyShiftedWasm, forwardSolveNormsWasm } from '../../worker/engine/wasm/linalg.js';
 import { XorShift32 } from './prng.js';
 
 describe('wasm radix scatter', () => {
@@ -108,4 +108,52 @@ describe('wasm forward solves (linalg.wat fsolve4)', () => {
       }
       expect(quad[0]).toBeGreaterThan(0);
     });
+});
+
+describe('wasm Cholesky (linalg.wat chol)', () => {
+  /** x x^T / d at an offset: symmetric, positive semi-definite, full rank when d >= n */
+  const gram = (n: number, d: number, seed: number): Float64Array => {
+    const rng = new XorShift32(seed);
+    const x = Float64Array.from({ length: n * d }, () => rng.nextU32() / 4294967296 - 0.5);
+    const a = new Float64Array(n * n + 7);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < d; k++) s += x[i * d + k] * x[j * d + k];
+        a[7 + i * n + j] = s / d;
+      }
+    return a;
+  };
+  for (const [n, d, shift] of [
+    [1, 3, 0],
+    [3, 5, 0.01],
+    [4, 9, 0],
+    [7, 2, 0.1],
+    [8, 20, 1e-6],
+    [13, 40, 0.001],
+    [37, 30, 0.01],
+  ] as const)
+    it(`gives the same bits as choleskyShifted: n ${n}, d ${d}, shift ${shift}`, () => {
+      const a = gram(n, d, n * 31 + d);
+      const want = new Float64Array(n * n).fill(9);
+      const got = new Float64Array(n * n).fill(9);
+      const okWant = choleskyShifted(a, 7, n, shift, want);
+      const okGot = choleskyShiftedWasm(a, 7, n, shift, got);
+      expect(okGot).toBe(okWant);
+      expect(okWant).toBe(true);
+      expect(got).toEqual(want);
+      // and it is a factor: (L L^T)[n-1][0] is a[n-1][0]
+      let s = 0;
+      for (let k = 0; k < n; k++) s += got[(n - 1) * n + k] * got[k];
+      expect(s).toBeCloseTo(a[7 + (n - 1) * n] + (n === 1 ? shift : 0), 9);
+    });
+
+  it('refuses a matrix that is not positive definite, as choleskyShifted does', () => {
+    const n = 9;
+    const a = gram(n, 3, 5); // rank 3 of 9: a pivot reaches zero
+    const l = new Float64Array(n * n);
+    expect(choleskyShifted(a, 7, n, 0, new Float64Array(n * n))).toBe(false);
+    expect(choleskyShiftedWasm(a, 7, n, 0, l)).toBe(false);
+    expect(choleskyShiftedWasm(a, 7, n, 0.5, l)).toBe(true); // a shift makes it definite
+  });
 });

@@ -10,7 +10,7 @@
 import { ShapeError } from '../../shared/errors.js';
 import type { FeatureBatch } from './feature-batch.js';
 import { addCross, addGram, choleskyShifted, forwardSolveSquaredNorm } from './linalg.js';
-import { forwardSolveNormsWasm } from './wasm/linalg.js';
+import { choleskyShiftedWasm, forwardSolveNormsWasm } from './wasm/linalg.js';
 
 /** Raised when every jitter attempt fails (the original then fell back to pinv, which this engine does not do). */
 export class NumericalError extends Error {
@@ -165,7 +165,7 @@ export function factorWoodbury(
   const l = new Float64Array(n * n);
   for (let q = 0; q < p; q++) {
     signal?.throwIfAborted();
-    lambda[q] = jitterLoop(covReg, (ridge) => choleskyShifted(gram, q * n * n, n, n * ridge, l), `position ${q}`);
+    lambda[q] = jitterLoop(covReg, (ridge) => choleskyShiftedWasm(gram, q * n * n, n, n * ridge, l), `position ${q}`);
     chol.set(l, q * n * n);
   }
   return { n, p, chol, lambda };

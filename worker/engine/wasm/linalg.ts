@@ -9,6 +9,7 @@ interface LinalgExports {
   memory: WasmMemory;
   dots: (x: number, y: number, m: number, n: number, d: number, out: number, lower: number, py: number) => void;
   fsolve4: (l: number, n: number, pb: number, norms: number) => void;
+  chol: (a: number, l: number, p: number, n: number, shift: number) => number;
 }
 
 let exportsOf: LinalgExports | null = null;
@@ -91,4 +92,21 @@ export function forwardSolveNormsWasm(
     quad.set(norms, r);
   }
   return r;
+}
+
+/**
+ * choleskyShifted (linalg.ts) in wasm, the same bits: the lower factor of (a + shift I), a the symmetric n x n matrix
+ * at a[aOff..], written to l (upper part zeroed). False when a pivot is not positive (l then holds a partial factor).
+ */
+export function choleskyShiftedWasm(a: Float64Array, aOff: number, n: number, shift: number, l: Float64Array): boolean {
+  const ex = (exportsOf ??= instantiate<LinalgExports>(LINALG_WASM_BASE64));
+  const nn = n * n;
+  ensureBytes(ex.memory, 8 * (2 * nn + 4 * ((n + 3) >> 2) * n));
+  const buf = ex.memory.buffer;
+  new Float64Array(buf, 0, nn).set(a.subarray(aOff, aOff + nn));
+  const lw = new Float64Array(buf, 8 * nn, nn);
+  lw.fill(0);
+  const ok = ex.chol(0, 8 * nn, 16 * nn, n, shift) === 1;
+  l.set(lw);
+  return ok;
 }

@@ -159,4 +159,111 @@
         (br $iloop)))
     (v128.store (local.get $norms) (local.get $n01))
     (v128.store offset=16 (local.get $norms) (local.get $n23)))
+;; choleskyShifted of worker/engine/linalg.ts: the lower factor of (a + shift I) into l (n x n row-major; the upper
+;; part is left as the caller set it), 1 on success, 0 when a pivot is not positive. Rows of l are also kept in p,
+;; packed by 4-row block (row r, column k at p + ((r >> 2)*n*4 + k*4 + (r & 3))*8), written as each entry is computed,
+;; so that four entries of row i run as two f64x2 pairs of chains over k. Per entry the operations are the
+;; TypeScript kernel's, in its order: s = a_ij (+ shift on the diagonal); s = s - l_ik * l_jk for k = 0..j-1; then
+;; the block's finishing triangle, sqrt on the diagonal, division elsewhere.
+  (func (export "chol") (param $a i32) (param $l i32) (param $p i32) (param $n i32) (param $shift f64) (result i32)
+    (local $i i32) (local $j i32) (local $rowb i32) (local $ri i32) (local $ai i32) (local $pi i32) (local $rj i32)
+    (local $pk i32) (local $x i32) (local $y i32) (local $kEnd i32) (local $diag i32) (local $cj i32)
+    (local $xv v128) (local $s01 v128) (local $s23 v128)
+    (local $s f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $y0 f64) (local $y1 f64) (local $y2 f64)
+    (local $v f64)
+    (local.set $rowb (i32.shl (local.get $n) (i32.const 3)))
+    (block $idone
+      (loop $iloop
+        (br_if $idone (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $ri (i32.add (local.get $l) (i32.mul (local.get $i) (local.get $rowb))))
+        (local.set $ai (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowb))))
+        (local.set $pi (i32.add (local.get $p) (i32.add
+          (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (i32.shl (local.get $rowb) (i32.const 2)))
+          (i32.shl (i32.and (local.get $i) (i32.const 3)) (i32.const 3)))))
+        (local.set $j (i32.const 0))
+        ;; four entries j..j+3 of row i at once
+        (block $bdone
+          (loop $bloop
+            (br_if $bdone (i32.gt_s (i32.add (local.get $j) (i32.const 3)) (local.get $i)))
+            (local.set $rj (i32.add (local.get $l) (i32.mul (local.get $j) (local.get $rowb))))
+            (local.set $cj (i32.shl (local.get $j) (i32.const 3)))
+            (local.set $diag (i32.eq (i32.add (local.get $j) (i32.const 3)) (local.get $i)))
+            (local.set $s01 (v128.load (i32.add (local.get $ai) (local.get $cj))))
+            (local.set $s23 (v128.load offset=16 (i32.add (local.get $ai) (local.get $cj))))
+            (if (local.get $diag)
+              (then (local.set $s23 (f64x2.replace_lane 1 (local.get $s23)
+                (f64.add (f64x2.extract_lane 1 (local.get $s23)) (local.get $shift))))))
+            (local.set $pk (i32.add (local.get $p)
+              (i32.mul (i32.shr_u (local.get $j) (i32.const 2)) (i32.shl (local.get $rowb) (i32.const 2)))))
+            (local.set $x (local.get $ri))
+            (local.set $kEnd (i32.add (local.get $ri) (local.get $cj)))
+            (block $kdone
+              (loop $kloop
+                (br_if $kdone (i32.ge_u (local.get $x) (local.get $kEnd)))
+                (local.set $xv (f64x2.splat (f64.load (local.get $x))))
+                (local.set $s01 (f64x2.sub (local.get $s01) (f64x2.mul (local.get $xv) (v128.load (local.get $pk)))))
+                (local.set $s23 (f64x2.sub (local.get $s23) (f64x2.mul (local.get $xv) (v128.load offset=16 (local.get $pk)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 8)))
+                (local.set $pk (i32.add (local.get $pk) (i32.const 32)))
+                (br $kloop)))
+            (local.set $s1 (f64x2.extract_lane 1 (local.get $s01)))
+            (local.set $s2 (f64x2.extract_lane 0 (local.get $s23)))
+            (local.set $s3 (f64x2.extract_lane 1 (local.get $s23)))
+            ;; y0 = s0 / l[j][j]
+            (local.set $y0 (f64.div (f64x2.extract_lane 0 (local.get $s01)) (f64.load (i32.add (local.get $rj) (local.get $cj)))))
+            (call $put (local.get $ri) (local.get $pi) (local.get $j) (local.get $y0))
+            (local.set $rj (i32.add (local.get $rj) (local.get $rowb)))
+            (local.set $s1 (f64.sub (local.get $s1) (f64.mul (local.get $y0) (f64.load (i32.add (local.get $rj) (local.get $cj))))))
+            (local.set $y1 (f64.div (local.get $s1) (f64.load offset=8 (i32.add (local.get $rj) (local.get $cj)))))
+            (call $put (local.get $ri) (local.get $pi) (i32.add (local.get $j) (i32.const 1)) (local.get $y1))
+            (local.set $rj (i32.add (local.get $rj) (local.get $rowb)))
+            (local.set $s2 (f64.sub (local.get $s2) (f64.mul (local.get $y0) (f64.load (i32.add (local.get $rj) (local.get $cj))))))
+            (local.set $s2 (f64.sub (local.get $s2) (f64.mul (local.get $y1) (f64.load offset=8 (i32.add (local.get $rj) (local.get $cj))))))
+            (local.set $y2 (f64.div (local.get $s2) (f64.load offset=16 (i32.add (local.get $rj) (local.get $cj)))))
+            (call $put (local.get $ri) (local.get $pi) (i32.add (local.get $j) (i32.const 2)) (local.get $y2))
+            (local.set $rj (i32.add (local.get $rj) (local.get $rowb)))
+            (local.set $s3 (f64.sub (local.get $s3) (f64.mul (local.get $y0) (f64.load (i32.add (local.get $rj) (local.get $cj))))))
+            (local.set $s3 (f64.sub (local.get $s3) (f64.mul (local.get $y1) (f64.load offset=8 (i32.add (local.get $rj) (local.get $cj))))))
+            (local.set $s3 (f64.sub (local.get $s3) (f64.mul (local.get $y2) (f64.load offset=16 (i32.add (local.get $rj) (local.get $cj))))))
+            (if (local.get $diag)
+              (then
+                (if (i32.eqz (f64.gt (local.get $s3) (f64.const 0))) (then (return (i32.const 0))))
+                (local.set $v (f64.sqrt (local.get $s3))))
+              (else (local.set $v (f64.div (local.get $s3) (f64.load offset=24 (i32.add (local.get $rj) (local.get $cj)))))))
+            (call $put (local.get $ri) (local.get $pi) (i32.add (local.get $j) (i32.const 3)) (local.get $v))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $bloop)))
+        ;; the rest of row i one entry at a time
+        (block $edone
+          (loop $eloop
+            (br_if $edone (i32.gt_s (local.get $j) (local.get $i)))
+            (local.set $rj (i32.add (local.get $l) (i32.mul (local.get $j) (local.get $rowb))))
+            (local.set $cj (i32.shl (local.get $j) (i32.const 3)))
+            (local.set $s (f64.load (i32.add (local.get $ai) (local.get $cj))))
+            (if (i32.eq (local.get $i) (local.get $j)) (then (local.set $s (f64.add (local.get $s) (local.get $shift)))))
+            (local.set $x (local.get $ri))
+            (local.set $y (local.get $rj))
+            (local.set $kEnd (i32.add (local.get $ri) (local.get $cj)))
+            (block $kdone2
+              (loop $kloop2
+                (br_if $kdone2 (i32.ge_u (local.get $x) (local.get $kEnd)))
+                (local.set $s (f64.sub (local.get $s) (f64.mul (f64.load (local.get $x)) (f64.load (local.get $y)))))
+                (local.set $x (i32.add (local.get $x) (i32.const 8)))
+                (local.set $y (i32.add (local.get $y) (i32.const 8)))
+                (br $kloop2)))
+            (if (i32.eq (local.get $i) (local.get $j))
+              (then
+                (if (i32.eqz (f64.gt (local.get $s) (f64.const 0))) (then (return (i32.const 0))))
+                (local.set $v (f64.sqrt (local.get $s))))
+              (else (local.set $v (f64.div (local.get $s) (f64.load (i32.add (local.get $rj) (local.get $cj)))))))
+            (call $put (local.get $ri) (local.get $pi) (local.get $j) (local.get $v))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $eloop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $iloop)))
+    (i32.const 1))
+  ;; l[i][j] = v, and the same in i's lane of the packed copy (pi: row i's lane at column 0)
+  (func $put (param $ri i32) (param $pi i32) (param $j i32) (param $v f64)
+    (f64.store (i32.add (local.get $ri) (i32.shl (local.get $j) (i32.const 3))) (local.get $v))
+    (f64.store (i32.add (local.get $pi) (i32.shl (local.get $j) (i32.const 5))) (local.get $v)))
 )
