@@ -21,7 +21,13 @@ async function handler(args: CancelArgs): Promise<void> {
       });
     if (res.matched === 'none')
       throw new UserError(`no sweep or trial named ${JSON.stringify(args.target)} in the coordinator's database`);
-    const row = { target: args.target, matched: res.matched, cancelled: res.cancelled, interrupted: res.interrupted };
+    const row = {
+      target: args.target,
+      matched: res.matched,
+      cancelled: res.cancelled,
+      interrupted: res.interrupted,
+      maps_jobs: res.maps_cancelled,
+    };
     process.stdout.write(args.json ? JSON.stringify(row) + '\n' : renderTable([row]) + '\n');
   } finally {
     client.close();

@@ -39,6 +39,12 @@ export function statusText(st: SweepStatus, o: StatusTextOptions = {}): string {
           ? 'ETA none: no live worker'
           : `ETA ${formatDuration(st.etaS ?? NaN)}`),
   ];
+  const m = st.mapJobs;
+  if (m)
+    lines.push(
+      `maps jobs: ${m.pending} pending, ${m.leased} running, ${m.done} done, ${m.failed} failed` +
+        (m.failed ? ' (`wepadim maps TRIAL` queues a failed one again)' : ''),
+    );
   if (st.workers.length) {
     lines.push(
       '',

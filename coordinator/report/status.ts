@@ -3,6 +3,7 @@
  * the workers with their last heartbeat, and the latest failures.
  */
 import type { FailureReason, StoreReads } from '../store/reads/index.js';
+import type { MapJobCounts } from '../store/reads/maps.js';
 import type { TrialStatus } from '../store/types.js';
 import { COORDINATOR_DEFAULTS } from '../server/defaults.js';
 
@@ -44,6 +45,8 @@ export interface SweepStatus {
   failures: FailureNote[];
   /** every distinct error of the failed trials, with how many trials each */
   failureReasons: FailureReason[];
+  /** the sweep's maps jobs (anomaly maps of class winners and requested trials) by state; null when it has none */
+  mapJobs: MapJobCounts | null;
 }
 
 export interface StatusOptions {
@@ -85,6 +88,7 @@ export function sweepStatus(reads: StoreReads, sweep: string, opts: StatusOption
   const live = workers.filter((w) => w.state !== 'gone').length;
   const etaS = remaining === 0 ? 0 : ratePerMin && live > 0 ? (remaining / ratePerMin) * 60 : null;
   const failures: FailureNote[] = reads.recentFailures(id, 5);
+  const mapJobs = reads.mapJobCounts(id);
   return {
     sweep,
     counts,
@@ -97,6 +101,7 @@ export function sweepStatus(reads: StoreReads, sweep: string, opts: StatusOption
     workers,
     failures,
     failureReasons: counts.failed ? reads.failureReasons(id) : [],
+    mapJobs: Object.values(mapJobs).some((n) => n > 0) ? mapJobs : null,
   };
 }
 

@@ -30,7 +30,7 @@ export function drainWorker(d: ServerDeps, workerId: string): { found: boolean; 
 export function cancelTarget(
   d: ServerDeps,
   target: string,
-): { matched: string; cancelled: number; interrupted: number } {
+): { matched: string; cancelled: number; interrupted: number; maps_cancelled: number } {
   const { store, scheduler, hub, events, guard } = d;
   const out = store.cancel(target, scheduler.now());
   const byWorker = new Map<string, { keys: string[]; leases: string[] }>();
@@ -41,15 +41,28 @@ export function cancelTarget(
     byWorker.set(i.workerId, w);
     events.emit('finished', { workerId: i.workerId, trialKey: i.trialKey, status: 'cancelled' });
   }
+  // a running maps job stops too; its trial keeps its state, so no trial event
+  for (const i of out.mapsInterrupted) {
+    const w = byWorker.get(i.workerId) ?? { keys: [], leases: [] };
+    w.keys.push(i.trialKey);
+    w.leases.push(i.leaseId);
+    byWorker.set(i.workerId, w);
+  }
   for (const [workerId, w] of byWorker) hub.cancel(workerId, w.keys, w.leases, `cancelled: ${out.matched} ${target}`);
-  if (out.cancelled)
+  if (out.cancelled || out.mapsCancelled)
     guard.log.info('cancelled', {
       target,
       matched: out.matched,
       trials: out.cancelled,
       interrupted: out.interrupted.length,
+      maps_jobs: out.mapsCancelled,
     });
-  return { matched: out.matched, cancelled: out.cancelled, interrupted: out.interrupted.length };
+  return {
+    matched: out.matched,
+    cancelled: out.cancelled,
+    interrupted: out.interrupted.length,
+    maps_cancelled: out.mapsCancelled,
+  };
 }
 
 export function adminHandlers(d: ServerDeps) {

@@ -262,7 +262,7 @@ export function finishStatements(
         interrupted.push({ trialKey: t.key, leaseId: t.lease_id, workerId: t.worker_id ?? '' });
     }
     if (rows.length) event(now, 'info', null, null, `cancelled ${rows.length} trial(s) of ${matched} ${target}`);
-    return { matched, cancelled: rows.length, interrupted };
+    return { matched, cancelled: rows.length, interrupted, target, mapsCancelled: 0, mapsInterrupted: [] };
   }
 
   return { check, event, complete, fail, expire, cancel };

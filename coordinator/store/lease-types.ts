@@ -119,6 +119,12 @@ export interface CancelOutcome {
   cancelled: number;
   /** leased or running trials that were cancelled: their workers must be told */
   interrupted: CancelledLease[];
+  /** the sweep's name or the trial's full key that matched */
+  target: string;
+  /** open maps jobs of the sweep or trial, ended failed */
+  mapsCancelled: number;
+  /** maps jobs that were leased: their workers must be told too (no trial changed state) */
+  mapsInterrupted: CancelledLease[];
 }
 
 /** What a group policy may ask about the pending trials (inside acquire's transaction). */

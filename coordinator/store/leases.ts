@@ -321,7 +321,12 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   cancel(target: string, now: number): CancelOutcome {
-    return this.db.transaction(() => this.fin.cancel(target, now))();
+    return this.db.transaction((): CancelOutcome => {
+      const o = this.fin.cancel(target, now);
+      if (o.matched === 'none') return o;
+      const m = this.maps.cancel(o.matched, o.target, `cancelled with ${o.matched} ${o.target}`, now);
+      return { ...o, mapsCancelled: m.cancelled, mapsInterrupted: m.leased };
+    })();
   }
 
   appendProgress(workerId: string, updates: readonly ProgressInput[], now: number): ProgressResult[] {

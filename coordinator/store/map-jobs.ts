@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from './db.js';
 import type { TrialResult } from '../../shared/result.js';
 import { MAP_KINDS } from './reads/maps.js';
-import type { FinishOutcome, GrantedTrial, LeaseCheck, LeaseRef } from './lease-types.js';
+import type { CancelledLease, FinishOutcome, GrantedTrial, LeaseCheck, LeaseRef } from './lease-types.js';
 
 /** A maps job is given up after this many leases that expired or failed. */
 export const MAP_JOB_ATTEMPTS = 3;
@@ -80,6 +80,14 @@ export function mapJobs(db: Db) {
        WHERE map_jobs.status = 'failed'`,
     ),
     jobOf: db.prepare(`SELECT status, error FROM map_jobs WHERE trial_id = ?`),
+    openOfSweep: db.prepare(
+      `SELECT ${cols} FROM map_jobs j JOIN trials t ON t.id = j.trial_id
+       WHERE j.status IN ('pending','leased') AND t.sweep_id = (SELECT id FROM sweeps WHERE name = ?)`,
+    ),
+    openOfKey: db.prepare(
+      `SELECT ${cols} FROM map_jobs j JOIN trials t ON t.id = j.trial_id
+       WHERE j.status IN ('pending','leased') AND t.key = ?`,
+    ),
   };
   const lookup = (leaseId: string): JobRow | undefined => s.byLease.get(leaseId) as JobRow | undefined;
   const owner = (ref: LeaseRef): { ok: true; job: JobRow } | { ok: false; job: JobRow | undefined; why: string } => {
@@ -202,6 +210,27 @@ export function mapJobs(db: Db) {
       const rows = s.expired.all(now) as JobRow[];
       for (const job of rows) settleFailed(job, `lease ${job.leaseId} expired (worker ${job.workerId})`, now);
       return rows.length;
+    },
+
+    /**
+     * `wepadim cancel`: the open jobs of a sweep (by name) or of one trial (by full key) end failed with `why`
+     * (`wepadim maps` may queue them again). Returns the leases that were running, whose workers must be told.
+     */
+    cancel(
+      scope: 'sweep' | 'trial',
+      target: string,
+      why: string,
+      now: number,
+    ): { cancelled: number; leased: CancelledLease[] } {
+      const rows = (scope === 'sweep' ? s.openOfSweep : s.openOfKey).all(target) as JobRow[];
+      const leased: CancelledLease[] = [];
+      for (const job of rows) {
+        s.finish.run('failed', why, now, job.id);
+        if (job.status === 'leased' && job.leaseId)
+          leased.push({ trialKey: job.key, leaseId: job.leaseId, workerId: job.workerId ?? '' });
+      }
+      if (rows.length) s.event.run(now, 'info', null, null, `cancelled ${rows.length} maps job(s): ${why}`);
+      return { cancelled: rows.length, leased };
     },
 
     /** `wepadim maps TRIAL`: queue a job for the trial (again, when its last one failed). */

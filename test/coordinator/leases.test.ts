@@ -192,14 +192,24 @@ describe('SqliteLeaseStore lease life', () => {
       matched: 'sweep',
       cancelled: 3,
       interrupted: [{ trialKey: l.key, leaseId: l.leaseId, workerId: 'w9' }],
+      target: 'one',
+      mapsCancelled: 0,
+      mapsInterrupted: [],
     });
     expect(store.complete('w9', [{ ...l, result: RESULT }], 2)[0]).toMatchObject({
       accepted: false,
       reason: 'cancelled',
     });
     expect(store.acquire('w9', 5, [], 3, TTL)!.trials.map((t) => t.key)).toEqual(['k']);
-    expect(store.cancel('k', 4)).toMatchObject({ matched: 'trial', cancelled: 1 });
-    expect(store.cancel('nope', 5)).toEqual({ matched: 'none', cancelled: 0, interrupted: [] });
+    expect(store.cancel('k', 4)).toMatchObject({ matched: 'trial', cancelled: 1, target: 'k' });
+    expect(store.cancel('nope', 5)).toEqual({
+      matched: 'none',
+      cancelled: 0,
+      interrupted: [],
+      target: 'nope',
+      mapsCancelled: 0,
+      mapsInterrupted: [],
+    });
     expect(store.statusCounts()).toEqual({ cancelled: 4 });
   });
 

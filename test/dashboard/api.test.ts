@@ -284,7 +284,7 @@ describe('dashboard inside the coordinator', () => {
       expect((await post('Bearer wrong-token-0123456789')).status).toBe(401);
       const ok = await post(`Bearer ${token}`);
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toEqual({ matched: 'sweep', cancelled: 96, interrupted: 0 });
+      expect(await ok.json()).toEqual({ matched: 'sweep', cancelled: 96, interrupted: 0, maps_cancelled: 0 });
       expect(coord.trialCounts().cancelled).toBe(96);
       const info = (await (await fetch(`${url}api/info`)).json()) as { actions: boolean };
       expect(info.actions).toBe(true);

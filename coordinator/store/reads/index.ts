@@ -10,7 +10,16 @@ import * as results from './results.js';
 import { rungBudgets } from '../../search/halving.js';
 import * as status from './status.js';
 import { readCoordinatorLease, type LeaseHolder } from '../coordinator-lease.js';
-import { mapJobRows, storedMaps, sweepWinners, type MapJobRow, type StoredMap, type Winner } from './maps.js';
+import {
+  mapJobCounts,
+  mapJobRows,
+  storedMaps,
+  sweepWinners,
+  type MapJobCounts,
+  type MapJobRow,
+  type StoredMap,
+  type Winner,
+} from './maps.js';
 
 export type { MapJobRow, StoredMap, Winner } from './maps.js';
 export { outstanding as mapJobOutstanding } from './maps.js';
@@ -59,6 +68,11 @@ export class StoreReads {
   /** The sweep's maps jobs (per-class winners' and requested anomaly maps), with their stored map counts. */
   mapJobs(sweepId: number): MapJobRow[] {
     return mapJobRows(this.#db, sweepId);
+  }
+
+  /** The sweep's maps jobs by state. */
+  mapJobCounts(sweepId: number): MapJobCounts {
+    return mapJobCounts(this.#db, sweepId);
   }
 
   /** Each class's best trial by each leaderboard metric (image and pixel AUROC), per stage: the trials maps are made for. */

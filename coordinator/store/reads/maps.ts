@@ -85,6 +85,25 @@ export function mapJobRows(db: Db, sweepId: number): MapJobRow[] {
     .all(sweepId) as MapJobRow[];
 }
 
+export interface MapJobCounts {
+  pending: number;
+  leased: number;
+  done: number;
+  failed: number;
+}
+
+/** The sweep's maps jobs by state (all zero when it has none). */
+export function mapJobCounts(db: Db, sweepId: number): MapJobCounts {
+  const out: MapJobCounts = { pending: 0, leased: 0, done: 0, failed: 0 };
+  const rows = db
+    .prepare(
+      `SELECT j.status, count(*) AS n FROM map_jobs j JOIN trials t ON t.id = j.trial_id WHERE t.sweep_id = ? GROUP BY j.status`,
+    )
+    .all(sweepId) as { status: keyof MapJobCounts; n: number }[];
+  for (const r of rows) out[r.status] = r.n;
+  return out;
+}
+
 /** A job still to run, or done with maps it reported not all stored yet (their uploads on the way). */
 export const outstanding = (r: MapJobRow): boolean =>
   r.status === 'pending' || r.status === 'leased' || (r.status === 'done' && r.maps < (r.reported ?? 0));

@@ -6,10 +6,12 @@ export interface CancelResponse {
   'matched'?: (string);
   'cancelled'?: (number | string | Long);
   'interrupted'?: (number | string | Long);
+  'maps_cancelled'?: (number | string | Long);
 }
 
 export interface CancelResponse__Output {
   'matched': (string);
   'cancelled': (number);
   'interrupted': (number);
+  'maps_cancelled': (number);
 }
