@@ -9,6 +9,7 @@ import { DataError } from '../../shared/errors.js';
 import { featureBatch, type FeatureBatch } from '../../worker/engine/feature-batch.js';
 import type { SampleRef } from '../../worker/data/types.js';
 import type { VariantOutcome } from '../../worker/engine/types.js';
+import { readImages } from '../../worker/engine/tap-source.js';
 import type { RunnerPorts } from '../../worker/runner/ports.js';
 
 export interface Calls {
@@ -106,7 +107,7 @@ export function fakePorts(
         calls.engineGroups++;
         calls.engineVariants += variants.length;
         if (o?.keepMaps) calls.keepMaps++;
-        const t = features.test[0];
+        const t = readImages(features.test[0], 0, features.test[0].n);
         const n = t.n;
         const outcomes: VariantOutcome[] = variants.map((v, vi) => {
           if (v.cov_reg < 0) throw new Error('non-finite covariance (NaN)');

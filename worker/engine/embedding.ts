@@ -9,6 +9,7 @@ import { SUBBANDS, type Subband } from '../../shared/subbands.js';
 import { dwt2 } from './dwt.js';
 import { featureBatch, type FeatureBatch } from './feature-batch.js';
 import { resizeBilinear } from './resize.js';
+import { readImages, type Tap } from './tap-source.js';
 import type { DwtConfig } from './types.js';
 
 /** One tap after the DWT: LL_J and the detail bands of each level resized to the LL_J grid. */
@@ -64,7 +65,7 @@ function effectiveSubbands(s: readonly Subband[]): Subband[] {
   return uniq.length === 0 ? ['LL'] : uniq;
 }
 
-function checkTaps(layers: FeatureBatch[]): void {
+function checkTaps(layers: readonly Tap[]): void {
   if (layers.length === 0) throw new ShapeError('no feature taps given');
   const n = layers[0].n;
   layers.forEach((l, i) => {
@@ -95,18 +96,13 @@ export interface SubbandBlocks {
   blocks: Partial<Record<Subband, FeatureBatch>>;
 }
 
-/** Images [i0, i1) of a batch, without copying. */
-function imageSlice(x: FeatureBatch, i0: number, i1: number): FeatureBatch {
-  const per = x.c * x.h * x.w;
-  return featureBatch(i1 - i0, x.c, x.h, x.w, x.data.subarray(i0 * per, i1 * per));
-}
-
 /**
  * The blocks of `which` subbands. Every image is transformed on its own, so the images are processed in chunks of
- * `chunk`: the full-resolution DWT bands of every tap (several times the size of the blocks) exist for one chunk only.
+ * `chunk`: the full-resolution DWT bands of every tap (several times the size of the blocks) exist for one chunk only,
+ * and a tap read on demand (TapSource) is read one chunk at a time.
  */
 export function subbandBlocks(
-  layers: FeatureBatch[],
+  layers: readonly Tap[],
   dwt: DwtConfig,
   which: readonly Subband[] = SUBBANDS,
   chunk = 16,
@@ -117,7 +113,7 @@ export function subbandBlocks(
   let out: SubbandBlocks | null = null;
   for (let i0 = 0; i0 < Math.max(n, 1); i0 += chunk) {
     const i1 = Math.min(n, i0 + chunk);
-    const taps = layers.map((x, i) => tapBands(imageSlice(x, i0, i1), dwt, i));
+    const taps = layers.map((x, i) => tapBands(readImages(x, i0, i1), dwt, i));
     const { h, w } = targetGrid(taps, dwt);
     const block = (b: Subband): FeatureBatch =>
       concatChannels(
@@ -132,12 +128,12 @@ export function subbandBlocks(
 
 /** Grid and channel count of each block of `which`, from the DWT of the first image only (cheap). */
 export function blockShapes(
-  layers: FeatureBatch[],
+  layers: readonly Tap[],
   dwt: DwtConfig,
   which: readonly Subband[],
 ): { h: number; w: number; channels: Partial<Record<Subband, number>> } {
   const one = subbandBlocks(
-    layers.map((x) => imageSlice(x, 0, 1)),
+    layers.map((x) => readImages(x, 0, 1)),
     dwt,
     which,
   );

@@ -7,6 +7,7 @@
 import { canonicalSubbands, SUBBANDS, type Subband } from '../../shared/subbands.js';
 import { blockShapes, subbandBlocks } from './embedding.js';
 import type { FeatureBatch } from './feature-batch.js';
+import type { ClassTaps } from './tap-source.js';
 import {
   addBlockCross,
   addBlockGram,
@@ -23,7 +24,6 @@ import { upsampleSmoothScan } from './upsample-smooth.js';
 import {
   CROP,
   type CachedDistances,
-  type ClassFeatures,
   type DwtConfig,
   type GroupOptions,
   type GroupTimings,
@@ -65,7 +65,7 @@ class GroupState {
   /** one block at a time: each block's DWT is computed when it is first needed and released after its stats */
   lazy = false;
   constructor(
-    private readonly features: ClassFeatures,
+    private readonly features: ClassTaps,
     private readonly dwt: DwtConfig,
     private readonly directBlocks: ReadonlySet<Subband>,
     /** the blocks some variant of the group uses (only these are computed) */
@@ -213,7 +213,7 @@ function usesDirect(D: number, n: number, method: GroupOptions['method']): boole
 
 /** Blocks that some variant solves with the direct path (their centred features must be kept). */
 function directBlocksOf(
-  features: ClassFeatures,
+  features: ClassTaps,
   dwt: DwtConfig,
   variants: VariantConfig[],
   opts: GroupOptions,
@@ -279,7 +279,7 @@ function gridMaps(dist: Float64Array, v: VariantConfig): Float32Array {
 }
 
 export function evaluateDwtGroup(
-  features: ClassFeatures,
+  features: ClassTaps,
   truth: TestTruth,
   dwt: DwtConfig,
   variants: VariantConfig[],
@@ -419,7 +419,7 @@ export function evaluateDwtGroup(
 
 /** One trial alone: the reference path (identical numbers to the same variant inside a group). */
 export function evaluateTrial(
-  features: ClassFeatures,
+  features: ClassTaps,
   truth: TestTruth,
   dwt: DwtConfig,
   v: VariantConfig,

@@ -35,3 +35,4 @@ export { aupro, auproFromSorted, regionCodes, connectedComponents, type RegionCo
 export { argsortDesc, sortByScoreDesc, keyToFloat, type SortedScores } from './sort.js';
 export { imageMax, scoreMaps, pixelTruth, type PixelTruth } from './variant-metrics.js';
 export { evaluateDwtGroup, evaluateTrial } from './group.js';
+export { isBatch, readImages, tapKind, type ClassTaps, type Tap, type TapSource } from './tap-source.js';

@@ -2,7 +2,8 @@
 import { ShapeError } from '../../shared/errors.js';
 import { isSubband } from '../../shared/subbands.js';
 import type { FeatureBatch } from './feature-batch.js';
-import { CROP, type ClassFeatures, type EvalSubset, type TestTruth, type VariantConfig } from './types.js';
+import { isBatch, type ClassTaps } from './tap-source.js';
+import { CROP, type EvalSubset, type TestTruth, type VariantConfig } from './types.js';
 
 function checkFinite(b: FeatureBatch, split: string, tap: number): void {
   const d = b.data;
@@ -22,7 +23,8 @@ function checkFinite(b: FeatureBatch, split: string, tap: number): void {
   }
 }
 
-export function validateFeatures(f: ClassFeatures): void {
+/** Shapes of every tap; the values of in-memory taps (a TapSource checks the chunks it reads). */
+export function validateFeatures(f: ClassTaps): void {
   const { train, test } = f;
   if (train.length === 0 || train.length !== test.length)
     throw new ShapeError('train and test need the same non-zero number of feature taps', {
@@ -45,17 +47,14 @@ export function validateFeatures(f: ClassFeatures): void {
         trainN0: train[0].n,
         testN0: test[0].n,
       });
-    if (tr.data.length !== tr.n * tr.c * tr.h * tr.w || te.data.length !== te.n * te.c * te.h * te.w)
-      throw new ShapeError(`tap ${i}: data length does not match n*c*h*w`, {
-        tap: i,
-        train: tr.data.length,
-        test: te.data.length,
-      });
+    const len = (b: typeof tr): number => (isBatch(b) ? b.data.length : b.n * b.c * b.h * b.w);
+    if (len(tr) !== tr.n * tr.c * tr.h * tr.w || len(te) !== te.n * te.c * te.h * te.w)
+      throw new ShapeError(`tap ${i}: data length does not match n*c*h*w`, { tap: i, train: len(tr), test: len(te) });
   });
   if (train[0].n < 2) throw new ShapeError('the Gaussian model needs at least 2 training images', { N: train[0].n });
   if (test[0].n < 1) throw new ShapeError('no test images', { T: test[0].n });
-  train.forEach((b, i) => checkFinite(b, 'train', i));
-  test.forEach((b, i) => checkFinite(b, 'test', i));
+  train.forEach((b, i) => isBatch(b) && checkFinite(b, 'train', i));
+  test.forEach((b, i) => isBatch(b) && checkFinite(b, 'test', i));
 }
 
 export function validateTruth(t: TestTruth, nTest: number): void {

@@ -1,12 +1,13 @@
 /**
  * The engine in a worker thread: the engine is synchronous and a DWT group can take minutes, so the
  * worker's event loop (heartbeats, progress, cancellation) keeps running while it computes. Features and
- * ground truth arrive in SharedArrayBuffers (no copy); scores and maps come back transferred.
+ * ground truth arrive in SharedArrayBuffers (no copy), or as file descriptors the thread reads a chunk at a time;
+ * scores and maps come back transferred.
  */
 import { parentPort } from 'node:worker_threads';
 import { evaluateDwtGroup } from '../engine/index.js';
 import type { CachedDistances } from '../engine/types.js';
-import type { EngineRequest, EngineReply } from './engine-thread.js';
+import { fromWire, type EngineRequest, type EngineReply } from './engine-thread.js';
 import { threadCpuSeconds } from './thread-cpu.js';
 
 const port = parentPort;
@@ -20,7 +21,8 @@ port.on('message', (req: EngineRequest) => {
     caches = { id: req.distanceCacheId, map: new Map() };
   const send = (m: EngineReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   try {
-    const out = evaluateDwtGroup(req.features, req.truth, req.dwt, req.variants, {
+    const features = { train: req.features.train.map(fromWire), test: req.features.test.map(fromWire) };
+    const out = evaluateDwtGroup(features, req.truth, req.dwt, req.variants, {
       subsets: req.subsets,
       sharing: req.sharing,
       cpuClock: threadCpuSeconds,

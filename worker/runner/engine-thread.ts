@@ -7,20 +7,17 @@ import type { Worker } from 'node:worker_threads';
 import { tsWorker } from '../../shared/spawn.js';
 import { ShapeError, UserError } from '../../shared/errors.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
-import type {
-  ClassFeatures,
-  DwtConfig,
-  EvalSubset,
-  GroupOptions,
-  TestTruth,
-  VariantConfig,
-  VariantOutcome,
-} from '../engine/types.js';
+import { isBatch, type ClassTaps, type Tap } from '../engine/tap-source.js';
+import type { DwtConfig, EvalSubset, GroupOptions, TestTruth, VariantConfig, VariantOutcome } from '../engine/types.js';
 import type { EnginePort, GroupOutput } from './ports.js';
+import { FileTapSource, type FileTapDescriptor } from './tap-file.js';
+
+/** A tap as it crosses to the thread: a FeatureBatch in shared memory, or a file source as its descriptor. */
+export type WireTap = FeatureBatch | FileTapDescriptor;
 
 export interface EngineRequest {
   id: number;
-  features: ClassFeatures;
+  features: { train: WireTap[]; test: WireTap[] };
   truth: TestTruth;
   dwt: DwtConfig;
   variants: VariantConfig[];
@@ -60,6 +57,14 @@ export function toShared<T extends Float32Array | Uint8Array>(a: T): T {
 
 export const sharedBatch = (b: FeatureBatch): FeatureBatch => ({ ...b, data: toShared(b.data) });
 
+export function toWire(t: Tap): WireTap {
+  if (isBatch(t)) return sharedBatch(t);
+  if (t instanceof FileTapSource) return t.d;
+  throw new Error(`a '${t.kind}' tap source cannot be passed to the engine thread`);
+}
+
+export const fromWire = (t: WireTap): Tap => ('fd' in t ? new FileTapSource(t) : t);
+
 export class ThreadedEngine implements EnginePort {
   private worker: Worker | null = null;
   private nextId = 1;
@@ -86,7 +91,7 @@ export class ThreadedEngine implements EnginePort {
   }
 
   evaluateDwtGroup(
-    features: ClassFeatures,
+    features: ClassTaps,
     truth: TestTruth,
     dwt: DwtConfig,
     variants: VariantConfig[],
@@ -97,7 +102,7 @@ export class ThreadedEngine implements EnginePort {
     const id = this.nextId++;
     const req: EngineRequest = {
       id,
-      features: { train: features.train.map(sharedBatch), test: features.test.map(sharedBatch) },
+      features: { train: features.train.map(toWire), test: features.test.map(toWire) },
       truth: { labels: toShared(truth.labels), masks: toShared(truth.masks), defects: truth.defects },
       dwt,
       variants,

@@ -2,13 +2,28 @@
  * Feature cache in two layers: an in-memory LRU bounded in bytes, and an on-disk directory bounded in
  * bytes (least recently used entries evicted). An entry is the backbone output of one split of one
  * class (one FeatureBatch per tap), the extractor's identity, and for the test split the ground truth.
- * Entries are immutable: a key names everything that determines its content.
+ * Entries are immutable: a key names everything that determines its content. A disk entry too large for the
+ * caller's memory budget is handed out as file sources over its .bin (`lookup`), and taps written straight to a
+ * file as the backbone runs become an entry by a rename (`spillPath`, `adopt`); disk format: feature-cache-disk.ts.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { featureBatch, type FeatureBatch } from '../engine/feature-batch.js';
+import type { FeatureBatch } from '../engine/feature-batch.js';
 import type { TestTruth } from '../engine/types.js';
+import {
+  headerOf,
+  openEntry,
+  readEntry,
+  readHeader,
+  tapBytes,
+  writeEntry,
+  writeHeader,
+  writeTruth,
+  type FileFeatureEntry,
+} from './feature-cache-disk.js';
 import type { ExtractorInfo } from './ports.js';
+import type { TapFile } from './tap-file.js';
 
 export interface FeatureEntry {
   batches: FeatureBatch[];
@@ -24,12 +39,11 @@ export interface FeatureCacheOptions {
   diskBytes: number;
 }
 
-interface DiskHeader {
-  format: 1;
-  extractor: FeatureEntry['extractor'];
-  batches: { n: number; c: number; h: number; w: number }[];
-  truth: { n: number; defects: string[] } | null;
-}
+type DiskRead = FeatureEntry | FileFeatureEntry | null;
+const inMemory = (e: FeatureEntry | FileFeatureEntry): e is FeatureEntry => 'batches' in e;
+
+/** A cache hit: an entry in memory, or (`lookup` above its memory limit) one whose taps stay in the cache's file. */
+export type CacheHit = { layer: CacheLayer; entry: FeatureEntry } | { layer: 'disk'; file: FileFeatureEntry };
 
 export function entryBytes(e: FeatureEntry): number {
   let b = 0;
@@ -46,6 +60,15 @@ export class FeatureCache {
   constructor(private readonly opts: FeatureCacheOptions) {}
 
   async get(key: string): Promise<{ entry: FeatureEntry; layer: CacheLayer } | null> {
+    const hit = await this.lookup(key);
+    return hit && 'entry' in hit ? hit : null;
+  }
+
+  /**
+   * The entry of `key`; a disk entry whose taps exceed `maxMemoryBytes` is not read but opened as file sources
+   * (named `label` in errors; the caller closes it).
+   */
+  async lookup(key: string, maxMemoryBytes = Infinity, label = key): Promise<CacheHit | null> {
     const m = this.mem.get(key);
     if (m) {
       this.mem.delete(key); // re-insert: most recently used last
@@ -53,10 +76,11 @@ export class FeatureCache {
       this.hits.memory++;
       return { entry: m.entry, layer: 'memory' };
     }
-    const d = await this.readDisk(key);
+    const d = await this.readDisk(key, maxMemoryBytes, label);
     if (d) {
-      this.remember(key, d);
       this.hits.disk++;
+      if (!inMemory(d)) return { file: d, layer: 'disk' };
+      this.remember(key, d);
       return { entry: d, layer: 'disk' };
     }
     this.hits.miss++;
@@ -104,47 +128,23 @@ export class FeatureCache {
     return { header: join(dir, `${key}.json`), data: join(dir, `${key}.bin`) };
   }
 
-  private async readDisk(key: string): Promise<FeatureEntry | null> {
+  private async readDisk(key: string, maxMemoryBytes: number, label: string): Promise<DiskRead> {
     if (!this.opts.dir) return null;
     const p = this.paths(key);
-    let header: DiskHeader;
-    let buf: Buffer;
-    try {
-      header = JSON.parse(await readFile(p.header, 'utf8')) as DiskHeader;
-      buf = await readFile(p.data);
-    } catch {
-      return null;
-    }
-    if (header.format !== 1) return null;
-    const expected =
-      header.batches.reduce((s, b) => s + b.n * b.c * b.h * b.w * 4, 0) +
-      (header.truth ? header.truth.n + header.truth.n * 224 * 224 : 0);
-    if (buf.byteLength !== expected) {
+    const header = await readHeader(p.header);
+    if (!header) return null;
+    const got =
+      tapBytes(header) > maxMemoryBytes ? await openEntry(p.data, header, label) : await readEntry(p.data, header);
+    if (got === 'corrupt') {
       await rm(p.header, { force: true });
       await rm(p.data, { force: true });
       return null;
     }
-    // copy into a fresh, aligned, shared buffer (the engine thread reads it without a copy)
-    const ab = new SharedArrayBuffer(buf.byteLength);
-    new Uint8Array(ab).set(buf);
-    let off = 0;
-    const batches = header.batches.map((b) => {
-      const len = b.n * b.c * b.h * b.w;
-      const fb = featureBatch(b.n, b.c, b.h, b.w, new Float32Array(ab, off, len));
-      off += len * 4;
-      return fb;
-    });
-    let truth: TestTruth | null = null;
-    if (header.truth) {
-      const n = header.truth.n;
-      const labels = new Uint8Array(ab, off, n);
-      off += n;
-      const masks = new Uint8Array(ab, off, n * 224 * 224);
-      truth = { labels, masks, defects: header.truth.defects };
+    if (got) {
+      const now = new Date();
+      await utimes(p.header, now, now).catch(() => undefined);
     }
-    const now = new Date();
-    await utimes(p.header, now, now).catch(() => undefined);
-    return { batches, extractor: header.extractor, truth };
+    return got;
   }
 
   private async writeDisk(key: string, e: FeatureEntry): Promise<void> {
@@ -154,20 +154,33 @@ export class FeatureCache {
     await mkdir(this.opts.dir, { recursive: true });
     const p = this.paths(key);
     const tmp = `${p.data}.tmp-${process.pid}`;
-    const parts: Uint8Array[] = e.batches.map(
-      (b) => new Uint8Array(b.data.buffer, b.data.byteOffset, b.data.byteLength),
-    );
-    if (e.truth) parts.push(e.truth.labels, e.truth.masks);
-    await writeFile(tmp, parts);
+    await writeEntry(tmp, e);
     await rename(tmp, p.data);
-    const header: DiskHeader = {
-      format: 1,
-      extractor: e.extractor,
-      batches: e.batches.map(({ n, c, h, w }) => ({ n, c, h, w })),
-      truth: e.truth ? { n: e.truth.labels.length, defects: e.truth.defects } : null,
-    };
-    await writeFile(`${p.header}.tmp-${process.pid}`, JSON.stringify(header));
-    await rename(`${p.header}.tmp-${process.pid}`, p.header); // the header marks a complete entry
+    await writeHeader(p.header, headerOf(e));
+    await this.evictDisk();
+  }
+
+  /**
+   * Where to write a split's taps that do not fit memory: a temporary name in the cache directory when the entry
+   * (taps and truth) fits the disk limit (`adopt` renames it into place), else null (the caller uses a spill file).
+   */
+  async spillPath(key: string, bytes: number): Promise<string | null> {
+    if (!this.opts.dir || bytes > this.opts.diskBytes) return null;
+    await mkdir(this.opts.dir, { recursive: true });
+    return `${this.paths(key).data}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  }
+
+  /** Make a tap file written at `spillPath` the entry of `key` (the file stays open for its sources). */
+  async adopt(
+    key: string,
+    file: TapFile,
+    extractor: FeatureEntry['extractor'],
+    truth: TestTruth | null,
+  ): Promise<void> {
+    const p = this.paths(key);
+    if (truth) await writeTruth(file.fd, truth, file.bytes);
+    await rename(file.path, p.data);
+    await writeHeader(p.header, headerOf({ batches: [...file.shapes], extractor, truth }));
     await this.evictDisk();
   }
 

@@ -6,7 +6,6 @@ import type { Backbone } from '../../shared/backbones.js';
 import type { DatasetKind } from '../../shared/datasets.js';
 import type { ClassListing as DataClassListing, SampleRef } from '../data/types.js';
 import type {
-  ClassFeatures,
   DwtConfig,
   GroupOptions,
   GroupTimings,
@@ -15,6 +14,7 @@ import type {
   VariantOutcome,
 } from '../engine/types.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
+import type { ClassTaps } from '../engine/tap-source.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -70,7 +70,7 @@ export interface GroupOutput {
 
 export interface EnginePort {
   evaluateDwtGroup(
-    features: ClassFeatures,
+    features: ClassTaps,
     truth: TestTruth,
     dwt: DwtConfig,
     variants: VariantConfig[],

@@ -118,6 +118,7 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
       shared_with: ctx.sharedWith,
       phases_s: phases(o, ctx),
       ...(o.timings.blockwise ? { dwt_blockwise: true } : {}),
+      ...(ctx.cls.taps.train === 'file' || ctx.cls.taps.test === 'file' ? { feature_taps: ctx.cls.taps } : {}),
       ...(warnings.length ? { warnings } : {}),
     },
   };

@@ -18,6 +18,7 @@ import { checkObjectiveOptions, type WepadimObjectiveOptions } from './options.j
 import { loadDefaultPorts } from './default-ports.js';
 import type { FeatureExtractorPort, RunnerPorts } from './ports.js';
 import { randomInitWarning } from './trial-result.js';
+import { tapMemoryBudget } from './tap-sink.js';
 
 export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
@@ -156,6 +157,8 @@ export class WepadimObjective implements Objective {
           for (const t of classTrials) cb.progress(t.key, { phase, done, total });
         },
         signal,
+        tapBudget: () => tapMemoryBudget(this.opts.maxRssBytes),
+        spillDir: this.opts.cacheDir ?? tmpdir(),
       });
     } catch (err) {
       for (const t of classTrials) finish(t.key, failure(err));
@@ -164,6 +167,22 @@ export class WepadimObjective implements Objective {
     this.warm.delete(featureKey(first.params));
     this.warm.set(featureKey(first.params), [cls.cacheKeys.train, cls.cacheKeys.test]);
     const dwtGroups = [...groupBy(classTrials, (t) => dwtKey(t.params)).values()];
+    try {
+      await this.evaluate(cls, dwtGroups, cb, finish, sharing, classTrials.length);
+    } finally {
+      cls.release();
+    }
+  }
+
+  private async evaluate(
+    cls: ClassData,
+    dwtGroups: LeasedTrial[][],
+    cb: GroupCallbacks,
+    finish: (key: string, o: TrialOutcome) => void,
+    sharing: boolean,
+    featureTrials: number,
+  ): Promise<void> {
+    const ports = await this.getPorts();
     await evaluateClass(cls, dwtGroups, {
       ports,
       cb,
@@ -172,7 +191,7 @@ export class WepadimObjective implements Objective {
       artifactsDir: this.opts.artifactsDir,
       mapTrials: this.opts.mapTrialsPerClass ?? 1,
       mapImages: this.opts.mapImages ?? 2,
-      featureTrials: classTrials.length,
+      featureTrials,
       maxRssBytes: this.opts.maxRssBytes,
       log: this.log,
     });
