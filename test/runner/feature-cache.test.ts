@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { featureBatch } from '../../worker/engine/feature-batch.js';
 import { FeatureCache, entryBytes, type FeatureEntry } from '../../worker/runner/feature-cache.js';
+import { TapFile } from '../../worker/runner/tap-file.js';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -97,5 +98,49 @@ describe('FeatureCache', () => {
     writeFileSync(join(dir, 'a.bin'), Buffer.alloc(8));
     expect(await c.get('a')).toBeNull();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('hands out a disk entry over the memory limit as file sources with the same values, truth in memory', async () => {
+    const dir = tmp();
+    const e = entry(4, 3, true);
+    await new FeatureCache({ memoryBytes: 1 << 30, dir, diskBytes: 1 << 30 }).put('k', e);
+    const c = new FeatureCache({ memoryBytes: 1 << 30, dir, diskBytes: 1 << 30 });
+    const tapBytes = (3 * 3 * 16 + 3 * 5 * 4) * 4;
+    const hit = await c.lookup('k', tapBytes - 1, 'test');
+    if (!hit || !('file' in hit)) throw new Error(`expected a file hit, got ${JSON.stringify(hit)}`);
+    expect(hit.layer).toBe('disk');
+    expect(hit.file.taps.map((t) => [t.kind, t.n, t.c, t.h, t.w])).toEqual([
+      ['file', 3, 3, 4, 4],
+      ['file', 3, 5, 2, 2],
+    ]);
+    expect(Array.from(hit.file.taps[0].read(0, 3))).toEqual(Array.from(e.batches[0].data));
+    expect(Array.from(hit.file.taps[1].read(1, 3))).toEqual(Array.from(e.batches[1].data.subarray(20)));
+    expect(Array.from(hit.file.truth!.labels)).toEqual([0, 1, 0]);
+    expect(hit.file.truth!.masks.reduce((s, v) => s + v, 0)).toBe(100);
+    hit.file.close();
+    expect(c.inMemory('k')).toBe(false); // a file hit is not put in the memory layer
+    const inMem = await c.lookup('k', tapBytes, 'test');
+    expect(inMem && 'entry' in inMem && Array.from(inMem.entry.batches[1].data)).toEqual(Array.from(e.batches[1].data));
+  });
+
+  it('adopts taps written to a spill path as an entry that reads back bit for bit', async () => {
+    const dir = tmp();
+    const e = entry(6, 4, true);
+    const c = new FeatureCache({ memoryBytes: 0, dir, diskBytes: 1 << 30 });
+    expect(await c.spillPath('big', (1 << 30) + 1)).toBeNull(); // over the disk limit: the caller spills elsewhere
+    const path = await c.spillPath('s', entryBytes(e));
+    if (!path) throw new Error('no spill path');
+    const file = new TapFile(path, e.batches, false);
+    await file.write(e.batches, 0);
+    await c.adopt('s', file, e.extractor, e.truth);
+    file.close();
+    expect(readdirSync(dir).sort()).toEqual(['s.bin', 's.json']);
+    const got = await new FeatureCache({ memoryBytes: 0, dir, diskBytes: 1 << 30 }).get('s');
+    expect(got?.layer).toBe('disk');
+    expect(Array.from(got!.entry.batches[0].data)).toEqual(Array.from(e.batches[0].data));
+    expect(Array.from(got!.entry.batches[1].data)).toEqual(Array.from(e.batches[1].data));
+    expect(Array.from(got!.entry.truth!.labels)).toEqual([0, 1, 0, 1]);
+    expect(Array.from(got!.entry.truth!.masks)).toEqual(Array.from(e.truth!.masks));
+    expect(got!.entry.truth!.defects).toEqual(e.truth!.defects);
   });
 });
