@@ -88,6 +88,15 @@ const BENCHES: readonly BenchSpec[] = [
     quickArgs: ['--skip-rss'],
     what: 'cold point, phase-1 grid shared vs unshared, peak RSS',
   },
+  // several minutes of wide_resnet50_2 on 501 images: run it with --only tap-rss
+  {
+    name: 'tap-rss',
+    file: 'bench/tap-rss.ts',
+    args: [],
+    quickArgs: [],
+    what: 'worker peak RSS, wide_resnet50_2 on a 391/110-image class, with and without --max-rss',
+    optIn: true,
+  },
   // long (the full phase-1 grid over MVTec AD's 15 classes at real sizes): not in the default set, run it with --only scale
   {
     name: 'scale',

@@ -5,6 +5,7 @@
  * the engine reads them a chunk at a time.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SampleRef } from '../data/types.js';
@@ -150,7 +151,9 @@ export async function loadSplit(
     if (bytes <= budget) return null;
     const entryBytes = bytes + (withTruth ? truthBytes(samples.length) : 0);
     const named = cache ? await cache.spillPath(key, entryBytes) : null;
-    const anonymous = join(deps.spillDir ?? tmpdir(), `wepadim-taps-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const dir = deps.spillDir ?? tmpdir();
+    if (!named) await mkdir(dir, { recursive: true });
+    const anonymous = join(dir, `wepadim-taps-${process.pid}-${randomBytes(6).toString('hex')}`);
     return new TapFile(named ?? anonymous, shapes, named === null);
   };
   const r = await extractSplit(samples, split, deps, timings, place);
