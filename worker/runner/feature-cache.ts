@@ -9,7 +9,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FeatureBatch } from '../engine/feature-batch.js';
 import type { TestTruth } from '../engine/types.js';
 import {
   headerOf,
@@ -20,16 +19,12 @@ import {
   writeEntry,
   writeHeader,
   writeTruth,
+  type FeatureEntry,
   type FileFeatureEntry,
 } from './feature-cache-disk.js';
-import type { ExtractorInfo } from './ports.js';
 import type { TapFile } from './tap-file.js';
 
-export interface FeatureEntry {
-  batches: FeatureBatch[];
-  extractor: ExtractorInfo & { weightsId: string };
-  truth: TestTruth | null;
-}
+export type { FeatureEntry };
 
 export type CacheLayer = 'memory' | 'disk';
 
