@@ -62,7 +62,7 @@ export const command: CommandModule<object, WorkerArgs> = {
       .option('max-rss', {
         type: 'number',
         describe:
-          'memory budget in MB (wepadim objective): a DWT group that would not fit computes its subband blocks one at a time (slower, same numbers)',
+          'memory budget in MB (wepadim objective): backbone features over half of what is left stay in a file and are read a chunk at a time, and a DWT group that would not fit computes its subband blocks one at a time (slower, same numbers). Without it, features over half of the available memory go to a file',
       })
       .option('idle-exit', {
         type: 'number',

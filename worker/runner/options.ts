@@ -30,7 +30,9 @@ export interface WepadimObjectiveOptions {
   /**
    * the worker's resident-memory budget in bytes (`wepadim worker --max-rss`): a DWT group whose blocks would not fit
    * in what is left of it (budget minus the RSS when the group starts) computes its blocks one at a time (more DWT
-   * time, same numbers) instead of running out of memory. Default: no budget.
+   * time, same numbers) instead of running out of memory, and a split's backbone taps over half of what is left are
+   * kept in a file and read a chunk at a time (tap-sink.ts). Default: no budget (taps over half of the available
+   * memory still go to a file).
    */
   maxRssBytes?: number;
   /** run the engine in a worker thread so heartbeats keep flowing (default true) */
