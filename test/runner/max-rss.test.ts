@@ -4,7 +4,7 @@
  * computed one at a time (real engine, in process and in its thread; fake data and backbone with seeded,
  * non-degenerate features).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -130,6 +130,20 @@ async function run(root: string, o: RunOptions, kinds: Kinds = []): Promise<Map<
   return out;
 }
 
+/** Files this process holds open whose path contains `part` (Linux /proc; unlinked files end in ' (deleted)'). */
+const openFiles = (part: string): string[] =>
+  existsSync('/proc/self/fd')
+    ? readdirSync('/proc/self/fd')
+        .map((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`);
+          } catch {
+            return '';
+          }
+        })
+        .filter((l) => l.includes(part))
+    : [];
+
 const quiet = (m: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('time.') && n !== 'peak_rss_mb'));
 
@@ -163,6 +177,7 @@ describe('worker --max-rss', () => {
     expect(tightKinds.length).toBeGreaterThan(0);
     for (const k of tightKinds) expect(k).toEqual(['file', 'file', 'file', 'file']);
     for (const k of freeKinds) expect(k).toEqual(['memory', 'memory', 'memory', 'memory']);
+    expect(openFiles('wepadim-taps-')).toEqual([]); // the spill files were closed (and so freed) with the class
   });
 
   it('passes tap files to the engine thread, and through the disk cache, with the same numbers', async () => {
@@ -189,5 +204,6 @@ describe('worker --max-rss', () => {
       expect(r.details?.cache).toEqual({ train: 'disk', test: 'disk' });
       expect(r.details?.feature_taps).toBeUndefined();
     }
+    expect(openFiles(cacheDir)).toEqual([]); // the cache files the engine read were closed with their class
   });
 });
