@@ -3,7 +3,7 @@
  * FileTapSource with the same values as the in-memory taps, and the DWT blocks from file sources are bit-identical.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShapeError } from '../../shared/errors.js';
@@ -12,7 +12,7 @@ import { featureBatch, type FeatureBatch } from '../../worker/engine/feature-bat
 import { tapKind } from '../../worker/engine/tap-source.js';
 import { fromWire, toWire } from '../../worker/runner/engine-thread.js';
 import { TapFile, type FileTapSource, type TapShape } from '../../worker/runner/tap-file.js';
-import { TapCollector } from '../../worker/runner/tap-sink.js';
+import { TapCollector, tapMemoryBudget } from '../../worker/runner/tap-sink.js';
 import { rand } from '../engine/prng.js';
 
 const dirs: string[] = [];
@@ -117,5 +117,16 @@ describe('tap files', () => {
     expect((err as ShapeError).message).toMatch(/^NaN in train features of tap 1 /);
     expect((err as ShapeError).sizes).toMatchObject({ tap: 1, image: 4, channel: 1 });
     file.close();
+  });
+
+  it('keep a split in memory only within half of what is left of the budget (or of the available memory)', () => {
+    const GB = 1024 ** 3;
+    const withBudget = tapMemoryBudget(process.memoryUsage.rss() + 2 * GB);
+    expect(withBudget).toBeLessThanOrEqual(GB);
+    expect(withBudget).toBeGreaterThan(0.9 * GB); // the RSS does not grow by 200 MB between the two reads
+    expect(tapMemoryBudget(process.memoryUsage.rss() - 1)).toBe(0); // already over: every split goes to a file
+    const auto = tapMemoryBudget(undefined);
+    expect(auto).toBeGreaterThan(0);
+    expect(auto).toBeLessThanOrEqual(totalmem() / 2);
   });
 });
