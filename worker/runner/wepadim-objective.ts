@@ -168,33 +168,21 @@ export class WepadimObjective implements Objective {
     this.warm.set(featureKey(first.params), [cls.cacheKeys.train, cls.cacheKeys.test]);
     const dwtGroups = [...groupBy(classTrials, (t) => dwtKey(t.params)).values()];
     try {
-      await this.evaluate(cls, dwtGroups, cb, finish, sharing, classTrials.length);
+      await evaluateClass(cls, dwtGroups, {
+        ports,
+        cb,
+        finish,
+        sharing,
+        artifactsDir: this.opts.artifactsDir,
+        mapTrials: this.opts.mapTrialsPerClass ?? 1,
+        mapImages: this.opts.mapImages ?? 2,
+        featureTrials: classTrials.length,
+        maxRssBytes: this.opts.maxRssBytes,
+        log: this.log,
+      });
     } finally {
-      cls.release();
+      cls.release(); // closes the class's tap files
     }
-  }
-
-  private async evaluate(
-    cls: ClassData,
-    dwtGroups: LeasedTrial[][],
-    cb: GroupCallbacks,
-    finish: (key: string, o: TrialOutcome) => void,
-    sharing: boolean,
-    featureTrials: number,
-  ): Promise<void> {
-    const ports = await this.getPorts();
-    await evaluateClass(cls, dwtGroups, {
-      ports,
-      cb,
-      finish,
-      sharing,
-      artifactsDir: this.opts.artifactsDir,
-      mapTrials: this.opts.mapTrialsPerClass ?? 1,
-      mapImages: this.opts.mapImages ?? 2,
-      featureTrials,
-      maxRssBytes: this.opts.maxRssBytes,
-      log: this.log,
-    });
   }
 
   async dispose(): Promise<void> {
