@@ -12,6 +12,8 @@ export interface ScaleRun {
   targetS: number;
   /** only these classes (default: all 15) */
   classes?: string[];
+  /** each worker's --max-rss, MB */
+  maxRssMb?: number;
   /** then `wepadim best` and the best-configs sweeps it writes, inside the same target */
   thenBest?: boolean;
   sweep(root: string, classes: readonly string[]): string;
@@ -50,8 +52,9 @@ export const RUNS: readonly ScaleRun[] = [
   },
   {
     name: 'wrn50',
-    what: 'wide_resnet50_2, haar+sym4, J 1-2, 4 subband sets, 3 sigma, 3 cov_reg (144 points x 15 classes)',
+    what: 'wide_resnet50_2, haar+sym4, J 1-2, 4 subband sets, 3 sigma, 3 cov_reg (144 points x 15 classes), --max-rss 3072',
     targetS: 1200,
+    maxRssMb: 3072,
     sweep: phase1('wrn50', 'wide_resnet50_2', '  wavelet: [haar, sym4]\n'),
   },
   {

@@ -49,7 +49,11 @@ async function ensureData(classes: readonly string[]): Promise<void> {
 }
 
 /** One sweep file through the local path, measured (wall, CPU of this process and the workers, RSS, load). */
-async function runSweep(file: string, runsDir: string): Promise<{ dbPath: string; rep: RunReport; failures: string }> {
+async function runSweep(
+  file: string,
+  runsDir: string,
+  maxRssMb?: number,
+): Promise<{ dbPath: string; rep: RunReport; failures: string }> {
   const cpu0 = process.cpuUsage();
   const child0 = childCpuSeconds();
   const load0 = loadavg()[0];
@@ -63,6 +67,7 @@ async function runSweep(file: string, runsDir: string): Promise<{ dbPath: string
     log,
     stream: process.stderr,
     groupSize: 36,
+    maxRssMb,
   });
   const self = process.cpuUsage(cpu0);
   const rep = phaseReport(sum.dbPath, {
@@ -111,7 +116,7 @@ async function runOne(run: ScaleRun, out: (s: string) => void): Promise<RunRepor
   try {
     const file = join(work, `${run.name}.yaml`);
     writeFileSync(file, run.sweep(dataDir, classes));
-    const { dbPath, rep, failures } = await runSweep(file, join(work, 'runs'));
+    const { dbPath, rep, failures } = await runSweep(file, join(work, 'runs'), run.maxRssMb);
     const shown = onlyClasses ? { ...run, what: `${run.what}; only ${classes.join(', ')} (--classes)` } : run;
     out(rep.lines(shown, workers).join('\n'));
     if (failures) out(`   worker failures: ${failures}`);

@@ -35,6 +35,8 @@ export interface WorkerCommandOptions {
   gpu: number | null;
   /** ms one long-polled Acquire may wait (the worker's default when absent) */
   acquireWaitMs?: number;
+  /** --max-rss of the worker, MB */
+  maxRssMb?: number;
 }
 
 /** The worker command line (the worker engineer's CLI). */
@@ -65,6 +67,7 @@ export function workerArgs(o: WorkerCommandOptions): string[] {
     '300',
     ...(o.gpu === null ? [] : ['--gpu', String(o.gpu)]),
     ...(o.acquireWaitMs === undefined ? [] : ['--acquire-wait', String(o.acquireWaitMs)]),
+    ...(o.maxRssMb === undefined ? [] : ['--max-rss', String(o.maxRssMb)]),
   ];
 }
 

@@ -47,6 +47,8 @@ export interface LocalRunOptions extends SweepNarrowing {
   weightsDir?: string;
   /** the feature cache (default $WEPADIM_CACHE_DIR, else <runsDir>/.cache/features) */
   cacheDir?: string;
+  /** each worker's memory budget in MB (`wepadim worker --max-rss`) */
+  maxRssMb?: number;
   /** false: skip the pre-flight check of weights and datasets (default true) */
   preflight?: boolean;
   /** ms an idle worker's long-polled Acquire may wait (coordinator and workers; their defaults when absent) */
@@ -209,6 +211,7 @@ export async function runLocalSweep(o: LocalRunOptions): Promise<LocalRunSummary
                 groupSize: o.groupSize ?? 36,
                 gpu: devices.gpus[i] ?? null,
                 acquireWaitMs: o.acquireWaitMs,
+                maxRssMb: o.maxRssMb,
               }),
               env: { ...localWorkerEnv(o), WEPADIM_TOKEN: token },
             },

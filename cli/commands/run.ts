@@ -17,6 +17,7 @@ interface RunArgs {
   'runs-dir': string;
   'weights-dir'?: string;
   'cache-dir'?: string;
+  'max-rss'?: number;
   preflight: boolean;
   json: boolean;
   dashboard?: string;
@@ -59,6 +60,11 @@ export const command: CommandModule<object, RunArgs> = {
         type: 'string',
         describe: 'feature cache (default $WEPADIM_CACHE_DIR, else <runs-dir>/.cache/features)',
       })
+      .option('max-rss', {
+        type: 'number',
+        describe:
+          'memory budget of each local worker in MB (as `wepadim worker --max-rss`): features over half of what is left stay in a file, DWT blocks that would not fit are computed one at a time; same numbers',
+      })
       .option('preflight', {
         type: 'boolean',
         default: true,
@@ -85,6 +91,8 @@ export const command: CommandModule<object, RunArgs> = {
     }
     if (!(Number.isInteger(argv.maps) && argv.maps >= 0))
       throw new UserError(`--maps must be an integer >= 0, got ${argv.maps}`);
+    if (argv['max-rss'] !== undefined && !(argv['max-rss'] > 0))
+      throw new UserError(`--max-rss must be a number of MB > 0, got ${argv['max-rss']}`);
     const { runLocalSweep } = await import('../../local/run-local.js');
     const { buildRunReport, renderRunReport } = await import('../../local/summary.js');
     const { runHeadline, workerTailText } = await import('../../local/run-headline.js');
@@ -117,6 +125,7 @@ export const command: CommandModule<object, RunArgs> = {
         dashboard: argv.dashboard,
         weightsDir: argv['weights-dir'],
         cacheDir: argv['cache-dir'],
+        maxRssMb: argv['max-rss'],
         preflight: argv.preflight,
         signal: ctl.signal,
         force: force.signal,

@@ -7,6 +7,7 @@ import { noteOf } from '../../local/worker-note.js';
 import { resolve } from 'node:path';
 import { gridPointKey, narrowTrials } from '../../local/sweep-filter.js';
 import { parseNvidiaSmiList } from '../../local/devices.js';
+import { workerArgs } from '../../local/local-workers.js';
 
 const base: TrialParams = {
   objective: 'wepadim',
@@ -95,5 +96,26 @@ describe('devices', () => {
       'GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-1)\nGPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-2)\n  MIG 1g.5gb Device 0: (UUID: MIG-x)\n';
     expect(parseNvidiaSmiList(text)).toEqual([0, 1]);
     expect(parseNvidiaSmiList('')).toEqual([]);
+  });
+});
+
+describe('workerArgs', () => {
+  const base = {
+    coordinator: '127.0.0.1:1',
+    backend: 'onnx',
+    workerId: 'local-0',
+    spoolDir: '/s',
+    cacheDir: '/c',
+    artifactsDir: '/a',
+    threads: 1,
+    groupSize: 36,
+    gpu: null,
+  };
+  it('passes `wepadim run --max-rss` on to each worker, and nothing when it is not given', () => {
+    const at = (a: string[]): string | undefined =>
+      a.includes('--max-rss') ? a[a.indexOf('--max-rss') + 1] : undefined;
+    expect(at(workerArgs({ ...base, maxRssMb: 3072 }))).toBe('3072');
+    expect(at(workerArgs(base))).toBeUndefined();
+    expect(workerArgs({ ...base, gpu: 1 }).slice(-2)).toEqual(['--gpu', '1']);
   });
 });
