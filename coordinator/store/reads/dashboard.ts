@@ -369,6 +369,22 @@ export function sweepRandomWeights(db: Db, sweepId: number): string[] {
 }
 
 /**
+ * sweepRandomWeights on the grid points held in memory: distinct string weights LIKE 'random:%' (ASCII case
+ * folded, as LIKE does), sorted by their UTF-8 bytes (BINARY); null (use SQL) for a non-string weights value.
+ */
+function randomWeightsOf(points: readonly Readonly<Record<string, unknown>>[] | null): string[] | null {
+  if (!points) return null;
+  const out = new Set<string>();
+  for (const p of points) {
+    const w = p.weights;
+    if (w === undefined || w === null) continue;
+    if (typeof w !== 'string') return null;
+    if (/^random:/i.test(w)) out.add(w);
+  }
+  return [...out].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/**
  * The dashboard's reads over one read-only connection: the report API (StoreReads) and the queries above.
  * The dashboard never sees the connection.
  */
@@ -378,7 +394,7 @@ export class DashboardReads {
 
   constructor(db: Db) {
     this.#db = db;
-    this.reads = new StoreReads(db);
+    this.reads = new StoreReads(db, false, true);
   }
 
   /** Open `path` read-only (migrating an older schema first), as the report commands do. */
@@ -407,5 +423,6 @@ export class DashboardReads {
     pointMeans(this.#db, sweepId, metrics, filters);
   sweepClasses = (sweepId: number): string[] => sweepClasses(this.#db, sweepId);
   sweepMetricNames = (sweepId: number): string[] => sweepMetricNames(this.#db, sweepId);
-  sweepRandomWeights = (sweepId: number): string[] => sweepRandomWeights(this.#db, sweepId);
+  sweepRandomWeights = (sweepId: number): string[] =>
+    randomWeightsOf(this.reads.indexedGridPoints(sweepId)) ?? sweepRandomWeights(this.#db, sweepId);
 }

@@ -7,6 +7,8 @@ import { statusCountsById, sweepIdByName } from './sweeps.js';
 import type { TrialStatus } from '../types.js';
 import type { ParamFilter } from './filter-sql.js';
 import * as results from './results.js';
+import { FinalMetricIndex } from './final-index.js';
+import { bestPerClassIndexed, rankIndexed } from './rank-indexed.js';
 import { rungBudgets } from '../../search/halving.js';
 import * as status from './status.js';
 import { readCoordinatorLease, type LeaseHolder } from '../coordinator-lease.js';
@@ -35,11 +37,17 @@ export class StoreReads {
   readonly #db: Db;
   readonly #owned: boolean;
   #provenance: ReturnType<Db['prepare']> | null = null;
+  /** a long-lived reader's in-memory copy of the final metrics (rankPoints, bestPerClass); null: SQL each time */
+  readonly #index: FinalMetricIndex | null;
 
-  /** `owned`: close() closes the connection (a reader opened by openReads). */
-  constructor(db: Db, owned = false) {
+  /**
+   * `owned`: close() closes the connection (a reader opened by openReads). `indexed`: keep the final metrics in
+   * memory, updated from new rows before each read (the dashboard; a one-shot report reads SQL).
+   */
+  constructor(db: Db, owned = false, indexed = false) {
     this.#db = db;
     this.#owned = owned;
+    this.#index = indexed ? new FinalMetricIndex(db) : null;
   }
 
   /** true for a reader opened by openReads (reports never write) */
@@ -149,7 +157,15 @@ export class StoreReads {
   }
 
   rankPoints(sweepId: number, metric: string, opts: results.RankOptions = {}): results.PointScore[] {
-    return results.rankPoints(this.#db, sweepId, metric, opts);
+    return (
+      (this.#index && rankIndexed(this.#index, sweepId, metric, opts)) ??
+      results.rankPoints(this.#db, sweepId, metric, opts)
+    );
+  }
+
+  /** The sweep's distinct grid points from the in-memory index; null when this reader keeps none (or a halving sweep). */
+  indexedGridPoints(sweepId: number): Readonly<Record<string, unknown>>[] | null {
+    return this.#index?.gridPoints(sweepId) ?? null;
   }
 
   assertClassesUnambiguous(sweepId: number, filters: readonly ParamFilter[] = []): void {
@@ -161,6 +177,11 @@ export class StoreReads {
     metric: string,
     opts: results.RankOptions & { top?: number } = {},
   ): results.ClassEntry[] {
+    if (this.#index) {
+      results.assertClassesUnambiguous(this.#db, sweepId, opts.filters);
+      const best = bestPerClassIndexed(this.#index, sweepId, metric, opts);
+      if (best) return results.withTrialKeys(this.#db, best);
+    }
     return results.bestPerClass(this.#db, sweepId, metric, opts);
   }
 

@@ -181,6 +181,23 @@ export function bestPerClass(
   }));
 }
 
+/** Entries ranked elsewhere (the in-memory index), completed with the trial key and parsed point as bestPerClass returns them. */
+export function withTrialKeys(
+  db: Db,
+  entries: readonly { class: string; rank: number; trialId: number; point: string; value: number }[],
+): ClassEntry[] {
+  const key = db.prepare('SELECT key FROM trials WHERE id = ?').pluck();
+  return entries.map((e) => ({
+    class: e.class,
+    rank: e.rank,
+    trialId: e.trialId,
+    key: key.get(e.trialId) as string,
+    point: e.point,
+    params: JSON.parse(e.point) as Record<string, unknown>,
+    value: e.value,
+  }));
+}
+
 export interface ClassValue {
   class: string;
   trialId: number;
