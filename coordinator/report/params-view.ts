@@ -33,10 +33,16 @@ const rankOf = (k: string): number => {
 /** Parameter keys whose value differs between the given points, in display order. */
 export function varyingKeys(points: readonly Record<string, unknown>[]): string[] {
   if (points.length === 0) return [];
-  const keys = [...new Set(points.flatMap((p) => Object.keys(p)))];
-  return keys
-    .filter((k) => new Set(points.map((p) => JSON.stringify(p[k]))).size > 1)
-    .sort((a, b) => rankOf(a) - rankOf(b) || a.localeCompare(b));
+  const keys = new Set<string>();
+  for (const p of points) for (const k in p) keys.add(k);
+  // a key varies when some point's value differs from the first point's as JSON text; stop at the first such point
+  const varies = (k: string): boolean => {
+    const first = points[0][k];
+    const text = JSON.stringify(first);
+    for (const p of points) if (p[k] !== first && JSON.stringify(p[k]) !== text) return true;
+    return false;
+  };
+  return [...keys].filter(varies).sort((a, b) => rankOf(a) - rankOf(b) || a.localeCompare(b));
 }
 
 /** The free parameters of a command trial's params (plus its step budget, when it has one). */
