@@ -1,8 +1,9 @@
 /**
  * Dashboard speed on 1,000,000 final metric rows (106,100 trials, 100,000 of them done, x 10 metrics), the dashboard running as
  * its own process (`wepadim dashboard`):
- * 1. each page's API answer time (computed: best of 3 bypassing the answer cache; cached), against the baseline measured in
- *    the same run: `wepadim leaderboard --json`'s work (buildLeaderboard) in process; budget 300 ms;
+ * 1. each page's API answer time (computed: best of 3, each the first answer after a committed change, so no cache
+ *    of answers or of the data serves it; first: the first of the 3; cached), against the baseline measured in the
+ *    same run: `wepadim leaderboard --json`'s work (buildLeaderboard) in process; budget 300 ms;
  * 2. the live stream while 64 simulated workers report (dashboard-writer.ts): page clients listen to the
  *    server-sent events and refetch on each change; latency = commit -> a client holds an answer showing it.
  *
@@ -171,23 +172,44 @@ try {
   const lines = [
     `baseline: buildLeaderboard in process (what \`leaderboard --json\` computes)  ${baseline.toFixed(0)} ms  1.00x`,
   ];
+  // a change as the workers make one: one pending trial finished with its final metrics, committed by another
+  // connection, so that every timed answer below is the first one after a change (the dashboard's in-memory
+  // index of final metrics must take in the new rows, and no answer can come from its cache)
+  const wdb = openDatabase(dbPath);
+  const pending = wdb.prepare("SELECT id FROM trials WHERE status = 'pending' ORDER BY id DESC LIMIT 1").pluck();
+  const ins = wdb.prepare('INSERT INTO metrics (trial_id, name, value, step, time, final) VALUES (?, ?, ?, 0, ?, 1)');
+  const done = wdb.prepare("UPDATE trials SET status = 'done', finished_at = ? WHERE id = ?");
+  const change = wdb.transaction(() => {
+    const id = pending.get() as number;
+    for (const m of METRICS) ins.run(id, m, 0.5 + Math.random() / 2, Date.now());
+    done.run(Date.now(), id);
+  });
+  const startup = await timed(`${base}/api/sweep/leaderboard?sweep=big&metric=image_auroc&bench=start`);
+  lines.push(
+    `first answer after start (the index of the sweep's trials and image_auroc is built): ${startup.ms.toFixed(0)} ms`,
+  );
   let over = 0;
   for (const [name, path] of views) {
-    // computed: best of 3 with the answer cache bypassed (a new query string each time), as after a change
+    // computed: best of 3, each right after a change (so neither the answer cache nor an unchanged index serves
+    // it); first: the first of them (includes building the index of a metric not read before)
     let computed = Infinity;
+    let first = 0;
     let bytes = 0;
     for (let r = 0; r < 3; r++) {
+      change();
       const t = await timed(`${base}${path}${path.includes('?') ? '&' : '?'}bench=${r}`);
       if (t.status !== 200) throw new Error(`${path}: HTTP ${t.status}`);
       computed = Math.min(computed, t.ms);
+      if (r === 0) first = t.ms;
       bytes = t.bytes;
     }
-    const cached = await timed(`${base}${path}${path.includes('?') ? '&' : '?'}bench=0`);
+    const cached = await timed(`${base}${path}${path.includes('?') ? '&' : '?'}bench=2`);
     if (computed > BUDGET_MS) over++;
     lines.push(
-      `${name.padEnd(32)} ${computed.toFixed(0).padStart(5)} ms  ${(computed / baseline).toFixed(2)}x  cached ${cached.ms.toFixed(0).padStart(3)} ms  ${(bytes / 1024).toFixed(0).padStart(5)} KiB  ${computed <= BUDGET_MS ? 'ok' : `OVER ${BUDGET_MS} ms`}`,
+      `${name.padEnd(32)} ${computed.toFixed(0).padStart(5)} ms  ${(computed / baseline).toFixed(2)}x  first ${first.toFixed(0).padStart(4)} ms  cached ${cached.ms.toFixed(0).padStart(3)} ms  ${(bytes / 1024).toFixed(0).padStart(5)} KiB  ${computed <= BUDGET_MS ? 'ok' : `OVER ${BUDGET_MS} ms`}`,
     );
   }
+  wdb.close();
 
   // live: 64 workers report for SECONDS while CLIENTS sweeps-list pages and one sweep page listen
   const stop = new AbortController();

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFilters } from '../../coordinator/report/filters.js';
 import { openDatabase, SweepStore, type Db } from '../../coordinator/store/index.js';
-import { DashboardReads } from '../../coordinator/store/reads/dashboard.js';
-import { openReads } from '../../coordinator/store/reads/open.js';
-import type { RankOptions, StoreReads } from '../../coordinator/store/reads/index.js';
+import { DashboardReads, pointMeans } from '../../coordinator/store/reads/dashboard.js';
+import { openReadDb } from '../../coordinator/store/reads/open.js';
+import { StoreReads, type RankOptions } from '../../coordinator/store/reads/index.js';
 import { makeSweep, prng } from './seed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wepadim-final-index-'));
@@ -53,7 +53,13 @@ function randomOptions(rnd: () => number, classes: string[]): RankOptions & { to
   };
 }
 
-function expectSame(indexed: StoreReads, sql: StoreReads, sweepId: number, opts: RankOptions & { top: number }): void {
+/** The dashboard's reads (indexed) against the SQL ones on another connection. */
+function expectSame(dash: DashboardReads, sqlDb: Db, sweepId: number, opts: RankOptions & { top: number }): void {
+  const indexed = dash.reads;
+  const sql = new StoreReads(sqlDb);
+  expect(dash.pointMeans(sweepId, ['image_auroc', 'pixel_auroc'], opts.filters)).toEqual(
+    pointMeans(sqlDb, sweepId, ['image_auroc', 'pixel_auroc'], opts.filters),
+  );
   for (const m of METRICS) {
     const a = indexed.rankPoints(sweepId, m, opts);
     expect(JSON.stringify(a)).toBe(JSON.stringify(sql.rankPoints(sweepId, m, opts)));
@@ -83,12 +89,12 @@ describe('final-metric index', () => {
       );
       addResults(db, sweepId, rnd, () => rnd() < 0.6);
       const dash = DashboardReads.open(path);
-      const sql = openReads(path);
-      for (let k = 0; k < 8; k++) expectSame(dash.reads, sql, sweepId, randomOptions(rnd, classes));
+      const sql = openReadDb(path);
+      for (let k = 0; k < 8; k++) expectSame(dash, sql, sweepId, randomOptions(rnd, classes));
 
       // appended results (the incremental path)
       addResults(db, sweepId, rnd, () => rnd() < 0.5);
-      for (let k = 0; k < 4; k++) expectSame(dash.reads, sql, sweepId, randomOptions(rnd, classes));
+      for (let k = 0; k < 4; k++) expectSame(dash, sql, sweepId, randomOptions(rnd, classes));
 
       // a trial's final values replaced, as a re-completion does (delete, insert new rows)
       const victim = db
@@ -104,17 +110,17 @@ describe('final-metric index', () => {
             0.123,
           );
       })();
-      expectSame(dash.reads, sql, sweepId, { top: 2 });
+      expectSame(dash, sql, sweepId, { top: 2 });
       // values deleted without replacement (the index must notice and rebuild)
       db.prepare("DELETE FROM metrics WHERE final = 1 AND name = 'image_auroc' AND trial_id % 3 = 0").run();
-      expectSame(dash.reads, sql, sweepId, { top: 2 });
+      expectSame(dash, sql, sweepId, { top: 2 });
       // a second sweep appended, with results; the first sweep's answers stay right
       const b = store.submit(makeSweep('b', { classes, wavelet: ['haar'], sigma: [2, 4] })).sweepId;
       addResults(db, b, rnd, () => true);
       addResults(db, sweepId, rnd, () => true);
       for (let k = 0; k < 4; k++) {
-        expectSame(dash.reads, sql, sweepId, randomOptions(rnd, classes));
-        expectSame(dash.reads, sql, b, randomOptions(rnd, classes));
+        expectSame(dash, sql, sweepId, randomOptions(rnd, classes));
+        expectSame(dash, sql, b, randomOptions(rnd, classes));
       }
       dash.close();
       sql.close();
@@ -139,10 +145,11 @@ describe('final-metric index', () => {
     );
     ids.forEach((id, i) => ins.run(id, values[Math.floor(i / 3)][i % 3] + (Math.floor(i / 3) === 2 ? 1e-13 : 0)));
     const dash = DashboardReads.open(path);
-    const sql = openReads(path);
+    const sql = openReadDb(path);
     const a = dash.reads.rankPoints(sweepId, 'image_auroc');
-    expect(a.map((p) => p.firstTrialId)).toEqual(sql.rankPoints(sweepId, 'image_auroc').map((p) => p.firstTrialId));
-    expect(a.map((p) => p.mean)).toEqual(sql.rankPoints(sweepId, 'image_auroc').map((p) => p.mean));
+    const b = new StoreReads(sql).rankPoints(sweepId, 'image_auroc');
+    expect(a.map((p) => p.firstTrialId)).toEqual(b.map((p) => p.firstTrialId));
+    expect(a.map((p) => p.mean)).toEqual(b.map((p) => p.mean));
     // the three means are equal to 12 decimals, so the point expanded first wins although its mean is not the largest
     expect(a.map((p) => p.firstTrialId)).toEqual([ids[0], ids[3], ids[6]]);
     dash.close();

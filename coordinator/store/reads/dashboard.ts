@@ -419,8 +419,8 @@ export class DashboardReads {
   failedAttempts = (sweepId: number, limit?: number): FailedAttempt[] => failedAttempts(this.#db, sweepId, limit);
   latestFinished = (sweepId: number, limit?: number): ReturnType<typeof latestFinished> =>
     latestFinished(this.#db, sweepId, limit);
-  pointMeans = (sweepId: number, metrics: readonly string[], filters?: readonly ParamFilter[]): PointMeans[] =>
-    pointMeans(this.#db, sweepId, metrics, filters);
+  pointMeans = (sweepId: number, metrics: readonly string[], filters: readonly ParamFilter[] = []): PointMeans[] =>
+    this.reads.indexedPointMeans(sweepId, metrics, filters) ?? pointMeans(this.#db, sweepId, metrics, filters);
   sweepClasses = (sweepId: number): string[] => sweepClasses(this.#db, sweepId);
   sweepMetricNames = (sweepId: number): string[] => sweepMetricNames(this.#db, sweepId);
   sweepRandomWeights = (sweepId: number): string[] =>

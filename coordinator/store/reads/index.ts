@@ -8,7 +8,7 @@ import type { TrialStatus } from '../types.js';
 import type { ParamFilter } from './filter-sql.js';
 import * as results from './results.js';
 import { FinalMetricIndex } from './final-index.js';
-import { bestPerClassIndexed, rankIndexed } from './rank-indexed.js';
+import { bestPerClassIndexed, pointMeansIndexed, rankIndexed } from './rank-indexed.js';
 import { rungBudgets } from '../../search/halving.js';
 import * as status from './status.js';
 import { readCoordinatorLease, type LeaseHolder } from '../coordinator-lease.js';
@@ -166,6 +166,15 @@ export class StoreReads {
   /** The sweep's distinct grid points from the in-memory index; null when this reader keeps none (or a halving sweep). */
   indexedGridPoints(sweepId: number): Readonly<Record<string, unknown>>[] | null {
     return this.#index?.gridPoints(sweepId) ?? null;
+  }
+
+  /** Class means of several metrics per grid point from the in-memory index; null: read them with SQL. */
+  indexedPointMeans(
+    sweepId: number,
+    metrics: readonly string[],
+    filters: readonly ParamFilter[],
+  ): { point: string; means: (number | null)[] }[] | null {
+    return this.#index && pointMeansIndexed(this.#index, sweepId, metrics, filters);
   }
 
   assertClassesUnambiguous(sweepId: number, filters: readonly ParamFilter[] = []): void {

@@ -7,7 +7,7 @@
  * filter on a scalar): the caller runs the SQL.
  */
 import type { ParamFilter } from './filter-sql.js';
-import { pointParams, type FinalMetricIndex, type SweepTrials } from './final-index.js';
+import { pointParams, type Column, type FinalMetricIndex, type SweepTrials } from './final-index.js';
 import { defaultOrder, type PointScore, type RankOptions } from './results.js';
 
 /** json_extract(params, '$.a.b') IN (values) / IS NULL, on parsed params; undefined = not covered here. */
@@ -48,17 +48,16 @@ function trialMask(s: SweepTrials, filters: readonly ParamFilter[]): Uint8Array 
   return mask;
 }
 
-export function rankIndexed(
-  index: FinalMetricIndex,
-  sweepId: number,
-  metric: string,
-  opts: RankOptions,
-): PointScore[] | null {
-  const view = index.view(sweepId, metric);
-  if (!view) return null;
-  const { trials: s, values } = view;
-  const mask = trialMask(s, opts.filters ?? []);
-  if (!mask) return null;
+interface Aggregate {
+  /** per point: SQLite's avg() of the values (NaN: none), how many values, trials, and its first trial id */
+  mean: Float64Array;
+  classes: Int32Array;
+  count: Int32Array;
+  first: Float64Array;
+}
+
+/** Per grid point, over the trials the mask keeps: avg() as SQLite computes it, reading the trials in id order. */
+function aggregate(s: SweepTrials, values: Column, mask: Uint8Array): Aggregate {
   const n = s.points.length;
   const sum = new Float64Array(n);
   const err = new Float64Array(n);
@@ -72,20 +71,58 @@ export function rankIndexed(
     const v = values.get(s.ids[t]);
     if (Number.isNaN(v)) continue;
     classes[p]++;
-    // SQLite's sumStep (kahanBabuskaNeumaierStep)
+    // SQLite's sumStep (kahanBabuskaNeumaierStep), then avgFinalize
     const x = sum[p];
     const y = x + v;
     err[p] += Math.abs(x) > Math.abs(v) ? x - y + v : v - y + x;
     sum[p] = y;
   }
+  const mean = new Float64Array(n);
+  for (let p = 0; p < n; p++)
+    mean[p] = classes[p] === 0 ? NaN : (Number.isFinite(err[p]) ? sum[p] + err[p] : sum[p]) / classes[p];
+  return { mean, classes, count, first };
+}
+
+/** pointMeans (dashboard.ts): every point with a trial kept by the filters, in first-trial order, with each metric's mean. */
+export function pointMeansIndexed(
+  index: FinalMetricIndex,
+  sweepId: number,
+  metrics: readonly string[],
+  filters: readonly ParamFilter[],
+): { point: string; means: (number | null)[] }[] | null {
+  const views = metrics.map((m) => index.view(sweepId, m));
+  if (views.length === 0 || views.some((v) => v === null)) return null;
+  const s = views[0]!.trials;
+  const mask = trialMask(s, filters);
+  if (!mask) return null;
+  const aggs = views.map((v) => aggregate(s, v!.values, mask));
+  const { count, first } = aggs[0];
+  const points = [...s.points.keys()].filter((p) => count[p] > 0).sort((a, b) => first[a] - first[b]);
+  return points.map((p) => ({
+    point: s.points[p],
+    means: aggs.map((a) => (a.classes[p] === 0 ? null : a.mean[p])),
+  }));
+}
+
+export function rankIndexed(
+  index: FinalMetricIndex,
+  sweepId: number,
+  metric: string,
+  opts: RankOptions,
+): PointScore[] | null {
+  const view = index.view(sweepId, metric);
+  if (!view) return null;
+  const { trials: s, values } = view;
+  const mask = trialMask(s, opts.filters ?? []);
+  if (!mask) return null;
+  const { mean, classes, count, first } = aggregate(s, values, mask);
   const out: PointScore[] = [];
-  for (let p = 0; p < n; p++) {
+  for (let p = 0; p < s.points.length; p++) {
     if (classes[p] === 0 || (opts.completeOnly && classes[p] !== count[p])) continue;
-    const r = Number.isFinite(err[p]) ? sum[p] + err[p] : sum[p];
     out.push({
       point: s.points[p],
       params: pointParams(s, p),
-      mean: r / classes[p],
+      mean: mean[p],
       classes: classes[p],
       trials: count[p],
       complete: classes[p] === count[p],
