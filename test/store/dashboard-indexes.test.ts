@@ -41,7 +41,8 @@ function recording(db: Db): { db: Db; calls: { sql: string; args: unknown[] }[] 
                 calls.push({ sql, args }),
                 (v as (...a: unknown[]) => unknown).apply(s, args)
               );
-            if (k === 'pluck') return (...args: unknown[]) => ((v as (...a: unknown[]) => unknown).apply(s, args), sp);
+            if (k === 'pluck' || k === 'raw')
+              return (...args: unknown[]) => ((v as (...a: unknown[]) => unknown).apply(s, args), sp);
             return (v as (...a: unknown[]) => unknown).bind(s);
           },
         });
@@ -68,7 +69,7 @@ describe('migration 3: dashboard indexes', () => {
     trialArtifacts(r.db, 1);
     expect(failedAttempts(r.db, 1).map((f) => f.error)).toEqual(['boom']);
     latestFinished(r.db, 1);
-    sweepStages(r.db, 1);
+    expect(sweepStages(r.db, 1)).toEqual([{ stage: 'main', total: 6, open: 0, done: 6, failed: 0 }]);
     expect(sweepClasses(r.db, 1)).toEqual(['a', 'b']);
     expect(r.calls.length).toBeGreaterThanOrEqual(9);
     for (const c of r.calls) {
