@@ -58,6 +58,10 @@ describe('halving search', () => {
     ]);
     // the leaderboard (and its JSON) shows each point's rung; the rung-2 points rank first
     const lb = buildLeaderboard(new StoreReads(d.db), { sweep: 'h', metric: 'image_auroc', mode: 'mean', top: 20 });
+    // the dashboard's reader (in-memory index) reads a halving sweep with SQL: the same board
+    expect(
+      buildLeaderboard(new StoreReads(d.db, false, true), { sweep: 'h', metric: 'image_auroc', mode: 'mean', top: 20 }),
+    ).toEqual(lb);
     expect(lb.points.map((p) => p.rung)).toEqual([2, 2, 1, 1, 1, 1, ...Array<number>(12).fill(0)]);
     expect((JSON.parse(JSON.stringify(lb)) as typeof lb).points[0].rung).toBe(2);
     expect(lb.points[0].classes).toBe(9);

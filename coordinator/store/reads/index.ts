@@ -42,7 +42,9 @@ export class StoreReads {
 
   /**
    * `owned`: close() closes the connection (a reader opened by openReads). `indexed`: keep the final metrics in
-   * memory, updated from new rows before each read (the dashboard; a one-shot report reads SQL).
+   * memory, updated from new rows before each read (the dashboard; a one-shot report reads SQL). Only for a
+   * connection that does not write: the index sees changes through data_version, which moves with other
+   * connections' commits.
    */
   constructor(db: Db, owned = false, indexed = false) {
     this.#db = db;
