@@ -92,12 +92,16 @@ export interface MapJobCounts {
   failed: number;
 }
 
-/** The sweep's maps jobs by state (all zero when it has none). */
+/**
+ * The sweep's maps jobs by state (all zero when it has none). CROSS JOIN keeps map_jobs (a few jobs per class)
+ * the outer loop: with a plain JOIN SQLite walked the sweep's trials instead (70 ms at 100,000 trials, on every
+ * status and dashboard refresh).
+ */
 export function mapJobCounts(db: Db, sweepId: number): MapJobCounts {
   const out: MapJobCounts = { pending: 0, leased: 0, done: 0, failed: 0 };
   const rows = db
     .prepare(
-      `SELECT j.status, count(*) AS n FROM map_jobs j JOIN trials t ON t.id = j.trial_id WHERE t.sweep_id = ? GROUP BY j.status`,
+      `SELECT j.status, count(*) AS n FROM map_jobs j CROSS JOIN trials t ON t.id = j.trial_id WHERE t.sweep_id = ? GROUP BY j.status`,
     )
     .all(sweepId) as { status: keyof MapJobCounts; n: number }[];
   for (const r of rows) out[r.status] = r.n;
