@@ -37,6 +37,10 @@ export interface RunTotals {
   cpu: Record<Phase, number> | null;
   workerPeakRssMb: number;
   biggest: { cls: string; nTrain: number; peakRssMb: number } | null;
+  /** seconds from the first trial's start to the last trial's finish, and to the last maps job's finish */
+  gridS: number;
+  mapsJobs: number;
+  mapsUntilS: number | null;
 }
 
 /** CPU-seconds of this process's waited-for children (the worker processes), from /proc/self/stat. */
@@ -98,7 +102,20 @@ export function readTotals(dbPath: string): RunTotals {
     wall.dwt = [...dwtWall.values()].reduce((a, b) => a + b, 0);
     cpu.dwt = [...dwtCpu.values()].reduce((a, b) => a + b, 0);
     const big = [...perClass.entries()].sort((a, b) => b[1].nTrain - a[1].nTrain)[0];
+    // the winners' maps jobs run after their stage's grid: they re-run trials without recording results
+    const span = db.prepare('SELECT min(started_at) AS s, max(finished_at) AS f FROM trials').get() as {
+      s: number | null;
+      f: number | null;
+    };
+    const maps = db.prepare('SELECT count(*) AS n, max(finished_at) AS f FROM map_jobs').get() as {
+      n: number;
+      f: number | null;
+    };
+    const t0 = span.s ?? 0;
     return {
+      gridS: ((span.f ?? t0) - t0) / 1000,
+      mapsJobs: maps.n,
+      mapsUntilS: maps.f === null ? null : (maps.f - t0) / 1000,
       trials: rows.length,
       failed,
       wall,
@@ -135,6 +152,9 @@ export function phaseReport(
       `   CPU-seconds: workers ${m.workersCpu.toFixed(1)}, coordinator+store ${m.coordinatorCpu.toFixed(1)}; by phase (summed over workers): ` +
         (t.cpu ? fmt(t.cpu) : 'n/a (results without per-thread CPU clocks)'),
       `   wall-seconds by phase (summed over workers): ${fmt(t.wall)}`,
+      `   first trial start -> last trial finish ${t.gridS.toFixed(1)} s; ${t.mapsJobs} winners' maps jobs (trials re-run ` +
+        `with maps kept, results not recorded, their CPU in "workers" only)` +
+        (t.mapsUntilS === null ? '' : ` until ${t.mapsUntilS.toFixed(1)} s`),
       `   peak RSS: coordinator ${m.coordinatorRssMb.toFixed(0)} MB, worker ${t.workerPeakRssMb.toFixed(0)} MB` +
         (t.biggest
           ? ` (largest class ${t.biggest.cls}, ${t.biggest.nTrain} train: ${t.biggest.peakRssMb.toFixed(0)} MB)`
