@@ -19,6 +19,7 @@ import { loadDefaultPorts } from './default-ports.js';
 import type { FeatureExtractorPort, RunnerPorts } from './ports.js';
 import { randomInitWarning } from './trial-result.js';
 import { tapMemoryBudget } from './tap-sink.js';
+import { diskCacheBytes } from './disk-cache-size.js';
 
 export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
@@ -60,7 +61,7 @@ export class WepadimObjective implements Objective {
     this.cache = new FeatureCache({
       memoryBytes: opts.memoryCacheBytes ?? 768 * 1024 ** 2,
       dir: opts.cacheDir ?? null,
-      diskBytes: opts.diskCacheBytes ?? 2 * 1024 ** 3,
+      diskBytes: opts.diskCacheBytes ?? diskCacheBytes(opts.cacheDir ?? null),
     });
   }
 
