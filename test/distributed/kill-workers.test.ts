@@ -54,12 +54,12 @@ describe('kill -9 workers mid-sweep', () => {
     let doneAtKill = 0;
     while (kills < 20) {
       // the next kill once the sweep made progress since the last one (paced by the sweep, not by a clock)
-      const now = await waitForState(db, (x) => settled(x) || (x.byStatus.done ?? 0) > doneAtKill, 60_000, 100);
+      const now = await waitForState(db, (x) => settled(x) || (x.byStatus.done ?? 0) > doneAtKill, 180_000, 100);
       if (settled(now)) break;
       doneAtKill = now.byStatus.done ?? 0;
       // aim at a worker that is running trials (it has leased something); replacements need a moment to start
       let busy: number[] = [];
-      for (const until = Date.now() + 30_000; busy.length === 0 && Date.now() < until; await sleep(100))
+      for (const until = Date.now() + 60_000; busy.length === 0 && Date.now() < until; await sleep(100))
         busy = slots.flatMap((c, i) => (workerEvents(cluster, c).some((e) => e.type === 'leased') ? [i] : []));
       const i = busy.length > 0 ? busy[rand(busy.length)] : rand(slots.length);
       if (busy.length > 0) leaseHolderKills++;
@@ -69,7 +69,7 @@ describe('kill -9 workers mid-sweep', () => {
     }
     expect(leaseHolderKills).toBeGreaterThanOrEqual(15);
     expect(kills).toBe(20); // the sweep outlasted the kills, so they really hit it mid-run
-    const s = await waitForState(db, settled, 90_000);
+    const s = await waitForState(db, settled, 300_000);
     expect(settled(s), JSON.stringify(s.byStatus)).toBe(true);
     expect(duplicates(db)).toEqual({ doneAttemptsOver1: 0, resultsOver1: 0, notSettled: 0 });
     expect(s.results).toBe(s.byStatus.done);
@@ -77,5 +77,7 @@ describe('kill -9 workers mid-sweep', () => {
     expect(s.failedBeforeLimit).toBe(0);
     expect(s.finalMetricRowsPerDone).toBe(1);
     expect(s.expiredAttempts).toBeGreaterThan(0); // killed workers held leases that had to expire
-  }, 150_000);
+    // generous bounds: every wait above ends on an event (progress, a leased worker, the sweep settled); at a load
+    // average of ~15 on 2 cores (the load proof's 4 busy loops plus benchmark workers) it ran past the old 150 s
+  }, 900_000);
 });
