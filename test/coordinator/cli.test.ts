@@ -74,7 +74,13 @@ describe('wepadim coordinator / cancel / drain', () => {
       cli(['drain', 'nobody', '--coordinator', address, '--insecure']),
     ]);
     expect(cancel.code).toBe(0);
-    expect(JSON.parse(cancel.out)).toEqual({ target: 'demo', matched: 'sweep', cancelled: 2, interrupted: 0 });
+    expect(JSON.parse(cancel.out)).toEqual({
+      target: 'demo',
+      matched: 'sweep',
+      cancelled: 2,
+      interrupted: 0,
+      maps_jobs: 0,
+    });
     expect(badToken.code).toBe(2);
     expect(badToken.err).toMatch(/refused the bearer token/);
     expect(noWorker.code).toBe(2);
