@@ -128,6 +128,32 @@ export function exited(child: ChildProcess): Promise<number | null> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Wait until `check` returns a value other than null, evaluating it now and again on every line of output of the
+ * given children (the Cluster has stored the line before this runs); null when `timeoutMs` passes first.
+ */
+export function untilOutput<T>(
+  children: readonly ChildProcess[],
+  check: () => T | null,
+  timeoutMs: number,
+): Promise<T | null> {
+  return new Promise((resolve) => {
+    const streams = children.flatMap((c) => [c.stdout, c.stderr]).filter((x) => x !== null);
+    const finish = (v: T | null): void => {
+      clearTimeout(timer);
+      for (const st of streams) st.off('data', onData);
+      resolve(v);
+    };
+    const onData = (): void => {
+      const v = check();
+      if (v !== null) finish(v);
+    };
+    const timer = setTimeout(() => finish(null), timeoutMs);
+    for (const st of streams) st.on('data', onData);
+    onData();
+  });
+}
+
 export interface SweepState {
   byStatus: Record<string, number>;
   total: number;

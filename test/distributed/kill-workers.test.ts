@@ -13,9 +13,9 @@ import {
   freePort,
   seedSweep,
   settled,
-  sleep,
   startCoordinatorChild,
   startWorkerChild,
+  untilOutput,
   waitForState,
   workerEvents,
 } from './harness.js';
@@ -58,9 +58,11 @@ describe('kill -9 workers mid-sweep', () => {
       if (settled(now)) break;
       doneAtKill = now.byStatus.done ?? 0;
       // aim at a worker that is running trials (it has leased something); replacements need a moment to start
-      let busy: number[] = [];
-      for (const until = Date.now() + 60_000; busy.length === 0 && Date.now() < until; await sleep(100))
-        busy = slots.flatMap((c, i) => (workerEvents(cluster, c).some((e) => e.type === 'leased') ? [i] : []));
+      const leased = (): number[] | null => {
+        const b = slots.flatMap((c, i) => (workerEvents(cluster, c).some((e) => e.type === 'leased') ? [i] : []));
+        return b.length ? b : null;
+      };
+      const busy = (await untilOutput(slots, leased, 60_000)) ?? [];
       const i = busy.length > 0 ? busy[rand(busy.length)] : rand(slots.length);
       if (busy.length > 0) leaseHolderKills++;
       await cluster.kill9(slots[i]);
