@@ -7,11 +7,11 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { featureBatch, type FeatureBatch } from '../engine/feature-batch.js';
-import type { TestTruth } from '../engine/types.js';
+import { CROP, type TestTruth } from '../engine/types.js';
 import type { ExtractorInfo } from './ports.js';
 import { bytesOf, FileTapSource, readFully, tapLayout, writeFully, type TapShape } from './tap-file.js';
 
-const MAP = 224 * 224;
+const MAP = CROP * CROP;
 
 /** A cache entry in memory: one FeatureBatch per tap, the extractor's identity, the test split's truth. */
 export interface FeatureEntry {

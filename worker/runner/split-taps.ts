@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SampleRef } from '../data/types.js';
 import type { Tap } from '../engine/tap-source.js';
-import type { TestTruth } from '../engine/types.js';
+import { CROP, type TestTruth } from '../engine/types.js';
 import type { FeatureCache, FeatureEntry } from './feature-cache.js';
 import { truthBytes } from './feature-cache-disk.js';
 import type { DataPort, FeatureExtractorPort } from './ports.js';
 import { TapFile } from './tap-file.js';
 import { TapCollector, type CollectedTaps, type TapPlacement } from './tap-sink.js';
 
-const MAP = 224 * 224;
+const MAP = CROP * CROP;
 
 export interface ClassTimings {
   load_s: number;
