@@ -86,5 +86,5 @@ describe('wepadim artifacts by key prefix, from a coordinator or from --db', () 
     const damaged = await cli(['artifacts', k1, '--out', join(h.dir, 'out-damaged'), ...local]);
     expect(damaged.code).toBe(2);
     expect(damaged.stderr).toContain('its sha256 differs');
-  }, 120_000);
+  }, 300_000);
 });

@@ -40,7 +40,7 @@ describe.skipIf(unavailable !== null)('wepadim launch slurm on a real one-node S
     await slurm?.stop();
     await procs.killAll();
     rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  }, 300_000);
 
   it('runs the sweep from an sbatch array; scancel of one task loses nothing', async () => {
     const s = slurm as SlurmCluster;

@@ -108,5 +108,5 @@ describe('worker drain on SIGTERM (Kubernetes pod termination)', () => {
     const ev = workerEvents(procs, worker);
     expect(ev.find((e) => e.type === 'draining')?.reason).toBe('drain signal');
     expect(ev.find((e) => e.type === 'stopped')).toMatchObject({ spooled: 0 });
-  }, 120_000);
+  }, 300_000);
 });

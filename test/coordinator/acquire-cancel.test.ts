@@ -141,7 +141,7 @@ describe('Acquire cancelled by the worker while its grant is written', () => {
     expect(next.trials.map((t) => t.attempt)).toEqual([1, 1]);
     // the handed-back lease ids are dead: their fencing tokens were used up
     expect(next.trials.map((t) => Number(t.fencing_token))).toEqual([2, 2]);
-  }, 60_000);
+  }, 300_000);
 
   it('a replay of a request id still being granted waits for that grant and leases nothing new', async () => {
     const s = await serve(['a', 'b', 'c']);
@@ -155,7 +155,7 @@ describe('Acquire cancelled by the worker while its grant is written', () => {
     expect(a.trials.map((t) => t.lease_id)).toEqual(b.trials.map((t) => t.lease_id));
     expect(a.trials).toHaveLength(2);
     expect(trialRow(s.db, 'c')).toMatchObject({ status: 'pending', attempts: 0 });
-  }, 60_000);
+  }, 300_000);
 
   it('a replay is answered with its group even after the worker was told to drain', async () => {
     const s = await serve(['a']);
@@ -169,5 +169,5 @@ describe('Acquire cancelled by the worker while its grant is written', () => {
     expect(replay.trials).toHaveLength(1);
     // a new request id from a draining worker gets nothing
     expect((await s.rpc.Acquire({ ...req, wait_ms: 1, request_id: 'r2' })).trials).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });

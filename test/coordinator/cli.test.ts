@@ -93,7 +93,7 @@ describe('wepadim coordinator / cancel / drain', () => {
       { status: 'cancelled', n: 2 },
     ]);
     ro.close();
-  }, 120_000);
+  }, 300_000);
 
   it('refuses plaintext on a non-loopback address and a token on argv is impossible', async () => {
     writeFileSync(join(dir, 'token'), TOKEN + '\n');
@@ -113,7 +113,7 @@ describe('wepadim coordinator / cancel / drain', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/refusing to listen in plaintext on non-loopback address 0\.0\.0\.0/);
     expect(argv.code).toBe(2);
-  }, 120_000);
+  }, 300_000);
 
   it('TLS from the command line: cancel with --tls-ca works; without it the coordinator is unreachable (exit 1)', async () => {
     const pkiDir = join(dir, 'pki');
@@ -142,5 +142,5 @@ describe('wepadim coordinator / cancel / drain', () => {
     const exited = exitOf(coord);
     coord.kill('SIGINT');
     expect(await exited).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

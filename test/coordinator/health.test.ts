@@ -77,7 +77,7 @@ describe('grpc.health.v1', () => {
     } finally {
       await h.close();
     }
-  }, 30_000);
+  }, 300_000);
 
   it('is NOT_SERVING while the database takes no write, and SERVING again after', async () => {
     const h = await startHarness([], { healthListen: '127.0.0.1:0' });
@@ -96,7 +96,7 @@ describe('grpc.health.v1', () => {
       c.close();
       await h.close();
     }
-  }, 60_000);
+  }, 300_000);
 
   it('reports NOT_SERVING during shutdown, ends Watch streams with it, and keeps liveness SERVING', async () => {
     const h = await startHarness([{ key: 'a', featureKey: 'F' }], { healthListen: '127.0.0.1:0' });
@@ -122,5 +122,5 @@ describe('grpc.health.v1', () => {
       c.close();
       await h.close();
     }
-  }, 30_000);
+  }, 300_000);
 });

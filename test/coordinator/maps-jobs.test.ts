@@ -171,5 +171,5 @@ describe('maps jobs', () => {
     const none = await cli(['maps', 'nope']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no trial "nope"');
-  }, 120_000);
+  }, 300_000);
 });

@@ -30,7 +30,7 @@ describe('proto/gen', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 300_000);
 
   it('loads with keepCase field names and numeric longs, as the generated types say', () => {
     const svc = coordinatorService();

@@ -125,7 +125,7 @@ beforeAll(async () => {
   expect(await exited(w)).toBe(0);
   chrome = await launchChromium();
   context = chrome.context;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await chrome?.close();
@@ -346,7 +346,7 @@ describe('dashboard in Chromium', () => {
     );
     expect(Math.max(...latencies)).toBeLessThanOrEqual(2000);
     await page.close();
-  }, 120_000);
+  }, 300_000);
 
   it('compares trials side by side: the per-class winners and trial 1', async () => {
     const per = (await leaderboardCli('--per-class')) as {

@@ -77,5 +77,5 @@ describe('8 workers, 500 synthetic trials, 5% failures', () => {
     expect(tokens.length).toBeGreaterThan(1);
     for (const k of failedTrials)
       expect(attempts.filter((a) => a.key === k && a.outcome === 'failed').length).toBe(maxAttempts);
-  }, 120_000);
+  }, 300_000);
 });

@@ -119,7 +119,7 @@ describe('wepadim run, end to end', () => {
     // one class-best per class (per lease) gets anomaly-map PNGs
     const pngs = rows.flatMap((r) => readdirSync(join(first.artifactsDir, r.key)).filter((n) => n.endsWith('.png')));
     expect(pngs.length).toBeGreaterThanOrEqual(2 * 4);
-  }, 120_000);
+  }, 300_000);
 
   it('stores the AUROCs that a direct engine call gives on the same inputs', async () => {
     const ports = await loadDefaultPorts();
@@ -177,7 +177,7 @@ describe('wepadim run, end to end', () => {
     } finally {
       await ex.dispose();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('exports every trial as Parquet: typed columns whose values are the stored ones, bit for bit', async () => {
     const out = join(work, 'trials.parquet');
@@ -217,7 +217,7 @@ describe('wepadim run, end to end', () => {
     // the same bytes on stdout when it is not a terminal
     const piped = await pexec(process.execPath, [bin, ...args], { timeout: 60_000, encoding: 'buffer' });
     expect(Buffer.compare(piped.stdout, bytes)).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('gives identical numbers when rerun from a warm feature cache', async () => {
     const again = await run(join(work, 'runs'), true); // fresh database, same feature cache under runs/.cache
@@ -248,7 +248,7 @@ describe('wepadim run, end to end', () => {
     } finally {
       db.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('works as a CLI command: resumes (nothing left to run) and prints the leaderboard as JSON', async () => {
     const { stdout } = await pexec(
@@ -320,7 +320,7 @@ describe('wepadim run, interrupted', () => {
     expect(again.submitted.added).toBe(0);
     expect(again.submitted.requeued).toBeLessThanOrEqual(left.n);
     expect(again.counts).toMatchObject({ done: 4, failed: 0, pending: 0 });
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('wepadim run, stopped at once', () => {
@@ -359,7 +359,7 @@ describe('wepadim run, stopped at once', () => {
     expect(out).toMatch(/^Stopped: \d+ done, \d+ failed, /);
     if (c.n > 0) expect(out).toContain(`, ${c.n} leased, `);
     else expect(out).not.toContain('leased');
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('the demo', () => {
@@ -394,7 +394,7 @@ describe('the demo', () => {
     expect(j.leaderboard.points).toHaveLength(1);
     expect(j.perClass.entries.map((e) => e.class)).toEqual(['weave']);
     expect(j.perClass.entries[0].value).toBe(j.leaderboard.points[0].mean);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('wepadim run, bad input', () => {
@@ -416,5 +416,5 @@ describe('wepadim run, bad input', () => {
     const b = await cli([join(work, 'missing.yaml')]);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('missing.yaml');
-  }, 120_000);
+  }, 300_000);
 });

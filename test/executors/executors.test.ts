@@ -38,7 +38,7 @@ describe('executors', () => {
       for (let i = 0; i < 3; i++)
         expect(relL2(b[t].subarray(i * per, (i + 1) * per), a[t].subarray(i * per, (i + 1) * per))).toBeLessThan(1e-4);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('auto picks onnx on CPU; onnx-cuda without its provider is a UserError; tfjs-gpu falls back', async () => {
     expect(await resolveBackend('auto', null)).toBe('onnx');

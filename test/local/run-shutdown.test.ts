@@ -60,5 +60,5 @@ describe('wepadim run: shutdown after the last trial', () => {
     expect(events.find((e) => e.type === 'acquire-cancelled')).toMatchObject({ reason: 'drain: drain signal' });
     expect(types.indexOf('draining')).toBeLessThan(types.indexOf('acquire-cancelled'));
     expect(events.at(-1)).toMatchObject({ type: 'stopped', reason: 'drained' });
-  }, 120_000);
+  }, 300_000);
 });

@@ -72,5 +72,5 @@ describe('wepadim run: the local coordinator needs a one-time token', () => {
     // the refused cancel changed nothing: the run's workers, which have the token, did every trial
     expect(summary.counts).toMatchObject({ done: 3, cancelled: 0 });
     expect(summary.workerFailures).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });

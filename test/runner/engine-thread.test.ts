@@ -66,7 +66,7 @@ describe('ThreadedEngine', () => {
       clearImmediate(immediate);
       th.dispose();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('rejects with the engine error class kept by name (final, not retried)', async () => {
     const th = new ThreadedEngine();
@@ -85,7 +85,7 @@ describe('ThreadedEngine', () => {
     } finally {
       th.dispose();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('helpers: shared copies and error names', () => {
     const a = Float32Array.from([1, 2, 3]);

@@ -55,5 +55,5 @@ describe('log settings', () => {
       child.kill('SIGKILL');
       rmSync(spool, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 300_000);
 });

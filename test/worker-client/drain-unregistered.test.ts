@@ -40,5 +40,5 @@ describe('SIGTERM while the worker cannot register', () => {
     expect(ev.find((e) => e.type === 'left-unregistered')).toMatchObject({ reason: 'drain signal', spooled: 0 });
     expect(ev.at(-1)).toMatchObject({ type: 'stopped', reason: 'drained', spooled: 0 });
     expect(ev.some((e) => e.type === 'registered')).toBe(false);
-  }, 60_000);
+  }, 300_000);
 });

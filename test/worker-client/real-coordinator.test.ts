@@ -85,7 +85,7 @@ describe('worker client against the real coordinator', () => {
     ).toBe(n);
     expect(query<{ n: number }>(`SELECT COUNT(DISTINCT trial_id) AS n FROM metrics WHERE final = 0`).n).toBe(n);
     expect(query<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE message LIKE '%stale%'`).n).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('a leased trial shows as running while it still runs (the heartbeat right after the lease)', async () => {
     const { opts, query } = await setup([syntheticParams(0, 600_000, 0)]);
@@ -137,7 +137,7 @@ describe('worker client against the real coordinator', () => {
       const switches = s.filter((k, i) => i > 0 && k !== s[i - 1]).length;
       expect(switches, `class sequence ${s.map((k) => (k === fkA ? 'A' : 'B')).join('')}`).toBeLessThanOrEqual(1);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('wepadim objective: Acquire carries the class the worker holds warm, and the objective is disposed on exit', async () => {
     const data = mkdtempSync(join(tmpdir(), 'wepadim-client-data-'));
@@ -193,5 +193,5 @@ describe('worker client against the real coordinator', () => {
       JSON.parse(query<{ caches_json: string }>(`SELECT caches_json FROM workers WHERE id = 'w1'`).caches_json),
     ).toEqual([featureKey(p)]);
     expect(disposed).toBe(1);
-  }, 120_000);
+  }, 300_000);
 });

@@ -70,7 +70,7 @@ describe('TLS mismatch hint, real coordinators and workers', () => {
     const before = ev.slice(0, ev.indexOf(hints[0])).filter((e) => e.type === 'disconnected');
     expect(before.length).toBeGreaterThanOrEqual(TLS_HINT_AFTER);
     expect(ev.some((e) => e.type === 'registered')).toBe(false);
-  }, 120_000);
+  }, 300_000);
 
   it('a TLS worker against a plaintext coordinator: "may not use TLS", once', async () => {
     const coord = await startCoordinator({
@@ -85,7 +85,7 @@ describe('TLS mismatch hint, real coordinators and workers', () => {
     expect(hints).toHaveLength(1);
     expect(hints[0].hint).toMatch(/the coordinator may not use TLS/);
     expect(String(hints[0].error)).toMatch(/wrong version number/);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('tlsMismatchHint', () => {
