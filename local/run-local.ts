@@ -35,7 +35,7 @@ export interface LocalRunOptions extends SweepNarrowing {
   log: Logger;
   stream: NodeJS.WriteStream;
   pollMs?: number;
-  /** anomaly-map PNGs for the best `mapTrials` trials of each class in a lease (default 1) */
+  /** anomaly-map PNGs for the best `mapTrials` trials of each class in a lease, per stage and metric (default 1) */
   mapTrials?: number;
   /** most trials per lease (default 36: one DWT group of the phase-1 grid) */
   groupSize?: number;

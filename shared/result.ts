@@ -26,6 +26,12 @@ export const METRIC = {
   peakRssMb: 'peak_rss_mb',
 } as const;
 
+/**
+ * The metrics the leaderboard ranks classes by: each class's best trial by each, per stage, gets its anomaly maps
+ * (the worker draws them for its lease's best; the coordinator queues a maps job for a winner still without).
+ */
+export const MAP_METRICS: readonly string[] = [METRIC.imageAuroc, METRIC.pixelAuroc];
+
 export const defectMetric = (defect: string): string => `image_auroc.defect.${defect}`;
 
 export interface Provenance {

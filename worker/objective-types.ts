@@ -12,6 +12,8 @@ export interface LeasedTrial {
   leaseId: string;
   fencingToken: number;
   params: TrialParams;
+  /** the search stage the trial belongs to (the wire's `stage`); each stage's winners get their own maps */
+  stage?: string;
   /**
    * a maps job: the trial is done at the coordinator; run it again with its anomaly maps kept and report them
    * (its metrics must come out equal; the coordinator checks and does not record them again)

@@ -49,7 +49,7 @@ export const command: CommandModule<object, RunArgs> = {
         type: 'number',
         default: 1,
         describe:
-          "anomaly-map PNGs for the best K trials of each class per lease (0: none); each class's winners by image and pixel AUROC get theirs after the grid anyway",
+          'anomaly-map PNGs for the best K trials of each class per lease and stage by image and by pixel AUROC (0: none); a winner still without maps gets a maps job after the grid',
       })
       .option('runs-dir', { type: 'string', default: 'runs', describe: 'directory holding one folder per sweep' })
       .option('weights-dir', {

@@ -8,10 +8,30 @@ import { params, trial } from './units-fixtures.js';
 describe('lease params', () => {
   it('turns the wire form of a lease into trials', () => {
     const res = {
-      trials: [{ trial_id: '12', key: 'k', lease_id: 'L', fencing_token: '4', params_json: JSON.stringify(params(3)) }],
+      trials: [
+        {
+          trial_id: '12',
+          key: 'k',
+          lease_id: 'L',
+          fencing_token: '4',
+          params_json: JSON.stringify(params(3)),
+          stage: '',
+        },
+        {
+          trial_id: '13',
+          key: 'm',
+          lease_id: 'L',
+          fencing_token: '1',
+          params_json: JSON.stringify(params(4)),
+          stage: 'p2',
+        },
+      ],
     } as unknown as AcquireResponse__Output;
     expect(toLeasedTrials(res)).toEqual({
-      trials: [{ trialId: 12, key: 'k', leaseId: 'L', fencingToken: 4, params: params(3) }],
+      trials: [
+        { trialId: 12, key: 'k', leaseId: 'L', fencingToken: 4, params: params(3) },
+        { trialId: 13, key: 'm', leaseId: 'L', fencingToken: 1, params: params(4), stage: 'p2' },
+      ],
       rejected: [],
     });
     expect(() => parseLeaseParams('{not json')).toThrow();

@@ -33,6 +33,7 @@ export function toLeasedTrials(res: AcquireResponse__Output): { trials: LeasedTr
       trials.push({
         ...lease,
         params: parseLeaseParams(t.params_json),
+        ...(t.stage ? { stage: t.stage } : {}),
         ...(t.maps_only ? { mapsOnly: true } : {}),
       });
     } catch (err) {

@@ -1,13 +1,12 @@
 /**
  * Evaluate one class's trials, one engine call per DWT group, and turn the outcomes into results.
- * The best `mapTrials` trials of the class (by sel.image_auroc when selection is on, else image_auroc)
- * are held back until the class is done; their anomaly maps are then recomputed and rendered. A maps job's
+ * The best `mapTrials` trials of the class per stage by image and by pixel AUROC (./map-holds.ts) are held back
+ * until the class is done; their anomaly maps are then recomputed and rendered. A maps job's
  * trial (`mapsOnly`: a done trial re-run for its maps) is always held, and reports only its map PNGs.
  */
 import type { Logger } from '../../shared/log.js';
 import type { TrialResult } from '../../shared/result.js';
 import type { SelectionSpec, TrialParams } from '../../shared/trial.js';
-import { METRIC } from '../../shared/result.js';
 import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../objective-types.js';
 import { trialArtifactsDir, writeMapPngs, writeTrialJson } from './artifacts.js';
 import type { ClassData } from './class-data.js';
@@ -17,6 +16,7 @@ import { holdoutSplit } from './holdout.js';
 import type { DwtConfig, EvalSubset, GroupOptions, VariantConfig, VariantOutcome } from '../engine/types.js';
 import type { GroupOutput, RunnerPorts } from './ports.js';
 import { buildResult, selectionNames } from './trial-result.js';
+import { MapHolds, type Held } from './map-holds.js';
 
 export interface ClassRunContext {
   ports: RunnerPorts;
@@ -60,19 +60,9 @@ export function selectionSubsets(labels: Uint8Array, specs: readonly (SelectionS
   return [...out.values()];
 }
 
-interface Held {
-  trial: LeasedTrial;
-  result: TrialResult;
-  score: number;
-}
-
-function rankScore(r: TrialResult): number {
-  const v = r.metrics[METRIC.selImageAuroc] ?? r.metrics[METRIC.imageAuroc];
-  return Number.isFinite(v) ? v : -Infinity;
-}
-
 export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], ctx: ClassRunContext): Promise<void> {
-  const held: Held[] = [];
+  const holds = new MapHolds(ctx.mapTrials);
+  const mapsJobs: Held[] = [];
   // distances of this class's groups, so recomputing the held trials' maps needs no DWT, Gram products or solves
   const distanceCache: NonNullable<GroupOptions['distanceCache']> = new Map();
   const complete = async (trial: LeasedTrial, result: TrialResult): Promise<void> => {
@@ -90,25 +80,11 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
     }
   };
   const accept = async (trial: LeasedTrial, result: TrialResult): Promise<void> => {
-    const score = rankScore(result);
     if (trial.mapsOnly) {
-      held.push({ trial, result, score });
+      mapsJobs.push({ trial, result });
       return;
     }
-    if (ctx.mapTrials <= 0) return complete(trial, result);
-    const kept = held.filter((h) => !h.trial.mapsOnly);
-    if (kept.length < ctx.mapTrials) {
-      held.push({ trial, result, score });
-      return;
-    }
-    let worst = held.indexOf(kept[0]);
-    for (let i = 0; i < held.length; i++) if (!held[i].trial.mapsOnly && held[i].score < held[worst].score) worst = i;
-    if (score > held[worst].score) {
-      const out = held[worst];
-      held[worst] = { trial, result, score };
-      return complete(out.trial, out.result);
-    }
-    return complete(trial, result);
+    for (const r of holds.offer(trial, result)) await complete(r.trial, r.result);
   };
 
   const keepDistances = ctx.mapTrials > 0 || dwtGroups.some((g) => g.some((t) => t.mapsOnly));
@@ -211,7 +187,7 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
     }
   }
 
-  for (const h of held) {
+  for (const h of [...holds.held(), ...mapsJobs]) {
     try {
       const p = h.trial.params;
       const out = await ctx.ports.engine.evaluateDwtGroup(

@@ -22,8 +22,8 @@ export interface WepadimObjectiveOptions {
   memoryCacheBytes?: number;
   /** compute shared stages once per group (default true); false evaluates every trial on its own */
   sharing?: boolean;
-  /** anomaly-map PNGs: for the best `mapTrialsPerClass` trials of each class in a lease
-   * (default $WEPADIM_MAP_TRIALS, else 1; 0 = none) */
+  /** anomaly-map PNGs: for the best `mapTrialsPerClass` trials of each class in a lease, per stage, by image
+   * and by pixel AUROC (./map-holds.ts; default $WEPADIM_MAP_TRIALS, else 1; 0 = none) */
   mapTrialsPerClass?: number;
   /** how many highest- and lowest-scoring test images get a PNG (default $WEPADIM_MAP_IMAGES, else 2 each) */
   mapImages?: number;

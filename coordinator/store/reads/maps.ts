@@ -3,13 +3,12 @@
  * stops, and what its summary and `wepadim maps` print.
  */
 import type { Db } from '../db.js';
-import { METRIC } from '../../../shared/result.js';
+import { MAP_METRICS } from '../../../shared/result.js';
 
 /** objectives that make anomaly maps (the others' winners get no maps job) */
 export const MAP_OBJECTIVES: readonly string[] = ['wepadim'];
 
-/** the metrics the leaderboard ranks classes by; each class's best trial by each gets its maps */
-export const MAP_METRICS: readonly string[] = [METRIC.imageAuroc, METRIC.pixelAuroc];
+export { MAP_METRICS };
 
 /** artifact kinds that are anomaly maps (worker/runner/artifacts.ts) */
 export const MAP_KINDS = ['map-high', 'map-low'] as const;
