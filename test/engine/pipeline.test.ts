@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../shared/errors.js';
-import { waveletEmbedding } from '../../worker/engine/embedding.js';
+import { blockShapes, waveletEmbedding } from '../../worker/engine/embedding.js';
+import { groupBytes } from '../../worker/engine/group-memory.js';
 import { fitGaussianDirect, fitGaussianWoodbury, mahalanobis } from '../../worker/engine/gaussian.js';
 import { evaluateDwtGroup, evaluateTrial } from '../../worker/engine/group.js';
 import { rocAuc } from '../../worker/engine/sklearn-metrics.js';
@@ -194,6 +195,40 @@ describe('group evaluation', () => {
     const a = evaluateDwtGroup(s1.features, s1.truth, s1.dwt, vs);
     const b = evaluateDwtGroup(s1.features, s1.truth, s1.dwt, vs, { maxBlockBytes: 1 });
     vs.forEach((_, i) => expect(b.outcomes[i].metrics).toEqual(a.outcomes[i].metrics));
+  });
+  it('counts the kept Gram terms against maxBlockBytes, not only the float32 blocks', () => {
+    const s = blockShapes(features.train, dwt, ['LL', 'LH', 'HL', 'HH']);
+    const n = features.train[0].n;
+    const t = features.test[0].n;
+    const c = (b: keyof typeof s.channels): number => s.channels[b] ?? 0;
+    // what the old rule compared: the float32 blocks alone
+    const blocks = (n + t) * (c('LL') + c('LH') + c('HL') + c('HH')) * s.h * s.w * 4;
+    const blockwise = (bytes: number): boolean | undefined =>
+      evaluateDwtGroup(features, truth, dwt, variants, { subsets, maxBlockBytes: bytes }).outcomes[0].timings.blockwise;
+    expect(blockwise(blocks)).toBe(true); // the blocks fit, but with their Gram terms they would not
+    expect(blockwise(1e12)).toBeUndefined();
+    // the estimate itself, by hand: 2 shared Woodbury blocks, 1 direct block, 1 used once
+    const shape = {
+      n: 10,
+      t: 4,
+      p: 9,
+      channels: { LL: 8, LH: 16, HL: 16, HH: 16 },
+      needed: ['LL', 'LH', 'HL', 'HH'] as const,
+      direct: new Set(['LL'] as const),
+      uses: new Map([
+        ['LL', 3],
+        ['LH', 2],
+        ['HL', 2],
+        ['HH', 1],
+      ] as const),
+    };
+    const terms = (9 * 100 + 9 * 4 * 10 + 9 * 4) * 8;
+    const blockOf = (ch: number): number => 14 * ch * 9 * 4;
+    const kept = terms + 2 * blockOf(8) + 2 * terms;
+    expect(groupBytes(shape)).toEqual({
+      allBlocks: blockOf(8) + 3 * blockOf(16) + kept,
+      oneBlock: blockOf(16) + kept,
+    });
   });
   it('keeps maps only when asked and honours an aborted signal', () => {
     const g = evaluateDwtGroup(features, truth, dwt, variants.slice(0, 2), { keepMaps: (i) => i === 1 });

@@ -6,6 +6,7 @@
  */
 import { canonicalSubbands, SUBBANDS, type Subband } from '../../shared/subbands.js';
 import { blockShapes, subbandBlocks } from './embedding.js';
+import { groupBytes } from './group-memory.js';
 import type { FeatureBatch } from './feature-batch.js';
 import type { ClassTaps } from './tap-source.js';
 import {
@@ -73,7 +74,7 @@ class GroupState {
     /** per block, how many distinct distance computations (subset, cov_reg) use it: single-use Grams are not kept */
     private readonly uses: ReadonlyMap<Subband, number>,
     private readonly cpu: () => number = () => 0,
-    /** the most bytes the float32 blocks of all needed subbands may take at once (else one block at a time) */
+    /** the most bytes the group may hold at once (./group-memory.ts: blocks and kept terms), else one block at a time */
     private readonly maxBlockBytes = Infinity,
   ) {}
 
@@ -87,11 +88,9 @@ class GroupState {
       const n = this.features.train[0].n;
       const t = this.features.test[0].n;
       const channels = {} as Record<Subband, number>;
-      let bytes = 0;
-      for (const b of this.needed) {
-        channels[b] = s.channels[b] ?? 0;
-        bytes += (n + t) * channels[b] * s.h * s.w * 4;
-      }
+      for (const b of this.needed) channels[b] = s.channels[b] ?? 0;
+      const shape = { n, t, p: s.h * s.w, channels, needed: this.needed, direct: this.directBlocks, uses: this.uses };
+      const bytes = groupBytes(shape).allBlocks;
       if (bytes > this.maxBlockBytes) {
         this.lazy = true;
         this.meta = { h: s.h, w: s.w, n, t, channels };
