@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../shared/errors.js';
 import { blockShapes, waveletEmbedding } from '../../worker/engine/embedding.js';
@@ -180,11 +183,23 @@ describe('group evaluation', () => {
   it('computes the DWT one block at a time above maxBlockBytes, with the same outcomes', () => {
     const all = evaluateDwtGroup(features, truth, dwt, variants, { subsets });
     const capped = evaluateDwtGroup(features, truth, dwt, variants, { subsets, maxBlockBytes: 1 });
-    const roomy = evaluateDwtGroup(features, truth, dwt, variants, { subsets, maxBlockBytes: 1e12 });
+    const dir = mkdtempSync(join(tmpdir(), 'wepadim-spill-'));
+    const spilled = evaluateDwtGroup(features, truth, dwt, variants, { subsets, maxBlockBytes: 1, spillDir: dir });
+    // a spill folder that cannot be written: each block's DWT on its own instead
+    const unwritable = { subsets, maxBlockBytes: 1, spillDir: join(dir, 'missing') };
+    const fallback = evaluateDwtGroup(features, truth, dwt, variants, unwritable);
+    const roomy = evaluateDwtGroup(features, truth, dwt, variants, { subsets, maxBlockBytes: 1e12, spillDir: dir });
+    expect(readdirSync(dir)).toEqual([]); // the block files were unlinked as soon as they were open
+    rmSync(dir, { recursive: true });
     variants.forEach((_, i) => {
-      expect(capped.outcomes[i].metrics).toEqual(all.outcomes[i].metrics);
-      expect(capped.outcomes[i].imageScores).toEqual(all.outcomes[i].imageScores);
-      expect(roomy.outcomes[i].metrics).toEqual(all.outcomes[i].metrics);
+      for (const g of [capped, spilled, fallback, roomy]) {
+        expect(g.outcomes[i].metrics).toEqual(all.outcomes[i].metrics);
+        expect(g.outcomes[i].imageScores).toEqual(all.outcomes[i].imageScores);
+      }
+      expect(capped.outcomes[i].timings.blockwise).toBe('dwt');
+      expect(spilled.outcomes[i].timings.blockwise).toBe('spill');
+      expect(fallback.outcomes[i].timings.blockwise).toBe('dwt');
+      expect(roomy.outcomes[i].timings.blockwise).toBeUndefined();
     });
     // the direct/Woodbury mix of case 1 too (direct blocks keep their centred features)
     const s1 = setup(cases[1]);
@@ -203,9 +218,9 @@ describe('group evaluation', () => {
     const c = (b: keyof typeof s.channels): number => s.channels[b] ?? 0;
     // what the old rule compared: the float32 blocks alone
     const blocks = (n + t) * (c('LL') + c('LH') + c('HL') + c('HH')) * s.h * s.w * 4;
-    const blockwise = (bytes: number): boolean | undefined =>
+    const blockwise = (bytes: number): string | undefined =>
       evaluateDwtGroup(features, truth, dwt, variants, { subsets, maxBlockBytes: bytes }).outcomes[0].timings.blockwise;
-    expect(blockwise(blocks)).toBe(true); // the blocks fit, but with their Gram terms they would not
+    expect(blockwise(blocks)).toBe('dwt'); // the blocks fit, but with their Gram terms they would not
     expect(blockwise(1e12)).toBeUndefined();
     // the estimate itself, by hand: 2 shared Woodbury blocks, 1 direct block, 1 used once
     const shape = {

@@ -169,7 +169,7 @@ describe('worker --max-rss', () => {
     const tightKinds: Kinds = [];
     const tight = await run(root, { maxRssBytes: 1 }, tightKinds); // 1 byte: always over budget
     for (const r of sameNumbers(free, tight)) {
-      expect(r.details?.dwt_blockwise).toBe(true);
+      expect(r.details?.dwt_blockwise).toBe('spill'); // one DWT, the blocks read back from unlinked files
       expect(r.details?.feature_taps).toEqual({ train: 'file', test: 'file' });
     }
     for (const [, x] of free) expect(x.ok && x.result.details?.feature_taps).toBeUndefined();
@@ -178,6 +178,7 @@ describe('worker --max-rss', () => {
     for (const k of tightKinds) expect(k).toEqual(['file', 'file', 'file', 'file']);
     for (const k of freeKinds) expect(k).toEqual(['memory', 'memory', 'memory', 'memory']);
     expect(openFiles('wepadim-taps-')).toEqual([]); // the spill files were closed (and so freed) with the class
+    expect(openFiles('wepadim-block-')).toEqual([]); // and the block files with their group
   });
 
   it('passes tap files to the engine thread, and through the disk cache, with the same numbers', async () => {

@@ -107,10 +107,31 @@ export function subbandBlocks(
   which: readonly Subband[] = SUBBANDS,
   chunk = 16,
 ): SubbandBlocks {
+  const n = layers[0]?.n ?? 0;
+  const out: SubbandBlocks = { n, h: 0, w: 0, blocks: {} };
+  forEachBlockChunk(layers, dwt, which, chunk, (b, i0, x) => {
+    out.h = x.h;
+    out.w = x.w;
+    const dst = (out.blocks[b] ??= featureBatch(n, x.c, x.h, x.w));
+    dst.data.set(x.data, i0 * x.c * x.h * x.w);
+  });
+  return out;
+}
+
+/**
+ * The same blocks handed over one image chunk at a time (images [i0, i0 + x.n) of block b, in SUBBANDS order within
+ * a chunk), so a caller can write them elsewhere without holding a whole block.
+ */
+export function forEachBlockChunk(
+  layers: readonly Tap[],
+  dwt: DwtConfig,
+  which: readonly Subband[],
+  chunk: number,
+  f: (b: Subband, i0: number, x: FeatureBatch) => void,
+): void {
   checkTaps(layers);
   const n = layers[0].n;
   const wanted = SUBBANDS.filter((b) => which.includes(b));
-  let out: SubbandBlocks | null = null;
   for (let i0 = 0; i0 < Math.max(n, 1); i0 += chunk) {
     const i1 = Math.min(n, i0 + chunk);
     const taps = layers.map((x, i) => tapBands(readImages(x, i0, i1), dwt, i));
@@ -119,11 +140,8 @@ export function subbandBlocks(
       concatChannels(
         taps.map((t) => resizeBilinear(b === 'LL' ? t.LL : concatChannels(t.details.map((d) => d[b])), h, w)),
       );
-    const parts = wanted.map((b) => [b, block(b)] as const);
-    out ??= { n, h, w, blocks: Object.fromEntries(parts.map(([b, x]) => [b, featureBatch(n, x.c, h, w)])) };
-    for (const [b, x] of parts) (out.blocks[b] as FeatureBatch).data.set(x.data, i0 * x.c * h * w);
+    for (const b of wanted) f(b, i0, block(b));
   }
-  return out as SubbandBlocks;
 }
 
 /** Grid and channel count of each block of `which`, from the DWT of the first image only (cheap). */

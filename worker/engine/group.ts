@@ -5,21 +5,9 @@
  * A variant's numbers do not depend on which other variants run with it (same kernels, same summation order).
  */
 import { canonicalSubbands, SUBBANDS, type Subband } from '../../shared/subbands.js';
-import { blockShapes, subbandBlocks } from './embedding.js';
-import { groupBytes } from './group-memory.js';
-import type { FeatureBatch } from './feature-batch.js';
 import type { ClassTaps } from './tap-source.js';
-import {
-  addBlockCross,
-  addBlockGram,
-  addBlockStats,
-  centered,
-  directDistances,
-  factorWoodbury,
-  positionMean,
-  scoreWoodbury,
-  type PositionMajor,
-} from './gaussian.js';
+import { directDistances, factorWoodbury, scoreWoodbury } from './gaussian.js';
+import { GroupState, now } from './group-state.js';
 import { pixelTruth, scoreMaps } from './variant-metrics.js';
 import { upsampleSmoothScan } from './upsample-smooth.js';
 import {
@@ -33,172 +21,6 @@ import {
   type VariantOutcome,
 } from './types.js';
 import { validateFeatures, validateSubsets, validateTruth, validateVariant } from './validate.js';
-
-const now = (): number => performance.now() / 1000;
-
-interface BlockData {
-  /** centred train / test features; dropped once the block's Gram terms exist unless a direct solve needs them */
-  xc?: PositionMajor;
-  z?: PositionMajor;
-  gram?: Float64Array;
-  cross?: Float64Array;
-  sqn?: Float64Array;
-}
-
-interface GridMeta {
-  h: number;
-  w: number;
-  n: number;
-  t: number;
-  channels: Record<Subband, number>;
-}
-
-/**
- * Shared per-group state, filled lazily. Memory is released as soon as it is no longer needed:
- * the float32 blocks once centred, the centred features once the Gram terms exist (unless `directBlocks` need them).
- */
-class GroupState {
-  private meta: GridMeta | null = null;
-  private raw = new Map<Subband, { train: FeatureBatch; test: FeatureBatch }>();
-  private blocks = new Map<Subband, BlockData>();
-  dwtSeconds = 0;
-  dwtCpuSeconds = 0;
-  /** one block at a time: each block's DWT is computed when it is first needed and released after its stats */
-  lazy = false;
-  constructor(
-    private readonly features: ClassTaps,
-    private readonly dwt: DwtConfig,
-    private readonly directBlocks: ReadonlySet<Subband>,
-    /** the blocks some variant of the group uses (only these are computed) */
-    private readonly needed: readonly Subband[],
-    /** per block, how many distinct distance computations (subset, cov_reg) use it: single-use Grams are not kept */
-    private readonly uses: ReadonlyMap<Subband, number>,
-    private readonly cpu: () => number = () => 0,
-    /** the most bytes the group may hold at once (./group-memory.ts: blocks and kept terms), else one block at a time */
-    private readonly maxBlockBytes = Infinity,
-  ) {}
-
-  grid(): GridMeta {
-    if (!this.meta && Number.isFinite(this.maxBlockBytes)) {
-      const t0 = now();
-      const c0 = this.cpu();
-      const s = blockShapes(this.features.train, this.dwt, this.needed);
-      this.dwtSeconds += now() - t0;
-      this.dwtCpuSeconds += this.cpu() - c0;
-      const n = this.features.train[0].n;
-      const t = this.features.test[0].n;
-      const channels = {} as Record<Subband, number>;
-      for (const b of this.needed) channels[b] = s.channels[b] ?? 0;
-      const shape = { n, t, p: s.h * s.w, channels, needed: this.needed, direct: this.directBlocks, uses: this.uses };
-      const bytes = groupBytes(shape).allBlocks;
-      if (bytes > this.maxBlockBytes) {
-        this.lazy = true;
-        this.meta = { h: s.h, w: s.w, n, t, channels };
-      }
-    }
-    if (!this.meta) {
-      const t0 = now();
-      const c0 = this.cpu();
-      const train = subbandBlocks(this.features.train, this.dwt, this.needed);
-      const test = subbandBlocks(this.features.test, this.dwt, this.needed);
-      this.dwtSeconds += now() - t0;
-      this.dwtCpuSeconds += this.cpu() - c0;
-      const channels = {} as Record<Subband, number>;
-      for (const b of this.needed) {
-        const tr = train.blocks[b];
-        const te = test.blocks[b];
-        if (!tr || !te) throw new Error(`internal: block ${b} was not computed`);
-        this.raw.set(b, { train: tr, test: te });
-        channels[b] = tr.c;
-      }
-      this.meta = { h: train.h, w: train.w, n: train.n, t: test.n, channels };
-    }
-    return this.meta;
-  }
-
-  /** In one-block-at-a-time mode, the DWT of block b alone (the same numbers: every band comes from the same transform). */
-  private ensureRaw(b: Subband): void {
-    if (!this.lazy || this.raw.has(b)) return;
-    const t0 = now();
-    const c0 = this.cpu();
-    const train = subbandBlocks(this.features.train, this.dwt, [b]).blocks[b];
-    const test = subbandBlocks(this.features.test, this.dwt, [b]).blocks[b];
-    this.dwtSeconds += now() - t0;
-    this.dwtCpuSeconds += this.cpu() - c0;
-    if (!train || !test) throw new Error(`internal: block ${b} was not computed`);
-    this.raw.set(b, { train, test });
-  }
-
-  /** Centred features of one block (for the direct path, or before the Gram terms). */
-  centred(b: Subband): { xc: PositionMajor; z: PositionMajor } {
-    this.grid();
-    let d = this.blocks.get(b);
-    if (!d) {
-      d = {};
-      this.blocks.set(b, d);
-    }
-    if (!d.xc || !d.z) {
-      this.ensureRaw(b);
-      const raw = this.raw.get(b);
-      if (!raw) throw new Error(`internal: block ${b} was released`);
-      const mean = positionMean(raw.train);
-      d.xc = centered(raw.train, mean);
-      d.z = centered(raw.test, mean);
-      this.raw.delete(b); // direct blocks keep xc/z instead
-    }
-    return { xc: d.xc, z: d.z };
-  }
-
-  /** Gram, cross terms and squared norms of one block (computed once). */
-  stats(b: Subband): { gram: Float64Array; cross: Float64Array; sqn: Float64Array } {
-    const existing = this.blocks.get(b);
-    if (existing?.gram && existing.cross && existing.sqn)
-      return { gram: existing.gram, cross: existing.cross, sqn: existing.sqn };
-    const { n, t, h, w } = this.grid();
-    const p = h * w;
-    const d: BlockData = existing ?? {};
-    this.blocks.set(b, d);
-    d.gram = new Float64Array(p * n * n);
-    d.cross = new Float64Array(p * t * n);
-    d.sqn = new Float64Array(p * t);
-    if (!this.directBlocks.has(b)) this.ensureRaw(b);
-    const raw = this.raw.get(b);
-    if (!this.directBlocks.has(b) && raw) {
-      // centred a few positions at a time: the block's float64 centred copy is never held
-      addBlockStats(raw.train, raw.test, d.gram, d.cross, d.sqn);
-      this.raw.delete(b);
-    } else {
-      const { xc, z } = this.centred(b);
-      addBlockGram(xc, d.gram);
-      addBlockCross(xc, z, d.cross, d.sqn);
-    }
-    return { gram: d.gram, cross: d.cross, sqn: d.sqn };
-  }
-
-  /**
-   * Add block b's Gram, cross terms and squared norms into the sums. A block that no other distance computation
-   * needs goes straight into the sums (addDots adds complete dot products, so the sums are bit-identical to adding
-   * a kept block Gram) and its per-block terms are never held.
-   */
-  addStatsInto(b: Subband, gram: Float64Array, cross: Float64Array, sqn: Float64Array): void {
-    if (!this.blocks.get(b)?.gram && !this.directBlocks.has(b)) this.ensureRaw(b);
-    const raw = this.raw.get(b);
-    if (raw && !this.blocks.get(b)?.gram && !this.directBlocks.has(b) && (this.uses.get(b) ?? 0) <= 1) {
-      addBlockStats(raw.train, raw.test, gram, cross, sqn);
-      this.raw.delete(b);
-      return;
-    }
-    const st = this.stats(b);
-    for (let i = 0; i < gram.length; i++) gram[i] += st.gram[i];
-    for (let i = 0; i < cross.length; i++) cross[i] += st.cross[i];
-    for (let i = 0; i < sqn.length; i++) sqn[i] += st.sqn[i];
-  }
-
-  channels(s: readonly Subband[]): number {
-    const { channels } = this.grid();
-    return s.reduce((acc, b) => acc + channels[b], 0);
-  }
-}
 
 function subsetOf(v: VariantConfig): Subband[] {
   const s = canonicalSubbands(v.subbands);
@@ -313,7 +135,8 @@ export function evaluateDwtGroup(
   const truthPixels = variants.length > 0 ? pixelTruth(truth.masks, T) : null;
   const cpu = opts.cpuClock ?? ((): number => 0);
   const maxBlockBytes = opts.maxBlockBytes ?? Infinity;
-  let shared = new GroupState(features, dwt, direct, needed, uses, cpu, maxBlockBytes);
+  const spillDir = opts.spillDir;
+  let shared = new GroupState(features, dwt, direct, needed, uses, cpu, maxBlockBytes, spillDir);
   let dwtSeconds = 0;
   let dwtCpuSeconds = 0;
   let cachedDist: { key: string; dist: Float64Array; h: number; w: number } | null = null;
@@ -322,13 +145,22 @@ export function evaluateDwtGroup(
   let cachedMaps: { key: string; maps: Float32Array } | null = null;
   const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);
 
-  for (const i of order) {
+  try {
+    for (const i of order) evaluateOne(i);
+  } finally {
+    shared.release();
+  }
+  dwtSeconds += shared.dwtSeconds;
+  return { outcomes, timings: { dwt_s: dwtSeconds } };
+
+  function evaluateOne(i: number): void {
     opts.signal?.throwIfAborted();
     const v = variants[i];
     if (!sharing) {
       dwtSeconds += shared.dwtSeconds;
       dwtCpuSeconds += shared.dwtCpuSeconds;
-      shared = new GroupState(features, dwt, direct, subsetOf(v), usesOf([v]), cpu, maxBlockBytes); // alone: only this variant's blocks
+      shared.release();
+      shared = new GroupState(features, dwt, direct, subsetOf(v), usesOf([v]), cpu, maxBlockBytes, spillDir); // alone: only this variant's blocks
       cachedDist = null;
       cachedMaps = null;
     }
@@ -395,7 +227,7 @@ export function evaluateDwtGroup(
         dwt_s: dwtSeconds + shared.dwtSeconds,
         gram_s: tg - t0 - dwtHere,
         solve_s: t1 - tg,
-        ...(shared.lazy ? { blockwise: true } : {}),
+        ...(shared.lazy ? { blockwise: shared.spilled ? 'spill' : 'dwt' } : {}),
         ...(opts.cpuClock
           ? {
               cpu: {
@@ -412,8 +244,6 @@ export function evaluateDwtGroup(
     outcomes[i] = outcome;
     opts.onVariantDone?.(i, outcome);
   }
-  dwtSeconds += shared.dwtSeconds;
-  return { outcomes, timings: { dwt_s: dwtSeconds } };
 }
 
 /** One trial alone: the reference path (identical numbers to the same variant inside a group). */

@@ -65,8 +65,11 @@ export interface VariantTimings {
   /** fit_s split: Gram and cross products (gram_s) and the solves (solve_s; the direct path counts here whole) */
   gram_s?: number;
   solve_s?: number;
-  /** true when the group computed its DWT blocks one at a time (GroupOptions.maxBlockBytes) */
-  blockwise?: boolean;
+  /**
+   * set when the group held its DWT blocks one at a time (GroupOptions.maxBlockBytes): 'spill' when they were read
+   * back from GroupOptions.spillDir (one DWT), 'dwt' when each block's DWT was computed on its own
+   */
+  blockwise?: 'spill' | 'dwt';
   /** the same phases in CPU-seconds of the computing thread, when GroupOptions.cpuClock is given */
   cpu?: { dwt_s: number; gram_s: number; solve_s: number; score_s: number; metrics_s: number };
 }
@@ -110,11 +113,16 @@ export interface GroupOptions {
    */
   distanceCache?: Map<string, CachedDistances>;
   /**
-   * Memory cap for the group's DWT blocks (float32, train + test, every needed subband): above it the blocks are
-   * computed one at a time (each block's DWT when first needed, released after its Gram terms), trading DWT time
-   * for memory. The numbers are the same either way. Default: no cap.
+   * Memory cap for the group (its float32 DWT blocks and the terms kept beside them, ./group-memory.ts): above it
+   * the blocks are held one at a time (read back from `spillDir`, or each block's DWT when first needed), released
+   * after their Gram terms. The numbers are the same either way. Default: no cap.
    */
   maxBlockBytes?: number;
+  /**
+   * A directory on disk (not tmpfs) for the blocks of a group over maxBlockBytes: one DWT writes them to unlinked
+   * files, read back a block at a time. Without it (or when writing fails) each block's DWT is computed on its own.
+   */
+  spillDir?: string;
   /** CPU-seconds of the computing thread (e.g. from /proc/thread-self/stat): adds `timings.cpu` to each outcome */
   cpuClock?: () => number;
 }

@@ -27,8 +27,10 @@ export interface ClassRunContext {
   mapTrials: number;
   mapImages: number;
   featureTrials: number;
-  /** the worker's memory budget (bytes): groups compute their DWT blocks one at a time when they would exceed it */
+  /** the worker's memory budget (bytes): groups hold their DWT blocks one at a time when they would exceed it */
   maxRssBytes?: number;
+  /** where such groups write their blocks (GroupOptions.spillDir) */
+  spillDir?: string;
   log: Logger;
 }
 
@@ -129,7 +131,10 @@ export async function evaluateClass(cls: ClassData, dwtGroups: LeasedTrial[][], 
           cpuClock: threadCpuSeconds, // the engine thread uses its own clock
           ...(keepDistances ? { distanceCache } : {}),
           ...(ctx.maxRssBytes !== undefined
-            ? { maxBlockBytes: Math.max(0, ctx.maxRssBytes - process.memoryUsage.rss()) }
+            ? {
+                maxBlockBytes: Math.max(0, ctx.maxRssBytes - process.memoryUsage.rss()),
+                ...(ctx.spillDir !== undefined ? { spillDir: ctx.spillDir } : {}),
+              }
             : {}),
           // the group stops only when every one of its trials is cancelled
           signal: allAborted(ts.map((t) => ctx.cb.signalFor(t.key))),

@@ -28,6 +28,7 @@ port.on('message', (req: EngineRequest) => {
       cpuClock: threadCpuSeconds,
       distanceCache: req.distanceCacheId !== null ? caches?.map : undefined,
       ...(req.maxBlockBytes !== null ? { maxBlockBytes: req.maxBlockBytes } : {}),
+      ...(req.spillDir !== null ? { spillDir: req.spillDir } : {}),
       keepMaps: (i) => req.keepMaps[i] === true,
       onVariantDone: (i, o) => {
         const imageScores = o.imageScores.slice();

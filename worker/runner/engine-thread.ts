@@ -27,6 +27,7 @@ export interface EngineRequest {
   /** the caller's distance cache (GroupOptions.distanceCache) stands for a cache the thread keeps under this id */
   distanceCacheId: number | null;
   maxBlockBytes: number | null;
+  spillDir: string | null;
 }
 
 export type EngineReply =
@@ -111,6 +112,7 @@ export class ThreadedEngine implements EnginePort {
       sharing: opts.sharing ?? true,
       distanceCacheId: opts.distanceCache ? this.cacheId(opts.distanceCache) : null,
       maxBlockBytes: opts.maxBlockBytes ?? null,
+      spillDir: opts.spillDir ?? null,
     };
     return new Promise<GroupOutput>((resolve, reject) => {
       const outcomes: VariantOutcome[] = new Array<VariantOutcome>(variants.length);

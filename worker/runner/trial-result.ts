@@ -117,7 +117,7 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
       cache: ctx.cls.cache,
       shared_with: ctx.sharedWith,
       phases_s: phases(o, ctx),
-      ...(o.timings.blockwise ? { dwt_blockwise: true } : {}),
+      ...(o.timings.blockwise ? { dwt_blockwise: o.timings.blockwise } : {}),
       ...(ctx.cls.taps.train === 'file' || ctx.cls.taps.test === 'file' ? { feature_taps: ctx.cls.taps } : {}),
       ...(warnings.length ? { warnings } : {}),
     },

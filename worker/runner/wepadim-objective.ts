@@ -179,6 +179,7 @@ export class WepadimObjective implements Objective {
         mapImages: this.opts.mapImages ?? 2,
         featureTrials: classTrials.length,
         maxRssBytes: this.opts.maxRssBytes,
+        spillDir: this.opts.cacheDir ?? tmpdir(),
         log: this.log,
       });
     } finally {
