@@ -26,6 +26,7 @@ interface ResultDoc {
     shared_with?: { features: number; dwt: number };
     n_train?: number;
     n_test?: number;
+    dwt_blockwise?: 'spill' | 'dwt' | true;
     phases_s?: { wall: Partial<Record<Phase, number>>; cpu: Partial<Record<Phase, number>> };
   };
 }
@@ -41,6 +42,8 @@ export interface RunTotals {
   gridS: number;
   mapsJobs: number;
   mapsUntilS: number | null;
+  /** DWT groups (worker, class, DWT config) that held their blocks one at a time, by how ('spill', 'dwt') */
+  blockwise: Record<string, number>;
 }
 
 /** CPU-seconds of this process's waited-for children (the worker processes), from /proc/self/stat. */
@@ -68,8 +71,11 @@ export function readTotals(dbPath: string): RunTotals {
     const dwtCpu = new Map<string, number>();
     let peak = 0;
     const perClass = new Map<string, { nTrain: number; peak: number }>();
+    const blockwiseGroups = new Map<string, string>();
     for (const row of rows) {
       const r = JSON.parse(row.json) as ResultDoc;
+      const bw = r.details.dwt_blockwise;
+      if (bw !== undefined) blockwiseGroups.set(`${row.worker}|${row.cls}|${row.dwt}`, bw === true ? 'dwt' : bw);
       const m = r.metrics;
       const share = r.details.shared_with?.features ?? 1;
       wall.load += m['time.load_s'] / share;
@@ -115,6 +121,10 @@ export function readTotals(dbPath: string): RunTotals {
     return {
       gridS: ((span.f ?? t0) - t0) / 1000,
       mapsJobs: maps.n,
+      blockwise: [...blockwiseGroups.values()].reduce<Record<string, number>>((acc, k) => {
+        acc[k] = (acc[k] ?? 0) + 1;
+        return acc;
+      }, {}),
       mapsUntilS: maps.f === null ? null : (maps.f - t0) / 1000,
       trials: rows.length,
       failed,
@@ -158,6 +168,11 @@ export function phaseReport(
       `   peak RSS: coordinator ${m.coordinatorRssMb.toFixed(0)} MB, worker ${t.workerPeakRssMb.toFixed(0)} MB` +
         (t.biggest
           ? ` (largest class ${t.biggest.cls}, ${t.biggest.nTrain} train: ${t.biggest.peakRssMb.toFixed(0)} MB)`
+          : '') +
+        (Object.keys(t.blockwise).length
+          ? `; DWT groups held block by block: ${Object.entries(t.blockwise)
+              .map(([k, n]) => `${n} (${k})`)
+              .join(', ')}`
           : ''),
     ],
   };
