@@ -113,6 +113,28 @@ describe('wepadim objective', () => {
     expect((obj as unknown as { featureCaches(): string[] }).featureCaches()).toEqual([]);
   });
 
+  it('reports the classes held only in its disk cache for lease affinity, the most recent first', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const cacheDir = join(tmp(), 'cache');
+    const obj = createWepadimObjective({
+      cacheDir,
+      memoryCacheBytes: 0, // nothing fits the memory layer, as a wide_resnet50_2 class at MVTec size
+      artifactsDir: tmp(),
+      ports: fakePorts(CLASSES).ports,
+      logger: quiet,
+      mapTrialsPerClass: 0,
+    });
+    const caches = (): string[] => (obj as unknown as { featureCaches(): string[] }).featureCaches();
+    const trials = grid(root);
+    const of = (cls: string) => trials.filter((t) => t.params.class === cls);
+    await obj.runGroup(of('alpha'), callbacks().cb);
+    await obj.runGroup(of('beta'), callbacks().cb);
+    expect(caches()).toEqual([featureKey(of('beta')[0].params), featureKey(of('alpha')[0].params)]);
+    rmSync(cacheDir, { recursive: true }); // entries evicted or deleted are no longer claimed
+    expect(caches()).toEqual([]);
+  });
+
   it("renders maps for each class's best trial by image and by pixel AUROC (the coordinator's winners)", async () => {
     const root = tmp();
     makeDataset(root, CLASSES);

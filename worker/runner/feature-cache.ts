@@ -7,6 +7,7 @@
  * file as the backbone runs become an entry by a rename (`spillPath`, `adopt`); disk format: feature-cache-disk.ts.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestTruth } from '../engine/types.js';
@@ -89,6 +90,13 @@ export class FeatureCache {
 
   inMemory(key: string): boolean {
     return this.mem.has(key);
+  }
+
+  /** whether the disk layer holds `key` (header and data present; an evicted entry is gone) */
+  onDisk(key: string): boolean {
+    if (!this.opts.dir) return false;
+    const p = this.paths(key);
+    return existsSync(p.header) && existsSync(p.data);
   }
 
   /** drop the in-memory layer (the disk layer stays) */

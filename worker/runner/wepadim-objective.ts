@@ -65,9 +65,18 @@ export class WepadimObjective implements Objective {
     });
   }
 
-  /** Feature keys whose train and test features are in this worker's memory cache (for lease affinity). */
+  /**
+   * Feature keys whose train and test features this worker holds, for lease affinity (the coordinator gives the
+   * worker more trials of the first one with pending work): those in memory, then those in its disk cache, the most
+   * recently used first in each. The disk counts: a wide_resnet50_2 class (up to 2.8 GB) never fits the memory
+   * layer, and reading it back costs a fraction of the backbone pass another class would need.
+   */
   featureCaches(): string[] {
-    return [...this.warm].filter(([, keys]) => keys.every((k) => this.cache.inMemory(k))).map(([fk]) => fk);
+    const recent = [...this.warm].reverse();
+    const held = (has: (k: string) => boolean): string[] =>
+      recent.filter(([, keys]) => keys.every(has)).map(([fk]) => fk);
+    const memory = held((k) => this.cache.inMemory(k));
+    return [...memory, ...held((k) => this.cache.onDisk(k)).filter((fk) => !memory.includes(fk))];
   }
 
   get featureCache(): FeatureCache {
@@ -191,6 +200,7 @@ export class WepadimObjective implements Objective {
     if (this.extractor) await this.extractor.ex.dispose();
     this.extractor = null;
     this.cache.clearMemory();
+    this.warm.clear();
     this.disposePorts();
   }
 }
