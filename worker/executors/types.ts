@@ -22,4 +22,9 @@ export interface ExecutorOptions {
   threads?: number;
   /** GPU index for CUDA executors */
   gpu?: number | null;
+  /**
+   * false: free the executor's working memory after each call instead of keeping it in an arena for the next
+   * (onnxruntime's CPU memory arena; a worker under `--max-rss`). Default true. The numbers are the same.
+   */
+  memoryArena?: boolean;
 }

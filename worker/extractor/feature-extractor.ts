@@ -51,6 +51,8 @@ export interface FeatureExtractorOptions {
   threads?: number;
   /** images per executor call (default 8); bounds the executor's working memory */
   batchSize?: number;
+  /** ExecutorOptions.memoryArena (default true) */
+  memoryArena?: boolean;
 }
 
 export function loadStateDict(
@@ -82,7 +84,11 @@ export async function createFeatureExtractor(opts: FeatureExtractorOptions): Pro
   if (warning) log.warn(warning, { backbone: opts.backbone, weights: id });
   const name = await resolveBackend(opts.backend, opts.gpu);
   const { createExecutor } = await import('../executors/create.js');
-  const ex: GraphExecutor = await createExecutor(name, g, foldWeights(g, sd), { threads: opts.threads, gpu: opts.gpu });
+  const ex: GraphExecutor = await createExecutor(name, g, foldWeights(g, sd), {
+    threads: opts.threads,
+    gpu: opts.gpu,
+    ...(opts.memoryArena === false ? { memoryArena: false } : {}),
+  });
   const taps = BACKBONE_TAPS[opts.backbone];
   const batch = Math.max(1, opts.batchSize ?? 8);
   const per = 3 * INPUT_SIZE * INPUT_SIZE;

@@ -108,6 +108,8 @@ export class WepadimObjective implements Objective {
       ...(this.opts.gpu != null ? { gpu: this.opts.gpu } : {}),
       ...(this.opts.threads ? { threads: this.opts.threads } : {}),
       ...(this.opts.batchSize ? { batchSize: this.opts.batchSize } : {}),
+      // under a memory budget the backbone's activations are freed after each batch, not kept in an arena
+      ...(this.opts.maxRssBytes !== undefined ? { memoryArena: false } : {}),
     });
     this.extractor = { key, ex };
     return ex;

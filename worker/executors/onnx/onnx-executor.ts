@@ -29,6 +29,7 @@ export async function createOnnxExecutor(
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    ...(opts.memoryArena === false ? { enableCpuMemArena: false } : {}),
   });
   const outputs = g.taps.map((t) => t.value);
   return {
