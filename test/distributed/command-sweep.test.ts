@@ -144,7 +144,14 @@ describe('examples/command-sweep through coordinator, gRPC and workers', () => {
       expect(r.backend).toBe('command');
     }
     // each trial's curve.json travelled to the coordinator: stored content-addressed beside the database, with
-    // the worker's path kept as its source
+    // the worker's path kept as its source. Uploads follow the results, so wait for the last one to be stored.
+    const uploaded = (): number =>
+      (
+        rdb.prepare("SELECT count(*) AS n FROM artifacts WHERE kind = 'file' AND sha256 IS NOT NULL").get() as {
+          n: number;
+        }
+      ).n;
+    await until(() => uploaded() >= 10 || undefined, 120_000, 'the upload of every curve.json');
     const artifacts = rdb
       .prepare(
         "SELECT t.key, a.name, a.path, a.sha256, a.source_path FROM artifacts a JOIN trials t ON t.id = a.trial_id WHERE a.kind = 'file'",
