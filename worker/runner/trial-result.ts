@@ -4,6 +4,7 @@ import { isRandomWeights, RANDOM_WEIGHTS_WARNING } from '../../shared/weights-no
 import { METRIC, defectMetric, type ArtifactRef, type TrialResult } from '../../shared/result.js';
 import type { SelectionSpec, TrialParams } from '../../shared/trial.js';
 import type { ClassData } from './class-data.js';
+import { classPeakRssMb } from './class-peak-rss.js';
 import type { VariantOutcome } from '../engine/types.js';
 
 export function selectionNames(s: SelectionSpec): { sel: string; rep: string } {
@@ -72,7 +73,7 @@ export function buildResult(o: VariantOutcome, ctx: ResultContext): TrialResult 
     [METRIC.timeScore]: o.timings.score_s,
     [METRIC.timeMetrics]: o.timings.metrics_s,
     [METRIC.timeTotal]: t.load_s + t.backbone_s + ctx.dwt_s + o.timings.fit_s + o.timings.score_s + o.timings.metrics_s,
-    [METRIC.peakRssMb]: process.resourceUsage().maxRSS / 1024,
+    [METRIC.peakRssMb]: classPeakRssMb(),
   };
   for (const [d, v] of Object.entries(m.per_defect)) metrics[defectMetric(d)] = v;
   const sel = ctx.params.selection;

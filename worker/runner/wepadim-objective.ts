@@ -12,6 +12,7 @@ import { dwtKey, featureKey } from '../../shared/trial.js';
 import type { GroupCallbacks, LeasedTrial, Objective, TrialOutcome } from '../objective-types.js';
 import { prepareClass, type ClassData } from './class-data.js';
 import { FeatureCache } from './feature-cache.js';
+import { beginClassPeak } from './class-peak-rss.js';
 import { allAborted, failure } from './failure.js';
 import { evaluateClass } from './class-runner.js';
 import { checkObjectiveOptions, type WepadimObjectiveOptions } from './options.js';
@@ -149,7 +150,6 @@ export class WepadimObjective implements Objective {
     finish: (key: string, o: TrialOutcome) => void,
     sharing: boolean,
   ): Promise<void> {
-    const ports = await this.getPorts();
     const first = classTrials[0];
     const warning = randomInitWarning(first.params.weights);
     if (warning && !this.warned.has(first.params.weights)) {
@@ -157,6 +157,23 @@ export class WepadimObjective implements Objective {
       this.log.warn(`!!! ${warning} !!!`);
     }
     const signal = allAborted(classTrials.map((t) => cb.signalFor(t.key)));
+    const endPeak = beginClassPeak(); // the trials' peak_rss_mb is this class's
+    try {
+      await this.runPrepared(classTrials, cb, finish, sharing, signal);
+    } finally {
+      endPeak();
+    }
+  }
+
+  private async runPrepared(
+    classTrials: LeasedTrial[],
+    cb: GroupCallbacks,
+    finish: (key: string, o: TrialOutcome) => void,
+    sharing: boolean,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const ports = await this.getPorts();
+    const first = classTrials[0];
     let cls: ClassData;
     try {
       cls = await prepareClass(first.params, {
