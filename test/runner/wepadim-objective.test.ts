@@ -135,6 +135,37 @@ describe('wepadim objective', () => {
     expect(caches()).toEqual([]);
   });
 
+  it('under --max-rss keeps only the class in hand in the memory layer; without a budget, both stay', async () => {
+    const root = tmp();
+    makeDataset(root, CLASSES);
+    const trials = grid(root);
+    const of = (cls: string) => trials.filter((t) => t.params.class === cls);
+    // no disk layer: featureCaches() then lists exactly the classes held in memory
+    const heldAfterAlphaBeta = async (maxRssBytes?: number): Promise<{ held: string[]; backbone: number }> => {
+      const { ports, calls } = fakePorts(CLASSES);
+      const obj = createWepadimObjective({
+        cacheDir: null,
+        artifactsDir: tmp(),
+        ports,
+        logger: quiet,
+        mapTrialsPerClass: 0,
+        ...(maxRssBytes !== undefined ? { maxRssBytes } : {}),
+      });
+      await obj.runGroup(of('alpha'), callbacks().cb);
+      await obj.runGroup(of('beta'), callbacks().cb);
+      await obj.runGroup(of('beta'), callbacks().cb); // the class in hand stays warm
+      const held = (obj as unknown as { featureCaches(): string[] }).featureCaches();
+      await obj.dispose?.();
+      return { held, backbone: calls.extractImages };
+    };
+    const [alpha, beta] = [featureKey(of('alpha')[0].params), featureKey(of('beta')[0].params)];
+    const free = await heldAfterAlphaBeta();
+    const budget = await heldAfterAlphaBeta(64 * 1024 ** 3);
+    expect(free.held).toEqual([beta, alpha]);
+    expect(budget.held).toEqual([beta]);
+    expect(budget.backbone).toBe(free.backbone); // beta's second lease still came from memory
+  });
+
   it("renders maps for each class's best trial by image and by pixel AUROC (the coordinator's winners)", async () => {
     const root = tmp();
     makeDataset(root, CLASSES);

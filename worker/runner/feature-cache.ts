@@ -99,6 +99,15 @@ export class FeatureCache {
     return existsSync(p.header) && existsSync(p.data);
   }
 
+  /** drop every in-memory entry but those of `keys` (the disk layer stays) */
+  keepInMemory(keys: readonly string[]): void {
+    for (const [k, v] of this.mem) {
+      if (keys.includes(k)) continue;
+      this.mem.delete(k);
+      this.memBytes -= v.bytes;
+    }
+  }
+
   /** drop the in-memory layer (the disk layer stays) */
   clearMemory(): void {
     this.mem.clear();

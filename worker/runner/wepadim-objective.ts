@@ -157,6 +157,9 @@ export class WepadimObjective implements Objective {
       this.log.warn(`!!! ${warning} !!!`);
     }
     const signal = allAborted(classTrials.map((t) => cb.signalFor(t.key)));
+    // under a memory budget the memory layer holds the class in hand only: another class's features (a wrn50 test
+    // split is ~600 MB) would stay resident through this one's work
+    if (this.opts.maxRssBytes !== undefined) this.cache.keepInMemory(this.warm.get(featureKey(first.params)) ?? []);
     const endPeak = beginClassPeak(); // the trials' peak_rss_mb is this class's
     try {
       await this.runPrepared(classTrials, cb, finish, sharing, signal);
