@@ -38,6 +38,8 @@ export interface RunTotals {
   cpu: Record<Phase, number> | null;
   workerPeakRssMb: number;
   biggest: { cls: string; nTrain: number; peakRssMb: number } | null;
+  /** each class's worker peak (peak_rss_mb is the peak since the worker began the trial's class), highest first */
+  classPeaks: { cls: string; nTrain: number; peakRssMb: number }[];
   /** seconds from the first trial's start to the last trial's finish, and to the last maps job's finish */
   gridS: number;
   mapsJobs: number;
@@ -132,6 +134,9 @@ export function readTotals(dbPath: string): RunTotals {
       cpu: haveCpu ? cpu : null,
       workerPeakRssMb: peak,
       biggest: big ? { cls: big[0], nTrain: big[1].nTrain, peakRssMb: big[1].peak } : null,
+      classPeaks: [...perClass.entries()]
+        .map(([cls, c]) => ({ cls, nTrain: c.nTrain, peakRssMb: c.peak }))
+        .sort((a, b) => b.peakRssMb - a.peakRssMb),
     };
   } finally {
     db.close();
@@ -174,6 +179,12 @@ export function phaseReport(
               .map(([k, n]) => `${n} (${k})`)
               .join(', ')}`
           : ''),
+      ...(t.classPeaks.length > 1
+        ? [
+            `   worker peak RSS by class (MB, train images): ` +
+              t.classPeaks.map((c) => `${c.cls} ${c.peakRssMb.toFixed(0)} (${c.nTrain})`).join(', '),
+          ]
+        : []),
     ],
   };
 }
