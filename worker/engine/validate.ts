@@ -2,25 +2,21 @@
 import { ShapeError } from '../../shared/errors.js';
 import { isSubband } from '../../shared/subbands.js';
 import type { FeatureBatch } from './feature-batch.js';
+import { firstNonFinite } from './finite.js';
 import { isBatch, type ClassTaps } from './tap-source.js';
 import { CROP, type EvalSubset, type TestTruth, type VariantConfig } from './types.js';
 
 function checkFinite(b: FeatureBatch, split: string, tap: number): void {
-  const d = b.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v - v !== 0) {
-      const hw = b.h * b.w;
-      const image = Math.floor(i / (b.c * hw));
-      const channel = Math.floor(i / hw) % b.c;
-      throw new ShapeError(`${Number.isNaN(v) ? 'NaN' : 'Inf'} in ${split} features of tap ${tap}`, {
-        tap,
-        image,
-        channel,
-        index: i,
-      });
-    }
-  }
+  const i = firstNonFinite(b.data);
+  if (i < 0) return;
+  const v = b.data[i];
+  const hw = b.h * b.w;
+  throw new ShapeError(`${Number.isNaN(v) ? 'NaN' : 'Inf'} in ${split} features of tap ${tap}`, {
+    tap,
+    image: Math.floor(i / (b.c * hw)),
+    channel: Math.floor(i / hw) % b.c,
+    index: i,
+  });
 }
 
 /** Shapes of every tap; the values of in-memory taps (a TapSource checks the chunks it reads). */

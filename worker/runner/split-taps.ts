@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SampleRef } from '../data/types.js';
+import { firstNonFinite } from '../engine/finite.js';
 import type { Tap } from '../engine/tap-source.js';
 import { CROP, type TestTruth } from '../engine/types.js';
 import type { FeatureCache, FeatureEntry } from './feature-cache.js';
@@ -92,12 +93,11 @@ async function extractSplit(
       const { images } = await timed(t, 'load', () => deps.data.loadBatch(part));
       const out = await timed(t, 'backbone', () => ex.extract(images, part.length));
       for (const b of out) {
-        for (let k = 0; k < b.data.length; k++) {
-          if (!Number.isFinite(b.data[k]))
-            throw new Error(
-              `backbone produced a non-finite value for ${part[Math.floor(k / (b.c * b.h * b.w))]?.path ?? split}`,
-            );
-        }
+        const k = firstNonFinite(b.data);
+        if (k >= 0)
+          throw new Error(
+            `backbone produced a non-finite value for ${part[Math.floor(k / (b.c * b.h * b.w))]?.path ?? split}`,
+          );
       }
       await acc.add(out);
       deps.progress(`backbone.${split}`, Math.min(samples.length, i + part.length), samples.length);

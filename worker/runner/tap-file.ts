@@ -9,6 +9,7 @@ import { closeSync, openSync, read, readSync, rmSync, unlinkSync, write } from '
 import { promisify } from 'node:util';
 import { ShapeError } from '../../shared/errors.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
+import { firstNonFinite } from '../engine/finite.js';
 import type { TapSource } from '../engine/tap-source.js';
 
 export interface TapShape {
@@ -80,16 +81,14 @@ export class FileTapSource implements TapSource {
     const per = this.d.c * this.d.h * this.d.w;
     const out = new Float32Array((i1 - i0) * per);
     readFullySync(this.d.fd, bytesOf(out), this.d.offset + i0 * per * 4);
-    for (let k = 0; k < out.length; k++) {
+    const k = firstNonFinite(out);
+    if (k >= 0) {
       const v = out[k];
-      if (v - v !== 0) {
-        const image = i0 + Math.floor(k / per);
-        throw new ShapeError(`${Number.isNaN(v) ? 'NaN' : 'Inf'} in ${this.d.label} features of tap ${this.d.tap}`, {
-          tap: this.d.tap,
-          image,
-          channel: Math.floor(k / (this.d.h * this.d.w)) % this.d.c,
-        });
-      }
+      throw new ShapeError(`${Number.isNaN(v) ? 'NaN' : 'Inf'} in ${this.d.label} features of tap ${this.d.tap}`, {
+        tap: this.d.tap,
+        image: i0 + Math.floor(k / per),
+        channel: Math.floor(k / (this.d.h * this.d.w)) % this.d.c,
+      });
     }
     return out;
   }
