@@ -68,6 +68,12 @@ describe('tap files', () => {
       const per = all[t].c * all[t].h * all[t].w;
       expect(bits(sources[t].read(0, 11))).toEqual(bits(all[t].data));
       expect(bits(sources[t].read(3, 9))).toEqual(bits(all[t].data.subarray(3 * per, 9 * per)));
+      // a caller's buffer is filled and its prefix returned; one too small is not used
+      const into = new Float32Array(7 * per).fill(-1);
+      const got = sources[t].read(4, 6, into);
+      expect(got.buffer).toBe(into.buffer);
+      expect(bits(got)).toEqual(bits(all[t].data.subarray(4 * per, 6 * per)));
+      expect(sources[t].read(0, 8, into).buffer).not.toBe(into.buffer);
     }
     // the descriptor that crosses to the engine thread reads the same
     const again = fromWire(toWire(sources[1]));

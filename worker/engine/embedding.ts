@@ -9,7 +9,7 @@ import { SUBBANDS, type Subband } from '../../shared/subbands.js';
 import { dwt2 } from './dwt.js';
 import { featureBatch, type FeatureBatch } from './feature-batch.js';
 import { resizeBilinear } from './resize.js';
-import { readImages, type Tap } from './tap-source.js';
+import { isBatch, readImages, type Tap } from './tap-source.js';
 import type { DwtConfig } from './types.js';
 
 /** One tap after the DWT: LL_J and the detail bands of each level resized to the LL_J grid. */
@@ -132,9 +132,13 @@ export function forEachBlockChunk(
   checkTaps(layers);
   const n = layers[0].n;
   const wanted = SUBBANDS.filter((b) => which.includes(b));
+  // a source read on demand is read into one buffer per tap, reused chunk after chunk (the DWT's bands are new
+  // arrays; nothing keeps the input chunk), instead of a fresh array per chunk whose pages all fault in (~50 MB per
+  // wide_resnet50_2 layer-1 chunk)
+  const scratch = layers.map((x) => (isBatch(x) ? undefined : new Float32Array(Math.min(chunk, n) * x.c * x.h * x.w)));
   for (let i0 = 0; i0 < Math.max(n, 1); i0 += chunk) {
     const i1 = Math.min(n, i0 + chunk);
-    const taps = layers.map((x, i) => tapBands(readImages(x, i0, i1), dwt, i));
+    const taps = layers.map((x, i) => tapBands(readImages(x, i0, i1, scratch[i]), dwt, i));
     const { h, w } = targetGrid(taps, dwt);
     const block = (b: Subband): FeatureBatch =>
       concatChannels(

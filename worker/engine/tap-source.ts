@@ -16,8 +16,10 @@ export interface TapSource {
   /**
    * Images [i0, i1) in NCHW float32 ((i1 - i0) * c * h * w values). A source that is not a plain copy of memory checks
    * the values it reads are finite (ShapeError naming the image), as validateFeatures does for a FeatureBatch.
+   * `into`, when given and large enough, receives them (the prefix is returned): a caller reading chunk after chunk
+   * reuses one buffer instead of faulting in fresh pages for every chunk.
    */
-  read(i0: number, i1: number): Float32Array;
+  read(i0: number, i1: number, into?: Float32Array): Float32Array;
 }
 
 /** One tap of one split: in memory, or read on demand. */
@@ -34,9 +36,9 @@ export const isBatch = (t: Tap): t is FeatureBatch => !('read' in t);
 /** 'memory' for a FeatureBatch, else the source's kind. */
 export const tapKind = (t: Tap): string => (isBatch(t) ? 'memory' : t.kind);
 
-/** Images [i0, i1) of a tap: a view of a FeatureBatch (no copy), or what the source reads. */
-export function readImages(t: Tap, i0: number, i1: number): FeatureBatch {
+/** Images [i0, i1) of a tap: a view of a FeatureBatch (no copy), or what the source reads (into `into` if given). */
+export function readImages(t: Tap, i0: number, i1: number, into?: Float32Array): FeatureBatch {
   const per = t.c * t.h * t.w;
-  const data = isBatch(t) ? t.data.subarray(i0 * per, i1 * per) : t.read(i0, i1);
+  const data = isBatch(t) ? t.data.subarray(i0 * per, i1 * per) : t.read(i0, i1, into);
   return featureBatch(i1 - i0, t.c, t.h, t.w, data);
 }

@@ -77,9 +77,10 @@ export class FileTapSource implements TapSource {
     return this.d.w;
   }
 
-  read(i0: number, i1: number): Float32Array {
+  read(i0: number, i1: number, into?: Float32Array): Float32Array {
     const per = this.d.c * this.d.h * this.d.w;
-    const out = new Float32Array((i1 - i0) * per);
+    const len = (i1 - i0) * per;
+    const out = into && into.length >= len ? into.subarray(0, len) : new Float32Array(len);
     readFullySync(this.d.fd, bytesOf(out), this.d.offset + i0 * per * 4);
     const k = firstNonFinite(out);
     if (k >= 0) {
