@@ -6,7 +6,9 @@ const reference = (a: Float32Array): number => a.findIndex((v) => !Number.isFini
 
 describe('firstNonFinite (float32 exponent bits)', () => {
   it('agrees with Number.isFinite on every special value and on random bit patterns', () => {
-    const specials = [0, -0, 1, -1, 3.4028234663852886e38, -3.4028234663852886e38, 1e-45, -1e-45, 1.1754943508222875e-38];
+    const specials = [
+      0, -0, 1, -1, 3.4028234663852886e38, -3.4028234663852886e38, 1e-45, -1e-45, 1.1754943508222875e-38,
+    ];
     const bad = [NaN, Infinity, -Infinity];
     for (const v of specials) expect(firstNonFinite(new Float32Array([v]))).toBe(-1);
     for (const v of bad) expect(firstNonFinite(new Float32Array([1, 2, v, 3]))).toBe(2);
