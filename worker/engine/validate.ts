@@ -1,23 +1,9 @@
 /** Input checks of the group evaluator: shapes that do not fit and non-finite values raise ShapeError with the sizes. */
 import { ShapeError } from '../../shared/errors.js';
 import { isSubband } from '../../shared/subbands.js';
-import type { FeatureBatch } from './feature-batch.js';
-import { firstNonFinite } from './finite.js';
+import { assertFinite } from './finite.js';
 import { isBatch, type ClassTaps } from './tap-source.js';
 import { CROP, type EvalSubset, type TestTruth, type VariantConfig } from './types.js';
-
-function checkFinite(b: FeatureBatch, split: string, tap: number): void {
-  const i = firstNonFinite(b.data);
-  if (i < 0) return;
-  const v = b.data[i];
-  const hw = b.h * b.w;
-  throw new ShapeError(`${Number.isNaN(v) ? 'NaN' : 'Inf'} in ${split} features of tap ${tap}`, {
-    tap,
-    image: Math.floor(i / (b.c * hw)),
-    channel: Math.floor(i / hw) % b.c,
-    index: i,
-  });
-}
 
 /** Shapes of every tap; the values of in-memory taps (a TapSource checks the chunks it reads). */
 export function validateFeatures(f: ClassTaps): void {
@@ -49,8 +35,8 @@ export function validateFeatures(f: ClassTaps): void {
   });
   if (train[0].n < 2) throw new ShapeError('the Gaussian model needs at least 2 training images', { N: train[0].n });
   if (test[0].n < 1) throw new ShapeError('no test images', { T: test[0].n });
-  train.forEach((b, i) => isBatch(b) && checkFinite(b, 'train', i));
-  test.forEach((b, i) => isBatch(b) && checkFinite(b, 'test', i));
+  train.forEach((b, i) => isBatch(b) && assertFinite(b.data, b, 'train', i));
+  test.forEach((b, i) => isBatch(b) && assertFinite(b.data, b, 'test', i));
 }
 
 export function validateTruth(t: TestTruth, nTest: number): void {

@@ -7,9 +7,8 @@
  */
 import { closeSync, openSync, read, readSync, rmSync, unlinkSync, write } from 'node:fs';
 import { promisify } from 'node:util';
-import { ShapeError } from '../../shared/errors.js';
 import type { FeatureBatch } from '../engine/feature-batch.js';
-import { firstNonFinite } from '../engine/finite.js';
+import { assertFinite } from '../engine/finite.js';
 import type { TapSource } from '../engine/tap-source.js';
 
 export interface TapShape {
@@ -82,15 +81,7 @@ export class FileTapSource implements TapSource {
     const len = (i1 - i0) * per;
     const out = into && into.length >= len ? into.subarray(0, len) : new Float32Array(len);
     readFullySync(this.d.fd, bytesOf(out), this.d.offset + i0 * per * 4);
-    const k = firstNonFinite(out);
-    if (k >= 0) {
-      const v = out[k];
-      throw new ShapeError(`${Number.isNaN(v) ? 'NaN' : 'Inf'} in ${this.d.label} features of tap ${this.d.tap}`, {
-        tap: this.d.tap,
-        image: i0 + Math.floor(k / per),
-        channel: Math.floor(k / (this.d.h * this.d.w)) % this.d.c,
-      });
-    }
+    assertFinite(out, this.d, this.d.label, this.d.tap, i0);
     return out;
   }
 }
