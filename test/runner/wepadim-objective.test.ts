@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/log.js';
 import { featureKey, trialKey, type TrialParams } from '../../shared/trial.js';
 import type { GroupCallbacks, LeasedTrial, TrialOutcome } from '../../worker/objective-types.js';
-import { createWepadimObjective } from '../../worker/runner/index.js';
+import { createWepadimObjective, type RunnerPorts, type WepadimObjectiveOptions } from '../../worker/runner/index.js';
 import { fakePorts, makeDataset } from './fake-ports.js';
 
 const dirs: string[] = [];
@@ -19,6 +19,10 @@ afterEach(() => {
 });
 const quiet = createLogger({}, { write: () => undefined });
 const CLASSES = { alpha: { train: 6, test: 8 }, beta: { train: 5, test: 8 } };
+
+/** An objective on fake ports with no disk cache, no maps and a silent log, as most tests here want it. */
+const quietObjective = (ports: RunnerPorts, over: Partial<WepadimObjectiveOptions> = {}) =>
+  createWepadimObjective({ cacheDir: null, artifactsDir: tmp(), ports, logger: quiet, mapTrialsPerClass: 0, ...over });
 
 function params(root: string, over: Partial<TrialParams>): TrialParams {
   return {
@@ -117,13 +121,9 @@ describe('wepadim objective', () => {
     const root = tmp();
     makeDataset(root, CLASSES);
     const cacheDir = join(tmp(), 'cache');
-    const obj = createWepadimObjective({
+    const obj = quietObjective(fakePorts(CLASSES).ports, {
       cacheDir,
       memoryCacheBytes: 0, // nothing fits the memory layer, as a wide_resnet50_2 class at MVTec size
-      artifactsDir: tmp(),
-      ports: fakePorts(CLASSES).ports,
-      logger: quiet,
-      mapTrialsPerClass: 0,
     });
     const caches = (): string[] => (obj as unknown as { featureCaches(): string[] }).featureCaches();
     const trials = grid(root);
@@ -143,14 +143,7 @@ describe('wepadim objective', () => {
     // no disk layer: featureCaches() then lists exactly the classes held in memory
     const heldAfterAlphaBeta = async (maxRssBytes?: number): Promise<{ held: string[]; backbone: number }> => {
       const { ports, calls } = fakePorts(CLASSES);
-      const obj = createWepadimObjective({
-        cacheDir: null,
-        artifactsDir: tmp(),
-        ports,
-        logger: quiet,
-        mapTrialsPerClass: 0,
-        ...(maxRssBytes !== undefined ? { maxRssBytes } : {}),
-      });
+      const obj = quietObjective(ports, maxRssBytes !== undefined ? { maxRssBytes } : {});
       await obj.runGroup(of('alpha'), callbacks().cb);
       await obj.runGroup(of('beta'), callbacks().cb);
       await obj.runGroup(of('beta'), callbacks().cb); // the class in hand stays warm
@@ -280,21 +273,8 @@ describe('wepadim objective', () => {
     const b = fakePorts(CLASSES);
     const shared = callbacks();
     const unshared = callbacks();
-    await createWepadimObjective({
-      cacheDir: null,
-      artifactsDir: tmp(),
-      ports: a.ports,
-      logger: quiet,
-      mapTrialsPerClass: 0,
-    }).runGroup(trials, shared.cb);
-    await createWepadimObjective({
-      cacheDir: null,
-      artifactsDir: tmp(),
-      ports: b.ports,
-      logger: quiet,
-      mapTrialsPerClass: 0,
-      sharing: false,
-    }).runGroup(trials, unshared.cb);
+    await quietObjective(a.ports).runGroup(trials, shared.cb);
+    await quietObjective(b.ports, { sharing: false }).runGroup(trials, unshared.cb);
     expect(a.calls.extractImages).toBe(14);
     expect(b.calls.extractImages).toBe(14 * 4);
     for (const t of trials)
@@ -315,13 +295,7 @@ describe('wepadim objective', () => {
       finished: (k, o) => outcomes.set(k, o),
       signalFor: (k) => ctls.get(k)!.signal,
     };
-    const obj = createWepadimObjective({
-      cacheDir: null,
-      artifactsDir: tmp(),
-      ports,
-      logger: quiet,
-      mapTrialsPerClass: 0,
-    });
+    const obj = quietObjective(ports);
     ctls.get(trials[0].key)!.abort(); // one cancelled: the rest still run
     await obj.runGroup(trials, cb);
     expect(calls.extractImages).toBe(14);
